@@ -1,0 +1,38 @@
+// The repro commands. Each returns the process exit code; they are the only code that
+// prints for people.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace repro::cli {
+
+// Exit codes, as documented in README.md.
+inline constexpr int kExitAllReproduced = 0;
+inline constexpr int kExitNotReproduced = 1;  // some claim not reproduced, failed, missing or pending
+inline constexpr int kExitBadInput = 2;       // bad manifest or usage
+inline constexpr int kExitHarnessError = 3;   // repro itself could not work (database, disk, clone)
+inline constexpr int kExitInterrupted = 130;
+
+struct CommonOptions {
+  std::filesystem::path results_dir = "results";
+  std::optional<std::filesystem::path> db;      // default: <results>/repro.db
+  std::optional<std::filesystem::path> cache;   // default: DefaultCacheDir()
+  std::filesystem::path DbPath() const { return db ? *db : results_dir / "repro.db"; }
+};
+
+int Validate(const std::vector<std::string>& manifests);
+int Plan(const std::string& manifest, const CommonOptions& common);
+struct RunFlags {
+  int jobs = 0;  // 0: one per CPU
+  bool force = false;
+  double kill_grace_seconds = 5;
+};
+int Run(const std::string& manifest, const CommonOptions& common, const RunFlags& flags);
+int Compare(const std::string& manifest, const CommonOptions& common, bool json);
+int Report(const std::string& manifest, const CommonOptions& common, const std::string& format,
+           const std::optional<std::filesystem::path>& output);
+
+}  // namespace repro::cli

@@ -1,0 +1,70 @@
+// repro: checks published AI results against the code that produced them.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "harness/cli/commands.h"
+
+namespace {
+
+void AddCommonOptions(CLI::App& command, repro::cli::CommonOptions& common) {
+  command.add_option("--results", common.results_dir, "Folder for attempt logs and the database")->capture_default_str();
+  command.add_option("--db", common.db, "SQLite database (default: <results>/repro.db)");
+  command.add_option("--cache", common.cache, "Cache for cloned sources (default: $REPRO_CACHE or ~/.cache/repro)");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"repro: checks published AI results against the code that produced them.\n"
+               "Exit codes: 0 all claims reproduced, 1 some not, 2 bad input, 3 repro failed, 130 interrupted."};
+  app.set_version_flag("--version", std::string("repro ") + REPRO_VERSION);
+  app.require_subcommand(1);
+  repro::cli::CommonOptions common;
+  std::string manifest;
+  std::vector<std::string> manifests;
+  int exit_code = 0;
+
+  CLI::App* validate = app.add_subcommand("validate", "Check manifests and report every problem with its position");
+  validate->add_option("manifest", manifests, "Manifest files")->required();
+  validate->callback([&] { exit_code = repro::cli::Validate(manifests); });
+
+  CLI::App* plan = app.add_subcommand("plan", "List the runs a manifest expands to and which already completed");
+  plan->add_option("manifest", manifest, "Manifest file")->required();
+  AddCommonOptions(*plan, common);
+  plan->callback([&] { exit_code = repro::cli::Plan(manifest, common); });
+
+  repro::cli::RunFlags run_flags;
+  CLI::App* run = app.add_subcommand("run", "Run what is not yet run, then judge every claim");
+  run->add_option("manifest", manifest, "Manifest file")->required();
+  run->add_option("-j,--jobs", run_flags.jobs, "Attempts at once (default: one per CPU)")->check(CLI::NonNegativeNumber);
+  run->add_flag("--force", run_flags.force, "Run again even runs that already completed");
+  run->add_option("--kill-grace", run_flags.kill_grace_seconds, "Seconds between SIGTERM and SIGKILL")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
+  AddCommonOptions(*run, common);
+  run->callback([&] { exit_code = repro::cli::Run(manifest, common, run_flags); });
+
+  bool json = false;
+  CLI::App* compare = app.add_subcommand("compare", "Judge every claim from what is stored; runs nothing");
+  compare->add_option("manifest", manifest, "Manifest file")->required();
+  compare->add_flag("--json", json, "Print the verdicts as JSON (the report's JSON format)");
+  AddCommonOptions(*compare, common);
+  compare->callback([&] { exit_code = repro::cli::Compare(manifest, common, json); });
+
+  std::string format = "md";
+  std::optional<std::filesystem::path> output;
+  CLI::App* report = app.add_subcommand("report", "Write a reproduction report");
+  report->add_option("manifest", manifest, "Manifest file")->required();
+  report->add_option("--format", format, "md or json")->check(CLI::IsMember({"md", "json"}))->capture_default_str();
+  report->add_option("-o,--output", output, "Output file (default: standard output)");
+  AddCommonOptions(*report, common);
+  report->callback([&] { exit_code = repro::cli::Report(manifest, common, format, output); });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : repro::cli::kExitBadInput;
+  }
+  return exit_code;
+}

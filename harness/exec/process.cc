@@ -1,0 +1,402 @@
+#include "harness/exec/process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <linux/close_range.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include <boost/process/args.hpp>
+#include <boost/process/child.hpp>
+#include <boost/process/env.hpp>
+#include <boost/process/environment.hpp>
+#include <boost/process/exe.hpp>
+#include <boost/process/extend.hpp>
+#include <boost/process/handles.hpp>
+#include <boost/process/io.hpp>
+#include <boost/process/pipe.hpp>
+#include <boost/process/search_path.hpp>
+#include <boost/process/start_dir.hpp>
+#include <fmt/format.h>
+
+#include "harness/metrics/lines.h"
+#include "harness/util/time.h"
+
+namespace bp = boost::process;
+
+namespace repro {
+namespace {
+
+constexpr double kNever = std::numeric_limits<double>::infinity();
+// After the direct child exits, how long to wait for pipes held open by processes that
+// escaped its group (a daemonising grandchild) before giving up on them.
+constexpr double kDrainSeconds = 2.0;
+// Without pidfd support, how often to look for exited children.
+constexpr int kReapPollMs = 50;
+
+int g_signal_pipe[2] = {-1, -1};
+volatile sig_atomic_t g_interrupts = 0;
+
+void OnInterruptSignal(int) {
+  int saved_errno = errno;
+  g_interrupts = g_interrupts + 1;
+  if (g_signal_pipe[1] >= 0) (void)!::write(g_signal_pipe[1], "!", 1);
+  errno = saved_errno;
+}
+
+// Marks every fd above 2 close-on-exec, so the child keeps only stdin, stdout and stderr:
+// no database handle, no other attempt's pipes (which would keep them from seeing EOF).
+// Boost.Process's own limit_handles cannot do this in Boost 1.74: it closes the redirected
+// pipes too (boostorg/process#282, fixed in 1.85) and breaks exec error reporting (#202).
+void CloseInheritedFds() {
+  if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+  struct rlimit limit {};
+  rlim_t max_fd = ::getrlimit(RLIMIT_NOFILE, &limit) == 0 ? std::min<rlim_t>(limit.rlim_cur, 1 << 20) : 1024;
+  for (int fd = 3; fd < static_cast<int>(max_fd); ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+// Runs in the child between fork and exec: only async-signal-safe calls.
+void PrepareChild(pid_t runner) {
+  ::setsid();  // own session and process group: no terminal signals, one group to kill
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != runner) ::_exit(125);  // the runner died before prctl took effect
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::signal(SIGPIPE, SIG_DFL);  // the runner ignores SIGPIPE; the child must not inherit that
+  CloseInheritedFds();
+}
+
+int OpenPidfd(pid_t pid) {
+#ifdef SYS_pidfd_open
+  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+#else
+  return -1;
+#endif
+}
+
+std::string EnvValue(const std::vector<std::string>& env, const std::string& name) {
+  for (const std::string& entry : env) {
+    if (entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 && entry[name.size()] == '=') {
+      return entry.substr(name.size() + 1);
+    }
+  }
+  return "";
+}
+
+// argv[0] as a path: kept when it names a file with a slash, else looked up on the
+// child's own PATH (not the runner's), so the manifest's env decides which python runs.
+std::optional<std::filesystem::path> ResolveExecutable(const ProcessSpec& spec) {
+  const std::string& name = spec.argv.front();
+  if (name.find('/') != std::string::npos) {
+    std::filesystem::path path = name;
+    return path.is_absolute() ? path : spec.cwd / path;
+  }
+  std::vector<boost::filesystem::path> dirs;
+  std::string path_var = EnvValue(spec.env, "PATH");
+  size_t start = 0;
+  while (start <= path_var.size()) {
+    size_t end = path_var.find(':', start);
+    std::string dir = path_var.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (!dir.empty()) dirs.emplace_back(dir);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  boost::filesystem::path found = bp::search_path(name, dirs);
+  if (found.empty()) return std::nullopt;
+  return std::filesystem::path(found.string());
+}
+
+void CloseFd(int& fd) {
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+
+}  // namespace
+
+const char* ProcessEndName(ProcessEnd end) {
+  switch (end) {
+    case ProcessEnd::kExited: return "exited";
+    case ProcessEnd::kSignaled: return "signaled";
+    case ProcessEnd::kTimedOut: return "timed out";
+    case ProcessEnd::kInterrupted: return "interrupted";
+    case ProcessEnd::kStartFailed: return "start failed";
+  }
+  return "?";
+}
+
+void InstallInterruptHandlers() {
+  if (g_signal_pipe[0] >= 0) return;
+  if (::pipe2(g_signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return;
+  struct sigaction action {};
+  action.sa_handler = OnInterruptSignal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(signal_number, &action, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+}
+
+int InterruptCount() { return g_interrupts; }
+
+struct ProcessSet::Child {
+  ProcessSpec spec;
+  LineCallback on_line;
+  pid_t pid = -1;
+  int pidfd = -1;
+  int fds[2] = {-1, -1};   // read ends of the stdout and stderr pipes
+  int logs[2] = {-1, -1};  // log files
+  bool log_failed[2] = {false, false};
+  std::unique_ptr<LineSplitter> lines[2];
+  double started = 0, timeout_at = kNever, kill_at = kNever, drain_until = kNever;
+  bool timed_out = false, interrupted = false, reaped = false;
+  int wait_status = 0;
+  std::string notes;
+  std::optional<ProcessResult> result;
+
+  ~Child() {
+    for (int i = 0; i < 2; ++i) {
+      CloseFd(fds[i]);
+      CloseFd(logs[i]);
+    }
+    CloseFd(pidfd);
+    if (pid > 0 && !reaped) {
+      ::killpg(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+  }
+
+  void Note(const std::string& note) { notes += (notes.empty() ? "" : "; ") + note; }
+
+  void Fail(std::string message) {
+    result = ProcessResult{ProcessEnd::kStartFailed, std::nullopt, std::nullopt, 0, std::move(message)};
+  }
+
+  void Signal(int signal_number) {
+    if (pid > 0 && !reaped) ::killpg(pid, signal_number);
+  }
+};
+
+ProcessSet::ProcessSet() = default;
+ProcessSet::~ProcessSet() = default;
+
+int ProcessSet::Start(const ProcessSpec& spec, LineCallback on_line) {
+  int handle = next_handle_++;
+  auto child = std::make_unique<Child>();
+  Child& c = *child;
+  children_[handle] = std::move(child);
+  c.spec = spec;
+  c.on_line = std::move(on_line);
+  c.started = MonotonicSeconds();
+  if (spec.argv.empty()) {
+    c.Fail("empty command");
+    return handle;
+  }
+  const std::filesystem::path* log_paths[2] = {&spec.stdout_path, &spec.stderr_path};
+  for (int i = 0; i < 2; ++i) {
+    c.logs[i] = ::open(log_paths[i]->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (c.logs[i] < 0) {
+      c.Fail(fmt::format("cannot create log file {}: {}", log_paths[i]->string(), std::strerror(errno)));
+      return handle;
+    }
+  }
+  std::optional<std::filesystem::path> exe = ResolveExecutable(spec);
+  if (!exe) {
+    c.Fail(fmt::format("command '{}' not found on the child's PATH ({})", spec.argv.front(), EnvValue(spec.env, "PATH")));
+    return handle;
+  }
+  bp::environment env;
+  for (const std::string& entry : spec.env) {
+    size_t eq = entry.find('=');
+    if (eq != std::string::npos && eq > 0) env[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
+  bp::pipe out_pipe, err_pipe;
+  std::error_code ec;
+  pid_t runner = ::getpid();
+  bp::child process(bp::exe = exe->string(), bp::args = args, bp::start_dir = spec.cwd.string(), env,
+                    bp::std_in < bp::null, bp::std_out > out_pipe, bp::std_err > err_pipe,
+                    bp::extend::on_exec_setup = [runner](auto&) { PrepareChild(runner); }, ec);
+  if (ec) {
+    c.Fail(fmt::format("cannot start '{}' in {}: {}", exe->string(), spec.cwd.string(), ec.message()));
+    return handle;
+  }
+  c.pid = process.id();
+  process.detach();  // this set reaps the child itself, keeping exit code and signal apart
+  c.fds[0] = ::fcntl(out_pipe.native_source(), F_DUPFD_CLOEXEC, 3);
+  c.fds[1] = ::fcntl(err_pipe.native_source(), F_DUPFD_CLOEXEC, 3);
+  c.pidfd = OpenPidfd(c.pid);
+  if (spec.timeout_seconds > 0) c.timeout_at = c.started + spec.timeout_seconds;
+  for (int i = 0; i < 2; ++i) {
+    StreamId stream = i == 0 ? StreamId::kStdout : StreamId::kStderr;
+    Child* raw = &c;
+    c.lines[i] = std::make_unique<LineSplitter>([raw, stream](std::string_view line) {
+      if (raw->on_line) raw->on_line(stream, line);
+    });
+  }
+  return handle;
+}
+
+void ProcessSet::InterruptAll() {
+  double now = MonotonicSeconds();
+  for (auto& [handle, child] : children_) {
+    if (child->result || child->reaped || child->interrupted) continue;
+    child->interrupted = true;
+    child->Signal(SIGTERM);
+    child->kill_at = std::min(child->kill_at, now + child->spec.kill_grace_seconds);
+  }
+}
+
+void ProcessSet::HandleSignals() {
+  char buffer[64];
+  while (::read(g_signal_pipe[0], buffer, sizeof(buffer)) > 0) {
+  }
+  InterruptAll();
+  if (g_interrupts >= 2) {
+    for (auto& [handle, child] : children_) child->Signal(SIGKILL);
+  }
+}
+
+void ProcessSet::CheckDeadlines(double now) {
+  for (auto& [handle, child] : children_) {
+    Child& c = *child;
+    if (c.result || c.reaped) continue;
+    if (!c.timed_out && !c.interrupted && now >= c.timeout_at) {
+      c.timed_out = true;
+      c.Signal(SIGTERM);
+      c.kill_at = now + c.spec.kill_grace_seconds;
+    }
+    if (now >= c.kill_at) {
+      c.Signal(SIGKILL);
+      c.kill_at = kNever;
+    }
+  }
+}
+
+void ProcessSet::Poll() {
+  std::vector<pollfd> fds;
+  std::vector<std::pair<Child*, int>> owners;  // which child and which fd: 0/1 stream, 2 pidfd, -1 signals
+  if (g_signal_pipe[0] >= 0) {
+    fds.push_back({g_signal_pipe[0], POLLIN, 0});
+    owners.emplace_back(nullptr, -1);
+  }
+  double now = MonotonicSeconds();
+  double next = kNever;
+  bool must_poll_for_exit = false;
+  for (auto& [handle, child] : children_) {
+    Child& c = *child;
+    if (c.result) continue;
+    for (int i = 0; i < 2; ++i) {
+      if (c.fds[i] >= 0) {
+        fds.push_back({c.fds[i], POLLIN, 0});
+        owners.emplace_back(&c, i);
+      }
+    }
+    if (!c.reaped && c.pidfd >= 0) {
+      fds.push_back({c.pidfd, POLLIN, 0});
+      owners.emplace_back(&c, 2);
+    }
+    must_poll_for_exit |= !c.reaped && c.pidfd < 0;
+    next = std::min({next, c.reaped ? kNever : c.timeout_at, c.kill_at, c.drain_until});
+  }
+  int timeout_ms = -1;
+  if (next != kNever) timeout_ms = static_cast<int>(std::ceil(std::max(0.0, next - now) * 1000));
+  if (must_poll_for_exit && (timeout_ms < 0 || timeout_ms > kReapPollMs)) timeout_ms = kReapPollMs;
+  int ready = ::poll(fds.data(), fds.size(), timeout_ms);
+  if (ready < 0 && errno != EINTR) return;
+  std::vector<char> buffer(1 << 16);
+  for (size_t k = 0; ready > 0 && k < fds.size(); ++k) {
+    if (fds[k].revents == 0) continue;
+    auto [c, which] = owners[k];
+    if (which == -1) {
+      HandleSignals();
+    } else if (which == 2) {
+      // Exit is handled below by waitpid for every child alike.
+    } else {
+      ssize_t n = ::read(c->fds[which], buffer.data(), buffer.size());
+      if (n > 0) {
+        std::string_view chunk(buffer.data(), static_cast<size_t>(n));
+        if (!c->log_failed[which] && ::write(c->logs[which], chunk.data(), chunk.size()) != n) {
+          c->log_failed[which] = true;
+          c->Note(fmt::format("{} log incomplete: {}", which == 0 ? "stdout" : "stderr", std::strerror(errno)));
+        }
+        c->lines[which]->Feed(chunk);
+      } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+        CloseFd(c->fds[which]);
+        c->lines[which]->Finish();
+      }
+    }
+  }
+  now = MonotonicSeconds();
+  for (auto& [handle, child] : children_) {
+    Child& c = *child;
+    if (c.result) continue;
+    if (!c.reaped && ::waitpid(c.pid, &c.wait_status, WNOHANG) == c.pid) {
+      c.reaped = true;
+      // Whatever the child left behind in its group goes with it.
+      ::killpg(c.pid, SIGKILL);
+      c.drain_until = now + kDrainSeconds;
+    }
+  }
+  CheckDeadlines(now);
+  for (auto& [handle, child] : children_) {
+    Child& c = *child;
+    if (c.result || !c.reaped) continue;
+    bool drained = c.fds[0] < 0 && c.fds[1] < 0;
+    if (!drained && now < c.drain_until) continue;
+    if (!drained) {
+      c.Note("output pipes were still held open after the process exited (a background process escaped its group)");
+      for (int i = 0; i < 2; ++i) {
+        if (c.fds[i] >= 0) c.lines[i]->Finish();
+        CloseFd(c.fds[i]);
+      }
+    }
+    ProcessResult result;
+    result.wall_seconds = now - c.started;
+    if (WIFEXITED(c.wait_status)) result.exit_code = WEXITSTATUS(c.wait_status);
+    if (WIFSIGNALED(c.wait_status)) result.signal = WTERMSIG(c.wait_status);
+    result.end = c.interrupted ? ProcessEnd::kInterrupted
+               : c.timed_out   ? ProcessEnd::kTimedOut
+               : result.signal ? ProcessEnd::kSignaled
+                               : ProcessEnd::kExited;
+    for (int i = 0; i < 2; ++i) {
+      if (c.lines[i]->overlong_lines() > 0) {
+        c.Note(fmt::format("{} {} line(s) longer than 1 MiB were cut for metric parsing", c.lines[i]->overlong_lines(),
+                           i == 0 ? "stdout" : "stderr"));
+      }
+    }
+    result.message = c.notes;
+    c.result = std::move(result);
+  }
+}
+
+std::optional<std::pair<int, ProcessResult>> ProcessSet::WaitAny() {
+  while (true) {
+    for (auto it = children_.begin(); it != children_.end(); ++it) {
+      if (it->second->result) {
+        std::pair<int, ProcessResult> done(it->first, *it->second->result);
+        children_.erase(it);
+        return done;
+      }
+    }
+    if (children_.empty()) return std::nullopt;
+    Poll();
+  }
+}
+
+ProcessResult RunProcess(const ProcessSpec& spec, LineCallback on_line) {
+  ProcessSet set;
+  set.Start(spec, std::move(on_line));
+  return set.WaitAny()->second;
+}
+
+}  // namespace repro

@@ -1,0 +1,83 @@
+// Supervises child processes: each in its own session and process group, stdin from
+// /dev/null, only fds 0-2 inherited, killed if the runner dies, output streamed to log
+// files and to a line callback, a wall-clock timeout that ends the whole group, and exit
+// code and signal kept apart. One poll loop serves every child (ninja's SubprocessSet).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/metrics/extract.h"
+
+namespace repro {
+
+struct ProcessSpec {
+  std::vector<std::string> argv;          // argv[0] is looked up on the child's PATH
+  std::filesystem::path cwd;
+  std::vector<std::string> env;           // "NAME=value": the child's whole environment
+  std::filesystem::path stdout_path, stderr_path;
+  double timeout_seconds = 0;             // 0: no limit
+  double kill_grace_seconds = 5;          // between SIGTERM and SIGKILL
+};
+
+enum class ProcessEnd { kExited, kSignaled, kTimedOut, kInterrupted, kStartFailed };
+
+struct ProcessResult {
+  ProcessEnd end = ProcessEnd::kStartFailed;
+  std::optional<int> exit_code;  // set when the process exited
+  std::optional<int> signal;     // set when a signal ended it; never folded into 128+n
+  double wall_seconds = 0;
+  std::string message;           // why it could not start, or what went wrong around it
+};
+
+using LineCallback = std::function<void(StreamId, std::string_view)>;
+
+class ProcessSet {
+ public:
+  ProcessSet();
+  ~ProcessSet();  // ends every child still running
+  ProcessSet(const ProcessSet&) = delete;
+  ProcessSet& operator=(const ProcessSet&) = delete;
+
+  // Starts a child and returns its handle. A child that cannot start still gets a handle;
+  // WaitAny reports it as kStartFailed with the reason.
+  int Start(const ProcessSpec& spec, LineCallback on_line);
+
+  // Blocks until some child has finished and its output is drained; nullopt when none runs.
+  std::optional<std::pair<int, ProcessResult>> WaitAny();
+
+  size_t size() const { return children_.size(); }
+
+  // Ends every child (SIGTERM to its group, the grace period, then SIGKILL); they finish
+  // as kInterrupted. Called on the first Ctrl-C; a second one kills at once.
+  void InterruptAll();
+
+ private:
+  struct Child;
+  void Poll();
+  void HandleSignals();
+  void CheckDeadlines(double now);
+  std::map<int, std::unique_ptr<Child>> children_;
+  int next_handle_ = 1;
+};
+
+// Installs handlers so that SIGINT, SIGTERM and SIGHUP are recorded instead of killing the
+// runner; the ProcessSet reacts to them. Returns how many have arrived so far.
+void InstallInterruptHandlers();
+int InterruptCount();
+
+// Runs one process to completion (for setup steps and helper commands like git).
+ProcessResult RunProcess(const ProcessSpec& spec, LineCallback on_line = {});
+
+const char* ProcessEndName(ProcessEnd end);
+
+}  // namespace repro

@@ -1,0 +1,90 @@
+// A paper's reproduction manifest as plain data: what to run and what the paper claims.
+// Produced by ParseManifest (parser.h), which guarantees every invariant noted here.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness/metrics/spec.h"
+
+namespace repro {
+
+struct Paper {
+  std::string title;
+  std::vector<std::string> authors;
+  std::optional<int> year;
+  std::string arxiv, doi, url, venue;
+};
+
+struct Source {
+  std::filesystem::path path;  // absolute; set when the code is a local folder
+  std::string git;             // set when the code is a git repository ...
+  std::string commit;          // ... at this full 40-hex commit
+  bool is_git() const { return !git.empty(); }
+};
+
+struct Resources {
+  int cpus = 1;
+  int64_t memory_bytes = 0;  // 0: not declared
+  int gpus = 0;
+};
+
+// Ordered name/value pairs; order is the manifest's, which keeps labels stable.
+using NamedValues = std::vector<std::pair<std::string, std::string>>;
+
+struct Param {
+  std::string name;
+  std::vector<std::string> values;  // as written in the manifest, never empty
+};
+
+struct Experiment {
+  std::string id;
+  std::vector<std::string> command;  // argv template; placeholders checked against params
+  std::vector<Param> params;
+  std::vector<MetricSpec> metrics;
+  std::vector<int64_t> seeds;        // defaults applied; never empty
+  double timeout_seconds = 0;        // defaults applied
+  Resources resources;
+  int line = 0;
+};
+
+enum class Better { kHigher, kLower, kEither };
+const char* BetterName(Better better);
+
+struct Claim {
+  std::string id;
+  std::string source;         // where in the paper, e.g. "Table 1, row MLP"
+  std::string experiment;     // an experiment id of this manifest
+  std::string metric;         // a metric of that experiment
+  std::string reported_text;  // as printed in the paper
+  double reported = 0;
+  std::optional<double> reported_std;
+  std::optional<double> tolerance_abs;
+  std::optional<double> tolerance_rel;
+  Better better = Better::kEither;
+  NamedValues where;          // picks one grid point of the experiment
+  int line = 0;
+};
+
+struct Manifest {
+  std::filesystem::path path;  // as given by the user, for messages
+  std::filesystem::path dir;   // absolute folder holding the manifest
+  std::string text;
+  std::string sha256;
+  int schema = 1;
+  Paper paper;
+  Source source;
+  std::vector<std::vector<std::string>> setup;
+  NamedValues env;
+  std::vector<Experiment> experiments;
+  std::vector<Claim> claims;
+
+  const Experiment* FindExperiment(const std::string& id) const;
+  const Claim* FindClaim(const std::string& id) const;
+};
+
+}  // namespace repro

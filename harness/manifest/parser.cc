@@ -1,0 +1,593 @@
+#include "harness/manifest/parser.h"
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "harness/manifest/template.h"
+#include "harness/manifest/yaml_reader.h"
+#include "harness/metrics/regex.h"
+#include "harness/util/atomic_file.h"
+#include "harness/util/hash.h"
+#include "harness/util/text.h"
+
+namespace repro {
+namespace {
+
+using yaml::Diagnostics;
+using yaml::MapReader;
+
+// Placeholders every command may use besides its parameters.
+const std::vector<std::string> kBuiltinPlaceholders = {"seed", "out", "manifest_dir"};
+
+bool IsIdentifier(const std::string& name) {
+  static const std::regex pattern("[A-Za-z_][A-Za-z0-9_]*");
+  return std::regex_match(name, pattern);
+}
+
+bool IsValidId(const std::string& id, bool allow_slash) {
+  static const std::regex plain("[A-Za-z0-9][A-Za-z0-9_.-]*");
+  static const std::regex with_slash("[A-Za-z0-9][A-Za-z0-9_./-]*");
+  return std::regex_match(id, allow_slash ? with_slash : plain);
+}
+
+struct Defaults {
+  double timeout_seconds = kDefaultTimeoutSeconds;
+  std::vector<int64_t> seeds = {0};
+  Resources resources;
+};
+
+class Parser {
+ public:
+  Parser(Manifest& manifest, Diagnostics& diagnostics) : m_(manifest), d_(diagnostics) {}
+
+  void ParseTop(const YAML::Node& root) {
+    MapReader top(root, "at top level",
+                  {"schema", "paper", "source", "setup", "env", "defaults", "experiments", "claims"}, d_);
+    if (!top.is_map()) return;
+    if (std::optional<int64_t> schema = top.Integer("schema", 1); schema && *schema != 1) {
+      d_.Add(*top.Find("schema"), fmt::format("schema {} is not supported; this repro reads schema 1", *schema));
+    }
+    if (const YAML::Node* paper = top.Require("paper")) ParsePaper(*paper);
+    if (const YAML::Node* source = top.Require("source")) ParseSource(*source);
+    if (const YAML::Node* setup = top.Find("setup")) ParseSetup(*setup);
+    if (const YAML::Node* env = top.Find("env")) ParseEnv(*env);
+    if (const YAML::Node* defaults = top.Find("defaults")) ParseDefaults(*defaults);
+    if (const YAML::Node* experiments = top.Require("experiments")) ParseExperiments(*experiments);
+    if (const YAML::Node* claims = top.Require("claims")) ParseClaims(*claims);
+  }
+
+ private:
+  void ParsePaper(const YAML::Node& node) {
+    MapReader paper(node, "in paper", {"title", "authors", "year", "arxiv", "doi", "url", "venue"}, d_);
+    Paper& p = m_.paper;
+    p.title = paper.String("title", /*required=*/true).value_or("");
+    p.authors = paper.StringList("authors").value_or(std::vector<std::string>{});
+    if (std::optional<int64_t> year = paper.Integer("year", 1000)) p.year = static_cast<int>(*year);
+    p.arxiv = paper.String("arxiv").value_or("");
+    p.doi = paper.String("doi").value_or("");
+    p.url = paper.String("url").value_or("");
+    p.venue = paper.String("venue").value_or("");
+  }
+
+  void ParseSource(const YAML::Node& node) {
+    MapReader source(node, "in source", {"path", "git", "commit"}, d_);
+    if (!source.is_map()) return;
+    std::optional<std::string> path = source.String("path");
+    std::optional<std::string> git = source.String("git");
+    if (path && git) {
+      d_.Add(node, "source has both 'path' and 'git'; keep one");
+    } else if (!path && !git && !source.Find("path") && !source.Find("git")) {
+      d_.Add(node, "source needs 'path' (a folder beside the manifest) or 'git' and 'commit'");
+    }
+    if (path) ParseSourcePath(*path, *source.Find("path"));
+    if (git) {
+      m_.source.git = *git;
+      std::optional<std::string> commit = source.String("commit", /*required=*/true);
+      if (commit) CheckCommit(*commit, *source.Find("commit"));
+    } else if (source.Find("commit") && !git) {
+      d_.Add(*source.Find("commit"), "'commit' in source needs 'git' beside it");
+    }
+  }
+
+  void ParseSourcePath(const std::string& path, const YAML::Node& at) {
+    std::filesystem::path resolved = m_.dir / path;  // an absolute "path" replaces the base
+    resolved = resolved.lexically_normal();
+    std::error_code ec;
+    if (!std::filesystem::is_directory(resolved, ec)) {
+      d_.Add(at, fmt::format("source path '{}' (resolved to {}) is not a folder", path, resolved.string()));
+    }
+    m_.source.path = resolved;
+  }
+
+  void CheckCommit(std::string commit, const YAML::Node& at) {
+    static const std::regex full_hash("[0-9a-fA-F]{40}");
+    static const std::regex short_hash("[0-9a-fA-F]{4,39}");
+    if (std::regex_match(commit, full_hash)) {
+      std::transform(commit.begin(), commit.end(), commit.begin(), ::tolower);
+      m_.source.commit = commit;
+    } else if (std::regex_match(commit, short_hash)) {
+      d_.Add(at, fmt::format("commit '{}' in source is a short hash; write the full 40-hex hash "
+                             "(git rev-parse {} prints it)", commit, commit));
+    } else {
+      d_.Add(at, fmt::format("commit '{}' in source is not a commit hash; pin the full 40-hex hash, "
+                             "not a branch or tag, so the code cannot move", commit));
+    }
+  }
+
+  void ParseSetup(const YAML::Node& node) {
+    if (!node.IsSequence()) {
+      d_.Add(node, fmt::format("'setup' must be a list of commands, each a list of arguments, not {}", yaml::KindName(node)));
+      return;
+    }
+    for (size_t i = 0; i < node.size(); ++i) {
+      if (auto argv = yaml::Argv(node[i], fmt::format("setup step {}", i + 1), d_)) m_.setup.push_back(*argv);
+    }
+  }
+
+  void ParseEnv(const YAML::Node& node) {
+    if (!node.IsMap()) {
+      d_.Add(node, fmt::format("'env' must be a mapping of variable names to values, not {}", yaml::KindName(node)));
+      return;
+    }
+    std::set<std::string> seen;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      std::optional<std::string> name = yaml::ScalarText(it->first, "a variable name in env", d_);
+      std::optional<std::string> value = yaml::ScalarText(it->second, fmt::format("env variable '{}'", name.value_or("?")), d_);
+      if (!name || !value) continue;
+      if (!IsIdentifier(*name)) {
+        d_.Add(it->first, fmt::format("'{}' in env is not a valid variable name", *name));
+      } else if (!seen.insert(*name).second) {
+        d_.Add(it->first, fmt::format("duplicate key '{}' in env", *name));
+      } else {
+        m_.env.emplace_back(*name, *value);
+      }
+    }
+  }
+
+  Resources ParseResources(const YAML::Node& node, const std::string& context, Resources resources) {
+    MapReader reader(node, context, {"cpus", "memory", "gpus"}, d_);
+    if (auto cpus = reader.Integer("cpus", 1)) resources.cpus = static_cast<int>(*cpus);
+    if (auto memory = reader.Bytes("memory")) resources.memory_bytes = *memory;
+    if (auto gpus = reader.Integer("gpus", 0)) resources.gpus = static_cast<int>(*gpus);
+    return resources;
+  }
+
+  std::optional<std::vector<int64_t>> ParseSeeds(const MapReader& reader) {
+    const YAML::Node* node = reader.Find("seeds");
+    if (node == nullptr) return std::nullopt;
+    if (!node->IsSequence() || node->size() == 0) {
+      d_.Add(*node, fmt::format("{} must be a non-empty list of whole numbers such as [0, 1, 2]", reader.Describe("seeds")));
+      return std::nullopt;
+    }
+    std::vector<int64_t> seeds;
+    for (const YAML::Node& item : *node) {
+      std::optional<double> seed = item.IsScalar() ? ParseDecimal(item.Scalar()) : std::nullopt;
+      if (!seed || *seed < 0 || *seed != static_cast<double>(static_cast<int64_t>(*seed))) {
+        d_.Add(item, fmt::format("seed {} is not a whole number >= 0", yaml::KindName(item)));
+        continue;
+      }
+      if (std::find(seeds.begin(), seeds.end(), static_cast<int64_t>(*seed)) != seeds.end()) {
+        d_.Add(item, fmt::format("seed {} is listed twice", item.Scalar()));
+        continue;
+      }
+      seeds.push_back(static_cast<int64_t>(*seed));
+    }
+    return seeds;
+  }
+
+  void ParseDefaults(const YAML::Node& node) {
+    MapReader defaults(node, "in defaults", {"timeout", "seeds", "resources"}, d_);
+    if (auto timeout = defaults.Duration("timeout")) defaults_.timeout_seconds = *timeout;
+    if (auto seeds = ParseSeeds(defaults)) defaults_.seeds = *seeds;
+    if (const YAML::Node* resources = defaults.Find("resources")) {
+      defaults_.resources = ParseResources(*resources, "in resources of defaults", defaults_.resources);
+    }
+  }
+
+  void ParseExperiments(const YAML::Node& node) {
+    if (!node.IsSequence() || node.size() == 0) {
+      d_.Add(node, "'experiments' must be a non-empty list of experiments, each with an 'id' and a 'command'");
+      return;
+    }
+    std::map<std::string, int> first_line;
+    for (const YAML::Node& item : node) {
+      Experiment experiment;
+      if (!ParseExperiment(item, experiment)) continue;
+      if (auto seen = first_line.find(experiment.id); seen != first_line.end()) {
+        d_.Add(item, fmt::format("duplicate experiment id '{}' (first at line {})", experiment.id, seen->second));
+        continue;
+      }
+      first_line[experiment.id] = experiment.line;
+      m_.experiments.push_back(std::move(experiment));
+    }
+  }
+
+  std::string IdOf(const YAML::Node& item, const std::string& kind, bool allow_slash) {
+    if (!item.IsMap() || !item["id"] || !item["id"].IsScalar()) return "";
+    std::string id = item["id"].Scalar();
+    if (!IsValidId(id, allow_slash)) {
+      d_.Add(item["id"], fmt::format("{} id '{}' may only use letters, digits and _ . -{}", kind, id,
+                                     allow_slash ? " /" : ""));
+    }
+    return id;
+  }
+
+  bool ParseExperiment(const YAML::Node& item, Experiment& e) {
+    std::string id = IdOf(item, "experiment", false);
+    std::string context = id.empty() ? "in an experiment" : fmt::format("in experiment '{}'", id);
+    MapReader reader(item, context, {"id", "command", "params", "seeds", "timeout", "resources", "metrics"}, d_);
+    if (!reader.is_map()) return false;
+    reader.String("id", /*required=*/true);
+    e.id = id;
+    e.line = yaml::LineOf(item);
+    e.seeds = ParseSeeds(reader).value_or(defaults_.seeds);
+    e.timeout_seconds = reader.Duration("timeout").value_or(defaults_.timeout_seconds);
+    e.resources = defaults_.resources;
+    if (const YAML::Node* resources = reader.Find("resources")) {
+      e.resources = ParseResources(*resources, "in resources of experiment '" + id + "'", e.resources);
+    }
+    if (const YAML::Node* params = reader.Find("params")) ParseParams(*params, context, e);
+    std::vector<std::string> placeholders = kBuiltinPlaceholders;
+    for (const Param& param : e.params) placeholders.push_back(param.name);
+    if (const YAML::Node* command = reader.Require("command")) {
+      if (auto argv = yaml::Argv(*command, reader.Describe("command"), d_)) {
+        e.command = *argv;
+        for (size_t i = 0; i < e.command.size(); ++i) {
+          CheckPlaceholders(e.command[i], (*command)[i], placeholders, context);
+        }
+      }
+    }
+    if (const YAML::Node* metrics = reader.Require("metrics")) ParseMetrics(*metrics, e, placeholders);
+    return !id.empty();
+  }
+
+  void CheckPlaceholders(const std::string& text, const YAML::Node& at, const std::vector<std::string>& known,
+                         const std::string& context) {
+    Result<std::vector<std::string>> names = TemplatePlaceholders(text);
+    if (!names) {
+      d_.Add(at, fmt::format("{} {}", names.error(), context));
+      return;
+    }
+    for (const std::string& name : *names) {
+      if (std::find(known.begin(), known.end(), name) == known.end()) {
+        d_.Add(at, fmt::format("unknown placeholder '{{{}}}' {}{}; known: {}", name, context, DidYouMean(name, known),
+                               Join(known, ", ")));
+      }
+    }
+  }
+
+  void ParseParams(const YAML::Node& node, const std::string& context, Experiment& e) {
+    if (!node.IsMap()) {
+      d_.Add(node, fmt::format("'params' {} must be a mapping of names to a value or a list of values", context));
+      return;
+    }
+    std::set<std::string> seen;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      std::optional<std::string> name = yaml::ScalarText(it->first, "a parameter name", d_);
+      if (!name) continue;
+      if (!IsIdentifier(*name)) {
+        d_.Add(it->first, fmt::format("parameter name '{}' {} may only use letters, digits and '_'", *name, context));
+        continue;
+      }
+      if (std::find(kBuiltinPlaceholders.begin(), kBuiltinPlaceholders.end(), *name) != kBuiltinPlaceholders.end()) {
+        d_.Add(it->first, fmt::format("parameter name '{}' {} is reserved; rename it", *name, context));
+        continue;
+      }
+      if (!seen.insert(*name).second) {
+        d_.Add(it->first, fmt::format("duplicate key '{}' in params {}", *name, context));
+        continue;
+      }
+      Param param{*name, {}};
+      const YAML::Node& values = it->second;
+      std::string what = fmt::format("parameter '{}' {}", *name, context);
+      if (values.IsSequence()) {
+        for (const YAML::Node& value : values) {
+          if (auto text = yaml::ScalarText(value, "each value of " + what, d_)) param.values.push_back(*text);
+        }
+        if (values.size() == 0) d_.Add(values, what + " has an empty list of values");
+      } else if (auto text = yaml::ScalarText(values, what, d_)) {
+        param.values.push_back(*text);
+      }
+      if (!param.values.empty()) e.params.push_back(std::move(param));
+    }
+  }
+
+  void ParseMetrics(const YAML::Node& node, Experiment& e, const std::vector<std::string>& placeholders) {
+    std::string context = fmt::format("in experiment '{}'", e.id);
+    if (!node.IsMap() || node.size() == 0) {
+      d_.Add(node, fmt::format("'metrics' {} must be a mapping of metric names to extractors", context));
+      return;
+    }
+    std::set<std::string> seen;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      std::optional<std::string> name = yaml::ScalarText(it->first, "a metric name", d_);
+      if (!name) continue;
+      if (!seen.insert(*name).second) {
+        d_.Add(it->first, fmt::format("duplicate key '{}' in metrics {}", *name, context));
+        continue;
+      }
+      if (!IsIdentifier(*name)) {
+        d_.Add(it->first, fmt::format("metric name '{}' {} may only use letters, digits and '_'", *name, context));
+        continue;
+      }
+      if (auto spec = ParseMetric(*name, it->second, e.id, placeholders)) e.metrics.push_back(*spec);
+    }
+  }
+
+  std::optional<MetricSpec> ParseMetric(const std::string& name, const YAML::Node& node, const std::string& experiment,
+                                        const std::vector<std::string>& placeholders) {
+    std::string context = fmt::format("in metric '{}' of experiment '{}'", name, experiment);
+    MapReader reader(node, context, {"stdout", "stderr", "file", "json", "reduce"}, d_);
+    if (!reader.is_map()) return std::nullopt;
+    MetricSpec spec;
+    spec.name = name;
+    int sources = 0;
+    for (const char* key : {"stdout", "stderr", "file"}) sources += reader.Find(key) != nullptr ? 1 : 0;
+    if (sources != 1) {
+      d_.Add(node, fmt::format("{} {} say where the value is: exactly one of 'stdout', 'stderr' or 'file'", context,
+                               sources == 0 ? "must" : "must only"));
+      return std::nullopt;
+    }
+    bool ok = true;
+    if (reader.Find("file")) {
+      spec.source = MetricSource::kJsonFile;
+      spec.file = reader.String("file").value_or("");
+      CheckPlaceholders(spec.file, *reader.Find("file"), placeholders, context);
+      std::optional<std::string> pointer = reader.String("json", /*required=*/true);
+      ok = pointer.has_value();
+      spec.json_pointer = pointer.value_or("");
+      if (pointer && !pointer->empty() && (*pointer)[0] != '/') {
+        d_.Add(*reader.Find("json"), fmt::format("'json' {} must be a JSON pointer such as /test/acc, got '{}'", context, *pointer));
+        ok = false;
+      }
+    } else {
+      const char* key = reader.Find("stdout") ? "stdout" : "stderr";
+      spec.source = reader.Find("stdout") ? MetricSource::kStdout : MetricSource::kStderr;
+      spec.pattern = reader.String(key).value_or("");
+      if (std::optional<std::string> problem = CheckMetricPattern(spec.pattern)) {
+        d_.Add(*reader.Find(key), fmt::format("{} {}", *problem, context));
+        ok = false;
+      }
+      if (reader.Find("json")) d_.Add(*reader.Find("json"), fmt::format("'json' {} only goes with 'file'", context));
+    }
+    if (auto reduce = reader.Choice("reduce", {"last", "min", "max", "mean"})) {
+      spec.reduce = *reduce == "min" ? Reducer::kMin : *reduce == "max" ? Reducer::kMax
+                  : *reduce == "mean" ? Reducer::kMean : Reducer::kLast;
+    }
+    if (!ok) return std::nullopt;
+    return spec;
+  }
+
+  void ParseClaims(const YAML::Node& node) {
+    if (!node.IsSequence() || node.size() == 0) {
+      d_.Add(node, "'claims' must be a non-empty list of claims, each with an 'id', 'experiment', 'metric' and 'reported'");
+      return;
+    }
+    std::map<std::string, int> first_line;
+    for (const YAML::Node& item : node) {
+      Claim claim;
+      if (!ParseClaim(item, claim)) continue;
+      if (auto seen = first_line.find(claim.id); seen != first_line.end()) {
+        d_.Add(item, fmt::format("duplicate claim id '{}' (first at line {})", claim.id, seen->second));
+        continue;
+      }
+      first_line[claim.id] = claim.line;
+      m_.claims.push_back(std::move(claim));
+    }
+  }
+
+  bool ParseClaim(const YAML::Node& item, Claim& c) {
+    std::string id = IdOf(item, "claim", true);
+    std::string context = id.empty() ? "in a claim" : fmt::format("in claim '{}'", id);
+    MapReader reader(item, context,
+                     {"id", "source", "experiment", "metric", "reported", "reported_std", "tolerance", "better", "where"}, d_);
+    if (!reader.is_map()) return false;
+    reader.String("id", /*required=*/true);
+    c.id = id;
+    c.line = yaml::LineOf(item);
+    c.source = reader.String("source").value_or("");
+    c.experiment = reader.String("experiment", /*required=*/true).value_or("");
+    c.metric = reader.String("metric", /*required=*/true).value_or("");
+    ParseReported(reader, c);
+    if (auto std = reader.Number("reported_std", 0)) c.reported_std = *std;
+    if (const YAML::Node* tolerance = reader.Find("tolerance")) {
+      MapReader tol(*tolerance, "in tolerance of claim '" + id + "'", {"abs", "rel"}, d_);
+      if (auto abs = tol.Number("abs", 0)) c.tolerance_abs = *abs;
+      if (auto rel = tol.Number("rel", 0)) c.tolerance_rel = *rel;
+    }
+    if (auto better = reader.Choice("better", {"higher", "lower", "either"})) {
+      c.better = *better == "higher" ? Better::kHigher : *better == "lower" ? Better::kLower : Better::kEither;
+    }
+    const Experiment* experiment = CheckClaimTarget(reader, c);
+    bool where_ok = true;
+    if (const YAML::Node* where = reader.Find("where")) where_ok = ParseWhere(*where, context, experiment, c);
+    // A broken 'where' is already reported; a second error about the grid would be noise.
+    if (experiment != nullptr && where_ok) CheckGridPinned(item, *experiment, c);
+    return !id.empty();
+  }
+
+  void ParseReported(const MapReader& reader, Claim& c) {
+    std::optional<std::string> text = reader.String("reported", /*required=*/true);
+    if (!text) return;
+    c.reported_text = *text;
+    if (std::optional<double> value = ParseDecimal(*text)) {
+      c.reported = *value;
+      return;
+    }
+    d_.Add(*reader.Find("reported"),
+           fmt::format("{} must be a finite number as printed in the paper, such as 68.2 or 2.8e-6, got '{}'{}",
+                       reader.Describe("reported"), *text,
+                       text->find('%') != std::string::npos ? " (write the number without '%')" : ""));
+  }
+
+  const Experiment* CheckClaimTarget(const MapReader& reader, const Claim& c) {
+    if (c.experiment.empty()) return nullptr;
+    const Experiment* experiment = m_.FindExperiment(c.experiment);
+    if (experiment == nullptr) {
+      std::vector<std::string> ids;
+      for (const Experiment& e : m_.experiments) ids.push_back(e.id);
+      d_.Add(*reader.Find("experiment"), fmt::format("claim '{}' names unknown experiment '{}'{}", c.id, c.experiment,
+                                                     DidYouMean(c.experiment, ids)));
+      return nullptr;
+    }
+    std::vector<std::string> names;
+    for (const MetricSpec& metric : experiment->metrics) names.push_back(metric.name);
+    if (!c.metric.empty() && std::find(names.begin(), names.end(), c.metric) == names.end()) {
+      d_.Add(*reader.Find("metric"), fmt::format("claim '{}' names unknown metric '{}' of experiment '{}'{}", c.id,
+                                                 c.metric, c.experiment, DidYouMean(c.metric, names)));
+    }
+    return experiment;
+  }
+
+  bool ParseWhere(const YAML::Node& node, const std::string& context, const Experiment* experiment, Claim& c) {
+    if (!node.IsMap()) {
+      d_.Add(node, fmt::format("'where' {} must map parameter names to one value each", context));
+      return false;
+    }
+    bool ok = true;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      auto name = yaml::ScalarText(it->first, "a parameter name in 'where'", d_);
+      auto value = yaml::ScalarText(it->second, "a value in 'where'", d_);
+      if (!name || !value) {
+        ok = false;
+        continue;
+      }
+      if (experiment != nullptr) {
+        auto param = std::find_if(experiment->params.begin(), experiment->params.end(),
+                                  [&](const Param& p) { return p.name == *name; });
+        std::vector<std::string> names;
+        for (const Param& p : experiment->params) names.push_back(p.name);
+        if (param == experiment->params.end()) {
+          d_.Add(it->first, fmt::format("'where' {} names unknown parameter '{}' of experiment '{}'{}", context, *name,
+                                        experiment->id, DidYouMean(*name, names)));
+          ok = false;
+          continue;
+        }
+        if (std::find(param->values.begin(), param->values.end(), *value) == param->values.end()) {
+          d_.Add(it->second, fmt::format("'where' {} picks {}={}, which is not in the grid ({})", context, *name,
+                                         *value, Join(param->values, ", ")));
+          ok = false;
+          continue;
+        }
+      }
+      c.where.emplace_back(*name, *value);
+    }
+    return ok;
+  }
+
+  void CheckGridPinned(const YAML::Node& item, const Experiment& experiment, const Claim& c) {
+    std::vector<std::string> open;
+    for (const Param& param : experiment.params) {
+      bool pinned = std::any_of(c.where.begin(), c.where.end(), [&](const auto& w) { return w.first == param.name; });
+      if (param.values.size() > 1 && !pinned) open.push_back(param.name);
+    }
+    if (!open.empty()) {
+      d_.Add(item, fmt::format("claim '{}' must pick one grid point of experiment '{}': add 'where' with a value for {}",
+                               c.id, experiment.id, Join(open, ", ")));
+    }
+  }
+
+  Manifest& m_;
+  Diagnostics& d_;
+  Defaults defaults_;
+};
+
+// Line and column (1-based) of byte "offset" in "text".
+std::pair<int, int> PositionOf(std::string_view text, size_t offset) {
+  int line = 1, column = 1;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+// Offset of the first byte that is not valid UTF-8, or npos.
+size_t FirstInvalidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    auto c = static_cast<unsigned char>(text[i]);
+    size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (length == 0 || i + length > text.size()) return i;
+    for (size_t k = 1; k < length; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return i;
+    }
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+bool RejectBadBytes(const std::string& text, Diagnostics& diagnostics) {
+  if (size_t nul = text.find('\0'); nul != std::string::npos) {
+    auto [line, column] = PositionOf(text, nul);
+    diagnostics.AddAt(line, column, "the manifest contains a NUL byte; save it as UTF-8 text");
+    return true;
+  }
+  if (size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos) {
+    auto [line, column] = PositionOf(text, bad);
+    diagnostics.AddAt(line, column, "the manifest is not valid UTF-8 here; save it as UTF-8 text");
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+ManifestLoad ParseManifest(std::string text, const std::filesystem::path& display_path,
+                           const std::filesystem::path& dir) {
+  ManifestLoad load;
+  Manifest& manifest = load.manifest;
+  manifest.path = display_path;
+  manifest.dir = dir;
+  manifest.sha256 = Sha256Hex(text);
+  Diagnostics diagnostics(display_path.string());
+  if (text.size() > kMaxManifestBytes) {
+    diagnostics.AddAt(1, 1, fmt::format("the manifest is {} bytes; manifests over {} bytes are refused", text.size(),
+                                        kMaxManifestBytes));
+  } else if (!RejectBadBytes(text, diagnostics)) {
+    // A UTF-8 byte-order mark is harmless; yaml-cpp accepts it.
+    try {
+      YAML::Node root = YAML::Load(text);
+      Parser(manifest, diagnostics).ParseTop(root);
+    } catch (const YAML::ParserException& e) {
+      diagnostics.AddAt(e.mark.line + 1, e.mark.column + 1, "YAML syntax error: " + e.msg);
+    } catch (const YAML::Exception& e) {
+      diagnostics.AddAt(e.mark.is_null() ? 1 : e.mark.line + 1, e.mark.is_null() ? 1 : e.mark.column + 1,
+                        "cannot read YAML: " + e.msg);
+    }
+  }
+  manifest.text = std::move(text);
+  load.errors = std::move(diagnostics.list());
+  std::stable_sort(load.errors.begin(), load.errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+  });
+  return load;
+}
+
+ManifestLoad LoadManifest(const std::filesystem::path& path) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxManifestBytes) {
+    ManifestLoad load;
+    load.errors.push_back({path.string(), 1, 1,
+                           fmt::format("the manifest is {} bytes; manifests over {} bytes are refused", size, kMaxManifestBytes)});
+    return load;
+  }
+  Result<std::string> text = ReadFile(path);
+  if (!text) {
+    ManifestLoad load;
+    load.errors.push_back({path.string(), 0, 0, text.error()});
+    return load;
+  }
+  std::filesystem::path dir = std::filesystem::absolute(path, ec).parent_path();
+  return ParseManifest(std::move(text).value(), path, dir);
+}
+
+}  // namespace repro

@@ -1,0 +1,37 @@
+// Expands a manifest into runs: experiments x parameter grid x seeds, each with an identity
+// that changes exactly when something that could change its results changes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "harness/manifest/manifest.h"
+#include "harness/manifest/template.h"
+#include "harness/util/result.h"
+
+namespace repro {
+
+struct RunSpec {
+  const Experiment* experiment = nullptr;  // points into the planned Manifest
+  NamedValues params;                      // this grid point, in manifest order
+  int64_t seed = 0;
+  Bindings bindings;                       // params, seed and manifest_dir; "out" is per attempt
+  std::string key;                         // SHA-256 identity, hex
+  std::string label;                       // "mlp lr=0.01 seed=0", for people
+};
+
+// "source_identity" names the exact code (a commit, or a tree digest of a local folder).
+// The identity covers that, the setup steps, the environment, the command with its
+// parameters and seed, the metric extractors, and the content of files beside the
+// manifest that the command names (a driver script, say). The timeout and resources
+// are not part of it: a run that finished is not different because the limit was higher.
+Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const std::string& source_identity);
+
+// The runs a claim is judged on: its experiment, at the grid point its 'where' picks.
+std::vector<const RunSpec*> RunsForClaim(const std::vector<RunSpec>& runs, const Claim& claim);
+
+// Argv for one attempt: the command with every placeholder bound, "{out}" included.
+Result<std::vector<std::string>> ExpandCommand(const RunSpec& run, const std::string& out_dir);
+
+}  // namespace repro

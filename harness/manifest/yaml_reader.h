@@ -1,0 +1,77 @@
+// Reading YAML into typed values while collecting every problem with its position, so that
+// one pass reports all mistakes. Internal to the manifest module (yaml-cpp lives here only).
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/manifest/diagnostic.h"
+
+namespace repro::yaml {
+
+class Diagnostics {
+ public:
+  explicit Diagnostics(std::string file) : file_(std::move(file)) {}
+  void Add(const YAML::Node& at, std::string message);
+  void AddAt(int line, int column, std::string message);
+  std::vector<Diagnostic>& list() { return list_; }
+
+ private:
+  std::string file_;
+  std::vector<Diagnostic> list_;
+};
+
+std::string KindName(const YAML::Node& node);
+int LineOf(const YAML::Node& node);
+
+// A mapping whose keys are checked against the allowed set when it is constructed:
+// unknown keys (with a did-you-mean) and duplicate keys are reported once.
+class MapReader {
+ public:
+  MapReader(const YAML::Node& node, std::string context, const std::vector<std::string>& allowed,
+            Diagnostics& diagnostics);
+
+  bool is_map() const { return is_map_; }
+  const YAML::Node& node() const { return node_; }
+  const std::string& context() const { return context_; }
+  Diagnostics& diagnostics() const { return diagnostics_; }
+
+  // The value under "key", or nullptr when the key is absent.
+  const YAML::Node* Find(const std::string& key) const;
+  // Like Find, but reports "missing key" when absent.
+  const YAML::Node* Require(const std::string& key) const;
+
+  std::optional<std::string> String(const std::string& key, bool required = false) const;
+  std::optional<int64_t> Integer(const std::string& key, int64_t min, bool required = false) const;
+  std::optional<double> Number(const std::string& key, double min, bool required = false) const;
+  std::optional<double> Duration(const std::string& key) const;
+  std::optional<int64_t> Bytes(const std::string& key) const;
+  // One choice of "choices", with a did-you-mean when it is none of them.
+  std::optional<std::string> Choice(const std::string& key, const std::vector<std::string>& choices) const;
+  // A string or a list of strings.
+  std::optional<std::vector<std::string>> StringList(const std::string& key) const;
+
+  // "'key' in <context>" for messages.
+  std::string Describe(const std::string& key) const;
+
+ private:
+  YAML::Node node_;
+  std::string context_;
+  Diagnostics& diagnostics_;
+  bool is_map_ = false;
+  std::map<std::string, YAML::Node> values_;
+};
+
+// A scalar's text, or an error naming "what" when the node is not a scalar.
+std::optional<std::string> ScalarText(const YAML::Node& node, const std::string& what, Diagnostics& diagnostics);
+
+// A non-empty list of scalars (an argv).
+std::optional<std::vector<std::string>> Argv(const YAML::Node& node, const std::string& what,
+                                             Diagnostics& diagnostics);
+
+}  // namespace repro::yaml

@@ -1,0 +1,53 @@
+#include "harness/metrics/lines.h"
+
+namespace repro {
+
+LineSplitter::LineSplitter(Callback on_line, size_t max_line) : on_line_(std::move(on_line)), max_line_(max_line) {}
+
+void LineSplitter::Feed(std::string_view bytes) {
+  while (!bytes.empty()) {
+    size_t newline = bytes.find('\n');
+    std::string_view piece = bytes.substr(0, newline);
+    if (!discarding_) {
+      pending_.append(piece);
+      if (pending_.size() > max_line_) {
+        // Keep the head: a metric printed at the start of a giant line is still found.
+        pending_.resize(max_line_);
+        ++overlong_lines_;
+        discarding_ = true;
+      }
+    }
+    if (newline == std::string_view::npos) return;
+    Emit();
+    bytes.remove_prefix(newline + 1);
+  }
+}
+
+void LineSplitter::Finish() {
+  if (!pending_.empty() || discarding_) Emit();
+}
+
+void LineSplitter::Emit() {
+  on_line_(CleanLine(pending_));
+  pending_.clear();
+  discarding_ = false;
+}
+
+std::string CleanLine(std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (size_t cr = line.rfind('\r'); cr != std::string_view::npos) line.remove_prefix(cr + 1);
+  std::string clean;
+  clean.reserve(line.size());
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '\x1b' && i + 1 < line.size() && line[i + 1] == '[') {
+      size_t j = i + 2;
+      while (j < line.size() && !(line[j] >= 0x40 && line[j] <= 0x7e)) ++j;
+      i = j;  // skip the final byte too
+      continue;
+    }
+    clean += line[i];
+  }
+  return clean;
+}
+
+}  // namespace repro

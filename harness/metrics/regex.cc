@@ -1,0 +1,80 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "harness/metrics/regex.h"
+
+#include <pcre2.h>
+
+#include <fmt/format.h>
+
+namespace repro {
+
+struct Regex::Impl {
+  pcre2_code* code = nullptr;
+  pcre2_match_data* match_data = nullptr;
+  int value_group = -1;
+  int step_group = -1;
+  ~Impl() {
+    pcre2_match_data_free(match_data);
+    pcre2_code_free(code);
+  }
+};
+
+Regex::Regex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Regex::Regex(Regex&&) noexcept = default;
+Regex& Regex::operator=(Regex&&) noexcept = default;
+Regex::~Regex() = default;
+
+Result<Regex> Regex::Compile(const std::string& pattern) {
+  int error_code = 0;
+  PCRE2_SIZE error_offset = 0;
+  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+                                   &error_code, &error_offset, nullptr);
+  if (code == nullptr) {
+    PCRE2_UCHAR message[256];
+    pcre2_get_error_message(error_code, message, sizeof(message));
+    return Error{fmt::format("{} at offset {}", reinterpret_cast<const char*>(message), error_offset)};
+  }
+  // JIT is an optimisation: when it is unavailable the interpreter gives the same answers.
+  pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+  auto impl = std::make_unique<Impl>();
+  impl->code = code;
+  impl->match_data = pcre2_match_data_create_from_pattern(code, nullptr);
+  impl->value_group = pcre2_substring_number_from_name(code, reinterpret_cast<PCRE2_SPTR>("value"));
+  impl->step_group = pcre2_substring_number_from_name(code, reinterpret_cast<PCRE2_SPTR>("step"));
+  return Regex(std::move(impl));
+}
+
+bool Regex::HasGroup(const std::string& name) const {
+  return pcre2_substring_number_from_name(impl_->code, reinterpret_cast<PCRE2_SPTR>(name.c_str())) > 0;
+}
+
+namespace {
+
+std::optional<std::string_view> Group(std::string_view subject, pcre2_match_data* data, int group) {
+  if (group <= 0) return std::nullopt;
+  PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(data);
+  PCRE2_SIZE start = ovector[2 * group], end = ovector[2 * group + 1];
+  if (start == PCRE2_UNSET) return std::nullopt;
+  return subject.substr(start, end - start);
+}
+
+}  // namespace
+
+bool Regex::Search(std::string_view subject, Match& match) const {
+  // Compiled with PCRE2_MATCH_INVALID_UTF: invalid UTF-8 in a log line never matches, but
+  // the valid parts of the same line still can.
+  int rc = pcre2_match(impl_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0,
+                       impl_->match_data, nullptr);
+  if (rc < 0) return false;
+  match.value = Group(subject, impl_->match_data, impl_->value_group);
+  match.step = Group(subject, impl_->match_data, impl_->step_group);
+  return true;
+}
+
+std::optional<std::string> CheckMetricPattern(const std::string& pattern) {
+  Result<Regex> regex = Regex::Compile(pattern);
+  if (!regex) return "invalid regex: " + regex.error();
+  if (!regex->HasGroup("value")) return std::string("regex has no named group 'value'; write (?<value>...) around the number");
+  return std::nullopt;
+}
+
+}  // namespace repro

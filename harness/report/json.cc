@@ -1,0 +1,88 @@
+#include <nlohmann/json.hpp>
+
+#include "harness/report/render.h"
+#include "harness/util/time.h"
+
+namespace repro {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json Optional(const std::optional<double>& value) { return value ? Json(*value) : Json(); }
+Json Optional(const std::optional<int>& value) { return value ? Json(*value) : Json(); }
+Json Text(const std::string& text) { return text.empty() ? Json() : Json(text); }
+
+Json RunJson(const RunEvidence& run) {
+  static const char* const kStates[] = {"not-run", "running", "completed", "unfinished"};
+  return Json{{"label", run.label},
+              {"seed", run.seed},
+              {"state", kStates[static_cast<int>(run.state)]},
+              {"status", Text(run.status)},
+              {"exit_code", Optional(run.exit_code)},
+              {"signal", Optional(run.signal)},
+              {"value", Optional(run.value)},
+              {"flag", Text(run.flag)},
+              {"message", Text(run.message)},
+              {"dir", Text(run.dir)}};
+}
+
+Json ClaimJson(const ClaimEvaluation& c) {
+  const Claim& claim = *c.claim;
+  const Verdict& v = c.verdict;
+  Json where = Json::object();
+  for (const auto& [name, value] : claim.where) where[name] = value;
+  Json measured;
+  if (v.summary) {
+    const SeedSummary& s = *v.summary;
+    measured = Json{{"n", s.n}, {"mean", s.mean}, {"std", s.n >= 2 ? Json(s.std) : Json()},
+                    {"sem", s.n >= 2 ? Json(s.sem) : Json()}, {"ci95", s.ci_low ? Json{*s.ci_low, *s.ci_high} : Json()},
+                    {"min", s.min}, {"max", s.max}, {"seeds", v.seeds}};
+  }
+  Json runs = Json::array();
+  for (const RunEvidence& run : c.runs) runs.push_back(RunJson(run));
+  return Json{{"id", claim.id},
+              {"source", Text(claim.source)},
+              {"experiment", claim.experiment},
+              {"metric", claim.metric},
+              {"where", where},
+              {"reported", {{"text", claim.reported_text}, {"value", claim.reported}, {"std", Optional(claim.reported_std)}}},
+              {"tolerance", {{"abs", Optional(claim.tolerance_abs)}, {"rel", Optional(claim.tolerance_rel)}, {"allowed", v.allowed}}},
+              {"better", BetterName(claim.better)},
+              {"verdict", VerdictName(v.kind)},
+              {"reason", v.reason},
+              {"measured", measured},
+              {"delta", Optional(v.delta)},
+              {"runs", runs}};
+}
+
+}  // namespace
+
+std::string RenderJson(const Evaluation& evaluation) {
+  const Manifest& m = *evaluation.manifest;
+  Json summary{{"claims", evaluation.claims.size()}};
+  for (VerdictKind kind : {VerdictKind::kReproduced, VerdictKind::kBetterThanClaimed, VerdictKind::kNotReproduced,
+                           VerdictKind::kFailed, VerdictKind::kMissing, VerdictKind::kPending}) {
+    summary[VerdictName(kind)] = evaluation.Count(kind);
+  }
+  summary["all_reproduced"] = evaluation.AllSucceeded();
+  Json claims = Json::array();
+  for (const ClaimEvaluation& c : evaluation.claims) claims.push_back(ClaimJson(c));
+  Json unfinished = Json::array();
+  for (const RunEvidence& run : evaluation.unfinished_runs) unfinished.push_back(RunJson(run));
+  Json report{
+      {"format", "repro-report"},
+      {"version", kReportJsonVersion},
+      {"generated_at", NowUtcIso8601()},
+      {"repro_version", REPRO_VERSION},
+      {"paper", {{"title", m.paper.title}, {"authors", m.paper.authors}, {"year", m.paper.year ? Json(*m.paper.year) : Json()},
+                 {"venue", Text(m.paper.venue)}, {"arxiv", Text(m.paper.arxiv)}, {"doi", Text(m.paper.doi)}, {"url", Text(m.paper.url)}}},
+      {"manifest", {{"path", m.path.string()}, {"sha256", m.sha256}}},
+      {"source", {{"description", evaluation.source_description}, {"git", Text(m.source.git)},
+                  {"commit", Text(m.source.commit)}, {"path", m.source.is_git() ? Json() : Json(m.source.path.string())}}},
+      {"summary", summary},
+      {"claims", claims},
+      {"unfinished_runs", unfinished}};
+  return report.dump(2) + "\n";
+}
+
+}  // namespace repro

@@ -1,0 +1,78 @@
+#include <fmt/format.h>
+
+#include "harness/report/cells.h"
+#include "harness/report/render.h"
+#include "harness/util/text.h"
+#include "harness/util/time.h"
+
+namespace repro {
+namespace {
+
+// A table cell: pipes and newlines would break the row.
+std::string Cell(const std::string& text) {
+  std::string cell;
+  for (char c : text) {
+    if (c == '|') cell += "\\|";
+    else if (c == '\n') cell += ' ';
+    else cell += c;
+  }
+  return cell.empty() ? "—" : cell;
+}
+
+std::string PaperLine(const Paper& paper) {
+  std::string line = "**" + paper.title + "**";
+  if (!paper.authors.empty()) line += " — " + Join(paper.authors, ", ");
+  std::string venue = paper.venue;
+  if (paper.year) venue += (venue.empty() ? "" : " ") + std::to_string(*paper.year);
+  if (!venue.empty()) line += " (" + venue + ")";
+  std::vector<std::string> links;
+  if (!paper.arxiv.empty()) links.push_back(fmt::format("[arXiv:{0}](https://arxiv.org/abs/{0})", paper.arxiv));
+  if (!paper.doi.empty()) links.push_back(fmt::format("[doi:{0}](https://doi.org/{0})", paper.doi));
+  if (!paper.url.empty()) links.push_back(fmt::format("<{}>", paper.url));
+  if (!links.empty()) line += ". " + Join(links, ", ");
+  return line;
+}
+
+}  // namespace
+
+std::string RenderMarkdown(const Evaluation& evaluation) {
+  const Manifest& m = *evaluation.manifest;
+  std::string out = fmt::format("# Reproduction report: {}\n\n", m.paper.title);
+  out += fmt::format("- Paper: {}\n", PaperLine(m.paper));
+  out += fmt::format("- Code: `{}`\n", evaluation.source_description);
+  out += fmt::format("- Manifest: `{}` (sha256 `{}`)\n", m.path.string(), m.sha256);
+  out += fmt::format("- Generated: {} by repro {}\n", NowUtcIso8601(), REPRO_VERSION);
+  out += fmt::format("- Summary: **{}**\n\n", evaluation.SummaryLine());
+  out += "## Claims\n\n";
+  out += "| Claim | Where in the paper | Paper | Measured (mean ± std, n) | 95% CI | Δ | Verdict |\n";
+  out += "|---|---|---|---|---|---|---|\n";
+  for (const ClaimEvaluation& c : evaluation.claims) {
+    out += fmt::format("| `{}` | {} | {} | {} | {} | {} | **{}** |\n", Cell(c.claim->id), Cell(c.claim->source),
+                       Cell(ReportedCell(*c.claim)), Cell(MeasuredCell(c.verdict)), Cell(IntervalCell(c.verdict)),
+                       Cell(DeltaCell(c.verdict)), VerdictName(c.verdict.kind));
+  }
+  out += "\n### Reasons\n\n";
+  for (const ClaimEvaluation& c : evaluation.claims) {
+    std::string seeds;
+    if (!c.verdict.seeds.empty()) {
+      std::vector<std::string> list;
+      for (int64_t seed : c.verdict.seeds) list.push_back(std::to_string(seed));
+      seeds = fmt::format(" Seeds: {}.", Join(list, ", "));
+    }
+    out += fmt::format("- `{}` ({} of experiment `{}`): {}.{}\n", c.claim->id, c.claim->metric, c.claim->experiment,
+                       c.verdict.reason, seeds);
+  }
+  if (!evaluation.unfinished_runs.empty()) {
+    out += "\n## Runs that did not finish\n\n| Run | Status | Logs |\n|---|---|---|\n";
+    for (const RunEvidence& run : evaluation.unfinished_runs) {
+      std::string status = run.status;
+      if (run.exit_code && run.status == "failed") status += fmt::format(" (exit {})", *run.exit_code);
+      if (run.signal) status += fmt::format(" (signal {})", *run.signal);
+      if (!run.message.empty()) status += ": " + run.message;
+      out += fmt::format("| {} | {} | `{}/stdout.log`, `{}/stderr.log` |\n", Cell(run.label), Cell(status), run.dir, run.dir);
+    }
+  }
+  return out;
+}
+
+}  // namespace repro

@@ -1,0 +1,60 @@
+#include <algorithm>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "harness/report/cells.h"
+#include "harness/report/render.h"
+
+namespace repro {
+namespace {
+
+// Columns on screen: UTF-8 continuation bytes take none.
+size_t DisplayWidth(const std::string& text) {
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+const char* VerdictColor(VerdictKind kind) {
+  switch (kind) {
+    case VerdictKind::kReproduced:
+    case VerdictKind::kBetterThanClaimed: return "\x1b[32m";
+    case VerdictKind::kNotReproduced:
+    case VerdictKind::kFailed: return "\x1b[31m";
+    case VerdictKind::kMissing:
+    case VerdictKind::kPending: return "\x1b[33m";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string RenderTerminal(const Evaluation& evaluation, bool color) {
+  std::vector<std::vector<std::string>> rows = {{"claim", "paper", "reported", "measured", "delta", "verdict"}};
+  for (const ClaimEvaluation& c : evaluation.claims) {
+    rows.push_back({c.claim->id, c.claim->source.empty() ? "—" : c.claim->source, ReportedCell(*c.claim),
+                    MeasuredCell(c.verdict), DeltaCell(c.verdict), VerdictName(c.verdict.kind)});
+  }
+  std::vector<size_t> widths(rows.front().size(), 0);
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], DisplayWidth(row[i]));
+  }
+  std::string out;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    std::string line;
+    for (size_t i = 0; i < rows[r].size(); ++i) {
+      std::string cell = rows[r][i];
+      bool last = i + 1 == rows[r].size();
+      std::string padding = last ? "" : std::string(widths[i] - DisplayWidth(cell) + 2, ' ');
+      if (color && r > 0 && last) cell = VerdictColor(evaluation.claims[r - 1].verdict.kind) + cell + "\x1b[0m";
+      if (color && r == 0) cell = "\x1b[1m" + cell + "\x1b[0m";
+      line += cell + padding;
+    }
+    out += line + "\n";
+  }
+  out += "\n";
+  for (const ClaimEvaluation& c : evaluation.claims) out += fmt::format("{}: {}\n", c.claim->id, c.verdict.reason);
+  out += "\n" + evaluation.SummaryLine() + "\n";
+  return out;
+}
+
+}  // namespace repro

@@ -1,0 +1,304 @@
+#include "harness/runner/runner.h"
+
+#include <deque>
+#include <map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/exec/environment.h"
+#include "harness/util/atomic_file.h"
+#include "harness/util/hash.h"
+#include "harness/util/units.h"
+
+namespace repro {
+namespace {
+
+std::string Slug(std::string_view text) {
+  std::string slug;
+  for (char c : text) slug += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-') ? c : '-';
+  return slug;
+}
+
+std::string ParamsJson(const RunSpec& run) {
+  nlohmann::ordered_json params = nlohmann::ordered_json::object();
+  for (const auto& [name, value] : run.params) params[name] = value;
+  return params.dump();
+}
+
+std::vector<MetricRecord> ToRecords(const std::vector<MetricValue>& values) {
+  std::vector<MetricRecord> records;
+  for (const MetricValue& value : values) {
+    MetricRecord record{value.name, value.value, ValueFlagName(value.flag), value.message, {}};
+    for (const Observation& o : value.series) {
+      record.series.push_back({o.step, o.flag == ValueFlag::kOk ? std::optional<double>(o.value) : std::nullopt,
+                               ValueFlagName(o.flag)});
+    }
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+std::string DescribeEnd(const AttemptRecord& attempt) {
+  if (attempt.status == kStatusFailed && attempt.exit_code) return fmt::format("failed (exit {})", *attempt.exit_code);
+  if (attempt.signal) return fmt::format("{} (signal {})", attempt.status, *attempt.signal);
+  return attempt.status;
+}
+
+// Everything about a finished attempt, beside its logs, for people and tools that do not
+// read the database. Written atomically, so it is complete or absent.
+void WriteAttemptRecord(const AttemptRecord& attempt, const RunSpec& run, const std::vector<std::string>& argv,
+                        const std::filesystem::path& cwd) {
+  nlohmann::ordered_json record;
+  record["schema"] = 1;
+  record["run_key"] = run.key;
+  record["label"] = run.label;
+  record["experiment"] = run.experiment->id;
+  record["params"] = nlohmann::ordered_json::parse(ParamsJson(run));
+  record["seed"] = run.seed;
+  record["attempt"] = attempt.number;
+  record["argv"] = argv;
+  record["cwd"] = cwd.string();
+  record["status"] = attempt.status;
+  record["exit_code"] = attempt.exit_code ? nlohmann::ordered_json(*attempt.exit_code) : nlohmann::ordered_json();
+  record["signal"] = attempt.signal ? nlohmann::ordered_json(*attempt.signal) : nlohmann::ordered_json();
+  record["wall_seconds"] = attempt.wall_seconds;
+  record["started_at"] = attempt.started_at;
+  record["message"] = attempt.message;
+  nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
+  for (const MetricRecord& metric : attempt.metrics) {
+    metrics[metric.name] = {{"value", metric.value ? nlohmann::ordered_json(*metric.value) : nlohmann::ordered_json()},
+                            {"flag", metric.flag},
+                            {"points", metric.series.size()},
+                            {"message", metric.message}};
+  }
+  record["metrics"] = metrics;
+  // A record that cannot be written is not fatal: the database holds the same facts.
+  (void)WriteFileAtomically(std::filesystem::path(attempt.dir) / "attempt.json", record.dump(2) + "\n");
+}
+
+class ManifestRun {
+ public:
+  ManifestRun(const Manifest& manifest, const PreparedSource& source, Store& store, Executor& executor,
+              const RunOptions& options)
+      : manifest_(manifest), source_(source), store_(store), executor_(executor), options_(options) {}
+
+  Result<RunSummary> Run(const std::vector<RunSpec>& runs) {
+    if (Status s = store_.RecordManifest(manifest_.sha256, manifest_.path.string(), manifest_.text); !s) return Error{s.error()};
+    Result<int> recovered = store_.RecoverAbandonedAttempts();
+    if (!recovered) return Error{recovered.error()};
+    if (*recovered > 0) Say(fmt::format("{} attempt(s) of an earlier runner that stopped were marked interrupted", *recovered));
+    std::deque<const RunSpec*> queue;
+    for (const RunSpec& run : runs) {
+      ++summary_.planned;
+      if (Status s = store_.RecordRun({run.key, run.experiment->id, run.label, ParamsJson(run), run.seed}); !s) {
+        return Error{s.error()};
+      }
+      Result<std::optional<AttemptRecord>> latest = store_.LatestAttempt(run.key);
+      if (!latest) return Error{latest.error()};
+      if (!options_.force && *latest && (*latest)->status == kStatusCompleted) {
+        ++summary_.cached;
+        continue;
+      }
+      queue.push_back(&run);
+    }
+    if (summary_.cached > 0) Say(fmt::format("{} of {} runs already completed; not running them again (use --force to)", summary_.cached, summary_.planned));
+    if (queue.empty()) return summary_;
+    if (Status setup = RunSetup(); !setup) {
+      summary_.setup_failed = true;
+      return RecordSetupFailure(queue, setup.error());
+    }
+    return RunQueue(std::move(queue));
+  }
+
+ private:
+  void Say(const std::string& line) {
+    if (options_.progress) options_.progress(line);
+  }
+
+  bool Interrupted() const { return options_.interrupted && options_.interrupted(); }
+
+  std::string SetupKey() const {
+    std::string text = source_.identity;
+    for (const auto& step : manifest_.setup) {
+      for (const std::string& arg : step) text += "\n" + arg;
+      text += "\n--";
+    }
+    for (const auto& [name, value] : manifest_.env) text += "\nenv:" + name + "=" + value;
+    return Sha256Hex(text);
+  }
+
+  Status RunSetup() {
+    if (manifest_.setup.empty()) return Status::Ok();
+    std::string key = SetupKey();
+    Result<bool> done = store_.SetupCompleted(key);
+    if (!done) return Error{done.error()};
+    if (*done) return Status::Ok();
+    std::filesystem::path log_dir = options_.results_dir / manifest_.path.stem() / "setup" / key.substr(0, 12);
+    std::error_code ec;
+    std::filesystem::create_directories(log_dir, ec);
+    if (ec) return Error{fmt::format("cannot create {}: {}", log_dir.string(), ec.message())};
+    for (size_t i = 0; i < manifest_.setup.size(); ++i) {
+      Say(fmt::format("setup step {}/{}: {}", i + 1, manifest_.setup.size(), fmt::join(manifest_.setup[i], " ")));
+      ProcessSpec spec;
+      spec.argv = manifest_.setup[i];
+      spec.cwd = source_.dir;
+      spec.env = BuildChildEnvironment(manifest_.env, {});
+      spec.stdout_path = log_dir / fmt::format("step-{}.stdout.log", i + 1);
+      spec.stderr_path = log_dir / fmt::format("step-{}.stderr.log", i + 1);
+      spec.timeout_seconds = kDefaultSetupTimeoutSeconds;
+      spec.kill_grace_seconds = options_.kill_grace_seconds;
+      ProcessResult result = RunProcess(spec);
+      if (result.end != ProcessEnd::kExited || result.exit_code != 0) {
+        (void)store_.RecordSetup(key, "failed", log_dir.string());
+        return Error{fmt::format("setup step {} ({}) {}{}; log: {}", i + 1, fmt::join(spec.argv, " "),
+                                 ProcessEndName(result.end),
+                                 result.exit_code ? fmt::format(" with exit code {}", *result.exit_code) : "",
+                                 result.message.empty() ? spec.stderr_path.string() : result.message)};
+      }
+    }
+    return store_.RecordSetup(key, "completed", log_dir.string());
+  }
+
+  Result<RunSummary> RecordSetupFailure(const std::deque<const RunSpec*>& queue, const std::string& why) {
+    Say(why);
+    for (const RunSpec* run : queue) {
+      Result<AttemptRecord> attempt = store_.BeginAttempt(run->key, RunDirectory(options_.results_dir, manifest_, *run).string());
+      if (!attempt) return Error{attempt.error()};
+      attempt->status = kStatusSetupFailed;
+      attempt->message = why;
+      if (Status s = store_.FinishAttempt(*attempt); !s) return Error{s.error()};
+      ++summary_.unfinished;
+    }
+    return summary_;
+  }
+
+  Result<RunSummary> RunQueue(std::deque<const RunSpec*> queue) {
+    int total = static_cast<int>(queue.size());
+    while (true) {
+      if (Interrupted() && !summary_.interrupted) {
+        summary_.interrupted = true;
+        executor_.InterruptAll();
+      }
+      while (!summary_.interrupted && !queue.empty() && executor_.HasCapacity()) {
+        if (Status s = StartAttempt(*queue.front()); !s) return Error{s.error()};
+        queue.pop_front();
+      }
+      std::optional<AttemptOutcome> outcome = executor_.WaitForOne();
+      if (!outcome) break;
+      if (Status s = Finish(*outcome, total); !s) return Error{s.error()};
+    }
+    return summary_;
+  }
+
+  Status StartAttempt(const RunSpec& run) {
+    std::filesystem::path run_dir = RunDirectory(options_.results_dir, manifest_, run);
+    Result<AttemptRecord> attempt = store_.BeginAttempt(run.key, run_dir.string());
+    if (!attempt) return Error{attempt.error()};
+    std::filesystem::path dir = std::filesystem::absolute(attempt->dir);
+    std::filesystem::path out = dir / "out";
+    std::error_code ec;
+    std::filesystem::create_directories(out, ec);
+    Result<std::vector<std::string>> argv = ExpandCommand(run, out.string());
+    if (ec || !argv) {
+      attempt->status = kStatusStartFailed;
+      attempt->message = ec ? fmt::format("cannot create {}: {}", out.string(), ec.message()) : argv.error();
+      ++summary_.unfinished;
+      return store_.FinishAttempt(*attempt);
+    }
+    AttemptRequest request;
+    request.attempt_id = attempt->id;
+    request.process.argv = *argv;
+    request.process.cwd = source_.dir;
+    request.process.env = BuildChildEnvironment(
+        manifest_.env, {{"REPRO_SEED", std::to_string(run.seed)}, {"REPRO_OUT", out.string()},
+                        {"REPRO_RUN_KEY", run.key}, {"REPRO_ATTEMPT", std::to_string(attempt->number)}});
+    request.process.stdout_path = dir / "stdout.log";
+    request.process.stderr_path = dir / "stderr.log";
+    request.process.timeout_seconds = run.experiment->timeout_seconds;
+    request.process.kill_grace_seconds = options_.kill_grace_seconds;
+    request.metrics = run.experiment->metrics;
+    Bindings bindings = run.bindings;
+    bindings["out"] = out.string();
+    std::filesystem::path cwd = source_.dir;
+    request.metric_file = [bindings, cwd](const MetricSpec& spec) {
+      Result<std::string> path = ExpandTemplate(spec.file, bindings);
+      return cwd / (path ? *path : spec.file);
+    };
+    ++summary_.started;
+    in_flight_[attempt->id] = InFlight{&run, *attempt, *argv};
+    executor_.Start(std::move(request));
+    return Status::Ok();
+  }
+
+  Status Finish(const AttemptOutcome& outcome, int total) {
+    auto it = in_flight_.find(outcome.attempt_id);
+    if (it == in_flight_.end()) return Error{fmt::format("executor reported unknown attempt {}", outcome.attempt_id)};
+    InFlight flight = std::move(it->second);
+    in_flight_.erase(it);
+    AttemptRecord& attempt = flight.attempt;
+    attempt.status = AttemptStatus(outcome.process);
+    attempt.exit_code = outcome.process.exit_code;
+    attempt.signal = outcome.process.signal;
+    attempt.wall_seconds = outcome.process.wall_seconds;
+    attempt.message = outcome.process.message;
+    attempt.metrics = ToRecords(outcome.metrics);
+    if (Status s = store_.FinishAttempt(attempt); !s) return s;
+    WriteAttemptRecord(attempt, *flight.run, flight.argv, source_.dir);
+    bool completed = attempt.status == std::string(kStatusCompleted);
+    completed ? ++summary_.completed : ++summary_.unfinished;
+    std::vector<std::string> values;
+    for (const MetricRecord& metric : attempt.metrics) {
+      values.push_back(metric.value ? fmt::format("{}={:.6g}", metric.name, *metric.value)
+                                    : fmt::format("{} {}", metric.name, metric.flag));
+    }
+    ++finished_;
+    Say(fmt::format("[{}/{}] {}: {} in {}{}{}", finished_, total, flight.run->label, DescribeEnd(attempt),
+                    FormatDuration(attempt.wall_seconds), values.empty() ? "" : " (" + fmt::format("{}", fmt::join(values, ", ")) + ")",
+                    completed ? "" : "; logs: " + attempt.dir));
+    return Status::Ok();
+  }
+
+  static constexpr double kDefaultSetupTimeoutSeconds = 6 * 3600;
+
+  struct InFlight {
+    const RunSpec* run;
+    AttemptRecord attempt;
+    std::vector<std::string> argv;
+  };
+  const Manifest& manifest_;
+  const PreparedSource& source_;
+  Store& store_;
+  Executor& executor_;
+  const RunOptions& options_;
+  RunSummary summary_;
+  std::map<int64_t, InFlight> in_flight_;
+  int finished_ = 0;
+};
+
+}  // namespace
+
+std::filesystem::path RunDirectory(const std::filesystem::path& results_dir, const Manifest& manifest, const RunSpec& run) {
+  std::string name;
+  for (const auto& [param, value] : run.params) name += Slug(param) + "-" + Slug(value) + "_";
+  name += fmt::format("seed-{}_{}", run.seed, run.key.substr(0, 8));
+  return results_dir / Slug(manifest.path.stem().string()) / Slug(run.experiment->id) / name;
+}
+
+const char* AttemptStatus(const ProcessResult& result) {
+  switch (result.end) {
+    case ProcessEnd::kExited: return result.exit_code == 0 ? kStatusCompleted : kStatusFailed;
+    case ProcessEnd::kSignaled: return kStatusKilled;
+    case ProcessEnd::kTimedOut: return kStatusTimeout;
+    case ProcessEnd::kInterrupted: return kStatusInterrupted;
+    case ProcessEnd::kStartFailed: return kStatusStartFailed;
+  }
+  return kStatusFailed;
+}
+
+Result<RunSummary> RunManifest(const Manifest& manifest, const std::vector<RunSpec>& runs, const PreparedSource& source,
+                               Store& store, Executor& executor, const RunOptions& options) {
+  return ManifestRun(manifest, source, store, executor, options).Run(runs);
+}
+
+}  // namespace repro

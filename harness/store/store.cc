@@ -1,0 +1,374 @@
+#include "harness/store/store.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+
+#include "harness/util/time.h"
+
+namespace repro {
+namespace {
+
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE manifests(
+  sha256 TEXT PRIMARY KEY,
+  path TEXT NOT NULL,
+  text TEXT NOT NULL,
+  first_seen TEXT NOT NULL);
+CREATE TABLE runs(
+  key TEXT PRIMARY KEY,
+  experiment TEXT NOT NULL,
+  label TEXT NOT NULL,
+  params_json TEXT NOT NULL,
+  seed INTEGER NOT NULL,
+  created_at TEXT NOT NULL);
+CREATE TABLE attempts(
+  id INTEGER PRIMARY KEY,
+  run_key TEXT NOT NULL REFERENCES runs(key),
+  number INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  exit_code INTEGER,
+  signal INTEGER,
+  wall_seconds REAL,
+  dir TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '',
+  runner_pid INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  UNIQUE(run_key, number));
+CREATE TABLE metric_values(
+  attempt_id INTEGER NOT NULL REFERENCES attempts(id),
+  name TEXT NOT NULL,
+  value REAL,
+  flag TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY(attempt_id, name));
+CREATE TABLE metric_series(
+  attempt_id INTEGER NOT NULL REFERENCES attempts(id),
+  name TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  step INTEGER,
+  value REAL,
+  flag TEXT NOT NULL);
+CREATE INDEX metric_series_by_attempt ON metric_series(attempt_id, name, seq);
+CREATE TABLE setups(
+  key TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  log_dir TEXT NOT NULL,
+  finished_at TEXT NOT NULL);
+CREATE TABLE verdicts(
+  manifest_sha256 TEXT NOT NULL,
+  claim_id TEXT NOT NULL,
+  verdict TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  mean REAL, std REAL, ci_low REAL, ci_high REAL, delta REAL,
+  reason TEXT NOT NULL,
+  detail_json TEXT NOT NULL,
+  computed_at TEXT NOT NULL,
+  PRIMARY KEY(manifest_sha256, claim_id));
+)sql";
+
+// SQLite turns NaN into NULL silently, so only finite values are ever bound as numbers.
+void BindOptional(SQLite::Statement& statement, int index, const std::optional<double>& value) {
+  if (value) statement.bind(index, *value); else statement.bind(index);
+}
+void BindOptional(SQLite::Statement& statement, int index, const std::optional<int>& value) {
+  if (value) statement.bind(index, *value); else statement.bind(index);
+}
+void BindOptional(SQLite::Statement& statement, int index, const std::optional<int64_t>& value) {
+  if (value) statement.bind(index, static_cast<int64_t>(*value)); else statement.bind(index);
+}
+
+std::optional<double> ColumnDouble(const SQLite::Column& column) {
+  if (column.isNull()) return std::nullopt;
+  return column.getDouble();
+}
+std::optional<int> ColumnInt(const SQLite::Column& column) {
+  if (column.isNull()) return std::nullopt;
+  return column.getInt();
+}
+
+Error DbError(std::string_view what, const std::exception& e) {
+  return Error{fmt::format("database error while {}: {}", what, e.what())};
+}
+
+bool ProcessAlive(int pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
+
+}  // namespace
+
+Store::Store(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& path) {
+  try {
+    auto db = std::make_unique<SQLite::Database>(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db->setBusyTimeout(10000);
+    // quick_check reads the file: a garbage or truncated file fails here, before any write.
+    if (db->execAndGet("PRAGMA quick_check").getString() != "ok") {
+      return Error{fmt::format("{} is damaged (quick_check failed); restore it from a backup or move it aside", path.string())};
+    }
+    db->exec("PRAGMA journal_mode=WAL");
+    db->exec("PRAGMA synchronous=NORMAL");
+    db->exec("PRAGMA foreign_keys=ON");
+    std::unique_ptr<Store> store(new Store(std::move(db)));
+    if (Status migrated = store->Migrate(); !migrated) return Error{migrated.error()};
+    return store;
+  } catch (const SQLite::Exception& e) {
+    return Error{fmt::format("cannot open database {}: {}", path.string(), e.what())};
+  }
+}
+
+int Store::SchemaVersion() { return db_->execAndGet("PRAGMA user_version").getInt(); }
+
+Status Store::Migrate() {
+  try {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    int version = SchemaVersion();
+    if (version > kSchemaVersion) {
+      return Error{fmt::format("{} has schema version {}, newer than this repro understands ({}); upgrade repro",
+                               db_->getFilename(), version, kSchemaVersion)};
+    }
+    if (version == 0) {
+      SQLite::Statement tables(*db_, "SELECT count(*) FROM sqlite_master");
+      tables.executeStep();
+      if (tables.getColumn(0).getInt() != 0) {
+        return Error{fmt::format("{} is an SQLite database, but not one of repro's; use another --db path",
+                                 db_->getFilename())};
+      }
+      db_->exec(kSchemaV1);
+      db_->exec(fmt::format("PRAGMA user_version={}", kSchemaVersion));
+    }
+    transaction.commit();
+    return Status::Ok();
+  } catch (const SQLite::Exception& e) {
+    return DbError("creating the schema", e);
+  }
+}
+
+Status Store::RecordManifest(const std::string& sha256, const std::string& path, const std::string& text) {
+  try {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement insert(*db_, "INSERT OR IGNORE INTO manifests(sha256, path, text, first_seen) VALUES(?,?,?,?)");
+    insert.bind(1, sha256);
+    insert.bind(2, path);
+    insert.bind(3, text);
+    insert.bind(4, NowUtcIso8601());
+    insert.exec();
+    transaction.commit();
+    return Status::Ok();
+  } catch (const SQLite::Exception& e) {
+    return DbError("recording the manifest", e);
+  }
+}
+
+Status Store::RecordRun(const RunRecord& run) {
+  try {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement insert(*db_,
+                             "INSERT OR IGNORE INTO runs(key, experiment, label, params_json, seed, created_at) "
+                             "VALUES(?,?,?,?,?,?)");
+    insert.bind(1, run.key);
+    insert.bind(2, run.experiment);
+    insert.bind(3, run.label);
+    insert.bind(4, run.params_json);
+    insert.bind(5, static_cast<int64_t>(run.seed));
+    insert.bind(6, NowUtcIso8601());
+    insert.exec();
+    transaction.commit();
+    return Status::Ok();
+  } catch (const SQLite::Exception& e) {
+    return DbError("recording a run", e);
+  }
+}
+
+Result<AttemptRecord> Store::BeginAttempt(const std::string& run_key, const std::string& run_dir) {
+  try {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement next(*db_, "SELECT COALESCE(MAX(number), 0) + 1 FROM attempts WHERE run_key = ?");
+    next.bind(1, run_key);
+    next.executeStep();
+    AttemptRecord attempt;
+    attempt.run_key = run_key;
+    attempt.number = next.getColumn(0).getInt();
+    attempt.status = kStatusRunning;
+    attempt.dir = fmt::format("{}/attempt-{}", run_dir, attempt.number);
+    attempt.started_at = NowUtcIso8601();
+    SQLite::Statement insert(*db_,
+                             "INSERT INTO attempts(run_key, number, status, dir, runner_pid, started_at) "
+                             "VALUES(?,?,?,?,?,?)");
+    insert.bind(1, run_key);
+    insert.bind(2, attempt.number);
+    insert.bind(3, attempt.status);
+    insert.bind(4, attempt.dir);
+    insert.bind(5, static_cast<int>(::getpid()));
+    insert.bind(6, attempt.started_at);
+    insert.exec();
+    attempt.id = db_->getLastInsertRowid();
+    transaction.commit();
+    return attempt;
+  } catch (const SQLite::Exception& e) {
+    return DbError("starting an attempt", e);
+  }
+}
+
+Status Store::FinishAttempt(const AttemptRecord& attempt) {
+  try {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement update(*db_,
+                             "UPDATE attempts SET status=?, exit_code=?, signal=?, wall_seconds=?, message=?, "
+                             "finished_at=? WHERE id=?");
+    update.bind(1, attempt.status);
+    BindOptional(update, 2, attempt.exit_code);
+    BindOptional(update, 3, attempt.signal);
+    update.bind(4, attempt.wall_seconds);
+    update.bind(5, attempt.message);
+    update.bind(6, NowUtcIso8601());
+    update.bind(7, static_cast<int64_t>(attempt.id));
+    if (update.exec() != 1) return Error{fmt::format("attempt {} does not exist in the database", attempt.id)};
+    SQLite::Statement value(*db_, "INSERT OR REPLACE INTO metric_values(attempt_id, name, value, flag, message) VALUES(?,?,?,?,?)");
+    SQLite::Statement point(*db_, "INSERT INTO metric_series(attempt_id, name, seq, step, value, flag) VALUES(?,?,?,?,?,?)");
+    for (const MetricRecord& metric : attempt.metrics) {
+      value.bind(1, static_cast<int64_t>(attempt.id));
+      value.bind(2, metric.name);
+      BindOptional(value, 3, metric.value);
+      value.bind(4, metric.flag);
+      value.bind(5, metric.message);
+      value.exec();
+      value.reset();
+      for (size_t seq = 0; seq < metric.series.size(); ++seq) {
+        const MetricRecord::Point& p = metric.series[seq];
+        point.bind(1, static_cast<int64_t>(attempt.id));
+        point.bind(2, metric.name);
+        point.bind(3, static_cast<int64_t>(seq));
+        BindOptional(point, 4, p.step);
+        BindOptional(point, 5, p.value);
+        point.bind(6, p.flag);
+        point.exec();
+        point.reset();
+      }
+    }
+    transaction.commit();
+    return Status::Ok();
+  } catch (const SQLite::Exception& e) {
+    return DbError("recording a finished attempt", e);
+  }
+}
+
+Result<int> Store::RecoverAbandonedAttempts() {
+  try {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement running(*db_, "SELECT id, runner_pid FROM attempts WHERE status = 'running'");
+    std::vector<int64_t> abandoned;
+    while (running.executeStep()) {
+      if (!ProcessAlive(running.getColumn(1).getInt())) abandoned.push_back(running.getColumn(0).getInt64());
+    }
+    SQLite::Statement mark(*db_,
+                           "UPDATE attempts SET status='interrupted', message='the runner stopped before this "
+                           "attempt finished', finished_at=? WHERE id=?");
+    for (int64_t id : abandoned) {
+      mark.bind(1, NowUtcIso8601());
+      mark.bind(2, id);
+      mark.exec();
+      mark.reset();
+    }
+    transaction.commit();
+    return static_cast<int>(abandoned.size());
+  } catch (const SQLite::Exception& e) {
+    return DbError("recovering abandoned attempts", e);
+  }
+}
+
+Result<std::optional<AttemptRecord>> Store::LatestAttempt(const std::string& run_key) {
+  try {
+    SQLite::Statement query(*db_,
+                            "SELECT id, number, status, exit_code, signal, COALESCE(wall_seconds, 0), dir, message, "
+                            "started_at, COALESCE(finished_at, '') FROM attempts WHERE run_key = ? "
+                            "ORDER BY number DESC LIMIT 1");
+    query.bind(1, run_key);
+    if (!query.executeStep()) return std::optional<AttemptRecord>();
+    AttemptRecord attempt;
+    attempt.id = query.getColumn(0).getInt64();
+    attempt.run_key = run_key;
+    attempt.number = query.getColumn(1).getInt();
+    attempt.status = query.getColumn(2).getString();
+    attempt.exit_code = ColumnInt(query.getColumn(3));
+    attempt.signal = ColumnInt(query.getColumn(4));
+    attempt.wall_seconds = query.getColumn(5).getDouble();
+    attempt.dir = query.getColumn(6).getString();
+    attempt.message = query.getColumn(7).getString();
+    attempt.started_at = query.getColumn(8).getString();
+    attempt.finished_at = query.getColumn(9).getString();
+    SQLite::Statement metrics(*db_, "SELECT name, value, flag, message FROM metric_values WHERE attempt_id = ? ORDER BY name");
+    metrics.bind(1, static_cast<int64_t>(attempt.id));
+    while (metrics.executeStep()) {
+      MetricRecord metric;
+      metric.name = metrics.getColumn(0).getString();
+      metric.value = ColumnDouble(metrics.getColumn(1));
+      metric.flag = metrics.getColumn(2).getString();
+      metric.message = metrics.getColumn(3).getString();
+      attempt.metrics.push_back(std::move(metric));
+    }
+    return std::optional<AttemptRecord>(std::move(attempt));
+  } catch (const SQLite::Exception& e) {
+    return DbError("reading attempts", e);
+  }
+}
+
+Result<bool> Store::SetupCompleted(const std::string& setup_key) {
+  try {
+    SQLite::Statement query(*db_, "SELECT 1 FROM setups WHERE key = ? AND status = 'completed'");
+    query.bind(1, setup_key);
+    return query.executeStep();
+  } catch (const SQLite::Exception& e) {
+    return DbError("reading setups", e);
+  }
+}
+
+Status Store::RecordSetup(const std::string& setup_key, const std::string& status, const std::string& log_dir) {
+  try {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement upsert(*db_, "INSERT OR REPLACE INTO setups(key, status, log_dir, finished_at) VALUES(?,?,?,?)");
+    upsert.bind(1, setup_key);
+    upsert.bind(2, status);
+    upsert.bind(3, log_dir);
+    upsert.bind(4, NowUtcIso8601());
+    upsert.exec();
+    transaction.commit();
+    return Status::Ok();
+  } catch (const SQLite::Exception& e) {
+    return DbError("recording setup", e);
+  }
+}
+
+Status Store::SaveVerdicts(const std::string& manifest_sha256, const std::vector<VerdictRecord>& verdicts) {
+  try {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement upsert(*db_,
+                             "INSERT OR REPLACE INTO verdicts(manifest_sha256, claim_id, verdict, n, mean, std, ci_low, "
+                             "ci_high, delta, reason, detail_json, computed_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+    for (const VerdictRecord& v : verdicts) {
+      upsert.bind(1, manifest_sha256);
+      upsert.bind(2, v.claim_id);
+      upsert.bind(3, v.verdict);
+      upsert.bind(4, v.n);
+      BindOptional(upsert, 5, v.mean);
+      BindOptional(upsert, 6, v.std);
+      BindOptional(upsert, 7, v.ci_low);
+      BindOptional(upsert, 8, v.ci_high);
+      BindOptional(upsert, 9, v.delta);
+      upsert.bind(10, v.reason);
+      upsert.bind(11, v.detail_json);
+      upsert.bind(12, NowUtcIso8601());
+      upsert.exec();
+      upsert.reset();
+    }
+    transaction.commit();
+    return Status::Ok();
+  } catch (const SQLite::Exception& e) {
+    return DbError("saving verdicts", e);
+  }
+}
+
+}  // namespace repro

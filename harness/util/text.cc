@@ -1,0 +1,112 @@
+#include "harness/util/text.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <numeric>
+
+namespace repro {
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  std::iota(row.begin(), row.end(), size_t{0});
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      size_t substitution = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitution});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::optional<std::string> ClosestMatch(std::string_view word, const std::vector<std::string>& candidates) {
+  size_t limit = std::max<size_t>(1, word.size() / 3);
+  std::optional<std::string> best;
+  size_t best_distance = limit + 1;
+  for (const std::string& candidate : candidates) {
+    size_t distance = EditDistance(word, candidate);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates) {
+  std::optional<std::string> match = ClosestMatch(word, candidates);
+  return match ? " (did you mean '" + *match + "'?)" : "";
+}
+
+std::string Join(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string joined;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) joined += separator;
+    joined += parts[i];
+  }
+  return joined;
+}
+
+namespace {
+
+// Consumes [0-9]* and returns how many digits were read.
+size_t SkipDigits(std::string_view text, size_t& pos) {
+  size_t start = pos;
+  while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) ++pos;
+  return pos - start;
+}
+
+bool IsPlainDecimal(std::string_view text) {
+  size_t pos = 0;
+  if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) ++pos;
+  size_t digits = SkipDigits(text, pos);
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    digits += SkipDigits(text, pos);
+  }
+  if (digits == 0) return false;
+  if (pos < text.size() && (text[pos] == 'e' || text[pos] == 'E')) {
+    ++pos;
+    if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) ++pos;
+    if (SkipDigits(text, pos) == 0) return false;
+  }
+  return pos == text.size();
+}
+
+bool HasNonZeroDigit(std::string_view mantissa) {
+  return std::any_of(mantissa.begin(), mantissa.end(), [](char c) { return c >= '1' && c <= '9'; });
+}
+
+}  // namespace
+
+std::optional<double> ParseDecimal(std::string_view text) {
+  if (!IsPlainDecimal(text)) return std::nullopt;
+  std::string copy(text);
+  errno = 0;
+  char* end = nullptr;
+  double value = std::strtod(copy.c_str(), &end);
+  if (end != copy.c_str() + copy.size() || !std::isfinite(value)) return std::nullopt;
+  std::string_view mantissa = text.substr(0, text.find_first_of("eE"));
+  if (value == 0.0 && HasNonZeroDigit(mantissa)) return std::nullopt;  // underflow
+  if (errno == ERANGE && std::fpclassify(value) == FP_SUBNORMAL) return std::nullopt;
+  return value;
+}
+
+int PrintedDecimals(std::string_view text) {
+  size_t exponent_at = text.find_first_of("eE");
+  std::string_view mantissa = text.substr(0, exponent_at);
+  size_t dot = mantissa.find('.');
+  int decimals = dot == std::string_view::npos ? 0 : static_cast<int>(mantissa.size() - dot - 1);
+  if (exponent_at != std::string_view::npos) {
+    decimals -= std::atoi(std::string(text.substr(exponent_at + 1)).c_str());
+  }
+  return decimals;
+}
+
+}  // namespace repro

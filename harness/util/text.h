@@ -1,0 +1,33 @@
+// Small string helpers: did-you-mean suggestions, strict number parsing, joining.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace repro {
+
+// Levenshtein distance between two ASCII strings.
+size_t EditDistance(std::string_view a, std::string_view b);
+
+// The candidate closest to "word" when it is close enough to be a plausible typo
+// (distance <= max(1, |word| / 3)); nullopt otherwise.
+std::optional<std::string> ClosestMatch(std::string_view word, const std::vector<std::string>& candidates);
+
+// " (did you mean 'x'?)" or "" when nothing is close.
+std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
+
+std::string Join(const std::vector<std::string>& parts, std::string_view separator);
+
+// Parses a plain decimal number as printed in papers and logs: optional sign, digits,
+// optional fraction, optional exponent ("68", "-0.49", "2.8e-6"). Nothing else: no
+// "nan", "inf", hex, "1,5", "92%" or surrounding text. Values that overflow a double or
+// underflow to zero from a non-zero literal are rejected too.
+std::optional<double> ParseDecimal(std::string_view text);
+
+// Number of digits after the decimal point as printed ("68.20" -> 2, "94" -> 0,
+// "2.8e-6" -> 7), the precision the author chose to print.
+int PrintedDecimals(std::string_view text);
+
+}  // namespace repro
