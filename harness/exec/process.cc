@@ -209,6 +209,11 @@ int ProcessSet::Start(const ProcessSpec& spec, LineCallback on_line) {
       return handle;
     }
   }
+  std::error_code ec;
+  if (!std::filesystem::is_directory(spec.cwd, ec)) {
+    c.Fail(fmt::format("working folder {} does not exist", spec.cwd.string()));
+    return handle;
+  }
   std::optional<std::filesystem::path> exe = ResolveExecutable(spec);
   if (!exe) {
     c.Fail(fmt::format("command '{}' not found on the child's PATH ({})", spec.argv.front(), EnvValue(spec.env, "PATH")));
@@ -221,7 +226,6 @@ int ProcessSet::Start(const ProcessSpec& spec, LineCallback on_line) {
   }
   std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
   bp::pipe out_pipe, err_pipe;
-  std::error_code ec;
   pid_t runner = ::getpid();
   bp::child process(bp::exe = exe->string(), bp::args = args, bp::start_dir = spec.cwd.string(), env,
                     bp::std_in < bp::null, bp::std_out > out_pipe, bp::std_err > err_pipe,

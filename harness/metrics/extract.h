@@ -49,8 +49,8 @@ enum class StreamId { kStdout, kStderr };
 // Finish once the program has exited.
 class MetricCollector {
  public:
-  // "specs" must have been checked (CheckMetricPattern); an invalid pattern is reported
-  // as a missing metric rather than thrown.
+  // "specs" come from a validated manifest; a pattern that does not compile anyway is
+  // reported as a missing metric with the reason, never thrown.
   explicit MetricCollector(std::vector<MetricSpec> specs);
 
   void OnLine(StreamId stream, std::string_view line);

@@ -70,11 +70,4 @@ bool Regex::Search(std::string_view subject, Match& match) const {
   return true;
 }
 
-std::optional<std::string> CheckMetricPattern(const std::string& pattern) {
-  Result<Regex> regex = Regex::Compile(pattern);
-  if (!regex) return "invalid regex: " + regex.error();
-  if (!regex->HasGroup("value")) return std::string("regex has no named group 'value'; write (?<value>...) around the number");
-  return std::nullopt;
-}
-
 }  // namespace repro

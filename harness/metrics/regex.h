@@ -35,7 +35,4 @@ class Regex {
   std::unique_ptr<Impl> impl_;
 };
 
-// nullopt when "pattern" is usable as a metric pattern, otherwise why not.
-std::optional<std::string> CheckMetricPattern(const std::string& pattern);
-
 }  // namespace repro

@@ -1,0 +1,80 @@
+// Helpers for repro's tests: a scoped temporary folder, file writing, running the built
+// binary, and the rule for tests that need something the machine may lack.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "harness/exec/environment.h"
+#include "harness/exec/process.h"
+#include "harness/util/atomic_file.h"
+
+namespace repro::testing {
+
+class ScopedTempDir {
+ public:
+  ScopedTempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "repro-test-XXXXXX").string();
+    path_ = ::mkdtemp(pattern.data());
+  }
+  ~ScopedTempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline void WriteText(const std::filesystem::path& path, const std::string& text, bool executable = false) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+  if (executable) {
+    std::filesystem::permissions(path, std::filesystem::perms::owner_exec, std::filesystem::perm_options::add);
+  }
+}
+
+inline std::string ReadText(const std::filesystem::path& path) { return ReadFile(path).value_or(""); }
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+// Runs the repro binary under test with "args" in "cwd".
+inline CommandResult RunRepro(const std::vector<std::string>& args, const std::filesystem::path& cwd) {
+  static int counter = 0;
+  ProcessSpec spec;
+  spec.argv = {REPRO_BINARY};
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  spec.cwd = cwd;
+  spec.env = BuildChildEnvironment({{"NO_COLOR", "1"}}, {});
+  std::filesystem::path logs = std::filesystem::temp_directory_path() / ("repro-cli-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(logs);
+  ++counter;
+  spec.stdout_path = logs / (std::to_string(counter) + ".out");
+  spec.stderr_path = logs / (std::to_string(counter) + ".err");
+  spec.timeout_seconds = 120;
+  ProcessResult result = RunProcess(spec);
+  return {result.exit_code.value_or(-1), ReadText(spec.stdout_path), ReadText(spec.stderr_path)};
+}
+
+// A test that needs something this machine may lack: in CI (CI=true) it fails and says
+// what is missing; elsewhere it is skipped with the same message.
+#define REPRO_REQUIRE(condition, what)                                                          \
+  do {                                                                                          \
+    if (!(condition)) {                                                                         \
+      const char* ci = std::getenv("CI");                                                       \
+      if (ci != nullptr && std::string(ci) == "true") FAIL() << "missing in CI: " << (what);     \
+      GTEST_SKIP() << "skipped, missing: " << (what) << " (run scripts/install-deps)";          \
+    }                                                                                           \
+  } while (0)
+
+}  // namespace repro::testing

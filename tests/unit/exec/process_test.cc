@@ -1,0 +1,158 @@
+// The supervisor's own tests: real processes, small shell scripts.
+#include "harness/exec/process.h"
+
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "harness/exec/environment.h"
+#include "tests/test_util.h"
+
+namespace repro {
+namespace {
+
+using testing::ReadText;
+using testing::ScopedTempDir;
+
+class ProcessTest : public ::testing::Test {
+ protected:
+  ProcessSpec Shell(const std::string& script, double timeout = 20) {
+    ProcessSpec spec;
+    spec.argv = {"/bin/sh", "-c", script};
+    spec.cwd = dir_.path();
+    spec.env = BuildChildEnvironment({}, {});
+    spec.stdout_path = dir_ / "stdout.log";
+    spec.stderr_path = dir_ / "stderr.log";
+    spec.timeout_seconds = timeout;
+    spec.kill_grace_seconds = 0.5;
+    return spec;
+  }
+
+  static bool Alive(pid_t pid) {
+    std::string stat = ReadText("/proc/" + std::to_string(pid) + "/stat");
+    if (stat.empty()) return false;
+    size_t close = stat.rfind(')');
+    return close != std::string::npos && stat.size() > close + 2 && stat[close + 2] != 'Z';
+  }
+
+  // Waits up to "seconds" for "pid" to be gone.
+  static bool GoneWithin(pid_t pid, double seconds) {
+    for (int i = 0; i < seconds * 20; ++i) {
+      if (!Alive(pid)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return !Alive(pid);
+  }
+
+  ScopedTempDir dir_;
+};
+
+TEST_F(ProcessTest, ExitCodeAndSignalAreKeptApart) {
+  ProcessResult exited = RunProcess(Shell("exit 3"));
+  EXPECT_EQ(exited.end, ProcessEnd::kExited);
+  EXPECT_EQ(exited.exit_code, 3);
+  EXPECT_FALSE(exited.signal.has_value());
+
+  ProcessResult segv = RunProcess(Shell("kill -SEGV $$"));
+  EXPECT_EQ(segv.end, ProcessEnd::kSignaled);
+  EXPECT_EQ(segv.signal, SIGSEGV);
+  EXPECT_FALSE(segv.exit_code.has_value()) << "never folded into 128+n";
+
+  // A shell reporting a child's death as 128+n is an ordinary exit code to us.
+  ProcessResult shell_code = RunProcess(Shell("exit 139"));
+  EXPECT_EQ(shell_code.end, ProcessEnd::kExited);
+  EXPECT_EQ(shell_code.exit_code, 139);
+}
+
+TEST_F(ProcessTest, OutputGoesToLogsAndLinesToTheCallback) {
+  std::vector<std::string> lines;
+  ProcessResult result = RunProcess(Shell("echo out1; echo err1 >&2; printf 'no newline'"),
+                                    [&](StreamId stream, std::string_view line) {
+                                      lines.push_back((stream == StreamId::kStdout ? "o:" : "e:") + std::string(line));
+                                    });
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(ReadText(dir_ / "stdout.log"), "out1\nno newline");
+  EXPECT_EQ(ReadText(dir_ / "stderr.log"), "err1\n");
+  std::sort(lines.begin(), lines.end());
+  EXPECT_EQ(lines, (std::vector<std::string>{"e:err1", "o:no newline", "o:out1"}));
+}
+
+TEST_F(ProcessTest, ChildGetsNullStdinOnlyThreeFdsAndItsOwnSession) {
+  RunProcess(Shell("read x && echo got || echo eof; ls /proc/self/fd | wc -l; "
+                   "[ \"$(cut -d' ' -f6 /proc/self/stat)\" = \"$(cut -d' ' -f6 /proc/$PPID/stat)\" ] && echo same || echo own"));
+  // ls sees 0, 1, 2 and the fd it opened to read the folder.
+  EXPECT_EQ(ReadText(dir_ / "stdout.log"), "eof\n4\nown\n");
+}
+
+TEST_F(ProcessTest, TimeoutEndsTheWholeGroupEvenWhenItIgnoresSigterm) {
+  std::string script = "sh -c 'trap \"\" TERM; echo $$ > grandchild.pid; while :; do sleep 1; done' & "
+                       "trap '' TERM; while :; do sleep 1; done";
+  auto start = std::chrono::steady_clock::now();
+  ProcessResult result = RunProcess(Shell(script, /*timeout=*/1.0));
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(result.end, ProcessEnd::kTimedOut);
+  EXPECT_EQ(result.signal, SIGKILL) << "TERM was ignored, so KILL ended it";
+  EXPECT_LT(elapsed, 5.0);
+  pid_t grandchild = std::stoi(ReadText(dir_ / "grandchild.pid"));
+  EXPECT_TRUE(GoneWithin(grandchild, 2.0)) << "grandchild " << grandchild << " survived";
+}
+
+TEST_F(ProcessTest, BothStreamsFloodingDoNotDeadlock) {
+  ProcessResult result = RunProcess(Shell("head -c 20000000 /dev/zero & head -c 20000000 /dev/zero >&2; wait"));
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(std::filesystem::file_size(dir_ / "stdout.log"), 20000000u);
+  EXPECT_EQ(std::filesystem::file_size(dir_ / "stderr.log"), 20000000u);
+}
+
+TEST_F(ProcessTest, ClosingStdoutEarlyDoesNotEndTheWait) {
+  ProcessResult result = RunProcess(Shell("exec 1>&- 2>&-; sleep 1; exit 3"));
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_GE(result.wall_seconds, 0.9);
+}
+
+TEST_F(ProcessTest, ADaemonHoldingThePipesDoesNotHangTheRunner) {
+  ProcessResult result = RunProcess(Shell("setsid sh -c 'echo $$ > daemon.pid; sleep 30' & sleep 0.2; exit 0"));
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_LT(result.wall_seconds, 5.0);
+  EXPECT_NE(result.message.find("still held open"), std::string::npos) << result.message;
+  ::kill(std::stoi(ReadText(dir_ / "daemon.pid")), SIGKILL);
+}
+
+TEST_F(ProcessTest, CommandsThatCannotStartSayWhy) {
+  ProcessSpec spec = Shell("true");
+  spec.argv = {"no-such-program-xyz"};
+  ProcessResult result = RunProcess(spec);
+  EXPECT_EQ(result.end, ProcessEnd::kStartFailed);
+  EXPECT_NE(result.message.find("command 'no-such-program-xyz' not found on the child's PATH"), std::string::npos)
+      << result.message;
+
+  spec.argv = {"/bin/true"};
+  spec.cwd = dir_ / "missing";
+  ProcessResult no_folder = RunProcess(spec);
+  EXPECT_EQ(no_folder.end, ProcessEnd::kStartFailed);
+  EXPECT_EQ(no_folder.message, "working folder " + (dir_ / "missing").string() + " does not exist");
+}
+
+TEST_F(ProcessTest, InterruptEndsEveryChildAsInterrupted) {
+  ProcessSet set;
+  ProcessSpec first = Shell("sleep 30");
+  ProcessSpec second = Shell("trap '' TERM; sleep 30");
+  second.stdout_path = dir_ / "second.out";
+  second.stderr_path = dir_ / "second.err";
+  set.Start(first, {});
+  set.Start(second, {});
+  set.InterruptAll();
+  for (int i = 0; i < 2; ++i) {
+    std::optional<std::pair<int, ProcessResult>> done = set.WaitAny();
+    ASSERT_TRUE(done.has_value());
+    EXPECT_EQ(done->second.end, ProcessEnd::kInterrupted);
+    EXPECT_LT(done->second.wall_seconds, 5.0);
+  }
+  EXPECT_FALSE(set.WaitAny().has_value());
+}
+
+}  // namespace
+}  // namespace repro

@@ -1,0 +1,236 @@
+#include "harness/manifest/parser.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/test_util.h"
+
+namespace repro {
+namespace {
+
+using testing::ScopedTempDir;
+
+class ParserTest : public ::testing::Test {
+ protected:
+  void SetUp() override { std::filesystem::create_directories(dir_ / "code"); }
+
+  ManifestLoad Parse(const std::string& text) { return ParseManifest(text, "x.yaml", dir_.path()); }
+
+  // Every error as "file:line:col: message", in order.
+  std::vector<std::string> Errors(const std::string& text) {
+    std::vector<std::string> errors;
+    for (const Diagnostic& d : Parse(text).errors) errors.push_back(d.ToString());
+    return errors;
+  }
+
+  ScopedTempDir dir_;
+};
+
+const char* kValid = R"yaml(schema: 1
+paper:
+  title: Toy paper
+  authors: [A. Author, B. Author]
+  year: 2020
+  arxiv: "2011.14439"
+source:
+  path: code
+setup:
+  - [python3, -c, "print(1)"]
+env: {OMP_NUM_THREADS: "1"}
+defaults:
+  timeout: 10m
+  seeds: [0, 1, 2]
+  resources: {cpus: 2, memory: 4G}
+experiments:
+  - id: mlp
+    command: [python3, train.py, --lr, "{lr}", --seed, "{seed}", --out, "{out}"]
+    params: {lr: [0.1, 0.01], depth: 2}
+    metrics:
+      acc: {stdout: 'acc=(?<value>[0-9.]+)', reduce: max}
+      loss: {file: "{out}/log.json", json: /loss, reduce: min}
+  - id: cnn
+    command: [python3, cnn.py]
+    seeds: [7]
+    timeout: 90s
+    metrics:
+      acc: {stderr: 'acc (?<value>\S+)'}
+claims:
+  - id: table1/mlp
+    source: Table 1, row MLP
+    experiment: mlp
+    metric: acc
+    where: {lr: 0.01}
+    reported: 68.2
+    reported_std: 1.1
+    tolerance: {abs: 2.0}
+    better: higher
+  - id: table1/cnn
+    experiment: cnn
+    metric: acc
+    reported: "94"
+)yaml";
+
+TEST_F(ParserTest, ReadsEveryKeyOfAValidManifest) {
+  ManifestLoad load = Parse(kValid);
+  ASSERT_TRUE(load.ok()) << load.errors.front().ToString();
+  const Manifest& m = load.manifest;
+  EXPECT_EQ(m.paper.title, "Toy paper");
+  EXPECT_EQ(m.paper.authors.size(), 2u);
+  EXPECT_EQ(m.paper.year, 2020);
+  EXPECT_EQ(m.source.path, dir_ / "code");
+  ASSERT_EQ(m.setup.size(), 1u);
+  EXPECT_EQ(m.setup[0][2], "print(1)");
+  ASSERT_EQ(m.env.size(), 1u);
+  ASSERT_EQ(m.experiments.size(), 2u);
+  const Experiment& mlp = m.experiments[0];
+  EXPECT_EQ(mlp.seeds, (std::vector<int64_t>{0, 1, 2}));
+  EXPECT_EQ(mlp.timeout_seconds, 600);
+  EXPECT_EQ(mlp.resources.cpus, 2);
+  EXPECT_EQ(mlp.resources.memory_bytes, int64_t{4} << 30);
+  ASSERT_EQ(mlp.params.size(), 2u);
+  EXPECT_EQ(mlp.params[0].values, (std::vector<std::string>{"0.1", "0.01"}));
+  EXPECT_EQ(mlp.params[1].values, (std::vector<std::string>{"2"}));
+  ASSERT_EQ(mlp.metrics.size(), 2u);
+  EXPECT_EQ(mlp.metrics[0].reduce, Reducer::kMax);
+  EXPECT_EQ(mlp.metrics[1].source, MetricSource::kJsonFile);
+  EXPECT_EQ(mlp.metrics[1].json_pointer, "/loss");
+  const Experiment& cnn = m.experiments[1];
+  EXPECT_EQ(cnn.seeds, (std::vector<int64_t>{7}));
+  EXPECT_EQ(cnn.timeout_seconds, 90);
+  EXPECT_EQ(cnn.metrics[0].source, MetricSource::kStderr);
+  const Claim& claim = m.claims[0];
+  EXPECT_EQ(claim.reported_text, "68.2");
+  EXPECT_DOUBLE_EQ(claim.reported, 68.2);
+  EXPECT_EQ(claim.reported_std, 1.1);
+  EXPECT_EQ(claim.tolerance_abs, 2.0);
+  EXPECT_EQ(claim.better, Better::kHigher);
+  EXPECT_EQ(claim.where, (NamedValues{{"lr", "0.01"}}));
+  EXPECT_EQ(m.claims[1].better, Better::kEither);
+}
+
+TEST_F(ParserTest, ReportsEveryMistakeInOnePassWithPositions) {
+  std::string text = R"yaml(paper: {title: Toy}
+source:
+  git: https://example.org/toy
+  commit: abc1234
+experiments:
+  - id: mlp
+    command: [python3, train.py, --lr, "{lrr}"]
+    params: {lr: [0.1]}
+    metrics:
+      acc: {stdout: 'acc=(?<value>[0-9.]+', reduce: last}
+claims:
+  - id: table1/mlp
+    experiment: mlp
+    metric: acc
+    metric: acc
+    reported: 68.2
+    tolerence: {abs: 2}
+  - id: table1/cnn
+    experiment: cnn
+    metric: acc
+    reported: "92.3%"
+)yaml";
+  EXPECT_EQ(Errors(text), (std::vector<std::string>{
+      "x.yaml:4:11: commit 'abc1234' in source is a short hash; write the full 40-hex hash (git rev-parse abc1234 prints it)",
+      "x.yaml:7:40: unknown placeholder '{lrr}' in experiment 'mlp' (did you mean 'lr'?); known: seed, out, manifest_dir, lr",
+      "x.yaml:10:21: invalid regex in metric 'acc' of experiment 'mlp': missing closing parenthesis at offset 20",
+      "x.yaml:15:5: duplicate key 'metric' in claim 'table1/mlp' (first at line 14)",
+      "x.yaml:17:5: unknown key 'tolerence' in claim 'table1/mlp' (did you mean 'tolerance'?)",
+      "x.yaml:19:17: claim 'table1/cnn' names unknown experiment 'cnn'",
+      "x.yaml:21:15: 'reported' in claim 'table1/cnn' must be a finite number as printed in the paper, such as 68.2 or "
+      "2.8e-6, got '92.3%' (write the number without '%')",
+  }));
+}
+
+TEST_F(ParserTest, MissingKeysAndWrongTypes) {
+  std::string text = R"yaml(paper: {title: Toy}
+source: {path: code}
+experiments:
+  - id: mlp
+    command: python3 train.py
+    seeds: [0, x, 0]
+    timeout: soon
+    metrics:
+      acc: {stdout: 'acc=([0-9.]+)'}
+claims:
+  - id: c1
+    experiment: mlp
+    reported: 1
+    better: more
+)yaml";
+  EXPECT_EQ(Errors(text), (std::vector<std::string>{
+      "x.yaml:5:14: 'command' in experiment 'mlp' must be a non-empty list of arguments such as [python3, train.py], not 'python3 train.py'",
+      "x.yaml:6:16: seed 'x' is not a whole number >= 0",
+      "x.yaml:6:19: seed 0 is listed twice",
+      "x.yaml:7:14: 'timeout' in experiment 'mlp' must be a duration such as 90s, 30m, 2h or 1h30m, got 'soon'",
+      "x.yaml:9:21: regex in metric 'acc' of experiment 'mlp' has no named group 'value'; write (?<value>...) around the number",
+      "x.yaml:11:5: missing key 'metric' in claim 'c1'",
+      "x.yaml:14:13: 'better' in claim 'c1' must be one of higher, lower, either, got 'more'",
+  }));
+}
+
+TEST_F(ParserTest, UnknownMetricGetsADidYouMean) {
+  std::string text = std::string(kValid) + "  - {id: c3, experiment: mlp, metric: acu, reported: 1, where: {lr: 0.1}}\n";
+  EXPECT_EQ(Errors(text), (std::vector<std::string>{
+      "x.yaml:43:39: claim 'c3' names unknown metric 'acu' of experiment 'mlp' (did you mean 'acc'?)"}));
+}
+
+TEST_F(ParserTest, AClaimMustPickOneGridPoint) {
+  std::string text = std::string(kValid) + "  - {id: c3, experiment: mlp, metric: acc, reported: 1}\n"
+                                           "  - {id: c4, experiment: mlp, metric: acc, reported: 1, where: {lr: 0.5}}\n";
+  EXPECT_EQ(Errors(text), (std::vector<std::string>{
+      "x.yaml:43:5: claim 'c3' must pick one grid point of experiment 'mlp': add 'where' with a value for lr",
+      "x.yaml:44:69: 'where' in claim 'c4' picks lr=0.5, which is not in the grid (0.1, 0.01)",
+  }));
+}
+
+TEST_F(ParserTest, DuplicateIdsCiteTheFirstLine) {
+  std::string text = std::string(kValid) + "  - {id: table1/cnn, experiment: cnn, metric: acc, reported: 1}\n";
+  EXPECT_EQ(Errors(text), (std::vector<std::string>{"x.yaml:43:5: duplicate claim id 'table1/cnn' (first at line 39)"}));
+}
+
+TEST_F(ParserTest, SourceProblems) {
+  EXPECT_EQ(Errors("paper: {title: t}\nsource: {path: nowhere}\nexperiments: []\nclaims: []\n"),
+            (std::vector<std::string>{
+                "x.yaml:2:16: source path 'nowhere' (resolved to " + (dir_ / "nowhere").string() + ") is not a folder",
+                "x.yaml:3:14: 'experiments' must be a non-empty list of experiments, each with an 'id' and a 'command'",
+                "x.yaml:4:9: 'claims' must be a non-empty list of claims, each with an 'id', 'experiment', 'metric' and 'reported'",
+            }));
+  std::vector<std::string> errors = Errors("paper: {title: t}\nsource: {git: https://x/y, commit: main}\nexperiments: []\nclaims: []\n");
+  EXPECT_EQ(errors.front(),
+            "x.yaml:2:36: commit 'main' in source is not a commit hash; pin the full 40-hex hash, not a branch or tag, so the code cannot move");
+}
+
+TEST_F(ParserTest, YamlSyntaxErrorHasAPosition) {
+  std::vector<std::string> errors = Errors("paper: {title: t\nsource: [\n");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].rfind("x.yaml:", 0), 0u);
+  EXPECT_NE(errors[0].find("YAML syntax error"), std::string::npos) << errors[0];
+}
+
+TEST_F(ParserTest, RejectsBadBytesBeforeParsing) {
+  EXPECT_EQ(Errors(std::string("paper: {title: t}\nx: a\0b\n", 23)),
+            (std::vector<std::string>{"x.yaml:2:5: the manifest contains a NUL byte; save it as UTF-8 text"}));
+  EXPECT_EQ(Errors("paper: {title: \"caf\xe9\"}\n"),
+            (std::vector<std::string>{"x.yaml:1:20: the manifest is not valid UTF-8 here; save it as UTF-8 text"}));
+  EXPECT_EQ(Errors(std::string(kMaxManifestBytes + 1, '#')),
+            (std::vector<std::string>{"x.yaml:1:1: the manifest is 10000001 bytes; manifests over 10000000 bytes are refused"}));
+}
+
+TEST_F(ParserTest, AcceptsByteOrderMarkAndCrlf) {
+  std::string crlf;
+  for (char c : std::string(kValid)) {
+    if (c == '\n') crlf += '\r';
+    crlf += c;
+  }
+  ManifestLoad load = Parse("\xEF\xBB\xBF" + crlf);
+  EXPECT_TRUE(load.ok()) << load.errors.front().ToString();
+}
+
+TEST_F(ParserTest, RenderedDiagnosticShowsTheLineAndACaret) {
+  Diagnostic d{"x.yaml", 2, 3, "bad"};
+  EXPECT_EQ(RenderDiagnostic(d, "a: 1\nb: 2\r\n"), "x.yaml:2:3: bad\n  b: 2\n    ^");
+}
+
+}  // namespace
+}  // namespace repro

@@ -1,0 +1,85 @@
+#include "harness/manifest/plan.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "harness/manifest/parser.h"
+#include "tests/test_util.h"
+
+namespace repro {
+namespace {
+
+using testing::ScopedTempDir;
+using testing::WriteText;
+
+class PlanTest : public ::testing::Test {
+ protected:
+  Manifest Load(const std::string& experiment_block, const std::string& claims = "") {
+    std::filesystem::create_directories(dir_ / "code");
+    std::string text = "paper: {title: t}\nsource: {path: code}\nenv: {A: \"1\"}\nexperiments:\n" + experiment_block +
+                       "claims:\n" + (claims.empty() ? "  - {id: c, experiment: e, metric: m, reported: 1, where: {lr: \"0.1\", depth: \"2\"}}\n" : claims);
+    ManifestLoad load = ParseManifest(text, "m.yaml", dir_.path());
+    EXPECT_TRUE(load.ok()) << (load.errors.empty() ? "" : load.errors.front().ToString());
+    return load.manifest;
+  }
+  ScopedTempDir dir_;
+};
+
+const char* kGrid = R"yaml(  - id: e
+    command: [prog, --lr, "{lr}", --depth, "{depth}", --seed, "{seed}", --out, "{out}"]
+    params: {lr: ["0.1", "0.01"], depth: ["2", "3", "4"]}
+    seeds: [0, 1]
+    metrics: {m: {stdout: '(?<value>\d+)'}}
+)yaml";
+
+TEST_F(PlanTest, ExpandsGridTimesSeedsInManifestOrder) {
+  Manifest m = Load(kGrid);
+  Result<std::vector<RunSpec>> runs = PlanRuns(m, "tree:abc");
+  ASSERT_TRUE(runs.ok()) << runs.error();
+  ASSERT_EQ(runs->size(), 12u);
+  EXPECT_EQ((*runs)[0].label, "e lr=0.1 depth=2 seed=0");
+  EXPECT_EQ((*runs)[1].label, "e lr=0.1 depth=2 seed=1");
+  EXPECT_EQ((*runs)[2].label, "e lr=0.1 depth=3 seed=0");
+  EXPECT_EQ((*runs)[11].label, "e lr=0.01 depth=4 seed=1");
+  std::set<std::string> keys;
+  for (const RunSpec& run : *runs) keys.insert(run.key);
+  EXPECT_EQ(keys.size(), 12u) << "every run has its own identity";
+  EXPECT_EQ(*ExpandCommand((*runs)[3], "/r/out"),
+            (std::vector<std::string>{"prog", "--lr", "0.1", "--depth", "3", "--seed", "1", "--out", "/r/out"}));
+}
+
+TEST_F(PlanTest, ClaimSelectsItsGridPoint) {
+  Manifest m = Load(kGrid);
+  std::vector<RunSpec> runs = *PlanRuns(m, "tree:abc");
+  std::vector<const RunSpec*> selected = RunsForClaim(runs, m.claims[0]);
+  ASSERT_EQ(selected.size(), 2u);
+  EXPECT_EQ(selected[0]->label, "e lr=0.1 depth=2 seed=0");
+  EXPECT_EQ(selected[1]->label, "e lr=0.1 depth=2 seed=1");
+}
+
+TEST_F(PlanTest, IdentityChangesWithWhatDeterminesTheRunOnly) {
+  std::string base = "  - id: e\n    command: [prog, \"{seed}\"]\n    timeout: 5m\n    metrics: {m: {stdout: '(?<value>\\d+)'}}\n";
+  std::string claims = "  - {id: c, experiment: e, metric: m, reported: 1}\n";
+  std::string key = (*PlanRuns(Load(base, claims), "tree:abc"))[0].key;
+  EXPECT_EQ((*PlanRuns(Load(base, claims), "tree:abc"))[0].key, key) << "stable";
+  EXPECT_NE((*PlanRuns(Load(base, claims), "tree:def"))[0].key, key) << "source";
+  std::string other_command = base;
+  other_command.replace(other_command.find("prog"), 4, "prog2");
+  EXPECT_NE((*PlanRuns(Load(other_command, claims), "tree:abc"))[0].key, key) << "command";
+  std::string other_timeout = base;
+  other_timeout.replace(other_timeout.find("5m"), 2, "9m");
+  EXPECT_EQ((*PlanRuns(Load(other_timeout, claims), "tree:abc"))[0].key, key) << "a limit is not identity";
+}
+
+TEST_F(PlanTest, FilesBesideTheManifestAreIdentifiedByContent) {
+  WriteText(dir_ / "driver.py", "print(1)\n");
+  std::string block = "  - id: e\n    command: [python3, \"{manifest_dir}/driver.py\"]\n    metrics: {m: {stdout: '(?<value>\\d+)'}}\n";
+  std::string claims = "  - {id: c, experiment: e, metric: m, reported: 1}\n";
+  std::string before = (*PlanRuns(Load(block, claims), "tree:abc"))[0].key;
+  WriteText(dir_ / "driver.py", "print(2)\n");
+  EXPECT_NE((*PlanRuns(Load(block, claims), "tree:abc"))[0].key, before);
+}
+
+}  // namespace
+}  // namespace repro

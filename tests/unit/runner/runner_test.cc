@@ -1,0 +1,187 @@
+#include "harness/runner/runner.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+
+#include "harness/manifest/parser.h"
+#include "tests/test_util.h"
+
+namespace repro {
+namespace {
+
+using testing::ScopedTempDir;
+
+// Finishes attempts without processes: each gets the outcome "script" decides from its argv.
+class FakeExecutor : public Executor {
+ public:
+  using Script = std::function<AttemptOutcome(const AttemptRequest&)>;
+  FakeExecutor(int capacity, Script script) : capacity_(capacity), script_(std::move(script)) {}
+
+  bool HasCapacity() const override { return static_cast<int>(running_.size()) < capacity_; }
+  void Start(AttemptRequest request) override {
+    started.push_back(request);
+    max_running = std::max(max_running, static_cast<int>(running_.size()) + 1);
+    running_.push_back(std::move(request));
+  }
+  std::optional<AttemptOutcome> WaitForOne() override {
+    if (running_.empty()) return std::nullopt;
+    AttemptRequest request = std::move(running_.front());
+    running_.pop_front();
+    AttemptOutcome outcome = script_(request);
+    outcome.attempt_id = request.attempt_id;
+    return outcome;
+  }
+  void InterruptAll() override { ++interrupts; }
+
+  std::vector<AttemptRequest> started;
+  int max_running = 0;
+  int interrupts = 0;
+
+ private:
+  int capacity_;
+  Script script_;
+  std::deque<AttemptRequest> running_;
+};
+
+AttemptOutcome Exited(int code, std::optional<double> acc) {
+  AttemptOutcome outcome;
+  outcome.process.end = ProcessEnd::kExited;
+  outcome.process.exit_code = code;
+  MetricValue value;
+  value.name = "acc";
+  value.value = acc;
+  value.flag = acc ? ValueFlag::kOk : ValueFlag::kMissing;
+  outcome.metrics.push_back(value);
+  return outcome;
+}
+
+class RunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(dir_ / "code");
+    std::string text = R"yaml(paper: {title: t}
+source: {path: code}
+experiments:
+  - id: e
+    command: [prog, --seed, "{seed}", --out, "{out}"]
+    seeds: [0, 1, 2]
+    metrics: {acc: {stdout: 'acc=(?<value>\S+)'}}
+claims:
+  - {id: c, experiment: e, metric: acc, reported: "0.9"}
+)yaml";
+    ManifestLoad load = ParseManifest(text, "m.yaml", dir_.path());
+    ASSERT_TRUE(load.ok());
+    manifest_ = load.manifest;
+    runs_ = *PlanRuns(manifest_, "tree:abc");
+    source_ = {dir_ / "code", "tree:abc", "code"};
+    store_ = std::move(Store::Open(":memory:")).value();
+    options_.results_dir = dir_ / "results";
+  }
+
+  RunSummary Run(FakeExecutor& executor) {
+    Result<RunSummary> summary = RunManifest(manifest_, runs_, source_, *store_, executor, options_);
+    EXPECT_TRUE(summary.ok()) << summary.error();
+    return summary.value_or(RunSummary{});
+  }
+
+  ScopedTempDir dir_;
+  Manifest manifest_;
+  std::vector<RunSpec> runs_;
+  PreparedSource source_;
+  std::unique_ptr<Store> store_;
+  RunOptions options_;
+};
+
+TEST_F(RunnerTest, RunsEachSeedOnceWithinCapacityAndRecordsIt) {
+  FakeExecutor executor(2, [](const AttemptRequest&) { return Exited(0, 0.9); });
+  RunSummary summary = Run(executor);
+  EXPECT_EQ(summary.planned, 3);
+  EXPECT_EQ(summary.completed, 3);
+  EXPECT_EQ(executor.max_running, 2);
+  ASSERT_EQ(executor.started.size(), 3u);
+  const AttemptRequest& first = executor.started[0];
+  EXPECT_EQ(first.process.argv[2], "0");
+  EXPECT_EQ(first.process.argv[4], (std::filesystem::absolute(RunDirectory(options_.results_dir, manifest_, runs_[0])) / "attempt-1" / "out").string());
+  EXPECT_EQ(first.process.cwd, dir_ / "code");
+  for (const RunSpec& run : runs_) {
+    AttemptRecord attempt = **store_->LatestAttempt(run.key);
+    EXPECT_EQ(attempt.status, kStatusCompleted);
+    EXPECT_EQ(attempt.metrics[0].value, 0.9);
+    EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(attempt.dir) / "attempt.json"));
+  }
+}
+
+TEST_F(RunnerTest, TheChildEnvironmentIsBuiltNotInherited) {
+  ::setenv("REPRO_TEST_SECRET_TOKEN", "hunter2", 1);
+  FakeExecutor executor(1, [](const AttemptRequest&) { return Exited(0, 0.9); });
+  Run(executor);
+  const std::vector<std::string>& env = executor.started[0].process.env;
+  EXPECT_NE(std::find(env.begin(), env.end(), "REPRO_SEED=0"), env.end());
+  for (const std::string& entry : env) EXPECT_EQ(entry.find("SECRET"), std::string::npos) << entry;
+  ::unsetenv("REPRO_TEST_SECRET_TOKEN");
+}
+
+TEST_F(RunnerTest, CompletedRunsAreNotRunAgainUnlessForced) {
+  FakeExecutor first(3, [](const AttemptRequest&) { return Exited(0, 0.9); });
+  Run(first);
+  FakeExecutor second(3, [](const AttemptRequest&) { return Exited(0, 0.9); });
+  RunSummary summary = Run(second);
+  EXPECT_EQ(summary.cached, 3);
+  EXPECT_TRUE(second.started.empty());
+  options_.force = true;
+  FakeExecutor forced(3, [](const AttemptRequest&) { return Exited(0, 0.9); });
+  EXPECT_EQ(Run(forced).started, 3);
+  EXPECT_EQ((*store_->LatestAttempt(runs_[0].key))->number, 2);
+}
+
+TEST_F(RunnerTest, FailedRunsAreRetriedAsNewAttempts) {
+  FakeExecutor flaky(3, [](const AttemptRequest& r) { return r.process.argv[2] == "1" ? Exited(3, std::nullopt) : Exited(0, 0.9); });
+  RunSummary summary = Run(flaky);
+  EXPECT_EQ(summary.completed, 2);
+  EXPECT_EQ(summary.unfinished, 1);
+  AttemptRecord failed = **store_->LatestAttempt(runs_[1].key);
+  EXPECT_EQ(failed.status, kStatusFailed);
+  EXPECT_EQ(failed.exit_code, 3);
+  FakeExecutor fixed(3, [](const AttemptRequest&) { return Exited(0, 0.9); });
+  Run(fixed);
+  ASSERT_EQ(fixed.started.size(), 1u);
+  EXPECT_EQ((*store_->LatestAttempt(runs_[1].key))->number, 2);
+}
+
+TEST_F(RunnerTest, StatusesKeepExitCodeAndSignalApart) {
+  EXPECT_STREQ(AttemptStatus({ProcessEnd::kExited, 0, std::nullopt, 0, ""}), kStatusCompleted);
+  EXPECT_STREQ(AttemptStatus({ProcessEnd::kExited, 1, std::nullopt, 0, ""}), kStatusFailed);
+  EXPECT_STREQ(AttemptStatus({ProcessEnd::kSignaled, std::nullopt, 9, 0, ""}), kStatusKilled);
+  EXPECT_STREQ(AttemptStatus({ProcessEnd::kTimedOut, std::nullopt, 15, 0, ""}), kStatusTimeout);
+  EXPECT_STREQ(AttemptStatus({ProcessEnd::kInterrupted, std::nullopt, 15, 0, ""}), kStatusInterrupted);
+  EXPECT_STREQ(AttemptStatus({ProcessEnd::kStartFailed, std::nullopt, std::nullopt, 0, ""}), kStatusStartFailed);
+}
+
+TEST_F(RunnerTest, AnInterruptStopsStartingNewAttempts) {
+  int finished = 0;
+  options_.interrupted = [&] { return finished >= 1; };
+  FakeExecutor executor(1, [&](const AttemptRequest&) {
+    ++finished;
+    return Exited(0, 0.9);
+  });
+  RunSummary summary = Run(executor);
+  EXPECT_TRUE(summary.interrupted);
+  EXPECT_EQ(executor.started.size(), 1u);
+  EXPECT_EQ(executor.interrupts, 1);
+}
+
+TEST_F(RunnerTest, AFailedSetupMarksEveryPendingRun) {
+  manifest_.setup = {{"/bin/sh", "-c", "echo broken >&2; exit 4"}};
+  FakeExecutor executor(3, [](const AttemptRequest&) { return Exited(0, 0.9); });
+  RunSummary summary = Run(executor);
+  EXPECT_TRUE(summary.setup_failed);
+  EXPECT_TRUE(executor.started.empty());
+  AttemptRecord attempt = **store_->LatestAttempt(runs_[0].key);
+  EXPECT_EQ(attempt.status, kStatusSetupFailed);
+  EXPECT_NE(attempt.message.find("setup step 1 (/bin/sh -c echo broken >&2; exit 4) exited with exit code 4"), std::string::npos)
+      << attempt.message;
+}
+
+}  // namespace
+}  // namespace repro

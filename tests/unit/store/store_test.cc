@@ -1,0 +1,130 @@
+#include "harness/store/store.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+
+#include "tests/test_util.h"
+
+namespace repro {
+namespace {
+
+using testing::ScopedTempDir;
+
+std::unique_ptr<Store> OpenOrDie(const std::filesystem::path& path) {
+  Result<std::unique_ptr<Store>> store = Store::Open(path);
+  EXPECT_TRUE(store.ok()) << store.error();
+  return std::move(store).value();
+}
+
+MetricRecord Metric(const std::string& name, std::optional<double> value, const std::string& flag) {
+  MetricRecord record{name, value, flag, "", {}};
+  record.series.push_back({0, value, flag});
+  return record;
+}
+
+TEST(StoreTest, FreshDatabaseHasTheCurrentSchema) {
+  std::unique_ptr<Store> store = OpenOrDie(":memory:");
+  EXPECT_EQ(store->SchemaVersion(), Store::kSchemaVersion);
+}
+
+TEST(StoreTest, AttemptsAreNumberedAndCarryTheirMetrics) {
+  std::unique_ptr<Store> store = OpenOrDie(":memory:");
+  ASSERT_TRUE(store->RecordRun({"k1", "mlp", "mlp seed=0", "{}", 0}).ok());
+  EXPECT_FALSE(store->LatestAttempt("k1").value().has_value());
+
+  AttemptRecord first = *store->BeginAttempt("k1", "results/x/run");
+  EXPECT_EQ(first.number, 1);
+  EXPECT_EQ(first.dir, "results/x/run/attempt-1");
+  EXPECT_EQ((*store->LatestAttempt("k1"))->status, kStatusRunning);
+  first.status = kStatusFailed;
+  first.exit_code = 3;
+  ASSERT_TRUE(store->FinishAttempt(first).ok());
+
+  AttemptRecord second = *store->BeginAttempt("k1", "results/x/run");
+  EXPECT_EQ(second.number, 2);
+  second.status = kStatusCompleted;
+  second.exit_code = 0;
+  second.metrics = {Metric("acc", 0.9, "ok"), Metric("loss", std::nullopt, "non-finite")};
+  ASSERT_TRUE(store->FinishAttempt(second).ok());
+
+  AttemptRecord latest = **store->LatestAttempt("k1");
+  EXPECT_EQ(latest.number, 2);
+  EXPECT_EQ(latest.status, kStatusCompleted);
+  EXPECT_EQ(latest.exit_code, 0);
+  EXPECT_FALSE(latest.signal.has_value());
+  ASSERT_EQ(latest.metrics.size(), 2u);
+  EXPECT_EQ(latest.metrics[0].value, 0.9);
+  EXPECT_EQ(latest.metrics[1].flag, "non-finite");
+  EXPECT_FALSE(latest.metrics[1].value.has_value());
+}
+
+TEST(StoreTest, AttemptOfAKilledRunnerIsMarkedInterrupted) {
+  ScopedTempDir dir;
+  std::filesystem::path db = dir / "repro.db";
+  ASSERT_TRUE(OpenOrDie(db)->RecordRun({"k1", "e", "e seed=0", "{}", 0}).ok());
+  pid_t child = ::fork();
+  if (child == 0) {
+    // A runner that starts an attempt and dies without a word, like kill -9.
+    Result<std::unique_ptr<Store>> store = Store::Open(db);
+    if (store.ok()) (void)(*store)->BeginAttempt("k1", "run");
+    ::_exit(0);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  std::unique_ptr<Store> store = OpenOrDie(db);
+  EXPECT_EQ((*store->LatestAttempt("k1"))->status, kStatusRunning);
+  EXPECT_EQ(*store->RecoverAbandonedAttempts(), 1);
+  EXPECT_EQ((*store->LatestAttempt("k1"))->status, kStatusInterrupted);
+  EXPECT_EQ(*store->RecoverAbandonedAttempts(), 0);
+  EXPECT_EQ(store->BeginAttempt("k1", "run")->number, 2);
+}
+
+TEST(StoreTest, LiveRunnersAttemptsAreLeftAlone) {
+  std::unique_ptr<Store> store = OpenOrDie(":memory:");
+  ASSERT_TRUE(store->RecordRun({"k1", "e", "e", "{}", 0}).ok());
+  ASSERT_TRUE(store->BeginAttempt("k1", "run").ok());
+  EXPECT_EQ(*store->RecoverAbandonedAttempts(), 0);  // this process is alive
+}
+
+TEST(StoreTest, RefusesFilesThatAreNotItsDatabase) {
+  ScopedTempDir dir;
+  testing::WriteText(dir / "garbage.db", std::string(8192, 'x'));
+  Result<std::unique_ptr<Store>> garbage = Store::Open(dir / "garbage.db");
+  ASSERT_FALSE(garbage.ok());
+  EXPECT_NE(garbage.error().find("garbage.db"), std::string::npos) << garbage.error();
+  EXPECT_EQ(testing::ReadText(dir / "garbage.db"), std::string(8192, 'x')) << "never overwritten";
+
+  {
+    SQLite::Database other((dir / "other.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    other.exec("CREATE TABLE notes(x)");
+  }
+  Result<std::unique_ptr<Store>> other = Store::Open(dir / "other.db");
+  ASSERT_FALSE(other.ok());
+  EXPECT_NE(other.error().find("not one of repro's; use another --db path"), std::string::npos) << other.error();
+
+  OpenOrDie(dir / "newer.db");
+  {
+    SQLite::Database newer((dir / "newer.db").string(), SQLite::OPEN_READWRITE);
+    newer.exec("PRAGMA user_version=99");
+  }
+  Result<std::unique_ptr<Store>> newer = Store::Open(dir / "newer.db");
+  ASSERT_FALSE(newer.ok());
+  EXPECT_NE(newer.error().find("schema version 99, newer than this repro understands (1); upgrade repro"), std::string::npos)
+      << newer.error();
+}
+
+TEST(StoreTest, VerdictsAndSetupsAreKept) {
+  std::unique_ptr<Store> store = OpenOrDie(":memory:");
+  VerdictRecord v{"c1", "reproduced", 3, 0.9, 0.01, 0.88, 0.92, 0.0, "fine", "{}"};
+  ASSERT_TRUE(store->SaveVerdicts("sha", {v}).ok());
+  ASSERT_TRUE(store->SaveVerdicts("sha", {v}).ok()) << "saving again replaces";
+  EXPECT_FALSE(*store->SetupCompleted("s1"));
+  ASSERT_TRUE(store->RecordSetup("s1", "completed", "logs").ok());
+  EXPECT_TRUE(*store->SetupCompleted("s1"));
+}
+
+}  // namespace
+}  // namespace repro
