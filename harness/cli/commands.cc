@@ -153,7 +153,8 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
   int jobs = flags.jobs > 0 ? flags.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   LocalExecutor executor(jobs);
   RunOptions options;
-  options.results_dir = common.results_dir;
+  // Stored attempt folders must make sense from wherever a report is made later.
+  options.results_dir = std::filesystem::absolute(common.results_dir);
   options.force = flags.force;
   options.kill_grace_seconds = flags.kill_grace_seconds;
   options.progress = [](const std::string& line) { std::cerr << line << "\n"; };

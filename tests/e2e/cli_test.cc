@@ -1,0 +1,239 @@
+// End-to-end: the built repro binary on fixture papers (tests/fixtures) and the examples.
+#include <signal.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "tests/test_util.h"
+
+extern char** environ;
+
+namespace repro {
+namespace {
+
+using testing::ReadText;
+using testing::RunRepro;
+using testing::ScopedTempDir;
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::copy(std::filesystem::path(REPRO_SOURCE_DIR) / "tests/fixtures/toy", dir_.path(),
+                          std::filesystem::copy_options::recursive);
+  }
+
+  std::string Db() const { return (dir_ / "results/repro.db").string(); }
+
+  // Status of every attempt, "experiment seed=N #attempt status".
+  std::vector<std::string> Attempts() const {
+    SQLite::Database db(Db(), SQLite::OPEN_READONLY);
+    SQLite::Statement query(db, "SELECT r.experiment, r.seed, a.number, a.status, a.exit_code, a.signal FROM attempts a "
+                                "JOIN runs r ON r.key = a.run_key ORDER BY r.experiment, r.seed, a.number");
+    std::vector<std::string> rows;
+    while (query.executeStep()) {
+      std::string row = query.getColumn(0).getString() + " seed=" + query.getColumn(1).getString() + " #" +
+                        query.getColumn(2).getString() + " " + query.getColumn(3).getString();
+      if (!query.getColumn(4).isNull()) row += " exit=" + query.getColumn(4).getString();
+      if (!query.getColumn(5).isNull()) row += " signal=" + query.getColumn(5).getString();
+      rows.push_back(row);
+    }
+    return rows;
+  }
+
+  // The verdict column of the terminal table, per claim.
+  static std::map<std::string, std::string> Verdicts(const std::string& table) {
+    std::map<std::string, std::string> verdicts;
+    std::istringstream lines(table);
+    for (std::string line; std::getline(lines, line) && !line.empty();) {
+      std::string claim = line.substr(0, line.find(' '));
+      std::string verdict = line.substr(line.find_last_of(' ') + 1);
+      if (claim != "claim") verdicts[claim] = verdict;
+    }
+    return verdicts;
+  }
+
+  ScopedTempDir dir_;
+};
+
+TEST_F(CliTest, RunStoresEveryOutcomeAndJudgesEveryClaim) {
+  testing::CommandResult run = RunRepro({"run", "toy.yaml", "-j", "2"}, dir_.path());
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_EQ(Verdicts(run.out), (std::map<std::string, std::string>{{"good", "reproduced"},
+                                                                    {"wrong", "not-reproduced"},
+                                                                    {"crash", "failed"},
+                                                                    {"hang", "failed"},
+                                                                    {"silent", "missing"},
+                                                                    {"json", "reproduced"}}))
+      << run.out;
+  EXPECT_NE(run.out.find("good: measured 0.91 ± 0.01 (n=3), claimed 0.91: 0 off, tolerance ±0.025: reproduced"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("hang: 1 of 1 runs did not finish: seed 0 timeout (signal 15)"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("2 of 6 claims reproduced; 1 not-reproduced, 2 failed, 1 missing"), std::string::npos) << run.out;
+  EXPECT_EQ(Attempts(), (std::vector<std::string>{
+                            "crash seed=0 #1 failed exit=3", "good seed=0 #1 completed exit=0", "good seed=1 #1 completed exit=0",
+                            "good seed=2 #1 completed exit=0", "hang seed=0 #1 timeout signal=15", "json seed=0 #1 completed exit=0",
+                            "json seed=1 #1 completed exit=0", "silent seed=0 #1 completed exit=0", "wrong seed=0 #1 completed exit=0"}));
+  std::string crash_dir = (dir_ / "results/toy/crash").string();
+  EXPECT_NE(run.err.find("crash seed=0: failed (exit 3)"), std::string::npos) << run.err;
+
+  // Running again re-runs only what did not complete, as new attempts.
+  testing::CommandResult again = RunRepro({"run", "toy.yaml"}, dir_.path());
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("7 of 9 runs already completed; not running them again (use --force to)"), std::string::npos) << again.err;
+  std::vector<std::string> attempts = Attempts();
+  EXPECT_EQ(attempts.size(), 11u);
+  EXPECT_NE(std::find(attempts.begin(), attempts.end(), "crash seed=0 #2 failed exit=3"), attempts.end());
+}
+
+TEST_F(CliTest, CompareAndReportsReadOnlyTheStore) {
+  RunRepro({"run", "toy.yaml"}, dir_.path());
+  testing::CommandResult compare = RunRepro({"compare", "toy.yaml", "--json"}, dir_.path());
+  EXPECT_EQ(compare.exit_code, 1);
+  nlohmann::json json = nlohmann::json::parse(compare.out);
+  EXPECT_EQ(json["format"], "repro-report");
+  EXPECT_EQ(json["version"], 1);
+  EXPECT_EQ(json["summary"]["reproduced"], 2);
+  EXPECT_EQ(json["claims"][0]["measured"]["n"], 3);
+  EXPECT_EQ(json["claims"][0]["runs"].size(), 3u);
+
+  testing::CommandResult md = RunRepro({"report", "toy.yaml", "--format", "md", "-o", "report.md"}, dir_.path());
+  EXPECT_EQ(md.exit_code, 0) << md.err;
+  std::string report = ReadText(dir_ / "report.md");
+  EXPECT_NE(report.find("# Reproduction report: A toy paper"), std::string::npos);
+  EXPECT_NE(report.find("[arXiv:0000.00000](https://arxiv.org/abs/0000.00000)"), std::string::npos);
+  EXPECT_NE(report.find("| `good` | Table 1, row good | 0.91 | 0.91 ± 0.01 (n=3) | [0.8852, 0.9348] | +0 | **reproduced** |"),
+            std::string::npos) << report;
+  EXPECT_NE(report.find("## Runs that did not finish"), std::string::npos);
+  EXPECT_NE(report.find("| crash seed=0 | failed (exit 3) | `" + (dir_ / "results/toy/crash").string()), std::string::npos) << report;
+
+  testing::CommandResult json_report = RunRepro({"report", "toy.yaml", "--format", "json"}, dir_.path());
+  EXPECT_EQ(nlohmann::json::parse(json_report.out)["unfinished_runs"].size(), 2u);
+}
+
+TEST_F(CliTest, ValidateReportsAllThreeMistakesWithPositions) {
+  testing::CommandResult result = RunRepro({"validate", "three-mistakes.yaml"}, dir_.path());
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("three-mistakes.yaml:10:13: claim 'table1/mlp' names unknown metric 'accuracy' of experiment 'mlp'"),
+            std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("three-mistakes.yaml:12:5: unknown key 'tolerence' in claim 'table1/mlp' (did you mean 'tolerance'?)"),
+            std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("three-mistakes.yaml:13:13: 'better' in claim 'table1/mlp' must be one of higher, lower, either, got 'more'"),
+            std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("three-mistakes.yaml: 3 errors"), std::string::npos) << result.err;
+  EXPECT_EQ(RunRepro({"validate", "toy.yaml"}, dir_.path()).exit_code, 0);
+  EXPECT_EQ(RunRepro({"run", "three-mistakes.yaml"}, dir_.path()).exit_code, 2);
+  EXPECT_EQ(RunRepro({"run"}, dir_.path()).exit_code, 2) << "usage error";
+}
+
+// Starts repro in the background; the caller signals and reaps it.
+pid_t SpawnRepro(const std::vector<std::string>& args, const std::filesystem::path& cwd) {
+  std::vector<std::string> argv = {REPRO_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> raw;
+  for (std::string& arg : argv) raw.push_back(arg.data());
+  raw.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  std::string log = (cwd / "runner.log").string();
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+  pid_t pid = -1;
+  posix_spawn(&pid, REPRO_BINARY, &actions, nullptr, raw.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+std::optional<int> WaitForFile(const std::filesystem::path& path, double seconds) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    std::string text = ReadText(path);
+    if (!text.empty() && text.back() == '\n') return std::stoi(text);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return std::nullopt;
+}
+
+bool GoneWithin(pid_t pid, double seconds) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    if (::kill(pid, 0) != 0) return true;
+    std::string stat = ReadText("/proc/" + std::to_string(pid) + "/stat");
+    if (stat.find(") Z") != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+std::filesystem::path PidFile(const ScopedTempDir& dir) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir / "results")) {
+    if (entry.path().filename() == "pid") return entry.path();
+  }
+  return {};
+}
+
+TEST_F(CliTest, KillDashNineLosesNothingAndTheChildDiesWithTheRunner) {
+  testing::WriteText(dir_ / "pause.marker", "");
+  pid_t runner = SpawnRepro({"run", "pause.yaml"}, dir_.path());
+  std::filesystem::path pid_file;
+  for (int i = 0; i < 100 && pid_file.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (std::filesystem::exists(dir_ / "results")) pid_file = PidFile(dir_);
+  }
+  ASSERT_FALSE(pid_file.empty()) << ReadText(dir_ / "runner.log");
+  std::optional<int> child = WaitForFile(pid_file, 5);
+  ASSERT_TRUE(child.has_value());
+  ::kill(runner, SIGKILL);
+  ::waitpid(runner, nullptr, 0);
+  EXPECT_TRUE(GoneWithin(*child, 2.0)) << "the attempt outlived its runner";
+
+  std::filesystem::remove(dir_ / "pause.marker");
+  testing::CommandResult resumed = RunRepro({"run", "pause.yaml"}, dir_.path());
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("1 attempt(s) of an earlier runner that stopped were marked interrupted"), std::string::npos) << resumed.err;
+  EXPECT_EQ(Attempts(), (std::vector<std::string>{"pause seed=0 #1 interrupted", "pause seed=0 #2 completed exit=0"}));
+}
+
+TEST_F(CliTest, CtrlCInterruptsRecordsAndExits130) {
+  testing::WriteText(dir_ / "pause.marker", "");
+  pid_t runner = SpawnRepro({"run", "pause.yaml", "--kill-grace", "1"}, dir_.path());
+  std::filesystem::path pid_file;
+  for (int i = 0; i < 100 && pid_file.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (std::filesystem::exists(dir_ / "results")) pid_file = PidFile(dir_);
+  }
+  ASSERT_FALSE(pid_file.empty());
+  std::optional<int> child = WaitForFile(pid_file, 5);
+  ASSERT_TRUE(child.has_value());
+  ::kill(runner, SIGINT);
+  int status = 0;
+  ::waitpid(runner, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130) << ReadText(dir_ / "runner.log");
+  EXPECT_TRUE(GoneWithin(*child, 2.0));
+  EXPECT_EQ(Attempts(), (std::vector<std::string>{"pause seed=0 #1 interrupted signal=15"}));
+}
+
+TEST(ExamplesTest, MnistOneDManifestValidates) {
+  testing::CommandResult result = RunRepro({"validate", "experiments/mnist1d.yaml"}, REPRO_SOURCE_DIR);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "experiments/mnist1d.yaml: ok (4 experiments, 24 runs, 8 claims)\n");
+}
+
+TEST(ExamplesTest, SklearnExampleReproducesBothClaims) {
+  bool has_sklearn = RunProcess({{"/usr/bin/python3", "-c", "import sklearn"}, "/", BuildChildEnvironment({}, {}),
+                                 "/dev/null", "/dev/null", 60, 1}).exit_code == 0;
+  REPRO_REQUIRE(has_sklearn, "/usr/bin/python3 with scikit-learn (Debian package python3-sklearn)");
+  ScopedTempDir results;
+  std::string manifest = (std::filesystem::path(REPRO_SOURCE_DIR) / "experiments/examples/sklearn-svm/repro.yaml").string();
+  testing::CommandResult result = RunRepro({"run", manifest, "--results", results.path().string()}, results.path());
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("2 of 2 claims reproduced"), std::string::npos) << result.out;
+}
+
+}  // namespace
+}  // namespace repro
