@@ -281,7 +281,7 @@ class Parser {
         continue;
       }
       Param param{*name, {}};
-      const YAML::Node& values = it->second;
+      YAML::Node values = it->second;  // a copy: yaml-cpp's iterator yields temporaries
       std::string what = fmt::format("parameter '{}' {}", *name, context);
       if (values.IsSequence()) {
         for (const YAML::Node& value : values) {

@@ -43,7 +43,7 @@ MapReader::MapReader(const YAML::Node& node, std::string context, const std::vec
   is_map_ = true;
   std::map<std::string, int> first_line;
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key = it->first;
+    YAML::Node key = it->first;  // a copy: yaml-cpp's iterator yields temporaries
     if (!key.IsScalar()) {
       diagnostics.Add(key, fmt::format("keys {} must be names, found {}", context_, KindName(key)));
       continue;
