@@ -148,7 +148,7 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
   Result<PreparedSource> source = PrepareSource(l.manifest.source, common.cache ? *common.cache : DefaultCacheDir());
   if (!source) {
     PrintError(source.error());
-    return kExitHarnessError;
+    return InterruptCount() > 0 ? kExitInterrupted : kExitHarnessError;
   }
   int jobs = flags.jobs > 0 ? flags.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   LocalExecutor executor(jobs);

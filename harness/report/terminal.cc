@@ -14,6 +14,19 @@ size_t DisplayWidth(const std::string& text) {
   return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
+// "text" cut to "width" columns with an ellipsis; the full text is in the Markdown report.
+std::string Truncate(const std::string& text, size_t width) {
+  if (DisplayWidth(text) <= width) return text;
+  std::string cut;
+  size_t columns = 0;
+  for (char c : text) {
+    bool starts_character = (c & 0xC0) != 0x80;
+    if (starts_character && ++columns > width - 1) break;
+    cut += c;
+  }
+  return cut + "…";
+}
+
 const char* VerdictColor(VerdictKind kind) {
   switch (kind) {
     case VerdictKind::kReproduced:
@@ -26,12 +39,14 @@ const char* VerdictColor(VerdictKind kind) {
   return "";
 }
 
+constexpr size_t kPaperColumnWidth = 40;
+
 }  // namespace
 
 std::string RenderTerminal(const Evaluation& evaluation, bool color) {
   std::vector<std::vector<std::string>> rows = {{"claim", "paper", "reported", "measured", "delta", "verdict"}};
   for (const ClaimEvaluation& c : evaluation.claims) {
-    rows.push_back({c.claim->id, c.claim->source.empty() ? "—" : c.claim->source, ReportedCell(*c.claim),
+    rows.push_back({c.claim->id, c.claim->source.empty() ? "—" : Truncate(c.claim->source, kPaperColumnWidth), ReportedCell(*c.claim),
                     MeasuredCell(c.verdict), DeltaCell(c.verdict), VerdictName(c.verdict.kind)});
   }
   std::vector<size_t> widths(rows.front().size(), 0);

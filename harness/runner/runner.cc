@@ -105,6 +105,7 @@ class ManifestRun {
     if (summary_.cached > 0) Say(fmt::format("{} of {} runs already completed; not running them again (use --force to)", summary_.cached, summary_.planned));
     if (queue.empty()) return summary_;
     if (Status setup = RunSetup(); !setup) {
+      if (summary_.interrupted) return summary_;  // not the setup's fault: nothing to record
       summary_.setup_failed = true;
       return RecordSetupFailure(queue, setup.error());
     }
@@ -149,6 +150,10 @@ class ManifestRun {
       spec.timeout_seconds = kDefaultSetupTimeoutSeconds;
       spec.kill_grace_seconds = options_.kill_grace_seconds;
       ProcessResult result = RunProcess(spec);
+      if (result.end == ProcessEnd::kInterrupted || Interrupted()) {
+        summary_.interrupted = true;
+        return Error{"interrupted during setup"};
+      }
       if (result.end != ProcessEnd::kExited || result.exit_code != 0) {
         (void)store_.RecordSetup(key, "failed", log_dir.string());
         return Error{fmt::format("setup step {} ({}) {}{}; log: {}", i + 1, fmt::join(spec.argv, " "),

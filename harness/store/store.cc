@@ -1,11 +1,9 @@
 #include "harness/store/store.h"
 
-#include <signal.h>
-#include <unistd.h>
-
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
+#include "harness/util/process_identity.h"
 #include "harness/util/time.h"
 
 namespace repro {
@@ -34,7 +32,7 @@ CREATE TABLE attempts(
   wall_seconds REAL,
   dir TEXT NOT NULL,
   message TEXT NOT NULL DEFAULT '',
-  runner_pid INTEGER NOT NULL,
+  runner TEXT NOT NULL,            -- host:pid:start of the repro process running it
   started_at TEXT NOT NULL,
   finished_at TEXT,
   UNIQUE(run_key, number));
@@ -94,7 +92,6 @@ Error DbError(std::string_view what, const std::exception& e) {
   return Error{fmt::format("database error while {}: {}", what, e.what())};
 }
 
-bool ProcessAlive(int pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
 
 }  // namespace
 
@@ -196,13 +193,13 @@ Result<AttemptRecord> Store::BeginAttempt(const std::string& run_key, const std:
     attempt.dir = fmt::format("{}/attempt-{}", run_dir, attempt.number);
     attempt.started_at = NowUtcIso8601();
     SQLite::Statement insert(*db_,
-                             "INSERT INTO attempts(run_key, number, status, dir, runner_pid, started_at) "
+                             "INSERT INTO attempts(run_key, number, status, dir, runner, started_at) "
                              "VALUES(?,?,?,?,?,?)");
     insert.bind(1, run_key);
     insert.bind(2, attempt.number);
     insert.bind(3, attempt.status);
     insert.bind(4, attempt.dir);
-    insert.bind(5, static_cast<int>(::getpid()));
+    insert.bind(5, ThisProcessIdentity());
     insert.bind(6, attempt.started_at);
     insert.exec();
     attempt.id = db_->getLastInsertRowid();
@@ -259,10 +256,13 @@ Status Store::FinishAttempt(const AttemptRecord& attempt) {
 Result<int> Store::RecoverAbandonedAttempts() {
   try {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement running(*db_, "SELECT id, runner_pid FROM attempts WHERE status = 'running'");
+    SQLite::Statement running(*db_, "SELECT id, runner FROM attempts WHERE status = 'running'");
     std::vector<int64_t> abandoned;
     while (running.executeStep()) {
-      if (!ProcessAlive(running.getColumn(1).getInt())) abandoned.push_back(running.getColumn(0).getInt64());
+      // An attempt recorded on another host is left alone: its runner may well be alive.
+      if (ProcessLiveness(running.getColumn(1).getString()) == Liveness::kDead) {
+        abandoned.push_back(running.getColumn(0).getInt64());
+      }
     }
     SQLite::Statement mark(*db_,
                            "UPDATE attempts SET status='interrupted', message='the runner stopped before this "

@@ -86,14 +86,15 @@ class Store {
   Status RecordRun(const RunRecord& run);
 
   // Starts attempt number max+1 of "run_key" with status "running" in the folder
-  // "run_dir"/attempt-N, recording this process's pid so a later runner can tell a dead
-  // attempt from a live one.
+  // "run_dir"/attempt-N, recording this process's identity (host, pid, start time) so a
+  // later runner can tell a dead attempt from a live one, even after pid reuse.
   Result<AttemptRecord> BeginAttempt(const std::string& run_key, const std::string& run_dir);
 
   // Records how the attempt ended and all its metrics, in one transaction.
   Status FinishAttempt(const AttemptRecord& attempt);
 
-  // Marks "running" attempts whose runner process is gone as interrupted; returns how many.
+  // Marks "running" attempts whose runner process on this host is gone as interrupted;
+  // returns how many.
   Result<int> RecoverAbandonedAttempts();
 
   // The newest attempt of the run with its metrics, or nullopt if it never ran.

@@ -48,3 +48,23 @@ TEST(AtomicFileTest, FailureLeavesTheOldFileUntouched) {
 
 }  // namespace
 }  // namespace repro
+
+#include "harness/util/process_identity.h"
+
+namespace repro {
+namespace {
+
+TEST(ProcessIdentityTest, RecognisesLiveDeadReusedAndForeignProcesses) {
+  std::string self = ThisProcessIdentity();
+  EXPECT_EQ(ProcessLiveness(self), Liveness::kAlive);
+  // Same pid, other start time: the pid was reused by another process.
+  std::string reused = self.substr(0, self.rfind(':')) + ":1";
+  EXPECT_EQ(ProcessLiveness(reused), Liveness::kDead);
+  std::string host = self.substr(0, self.find(':'));
+  EXPECT_EQ(ProcessLiveness(host + ":999999999:1"), Liveness::kDead);
+  EXPECT_EQ(ProcessLiveness("some-other-host:1:1"), Liveness::kUnknown);
+  EXPECT_EQ(ProcessLiveness("garbage"), Liveness::kUnknown);
+}
+
+}  // namespace
+}  // namespace repro
