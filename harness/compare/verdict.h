@@ -1,10 +1,16 @@
-// Judges one claim against the measurements of its runs. Pure: the caller gathers the
-// evidence from the Store. A verdict always carries a one-line reason a reviewer can quote.
+// Judges claims against the measurements of their runs. Pure: the caller gathers the
+// evidence from the Store. Every verdict carries a one-line reason a reviewer can quote.
+//
+// Decisions use the 90% Student-t interval of the estimate, which is the same as one-sided
+// t-tests at alpha = 0.05: for a value claim, the interval inside the tolerance band is a
+// two-one-sided-tests (TOST) equivalence; entirely outside it, a significant difference;
+// across a band edge, "inconclusive", with an estimate of how many seeds would decide.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/compare/stats.h"
@@ -12,41 +18,61 @@
 
 namespace repro {
 
-enum class VerdictKind { kReproduced, kBetterThanClaimed, kNotReproduced, kFailed, kMissing, kPending };
+enum class VerdictKind { kReproduced, kBetterThanClaimed, kNotReproduced, kInconclusive, kFailed, kMissing, kPending };
 const char* VerdictName(VerdictKind kind);
 // Reproduced and better-than-claimed count as success for exit codes and summaries.
 bool IsSuccess(VerdictKind kind);
 
-// What is known about one run of a claim, from its newest attempt.
+inline constexpr double kAlpha = 0.05;
+
+// What is known about one run, from its newest attempt.
 struct RunEvidence {
   std::string label;
   int64_t seed = 0;
   enum class State { kNotRun, kRunning, kCompleted, kUnfinished } state = State::kNotRun;
   std::string status;            // the attempt status, e.g. "timeout"
   std::optional<int> exit_code, signal;
-  std::optional<double> value;   // the claim's metric, when finite
+  std::optional<double> value;   // the metric in question, when finite
   std::string flag;              // ok, non-finite, unparseable, missing
   std::string message;
   std::string dir;               // the attempt folder, for logs
 };
 
+// The runs of one experiment at one grid point, read for one metric: one side of a
+// comparison, one entry of a ranking, or the subject of a value claim.
+struct Side {
+  std::string label;  // "cnn.test_acc"
+  std::vector<RunEvidence> runs;
+};
+
 struct Verdict {
   std::string claim_id;
   VerdictKind kind = VerdictKind::kPending;
-  std::optional<SeedSummary> summary;   // over the finite values of completed runs
-  std::optional<double> delta;          // measured mean minus reported
-  double allowed = 0;                   // allowed deviation from the reported value
-  std::vector<int64_t> seeds;           // seeds the summary is over
+  std::optional<SeedSummary> summary;  // value claims: the metric; paired comparisons: the differences
+  std::optional<double> delta;         // value claims: measured mean minus reported
+  double allowed = 0;                  // value claims: allowed deviation from the reported value
+  std::vector<int64_t> seeds;          // seeds the numbers are over
+  std::string measured;                // the "measured" cell: "65.4 ± 2 (n=5)", "diff 12 ± 1 (n=3, paired)"
+  std::string test;                    // "TOST", "non-inferiority", "paired t", "Welch t", "none (n=1)"
+  std::optional<double> p_value;
+  std::optional<std::pair<double, double>> interval90;  // the interval the decision was read from
+  std::optional<int> more_seeds;       // inconclusive: about how many more seeds would decide
+  std::vector<std::string> parts;      // ranking: one line per adjacent pair; for_all: one per value
   std::string reason;
 };
 
-// Half a unit in the last printed digit of "reported_text" (68.2 -> 0.05), widened by the
-// larger of the claim's abs and rel tolerances.
+// Half a unit in the last printed digit of the reported value (68.2 -> 0.05) when rounding
+// is on, plus the largest of abs, rel * |reported| and sigma * reported std.
 double AllowedDeviation(const Claim& claim);
 
-Verdict Judge(const Claim& claim, const std::vector<RunEvidence>& runs);
+Verdict JudgeValue(const Claim& claim, const Side& side);
+Verdict JudgeComparison(const Claim& claim, const Side& left, const Side& right);
+Verdict JudgeRanking(const Claim& claim, const std::vector<Side>& entries);  // entries best first
+// A for_all claim: the verdict at every value of the parameter, labelled "lr=0.1".
+Verdict CombineForAll(const Claim& claim, const std::vector<std::pair<std::string, Verdict>>& per_value);
 
 // A number for people: up to 4 significant digits, no exponent for ordinary magnitudes.
 std::string FormatNumber(double value);
+std::string FormatP(double p);
 
 }  // namespace repro

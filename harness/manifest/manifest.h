@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "harness/manifest/expect.h"
+#include "harness/manifest/reported.h"
 #include "harness/metrics/spec.h"
 
 namespace repro {
@@ -55,18 +57,26 @@ struct Experiment {
 enum class Better { kHigher, kLower, kEither };
 const char* BetterName(Better better);
 
+// A value claim ("the MLP reaches 68"), a comparison ("the CNN beats the MLP by 10") or a
+// ranking ("CNN > GRU > MLP by test accuracy").
+enum class ClaimKind { kValue, kComparison, kRanking };
+
 struct Claim {
   std::string id;
   std::string source;         // where in the paper, e.g. "Table 1, row MLP"
-  std::string experiment;     // an experiment id of this manifest
-  std::string metric;         // a metric of that experiment
-  std::string reported_text;  // as printed in the paper
-  double reported = 0;
-  std::optional<double> reported_std;
+  ClaimKind kind = ClaimKind::kValue;
+  std::string experiment;     // value claims: an experiment id of this manifest
+  std::string metric;         // value and ranking claims: a metric of the experiment(s)
+  ReportedValue reported;     // value claims
   std::optional<double> tolerance_abs;
   std::optional<double> tolerance_rel;
+  std::optional<double> tolerance_sigma;  // times reported.std
+  bool rounding = true;       // the printed precision of 'reported' counts as tolerance
   Better better = Better::kEither;
-  NamedValues where;          // picks one grid point of the experiment
+  NamedValues where;          // picks one grid point (of each experiment involved)
+  std::string for_all;        // value claims: holds at every value of this parameter
+  std::optional<Comparison> comparison;  // comparison claims
+  std::vector<std::string> ranking;      // ranking claims: experiment ids, best first
   int line = 0;
 };
 

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/manifest/claim_parser.h"
 #include "harness/manifest/template.h"
 #include "harness/manifest/yaml_reader.h"
 #include "harness/metrics/regex.h"
@@ -56,7 +57,7 @@ class Parser {
     if (const YAML::Node* env = top.Find("env")) ParseEnv(*env);
     if (const YAML::Node* defaults = top.Find("defaults")) ParseDefaults(*defaults);
     if (const YAML::Node* experiments = top.Require("experiments")) ParseExperiments(*experiments);
-    if (const YAML::Node* claims = top.Require("claims")) ParseClaims(*claims);
+    if (const YAML::Node* claims = top.Require("claims")) ParseClaims(*claims, m_, d_);
   }
 
  private:
@@ -361,135 +362,6 @@ class Parser {
       d_.Add(at, fmt::format("invalid regex {}: {}", context, regex.error()));
     } else if (!regex->HasGroup("value")) {
       d_.Add(at, fmt::format("regex {} has no named group 'value'; write (?<value>...) around the number", context));
-    }
-  }
-
-  void ParseClaims(const YAML::Node& node) {
-    if (!node.IsSequence() || node.size() == 0) {
-      d_.Add(node, "'claims' must be a non-empty list of claims, each with an 'id', 'experiment', 'metric' and 'reported'");
-      return;
-    }
-    std::map<std::string, int> first_line;
-    for (const YAML::Node& item : node) {
-      Claim claim;
-      if (!ParseClaim(item, claim)) continue;
-      if (auto seen = first_line.find(claim.id); seen != first_line.end()) {
-        d_.Add(item, fmt::format("duplicate claim id '{}' (first at line {})", claim.id, seen->second));
-        continue;
-      }
-      first_line[claim.id] = claim.line;
-      m_.claims.push_back(std::move(claim));
-    }
-  }
-
-  bool ParseClaim(const YAML::Node& item, Claim& c) {
-    std::string id = IdOf(item, "claim", true);
-    std::string context = id.empty() ? "in a claim" : fmt::format("in claim '{}'", id);
-    MapReader reader(item, context,
-                     {"id", "source", "experiment", "metric", "reported", "reported_std", "tolerance", "better", "where"}, d_);
-    if (!reader.is_map()) return false;
-    reader.String("id", /*required=*/true);
-    c.id = id;
-    c.line = yaml::LineOf(item);
-    c.source = reader.String("source").value_or("");
-    c.experiment = reader.String("experiment", /*required=*/true).value_or("");
-    c.metric = reader.String("metric", /*required=*/true).value_or("");
-    ParseReported(reader, c);
-    if (auto std = reader.Number("reported_std", 0)) c.reported_std = *std;
-    if (const YAML::Node* tolerance = reader.Find("tolerance")) {
-      MapReader tol(*tolerance, "in tolerance of claim '" + id + "'", {"abs", "rel"}, d_);
-      if (auto abs = tol.Number("abs", 0)) c.tolerance_abs = *abs;
-      if (auto rel = tol.Number("rel", 0)) c.tolerance_rel = *rel;
-    }
-    if (auto better = reader.Choice("better", {"higher", "lower", "either"})) {
-      c.better = *better == "higher" ? Better::kHigher : *better == "lower" ? Better::kLower : Better::kEither;
-    }
-    const Experiment* experiment = CheckClaimTarget(reader, c);
-    bool where_ok = true;
-    if (const YAML::Node* where = reader.Find("where")) where_ok = ParseWhere(*where, context, experiment, c);
-    // A broken 'where' is already reported; a second error about the grid would be noise.
-    if (experiment != nullptr && where_ok) CheckGridPinned(item, *experiment, c);
-    return !id.empty();
-  }
-
-  void ParseReported(const MapReader& reader, Claim& c) {
-    std::optional<std::string> text = reader.String("reported", /*required=*/true);
-    if (!text) return;
-    c.reported_text = *text;
-    if (std::optional<double> value = ParseDecimal(*text)) {
-      c.reported = *value;
-      return;
-    }
-    d_.Add(*reader.Find("reported"),
-           fmt::format("{} must be a finite number as printed in the paper, such as 68.2 or 2.8e-6, got '{}'{}",
-                       reader.Describe("reported"), *text,
-                       text->find('%') != std::string::npos ? " (write the number without '%')" : ""));
-  }
-
-  const Experiment* CheckClaimTarget(const MapReader& reader, const Claim& c) {
-    if (c.experiment.empty()) return nullptr;
-    const Experiment* experiment = m_.FindExperiment(c.experiment);
-    if (experiment == nullptr) {
-      std::vector<std::string> ids;
-      for (const Experiment& e : m_.experiments) ids.push_back(e.id);
-      d_.Add(*reader.Find("experiment"), fmt::format("claim '{}' names unknown experiment '{}'{}", c.id, c.experiment,
-                                                     DidYouMean(c.experiment, ids)));
-      return nullptr;
-    }
-    std::vector<std::string> names;
-    for (const MetricSpec& metric : experiment->metrics) names.push_back(metric.name);
-    if (!c.metric.empty() && std::find(names.begin(), names.end(), c.metric) == names.end()) {
-      d_.Add(*reader.Find("metric"), fmt::format("claim '{}' names unknown metric '{}' of experiment '{}'{}", c.id,
-                                                 c.metric, c.experiment, DidYouMean(c.metric, names)));
-    }
-    return experiment;
-  }
-
-  bool ParseWhere(const YAML::Node& node, const std::string& context, const Experiment* experiment, Claim& c) {
-    if (!node.IsMap()) {
-      d_.Add(node, fmt::format("'where' {} must map parameter names to one value each", context));
-      return false;
-    }
-    bool ok = true;
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      auto name = yaml::ScalarText(it->first, "a parameter name in 'where'", d_);
-      auto value = yaml::ScalarText(it->second, "a value in 'where'", d_);
-      if (!name || !value) {
-        ok = false;
-        continue;
-      }
-      if (experiment != nullptr) {
-        auto param = std::find_if(experiment->params.begin(), experiment->params.end(),
-                                  [&](const Param& p) { return p.name == *name; });
-        std::vector<std::string> names;
-        for (const Param& p : experiment->params) names.push_back(p.name);
-        if (param == experiment->params.end()) {
-          d_.Add(it->first, fmt::format("'where' {} names unknown parameter '{}' of experiment '{}'{}", context, *name,
-                                        experiment->id, DidYouMean(*name, names)));
-          ok = false;
-          continue;
-        }
-        if (std::find(param->values.begin(), param->values.end(), *value) == param->values.end()) {
-          d_.Add(it->second, fmt::format("'where' {} picks {}={}, which is not in the grid ({})", context, *name,
-                                         *value, Join(param->values, ", ")));
-          ok = false;
-          continue;
-        }
-      }
-      c.where.emplace_back(*name, *value);
-    }
-    return ok;
-  }
-
-  void CheckGridPinned(const YAML::Node& item, const Experiment& experiment, const Claim& c) {
-    std::vector<std::string> open;
-    for (const Param& param : experiment.params) {
-      bool pinned = std::any_of(c.where.begin(), c.where.end(), [&](const auto& w) { return w.first == param.name; });
-      if (param.values.size() > 1 && !pinned) open.push_back(param.name);
-    }
-    if (!open.empty()) {
-      d_.Add(item, fmt::format("claim '{}' must pick one grid point of experiment '{}': add 'where' with a value for {}",
-                               c.id, experiment.id, Join(open, ", ")));
     }
   }
 

@@ -106,12 +106,13 @@ Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const std::strin
   return runs;
 }
 
-std::vector<const RunSpec*> RunsForClaim(const std::vector<RunSpec>& runs, const Claim& claim) {
+std::vector<const RunSpec*> RunsFor(const std::vector<RunSpec>& runs, const std::string& experiment, const NamedValues& where) {
   std::vector<const RunSpec*> selected;
   for (const RunSpec& run : runs) {
-    if (run.experiment->id != claim.experiment) continue;
-    bool matches = std::all_of(claim.where.begin(), claim.where.end(), [&](const auto& pick) {
-      return std::find(run.params.begin(), run.params.end(), pick) != run.params.end();
+    if (run.experiment->id != experiment) continue;
+    bool matches = std::all_of(where.begin(), where.end(), [&](const auto& pick) {
+      bool has_param = std::any_of(run.params.begin(), run.params.end(), [&](const auto& p) { return p.first == pick.first; });
+      return !has_param || std::find(run.params.begin(), run.params.end(), pick) != run.params.end();
     });
     if (matches) selected.push_back(&run);
   }

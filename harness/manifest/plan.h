@@ -28,8 +28,9 @@ struct RunSpec {
 // are not part of it: a run that finished is not different because the limit was higher.
 Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const std::string& source_identity);
 
-// The runs a claim is judged on: its experiment, at the grid point its 'where' picks.
-std::vector<const RunSpec*> RunsForClaim(const std::vector<RunSpec>& runs, const Claim& claim);
+// The runs of "experiment" at the grid point "where" picks; picks of parameters the
+// experiment does not have are ignored (a comparison's 'where' covers both sides).
+std::vector<const RunSpec*> RunsFor(const std::vector<RunSpec>& runs, const std::string& experiment, const NamedValues& where);
 
 // Argv for one attempt: the command with every placeholder bound, "{out}" included.
 Result<std::vector<std::string>> ExpandCommand(const RunSpec& run, const std::string& out_dir);

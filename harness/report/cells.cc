@@ -1,15 +1,11 @@
 #include "harness/report/cells.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace repro {
 
-std::string MeasuredCell(const Verdict& verdict) {
-  if (!verdict.summary) return "—";
-  const SeedSummary& s = *verdict.summary;
-  if (s.n < 2) return fmt::format("{} (n=1)", FormatNumber(s.mean));
-  return fmt::format("{} ± {} (n={})", FormatNumber(s.mean), FormatNumber(s.std), s.n);
-}
+std::string MeasuredCell(const Verdict& verdict) { return verdict.measured.empty() ? "—" : verdict.measured; }
 
 std::string IntervalCell(const Verdict& verdict) {
   if (!verdict.summary || !verdict.summary->ci_low) return "—";
@@ -22,8 +18,17 @@ std::string DeltaCell(const Verdict& verdict) {
 }
 
 std::string ReportedCell(const Claim& claim) {
-  if (!claim.reported_std) return claim.reported_text;
-  return fmt::format("{} ± {}", claim.reported_text, FormatNumber(*claim.reported_std));
+  switch (claim.kind) {
+    case ClaimKind::kComparison: return claim.comparison->text;
+    case ClaimKind::kRanking:
+      return fmt::format("{} ({})", fmt::join(claim.ranking, claim.better == Better::kLower ? " < " : " > "), claim.metric);
+    case ClaimKind::kValue: break;
+  }
+  const std::string& text = claim.reported.text;
+  bool std_printed = text.find("±") != std::string::npos || text.find("+-") != std::string::npos ||
+                     text.find("+/-") != std::string::npos;
+  if (!claim.reported.std || std_printed) return text;
+  return fmt::format("{} ± {}", text, FormatNumber(*claim.reported.std / claim.reported.scale));
 }
 
 }  // namespace repro

@@ -7,13 +7,14 @@
 
 namespace repro {
 
-// "65.4 ± 2.0 (n=5)", "0.97 (n=1)", or "—" when nothing was measured.
+// What the judge measured ("65.4 ± 2 (n=5)", "diff 12 ± 1 (n=3, paired)"), or "—".
 std::string MeasuredCell(const Verdict& verdict);
 // "[63.1, 67.7]" or "—".
 std::string IntervalCell(const Verdict& verdict);
 // "+1.2" / "-2.6" or "—".
 std::string DeltaCell(const Verdict& verdict);
-// The reported value as printed, with "± std" when the paper gave one.
+// What the paper claims: the value as printed (with "± std" when given separately), the
+// comparison, or the ranking.
 std::string ReportedCell(const Claim& claim);
 
 }  // namespace repro

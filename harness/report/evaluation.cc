@@ -1,9 +1,10 @@
 #include "harness/report/evaluation.h"
 
+#include "harness/report/render.h"
+
 #include <map>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "harness/util/text.h"
 
@@ -38,6 +39,73 @@ RunEvidence EvidenceFor(const RunSpec& run, const std::optional<AttemptRecord>& 
   return evidence;
 }
 
+using LatestAttempts = std::map<std::string, std::optional<AttemptRecord>>;
+
+Side MakeSide(const std::vector<RunSpec>& runs, const LatestAttempts& latest, const std::string& experiment,
+              const std::string& metric, const NamedValues& where) {
+  Side side{experiment + "." + metric, {}};
+  for (const RunSpec* run : RunsFor(runs, experiment, where)) {
+    side.runs.push_back(EvidenceFor(*run, latest.at(run->key), metric));
+  }
+  return side;
+}
+
+void AddRuns(const Side& side, ClaimEvaluation& entry) { entry.runs.insert(entry.runs.end(), side.runs.begin(), side.runs.end()); }
+
+Verdict EvaluateForAll(const Manifest& manifest, const Claim& claim, const std::vector<RunSpec>& runs,
+                       const LatestAttempts& latest, ClaimEvaluation& entry) {
+  const Experiment* experiment = manifest.FindExperiment(claim.experiment);
+  std::vector<std::pair<std::string, Verdict>> per_value;
+  for (const Param& param : experiment->params) {
+    if (param.name != claim.for_all) continue;
+    for (const std::string& value : param.values) {
+      NamedValues where = claim.where;
+      where.emplace_back(param.name, value);
+      Side side = MakeSide(runs, latest, claim.experiment, claim.metric, where);
+      AddRuns(side, entry);
+      per_value.emplace_back(param.name + "=" + value, JudgeValue(claim, side));
+    }
+  }
+  return CombineForAll(claim, per_value);
+}
+
+ClaimEvaluation EvaluateClaim(const Manifest& manifest, const Claim& claim, const std::vector<RunSpec>& runs,
+                              const LatestAttempts& latest) {
+  ClaimEvaluation entry;
+  entry.claim = &claim;
+  switch (claim.kind) {
+    case ClaimKind::kValue: {
+      if (!claim.for_all.empty()) {
+        entry.verdict = EvaluateForAll(manifest, claim, runs, latest, entry);
+        break;
+      }
+      Side side = MakeSide(runs, latest, claim.experiment, claim.metric, claim.where);
+      AddRuns(side, entry);
+      entry.verdict = JudgeValue(claim, side);
+      break;
+    }
+    case ClaimKind::kComparison: {
+      const Comparison& c = *claim.comparison;
+      Side left = MakeSide(runs, latest, c.left.experiment, c.left.metric, claim.where);
+      Side right = MakeSide(runs, latest, c.right.experiment, c.right.metric, claim.where);
+      AddRuns(left, entry);
+      AddRuns(right, entry);
+      entry.verdict = JudgeComparison(claim, left, right);
+      break;
+    }
+    case ClaimKind::kRanking: {
+      std::vector<Side> sides;
+      for (const std::string& experiment : claim.ranking) {
+        sides.push_back(MakeSide(runs, latest, experiment, claim.metric, claim.where));
+        AddRuns(sides.back(), entry);
+      }
+      entry.verdict = JudgeRanking(claim, sides);
+      break;
+    }
+  }
+  return entry;
+}
+
 }  // namespace
 
 int Evaluation::Count(VerdictKind kind) const {
@@ -58,7 +126,8 @@ std::string Evaluation::SummaryLine() const {
   std::string line = fmt::format("{} of {} claims reproduced", reproduced + better, claims.size());
   if (better > 0) line += fmt::format(" ({} better than claimed)", better);
   std::vector<std::string> others;
-  for (VerdictKind kind : {VerdictKind::kNotReproduced, VerdictKind::kFailed, VerdictKind::kMissing, VerdictKind::kPending}) {
+  for (VerdictKind kind : {VerdictKind::kNotReproduced, VerdictKind::kInconclusive, VerdictKind::kFailed,
+                           VerdictKind::kMissing, VerdictKind::kPending}) {
     if (int n = Count(kind); n > 0) others.push_back(fmt::format("{} {}", n, VerdictName(kind)));
   }
   if (!others.empty()) line += "; " + Join(others, ", ");
@@ -70,7 +139,7 @@ Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>
   Evaluation evaluation;
   evaluation.manifest = &manifest;
   evaluation.source_description = source_description;
-  std::map<std::string, std::optional<AttemptRecord>> latest;
+  LatestAttempts latest;
   for (const RunSpec& run : runs) {
     Result<std::optional<AttemptRecord>> attempt = store.LatestAttempt(run.key);
     if (!attempt) return Error{attempt.error()};
@@ -80,11 +149,7 @@ Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>
     }
   }
   for (const Claim& claim : manifest.claims) {
-    ClaimEvaluation entry;
-    entry.claim = &claim;
-    for (const RunSpec* run : RunsForClaim(runs, claim)) entry.runs.push_back(EvidenceFor(*run, latest[run->key], claim.metric));
-    entry.verdict = Judge(claim, entry.runs);
-    evaluation.claims.push_back(std::move(entry));
+    evaluation.claims.push_back(EvaluateClaim(manifest, claim, runs, latest));
   }
   return evaluation;
 }
@@ -105,8 +170,8 @@ std::vector<VerdictRecord> ToVerdictRecords(const Evaluation& evaluation) {
       record.ci_low = v.summary->ci_low;
       record.ci_high = v.summary->ci_high;
     }
-    nlohmann::json detail = {{"allowed", v.allowed}, {"seeds", v.seeds}, {"reported", claim.claim->reported_text}};
-    record.detail_json = detail.dump();
+    // Everything the reports show of this claim, so the verdict can be shown again as it was.
+    record.detail_json = ClaimJsonText(claim);
     records.push_back(std::move(record));
   }
   return records;

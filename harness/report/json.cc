@@ -26,42 +26,71 @@ Json RunJson(const RunEvidence& run) {
               {"dir", Text(run.dir)}};
 }
 
+const char* ClaimKindName(ClaimKind kind) {
+  switch (kind) {
+    case ClaimKind::kValue: return "value";
+    case ClaimKind::kComparison: return "comparison";
+    case ClaimKind::kRanking: return "ranking";
+  }
+  return "?";
+}
+
 Json ClaimJson(const ClaimEvaluation& c) {
   const Claim& claim = *c.claim;
   const Verdict& v = c.verdict;
   Json where = Json::object();
   for (const auto& [name, value] : claim.where) where[name] = value;
-  Json measured;
+  Json summary;
   if (v.summary) {
     const SeedSummary& s = *v.summary;
-    measured = Json{{"n", s.n}, {"mean", s.mean}, {"std", s.n >= 2 ? Json(s.std) : Json()},
-                    {"sem", s.n >= 2 ? Json(s.sem) : Json()}, {"ci95", s.ci_low ? Json{*s.ci_low, *s.ci_high} : Json()},
-                    {"min", s.min}, {"max", s.max}, {"seeds", v.seeds}};
+    summary = Json{{"n", s.n}, {"mean", s.mean}, {"std", s.n >= 2 ? Json(s.std) : Json()},
+                   {"sem", s.n >= 2 ? Json(s.sem) : Json()}, {"ci95", s.ci_low ? Json{*s.ci_low, *s.ci_high} : Json()},
+                   {"min", s.min}, {"max", s.max}, {"seeds", v.seeds}};
   }
   Json runs = Json::array();
   for (const RunEvidence& run : c.runs) runs.push_back(RunJson(run));
-  return Json{{"id", claim.id},
-              {"source", Text(claim.source)},
-              {"experiment", claim.experiment},
-              {"metric", claim.metric},
-              {"where", where},
-              {"reported", {{"text", claim.reported_text}, {"value", claim.reported}, {"std", Optional(claim.reported_std)}}},
-              {"tolerance", {{"abs", Optional(claim.tolerance_abs)}, {"rel", Optional(claim.tolerance_rel)}, {"allowed", v.allowed}}},
-              {"better", BetterName(claim.better)},
-              {"verdict", VerdictName(v.kind)},
-              {"reason", v.reason},
-              {"measured", measured},
-              {"delta", Optional(v.delta)},
-              {"runs", runs}};
+  Json json{{"id", claim.id}, {"kind", ClaimKindName(claim.kind)}, {"source", Text(claim.source)}, {"where", where}};
+  switch (claim.kind) {
+    case ClaimKind::kValue:
+      json["experiment"] = claim.experiment;
+      json["metric"] = claim.metric;
+      json["for_all"] = Text(claim.for_all);
+      json["reported"] = {{"text", claim.reported.text}, {"value", claim.reported.value}, {"std", Optional(claim.reported.std)}};
+      json["tolerance"] = {{"abs", Optional(claim.tolerance_abs)}, {"rel", Optional(claim.tolerance_rel)},
+                           {"sigma", Optional(claim.tolerance_sigma)}, {"rounding", claim.rounding}, {"allowed", v.allowed}};
+      break;
+    case ClaimKind::kComparison:
+      json["expect"] = claim.comparison->text;
+      break;
+    case ClaimKind::kRanking:
+      json["rank"] = claim.ranking;
+      json["metric"] = claim.metric;
+      break;
+  }
+  json["better"] = BetterName(claim.better);
+  json["verdict"] = VerdictName(v.kind);
+  json["reason"] = v.reason;
+  json["measured"] = Text(v.measured);
+  json["summary"] = summary;
+  json["delta"] = Optional(v.delta);
+  json["test"] = Text(v.test);
+  json["p_value"] = Optional(v.p_value);
+  json["interval90"] = v.interval90 ? Json{v.interval90->first, v.interval90->second} : Json();
+  json["more_seeds"] = v.more_seeds ? Json(*v.more_seeds) : Json();
+  json["parts"] = v.parts;
+  json["runs"] = runs;
+  return json;
 }
 
 }  // namespace
+
+std::string ClaimJsonText(const ClaimEvaluation& claim) { return ClaimJson(claim).dump(); }
 
 std::string RenderJson(const Evaluation& evaluation) {
   const Manifest& m = *evaluation.manifest;
   Json summary{{"claims", evaluation.claims.size()}};
   for (VerdictKind kind : {VerdictKind::kReproduced, VerdictKind::kBetterThanClaimed, VerdictKind::kNotReproduced,
-                           VerdictKind::kFailed, VerdictKind::kMissing, VerdictKind::kPending}) {
+                           VerdictKind::kInconclusive, VerdictKind::kFailed, VerdictKind::kMissing, VerdictKind::kPending}) {
     summary[VerdictName(kind)] = evaluation.Count(kind);
   }
   summary["all_reproduced"] = evaluation.AllSucceeded();

@@ -59,8 +59,8 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
       for (int64_t seed : c.verdict.seeds) list.push_back(std::to_string(seed));
       seeds = fmt::format(" Seeds: {}.", Join(list, ", "));
     }
-    out += fmt::format("- `{}` ({} of experiment `{}`): {}.{}\n", c.claim->id, c.claim->metric, c.claim->experiment,
-                       c.verdict.reason, seeds);
+    out += fmt::format("- `{}`: {}.{}\n", c.claim->id, c.verdict.reason, seeds);
+    for (const std::string& part : c.verdict.parts) out += fmt::format("  - {}\n", part);
   }
   if (!evaluation.unfinished_runs.empty()) {
     out += "\n## Runs that did not finish\n\n| Run | Status | Logs |\n|---|---|---|\n";

@@ -15,5 +15,7 @@ std::string RenderMarkdown(const Evaluation& evaluation);
 
 inline constexpr int kReportJsonVersion = 1;
 std::string RenderJson(const Evaluation& evaluation);
+// One claim's object of the JSON report, as compact text (what the Store keeps per verdict).
+std::string ClaimJsonText(const ClaimEvaluation& claim);
 
 }  // namespace repro

@@ -33,6 +33,7 @@ const char* VerdictColor(VerdictKind kind) {
     case VerdictKind::kBetterThanClaimed: return "\x1b[32m";
     case VerdictKind::kNotReproduced:
     case VerdictKind::kFailed: return "\x1b[31m";
+    case VerdictKind::kInconclusive:
     case VerdictKind::kMissing:
     case VerdictKind::kPending: return "\x1b[33m";
   }
@@ -44,10 +45,10 @@ constexpr size_t kPaperColumnWidth = 40;
 }  // namespace
 
 std::string RenderTerminal(const Evaluation& evaluation, bool color) {
-  std::vector<std::vector<std::string>> rows = {{"claim", "paper", "reported", "measured", "delta", "verdict"}};
+  std::vector<std::vector<std::string>> rows = {{"claim", "paper", "reported", "measured", "95% CI", "delta", "verdict"}};
   for (const ClaimEvaluation& c : evaluation.claims) {
     rows.push_back({c.claim->id, c.claim->source.empty() ? "—" : Truncate(c.claim->source, kPaperColumnWidth), ReportedCell(*c.claim),
-                    MeasuredCell(c.verdict), DeltaCell(c.verdict), VerdictName(c.verdict.kind)});
+                    MeasuredCell(c.verdict), IntervalCell(c.verdict), DeltaCell(c.verdict), VerdictName(c.verdict.kind)});
   }
   std::vector<size_t> widths(rows.front().size(), 0);
   for (const auto& row : rows) {
@@ -67,7 +68,10 @@ std::string RenderTerminal(const Evaluation& evaluation, bool color) {
     out += line + "\n";
   }
   out += "\n";
-  for (const ClaimEvaluation& c : evaluation.claims) out += fmt::format("{}: {}\n", c.claim->id, c.verdict.reason);
+  for (const ClaimEvaluation& c : evaluation.claims) {
+    out += fmt::format("{}: {}\n", c.claim->id, c.verdict.reason);
+    for (const std::string& part : c.verdict.parts) out += fmt::format("  {}\n", part);
+  }
   out += "\n" + evaluation.SummaryLine() + "\n";
   return out;
 }

@@ -8,7 +8,7 @@
 
 namespace repro {
 
-// Levenshtein distance between two ASCII strings.
+// Edit distance between two ASCII strings, counting an adjacent transposition as one edit.
 size_t EditDistance(std::string_view a, std::string_view b);
 
 // The candidate closest to "word" when it is close enough to be a plausible typo

@@ -70,11 +70,18 @@ TEST_F(CliTest, RunStoresEveryOutcomeAndJudgesEveryClaim) {
                                                                     {"crash", "failed"},
                                                                     {"hang", "failed"},
                                                                     {"silent", "missing"},
-                                                                    {"json", "reproduced"}}))
+                                                                    {"json", "reproduced"},
+                                                                    {"json-tight", "inconclusive"},
+                                                                    {"good-beats-wrong", "reproduced"},
+                                                                    {"order", "reproduced"}}))
       << run.out;
-  EXPECT_NE(run.out.find("good: measured 0.91 ± 0.01 (n=3), claimed 0.91: 0 off, tolerance ±0.025: reproduced"), std::string::npos) << run.out;
-  EXPECT_NE(run.out.find("hang: 1 of 1 runs did not finish: seed 0 timeout (signal 15)"), std::string::npos) << run.out;
-  EXPECT_NE(run.out.find("2 of 6 claims reproduced; 1 not-reproduced, 2 failed, 1 missing"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("good: measured 0.91 ± 0.01 (n=3), claimed 0.91: 0 off, allowed ±0.025; 90% interval [0.8931, "
+                         "0.9269] inside [0.885, 0.935] (TOST p=0.025): reproduced"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("json-tight: measured 0.805 ± 0.007071 (n=2), claimed 0.805: 0 off, allowed ±0.0105; 90% interval "
+                         "[0.7734, 0.8366] is wider than the band [0.7945, 0.8155] (TOST p=0.14): inconclusive, about 2 more "
+                         "seeds would decide"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("hang: 1 of 1 runs did not finish: hang seed=0 timeout (signal 15)"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("4 of 9 claims reproduced; 1 not-reproduced, 1 inconclusive, 2 failed, 1 missing"), std::string::npos) << run.out;
   EXPECT_EQ(Attempts(), (std::vector<std::string>{
                             "crash seed=0 #1 failed exit=3", "good seed=0 #1 completed exit=0", "good seed=1 #1 completed exit=0",
                             "good seed=2 #1 completed exit=0", "hang seed=0 #1 timeout signal=15", "json seed=0 #1 completed exit=0",
@@ -98,8 +105,12 @@ TEST_F(CliTest, CompareAndReportsReadOnlyTheStore) {
   nlohmann::json json = nlohmann::json::parse(compare.out);
   EXPECT_EQ(json["format"], "repro-report");
   EXPECT_EQ(json["version"], 1);
-  EXPECT_EQ(json["summary"]["reproduced"], 2);
-  EXPECT_EQ(json["claims"][0]["measured"]["n"], 3);
+  EXPECT_EQ(json["summary"]["reproduced"], 4);
+  EXPECT_EQ(json["summary"]["inconclusive"], 1);
+  EXPECT_EQ(json["claims"][0]["summary"]["n"], 3);
+  EXPECT_EQ(json["claims"][0]["test"], "TOST");
+  EXPECT_EQ(json["claims"][7]["kind"], "comparison");
+  EXPECT_EQ(json["claims"][8]["parts"].size(), 2u);
   EXPECT_EQ(json["claims"][0]["runs"].size(), 3u);
 
   testing::CommandResult md = RunRepro({"report", "toy.yaml", "--format", "md", "-o", "report.md"}, dir_.path());

@@ -98,9 +98,9 @@ TEST_F(ParserTest, ReadsEveryKeyOfAValidManifest) {
   EXPECT_EQ(cnn.timeout_seconds, 90);
   EXPECT_EQ(cnn.metrics[0].source, MetricSource::kStderr);
   const Claim& claim = m.claims[0];
-  EXPECT_EQ(claim.reported_text, "68.2");
-  EXPECT_DOUBLE_EQ(claim.reported, 68.2);
-  EXPECT_EQ(claim.reported_std, 1.1);
+  EXPECT_EQ(claim.reported.text, "68.2");
+  EXPECT_DOUBLE_EQ(claim.reported.value, 68.2);
+  EXPECT_EQ(claim.reported.std, 1.1);
   EXPECT_EQ(claim.tolerance_abs, 2.0);
   EXPECT_EQ(claim.better, Better::kHigher);
   EXPECT_EQ(claim.where, (NamedValues{{"lr", "0.01"}}));
@@ -137,8 +137,8 @@ claims:
       "x.yaml:15:5: duplicate key 'metric' in claim 'table1/mlp' (first at line 14)",
       "x.yaml:17:5: unknown key 'tolerence' in claim 'table1/mlp' (did you mean 'tolerance'?)",
       "x.yaml:19:17: claim 'table1/cnn' names unknown experiment 'cnn'",
-      "x.yaml:21:15: 'reported' in claim 'table1/cnn' must be a finite number as printed in the paper, such as 68.2 or "
-      "2.8e-6, got '92.3%' (write the number without '%')",
+      "x.yaml:21:15: 'reported' in claim 'table1/cnn' must be a number as printed in the paper, such as 68.2, "
+      "\"-0.49 +- 0.02\" or \"37 ± 2 (x10^-3)\" (write the number without '%'), got '92.3%'",
   }));
 }
 
@@ -179,8 +179,8 @@ TEST_F(ParserTest, AClaimMustPickOneGridPoint) {
   std::string text = std::string(kValid) + "  - {id: c3, experiment: mlp, metric: acc, reported: 1}\n"
                                            "  - {id: c4, experiment: mlp, metric: acc, reported: 1, where: {lr: 0.5}}\n";
   EXPECT_EQ(Errors(text), (std::vector<std::string>{
-      "x.yaml:43:5: claim 'c3' must pick one grid point of experiment 'mlp': add 'where' with a value for lr",
-      "x.yaml:44:69: 'where' in claim 'c4' picks lr=0.5, which is not in the grid (0.1, 0.01)",
+      "x.yaml:43:5: claim 'c3' must pick one grid point of experiment 'mlp': add 'where' with a value for lr (or for_all: lr)",
+      "x.yaml:44:69: 'where' in claim 'c4' picks lr=0.5, which is not in the grid of experiment 'mlp' (0.1, 0.01)",
   }));
 }
 

@@ -52,7 +52,7 @@ TEST_F(PlanTest, ExpandsGridTimesSeedsInManifestOrder) {
 TEST_F(PlanTest, ClaimSelectsItsGridPoint) {
   Manifest m = Load(kGrid);
   std::vector<RunSpec> runs = *PlanRuns(m, "tree:abc");
-  std::vector<const RunSpec*> selected = RunsForClaim(runs, m.claims[0]);
+  std::vector<const RunSpec*> selected = RunsFor(runs, "e", m.claims[0].where);
   ASSERT_EQ(selected.size(), 2u);
   EXPECT_EQ(selected[0]->label, "e lr=0.1 depth=2 seed=0");
   EXPECT_EQ(selected[1]->label, "e lr=0.1 depth=2 seed=1");

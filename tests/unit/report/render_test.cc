@@ -19,8 +19,7 @@ class RenderTest : public ::testing::Test {
     claim_.source = "Table 1, row MLP, the one with a very long description that goes on";
     claim_.experiment = "mlp";
     claim_.metric = "acc";
-    claim_.reported_text = "68";
-    claim_.reported = 68;
+    claim_.reported = *ParseReported("68");
     evaluation_.manifest = &manifest_;
     evaluation_.source_description = "https://example.org/x @ aaaa";
     ClaimEvaluation c;
@@ -28,9 +27,10 @@ class RenderTest : public ::testing::Test {
     c.verdict.claim_id = claim_.id;
     c.verdict.kind = VerdictKind::kNotReproduced;
     c.verdict.summary = Summarize({64, 65, 66});
+    c.verdict.measured = "65 ± 1 (n=3)";
     c.verdict.delta = -3;
     c.verdict.seeds = {0, 1, 2};
-    c.verdict.reason = "measured 65 ± 1 (n=3), claimed 68: 3 below, tolerance ±2.5: not-reproduced";
+    c.verdict.reason = "measured 65 ± 1 (n=3), claimed 68: 3 below, allowed ±2.5: not-reproduced";
     evaluation_.claims.push_back(c);
     RunEvidence failed;
     failed.label = "mlp seed=3";
@@ -47,10 +47,10 @@ class RenderTest : public ::testing::Test {
 
 TEST_F(RenderTest, TerminalTableWithoutColour) {
   EXPECT_EQ(RenderTerminal(evaluation_, /*color=*/false),
-            "claim       paper                                     reported  measured      delta  verdict\n"
-            "table1/mlp  Table 1, row MLP, the one with a very l…  68        65 ± 1 (n=3)  -3     not-reproduced\n"
+            "claim       paper                                     reported  measured      95% CI          delta  verdict\n"
+            "table1/mlp  Table 1, row MLP, the one with a very l…  68        65 ± 1 (n=3)  [62.52, 67.48]  -3     not-reproduced\n"
             "\n"
-            "table1/mlp: measured 65 ± 1 (n=3), claimed 68: 3 below, tolerance ±2.5: not-reproduced\n"
+            "table1/mlp: measured 65 ± 1 (n=3), claimed 68: 3 below, allowed ±2.5: not-reproduced\n"
             "\n"
             "0 of 1 claims reproduced; 1 not-reproduced\n");
 }
@@ -77,9 +77,12 @@ TEST_F(RenderTest, JsonCarriesEverythingWithNullsNotOmissions) {
   EXPECT_TRUE(json["source"]["path"].is_null());
   const nlohmann::json& claim = json["claims"][0];
   EXPECT_EQ(claim["verdict"], "not-reproduced");
-  EXPECT_EQ(claim["measured"]["n"], 3);
-  EXPECT_DOUBLE_EQ(claim["measured"]["std"].get<double>(), 1.0);
-  EXPECT_EQ(claim["measured"]["ci95"].size(), 2u);
+  EXPECT_EQ(claim["kind"], "value");
+  EXPECT_EQ(claim["measured"], "65 ± 1 (n=3)");
+  EXPECT_EQ(claim["summary"]["n"], 3);
+  EXPECT_DOUBLE_EQ(claim["summary"]["std"].get<double>(), 1.0);
+  EXPECT_EQ(claim["summary"]["ci95"].size(), 2u);
+  EXPECT_TRUE(claim["p_value"].is_null());
   EXPECT_TRUE(claim["reported"]["std"].is_null());
   EXPECT_EQ(json["summary"]["not-reproduced"], 1);
   EXPECT_EQ(json["summary"]["all_reproduced"], false);

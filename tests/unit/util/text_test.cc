@@ -9,6 +9,7 @@ TEST(EditDistanceTest, CountsInsertionsDeletionsSubstitutions) {
   EXPECT_EQ(EditDistance("tolerence", "tolerance"), 1u);
   EXPECT_EQ(EditDistance("", "abc"), 3u);
   EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
+  EXPECT_EQ(EditDistance("mpl", "mlp"), 1u) << "a transposition is one typo";
 }
 
 TEST(DidYouMeanTest, SuggestsOnlyCloseNames) {

@@ -1,0 +1,46 @@
+#include "harness/manifest/reported.h"
+
+#include <cmath>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "harness/util/text.h"
+
+namespace repro {
+namespace {
+
+std::string Trim(const std::string& text) {
+  size_t start = text.find_first_not_of(" \t");
+  size_t end = text.find_last_not_of(" \t");
+  return start == std::string::npos ? "" : text.substr(start, end - start + 1);
+}
+
+}  // namespace
+
+Result<ReportedValue> ParseReported(const std::string& text) {
+  static const std::regex pattern(
+      R"(^\s*(\S+?)\s*(?:(?:\+-|\+/-|±)\s*(\S+?))?\s*(?:\(\s*[x×]\s*10\^\s*([+-]?\d+)\s*\))?\s*$)");
+  std::smatch match;
+  const std::string expected = "a number as printed in the paper, such as 68.2, \"-0.49 +- 0.02\" or \"37 ± 2 (x10^-3)\"";
+  if (!std::regex_match(text, match, pattern)) return Error{expected};
+  std::string value_text = Trim(match[1].str());
+  std::optional<double> value = ParseDecimal(value_text);
+  if (!value) {
+    if (value_text.find('%') != std::string::npos) return Error{expected + " (write the number without '%')"};
+    return Error{expected};
+  }
+  ReportedValue reported;
+  reported.text = text;
+  if (match[3].matched) reported.scale = std::pow(10.0, std::stoi(match[3].str()));
+  reported.value = *value * reported.scale;
+  reported.half_unit = 0.5 * std::pow(10.0, -PrintedDecimals(value_text)) * reported.scale;
+  if (match[2].matched) {
+    std::optional<double> std = ParseDecimal(match[2].str());
+    if (!std || *std < 0) return Error{fmt::format("the ± part '{}' must be a number >= 0", match[2].str())};
+    reported.std = *std * reported.scale;
+  }
+  return reported;
+}
+
+}  // namespace repro
