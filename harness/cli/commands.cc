@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -17,6 +18,7 @@
 #include "harness/store/store.h"
 #include "harness/util/atomic_file.h"
 #include "harness/util/terminal.h"
+#include "harness/util/units.h"
 
 namespace repro::cli {
 namespace {
@@ -94,7 +96,102 @@ int JudgeAndPrint(const Loaded& loaded, Store& store, bool json) {
   return evaluation->AllSucceeded() ? kExitAllReproduced : kExitNotReproduced;
 }
 
+// The attempt a "run key prefix" and attempt number name, or an exit code after saying why.
+std::variant<AttemptRecord, int> FindAttempt(Store& store, const std::string& prefix, int number, RunRecord* run_out) {
+  Result<std::vector<RunRecord>> runs = store.FindRuns(prefix);
+  if (!runs) {
+    PrintError(runs.error());
+    return kExitBadInput;
+  }
+  if (runs->empty()) {
+    PrintError(fmt::format("no run key starts with '{}' (repro plan MANIFEST lists them)", prefix));
+    return kExitBadInput;
+  }
+  if (runs->size() > 1) {
+    std::string list;
+    for (const RunRecord& run : *runs) list += fmt::format("\n  {}  {}", run.key.substr(0, 12), run.label);
+    PrintError(fmt::format("'{}' matches {} runs; give more characters:{}", prefix, runs->size(), list));
+    return kExitBadInput;
+  }
+  Result<std::vector<AttemptRecord>> attempts = store.Attempts(runs->front().key);
+  if (!attempts) {
+    PrintError(attempts.error());
+    return kExitHarnessError;
+  }
+  if (attempts->empty()) {
+    PrintError(fmt::format("run {} ({}) has no attempts yet", runs->front().key.substr(0, 12), runs->front().label));
+    return kExitBadInput;
+  }
+  if (number > static_cast<int>(attempts->size())) {
+    PrintError(fmt::format("run {} has {} attempt(s), not {}", runs->front().key.substr(0, 12), attempts->size(), number));
+    return kExitBadInput;
+  }
+  if (run_out != nullptr) *run_out = runs->front();
+  return number > 0 ? (*attempts)[number - 1] : attempts->back();
+}
+
+std::string DescribeMetric(const MetricRecord& metric) {
+  std::string value = metric.value ? FormatNumber(*metric.value) : metric.flag;
+  if (metric.std) value += " ± " + FormatNumber(*metric.std);
+  if (!metric.unit.empty() && metric.value) value += " " + metric.unit;
+  std::string line = fmt::format("  {:<20} {:<24} {} point{}", metric.name, value, metric.points, metric.points == 1 ? "" : "s");
+  if (!metric.message.empty()) line += "  (" + metric.message + ")";
+  return line;
+}
+
 }  // namespace
+
+int Show(const std::string& run_prefix, const CommonOptions& common, int number, const std::string& series) {
+  auto opened = OpenStore(common);
+  if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
+  Store& store = *std::get<std::unique_ptr<Store>>(opened);
+  RunRecord run;
+  std::variant<AttemptRecord, int> found = FindAttempt(store, run_prefix, number, &run);
+  if (std::holds_alternative<int>(found)) return std::get<int>(found);
+  const AttemptRecord& a = std::get<AttemptRecord>(found);
+  if (!series.empty()) {
+    Result<std::vector<SeriesPoint>> points = store.Series(a.id, series);
+    if (!points) {
+      PrintError(points.error());
+      return kExitHarnessError;
+    }
+    if (points->empty()) {
+      PrintError(fmt::format("attempt {} of {} has no series '{}'", a.number, run.label, series));
+      return kExitBadInput;
+    }
+    std::cout << "step\tvalue\tstd\tflag\n";
+    for (const SeriesPoint& p : *points) {
+      std::cout << fmt::format("{}\t{}\t{}\t{}\n", p.step ? std::to_string(*p.step) : "", p.value ? fmt::format("{}", *p.value) : "",
+                               p.std ? fmt::format("{}", *p.std) : "", p.flag);
+    }
+    return kExitAllReproduced;
+  }
+  std::string ended = a.status;
+  if (a.exit_code) ended += fmt::format(", exit code {}", *a.exit_code);
+  if (a.signal) ended += fmt::format(", signal {}", *a.signal);
+  std::cout << fmt::format("run      {}  {}\nattempt  {} of run; {} in {}\nstarted  {}\nfolder   {}\n", run.key, run.label,
+                           a.number, ended, FormatDuration(a.wall_seconds), a.started_at, a.dir);
+  if (!a.message.empty()) std::cout << "note     " << a.message << "\n";
+  std::cout << "metrics\n";
+  for (const MetricRecord& metric : a.metrics) std::cout << DescribeMetric(metric) << "\n";
+  if (a.metrics.empty()) std::cout << "  (none recorded)\n";
+  return kExitAllReproduced;
+}
+
+int Logs(const std::string& run_prefix, const CommonOptions& common, int number, bool stderr_log) {
+  auto opened = OpenStore(common);
+  if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
+  std::variant<AttemptRecord, int> found = FindAttempt(*std::get<std::unique_ptr<Store>>(opened), run_prefix, number, nullptr);
+  if (std::holds_alternative<int>(found)) return std::get<int>(found);
+  std::filesystem::path log = std::filesystem::path(std::get<AttemptRecord>(found).dir) / (stderr_log ? "stderr.log" : "stdout.log");
+  std::ifstream in(log, std::ios::binary);
+  if (!in) {
+    PrintError(fmt::format("cannot read {}", log.string()));
+    return kExitHarnessError;
+  }
+  std::cout << in.rdbuf();
+  return kExitAllReproduced;
+}
 
 int Validate(const std::vector<std::string>& manifests) {
   int exit_code = kExitAllReproduced;

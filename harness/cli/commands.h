@@ -35,4 +35,10 @@ int Compare(const std::string& manifest, const CommonOptions& common, bool json)
 int Report(const std::string& manifest, const CommonOptions& common, const std::string& format,
            const std::optional<std::filesystem::path>& output);
 
+// An attempt of the run whose key starts with "run" (its newest, or "attempt"): how it
+// ended and its metrics; with "series", every point of that metric.
+int Show(const std::string& run, const CommonOptions& common, int attempt, const std::string& series);
+// The attempt's stdout log (or stderr) on standard output.
+int Logs(const std::string& run, const CommonOptions& common, int attempt, bool stderr_log);
+
 }  // namespace repro::cli

@@ -60,6 +60,24 @@ int main(int argc, char** argv) {
   AddCommonOptions(*report, common);
   report->callback([&] { exit_code = repro::cli::Report(manifest, common, format, output); });
 
+  std::string run_key;
+  int attempt = 0;
+  std::string series;
+  CLI::App* show = app.add_subcommand("show", "Show how an attempt of a run ended and its metrics");
+  show->add_option("run", run_key, "Run key or its first characters (repro plan lists them)")->required();
+  show->add_option("--attempt", attempt, "Attempt number (default: the newest)")->check(CLI::NonNegativeNumber);
+  show->add_option("--series", series, "Print every point of this metric (tab-separated)");
+  AddCommonOptions(*show, common);
+  show->callback([&] { exit_code = repro::cli::Show(run_key, common, attempt, series); });
+
+  bool stderr_log = false;
+  CLI::App* logs = app.add_subcommand("logs", "Print an attempt's stdout log (or --stderr)");
+  logs->add_option("run", run_key, "Run key or its first characters")->required();
+  logs->add_option("--attempt", attempt, "Attempt number (default: the newest)")->check(CLI::NonNegativeNumber);
+  logs->add_flag("--stderr", stderr_log, "The stderr log instead");
+  AddCommonOptions(*logs, common);
+  logs->callback([&] { exit_code = repro::cli::Logs(run_key, common, attempt, stderr_log); });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -5,7 +5,7 @@ namespace repro {
 struct LocalExecutor::Running {
   AttemptRequest request;
   MetricCollector collector;
-  explicit Running(AttemptRequest r) : request(std::move(r)), collector(request.metrics) {}
+  explicit Running(AttemptRequest r) : request(std::move(r)), collector(request.metrics, request.series) {}
 };
 
 LocalExecutor::LocalExecutor(int jobs) : jobs_(std::max(1, jobs)) {}

@@ -23,6 +23,8 @@ struct AttemptRequest {
   std::vector<MetricSpec> metrics;
   // Where a file metric's file is, once its path template is bound for this attempt.
   std::function<std::filesystem::path(const MetricSpec&)> metric_file;
+  // Receives every series point as it is extracted.
+  SeriesSink series;
 };
 
 struct AttemptOutcome {

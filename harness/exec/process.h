@@ -68,6 +68,7 @@ class ProcessSet {
   void CheckDeadlines(double now);
   std::map<int, std::unique_ptr<Child>> children_;
   int next_handle_ = 1;
+  std::vector<char> read_buffer_;
 };
 
 // Installs handlers so that SIGINT, SIGTERM and SIGHUP are recorded instead of killing the

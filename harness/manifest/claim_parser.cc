@@ -1,5 +1,7 @@
 #include "harness/manifest/claim_parser.h"
 
+#include "harness/manifest/metric_parser.h"
+
 #include <algorithm>
 #include <map>
 #include <regex>
@@ -254,9 +256,7 @@ class ClaimParser {
     return names;
   }
 
-  static bool HasMetric(const Experiment& experiment, const std::string& metric) {
-    return std::any_of(experiment.metrics.begin(), experiment.metrics.end(), [&](const MetricSpec& m) { return m.name == metric; });
-  }
+  static bool HasMetric(const Experiment& experiment, const std::string& metric) { return ExperimentHasMetric(experiment, metric); }
 
   const Experiment* FindExperiment(const MapReader& reader, const std::string& key, const std::string& id,
                                    const std::string& claim) {

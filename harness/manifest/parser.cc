@@ -7,9 +7,9 @@
 #include <fmt/format.h>
 
 #include "harness/manifest/claim_parser.h"
+#include "harness/manifest/metric_parser.h"
 #include "harness/manifest/template.h"
 #include "harness/manifest/yaml_reader.h"
-#include "harness/metrics/regex.h"
 #include "harness/util/atomic_file.h"
 #include "harness/util/hash.h"
 #include "harness/util/text.h"
@@ -237,27 +237,12 @@ class Parser {
       if (auto argv = yaml::Argv(*command, reader.Describe("command"), d_)) {
         e.command = *argv;
         for (size_t i = 0; i < e.command.size(); ++i) {
-          CheckPlaceholders(e.command[i], (*command)[i], placeholders, context);
+          CheckPlaceholders(e.command[i], (*command)[i], placeholders, context, d_);
         }
       }
     }
-    if (const YAML::Node* metrics = reader.Require("metrics")) ParseMetrics(*metrics, e, placeholders);
+    if (const YAML::Node* metrics = reader.Require("metrics")) ParseMetrics(*metrics, e, placeholders, d_);
     return !id.empty();
-  }
-
-  void CheckPlaceholders(const std::string& text, const YAML::Node& at, const std::vector<std::string>& known,
-                         const std::string& context) {
-    Result<std::vector<std::string>> names = TemplatePlaceholders(text);
-    if (!names) {
-      d_.Add(at, fmt::format("{} {}", names.error(), context));
-      return;
-    }
-    for (const std::string& name : *names) {
-      if (std::find(known.begin(), known.end(), name) == known.end()) {
-        d_.Add(at, fmt::format("unknown placeholder '{{{}}}' {}{}; known: {}", name, context, DidYouMean(name, known),
-                               Join(known, ", ")));
-      }
-    }
   }
 
   void ParseParams(const YAML::Node& node, const std::string& context, Experiment& e) {
@@ -293,75 +278,6 @@ class Parser {
         param.values.push_back(*text);
       }
       if (!param.values.empty()) e.params.push_back(std::move(param));
-    }
-  }
-
-  void ParseMetrics(const YAML::Node& node, Experiment& e, const std::vector<std::string>& placeholders) {
-    std::string context = fmt::format("in experiment '{}'", e.id);
-    if (!node.IsMap() || node.size() == 0) {
-      d_.Add(node, fmt::format("'metrics' {} must be a mapping of metric names to extractors", context));
-      return;
-    }
-    std::set<std::string> seen;
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      std::optional<std::string> name = yaml::ScalarText(it->first, "a metric name", d_);
-      if (!name) continue;
-      if (!seen.insert(*name).second) {
-        d_.Add(it->first, fmt::format("duplicate key '{}' in metrics {}", *name, context));
-        continue;
-      }
-      if (!IsIdentifier(*name)) {
-        d_.Add(it->first, fmt::format("metric name '{}' {} may only use letters, digits and '_'", *name, context));
-        continue;
-      }
-      if (auto spec = ParseMetric(*name, it->second, e.id, placeholders)) e.metrics.push_back(*spec);
-    }
-  }
-
-  std::optional<MetricSpec> ParseMetric(const std::string& name, const YAML::Node& node, const std::string& experiment,
-                                        const std::vector<std::string>& placeholders) {
-    std::string context = fmt::format("in metric '{}' of experiment '{}'", name, experiment);
-    MapReader reader(node, context, {"stdout", "stderr", "file", "json", "reduce"}, d_);
-    if (!reader.is_map()) return std::nullopt;
-    MetricSpec spec;
-    spec.name = name;
-    int sources = 0;
-    for (const char* key : {"stdout", "stderr", "file"}) sources += reader.Find(key) != nullptr ? 1 : 0;
-    if (sources != 1) {
-      d_.Add(node, fmt::format("{} {} say where the value is: exactly one of 'stdout', 'stderr' or 'file'", context,
-                               sources == 0 ? "must" : "must only"));
-      return std::nullopt;
-    }
-    if (reader.Find("file")) {
-      spec.source = MetricSource::kJsonFile;
-      spec.file = reader.String("file").value_or("");
-      CheckPlaceholders(spec.file, *reader.Find("file"), placeholders, context);
-      std::optional<std::string> pointer = reader.String("json", /*required=*/true);
-      spec.json_pointer = pointer.value_or("");
-      if (pointer && !pointer->empty() && (*pointer)[0] != '/') {
-        d_.Add(*reader.Find("json"), fmt::format("'json' {} must be a JSON pointer such as /test/acc, got '{}'", context, *pointer));
-      }
-    } else {
-      const char* key = reader.Find("stdout") ? "stdout" : "stderr";
-      spec.source = reader.Find("stdout") ? MetricSource::kStdout : MetricSource::kStderr;
-      spec.pattern = reader.String(key).value_or("");
-      CheckPattern(spec.pattern, *reader.Find(key), context);
-      if (reader.Find("json")) d_.Add(*reader.Find("json"), fmt::format("'json' {} only goes with 'file'", context));
-    }
-    if (auto reduce = reader.Choice("reduce", {"last", "min", "max", "mean"})) {
-      spec.reduce = *reduce == "min" ? Reducer::kMin : *reduce == "max" ? Reducer::kMax
-                  : *reduce == "mean" ? Reducer::kMean : Reducer::kLast;
-    }
-    // Even a broken spec declares the metric, so claims naming it get no second error.
-    return spec;
-  }
-
-  void CheckPattern(const std::string& pattern, const YAML::Node& at, const std::string& context) {
-    Result<Regex> regex = Regex::Compile(pattern);
-    if (!regex) {
-      d_.Add(at, fmt::format("invalid regex {}: {}", context, regex.error()));
-    } else if (!regex->HasGroup("value")) {
-      d_.Add(at, fmt::format("regex {} has no named group 'value'; write (?<value>...) around the number", context));
     }
   }
 

@@ -63,8 +63,11 @@ void AddMetrics(const Experiment& experiment, IdentityText& identity) {
     identity.Add("metric-source", MetricSourceName(metric.source));
     identity.Add("metric-pattern", metric.pattern);
     identity.Add("metric-file", metric.file);
-    identity.Add("metric-json", metric.json_pointer);
-    identity.Add("metric-reduce", ReducerName(metric.reduce));
+    identity.Add("metric-stream", metric.stream);
+    identity.Add("metric-selector", metric.selector);
+    identity.Add("metric-step", metric.step_field);
+    identity.Add("metric-reduce", DescribeReducer(metric.reduce));
+    identity.Add("metric-scale", fmt::format("{}", metric.scale));
   }
 }
 

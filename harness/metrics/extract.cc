@@ -1,181 +1,200 @@
 #include "harness/metrics/extract.h"
 
-#include <cerrno>
-#include <cmath>
-#include <cstdlib>
-
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
+#include "harness/metrics/files.h"
+#include "harness/metrics/tensorboard.h"
 #include "harness/util/atomic_file.h"
 #include "harness/util/text.h"
 
 namespace repro {
-
-const char* ValueFlagName(ValueFlag flag) {
-  switch (flag) {
-    case ValueFlag::kOk: return "ok";
-    case ValueFlag::kNonFinite: return "non-finite";
-    case ValueFlag::kUnparseable: return "unparseable";
-    case ValueFlag::kMissing: return "missing";
-  }
-  return "?";
-}
-
 namespace {
 
-bool LooksNonFinite(std::string_view text) {
-  std::string lower;
-  for (char c : text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (!lower.empty() && (lower[0] == '+' || lower[0] == '-')) lower.erase(0, 1);
-  return lower == "nan" || lower == "inf" || lower == "infinity";
+std::string ConcreteName(const std::string& templated, std::string_view captured) {
+  std::string name = templated;
+  size_t at = name.find("{name}");
+  if (at != std::string::npos) name.replace(at, 6, captured);
+  return name;
+}
+
+bool IsTensorBoardFile(const std::filesystem::path& path) {
+  return path.filename().string().find("tfevents") != std::string::npos;
 }
 
 }  // namespace
 
-Observation ParseObservedNumber(std::string_view text) {
-  Observation observation;
-  observation.text = std::string(text);
-  if (LooksNonFinite(text)) {
-    observation.flag = ValueFlag::kNonFinite;
-    return observation;
-  }
-  if (std::optional<double> value = ParseDecimal(text)) {
-    observation.value = *value;
-    return observation;
-  }
-  // A plain decimal that overflows ("1e309") is a number, just not a finite one.
-  std::string copy(text);
-  char* end = nullptr;
-  double wide = std::strtod(copy.c_str(), &end);
-  bool consumed = end == copy.c_str() + copy.size() && !copy.empty();
-  observation.flag = consumed && std::isinf(wide) ? ValueFlag::kNonFinite : ValueFlag::kUnparseable;
-  return observation;
-}
-
-MetricValue Reduce(const std::string& name, Reducer reducer, std::vector<Observation> series) {
-  MetricValue result;
-  result.name = name;
-  result.series = std::move(series);
-  if (result.series.empty()) {
-    result.flag = ValueFlag::kMissing;
-    return result;
-  }
-  std::vector<const Observation*> used;
-  if (reducer == Reducer::kLast) {
-    used.push_back(&result.series.back());
-  } else {
-    for (const Observation& observation : result.series) used.push_back(&observation);
-  }
-  for (const Observation* observation : used) {
-    if (observation->flag != ValueFlag::kOk) {
-      result.flag = observation->flag;
-      result.message = fmt::format("value '{}' is {}", observation->text, ValueFlagName(observation->flag));
-      return result;
-    }
-  }
-  double reduced = used.front()->value;
-  double sum = 0;
-  for (const Observation* observation : used) {
-    sum += observation->value;
-    if (reducer == Reducer::kMin) reduced = std::min(reduced, observation->value);
-    if (reducer == Reducer::kMax) reduced = std::max(reduced, observation->value);
-  }
-  if (reducer == Reducer::kMean) reduced = sum / static_cast<double>(used.size());
-  result.value = reduced;
-  result.flag = ValueFlag::kOk;
-  return result;
-}
-
-MetricCollector::MetricCollector(std::vector<MetricSpec> specs) {
+MetricCollector::MetricCollector(std::vector<MetricSpec> specs, SeriesSink sink) : sink_(std::move(sink)) {
   for (MetricSpec& spec : specs) {
     Entry entry;
-    if (spec.source != MetricSource::kJsonFile) {
+    if (spec.source == MetricSource::kStdout || spec.source == MetricSource::kStderr) {
       Result<Regex> regex = Regex::Compile(spec.pattern);
-      if (regex) {
-        entry.regex.emplace(std::move(regex).value());
-      } else {
-        entry.compile_error = regex.error();
-      }
+      if (regex) entry.regex.emplace(std::move(regex).value());
+      else entry.problem = "invalid regex: " + regex.error();
     }
     entry.spec = std::move(spec);
     entries_.push_back(std::move(entry));
   }
 }
 
+void MetricCollector::Record(size_t entry, const std::string& name, Observation o) {
+  const MetricSpec& spec = entries_[entry].spec;
+  if (spec.scale != 1 && o.flag == ValueFlag::kOk) {
+    o.value *= spec.scale;
+    if (o.std) *o.std *= spec.scale;
+  }
+  auto [it, inserted] = series_.try_emplace(name, Series{entry, Accumulator(spec.reduce)});
+  Series& series = it->second;
+  if (!o.step) o.step = series.next_index;
+  ++series.next_index;
+  if (sink_) sink_(name, o);
+  series.accumulator.Add(o);
+}
+
 void MetricCollector::OnLine(StreamId stream, std::string_view line) {
-  MetricSource source = stream == StreamId::kStdout ? MetricSource::kStdout : MetricSource::kStderr;
+  const char* stream_name = stream == StreamId::kStdout ? "stdout" : "stderr";
   Regex::Match match;
-  for (Entry& entry : entries_) {
-    if (entry.spec.source != source || !entry.regex || !entry.regex->Search(line, match)) continue;
-    if (!match.value) continue;
-    Observation observation = ParseObservedNumber(*match.value);
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    const MetricSpec& spec = entries_[i].spec;
+    if (spec.source == MetricSource::kJsonLines && spec.file.empty() && spec.stream == stream_name) {
+      ReadJsonLine(line, spec.selector, spec.step_field, [&](Observation o) { Record(i, spec.name, std::move(o)); });
+      continue;
+    }
+    MetricSource wanted = stream == StreamId::kStdout ? MetricSource::kStdout : MetricSource::kStderr;
+    if (spec.source != wanted || !entries_[i].regex || !entries_[i].regex->Search(line, match) || !match.value) continue;
+    Observation o = ParseObservedNumber(*match.value);
     if (match.step) {
-      if (std::optional<double> step = ParseDecimal(*match.step)) observation.step = static_cast<int64_t>(*step);
+      if (std::optional<double> step = ParseDecimal(*match.step)) o.step = static_cast<int64_t>(*step);
     }
-    if (!observation.step) observation.step = static_cast<int64_t>(entry.series.size());
-    entry.series.push_back(std::move(observation));
+    if (match.std) o.std = ParseDecimal(*match.std);
+    Record(i, match.name ? ConcreteName(spec.name, *match.name) : spec.name, std::move(o));
   }
 }
 
-Result<std::vector<Observation>> ExtractJson(std::string_view document, const std::string& pointer) {
-  nlohmann::json json = nlohmann::json::parse(document, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded()) return Error{"not valid JSON"};
-  nlohmann::json::json_pointer json_pointer;
-  try {
-    json_pointer = nlohmann::json::json_pointer(pointer);
-  } catch (const nlohmann::json::exception& e) {
-    return Error{fmt::format("invalid JSON pointer '{}'", pointer)};
+void MetricCollector::ReadFiles(size_t index, const std::filesystem::path& pattern) {
+  Entry& entry = entries_[index];
+  const MetricSpec& spec = entry.spec;
+  std::vector<std::filesystem::path> paths = MatchFiles(pattern);
+  if (paths.empty()) {
+    entry.problem = fmt::format("no file matches {} (it was not written, or the path is wrong)", pattern.string());
+    return;
   }
-  if (!json.contains(json_pointer)) return Error{fmt::format("nothing at JSON pointer '{}'", pointer)};
-  const nlohmann::json& node = json.at(json_pointer);
-  auto observe = [](const nlohmann::json& item) {
-    if (item.is_number()) {
-      Observation observation;
-      observation.value = item.get<double>();
-      observation.text = item.dump();
-      if (!std::isfinite(observation.value)) observation.flag = ValueFlag::kNonFinite;
-      return observation;
-    }
-    // Python's json module writes NaN/Infinity, which strict parsers refuse, so programs
-    // that want them to survive often write strings.
-    return ParseObservedNumber(item.is_string() ? item.get<std::string>() : item.dump());
-  };
-  std::vector<Observation> series;
-  if (node.is_array()) {
-    for (size_t i = 0; i < node.size(); ++i) {
-      series.push_back(observe(node[i]));
-      series.back().step = static_cast<int64_t>(i);
-    }
-  } else {
-    series.push_back(observe(node));
-  }
-  return series;
-}
-
-std::vector<MetricValue> MetricCollector::Finish(
-    const std::function<std::filesystem::path(const MetricSpec&)>& resolve_path) {
-  std::vector<MetricValue> values;
-  for (Entry& entry : entries_) {
-    std::string where;
-    if (entry.spec.source == MetricSource::kJsonFile) {
-      std::filesystem::path path = resolve_path(entry.spec);
-      where = fmt::format("file {} at {}", path.string(), entry.spec.json_pointer);
-      Result<std::string> document = ReadFile(path);
-      if (!document) {
-        where = fmt::format("file {} (not readable: it does not exist or was not written)", path.string());
-      } else if (Result<std::vector<Observation>> series = ExtractJson(*document, entry.spec.json_pointer)) {
-        entry.series = std::move(series).value();
-      } else {
-        where = fmt::format("file {}: {}", path.string(), series.error());
+  auto emit = [&](Observation o) { Record(index, spec.name, std::move(o)); };
+  std::vector<std::string> warnings;
+  for (const std::filesystem::path& path : paths) {
+    std::vector<std::filesystem::path> files = {path};
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      // A TensorBoard log folder: its event files in name order, which is time order.
+      files.clear();
+      for (const auto& item : std::filesystem::directory_iterator(path, ec)) {
+        if (item.is_regular_file() && IsTensorBoardFile(item.path())) files.push_back(item.path());
       }
-    } else {
-      where = fmt::format("{} lines matching /{}/", MetricSourceName(entry.spec.source), entry.spec.pattern);
-      if (!entry.compile_error.empty()) where += " (" + entry.compile_error + ")";
+      std::sort(files.begin(), files.end());
+      if (files.empty()) warnings.push_back(fmt::format("{} has no event files", path.string()));
     }
-    MetricValue value = Reduce(entry.spec.name, entry.spec.reduce, std::move(entry.series));
-    if (value.flag == ValueFlag::kMissing) value.message = "not found: looked in " + where;
-    values.push_back(std::move(value));
+    for (const std::filesystem::path& file : files) {
+      Result<std::string> bytes = ReadFile(file);
+      if (!bytes) {
+        warnings.push_back(bytes.error());
+        continue;
+      }
+      Status status = Status::Ok();
+      switch (spec.source) {
+        case MetricSource::kJson: status = ReadJson(*bytes, spec.selector, emit); break;
+        case MetricSource::kJsonLines: {
+          std::string_view text = *bytes;
+          for (size_t start = 0; start < text.size();) {
+            size_t end = text.find('\n', start);
+            ReadJsonLine(text.substr(start, end - start), spec.selector, spec.step_field, emit);
+            start = end == std::string_view::npos ? text.size() : end + 1;
+          }
+          break;
+        }
+        case MetricSource::kCsv: {
+          char delimiter = file.extension() == ".tsv" || file.extension() == ".tab" ? '\t' : ',';
+          status = ReadCsv(*bytes, delimiter, spec.selector, spec.step_field, emit);
+          break;
+        }
+        case MetricSource::kTensorBoard: {
+          EventFileResult result = ReadEventFile(*bytes, spec.selector, emit);
+          if (!result.warning.empty()) warnings.push_back(fmt::format("{}: {}", file.filename().string(), result.warning));
+          break;
+        }
+        default: break;
+      }
+      if (!status.ok()) warnings.push_back(fmt::format("{}: {}", file.string(), status.error()));
+    }
+  }
+  entry.warning = Join(warnings, "; ");
+}
+
+std::string MetricCollector::WhereLooked(const Entry& entry, const std::filesystem::path& path) const {
+  const MetricSpec& spec = entry.spec;
+  std::string where;
+  switch (spec.source) {
+    case MetricSource::kStdout:
+    case MetricSource::kStderr:
+      where = fmt::format("{} lines matching /{}/", MetricSourceName(spec.source), spec.pattern);
+      break;
+    case MetricSource::kJsonLines:
+      where = spec.file.empty() ? fmt::format("JSON lines on {} with field '{}'", spec.stream, spec.selector)
+                                : fmt::format("JSON lines in {} with field '{}'", path.string(), spec.selector);
+      break;
+    case MetricSource::kJson: where = fmt::format("{} at {}", path.string(), spec.selector); break;
+    case MetricSource::kCsv: where = fmt::format("column '{}' of {}", spec.selector, path.string()); break;
+    case MetricSource::kTensorBoard: where = fmt::format("tag '{}' in {}", spec.selector, path.string()); break;
+  }
+  std::vector<std::string> notes;
+  if (!entry.problem.empty()) notes.push_back(entry.problem);
+  if (!entry.warning.empty()) notes.push_back(entry.warning);
+  return notes.empty() ? where : where + " (" + Join(notes, "; ") + ")";
+}
+
+MetricValue MetricCollector::Reduce(const std::string& name, const Series& series) const {
+  const MetricSpec& spec = entries_[series.entry].spec;
+  std::optional<int64_t> best_step;
+  std::string problem;
+  if (spec.reduce.kind == ReducerSpec::Kind::kAtBest) {
+    auto other = series_.find(spec.reduce.other);
+    if (other == series_.end()) {
+      problem = fmt::format("'{}' (whose best step picks the value) was not found", spec.reduce.other);
+    } else {
+      best_step = other->second.accumulator.BestStep(spec.reduce.other_max);
+    }
+  }
+  MetricValue value = series.accumulator.Result(name, best_step, problem);
+  value.unit = spec.unit;
+  const std::string& warning = entries_[series.entry].warning;
+  if (value.flag == ValueFlag::kOk && !warning.empty()) value.message = "note: " + warning;
+  return value;
+}
+
+std::vector<MetricValue> MetricCollector::Finish(const std::function<std::filesystem::path(const MetricSpec&)>& resolve) {
+  std::vector<std::filesystem::path> paths(entries_.size());
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    if (entries_[i].spec.FromStream()) continue;
+    paths[i] = resolve(entries_[i].spec);
+    ReadFiles(i, paths[i]);
+  }
+  std::vector<MetricValue> values;
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    const MetricSpec& spec = entries_[i].spec;
+    bool found = false;
+    for (const auto& [name, series] : series_) {
+      if (series.entry != i) continue;
+      found = true;
+      values.push_back(Reduce(name, series));
+    }
+    if (!found) {
+      MetricValue missing;
+      missing.name = spec.name;
+      missing.unit = spec.unit;
+      missing.message = "not found: looked in " + WhereLooked(entries_[i], paths[i]);
+      values.push_back(std::move(missing));
+    }
+  }
+  for (MetricValue& value : values) {
+    if (value.flag == ValueFlag::kMissing && value.message.empty()) value.message = "not found";
   }
   return values;
 }

@@ -1,75 +1,61 @@
-// Turns what a program wrote into metric values: regexes over its output lines as they
-// arrive, JSON files after it exits, then a reducer per metric. Pure: no I/O beyond the
-// bytes and files handed in.
+// Turns what a program wrote into metric values: regexes and JSON Lines over its output
+// lines as they arrive, files (JSON, JSON Lines, CSV/TSV, TensorBoard) after it exits,
+// then a reducer per metric. Every observation is also handed to a sink as it is found,
+// so the whole series can be stored without being held in memory.
 #pragma once
 
-#include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "harness/metrics/reducer.h"
 #include "harness/metrics/regex.h"
 #include "harness/metrics/spec.h"
 
 namespace repro {
 
-// Why a value is not an ordinary finite number. Stored beside the value, never hidden.
-enum class ValueFlag { kOk, kNonFinite, kUnparseable, kMissing };
-const char* ValueFlagName(ValueFlag flag);
-
-struct Observation {
-  std::optional<int64_t> step;
-  double value = 0;  // meaningful only when flag == kOk
-  ValueFlag flag = ValueFlag::kOk;
-  std::string text;  // the value as printed, kept for messages
-};
-
-// Parses a number as a program printed it. "nan", "inf", "1e309" are kNonFinite;
-// "0,93", "abc" are kUnparseable.
-Observation ParseObservedNumber(std::string_view text);
-
-struct MetricValue {
-  std::string name;
-  std::optional<double> value;  // the reduced value; nullopt unless flag == kOk
-  ValueFlag flag = ValueFlag::kMissing;
-  std::string message;          // why missing / not finite, in words
-  std::vector<Observation> series;
-};
-
-// Reduces "series" with "reducer". A non-finite observation among those the reducer uses
-// makes the result non-finite: a NaN loss means the run diverged, not that it was good.
-MetricValue Reduce(const std::string& name, Reducer reducer, std::vector<Observation> series);
-
 enum class StreamId { kStdout, kStderr };
 
-// Collects the metrics of one attempt. Feed it output lines as they arrive, then call
-// Finish once the program has exited.
+// Called with each observation (scale applied, step assigned) of each metric.
+using SeriesSink = std::function<void(const std::string& metric, const Observation& observation)>;
+
 class MetricCollector {
  public:
   // "specs" come from a validated manifest; a pattern that does not compile anyway is
   // reported as a missing metric with the reason, never thrown.
-  explicit MetricCollector(std::vector<MetricSpec> specs);
+  explicit MetricCollector(std::vector<MetricSpec> specs, SeriesSink sink = {});
 
   void OnLine(StreamId stream, std::string_view line);
 
-  // Reads file-based metrics (paths from "resolve_path") and reduces every series.
-  std::vector<MetricValue> Finish(const std::function<std::filesystem::path(const MetricSpec&)>& resolve_path);
+  // Reads the file metrics ("resolve" gives the path pattern of a spec, relative paths
+  // being relative to the working directory) and reduces every series. A spec whose name
+  // has "{name}" yields one value per name captured, or one missing value.
+  std::vector<MetricValue> Finish(const std::function<std::filesystem::path(const MetricSpec&)>& resolve);
 
  private:
   struct Entry {
     MetricSpec spec;
     std::optional<Regex> regex;
-    std::string compile_error;
-    std::vector<Observation> series;
+    std::string problem;   // why nothing may have been found, beyond "not printed"
+    std::string warning;   // a note to keep even when values were found
   };
-  std::vector<Entry> entries_;
-};
+  struct Series {
+    size_t entry;
+    Accumulator accumulator;
+    int64_t next_index = 0;
+  };
+  void Record(size_t entry, const std::string& name, Observation observation);
+  void ReadFiles(size_t entry, const std::filesystem::path& pattern);
+  std::string WhereLooked(const Entry& entry, const std::filesystem::path& path) const;
+  MetricValue Reduce(const std::string& name, const Series& series) const;
 
-// Observations from a JSON document at "pointer": a number gives one, an array of numbers
-// a series with steps 0..n-1. The error says what was there instead.
-Result<std::vector<Observation>> ExtractJson(std::string_view document, const std::string& pointer);
+  std::vector<Entry> entries_;
+  std::map<std::string, Series> series_;
+  SeriesSink sink_;
+};
 
 }  // namespace repro

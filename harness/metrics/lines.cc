@@ -1,25 +1,32 @@
 #include "harness/metrics/lines.h"
 
+#include <cstring>
+
 namespace repro {
 
 LineSplitter::LineSplitter(Callback on_line, size_t max_line) : on_line_(std::move(on_line)), max_line_(max_line) {}
 
 void LineSplitter::Feed(std::string_view bytes) {
   while (!bytes.empty()) {
-    size_t newline = bytes.find('\n');
-    std::string_view piece = bytes.substr(0, newline);
-    if (!discarding_) {
-      pending_.append(piece);
-      if (pending_.size() > max_line_) {
-        // Keep the head: a metric printed at the start of a giant line is still found.
-        pending_.resize(max_line_);
-        ++overlong_lines_;
-        discarding_ = true;
+    const char* newline = static_cast<const char*>(std::memchr(bytes.data(), '\n', bytes.size()));
+    size_t length = newline == nullptr ? bytes.size() : static_cast<size_t>(newline - bytes.data());
+    std::string_view piece = bytes.substr(0, length);
+    if (newline != nullptr && pending_.empty() && !discarding_ && piece.size() <= max_line_) {
+      Deliver(piece);  // the common case: a whole line inside the buffer, no copy
+    } else {
+      if (!discarding_) {
+        pending_.append(piece);
+        if (pending_.size() > max_line_) {
+          // Keep the head: a metric printed at the start of a giant line is still found.
+          pending_.resize(max_line_);
+          ++overlong_lines_;
+          discarding_ = true;
+        }
       }
+      if (newline == nullptr) return;
+      Emit();
     }
-    if (newline == std::string_view::npos) return;
-    Emit();
-    bytes.remove_prefix(newline + 1);
+    bytes.remove_prefix(length + 1);
   }
 }
 
@@ -28,9 +35,18 @@ void LineSplitter::Finish() {
 }
 
 void LineSplitter::Emit() {
-  on_line_(CleanLine(pending_));
+  Deliver(pending_);
   pending_.clear();
   discarding_ = false;
+}
+
+void LineSplitter::Deliver(std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (std::memchr(line.data(), '\r', line.size()) == nullptr && std::memchr(line.data(), '\x1b', line.size()) == nullptr) {
+    on_line_(line);
+    return;
+  }
+  on_line_(CleanLine(line));
 }
 
 std::string CleanLine(std::string_view line) {

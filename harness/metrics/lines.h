@@ -25,6 +25,7 @@ class LineSplitter {
 
  private:
   void Emit();
+  void Deliver(std::string_view line);
   Callback on_line_;
   size_t max_line_;
   std::string pending_;

@@ -12,6 +12,8 @@ struct Regex::Impl {
   pcre2_match_data* match_data = nullptr;
   int value_group = -1;
   int step_group = -1;
+  int std_group = -1;
+  int name_group = -1;
   ~Impl() {
     pcre2_match_data_free(match_data);
     pcre2_code_free(code);
@@ -40,6 +42,9 @@ Result<Regex> Regex::Compile(const std::string& pattern) {
   impl->match_data = pcre2_match_data_create_from_pattern(code, nullptr);
   impl->value_group = pcre2_substring_number_from_name(code, reinterpret_cast<PCRE2_SPTR>("value"));
   impl->step_group = pcre2_substring_number_from_name(code, reinterpret_cast<PCRE2_SPTR>("step"));
+  impl->std_group = pcre2_substring_number_from_name(code, reinterpret_cast<PCRE2_SPTR>("std"));
+  if (impl->std_group <= 0) impl->std_group = pcre2_substring_number_from_name(code, reinterpret_cast<PCRE2_SPTR>("stderr"));
+  impl->name_group = pcre2_substring_number_from_name(code, reinterpret_cast<PCRE2_SPTR>("name"));
   return Regex(std::move(impl));
 }
 
@@ -67,6 +72,8 @@ bool Regex::Search(std::string_view subject, Match& match) const {
   if (rc < 0) return false;
   match.value = Group(subject, impl_->match_data, impl_->value_group);
   match.step = Group(subject, impl_->match_data, impl_->step_group);
+  match.std = Group(subject, impl_->match_data, impl_->std_group);
+  match.name = Group(subject, impl_->match_data, impl_->name_group);
   return true;
 }
 

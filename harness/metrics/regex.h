@@ -26,6 +26,8 @@ class Regex {
   struct Match {
     std::optional<std::string_view> value;
     std::optional<std::string_view> step;
+    std::optional<std::string_view> std;   // group "std" or "stderr": a printed "± x"
+    std::optional<std::string_view> name;  // group "name": names the metric
   };
   bool Search(std::string_view subject, Match& match) const;
 

@@ -1,22 +1,31 @@
 #include "harness/metrics/spec.h"
 
-namespace repro {
+#include <fmt/format.h>
 
-const char* ReducerName(Reducer reducer) {
-  switch (reducer) {
-    case Reducer::kLast: return "last";
-    case Reducer::kMin: return "min";
-    case Reducer::kMax: return "max";
-    case Reducer::kMean: return "mean";
-  }
-  return "?";
-}
+namespace repro {
 
 const char* MetricSourceName(MetricSource source) {
   switch (source) {
     case MetricSource::kStdout: return "stdout";
     case MetricSource::kStderr: return "stderr";
-    case MetricSource::kJsonFile: return "file";
+    case MetricSource::kJson: return "json";
+    case MetricSource::kJsonLines: return "jsonl";
+    case MetricSource::kCsv: return "csv";
+    case MetricSource::kTensorBoard: return "tensorboard";
+  }
+  return "?";
+}
+
+std::string DescribeReducer(const ReducerSpec& r) {
+  switch (r.kind) {
+    case ReducerSpec::Kind::kLast: return "last";
+    case ReducerSpec::Kind::kFirst: return "first";
+    case ReducerSpec::Kind::kMin: return "min";
+    case ReducerSpec::Kind::kMax: return "max";
+    case ReducerSpec::Kind::kMean: return "mean";
+    case ReducerSpec::Kind::kMeanLast: return fmt::format("mean_last:{}", r.count);
+    case ReducerSpec::Kind::kAtStep: return fmt::format("at_step:{}", r.step);
+    case ReducerSpec::Kind::kAtBest: return fmt::format("at_best:{}:{}", r.other, r.other_max ? "max" : "min");
   }
   return "?";
 }

@@ -1,24 +1,49 @@
-// What a manifest says about one metric: where to find it and how to reduce a series to
-// one number. Plain data, shared by the manifest parser and the extractors.
+// What a manifest says about one metric: where its values are, how to reduce a series to
+// one number, and its unit. Plain data, shared by the manifest parser and the extractors.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace repro {
 
-enum class MetricSource { kStdout, kStderr, kJsonFile };
-enum class Reducer { kLast, kMin, kMax, kMean };
-
-struct MetricSpec {
-  std::string name;
-  MetricSource source = MetricSource::kStdout;
-  std::string pattern;       // PCRE2 pattern for kStdout / kStderr, with a named group "value"
-  std::string file;          // path template for kJsonFile, relative to the working directory
-  std::string json_pointer;  // RFC 6901 pointer into the file
-  Reducer reduce = Reducer::kLast;
+enum class MetricSource {
+  kStdout,        // a regex over output lines
+  kStderr,
+  kJson,          // a JSON file, at a JSON pointer
+  kJsonLines,     // JSON objects, one per line, in a file or on stdout/stderr
+  kCsv,           // a CSV or TSV file, by column
+  kTensorBoard,   // TensorBoard event files, by tag
 };
 
-const char* ReducerName(Reducer reducer);
+struct ReducerSpec {
+  enum class Kind { kLast, kFirst, kMin, kMax, kMean, kMeanLast, kAtStep, kAtBest } kind = Kind::kLast;
+  int64_t count = 0;        // kMeanLast: how many of the last values
+  int64_t step = 0;         // kAtStep
+  std::string other;        // kAtBest: the metric whose best step picks the value
+  bool other_max = true;    // kAtBest: best means highest (else lowest)
+};
+
+struct MetricSpec {
+  std::string name;         // may contain "{name}" when the pattern has a name group
+  MetricSource source = MetricSource::kStdout;
+  std::string pattern;      // regex for kStdout/kStderr: groups value, step, std/stderr, name
+  std::string file;         // path template (globs allowed) for file sources
+  std::string stream;       // kJsonLines without a file: "stdout" or "stderr"
+  std::string selector;     // JSON pointer, JSON Lines field, CSV column or TensorBoard tag
+  std::string step_field;   // JSON Lines field or CSV column holding the step (optional)
+  ReducerSpec reduce;
+  double scale = 1;         // multiplies every value (100 turns a fraction into percent)
+  std::string unit;         // for people: "%", "s", "nats"
+
+  bool FromStream() const {
+    return source == MetricSource::kStdout || source == MetricSource::kStderr ||
+           (source == MetricSource::kJsonLines && file.empty());
+  }
+  bool HasNameTemplate() const { return name.find("{name}") != std::string::npos; }
+};
+
 const char* MetricSourceName(MetricSource source);
+std::string DescribeReducer(const ReducerSpec& reducer);
 
 }  // namespace repro

@@ -1,6 +1,7 @@
 #include "harness/runner/runner.h"
 
 #include <deque>
+#include <memory>
 #include <map>
 
 #include <fmt/format.h>
@@ -28,16 +29,40 @@ std::string ParamsJson(const RunSpec& run) {
 
 std::vector<MetricRecord> ToRecords(const std::vector<MetricValue>& values) {
   std::vector<MetricRecord> records;
-  for (const MetricValue& value : values) {
-    MetricRecord record{value.name, value.value, ValueFlagName(value.flag), value.message, {}};
-    for (const Observation& o : value.series) {
-      record.series.push_back({o.step, o.flag == ValueFlag::kOk ? std::optional<double>(o.value) : std::nullopt,
-                               ValueFlagName(o.flag)});
-    }
-    records.push_back(std::move(record));
+  for (const MetricValue& v : values) {
+    records.push_back({v.name, v.value, v.std, ValueFlagName(v.flag), v.message, v.unit, v.points});
   }
   return records;
 }
+
+// Collects an attempt's series points as they are extracted and writes them to the store
+// in batches, so a long log never holds its whole series in memory.
+class SeriesBuffer {
+ public:
+  static constexpr size_t kBatch = 10000;
+  SeriesBuffer(Store& store, int64_t attempt_id) : store_(store), attempt_id_(attempt_id) {}
+
+  void Add(const std::string& metric, const Observation& o) {
+    int64_t& seq = next_seq_[metric];
+    pending_.push_back({metric, seq++, o.step, o.flag == ValueFlag::kOk ? std::optional<double>(o.value) : std::nullopt, o.std,
+                        ValueFlagName(o.flag)});
+    if (pending_.size() >= kBatch) Flush();
+  }
+
+  // Writes what is pending; the first failure is kept and returned from then on.
+  Status Flush() {
+    if (!pending_.empty() && failure_.ok()) failure_ = store_.AppendSeries(attempt_id_, pending_);
+    pending_.clear();
+    return failure_;
+  }
+
+ private:
+  Store& store_;
+  int64_t attempt_id_;
+  std::vector<SeriesPoint> pending_;
+  std::map<std::string, int64_t> next_seq_;
+  Status failure_;
+};
 
 std::string DescribeEnd(const AttemptRecord& attempt) {
   if (attempt.status == kStatusFailed && attempt.exit_code) return fmt::format("failed (exit {})", *attempt.exit_code);
@@ -68,8 +93,10 @@ void WriteAttemptRecord(const AttemptRecord& attempt, const RunSpec& run, const 
   nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
   for (const MetricRecord& metric : attempt.metrics) {
     metrics[metric.name] = {{"value", metric.value ? nlohmann::ordered_json(*metric.value) : nlohmann::ordered_json()},
+                            {"std", metric.std ? nlohmann::ordered_json(*metric.std) : nlohmann::ordered_json()},
+                            {"unit", metric.unit},
                             {"flag", metric.flag},
-                            {"points", metric.series.size()},
+                            {"points", metric.points},
                             {"message", metric.message}};
   }
   record["metrics"] = metrics;
@@ -230,8 +257,10 @@ class ManifestRun {
       Result<std::string> path = ExpandTemplate(spec.file, bindings);
       return cwd / (path ? *path : spec.file);
     };
+    auto series = std::make_shared<SeriesBuffer>(store_, attempt->id);
+    request.series = [series](const std::string& metric, const Observation& o) { series->Add(metric, o); };
     ++summary_.started;
-    in_flight_[attempt->id] = InFlight{&run, *attempt, *argv};
+    in_flight_[attempt->id] = InFlight{&run, *attempt, *argv, series};
     executor_.Start(std::move(request));
     return Status::Ok();
   }
@@ -242,6 +271,7 @@ class ManifestRun {
     InFlight flight = std::move(it->second);
     in_flight_.erase(it);
     AttemptRecord& attempt = flight.attempt;
+    if (Status stored = flight.series->Flush(); !stored) return stored;
     attempt.status = AttemptStatus(outcome.process);
     attempt.exit_code = outcome.process.exit_code;
     attempt.signal = outcome.process.signal;
@@ -270,6 +300,7 @@ class ManifestRun {
     const RunSpec* run;
     AttemptRecord attempt;
     std::vector<std::string> argv;
+    std::shared_ptr<SeriesBuffer> series;
   };
   const Manifest& manifest_;
   const PreparedSource& source_;

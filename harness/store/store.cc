@@ -40,8 +40,11 @@ CREATE TABLE metric_values(
   attempt_id INTEGER NOT NULL REFERENCES attempts(id),
   name TEXT NOT NULL,
   value REAL,
+  std REAL,
   flag TEXT NOT NULL,
   message TEXT NOT NULL DEFAULT '',
+  unit TEXT NOT NULL DEFAULT '',
+  points INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY(attempt_id, name));
 CREATE TABLE metric_series(
   attempt_id INTEGER NOT NULL REFERENCES attempts(id),
@@ -49,6 +52,7 @@ CREATE TABLE metric_series(
   seq INTEGER NOT NULL,
   step INTEGER,
   value REAL,
+  std REAL,
   flag TEXT NOT NULL);
 CREATE INDEX metric_series_by_attempt ON metric_series(attempt_id, name, seq);
 CREATE TABLE setups(
@@ -224,32 +228,105 @@ Status Store::FinishAttempt(const AttemptRecord& attempt) {
     update.bind(6, NowUtcIso8601());
     update.bind(7, static_cast<int64_t>(attempt.id));
     if (update.exec() != 1) return Error{fmt::format("attempt {} does not exist in the database", attempt.id)};
-    SQLite::Statement value(*db_, "INSERT OR REPLACE INTO metric_values(attempt_id, name, value, flag, message) VALUES(?,?,?,?,?)");
-    SQLite::Statement point(*db_, "INSERT INTO metric_series(attempt_id, name, seq, step, value, flag) VALUES(?,?,?,?,?,?)");
+    SQLite::Statement value(*db_,
+                            "INSERT OR REPLACE INTO metric_values(attempt_id, name, value, std, flag, message, unit, points) "
+                            "VALUES(?,?,?,?,?,?,?,?)");
     for (const MetricRecord& metric : attempt.metrics) {
       value.bind(1, static_cast<int64_t>(attempt.id));
       value.bind(2, metric.name);
       BindOptional(value, 3, metric.value);
-      value.bind(4, metric.flag);
-      value.bind(5, metric.message);
+      BindOptional(value, 4, metric.std);
+      value.bind(5, metric.flag);
+      value.bind(6, metric.message);
+      value.bind(7, metric.unit);
+      value.bind(8, metric.points);
       value.exec();
       value.reset();
-      for (size_t seq = 0; seq < metric.series.size(); ++seq) {
-        const MetricRecord::Point& p = metric.series[seq];
-        point.bind(1, static_cast<int64_t>(attempt.id));
-        point.bind(2, metric.name);
-        point.bind(3, static_cast<int64_t>(seq));
-        BindOptional(point, 4, p.step);
-        BindOptional(point, 5, p.value);
-        point.bind(6, p.flag);
-        point.exec();
-        point.reset();
-      }
     }
     transaction.commit();
     return Status::Ok();
   } catch (const SQLite::Exception& e) {
     return DbError("recording a finished attempt", e);
+  }
+}
+
+Status Store::AppendSeries(int64_t attempt_id, const std::vector<SeriesPoint>& points) {
+  try {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement insert(*db_, "INSERT INTO metric_series(attempt_id, name, seq, step, value, std, flag) VALUES(?,?,?,?,?,?,?)");
+    for (const SeriesPoint& p : points) {
+      insert.bind(1, attempt_id);
+      insert.bind(2, p.metric);
+      insert.bind(3, p.seq);
+      BindOptional(insert, 4, p.step);
+      BindOptional(insert, 5, p.value);
+      BindOptional(insert, 6, p.std);
+      insert.bind(7, p.flag);
+      insert.exec();
+      insert.reset();
+    }
+    transaction.commit();
+    return Status::Ok();
+  } catch (const SQLite::Exception& e) {
+    return DbError("storing metric series", e);
+  }
+}
+
+Result<std::vector<RunRecord>> Store::FindRuns(const std::string& prefix) {
+  if (prefix.size() < 4) return Error{"give at least 4 characters of the run key (repro plan shows them)"};
+  try {
+    SQLite::Statement query(*db_, "SELECT key, experiment, label, params_json, seed FROM runs WHERE key >= ? AND key < ? "
+                                  "ORDER BY created_at DESC");
+    query.bind(1, prefix);
+    query.bind(2, prefix + "\xff");
+    std::vector<RunRecord> runs;
+    while (query.executeStep()) {
+      runs.push_back({query.getColumn(0).getString(), query.getColumn(1).getString(), query.getColumn(2).getString(),
+                      query.getColumn(3).getString(), query.getColumn(4).getInt64()});
+    }
+    return runs;
+  } catch (const SQLite::Exception& e) {
+    return DbError("finding runs", e);
+  }
+}
+
+Result<std::vector<AttemptRecord>> Store::Attempts(const std::string& run_key) {
+  try {
+    SQLite::Statement query(*db_, "SELECT number FROM attempts WHERE run_key = ? ORDER BY number");
+    query.bind(1, run_key);
+    std::vector<int> numbers;
+    while (query.executeStep()) numbers.push_back(query.getColumn(0).getInt());
+    std::vector<AttemptRecord> attempts;
+    for (int number : numbers) {
+      Result<std::optional<AttemptRecord>> attempt = ReadAttempt(run_key, number);
+      if (!attempt) return Error{attempt.error()};
+      attempts.push_back(**attempt);
+    }
+    return attempts;
+  } catch (const SQLite::Exception& e) {
+    return DbError("reading attempts", e);
+  }
+}
+
+Result<std::vector<SeriesPoint>> Store::Series(int64_t attempt_id, const std::string& metric) {
+  try {
+    SQLite::Statement query(*db_, "SELECT seq, step, value, std, flag FROM metric_series WHERE attempt_id = ? AND name = ? ORDER BY seq");
+    query.bind(1, attempt_id);
+    query.bind(2, metric);
+    std::vector<SeriesPoint> points;
+    while (query.executeStep()) {
+      SeriesPoint p;
+      p.metric = metric;
+      p.seq = query.getColumn(0).getInt64();
+      if (!query.getColumn(1).isNull()) p.step = query.getColumn(1).getInt64();
+      p.value = ColumnDouble(query.getColumn(2));
+      p.std = ColumnDouble(query.getColumn(3));
+      p.flag = query.getColumn(4).getString();
+      points.push_back(std::move(p));
+    }
+    return points;
+  } catch (const SQLite::Exception& e) {
+    return DbError("reading a series", e);
   }
 }
 
@@ -280,13 +357,17 @@ Result<int> Store::RecoverAbandonedAttempts() {
   }
 }
 
-Result<std::optional<AttemptRecord>> Store::LatestAttempt(const std::string& run_key) {
+Result<std::optional<AttemptRecord>> Store::LatestAttempt(const std::string& run_key) { return ReadAttempt(run_key, 0); }
+
+Result<std::optional<AttemptRecord>> Store::ReadAttempt(const std::string& run_key, int number) {
   try {
     SQLite::Statement query(*db_,
                             "SELECT id, number, status, exit_code, signal, COALESCE(wall_seconds, 0), dir, message, "
-                            "started_at, COALESCE(finished_at, '') FROM attempts WHERE run_key = ? "
+                            "started_at, COALESCE(finished_at, '') FROM attempts WHERE run_key = ? AND (? = 0 OR number = ?) "
                             "ORDER BY number DESC LIMIT 1");
     query.bind(1, run_key);
+    query.bind(2, number);
+    query.bind(3, number);
     if (!query.executeStep()) return std::optional<AttemptRecord>();
     AttemptRecord attempt;
     attempt.id = query.getColumn(0).getInt64();
@@ -300,14 +381,18 @@ Result<std::optional<AttemptRecord>> Store::LatestAttempt(const std::string& run
     attempt.message = query.getColumn(7).getString();
     attempt.started_at = query.getColumn(8).getString();
     attempt.finished_at = query.getColumn(9).getString();
-    SQLite::Statement metrics(*db_, "SELECT name, value, flag, message FROM metric_values WHERE attempt_id = ? ORDER BY name");
+    SQLite::Statement metrics(*db_, "SELECT name, value, std, flag, message, unit, points FROM metric_values "
+                                    "WHERE attempt_id = ? ORDER BY name");
     metrics.bind(1, static_cast<int64_t>(attempt.id));
     while (metrics.executeStep()) {
       MetricRecord metric;
       metric.name = metrics.getColumn(0).getString();
       metric.value = ColumnDouble(metrics.getColumn(1));
-      metric.flag = metrics.getColumn(2).getString();
-      metric.message = metrics.getColumn(3).getString();
+      metric.std = ColumnDouble(metrics.getColumn(2));
+      metric.flag = metrics.getColumn(3).getString();
+      metric.message = metrics.getColumn(4).getString();
+      metric.unit = metrics.getColumn(5).getString();
+      metric.points = metrics.getColumn(6).getInt64();
       attempt.metrics.push_back(std::move(metric));
     }
     return std::optional<AttemptRecord>(std::move(attempt));

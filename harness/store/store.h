@@ -40,14 +40,21 @@ struct RunRecord {
 struct MetricRecord {
   std::string name;
   std::optional<double> value;  // reduced value; nullopt unless flag is "ok"
+  std::optional<double> std;    // the printed "± x" of the observation the value came from
   std::string flag;             // ok, non-finite, unparseable, missing
   std::string message;
-  struct Point {
-    std::optional<int64_t> step;
-    std::optional<double> value;
-    std::string flag;
-  };
-  std::vector<Point> series;
+  std::string unit;
+  int64_t points = 0;           // observations in the series
+};
+
+// One observation of a metric's series, as streamed while the attempt runs.
+struct SeriesPoint {
+  std::string metric;
+  int64_t seq = 0;              // position in the metric's series
+  std::optional<int64_t> step;
+  std::optional<double> value;  // nullopt unless flag is "ok"
+  std::optional<double> std;
+  std::string flag;
 };
 
 struct AttemptRecord {
@@ -90,8 +97,20 @@ class Store {
   // later runner can tell a dead attempt from a live one, even after pid reuse.
   Result<AttemptRecord> BeginAttempt(const std::string& run_key, const std::string& run_dir);
 
-  // Records how the attempt ended and all its metrics, in one transaction.
+  // Records how the attempt ended and its reduced metrics, in one transaction. Series
+  // points arrive before, in batches (AppendSeries); they are complete exactly when the
+  // attempt is "completed".
   Status FinishAttempt(const AttemptRecord& attempt);
+
+  // Appends series points of a running attempt, in one transaction.
+  Status AppendSeries(int64_t attempt_id, const std::vector<SeriesPoint>& points);
+
+  // Runs whose key starts with "prefix" (at least 4 characters), newest first.
+  Result<std::vector<RunRecord>> FindRuns(const std::string& prefix);
+  // Every attempt of a run, oldest first, each with its metrics.
+  Result<std::vector<AttemptRecord>> Attempts(const std::string& run_key);
+  // The series of one metric of one attempt, in order.
+  Result<std::vector<SeriesPoint>> Series(int64_t attempt_id, const std::string& metric);
 
   // Marks "running" attempts whose runner process on this host is gone as interrupted;
   // returns how many.
@@ -110,6 +129,8 @@ class Store {
  private:
   explicit Store(std::unique_ptr<SQLite::Database> db);
   Status Migrate();
+  // Attempt "number" of the run (0: the newest) with its metrics.
+  Result<std::optional<AttemptRecord>> ReadAttempt(const std::string& run_key, int number);
   std::unique_ptr<SQLite::Database> db_;
 };
 

@@ -127,6 +127,27 @@ TEST_F(CliTest, CompareAndReportsReadOnlyTheStore) {
   EXPECT_EQ(nlohmann::json::parse(json_report.out)["unfinished_runs"].size(), 2u);
 }
 
+TEST_F(CliTest, ShowAndLogsFindAnAttemptByKeyPrefix) {
+  RunRepro({"run", "toy.yaml"}, dir_.path());
+  std::string key;
+  {
+    SQLite::Database db(Db(), SQLite::OPEN_READONLY);
+    key = db.execAndGet("SELECT key FROM runs WHERE label = 'good seed=1'").getString();
+  }
+  testing::CommandResult show = RunRepro({"show", key.substr(0, 10)}, dir_.path());
+  EXPECT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_NE(show.out.find("good seed=1"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("1 of run; completed, exit code 0"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("  acc                  0.91                     1 point"), std::string::npos) << show.out;
+  testing::CommandResult series = RunRepro({"show", key.substr(0, 10), "--series", "acc"}, dir_.path());
+  EXPECT_EQ(series.out, "step\tvalue\tstd\tflag\n0\t0.91\t\tok\n");
+  testing::CommandResult logs = RunRepro({"logs", key.substr(0, 10)}, dir_.path());
+  EXPECT_EQ(logs.out, "epoch 1 acc=0.5\nfinal acc=0.91\n");
+  testing::CommandResult missing = RunRepro({"show", "ffffffff"}, dir_.path());
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("no run key starts with 'ffffffff'"), std::string::npos);
+}
+
 TEST_F(CliTest, ValidateReportsAllThreeMistakesWithPositions) {
   testing::CommandResult result = RunRepro({"validate", "three-mistakes.yaml"}, dir_.path());
   EXPECT_EQ(result.exit_code, 2);

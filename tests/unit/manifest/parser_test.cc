@@ -90,9 +90,9 @@ TEST_F(ParserTest, ReadsEveryKeyOfAValidManifest) {
   EXPECT_EQ(mlp.params[0].values, (std::vector<std::string>{"0.1", "0.01"}));
   EXPECT_EQ(mlp.params[1].values, (std::vector<std::string>{"2"}));
   ASSERT_EQ(mlp.metrics.size(), 2u);
-  EXPECT_EQ(mlp.metrics[0].reduce, Reducer::kMax);
-  EXPECT_EQ(mlp.metrics[1].source, MetricSource::kJsonFile);
-  EXPECT_EQ(mlp.metrics[1].json_pointer, "/loss");
+  EXPECT_EQ(mlp.metrics[0].reduce.kind, ReducerSpec::Kind::kMax);
+  EXPECT_EQ(mlp.metrics[1].source, MetricSource::kJson);
+  EXPECT_EQ(mlp.metrics[1].selector, "/loss");
   const Experiment& cnn = m.experiments[1];
   EXPECT_EQ(cnn.seeds, (std::vector<int64_t>{7}));
   EXPECT_EQ(cnn.timeout_seconds, 90);
@@ -166,6 +166,70 @@ claims:
       "x.yaml:9:21: regex in metric 'acc' of experiment 'mlp' has no named group 'value'; write (?<value>...) around the number",
       "x.yaml:11:5: missing key 'metric' in claim 'c1'",
       "x.yaml:14:13: 'better' in claim 'c1' must be one of higher, lower, either, got 'more'",
+  }));
+}
+
+TEST_F(ParserTest, EveryMetricSourceReducerAndUnit) {
+  std::string text = R"yaml(paper: {title: t}
+source: {path: code}
+experiments:
+  - id: e
+    command: [prog]
+    metrics:
+      "{name}_loss": {stdout: 'Final (?<name>train|test) loss (?<value>\S+)'}
+      acc: {stream: stdout, jsonl: acc, step: step, reduce: {mean_last: 5}, scale: 100, unit: "%"}
+      val: {file: "{out}/log.csv", csv: val_acc, step: epoch}
+      test: {file: "{out}/log.csv", csv: test_acc, reduce: {at_best: val, best: max}}
+      tb: {file: "{out}/tb", tensorboard: eval/acc, reduce: {at_step: 1000}}
+      first: {stderr: 'start (?<value>\d+)', reduce: first}
+claims:
+  - {id: c, experiment: e, metric: test_loss, reported: 1}
+)yaml";
+  ManifestLoad load = Parse(text);
+  ASSERT_TRUE(load.ok()) << load.errors.front().ToString();
+  const std::vector<MetricSpec>& m = load.manifest.experiments[0].metrics;
+  ASSERT_EQ(m.size(), 6u);
+  EXPECT_TRUE(m[0].HasNameTemplate());
+  EXPECT_EQ(m[1].source, MetricSource::kJsonLines);
+  EXPECT_EQ(m[1].stream, "stdout");
+  EXPECT_EQ(m[1].reduce.kind, ReducerSpec::Kind::kMeanLast);
+  EXPECT_EQ(m[1].reduce.count, 5);
+  EXPECT_EQ(m[1].scale, 100);
+  EXPECT_EQ(m[1].unit, "%");
+  EXPECT_EQ(m[2].source, MetricSource::kCsv);
+  EXPECT_EQ(m[2].step_field, "epoch");
+  EXPECT_EQ(m[3].reduce.kind, ReducerSpec::Kind::kAtBest);
+  EXPECT_EQ(m[3].reduce.other, "val");
+  EXPECT_EQ(m[4].source, MetricSource::kTensorBoard);
+  EXPECT_EQ(m[4].reduce.step, 1000);
+  EXPECT_EQ(m[5].reduce.kind, ReducerSpec::Kind::kFirst);
+}
+
+TEST_F(ParserTest, MetricMistakes) {
+  std::string text = R"yaml(paper: {title: t}
+source: {path: code}
+experiments:
+  - id: e
+    command: [prog]
+    metrics:
+      a: {stdout: 'x (?<value>\d+)', file: x.json}
+      b: {file: x.json}
+      c: {stream: stdout, csv: acc}
+      d: {stdout: '(?<name>\w+) (?<value>\d+)'}
+      e: {file: x.json, json: /a, reduce: median}
+      f: {file: x.csv, csv: acc, reduce: {at_best: vall}}
+      g: {file: x.json, json: /a, scale: 0}
+claims:
+  - {id: c, experiment: e, metric: a, reported: 1}
+)yaml";
+  EXPECT_EQ(Errors(text), (std::vector<std::string>{
+      "x.yaml:7:10: in metric 'a' of experiment 'e' must only say where the values are: exactly one of 'stdout', 'stderr' (a regex), 'file' or 'stream'",
+      "x.yaml:8:10: in metric 'b' of experiment 'e' needs exactly one of 'json' (a JSON pointer), 'jsonl' (a field), 'csv' (a column) or 'tensorboard' (a tag)",
+      "x.yaml:9:19: 'stream' in metric 'c' of experiment 'e' only reads JSON Lines ('jsonl'); use 'file' for csv",
+      "x.yaml:10:19: regex in metric 'd' of experiment 'e' has a group 'name'; put {name} in the metric name, e.g. 'd_{name}'",
+      "x.yaml:11:43: 'reduce' in metric 'e' of experiment 'e' must be last, first, min, max, mean, {mean_last: K}, {at_step: N} or {at_best: METRIC, best: max|min}, got 'median' (did you mean 'mean'?)",
+      "x.yaml:12:42: 'at_best' in experiment 'e' names unknown metric 'vall'",
+      "x.yaml:13:42: 'scale' in metric 'g' of experiment 'e' must be a non-zero number such as 100, got '0'",
   }));
 }
 

@@ -2,11 +2,57 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/metrics/files.h"
 #include "harness/metrics/lines.h"
+#include "harness/metrics/tensorboard.h"
 #include "tests/test_util.h"
 
 namespace repro {
 namespace {
+
+using testing::ScopedTempDir;
+using testing::WriteText;
+
+MetricSpec Regex(const std::string& name, const std::string& pattern, ReducerSpec::Kind reduce = ReducerSpec::Kind::kLast) {
+  MetricSpec spec;
+  spec.name = name;
+  spec.pattern = pattern;
+  spec.reduce.kind = reduce;
+  return spec;
+}
+
+MetricSpec FileSpec(const std::string& name, MetricSource source, const std::string& file, const std::string& selector,
+                    const std::string& step = "") {
+  MetricSpec spec;
+  spec.name = name;
+  spec.source = source;
+  spec.file = file;
+  spec.selector = selector;
+  spec.step_field = step;
+  return spec;
+}
+
+std::vector<MetricValue> Collect(std::vector<MetricSpec> specs, const std::vector<std::string>& lines,
+                             const std::filesystem::path& dir = "/nonexistent") {
+  MetricCollector collector(std::move(specs));
+  for (const std::string& line : lines) collector.OnLine(StreamId::kStdout, line);
+  return collector.Finish([&](const MetricSpec& spec) { return dir / spec.file; });
+}
+
+std::vector<Observation> Observations(std::vector<std::string> texts) {
+  std::vector<Observation> series;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    series.push_back(ParseObservedNumber(texts[i]));
+    series.back().step = static_cast<int64_t>(i);
+  }
+  return series;
+}
+
+MetricValue Reduced(ReducerSpec spec, std::vector<std::string> texts) {
+  Accumulator accumulator(spec);
+  for (const Observation& o : Observations(texts)) accumulator.Add(o);
+  return accumulator.Result("m");
+}
 
 TEST(ParseObservedNumberTest, FlagsWhatIsNotAFiniteNumber) {
   EXPECT_EQ(ParseObservedNumber("0.93").flag, ValueFlag::kOk);
@@ -19,81 +65,208 @@ TEST(ParseObservedNumberTest, FlagsWhatIsNotAFiniteNumber) {
   }
 }
 
-std::vector<Observation> Series(std::vector<std::string> texts) {
-  std::vector<Observation> series;
-  for (const std::string& text : texts) series.push_back(ParseObservedNumber(text));
-  return series;
+TEST(ReducerTest, EachReducer) {
+  using Kind = ReducerSpec::Kind;
+  EXPECT_EQ(Reduced({Kind::kLast}, {"1", "3", "2"}).value, 2.0);
+  EXPECT_EQ(Reduced({Kind::kFirst}, {"1", "3", "2"}).value, 1.0);
+  EXPECT_EQ(Reduced({Kind::kMin}, {"1", "3", "2"}).value, 1.0);
+  EXPECT_EQ(Reduced({Kind::kMax}, {"1", "3", "2"}).value, 3.0);
+  EXPECT_EQ(Reduced({Kind::kMean}, {"1", "3", "2"}).value, 2.0);
+  EXPECT_EQ(Reduced({Kind::kMeanLast, 2}, {"1", "3", "2"}).value, 2.5);
+  ReducerSpec at_step{Kind::kAtStep};
+  at_step.step = 1;
+  EXPECT_EQ(Reduced(at_step, {"1", "3", "2"}).value, 3.0);
+  at_step.step = 7;
+  MetricValue absent = Reduced(at_step, {"1", "3", "2"});
+  EXPECT_EQ(absent.flag, ValueFlag::kMissing);
+  EXPECT_EQ(absent.message, "no value at step 7 (steps 0..2 seen)");
+  EXPECT_EQ(Reduced({Kind::kLast}, {}).flag, ValueFlag::kMissing);
+  EXPECT_EQ(Reduced({Kind::kLast}, {"1", "3"}).points, 2);
 }
 
-TEST(ReduceTest, EachReducer) {
-  EXPECT_EQ(Reduce("m", Reducer::kLast, Series({"1", "3", "2"})).value, 2.0);
-  EXPECT_EQ(Reduce("m", Reducer::kMin, Series({"1", "3", "2"})).value, 1.0);
-  EXPECT_EQ(Reduce("m", Reducer::kMax, Series({"1", "3", "2"})).value, 3.0);
-  EXPECT_EQ(Reduce("m", Reducer::kMean, Series({"1", "3", "2"})).value, 2.0);
-  EXPECT_EQ(Reduce("m", Reducer::kLast, {}).flag, ValueFlag::kMissing);
-}
-
-TEST(ReduceTest, NonFiniteValuesAreNeverHidden) {
-  MetricValue diverged = Reduce("loss", Reducer::kMin, Series({"0.5", "nan", "0.4"}));
+TEST(ReducerTest, NonFiniteValuesAreNeverHidden) {
+  using Kind = ReducerSpec::Kind;
+  MetricValue diverged = Reduced({Kind::kMin}, {"0.5", "nan", "0.4"});
   EXPECT_EQ(diverged.flag, ValueFlag::kNonFinite);
   EXPECT_FALSE(diverged.value.has_value());
   EXPECT_EQ(diverged.message, "value 'nan' is non-finite");
-  // "last" looks only at the last value.
-  EXPECT_EQ(Reduce("loss", Reducer::kLast, Series({"nan", "0.4"})).value, 0.4);
+  EXPECT_EQ(Reduced({Kind::kMean}, {"1", "0,5"}).flag, ValueFlag::kUnparseable);
+  EXPECT_EQ(Reduced({Kind::kLast}, {"nan", "0.4"}).value, 0.4) << "last looks only at the last value";
+  EXPECT_EQ(Reduced({Kind::kMeanLast, 2}, {"nan", "1", "2"}).value, 1.5) << "nor mean_last before its window";
 }
 
-TEST(MetricCollectorTest, RegexOverStreamsWithSteps) {
-  MetricSpec acc{"acc", MetricSource::kStdout, R"(step (?<step>\d+) acc=(?<value>\S+))", "", "", Reducer::kMax};
-  MetricSpec err{"err", MetricSource::kStderr, R"(err (?<value>\S+))", "", "", Reducer::kLast};
-  MetricCollector collector({acc, err});
-  collector.OnLine(StreamId::kStdout, "step 10 acc=0.5");
-  collector.OnLine(StreamId::kStderr, "step 20 acc=0.9");  // wrong stream: ignored
-  collector.OnLine(StreamId::kStdout, "step 20 acc=0.7");
-  collector.OnLine(StreamId::kStderr, "err 0.25");
-  std::vector<MetricValue> values = collector.Finish([](const MetricSpec&) { return std::filesystem::path(); });
+TEST(MetricCollectorTest, ValueAtTheStepWhereAnotherMetricIsBest) {
+  MetricSpec val = Regex("val_acc", R"(epoch (?<step>\d+) val (?<value>\S+))");
+  MetricSpec test = Regex("test_acc", R"(epoch (?<step>\d+) .*test (?<value>\S+))");
+  test.reduce = {ReducerSpec::Kind::kAtBest};
+  test.reduce.other = "val_acc";
+  std::vector<MetricValue> values = Collect({val, test}, {"epoch 1 val 0.80 test 0.79", "epoch 2 val 0.90 test 0.85",
+                                                      "epoch 3 val 0.85 test 0.88"});
+  EXPECT_EQ(values[1].value, 0.85) << "test accuracy at the best validation epoch, not its own best";
+  test.reduce.other = "absent";
+  EXPECT_EQ(Collect({val, test}, {"epoch 1 val 0.8 test 0.7"})[1].message, "'absent' (whose best step picks the value) was not found");
+}
+
+TEST(MetricCollectorTest, RegexGroupsForStepsStdAndNames) {
+  MetricSpec named = Regex("{name}_loss", R"(Final (?<name>train|test) loss (?<value>\S+) \+/- (?<std>\S+))");
+  std::vector<MetricValue> values = Collect({named}, {"Final train loss 0.25 +/- 0.01", "Final test loss 0.40 +/- 0.03"});
   ASSERT_EQ(values.size(), 2u);
-  EXPECT_EQ(values[0].value, 0.7);
-  ASSERT_EQ(values[0].series.size(), 2u);
-  EXPECT_EQ(values[0].series[1].step, 20);
-  EXPECT_EQ(values[1].value, 0.25);
+  EXPECT_EQ(values[0].name, "test_loss");
+  EXPECT_EQ(values[0].value, 0.40);
+  EXPECT_EQ(values[0].std, 0.03);
+  EXPECT_EQ(values[1].name, "train_loss");
+  MetricValue none = Collect({named}, {"nothing"})[0];
+  EXPECT_EQ(none.name, "{name}_loss");
+  EXPECT_EQ(none.flag, ValueFlag::kMissing);
+}
+
+TEST(MetricCollectorTest, ScaleAndUnit) {
+  MetricSpec acc = Regex("acc", R"(acc=(?<value>\S+) \+- (?<std>\S+))");
+  acc.scale = 100;
+  acc.unit = "%";
+  MetricValue value = Collect({acc}, {"acc=0.9312 +- 0.002"})[0];
+  EXPECT_DOUBLE_EQ(*value.value, 93.12);
+  EXPECT_DOUBLE_EQ(*value.std, 0.2);
+  EXPECT_EQ(value.unit, "%");
+}
+
+TEST(MetricCollectorTest, StreamsEveryObservationToTheSink) {
+  std::vector<std::pair<std::string, int64_t>> seen;
+  MetricCollector collector({Regex("acc", R"(acc=(?<value>\S+))")},
+                            [&](const std::string& metric, const Observation& o) { seen.emplace_back(metric, *o.step); });
+  collector.OnLine(StreamId::kStdout, "acc=1");
+  collector.OnLine(StreamId::kStderr, "acc=2");  // wrong stream
+  collector.OnLine(StreamId::kStdout, "acc=3");
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, int64_t>>{{"acc", 0}, {"acc", 1}}));
 }
 
 TEST(MetricCollectorTest, MissingMetricSaysWhereItLooked) {
-  MetricCollector collector({{"acc", MetricSource::kStdout, "acc=(?<value>\\S+)", "", "", Reducer::kLast}});
-  collector.OnLine(StreamId::kStdout, "nothing here");
-  MetricValue value = collector.Finish([](const MetricSpec&) { return std::filesystem::path(); })[0];
-  EXPECT_EQ(value.flag, ValueFlag::kMissing);
-  EXPECT_EQ(value.message, "not found: looked in stdout lines matching /acc=(?<value>\\S+)/");
+  EXPECT_EQ(Collect({Regex("acc", R"(acc=(?<value>\S+))")}, {"nothing here"})[0].message,
+            "not found: looked in stdout lines matching /acc=(?<value>\\S+)/");
+  ScopedTempDir dir;
+  MetricValue file = Collect({FileSpec("acc", MetricSource::kJson, "out/m.json", "/acc")}, {}, dir.path())[0];
+  EXPECT_EQ(file.message, "not found: looked in " + (dir / "out/m.json").string() + " at /acc (no file matches " +
+                              (dir / "out/m.json").string() + " (it was not written, or the path is wrong))");
 }
 
 TEST(MetricCollectorTest, InvalidUtf8DoesNotHideTheMetricOnTheSameLine) {
-  MetricCollector collector({{"acc", MetricSource::kStdout, "acc=(?<value>[0-9.]+)", "", "", Reducer::kLast}});
-  collector.OnLine(StreamId::kStdout, "caf\xe9 acc=0.5");
-  EXPECT_EQ(collector.Finish([](const MetricSpec&) { return std::filesystem::path(); })[0].value, 0.5);
+  EXPECT_EQ(Collect({Regex("acc", "acc=(?<value>[0-9.]+)")}, {"caf\xe9 acc=0.5"})[0].value, 0.5);
 }
 
-TEST(ExtractJsonTest, NumbersArraysAndErrors) {
-  EXPECT_EQ(ExtractJson(R"({"test": {"acc": 0.9}})", "/test/acc")->front().value, 0.9);
-  std::vector<Observation> series = *ExtractJson(R"({"loss": [3, 2, 1]})", "/loss");
-  ASSERT_EQ(series.size(), 3u);
-  EXPECT_EQ(series[2].step, 2);
-  EXPECT_EQ((*ExtractJson(R"({"acc": "NaN"})", "/acc"))[0].flag, ValueFlag::kNonFinite);
-  EXPECT_EQ(ExtractJson(R"({"acc": 1})", "/nope").error(), "nothing at JSON pointer '/nope'");
-  EXPECT_EQ(ExtractJson("{not json", "/a").error(), "not valid JSON");
+TEST(MetricCollectorTest, JsonLinesOnAStream) {
+  MetricSpec spec;
+  spec.name = "acc";
+  spec.source = MetricSource::kJsonLines;
+  spec.stream = "stdout";
+  spec.selector = "acc";
+  spec.step_field = "step";
+  spec.reduce.kind = ReducerSpec::Kind::kMax;
+  MetricValue value = Collect({spec}, {R"({"step": 10, "acc": 0.5})", "not json", R"({"step": 20, "loss": 1})",
+                                   R"(  {"step": 30, "acc": 0.75})"})[0];
+  EXPECT_EQ(value.value, 0.75);
+  EXPECT_EQ(value.points, 2);
 }
 
-TEST(MetricCollectorTest, JsonFileMetric) {
-  testing::ScopedTempDir dir;
-  testing::WriteText(dir / "out/m.json", R"({"acc": [0.5, 0.8]})");
-  MetricSpec spec{"acc", MetricSource::kJsonFile, "", "out/m.json", "/acc", Reducer::kMax};
-  MetricCollector collector({spec});
-  std::vector<MetricValue> values = collector.Finish([&](const MetricSpec& s) { return dir / s.file; });
-  EXPECT_EQ(values[0].value, 0.8);
-  MetricCollector absent({spec});
-  MetricValue missing = absent.Finish([&](const MetricSpec&) { return dir / "none.json"; })[0];
-  EXPECT_EQ(missing.flag, ValueFlag::kMissing);
-  EXPECT_NE(missing.message.find("none.json (not readable"), std::string::npos) << missing.message;
+TEST(FileMetricsTest, JsonJsonLinesCsvTsvAndGlobs) {
+  ScopedTempDir dir;
+  WriteText(dir / "out/m.json", R"({"test": {"acc": [0.5, 0.8]}, "nan": "NaN"})");
+  WriteText(dir / "out/log.jsonl", "{\"epoch\": 1, \"eval\": {\"acc\": 0.7}}\n{\"epoch\": 2, \"eval\": {\"acc\": 0.9}}\n");
+  WriteText(dir / "out/log.csv", "epoch,\"val acc\",loss\n1,0.5,2\n2,\"0.6\",1.5\n3,,1\n");
+  WriteText(dir / "out/log.tsv", "step\tacc\n5\t0.25\n");
+  WriteText(dir / "out/seed-0/r.json", R"({"acc": 1})");
+  WriteText(dir / "out/seed-1/r.json", R"({"acc": 3})");
+  MetricSpec json = FileSpec("json", MetricSource::kJson, "out/m.json", "/test/acc");
+  json.reduce.kind = ReducerSpec::Kind::kMax;
+  MetricSpec jsonl = FileSpec("jsonl", MetricSource::kJsonLines, "out/log.jsonl", "/eval/acc", "epoch");
+  MetricSpec csv = FileSpec("csv", MetricSource::kCsv, "out/log.csv", "val acc", "epoch");
+  MetricSpec tsv = FileSpec("tsv", MetricSource::kCsv, "out/log.tsv", "acc");
+  MetricSpec glob = FileSpec("glob", MetricSource::kJson, "out/seed-*/r.json", "/acc");
+  glob.reduce.kind = ReducerSpec::Kind::kMean;
+  MetricSpec nan = FileSpec("nan", MetricSource::kJson, "out/m.json", "/nan");
+  std::vector<MetricValue> v = Collect({json, jsonl, csv, tsv, glob, nan}, {}, dir.path());
+  EXPECT_EQ(v[0].value, 0.8);
+  EXPECT_EQ(v[1].value, 0.9);
+  EXPECT_EQ(v[2].value, 0.6);
+  EXPECT_EQ(v[2].points, 2) << "the empty cell is skipped";
+  EXPECT_EQ(v[3].value, 0.25);
+  EXPECT_EQ(v[4].value, 2.0);
+  EXPECT_EQ(v[5].flag, ValueFlag::kNonFinite);
+
+  MetricSpec bad_column = FileSpec("x", MetricSource::kCsv, "out/log.csv", "val_acc");
+  EXPECT_EQ(Collect({bad_column}, {}, dir.path())[0].message,
+            "not found: looked in column 'val_acc' of " + (dir / "out/log.csv").string() + " (" +
+                (dir / "out/log.csv").string() + ": no column 'val_acc' in the header (columns: epoch, val acc, loss) (did you mean 'val acc'?))");
 }
+
+// ---- TensorBoard -------------------------------------------------------------------
+
+std::string Varint(uint64_t value) {
+  std::string out;
+  while (value >= 0x80) {
+    out += static_cast<char>((value & 0x7f) | 0x80);
+    value >>= 7;
+  }
+  out += static_cast<char>(value);
+  return out;
+}
+std::string Key(int field, int wire) { return Varint(static_cast<uint64_t>(field) << 3 | static_cast<uint64_t>(wire)); }
+std::string Bytes(int field, const std::string& payload) { return Key(field, 2) + Varint(payload.size()) + payload; }
+template <typename T>
+std::string Raw(T value) { return std::string(reinterpret_cast<const char*>(&value), sizeof(T)); }
+
+// An Event with one scalar, in the simple_value encoding or as a scalar float tensor.
+std::string ScalarEvent(int64_t step, const std::string& tag, float value, bool as_tensor) {
+  std::string summary_value = Bytes(1, tag);
+  if (as_tensor) {
+    std::string tensor = Key(1, 0) + Varint(1) /* DT_FLOAT */ + Bytes(5, Raw(value)) /* packed float_val */;
+    summary_value += Bytes(8, tensor);
+  } else {
+    summary_value += Key(2, 5) + Raw(value);
+  }
+  return Key(1, 1) + Raw(1.7e9) + Key(2, 0) + Varint(static_cast<uint64_t>(step)) + Bytes(5, Bytes(1, summary_value));
+}
+
+std::string Record(const std::string& data) {
+  std::string length = Raw(static_cast<uint64_t>(data.size()));
+  return length + Raw(MaskedCrc32c(length)) + data + Raw(MaskedCrc32c(data));
+}
+
+TEST(TensorBoardTest, Crc32cMatchesTheStandardCheckValue) { EXPECT_EQ(Crc32c("123456789"), 0xE3069283u); }
+
+TEST(TensorBoardTest, ReadsBothScalarEncodingsAndStopsAtDamage) {
+  std::string file = Record(Bytes(3, "brain.Event:2")) + Record(ScalarEvent(10, "val/acc", 0.5f, false)) +
+                     Record(ScalarEvent(20, "val/acc", 0.75f, true)) + Record(ScalarEvent(20, "loss", 2.0f, false));
+  std::vector<std::pair<int64_t, double>> seen;
+  auto emit = [&](Observation o) { seen.emplace_back(*o.step, o.value); };
+  EventFileResult result = ReadEventFile(file, "val/acc", emit);
+  EXPECT_EQ(result.records, 4);
+  EXPECT_EQ(result.warning, "");
+  EXPECT_EQ(seen, (std::vector<std::pair<int64_t, double>>{{10, 0.5}, {20, 0.75}}));
+
+  std::string corrupt = file;
+  corrupt[corrupt.size() - 10] ^= 0x01;  // a byte inside the last record's data
+  seen.clear();
+  EXPECT_NE(ReadEventFile(corrupt, "val/acc", emit).warning.find("record data CRC mismatch"), std::string::npos);
+  EXPECT_EQ(seen.size(), 2u) << "records before the damage are kept";
+
+  seen.clear();
+  EventFileResult truncated = ReadEventFile(file.substr(0, file.size() - 7), "val/acc", emit);
+  EXPECT_NE(truncated.warning.find("truncated record"), std::string::npos) << truncated.warning;
+  EXPECT_EQ(seen.size(), 2u);
+}
+
+TEST(TensorBoardTest, AFolderOfEventFilesIsReadInOrder) {
+  ScopedTempDir dir;
+  WriteText(dir / "tb/events.out.tfevents.1700000002.host", Record(ScalarEvent(2, "acc", 0.9f, false)));
+  WriteText(dir / "tb/events.out.tfevents.1700000001.host", Record(ScalarEvent(1, "acc", 0.5f, false)));
+  WriteText(dir / "tb/notes.txt", "not an event file");
+  MetricSpec spec = FileSpec("acc", MetricSource::kTensorBoard, "tb", "acc");
+  MetricValue value = Collect({spec}, {}, dir.path())[0];
+  EXPECT_FLOAT_EQ(static_cast<float>(*value.value), 0.9f);
+  EXPECT_EQ(value.points, 2);
+}
+
+// ---- lines ---------------------------------------------------------------------------
 
 TEST(LineSplitterTest, CleansProgressBarsAndColours) {
   std::vector<std::string> lines;
@@ -108,11 +281,12 @@ TEST(LineSplitterTest, OverlongLinesAreCutAndMemoryStaysBounded) {
   std::vector<std::string> lines;
   LineSplitter splitter([&](std::string_view line) { lines.emplace_back(line); }, /*max_line=*/16);
   splitter.Feed("acc=1 " + std::string(1000, 'x'));
-  splitter.Feed(std::string(1000, 'y') + "\nnext\n");
-  ASSERT_EQ(lines.size(), 2u);
+  splitter.Feed(std::string(1000, 'y') + "\nnext\n" + std::string(40, 'z') + "\n");
+  ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(lines[0], "acc=1 xxxxxxxxxx");
   EXPECT_EQ(lines[1], "next");
-  EXPECT_EQ(splitter.overlong_lines(), 1u);
+  EXPECT_EQ(lines[2], std::string(16, 'z'));
+  EXPECT_EQ(splitter.overlong_lines(), 2u);
 }
 
 }  // namespace

@@ -20,9 +20,7 @@ std::unique_ptr<Store> OpenOrDie(const std::filesystem::path& path) {
 }
 
 MetricRecord Metric(const std::string& name, std::optional<double> value, const std::string& flag) {
-  MetricRecord record{name, value, flag, "", {}};
-  record.series.push_back({0, value, flag});
-  return record;
+  return MetricRecord{name, value, std::nullopt, flag, "", "%", 1};
 }
 
 TEST(StoreTest, FreshDatabaseHasTheCurrentSchema) {
@@ -57,8 +55,37 @@ TEST(StoreTest, AttemptsAreNumberedAndCarryTheirMetrics) {
   EXPECT_FALSE(latest.signal.has_value());
   ASSERT_EQ(latest.metrics.size(), 2u);
   EXPECT_EQ(latest.metrics[0].value, 0.9);
+  EXPECT_EQ(latest.metrics[0].unit, "%");
+  EXPECT_EQ(latest.metrics[0].points, 1);
   EXPECT_EQ(latest.metrics[1].flag, "non-finite");
   EXPECT_FALSE(latest.metrics[1].value.has_value());
+}
+
+TEST(StoreTest, SeriesArriveInBatchesAndReadBackInOrder) {
+  std::unique_ptr<Store> store = OpenOrDie(":memory:");
+  ASSERT_TRUE(store->RecordRun({"k1", "e", "e", "{}", 0}).ok());
+  AttemptRecord attempt = *store->BeginAttempt("k1", "run");
+  std::vector<SeriesPoint> batch;
+  for (int i = 0; i < 3; ++i) batch.push_back({"loss", i, i * 10, 1.0 / (i + 1), std::nullopt, "ok"});
+  batch.push_back({"loss", 3, 30, std::nullopt, std::nullopt, "non-finite"});
+  ASSERT_TRUE(store->AppendSeries(attempt.id, {batch.begin(), batch.begin() + 2}).ok());
+  ASSERT_TRUE(store->AppendSeries(attempt.id, {batch.begin() + 2, batch.end()}).ok());
+  std::vector<SeriesPoint> read = *store->Series(attempt.id, "loss");
+  ASSERT_EQ(read.size(), 4u);
+  EXPECT_EQ(read[2].step, 20);
+  EXPECT_EQ(read[3].flag, "non-finite");
+  EXPECT_FALSE(read[3].value.has_value()) << "NaN is never stored as a number";
+  EXPECT_TRUE(store->Series(attempt.id, "acc")->empty());
+}
+
+TEST(StoreTest, RunsAreFoundByKeyPrefix) {
+  std::unique_ptr<Store> store = OpenOrDie(":memory:");
+  ASSERT_TRUE(store->RecordRun({"abcd1111", "e", "e seed=0", "{}", 0}).ok());
+  ASSERT_TRUE(store->RecordRun({"abcd2222", "e", "e seed=1", "{}", 1}).ok());
+  EXPECT_EQ(store->FindRuns("abcd")->size(), 2u);
+  EXPECT_EQ(store->FindRuns("abcd2")->front().label, "e seed=1");
+  EXPECT_TRUE(store->FindRuns("ffff")->empty());
+  EXPECT_FALSE(store->FindRuns("ab").ok()) << "too short to be meant";
 }
 
 TEST(StoreTest, AttemptOfAKilledRunnerIsMarkedInterrupted) {

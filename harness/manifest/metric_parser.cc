@@ -1,0 +1,231 @@
+#include "harness/manifest/metric_parser.h"
+
+#include <regex>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "harness/manifest/template.h"
+#include "harness/metrics/regex.h"
+#include "harness/util/text.h"
+
+namespace repro {
+namespace {
+
+using yaml::Diagnostics;
+using yaml::MapReader;
+
+const std::vector<std::string> kMetricKeys = {"stdout", "stderr", "file", "stream", "json", "jsonl",
+                                              "csv", "tensorboard", "step", "reduce", "scale", "unit"};
+
+bool IsMetricName(const std::string& name) {
+  static const std::regex plain("[A-Za-z_][A-Za-z0-9_]*");
+  static const std::regex templated("[A-Za-z0-9_]*\\{name\\}[A-Za-z0-9_]*");
+  return std::regex_match(name, plain) || std::regex_match(name, templated);
+}
+
+class MetricParser {
+ public:
+  MetricParser(Experiment& experiment, const std::vector<std::string>& placeholders, Diagnostics& diagnostics)
+      : e_(experiment), placeholders_(placeholders), d_(diagnostics) {}
+
+  void ParseAll(const YAML::Node& node) {
+    std::string context = fmt::format("in experiment '{}'", e_.id);
+    if (!node.IsMap() || node.size() == 0) {
+      d_.Add(node, fmt::format("'metrics' {} must be a mapping of metric names to extractors", context));
+      return;
+    }
+    std::set<std::string> seen;
+    std::vector<std::pair<ReducerSpec, YAML::Node>> at_best;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      YAML::Node key = it->first, value = it->second;  // copies: yaml-cpp's iterator yields temporaries
+      std::optional<std::string> name = yaml::ScalarText(key, "a metric name", d_);
+      if (!name) continue;
+      if (!seen.insert(*name).second) {
+        d_.Add(key, fmt::format("duplicate key '{}' in metrics {}", *name, context));
+        continue;
+      }
+      if (!IsMetricName(*name)) {
+        d_.Add(key, fmt::format("metric name '{}' {} may only use letters, digits, '_' and one {{name}}", *name, context));
+        continue;
+      }
+      if (std::optional<MetricSpec> spec = ParseMetric(*name, value)) {
+        if (spec->reduce.kind == ReducerSpec::Kind::kAtBest) at_best.emplace_back(spec->reduce, value["reduce"]);
+        e_.metrics.push_back(*spec);
+      }
+    }
+    for (const auto& [reduce, at] : at_best) {
+      if (ExperimentHasMetric(e_, reduce.other)) continue;
+      std::vector<std::string> names;
+      for (const MetricSpec& m : e_.metrics) names.push_back(m.name);
+      d_.Add(at, fmt::format("'at_best' in experiment '{}' names unknown metric '{}'{}", e_.id, reduce.other,
+                             DidYouMean(reduce.other, names)));
+    }
+  }
+
+ private:
+  std::optional<MetricSpec> ParseMetric(const std::string& name, const YAML::Node& node) {
+    std::string context = fmt::format("in metric '{}' of experiment '{}'", name, e_.id);
+    MapReader reader(node, context, kMetricKeys, d_);
+    if (!reader.is_map()) return std::nullopt;
+    MetricSpec spec;
+    spec.name = name;
+    int origins = 0;
+    for (const char* key : {"stdout", "stderr", "file", "stream"}) origins += reader.Find(key) ? 1 : 0;
+    if (origins != 1) {
+      d_.Add(node, fmt::format("{} {} say where the values are: exactly one of 'stdout', 'stderr' (a regex), 'file' or "
+                               "'stream'", context, origins == 0 ? "must" : "must only"));
+      return spec;  // still declares the name, so claims naming it get no second error
+    }
+    if (reader.Find("stdout") || reader.Find("stderr")) {
+      ParseRegex(reader, spec, context);
+    } else {
+      ParseStructured(reader, spec, context);
+    }
+    if (spec.HasNameTemplate() && !(spec.source == MetricSource::kStdout || spec.source == MetricSource::kStderr)) {
+      d_.Add(node, fmt::format("metric name '{}' has {{name}}, which only a regex with a (?<name>...) group can fill", name));
+    }
+    if (const YAML::Node* reduce = reader.Find("reduce")) ParseReducer(*reduce, spec, context);
+    if (auto scale = reader.String("scale")) {
+      std::optional<double> value = ParseDecimal(*scale);
+      if (!value || *value == 0) {
+        d_.Add(*reader.Find("scale"), fmt::format("'scale' {} must be a non-zero number such as 100, got '{}'", context, *scale));
+      } else {
+        spec.scale = *value;
+      }
+    }
+    spec.unit = reader.String("unit").value_or("");
+    // Even a broken spec declares the metric, so claims naming it get no second error.
+    return spec;
+  }
+
+  void ParseRegex(const MapReader& reader, MetricSpec& spec, const std::string& context) {
+    const char* key = reader.Find("stdout") ? "stdout" : "stderr";
+    spec.source = reader.Find("stdout") ? MetricSource::kStdout : MetricSource::kStderr;
+    spec.pattern = reader.String(key).value_or("");
+    for (const char* other : {"json", "jsonl", "csv", "tensorboard", "step"}) {
+      if (reader.Find(other)) d_.Add(*reader.Find(other), fmt::format("'{}' {} only goes with 'file' or 'stream'", other, context));
+    }
+    Result<Regex> regex = Regex::Compile(spec.pattern);
+    const YAML::Node& at = *reader.Find(key);
+    if (!regex) {
+      d_.Add(at, fmt::format("invalid regex {}: {}", context, regex.error()));
+    } else if (!regex->HasGroup("value")) {
+      d_.Add(at, fmt::format("regex {} has no named group 'value'; write (?<value>...) around the number", context));
+    } else if (regex->HasGroup("name") != spec.HasNameTemplate()) {
+      d_.Add(at, spec.HasNameTemplate()
+                     ? fmt::format("regex {} has no group 'name' to fill {{name}} in the metric name", context)
+                     : fmt::format("regex {} has a group 'name'; put {{name}} in the metric name, e.g. '{}_{{name}}'", context, spec.name));
+    }
+  }
+
+  void ParseStructured(const MapReader& reader, MetricSpec& spec, const std::string& context) {
+    static const std::vector<std::pair<std::string, MetricSource>> kFormats = {
+        {"json", MetricSource::kJson}, {"jsonl", MetricSource::kJsonLines}, {"csv", MetricSource::kCsv},
+        {"tensorboard", MetricSource::kTensorBoard}};
+    int formats = 0;
+    for (const auto& [key, source] : kFormats) {
+      if (!reader.Find(key)) continue;
+      ++formats;
+      spec.source = source;
+      spec.selector = reader.String(key).value_or("");
+    }
+    if (formats != 1) {
+      d_.Add(reader.node(), fmt::format("{} needs exactly one of 'json' (a JSON pointer), 'jsonl' (a field), 'csv' (a column) "
+                                        "or 'tensorboard' (a tag)", context));
+      return;
+    }
+    if (reader.Find("file")) {
+      spec.file = reader.String("file").value_or("");
+      CheckPlaceholders(spec.file, *reader.Find("file"), placeholders_, context, d_);
+    } else {
+      spec.stream = reader.Choice("stream", {"stdout", "stderr"}).value_or("stdout");
+      if (spec.source != MetricSource::kJsonLines) {
+        d_.Add(*reader.Find("stream"), fmt::format("'stream' {} only reads JSON Lines ('jsonl'); use 'file' for {}", context,
+                                                   MetricSourceName(spec.source)));
+      }
+    }
+    if (spec.source == MetricSource::kJson && !spec.selector.empty() && spec.selector[0] != '/') {
+      d_.Add(*reader.Find("json"), fmt::format("'json' {} must be a JSON pointer such as /test/acc, got '{}'", context, spec.selector));
+    }
+    if (const YAML::Node* step = reader.Find("step")) {
+      spec.step_field = reader.String("step").value_or("");
+      if (spec.source != MetricSource::kJsonLines && spec.source != MetricSource::kCsv) {
+        d_.Add(*step, fmt::format("'step' {} only goes with 'jsonl' or 'csv' (other formats carry their steps)", context));
+      }
+    }
+  }
+
+  void ParseReducer(const YAML::Node& node, MetricSpec& spec, const std::string& context) {
+    using Kind = ReducerSpec::Kind;
+    const std::string expected = "last, first, min, max, mean, {mean_last: K}, {at_step: N} or {at_best: METRIC, best: max|min}";
+    if (node.IsScalar()) {
+      static const std::map<std::string, Kind> kSimple = {
+          {"last", Kind::kLast}, {"first", Kind::kFirst}, {"min", Kind::kMin}, {"max", Kind::kMax}, {"mean", Kind::kMean}};
+      auto it = kSimple.find(node.Scalar());
+      if (it == kSimple.end()) {
+        std::vector<std::string> names = {"last", "first", "min", "max", "mean", "mean_last", "at_step", "at_best"};
+        d_.Add(node, fmt::format("'reduce' {} must be {}, got '{}'{}", context, expected, node.Scalar(), DidYouMean(node.Scalar(), names)));
+        return;
+      }
+      spec.reduce.kind = it->second;
+      return;
+    }
+    MapReader reader(node, "in 'reduce' " + context, {"mean_last", "at_step", "at_best", "best"}, d_);
+    if (!reader.is_map()) return;
+    if (auto count = reader.Integer("mean_last", 1)) {
+      spec.reduce = {Kind::kMeanLast, *count};
+    } else if (auto step = reader.Integer("at_step", 0)) {
+      spec.reduce.kind = Kind::kAtStep;
+      spec.reduce.step = *step;
+    } else if (auto other = reader.String("at_best")) {
+      spec.reduce.kind = Kind::kAtBest;
+      spec.reduce.other = *other;
+      spec.reduce.other_max = reader.Choice("best", {"max", "min"}).value_or("max") == "max";
+    } else if (!reader.Find("mean_last") && !reader.Find("at_step")) {
+      d_.Add(node, fmt::format("'reduce' {} must be {}", context, expected));
+    }
+  }
+
+  Experiment& e_;
+  const std::vector<std::string>& placeholders_;
+  Diagnostics& d_;
+};
+
+}  // namespace
+
+void CheckPlaceholders(const std::string& text, const YAML::Node& at, const std::vector<std::string>& known,
+                       const std::string& context, yaml::Diagnostics& diagnostics) {
+  Result<std::vector<std::string>> names = TemplatePlaceholders(text);
+  if (!names) {
+    diagnostics.Add(at, fmt::format("{} {}", names.error(), context));
+    return;
+  }
+  for (const std::string& name : *names) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      diagnostics.Add(at, fmt::format("unknown placeholder '{{{}}}' {}{}; known: {}", name, context, DidYouMean(name, known),
+                                      Join(known, ", ")));
+    }
+  }
+}
+
+void ParseMetrics(const YAML::Node& node, Experiment& experiment, const std::vector<std::string>& placeholders,
+                  yaml::Diagnostics& diagnostics) {
+  MetricParser(experiment, placeholders, diagnostics).ParseAll(node);
+}
+
+bool ExperimentHasMetric(const Experiment& experiment, const std::string& metric) {
+  for (const MetricSpec& spec : experiment.metrics) {
+    if (spec.name == metric) return true;
+    size_t at = spec.name.find("{name}");
+    if (at == std::string::npos) continue;
+    std::string prefix = spec.name.substr(0, at), suffix = spec.name.substr(at + 6);
+    if (metric.size() > prefix.size() + suffix.size() && metric.rfind(prefix, 0) == 0 &&
+        metric.compare(metric.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace repro

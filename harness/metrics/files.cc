@@ -1,0 +1,153 @@
+#include "harness/metrics/files.h"
+
+#include <glob.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/util/text.h"
+
+namespace repro {
+namespace {
+
+Observation FromJson(const nlohmann::json& item) {
+  if (item.is_number()) {
+    Observation o;
+    o.value = item.get<double>();
+    if (!std::isfinite(o.value)) {
+      o.flag = ValueFlag::kNonFinite;
+      o.text = item.dump();
+    }
+    return o;
+  }
+  // Python's json module writes NaN/Infinity, which strict parsers refuse, so programs that
+  // want them to survive often write strings.
+  return ParseObservedNumber(item.is_string() ? item.get<std::string>() : item.dump());
+}
+
+const nlohmann::json* Field(const nlohmann::json& object, const std::string& field) {
+  if (!field.empty() && field[0] == '/') {
+    try {
+      nlohmann::json::json_pointer pointer(field);
+      return object.contains(pointer) ? &object.at(pointer) : nullptr;
+    } catch (const nlohmann::json::exception&) {
+      return nullptr;
+    }
+  }
+  auto it = object.find(field);
+  return it == object.end() ? nullptr : &*it;
+}
+
+std::vector<std::string> SplitCsvRow(std::string_view row, char delimiter) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (size_t i = 0; i < row.size(); ++i) {
+    char c = row[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < row.size() && row[i + 1] == '"') {
+        fields.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        fields.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == delimiter) {
+      fields.emplace_back();
+    } else if (c != '\r') {
+      fields.back() += c;
+    }
+  }
+  for (std::string& field : fields) {
+    while (!field.empty() && field.front() == ' ') field.erase(0, 1);
+    while (!field.empty() && field.back() == ' ') field.pop_back();
+  }
+  return fields;
+}
+
+}  // namespace
+
+std::vector<std::filesystem::path> MatchFiles(const std::filesystem::path& pattern) {
+  std::vector<std::filesystem::path> matches;
+  glob_t found{};
+  if (::glob(pattern.c_str(), GLOB_NOSORT, nullptr, &found) == 0) {
+    for (size_t i = 0; i < found.gl_pathc; ++i) matches.emplace_back(found.gl_pathv[i]);
+  }
+  ::globfree(&found);
+  std::sort(matches.begin(), matches.end());
+  return matches;
+}
+
+Status ReadJson(std::string_view document, const std::string& pointer, const EmitObservation& emit) {
+  nlohmann::json json = nlohmann::json::parse(document, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded()) return Error{"not valid JSON"};
+  const nlohmann::json* node = Field(json, pointer);
+  if (node == nullptr) return Error{fmt::format("nothing at JSON pointer '{}'", pointer)};
+  if (!node->is_array()) {
+    emit(FromJson(*node));
+    return Status::Ok();
+  }
+  for (size_t i = 0; i < node->size(); ++i) {
+    Observation o = FromJson((*node)[i]);
+    o.step = static_cast<int64_t>(i);
+    emit(std::move(o));
+  }
+  return Status::Ok();
+}
+
+void ReadJsonLine(std::string_view line, const std::string& field, const std::string& step_field, const EmitObservation& emit) {
+  size_t start = line.find_first_not_of(" \t");
+  if (start == std::string_view::npos || line[start] != '{') return;
+  nlohmann::json object = nlohmann::json::parse(line.substr(start), nullptr, /*allow_exceptions=*/false);
+  if (object.is_discarded() || !object.is_object()) return;
+  const nlohmann::json* value = Field(object, field);
+  if (value == nullptr || value->is_null()) return;
+  Observation o = FromJson(*value);
+  if (!step_field.empty()) {
+    const nlohmann::json* step = Field(object, step_field);
+    if (step != nullptr && step->is_number()) o.step = step->get<int64_t>();
+  }
+  emit(std::move(o));
+}
+
+Status ReadCsv(std::string_view text, char delimiter, const std::string& column, const std::string& step_column,
+               const EmitObservation& emit) {
+  size_t position = 0;
+  auto next_row = [&](std::string_view& row) {
+    if (position >= text.size()) return false;
+    size_t end = text.find('\n', position);
+    row = text.substr(position, end == std::string_view::npos ? std::string_view::npos : end - position);
+    position = end == std::string_view::npos ? text.size() : end + 1;
+    return true;
+  };
+  std::string_view row;
+  if (!next_row(row)) return Error{"the file is empty"};
+  std::vector<std::string> header = SplitCsvRow(row, delimiter);
+  if (!header.empty() && header[0].rfind("\xEF\xBB\xBF", 0) == 0) header[0].erase(0, 3);
+  auto index_of = [&](const std::string& name) -> std::optional<size_t> {
+    auto it = std::find(header.begin(), header.end(), name);
+    if (it == header.end()) return std::nullopt;
+    return static_cast<size_t>(it - header.begin());
+  };
+  std::optional<size_t> value_index = index_of(column);
+  if (!value_index) {
+    return Error{fmt::format("no column '{}' in the header (columns: {}){}", column, Join(header, ", "), DidYouMean(column, header))};
+  }
+  std::optional<size_t> step_index = step_column.empty() ? std::nullopt : index_of(step_column);
+  if (!step_column.empty() && !step_index) return Error{fmt::format("no step column '{}' in the header", step_column)};
+  while (next_row(row)) {
+    if (row.empty() || row == "\r") continue;
+    std::vector<std::string> fields = SplitCsvRow(row, delimiter);
+    if (*value_index >= fields.size() || fields[*value_index].empty()) continue;
+    Observation o = ParseObservedNumber(fields[*value_index]);
+    if (step_index && *step_index < fields.size()) {
+      if (std::optional<double> step = ParseDecimal(fields[*step_index])) o.step = static_cast<int64_t>(*step);
+    }
+    emit(std::move(o));
+  }
+  return Status::Ok();
+}
+
+}  // namespace repro
