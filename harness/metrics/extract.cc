@@ -36,18 +36,26 @@ MetricCollector::MetricCollector(std::vector<MetricSpec> specs, SeriesSink sink)
   }
 }
 
-void MetricCollector::Record(size_t entry, const std::string& name, Observation o) {
-  const MetricSpec& spec = entries_[entry].spec;
-  if (spec.scale != 1 && o.flag == ValueFlag::kOk) {
-    o.value *= spec.scale;
-    if (o.std) *o.std *= spec.scale;
+void MetricCollector::Record(size_t entry, std::string_view name, Observation& o) {
+  Entry& e = entries_[entry];
+  if (e.spec.scale != 1 && o.flag == ValueFlag::kOk) {
+    o.value *= e.spec.scale;
+    if (o.std) *o.std *= e.spec.scale;
   }
-  auto [it, inserted] = series_.try_emplace(name, Series{entry, Accumulator(spec.reduce)});
-  Series& series = it->second;
-  if (!o.step) o.step = series.next_index;
-  ++series.next_index;
-  if (sink_) sink_(name, o);
-  series.accumulator.Add(o);
+  // The hot path (millions of points from one regex) must not look up or copy the name.
+  Series* series = e.fixed;
+  const std::string* key = &e.spec.name;
+  if (series == nullptr) {
+    auto it = series_.find(std::string(name));
+    if (it == series_.end()) it = series_.emplace(std::string(name), Series{entry, Accumulator(e.spec.reduce)}).first;
+    series = &it->second;
+    key = &it->first;
+    if (!e.spec.HasNameTemplate()) e.fixed = series;
+  }
+  if (!o.step) o.step = series->next_index;
+  ++series->next_index;
+  if (sink_) sink_(*key, o);
+  series->accumulator.Add(o);
 }
 
 void MetricCollector::OnLine(StreamId stream, std::string_view line) {
@@ -56,7 +64,7 @@ void MetricCollector::OnLine(StreamId stream, std::string_view line) {
   for (size_t i = 0; i < entries_.size(); ++i) {
     const MetricSpec& spec = entries_[i].spec;
     if (spec.source == MetricSource::kJsonLines && spec.file.empty() && spec.stream == stream_name) {
-      ReadJsonLine(line, spec.selector, spec.step_field, [&](Observation o) { Record(i, spec.name, std::move(o)); });
+      ReadJsonLine(line, spec.selector, spec.step_field, [&](Observation o) { Record(i, spec.name, o); });
       continue;
     }
     MetricSource wanted = stream == StreamId::kStdout ? MetricSource::kStdout : MetricSource::kStderr;
@@ -66,7 +74,11 @@ void MetricCollector::OnLine(StreamId stream, std::string_view line) {
       if (std::optional<double> step = ParseDecimal(*match.step)) o.step = static_cast<int64_t>(*step);
     }
     if (match.std) o.std = ParseDecimal(*match.std);
-    Record(i, match.name ? ConcreteName(spec.name, *match.name) : spec.name, std::move(o));
+    if (match.name) {
+      Record(i, ConcreteName(spec.name, *match.name), o);
+    } else {
+      Record(i, spec.name, o);
+    }
   }
 }
 
@@ -78,7 +90,7 @@ void MetricCollector::ReadFiles(size_t index, const std::filesystem::path& patte
     entry.problem = fmt::format("no file matches {} (it was not written, or the path is wrong)", pattern.string());
     return;
   }
-  auto emit = [&](Observation o) { Record(index, spec.name, std::move(o)); };
+  auto emit = [&](Observation o) { Record(index, spec.name, o); };
   std::vector<std::string> warnings;
   for (const std::filesystem::path& path : paths) {
     std::vector<std::filesystem::path> files = {path};

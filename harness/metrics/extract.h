@@ -37,18 +37,19 @@ class MetricCollector {
   std::vector<MetricValue> Finish(const std::function<std::filesystem::path(const MetricSpec&)>& resolve);
 
  private:
-  struct Entry {
-    MetricSpec spec;
-    std::optional<Regex> regex;
-    std::string problem;   // why nothing may have been found, beyond "not printed"
-    std::string warning;   // a note to keep even when values were found
-  };
   struct Series {
     size_t entry;
     Accumulator accumulator;
     int64_t next_index = 0;
   };
-  void Record(size_t entry, const std::string& name, Observation observation);
+  struct Entry {
+    MetricSpec spec;
+    std::optional<Regex> regex;
+    std::string problem;       // why nothing may have been found, beyond "not printed"
+    std::string warning;       // a note to keep even when values were found
+    Series* fixed = nullptr;   // the series of a metric without {name}, once it exists
+  };
+  void Record(size_t entry, std::string_view name, Observation& observation);
   void ReadFiles(size_t entry, const std::filesystem::path& pattern);
   std::string WhereLooked(const Entry& entry, const std::filesystem::path& path) const;
   MetricValue Reduce(const std::string& name, const Series& series) const;

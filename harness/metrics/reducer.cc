@@ -75,13 +75,15 @@ void Accumulator::Add(const Observation& o) {
   using Kind = ReducerSpec::Kind;
   ++count_;
   if (!first_) first_ = o;
-  last_ = o;
+  if (spec_.kind == ReducerSpec::Kind::kLast) last_ = o;
   if (o.flag != ValueFlag::kOk) {
     if (!first_bad_) first_bad_ = o;
   } else {
     sum_ += o.value;
-    bool lower = spec_.kind == Kind::kMin;
-    if (!extreme_ || (lower ? o.value < extreme_->value : o.value > extreme_->value)) extreme_ = o;
+    if (spec_.kind == Kind::kMin || spec_.kind == Kind::kMax) {
+      bool lower = spec_.kind == Kind::kMin;
+      if (!extreme_ || (lower ? o.value < extreme_->value : o.value > extreme_->value)) extreme_ = o;
+    }
     if (o.step) {
       if (!best_high_ || o.value > *best_high_) best_high_ = o.value, best_high_step_ = o.step;
       if (!best_low_ || o.value < *best_low_) best_low_ = o.value, best_low_step_ = o.step;
@@ -101,7 +103,7 @@ MetricValue Accumulator::Result(const std::string& name, std::optional<int64_t> 
   result.name = name;
   if (count_ == 0) return result;  // missing; the caller says where it looked
   switch (spec_.kind) {
-    case Kind::kLast: result = FromObservation(name, *last_); break;
+    case Kind::kLast: result = FromObservation(name, *last_); break;  // only kept for kLast
     case Kind::kFirst: result = FromObservation(name, *first_); break;
     case Kind::kMin:
     case Kind::kMax:

@@ -14,6 +14,7 @@ struct Regex::Impl {
   int step_group = -1;
   int std_group = -1;
   int name_group = -1;
+  bool jit = false;
   ~Impl() {
     pcre2_match_data_free(match_data);
     pcre2_code_free(code);
@@ -36,8 +37,9 @@ Result<Regex> Regex::Compile(const std::string& pattern) {
     return Error{fmt::format("{} at offset {}", reinterpret_cast<const char*>(message), error_offset)};
   }
   // JIT is an optimisation: when it is unavailable the interpreter gives the same answers.
-  pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+  bool jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
   auto impl = std::make_unique<Impl>();
+  impl->jit = jit;
   impl->code = code;
   impl->match_data = pcre2_match_data_create_from_pattern(code, nullptr);
   impl->value_group = pcre2_substring_number_from_name(code, reinterpret_cast<PCRE2_SPTR>("value"));
@@ -67,8 +69,10 @@ std::optional<std::string_view> Group(std::string_view subject, pcre2_match_data
 bool Regex::Search(std::string_view subject, Match& match) const {
   // Compiled with PCRE2_MATCH_INVALID_UTF: invalid UTF-8 in a log line never matches, but
   // the valid parts of the same line still can.
-  int rc = pcre2_match(impl_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0,
-                       impl_->match_data, nullptr);
+  // pcre2_jit_match skips the interpreter's argument checks: the fast path, when JIT compiled.
+  auto match_function = impl_->jit ? pcre2_jit_match : pcre2_match;
+  int rc = match_function(impl_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0,
+                          impl_->match_data, nullptr);
   if (rc < 0) return false;
   match.value = Group(subject, impl_->match_data, impl_->value_group);
   match.step = Group(subject, impl_->match_data, impl_->step_group);

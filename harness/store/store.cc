@@ -35,6 +35,8 @@ CREATE TABLE attempts(
   runner TEXT NOT NULL,            -- host:pid:start of the repro process running it
   started_at TEXT NOT NULL,
   finished_at TEXT,
+  series_first INTEGER,             -- rowid range of this attempt's metric_series rows
+  series_last INTEGER,
   UNIQUE(run_key, number));
 CREATE TABLE metric_values(
   attempt_id INTEGER NOT NULL REFERENCES attempts(id),
@@ -54,7 +56,8 @@ CREATE TABLE metric_series(
   value REAL,
   std REAL,
   flag TEXT NOT NULL);
-CREATE INDEX metric_series_by_attempt ON metric_series(attempt_id, name, seq);
+-- No index on metric_series: maintaining one during ingest more than halves its speed.
+-- An attempt's rows are found through its rowid range (attempts.series_first/last).
 CREATE TABLE setups(
   key TEXT PRIMARY KEY,
   status TEXT NOT NULL,
@@ -250,21 +253,29 @@ Status Store::FinishAttempt(const AttemptRecord& attempt) {
   }
 }
 
-Status Store::AppendSeries(int64_t attempt_id, const std::vector<SeriesPoint>& points) {
+Status Store::AppendSeries(int64_t attempt_id, std::span<const SeriesPoint> points) {
+  if (points.empty()) return Status::Ok();
   try {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement insert(*db_, "INSERT INTO metric_series(attempt_id, name, seq, step, value, std, flag) VALUES(?,?,?,?,?,?,?)");
+    int64_t first = 0;
     for (const SeriesPoint& p : points) {
       insert.bind(1, attempt_id);
-      insert.bind(2, p.metric);
+      insert.bindNoCopy(2, p.metric);  // the strings outlive exec(): no copy per row
       insert.bind(3, p.seq);
       BindOptional(insert, 4, p.step);
       BindOptional(insert, 5, p.value);
       BindOptional(insert, 6, p.std);
-      insert.bind(7, p.flag);
+      insert.bindNoCopy(7, p.flag);
       insert.exec();
       insert.reset();
+      if (first == 0) first = db_->getLastInsertRowid();
     }
+    SQLite::Statement range(*db_, "UPDATE attempts SET series_first = COALESCE(series_first, ?), series_last = ? WHERE id = ?");
+    range.bind(1, first);
+    range.bind(2, db_->getLastInsertRowid());
+    range.bind(3, attempt_id);
+    range.exec();
     transaction.commit();
     return Status::Ok();
   } catch (const SQLite::Exception& e) {
@@ -310,7 +321,10 @@ Result<std::vector<AttemptRecord>> Store::Attempts(const std::string& run_key) {
 
 Result<std::vector<SeriesPoint>> Store::Series(int64_t attempt_id, const std::string& metric) {
   try {
-    SQLite::Statement query(*db_, "SELECT seq, step, value, std, flag FROM metric_series WHERE attempt_id = ? AND name = ? ORDER BY seq");
+    SQLite::Statement query(*db_,
+                            "SELECT seq, step, value, std, flag FROM metric_series WHERE rowid BETWEEN "
+                            "(SELECT series_first FROM attempts WHERE id = ?1) AND (SELECT series_last FROM attempts WHERE id = ?1) "
+                            "AND attempt_id = ?1 AND name = ?2 ORDER BY seq");
     query.bind(1, attempt_id);
     query.bind(2, metric);
     std::vector<SeriesPoint> points;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -103,7 +104,7 @@ class Store {
   Status FinishAttempt(const AttemptRecord& attempt);
 
   // Appends series points of a running attempt, in one transaction.
-  Status AppendSeries(int64_t attempt_id, const std::vector<SeriesPoint>& points);
+  Status AppendSeries(int64_t attempt_id, std::span<const SeriesPoint> points);
 
   // Runs whose key starts with "prefix" (at least 4 characters), newest first.
   Result<std::vector<RunRecord>> FindRuns(const std::string& prefix);

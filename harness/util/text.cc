@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 
@@ -86,14 +86,14 @@ bool HasNonZeroDigit(std::string_view mantissa) {
 
 std::optional<double> ParseDecimal(std::string_view text) {
   if (!IsPlainDecimal(text)) return std::nullopt;
-  std::string copy(text);
-  errno = 0;
-  char* end = nullptr;
-  double value = std::strtod(copy.c_str(), &end);
-  if (end != copy.c_str() + copy.size() || !std::isfinite(value)) return std::nullopt;
+  // from_chars: no allocation and no locale (a German locale would otherwise read "0,5").
+  std::string_view digits = text[0] == '+' ? text.substr(1) : text;
+  double value = 0;
+  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (error != std::errc() || end != digits.data() + digits.size() || !std::isfinite(value)) return std::nullopt;
   std::string_view mantissa = text.substr(0, text.find_first_of("eE"));
-  if (value == 0.0 && HasNonZeroDigit(mantissa)) return std::nullopt;  // underflow
-  if (errno == ERANGE && std::fpclassify(value) == FP_SUBNORMAL) return std::nullopt;
+  if (value == 0.0 && HasNonZeroDigit(mantissa)) return std::nullopt;  // underflow to zero
+  if (std::fpclassify(value) == FP_SUBNORMAL) return std::nullopt;
   return value;
 }
 

@@ -1,0 +1,241 @@
+// repro's benchmarks: each result is a ratio against a baseline measured in the same run,
+// on the same machine, moments apart (medians of several repetitions). Run by scripts/bench.
+//
+//   extraction  repro's supervisor path (pipes, log file, line splitting, PCRE2, series
+//               sink) reading a child's output, against a raw posix_spawn + read() loop
+//               that discards the same child's output.        target: >= 0.80
+//   ingest      Store::AppendSeries of the series points, against a raw prepared
+//               INSERT in 10k-row transactions of the same rows. target: >= 0.50
+//   memory      peak RSS of `repro run` on a 1 GB log over that on a 100 MB log.
+//                                                                target: <= 1.10
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "harness/exec/environment.h"
+#include "harness/exec/executor.h"
+#include "harness/store/store.h"
+#include "harness/util/time.h"
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+constexpr const char* kPattern = R"(acc=(?<value>[0-9.]+))";
+
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+// A training log: accuracy lines (about half of all lines), losses, INFO and WARNING noise,
+// and tqdm progress bars drawn with carriage returns.
+void WriteSyntheticLog(const fs::path& path, size_t bytes) {
+  std::ofstream out(path, std::ios::binary);
+  std::mt19937 rng(42);
+  std::uniform_real_distribution<double> unit(0, 1);
+  std::string buffer;
+  size_t written = 0;
+  for (int64_t i = 0; written < bytes; ++i) {
+    buffer.clear();
+    switch (i % 8) {
+      case 0: case 2: case 4: buffer = fmt::format("epoch {} step {} acc={:.4f} loss={:.4f}\n", i / 1000, i, unit(rng), unit(rng) * 3); break;
+      case 1: buffer = fmt::format("INFO 2026-11-24 12:00:{:02} data loader worker {} ready\n", i % 60, i % 8); break;
+      case 3: buffer = fmt::format(" {}%|#####     | {}/1000 [00:10<00:12, 44.1it/s]\r {}%|######    | done\n", i % 100, i % 1000, i % 100); break;
+      case 5: buffer = fmt::format("val_acc={:.4f} val_loss={:.4f}\n", unit(rng), unit(rng)); break;
+      case 6: buffer = "WARNING: the learning rate scheduler was stepped before the optimizer\n"; break;
+      case 7: buffer = fmt::format("acc=nan at step {}\n", i); break;
+    }
+    out << buffer;
+    written += buffer.size();
+  }
+}
+
+// Seconds to drain "cat path" through a pipe, discarding: the baseline.
+double RawPipeSeconds(const fs::path& path) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return -1;
+  ::fcntl(fds[0], F_SETPIPE_SZ, 1 << 20);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+  std::string file = path.string();
+  char* argv[] = {const_cast<char*>("cat"), file.data(), nullptr};
+  double start = repro::MonotonicSeconds();
+  pid_t pid = -1;
+  posix_spawnp(&pid, "cat", &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(fds[1]);
+  std::vector<char> buffer(256 * 1024);
+  while (::read(fds[0], buffer.data(), buffer.size()) > 0) {
+  }
+  ::close(fds[0]);
+  ::waitpid(pid, nullptr, 0);
+  return repro::MonotonicSeconds() - start;
+}
+
+// Seconds for repro's executor to run "cat path": logs written, lines split, regex applied,
+// every observation handed to a sink.
+double ReproPipeSeconds(const fs::path& path, const fs::path& dir, int64_t* points) {
+  repro::LocalExecutor executor(1);
+  repro::AttemptRequest request;
+  request.attempt_id = 1;
+  request.process.argv = {"cat", path.string()};
+  request.process.cwd = dir;
+  request.process.env = repro::BuildChildEnvironment({}, {});
+  request.process.stdout_path = dir / "stdout.log";
+  request.process.stderr_path = dir / "stderr.log";
+  repro::MetricSpec acc;
+  acc.name = "acc";
+  acc.pattern = kPattern;
+  request.metrics = {acc};
+  int64_t count = 0;
+  request.series = [&count](const std::string&, const repro::Observation&) { ++count; };
+  request.metric_file = [](const repro::MetricSpec&) { return fs::path(); };
+  double start = repro::MonotonicSeconds();
+  executor.Start(request);
+  executor.WaitForOne();
+  double seconds = repro::MonotonicSeconds() - start;
+  if (points != nullptr) *points = count;
+  return seconds;
+}
+
+std::vector<repro::SeriesPoint> MakePoints(int64_t n) {
+  std::vector<repro::SeriesPoint> points;
+  points.reserve(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) points.push_back({"acc", i, i, 0.5 + (i % 1000) * 1e-4, std::nullopt, "ok"});
+  return points;
+}
+
+double RawIngestSeconds(const std::vector<repro::SeriesPoint>& points, const fs::path& db_path) {
+  fs::remove(db_path);
+  SQLite::Database db(db_path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  db.exec("PRAGMA journal_mode=WAL");
+  db.exec("PRAGMA synchronous=NORMAL");
+  db.exec("CREATE TABLE metric_series(attempt_id INTEGER NOT NULL, name TEXT NOT NULL, seq INTEGER NOT NULL, step INTEGER, "
+          "value REAL, std REAL, flag TEXT NOT NULL)");
+  double start = repro::MonotonicSeconds();
+  SQLite::Statement insert(db, "INSERT INTO metric_series VALUES(?,?,?,?,?,?,?)");
+  for (size_t begin = 0; begin < points.size(); begin += 10000) {
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    for (size_t i = begin; i < std::min(points.size(), begin + 10000); ++i) {
+      const repro::SeriesPoint& p = points[i];
+      insert.bind(1, int64_t{1});
+      insert.bind(2, p.metric);
+      insert.bind(3, p.seq);
+      insert.bind(4, *p.step);
+      insert.bind(5, *p.value);
+      insert.bind(6);
+      insert.bind(7, p.flag);
+      insert.exec();
+      insert.reset();
+    }
+    transaction.commit();
+  }
+  return repro::MonotonicSeconds() - start;
+}
+
+double StoreIngestSeconds(const std::vector<repro::SeriesPoint>& points, const fs::path& db_path) {
+  fs::remove(db_path);
+  std::unique_ptr<repro::Store> store = std::move(repro::Store::Open(db_path)).value();
+  (void)store->RecordRun({"k", "e", "e", "{}", 0});
+  repro::AttemptRecord attempt = *store->BeginAttempt("k", "run");
+  double start = repro::MonotonicSeconds();
+  for (size_t begin = 0; begin < points.size(); begin += 10000) {
+    std::span<const repro::SeriesPoint> batch(points.data() + begin, std::min<size_t>(10000, points.size() - begin));
+    if (!store->AppendSeries(attempt.id, batch).ok()) return -1;
+  }
+  return repro::MonotonicSeconds() - start;
+}
+
+// Peak resident set of `repro run` on a manifest that cats "log", in KiB.
+long ReproRunPeakKiB(const fs::path& repro, const fs::path& log, const fs::path& dir) {
+  fs::path work = dir / ("run-" + log.stem().string());
+  fs::remove_all(work);
+  fs::create_directories(work / "code");
+  std::ofstream(work / "m.yaml") << fmt::format(
+      "paper: {{title: bench}}\nsource: {{path: code}}\nexperiments:\n  - id: cat\n    command: [cat, \"{}\"]\n"
+      "    metrics: {{acc: {{stdout: '{}'}}}}\nclaims:\n  - {{id: c, experiment: cat, metric: acc, reported: \"0.5\"}}\n",
+      log.string(), kPattern);
+  std::string binary = repro.string(), manifest = (work / "m.yaml").string(), results = (work / "results").string();
+  char* argv[] = {binary.data(), const_cast<char*>("run"), manifest.data(), const_cast<char*>("--results"), results.data(), nullptr};
+  pid_t pid = ::fork();  // not posix_spawn: see main()
+  if (pid == 0) {
+    int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::execv(binary.c_str(), argv);
+    ::_exit(127);
+  }
+  int status = 0;
+  struct rusage usage {};
+  ::wait4(pid, &status, 0, &usage);
+  fs::remove_all(work / "results");
+  return usage.ru_maxrss;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: repro_bench REPRO_BINARY WORK_DIR [LARGE_MB] [SMALL_MB]\n");
+    return 2;
+  }
+  fs::path repro = argv[1], dir = argv[2];
+  size_t large_mb = argc > 3 ? std::stoul(argv[3]) : 1000, small_mb = argc > 4 ? std::stoul(argv[4]) : 100;
+  int repetitions = 3;
+  fs::create_directories(dir);
+  fs::path small = dir / "small.log", large = dir / "large.log";
+  std::printf("generating %zu MB and %zu MB logs in %s\n", small_mb, large_mb, dir.c_str());
+  WriteSyntheticLog(small, small_mb * 1000 * 1000);
+  WriteSyntheticLog(large, large_mb * 1000 * 1000);
+  double mb = static_cast<double>(fs::file_size(large)) / 1e6;
+
+  // First, while this process is small: a child started by posix_spawn (CLONE_VM) carries
+  // its parent's peak RSS into its own, so a large bench would inflate the reading.
+  long small_rss = ReproRunPeakKiB(repro, small, dir), large_rss = ReproRunPeakKiB(repro, large, dir);
+  double memory = static_cast<double>(large_rss) / static_cast<double>(small_rss);
+
+  std::vector<double> raw, ours;
+  int64_t points = 0;
+  for (int i = 0; i < repetitions; ++i) {  // interleaved, so drift hits both alike
+    raw.push_back(RawPipeSeconds(large));
+    ours.push_back(ReproPipeSeconds(large, dir, &points));
+  }
+  double extraction = Median(raw) / Median(ours);
+  std::printf("extraction  raw pipe %.0f MB/s, repro %.0f MB/s (%lld points): ratio %.2f (target >= 0.80) %s\n",
+              mb / Median(raw), mb / Median(ours), static_cast<long long>(points), extraction, extraction >= 0.80 ? "ok" : "MISSED");
+
+  std::vector<repro::SeriesPoint> rows = MakePoints(points);
+  std::vector<double> raw_ingest, store_ingest;
+  for (int i = 0; i < repetitions; ++i) {
+    raw_ingest.push_back(RawIngestSeconds(rows, dir / "raw.db"));
+    store_ingest.push_back(StoreIngestSeconds(rows, dir / "store.db"));
+  }
+  double ingest = Median(raw_ingest) / Median(store_ingest);
+  std::printf("ingest      raw %.0f rows/s, repro %.0f rows/s: ratio %.2f (target >= 0.50) %s\n",
+              static_cast<double>(points) / Median(raw_ingest), static_cast<double>(points) / Median(store_ingest), ingest,
+              ingest >= 0.50 ? "ok" : "MISSED");
+
+  std::printf("memory      repro run peak RSS %ld KiB on %zu MB, %ld KiB on %zu MB: ratio %.2f (target <= 1.10) %s\n",
+              small_rss, small_mb, large_rss, large_mb, memory, memory <= 1.10 ? "ok" : "MISSED");
+  fs::remove(small);
+  fs::remove(large);
+  return extraction >= 0.80 && ingest >= 0.50 && memory <= 1.10 ? 0 : 1;
+}
