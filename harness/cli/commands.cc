@@ -171,6 +171,7 @@ int Show(const std::string& run_prefix, const CommonOptions& common, int number,
   if (a.signal) ended += fmt::format(", signal {}", *a.signal);
   std::cout << fmt::format("run      {}  {}\nattempt  {} of run; {} in {}\nstarted  {}\nfolder   {}\n", run.key, run.label,
                            a.number, ended, FormatDuration(a.wall_seconds), a.started_at, a.dir);
+  std::cout << fmt::format("compute  {} CPU, peak memory {:.1f} MiB\n", FormatDuration(a.cpu_seconds), a.peak_rss_kib / 1024.0);
   if (!a.message.empty()) std::cout << "note     " << a.message << "\n";
   std::cout << "metrics\n";
   for (const MetricRecord& metric : a.metrics) std::cout << DescribeMetric(metric) << "\n";

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <sys/resource.h>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -124,6 +126,38 @@ void CloseFd(int& fd) {
   fd = -1;
 }
 
+constexpr const char* kTreeVariable = "REPRO_TREE";
+
+// A token unique to one attempt's process tree, inherited by every descendant through the
+// environment: how a descendant that left the process group (setsid) is still found.
+std::string NewTreeToken(int handle) {
+  return fmt::format("{}-{}-{}", ::getpid(), handle, static_cast<unsigned long long>(MonotonicSeconds() * 1e9));
+}
+
+// Pids of live processes whose environment carries "REPRO_TREE=token".
+std::vector<pid_t> ProcessesWithToken(const std::string& token) {
+  std::vector<pid_t> found;
+  std::string needle = std::string(kTreeVariable) + "=" + token;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
+    int fd = ::open((entry.path() / "environ").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    std::string environ_text;
+    char buffer[8192];
+    ssize_t n;
+    while ((n = ::read(fd, buffer, sizeof(buffer))) > 0) environ_text.append(buffer, static_cast<size_t>(n));
+    ::close(fd);
+    size_t at = environ_text.find(needle);
+    if (at != std::string::npos && (at == 0 || environ_text[at - 1] == '\0') &&
+        (at + needle.size() == environ_text.size() || environ_text[at + needle.size()] == '\0')) {
+      found.push_back(static_cast<pid_t>(std::stol(name)));
+    }
+  }
+  return found;
+}
+
 }  // namespace
 
 const char* ProcessEndName(ProcessEnd end) {
@@ -162,6 +196,9 @@ struct ProcessSet::Child {
   double started = 0, timeout_at = kNever, kill_at = kNever, drain_until = kNever;
   bool timed_out = false, interrupted = false, reaped = false;
   int wait_status = 0;
+  struct rusage usage {};
+  std::string tree_token;
+  int strays_killed = 0;
   std::string notes;
   std::optional<ProcessResult> result;
 
@@ -172,7 +209,7 @@ struct ProcessSet::Child {
     }
     CloseFd(pidfd);
     if (pid > 0 && !reaped) {
-      ::killpg(pid, SIGKILL);
+      SignalTree(SIGKILL);
       ::waitpid(pid, nullptr, 0);
     }
   }
@@ -180,15 +217,34 @@ struct ProcessSet::Child {
   void Note(const std::string& note) { notes += (notes.empty() ? "" : "; ") + note; }
 
   void Fail(std::string message) {
-    result = ProcessResult{ProcessEnd::kStartFailed, std::nullopt, std::nullopt, 0, std::move(message)};
+    result = ProcessResult{};
+    result->end = ProcessEnd::kStartFailed;
+    result->message = std::move(message);
   }
 
   void Signal(int signal_number) {
-    if (pid > 0 && !reaped) ::killpg(pid, signal_number);
+    if (pid > 0 && !reaped) SignalTree(signal_number);
+  }
+
+  // The process group, and every process carrying this tree's token: descendants that
+  // called setsid() left the group but not the environment. Returns how many of the
+  // latter were signalled.
+  int SignalTree(int signal_number) {
+    ::killpg(pid, signal_number);
+    int strays = 0;
+    for (pid_t other : ProcessesWithToken(tree_token)) {
+      if (other == pid) continue;
+      if (::kill(other, signal_number) == 0) ++strays;
+    }
+    return strays;
   }
 };
 
-ProcessSet::ProcessSet() = default;
+ProcessSet::ProcessSet() {
+  // Descendants that escape an attempt's group are re-parented here, not to init, so they
+  // stay in reach. Harmless for the rest of the process: they are reaped in ReapExited.
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
 ProcessSet::~ProcessSet() = default;
 
 int ProcessSet::Start(const ProcessSpec& spec, LineCallback on_line) {
@@ -221,7 +277,9 @@ int ProcessSet::Start(const ProcessSpec& spec, LineCallback on_line) {
     c.Fail(fmt::format("command '{}' not found on the child's PATH ({})", spec.argv.front(), EnvValue(spec.env, "PATH")));
     return handle;
   }
+  c.tree_token = NewTreeToken(handle);
   bp::environment env;
+  env[kTreeVariable] = c.tree_token;
   for (const std::string& entry : spec.env) {
     size_t eq = entry.find('=');
     if (eq != std::string::npos && eq > 0) env[entry.substr(0, eq)] = entry.substr(eq + 1);
@@ -347,16 +405,7 @@ void ProcessSet::Poll() {
     }
   }
   now = MonotonicSeconds();
-  for (auto& [handle, child] : children_) {
-    Child& c = *child;
-    if (c.result) continue;
-    if (!c.reaped && ::waitpid(c.pid, &c.wait_status, WNOHANG) == c.pid) {
-      c.reaped = true;
-      // Whatever the child left behind in its group goes with it.
-      ::killpg(c.pid, SIGKILL);
-      c.drain_until = now + kDrainSeconds;
-    }
-  }
+  ReapExited(now);
   CheckDeadlines(now);
   for (auto& [handle, child] : children_) {
     Child& c = *child;
@@ -372,6 +421,12 @@ void ProcessSet::Poll() {
     }
     ProcessResult result;
     result.wall_seconds = now - c.started;
+    result.cpu_seconds = static_cast<double>(c.usage.ru_utime.tv_sec + c.usage.ru_stime.tv_sec) +
+                         static_cast<double>(c.usage.ru_utime.tv_usec + c.usage.ru_stime.tv_usec) / 1e6;
+    result.peak_rss_kib = c.usage.ru_maxrss;
+    if (c.strays_killed > 0) {
+      c.Note(fmt::format("ended {} process(es) the attempt left running outside its process group", c.strays_killed));
+    }
     if (WIFEXITED(c.wait_status)) result.exit_code = WEXITSTATUS(c.wait_status);
     if (WIFSIGNALED(c.wait_status)) result.signal = WTERMSIG(c.wait_status);
     result.end = c.interrupted ? ProcessEnd::kInterrupted
@@ -386,6 +441,26 @@ void ProcessSet::Poll() {
     }
     result.message = c.notes;
     c.result = std::move(result);
+  }
+}
+
+void ProcessSet::ReapExited(double now) {
+  // As a child subreaper this process also inherits orphaned descendants of attempts:
+  // reap everything that exited, and give a direct child its status.
+  int status = 0;
+  struct rusage usage {};
+  pid_t pid;
+  while ((pid = ::wait4(-1, &status, WNOHANG, &usage)) > 0) {
+    for (auto& [handle, child] : children_) {
+      Child& c = *child;
+      if (c.pid != pid || c.reaped) continue;
+      c.reaped = true;
+      c.wait_status = status;
+      c.usage = usage;
+      // Whatever the attempt left behind, in its group or escaped from it, goes with it.
+      c.strays_killed += c.SignalTree(SIGKILL);
+      c.drain_until = now + kDrainSeconds;
+    }
   }
 }
 

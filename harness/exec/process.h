@@ -1,7 +1,10 @@
 // Supervises child processes: each in its own session and process group, stdin from
 // /dev/null, only fds 0-2 inherited, killed if the runner dies, output streamed to log
-// files and to a line callback, a wall-clock timeout that ends the whole group, and exit
+// files and to a line callback, a wall-clock timeout that ends the whole tree, and exit
 // code and signal kept apart. One poll loop serves every child (ninja's SubprocessSet).
+// A tree is its process group plus every process carrying the attempt's REPRO_TREE token
+// in its environment, so descendants that called setsid() are ended too; the runner is a
+// child subreaper, so such orphans come back to it rather than to init.
 #pragma once
 
 #include <sys/types.h>
@@ -36,6 +39,8 @@ struct ProcessResult {
   std::optional<int> exit_code;  // set when the process exited
   std::optional<int> signal;     // set when a signal ended it; never folded into 128+n
   double wall_seconds = 0;
+  double cpu_seconds = 0;        // user + system time of the process and the descendants it waited for
+  long peak_rss_kib = 0;         // the largest resident set among them
   std::string message;           // why it could not start, or what went wrong around it
 };
 
@@ -64,6 +69,7 @@ class ProcessSet {
  private:
   struct Child;
   void Poll();
+  void ReapExited(double now);
   void HandleSignals();
   void CheckDeadlines(double now);
   std::map<int, std::unique_ptr<Child>> children_;

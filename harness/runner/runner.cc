@@ -64,6 +64,39 @@ class SeriesBuffer {
   Status failure_;
 };
 
+// The last "count" lines of a log file, indented, for a failure report.
+std::string LogTail(const std::filesystem::path& path, size_t count) {
+  std::string text = ReadFile(path).value_or("");
+  std::vector<std::string> lines;
+  for (size_t begin = 0; begin < text.size();) {
+    size_t end = text.find('\n', begin);
+    lines.push_back(text.substr(begin, end == std::string::npos ? std::string::npos : end - begin));
+    begin = end == std::string::npos ? text.size() : end + 1;
+  }
+  std::string tail;
+  for (size_t i = lines.size() > count ? lines.size() - count : 0; i < lines.size(); ++i) tail += "    | " + lines[i] + "\n";
+  return tail;
+}
+
+std::string QuoteArgument(const std::string& arg) {
+  if (!arg.empty() && arg.find_first_of(" \t\n'\"\\$`;&|<>()*?[]#~") == std::string::npos) return arg;
+  std::string quoted = "'";
+  for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+// What a person needs when an attempt fails: the command, how it ended, its last words.
+std::string DescribeFailure(const AttemptRecord& attempt, const std::vector<std::string>& argv) {
+  std::vector<std::string> quoted;
+  for (const std::string& arg : argv) quoted.push_back(QuoteArgument(arg));
+  std::string text = fmt::format("  command: {}\n", fmt::join(quoted, " "));
+  if (!attempt.message.empty()) text += fmt::format("  note: {}\n", attempt.message);
+  std::string tail = LogTail(std::filesystem::path(attempt.dir) / "stderr.log", 5);
+  if (!tail.empty()) text += "  last lines of stderr:\n" + tail;
+  text += fmt::format("  logs: {}", attempt.dir);
+  return text;
+}
+
 std::string DescribeEnd(const AttemptRecord& attempt) {
   if (attempt.status == kStatusFailed && attempt.exit_code) return fmt::format("failed (exit {})", *attempt.exit_code);
   if (attempt.signal) return fmt::format("{} (signal {})", attempt.status, *attempt.signal);
@@ -88,6 +121,8 @@ void WriteAttemptRecord(const AttemptRecord& attempt, const RunSpec& run, const 
   record["exit_code"] = attempt.exit_code ? nlohmann::ordered_json(*attempt.exit_code) : nlohmann::ordered_json();
   record["signal"] = attempt.signal ? nlohmann::ordered_json(*attempt.signal) : nlohmann::ordered_json();
   record["wall_seconds"] = attempt.wall_seconds;
+  record["cpu_seconds"] = attempt.cpu_seconds;
+  record["peak_rss_kib"] = attempt.peak_rss_kib;
   record["started_at"] = attempt.started_at;
   record["message"] = attempt.message;
   nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
@@ -276,6 +311,8 @@ class ManifestRun {
     attempt.exit_code = outcome.process.exit_code;
     attempt.signal = outcome.process.signal;
     attempt.wall_seconds = outcome.process.wall_seconds;
+    attempt.cpu_seconds = outcome.process.cpu_seconds;
+    attempt.peak_rss_kib = outcome.process.peak_rss_kib;
     attempt.message = outcome.process.message;
     attempt.metrics = ToRecords(outcome.metrics);
     if (Status s = store_.FinishAttempt(attempt); !s) return s;
@@ -288,9 +325,9 @@ class ManifestRun {
                                     : fmt::format("{} {}", metric.name, metric.flag));
     }
     ++finished_;
-    Say(fmt::format("[{}/{}] {}: {} in {}{}{}", finished_, total, flight.run->label, DescribeEnd(attempt),
-                    FormatDuration(attempt.wall_seconds), values.empty() ? "" : " (" + fmt::format("{}", fmt::join(values, ", ")) + ")",
-                    completed ? "" : "; logs: " + attempt.dir));
+    Say(fmt::format("[{}/{}] {}: {} in {}{}", finished_, total, flight.run->label, DescribeEnd(attempt),
+                    FormatDuration(attempt.wall_seconds), values.empty() ? "" : " (" + fmt::format("{}", fmt::join(values, ", ")) + ")"));
+    if (!completed) Say(DescribeFailure(attempt, flight.argv));
     return Status::Ok();
   }
 

@@ -30,6 +30,8 @@ CREATE TABLE attempts(
   exit_code INTEGER,
   signal INTEGER,
   wall_seconds REAL,
+  cpu_seconds REAL,
+  peak_rss_kib INTEGER,
   dir TEXT NOT NULL,
   message TEXT NOT NULL DEFAULT '',
   runner TEXT NOT NULL,            -- host:pid:start of the repro process running it
@@ -222,14 +224,16 @@ Status Store::FinishAttempt(const AttemptRecord& attempt) {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement update(*db_,
                              "UPDATE attempts SET status=?, exit_code=?, signal=?, wall_seconds=?, message=?, "
-                             "finished_at=? WHERE id=?");
+                             "finished_at=?, cpu_seconds=?, peak_rss_kib=? WHERE id=?");
     update.bind(1, attempt.status);
     BindOptional(update, 2, attempt.exit_code);
     BindOptional(update, 3, attempt.signal);
     update.bind(4, attempt.wall_seconds);
     update.bind(5, attempt.message);
     update.bind(6, NowUtcIso8601());
-    update.bind(7, static_cast<int64_t>(attempt.id));
+    update.bind(7, attempt.cpu_seconds);
+    update.bind(8, static_cast<int64_t>(attempt.peak_rss_kib));
+    update.bind(9, static_cast<int64_t>(attempt.id));
     if (update.exec() != 1) return Error{fmt::format("attempt {} does not exist in the database", attempt.id)};
     SQLite::Statement value(*db_,
                             "INSERT OR REPLACE INTO metric_values(attempt_id, name, value, std, flag, message, unit, points) "
@@ -377,7 +381,8 @@ Result<std::optional<AttemptRecord>> Store::ReadAttempt(const std::string& run_k
   try {
     SQLite::Statement query(*db_,
                             "SELECT id, number, status, exit_code, signal, COALESCE(wall_seconds, 0), dir, message, "
-                            "started_at, COALESCE(finished_at, '') FROM attempts WHERE run_key = ? AND (? = 0 OR number = ?) "
+                            "started_at, COALESCE(finished_at, ''), COALESCE(cpu_seconds, 0), COALESCE(peak_rss_kib, 0) "
+                            "FROM attempts WHERE run_key = ? AND (? = 0 OR number = ?) "
                             "ORDER BY number DESC LIMIT 1");
     query.bind(1, run_key);
     query.bind(2, number);
@@ -395,6 +400,8 @@ Result<std::optional<AttemptRecord>> Store::ReadAttempt(const std::string& run_k
     attempt.message = query.getColumn(7).getString();
     attempt.started_at = query.getColumn(8).getString();
     attempt.finished_at = query.getColumn(9).getString();
+    attempt.cpu_seconds = query.getColumn(10).getDouble();
+    attempt.peak_rss_kib = static_cast<long>(query.getColumn(11).getInt64());
     SQLite::Statement metrics(*db_, "SELECT name, value, std, flag, message, unit, points FROM metric_values "
                                     "WHERE attempt_id = ? ORDER BY name");
     metrics.bind(1, static_cast<int64_t>(attempt.id));

@@ -66,6 +66,8 @@ struct AttemptRecord {
   std::optional<int> exit_code;
   std::optional<int> signal;
   double wall_seconds = 0;
+  double cpu_seconds = 0;
+  long peak_rss_kib = 0;
   std::string dir;
   std::string message;
   std::string started_at, finished_at;

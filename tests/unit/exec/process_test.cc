@@ -113,12 +113,29 @@ TEST_F(ProcessTest, ClosingStdoutEarlyDoesNotEndTheWait) {
   EXPECT_GE(result.wall_seconds, 0.9);
 }
 
-TEST_F(ProcessTest, ADaemonHoldingThePipesDoesNotHangTheRunner) {
+TEST_F(ProcessTest, ADaemonHoldingThePipesIsEndedWithItsAttempt) {
   ProcessResult result = RunProcess(Shell("setsid sh -c 'echo $$ > daemon.pid; sleep 30' & sleep 0.2; exit 0"));
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_LT(result.wall_seconds, 5.0);
-  EXPECT_NE(result.message.find("still held open"), std::string::npos) << result.message;
-  ::kill(std::stoi(ReadText(dir_ / "daemon.pid")), SIGKILL);
+  EXPECT_EQ(result.message, "ended 2 process(es) the attempt left running outside its process group");
+  EXPECT_TRUE(GoneWithin(std::stoi(ReadText(dir_ / "daemon.pid")), 2.0));
+}
+
+TEST_F(ProcessTest, TimeoutEndsAGrandchildThatEscapedWithSetsidAndIgnoresSigterm) {
+  std::string script = "setsid sh -c 'trap \"\" TERM; echo $$ > escaped.pid; while :; do sleep 1; done' & "
+                       "while :; do sleep 1; done";
+  ProcessResult result = RunProcess(Shell(script, /*timeout=*/1.0));
+  EXPECT_EQ(result.end, ProcessEnd::kTimedOut);
+  pid_t escaped = std::stoi(ReadText(dir_ / "escaped.pid"));
+  EXPECT_TRUE(GoneWithin(escaped, 2.0)) << "escaped grandchild " << escaped << " survived";
+}
+
+TEST_F(ProcessTest, CpuTimeAndPeakMemoryAreRecorded) {
+  ProcessResult result = RunProcess(Shell("i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done"));
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_GT(result.cpu_seconds, 0.05);
+  EXPECT_LE(result.cpu_seconds, result.wall_seconds + 0.05);
+  EXPECT_GT(result.peak_rss_kib, 100);
 }
 
 TEST_F(ProcessTest, CommandsThatCannotStartSayWhy) {

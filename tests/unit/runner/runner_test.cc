@@ -150,12 +150,12 @@ TEST_F(RunnerTest, FailedRunsAreRetriedAsNewAttempts) {
 }
 
 TEST_F(RunnerTest, StatusesKeepExitCodeAndSignalApart) {
-  EXPECT_STREQ(AttemptStatus({ProcessEnd::kExited, 0, std::nullopt, 0, ""}), kStatusCompleted);
-  EXPECT_STREQ(AttemptStatus({ProcessEnd::kExited, 1, std::nullopt, 0, ""}), kStatusFailed);
-  EXPECT_STREQ(AttemptStatus({ProcessEnd::kSignaled, std::nullopt, 9, 0, ""}), kStatusKilled);
-  EXPECT_STREQ(AttemptStatus({ProcessEnd::kTimedOut, std::nullopt, 15, 0, ""}), kStatusTimeout);
-  EXPECT_STREQ(AttemptStatus({ProcessEnd::kInterrupted, std::nullopt, 15, 0, ""}), kStatusInterrupted);
-  EXPECT_STREQ(AttemptStatus({ProcessEnd::kStartFailed, std::nullopt, std::nullopt, 0, ""}), kStatusStartFailed);
+  EXPECT_STREQ(AttemptStatus({ProcessEnd::kExited, 0, std::nullopt}), kStatusCompleted);
+  EXPECT_STREQ(AttemptStatus({ProcessEnd::kExited, 1, std::nullopt}), kStatusFailed);
+  EXPECT_STREQ(AttemptStatus({ProcessEnd::kSignaled, std::nullopt, 9}), kStatusKilled);
+  EXPECT_STREQ(AttemptStatus({ProcessEnd::kTimedOut, std::nullopt, 15}), kStatusTimeout);
+  EXPECT_STREQ(AttemptStatus({ProcessEnd::kInterrupted, std::nullopt, 15}), kStatusInterrupted);
+  EXPECT_STREQ(AttemptStatus({ProcessEnd::kStartFailed, std::nullopt, std::nullopt}), kStatusStartFailed);
 }
 
 TEST_F(RunnerTest, AnInterruptStopsStartingNewAttempts) {
