@@ -228,13 +228,17 @@ class ManifestRun {
   }
 
   Result<RunSummary> RecordSetupFailure(const std::deque<const RunSpec*>& queue, const std::string& why) {
+    // Setup failed for every run this runner would have started.
     Say(why);
     for (const RunSpec* run : queue) {
-      Result<AttemptRecord> attempt = store_.BeginAttempt(run->key, RunDirectory(options_.results_dir, manifest_, *run).string());
+      Result<std::optional<AttemptRecord>> attempt =
+          store_.ClaimAttempt(run->key, RunDirectory(options_.results_dir, manifest_, *run).string(), options_.force);
       if (!attempt) return Error{attempt.error()};
-      attempt->status = kStatusSetupFailed;
-      attempt->message = why;
-      if (Status s = store_.FinishAttempt(*attempt); !s) return Error{s.error()};
+      if (!*attempt) continue;  // another runner has it
+      AttemptRecord& record = **attempt;
+      record.status = kStatusSetupFailed;
+      record.message = why;
+      if (Status s = store_.FinishAttempt(record); !s) return Error{s.error()};
       ++summary_.unfinished;
     }
     return summary_;
@@ -260,8 +264,15 @@ class ManifestRun {
 
   Status StartAttempt(const RunSpec& run) {
     std::filesystem::path run_dir = RunDirectory(options_.results_dir, manifest_, run);
-    Result<AttemptRecord> attempt = store_.BeginAttempt(run.key, run_dir.string());
-    if (!attempt) return Error{attempt.error()};
+    Result<std::optional<AttemptRecord>> claimed = store_.ClaimAttempt(run.key, run_dir.string(), options_.force);
+    if (!claimed) return Error{claimed.error()};
+    if (!*claimed) {
+      // Another runner on this database has it, or finished it since this one planned.
+      ++summary_.elsewhere;
+      Say(fmt::format("{}: being run or already finished by another runner; skipped", run.label));
+      return Status::Ok();
+    }
+    std::optional<AttemptRecord> attempt = std::move(claimed).value();
     std::filesystem::path dir = std::filesystem::absolute(attempt->dir);
     std::filesystem::path out = dir / "out";
     std::error_code ec;

@@ -30,6 +30,7 @@ struct RunSummary {
   int started = 0;
   int completed = 0;
   int unfinished = 0;  // failed, killed, timed out, interrupted, could not start
+  int elsewhere = 0;   // claimed by another runner on the same database
   bool setup_failed = false;
   bool interrupted = false;
 };

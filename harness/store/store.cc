@@ -190,14 +190,35 @@ Status Store::RecordRun(const RunRecord& run) {
 }
 
 Result<AttemptRecord> Store::BeginAttempt(const std::string& run_key, const std::string& run_dir) {
+  Result<std::optional<AttemptRecord>> attempt = ClaimAttempt(run_key, run_dir, /*rerun_completed=*/true);
+  if (!attempt) return Error{attempt.error()};
+  if (!*attempt) return Error{fmt::format("run {} is being run by another runner", run_key.substr(0, 12))};
+  return **attempt;
+}
+
+Result<std::optional<AttemptRecord>> Store::ClaimAttempt(const std::string& run_key, const std::string& run_dir,
+                                                         bool rerun_completed) {
   try {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement next(*db_, "SELECT COALESCE(MAX(number), 0) + 1 FROM attempts WHERE run_key = ?");
-    next.bind(1, run_key);
-    next.executeStep();
+    SQLite::Statement latest(*db_, "SELECT id, status, runner, number FROM attempts WHERE run_key = ? ORDER BY number DESC LIMIT 1");
+    latest.bind(1, run_key);
+    int number = 1;
+    if (latest.executeStep()) {
+      std::string status = latest.getColumn(1).getString();
+      number = latest.getColumn(3).getInt() + 1;
+      if (status == kStatusCompleted && !rerun_completed) return std::optional<AttemptRecord>();
+      if (status == kStatusRunning) {
+        if (ProcessLiveness(latest.getColumn(2).getString()) != Liveness::kDead) return std::optional<AttemptRecord>();
+        SQLite::Statement abandon(*db_, "UPDATE attempts SET status='interrupted', message='the runner stopped before this "
+                                        "attempt finished', finished_at=? WHERE id=?");
+        abandon.bind(1, NowUtcIso8601());
+        abandon.bind(2, latest.getColumn(0).getInt64());
+        abandon.exec();
+      }
+    }
     AttemptRecord attempt;
     attempt.run_key = run_key;
-    attempt.number = next.getColumn(0).getInt();
+    attempt.number = number;
     attempt.status = kStatusRunning;
     attempt.dir = fmt::format("{}/attempt-{}", run_dir, attempt.number);
     attempt.started_at = NowUtcIso8601();
@@ -213,7 +234,7 @@ Result<AttemptRecord> Store::BeginAttempt(const std::string& run_key, const std:
     insert.exec();
     attempt.id = db_->getLastInsertRowid();
     transaction.commit();
-    return attempt;
+    return std::optional<AttemptRecord>(std::move(attempt));
   } catch (const SQLite::Exception& e) {
     return DbError("starting an attempt", e);
   }

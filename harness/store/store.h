@@ -100,6 +100,12 @@ class Store {
   // later runner can tell a dead attempt from a live one, even after pid reuse.
   Result<AttemptRecord> BeginAttempt(const std::string& run_key, const std::string& run_dir);
 
+  // Like BeginAttempt, but claims the run first, in the same transaction: nullopt when
+  // another live runner is running it, or when it completed and "rerun_completed" is false.
+  // Two runners on one database therefore never execute a run twice.
+  Result<std::optional<AttemptRecord>> ClaimAttempt(const std::string& run_key, const std::string& run_dir,
+                                                    bool rerun_completed);
+
   // Records how the attempt ended and its reduced metrics, in one transaction. Series
   // points arrive before, in batches (AppendSeries); they are complete exactly when the
   // attempt is "completed".

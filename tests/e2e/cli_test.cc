@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <set>
 #include <thread>
 
 #include "tests/test_util.h"
@@ -248,6 +249,33 @@ TEST_F(CliTest, CtrlCInterruptsRecordsAndExits130) {
   EXPECT_EQ(WEXITSTATUS(status), 130) << ReadText(dir_ / "runner.log");
   EXPECT_TRUE(GoneWithin(*child, 2.0));
   EXPECT_EQ(Attempts(), (std::vector<std::string>{"pause seed=0 #1 interrupted signal=15"}));
+}
+
+TEST_F(CliTest, TwoRunnersOnOneDatabaseNeverRunARunTwice) {
+  pid_t first = SpawnRepro({"run", "concurrent.yaml", "-j", "2"}, dir_.path());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  testing::CommandResult second = RunRepro({"run", "concurrent.yaml", "-j", "2"}, dir_.path());
+  int status = 0;
+  ::waitpid(first, &status, 0);
+  std::vector<std::string> attempts = Attempts();
+  EXPECT_EQ(attempts.size(), 6u) << second.err << ReadText(dir_ / "runner.log");
+  for (const std::string& attempt : attempts) EXPECT_NE(attempt.find("#1 completed"), std::string::npos) << attempt;
+  std::string both = second.err + ReadText(dir_ / "runner.log");
+  EXPECT_EQ(both.find("database is locked"), std::string::npos) << both;
+  EXPECT_EQ(RunRepro({"compare", "concurrent.yaml"}, dir_.path()).exit_code, 0);
+}
+
+TEST_F(CliTest, ParameterValuesArriveVerbatimAsOneArgument) {
+  testing::CommandResult run = RunRepro({"run", "injection.yaml"}, dir_.path());
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "code/INJECTED"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "INJECTED"));
+  std::set<std::string> received;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_ / "results")) {
+    if (entry.path().filename() == "arg") received.insert(ReadText(entry.path()));
+  }
+  EXPECT_EQ(received, (std::set<std::string>{"1; touch INJECTED", "$(touch INJECTED)", "`touch INJECTED`",
+                                             "'; touch INJECTED; '", "--output=/etc/passwd", "-rf", "a b\nc"}));
 }
 
 TEST(ExamplesTest, MnistOneDManifestValidates) {
