@@ -255,6 +255,12 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
   options.results_dir = std::filesystem::absolute(common.results_dir);
   options.force = flags.force;
   options.kill_grace_seconds = flags.kill_grace_seconds;
+  std::optional<int64_t> log_cap = flags.log_cap == "0" ? std::optional<int64_t>(0) : ParseBytes(flags.log_cap);
+  if (!log_cap) {
+    PrintError(fmt::format("--log-cap must be a size such as 100M or 1G (0: no cap), got '{}'", flags.log_cap));
+    return kExitBadInput;
+  }
+  options.log_cap_bytes = *log_cap;
   options.progress = [](const std::string& line) { std::cerr << line << "\n"; };
   options.interrupted = [] { return InterruptCount() > 0; };
   std::cerr << fmt::format("{}: {} runs, code {}\n", manifest_path, l.runs.size(), source->description);

@@ -29,6 +29,7 @@ struct RunFlags {
   int jobs = 0;  // 0: one per CPU
   bool force = false;
   double kill_grace_seconds = 5;
+  std::string log_cap = "100M";  // per stream and attempt; "0": no cap
 };
 int Run(const std::string& manifest, const CommonOptions& common, const RunFlags& flags);
 int Compare(const std::string& manifest, const CommonOptions& common, bool json);

@@ -41,6 +41,8 @@ int main(int argc, char** argv) {
   run->add_flag("--force", run_flags.force, "Run again even runs that already completed");
   run->add_option("--kill-grace", run_flags.kill_grace_seconds, "Seconds between SIGTERM and SIGKILL")
       ->capture_default_str()->check(CLI::NonNegativeNumber);
+  run->add_option("--log-cap", run_flags.log_cap, "Largest log kept per stream and attempt (head and tail; 0: no cap)")
+      ->capture_default_str();
   AddCommonOptions(*run, common);
   run->callback([&] { exit_code = repro::cli::Run(manifest, common, run_flags); });
 

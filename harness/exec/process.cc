@@ -192,6 +192,9 @@ struct ProcessSet::Child {
   int fds[2] = {-1, -1};   // read ends of the stdout and stderr pipes
   int logs[2] = {-1, -1};  // log files
   bool log_failed[2] = {false, false};
+  int64_t logged[2] = {0, 0};   // bytes written to the head of each log
+  int64_t seen[2] = {0, 0};     // bytes the stream produced
+  std::string tail[2];          // the newest bytes beyond the head, at most TailCap()
   std::unique_ptr<LineSplitter> lines[2];
   double started = 0, timeout_at = kNever, kill_at = kNever, drain_until = kNever;
   bool timed_out = false, interrupted = false, reaped = false;
@@ -215,6 +218,53 @@ struct ProcessSet::Child {
   }
 
   void Note(const std::string& note) { notes += (notes.empty() ? "" : "; ") + note; }
+
+  int64_t TailCap() const { return std::min<int64_t>(1 << 20, spec.log_cap_bytes / 4); }
+  int64_t HeadCap() const { return spec.log_cap_bytes - TailCap(); }
+
+  void WriteLog(int stream, std::string_view bytes) {
+    if (log_failed[stream]) return;
+    if (::write(logs[stream], bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) {
+      log_failed[stream] = true;
+      Note(fmt::format("{} log incomplete: {}", stream == 0 ? "stdout" : "stderr", std::strerror(errno)));
+    }
+  }
+
+  // Sends output to the log: the head goes to the file at once, what comes after is kept
+  // as a bounded tail and written when the stream ends (FinishLog).
+  void Log(int stream, std::string_view bytes) {
+    seen[stream] += static_cast<int64_t>(bytes.size());
+    if (spec.log_cap_bytes <= 0) {
+      WriteLog(stream, bytes);
+      return;
+    }
+    int64_t head_room = std::max<int64_t>(0, HeadCap() - logged[stream]);
+    std::string_view head = bytes.substr(0, static_cast<size_t>(std::min<int64_t>(head_room, static_cast<int64_t>(bytes.size()))));
+    WriteLog(stream, head);
+    logged[stream] += static_cast<int64_t>(head.size());
+    bytes.remove_prefix(head.size());
+    if (bytes.empty()) return;
+    std::string& t = tail[stream];
+    t.append(bytes);
+    // Trim in large steps so the copying stays linear in the output.
+    if (static_cast<int64_t>(t.size()) > 2 * TailCap()) t.erase(0, t.size() - static_cast<size_t>(TailCap()));
+  }
+
+  void FinishLog(int stream) {
+    if (spec.log_cap_bytes <= 0) return;  // everything was written as it came
+    std::string& t = tail[stream];
+    if (static_cast<int64_t>(t.size()) > TailCap()) t.erase(0, t.size() - static_cast<size_t>(TailCap()));
+    int64_t cut = seen[stream] - logged[stream] - static_cast<int64_t>(t.size());
+    if (cut > 0) {
+      WriteLog(stream, fmt::format("\n[repro: {} bytes cut here; the log keeps the first {} and the last {} bytes]\n", cut,
+                                   logged[stream], t.size()));
+      Note(fmt::format("{} log capped: {} of {} bytes kept", stream == 0 ? "stdout" : "stderr",
+                       logged[stream] + static_cast<int64_t>(t.size()), seen[stream]));
+    }
+    WriteLog(stream, t);
+    t.clear();
+    t.shrink_to_fit();
+  }
 
   void Fail(std::string message) {
     result = ProcessResult{};
@@ -393,14 +443,12 @@ void ProcessSet::Poll() {
       ssize_t n = ::read(c->fds[which], buffer.data(), buffer.size());
       if (n > 0) {
         std::string_view chunk(buffer.data(), static_cast<size_t>(n));
-        if (!c->log_failed[which] && ::write(c->logs[which], chunk.data(), chunk.size()) != n) {
-          c->log_failed[which] = true;
-          c->Note(fmt::format("{} log incomplete: {}", which == 0 ? "stdout" : "stderr", std::strerror(errno)));
-        }
+        c->Log(which, chunk);
         c->lines[which]->Feed(chunk);
       } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
         CloseFd(c->fds[which]);
         c->lines[which]->Finish();
+        c->FinishLog(which);
       }
     }
   }
@@ -415,7 +463,10 @@ void ProcessSet::Poll() {
     if (!drained) {
       c.Note("output pipes were still held open after the process exited (a background process escaped its group)");
       for (int i = 0; i < 2; ++i) {
-        if (c.fds[i] >= 0) c.lines[i]->Finish();
+        if (c.fds[i] >= 0) {
+          c.lines[i]->Finish();
+          c.FinishLog(i);
+        }
         CloseFd(c.fds[i]);
       }
     }

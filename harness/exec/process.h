@@ -30,6 +30,9 @@ struct ProcessSpec {
   std::filesystem::path stdout_path, stderr_path;
   double timeout_seconds = 0;             // 0: no limit
   double kill_grace_seconds = 5;          // between SIGTERM and SIGKILL
+  // Each log file keeps at most this many bytes (0: no limit): the head, a line saying how
+  // much was cut, and the tail. Metric extraction still sees every line.
+  int64_t log_cap_bytes = 0;
 };
 
 enum class ProcessEnd { kExited, kSignaled, kTimedOut, kInterrupted, kStartFailed };

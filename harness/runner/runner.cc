@@ -295,6 +295,7 @@ class ManifestRun {
     request.process.stderr_path = dir / "stderr.log";
     request.process.timeout_seconds = run.experiment->timeout_seconds;
     request.process.kill_grace_seconds = options_.kill_grace_seconds;
+    request.process.log_cap_bytes = options_.log_cap_bytes;
     request.metrics = run.experiment->metrics;
     Bindings bindings = run.bindings;
     bindings["out"] = out.string();

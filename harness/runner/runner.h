@@ -16,10 +16,13 @@
 
 namespace repro {
 
+inline constexpr int64_t kDefaultLogCapBytes = int64_t{100} << 20;
+
 struct RunOptions {
   std::filesystem::path results_dir = "results";
   bool force = false;              // run again even when a completed attempt exists
   double kill_grace_seconds = 5;
+  int64_t log_cap_bytes = kDefaultLogCapBytes;       // per stream and attempt; 0: no cap
   std::function<void(const std::string&)> progress;  // one line per event, for people
   std::function<bool()> interrupted;                 // stop starting new attempts when true
 };

@@ -11,6 +11,8 @@
 #include "harness/exec/environment.h"
 #include "tests/test_util.h"
 
+#include <fmt/format.h>
+
 namespace repro {
 namespace {
 
@@ -105,6 +107,25 @@ TEST_F(ProcessTest, BothStreamsFloodingDoNotDeadlock) {
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(std::filesystem::file_size(dir_ / "stdout.log"), 20000000u);
   EXPECT_EQ(std::filesystem::file_size(dir_ / "stderr.log"), 20000000u);
+}
+
+TEST_F(ProcessTest, CappedLogsKeepHeadAndTailAndTheParserSeesEverything) {
+  ProcessSpec spec = Shell("seq 1 1000000 | tee expected.txt; seq 1 200 >&2");
+  spec.log_cap_bytes = 1 << 20;  // head 768 KiB, tail 256 KiB
+  int64_t lines = 0;
+  ProcessResult result = RunProcess(spec, [&](StreamId stream, std::string_view) { lines += stream == StreamId::kStdout; });
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(lines, 1000000) << "extraction sees every line, capped or not";
+  std::string expected = ReadText(dir_ / "expected.txt"), log = ReadText(dir_ / "stdout.log");
+  size_t head = 768 * 1024, tail = 256 * 1024;
+  ASSERT_GT(log.size(), head + tail);
+  EXPECT_LT(log.size(), head + tail + 200);
+  EXPECT_EQ(log.substr(0, head), expected.substr(0, head));
+  EXPECT_EQ(log.substr(log.size() - tail), expected.substr(expected.size() - tail));
+  EXPECT_NE(log.find(fmt::format("[repro: {} bytes cut here; the log keeps the first {} and the last {} bytes]",
+                                 expected.size() - head - tail, head, tail)), std::string::npos);
+  EXPECT_EQ(ReadText(dir_ / "stderr.log").size(), 692u) << "a stream under the cap is kept whole";
+  EXPECT_NE(result.message.find("stdout log capped"), std::string::npos) << result.message;
 }
 
 TEST_F(ProcessTest, ClosingStdoutEarlyDoesNotEndTheWait) {
