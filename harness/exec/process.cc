@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <limits>
 
 #include <boost/process/args.hpp>
@@ -158,6 +159,19 @@ std::vector<pid_t> ProcessesWithToken(const std::string& token) {
   return found;
 }
 
+// Whether this process has children it did not start itself: orphans of some attempt's
+// tree, re-parented here because this process is a subreaper. nullopt when the kernel
+// cannot list children (CONFIG_PROC_CHILDREN), and the caller must assume there may be.
+std::optional<bool> HasForeignChildren(const std::vector<pid_t>& own) {
+  std::ifstream in(fmt::format("/proc/self/task/{}/children", ::getpid()));
+  if (!in) return std::nullopt;
+  pid_t pid;
+  while (in >> pid) {
+    if (std::find(own.begin(), own.end(), pid) == own.end()) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 const char* ProcessEndName(ProcessEnd end) {
@@ -278,9 +292,10 @@ struct ProcessSet::Child {
 
   // The process group, and every process carrying this tree's token: descendants that
   // called setsid() left the group but not the environment. Returns how many of the
-  // latter were signalled.
-  int SignalTree(int signal_number) {
+  // latter were signalled. "scan" false skips the /proc scan when nothing can have escaped.
+  int SignalTree(int signal_number, bool scan = true) {
     ::killpg(pid, signal_number);
+    if (!scan) return 0;
     int strays = 0;
     for (pid_t other : ProcessesWithToken(tree_token)) {
       if (other == pid) continue;
@@ -509,7 +524,14 @@ void ProcessSet::ReapExited(double now) {
       c.wait_status = status;
       c.usage = usage;
       // Whatever the attempt left behind, in its group or escaped from it, goes with it.
-      c.strays_killed += c.SignalTree(SIGKILL);
+      // Escapees are either still in the group or orphans re-parented to this subreaper;
+      // when neither exists, the /proc scan (the costly part) is skipped.
+      std::vector<pid_t> own;
+      for (const auto& [other_handle, other] : children_) {
+        if (!other->reaped) own.push_back(other->pid);
+      }
+      bool group_alive = ::killpg(c.pid, 0) == 0;
+      c.strays_killed += c.SignalTree(SIGKILL, group_alive || HasForeignChildren(own).value_or(true));
       c.drain_until = now + kDrainSeconds;
     }
   }

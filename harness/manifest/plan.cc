@@ -97,6 +97,8 @@ Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const std::strin
           identity.Add("argv", portable);
         }
         AddManifestScopedFiles(manifest, *argv, identity);
+        // The seed reaches the program as REPRO_SEED even when the command does not name it.
+        identity.Add("seed", std::to_string(seed));
         AddMetrics(experiment, identity);
         run.key = identity.Digest();
         run.label = experiment.id;

@@ -135,8 +135,9 @@ void WriteAttemptRecord(const AttemptRecord& attempt, const RunSpec& run, const 
                             {"message", metric.message}};
   }
   record["metrics"] = metrics;
-  // A record that cannot be written is not fatal: the database holds the same facts.
-  (void)WriteFileAtomically(std::filesystem::path(attempt.dir) / "attempt.json", record.dump(2) + "\n");
+  // A record that cannot be written is not fatal, and it need not survive a power cut: the
+  // database holds the same facts durably.
+  (void)WriteFileAtomically(std::filesystem::path(attempt.dir) / "attempt.json", record.dump(2) + "\n", /*durable=*/false);
 }
 
 class ManifestRun {

@@ -97,6 +97,19 @@ std::optional<int> ColumnInt(const SQLite::Column& column) {
   return column.getInt();
 }
 
+// Resets a cached statement when the scope that used it ends, so no read snapshot stays open.
+struct StatementLease {
+  explicit StatementLease(SQLite::Statement& s) : statement(s) {}
+  ~StatementLease() {
+    try {
+      statement.reset();
+    } catch (const SQLite::Exception&) {
+      // reset() reports the error of the last step again; it was handled there.
+    }
+  }
+  SQLite::Statement& statement;
+};
+
 Error DbError(std::string_view what, const std::exception& e) {
   return Error{fmt::format("database error while {}: {}", what, e.what())};
 }
@@ -105,7 +118,19 @@ Error DbError(std::string_view what, const std::exception& e) {
 }  // namespace
 
 Store::Store(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
-Store::~Store() = default;
+// Statements must be finalized before the database is closed.
+Store::~Store() { prepared_.clear(); }
+
+SQLite::Statement& Store::Prepared(const char* sql) {
+  std::unique_ptr<SQLite::Statement>& statement = prepared_[sql];
+  if (!statement) {
+    statement = std::make_unique<SQLite::Statement>(*db_, sql);
+  } else {
+    statement->reset();
+    statement->clearBindings();
+  }
+  return *statement;
+}
 
 Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& path) {
   try {
@@ -172,9 +197,10 @@ Status Store::RecordManifest(const std::string& sha256, const std::string& path,
 Status Store::RecordRun(const RunRecord& run) {
   try {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement insert(*db_,
-                             "INSERT OR IGNORE INTO runs(key, experiment, label, params_json, seed, created_at) "
-                             "VALUES(?,?,?,?,?,?)");
+    static constexpr const char* kInsertSql = "INSERT OR IGNORE INTO runs(key, experiment, label, params_json, seed, created_at) "
+                             "VALUES(?,?,?,?,?,?)";
+    StatementLease insert_lease(Prepared(kInsertSql));
+    SQLite::Statement& insert = insert_lease.statement;
     insert.bind(1, run.key);
     insert.bind(2, run.experiment);
     insert.bind(3, run.label);
@@ -200,7 +226,9 @@ Result<std::optional<AttemptRecord>> Store::ClaimAttempt(const std::string& run_
                                                          bool rerun_completed) {
   try {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement latest(*db_, "SELECT id, status, runner, number FROM attempts WHERE run_key = ? ORDER BY number DESC LIMIT 1");
+    static constexpr const char* kLatestSql = "SELECT id, status, runner, number FROM attempts WHERE run_key = ? ORDER BY number DESC LIMIT 1";
+    StatementLease latest_lease(Prepared(kLatestSql));
+    SQLite::Statement& latest = latest_lease.statement;
     latest.bind(1, run_key);
     int number = 1;
     if (latest.executeStep()) {
@@ -209,8 +237,10 @@ Result<std::optional<AttemptRecord>> Store::ClaimAttempt(const std::string& run_
       if (status == kStatusCompleted && !rerun_completed) return std::optional<AttemptRecord>();
       if (status == kStatusRunning) {
         if (ProcessLiveness(latest.getColumn(2).getString()) != Liveness::kDead) return std::optional<AttemptRecord>();
-        SQLite::Statement abandon(*db_, "UPDATE attempts SET status='interrupted', message='the runner stopped before this "
-                                        "attempt finished', finished_at=? WHERE id=?");
+        static constexpr const char* kAbandonSql = "UPDATE attempts SET status='interrupted', message='the runner stopped before this "
+                                        "attempt finished', finished_at=? WHERE id=?";
+    StatementLease abandon_lease(Prepared(kAbandonSql));
+    SQLite::Statement& abandon = abandon_lease.statement;
         abandon.bind(1, NowUtcIso8601());
         abandon.bind(2, latest.getColumn(0).getInt64());
         abandon.exec();
@@ -222,9 +252,10 @@ Result<std::optional<AttemptRecord>> Store::ClaimAttempt(const std::string& run_
     attempt.status = kStatusRunning;
     attempt.dir = fmt::format("{}/attempt-{}", run_dir, attempt.number);
     attempt.started_at = NowUtcIso8601();
-    SQLite::Statement insert(*db_,
-                             "INSERT INTO attempts(run_key, number, status, dir, runner, started_at) "
-                             "VALUES(?,?,?,?,?,?)");
+    static constexpr const char* kInsertSql = "INSERT INTO attempts(run_key, number, status, dir, runner, started_at) "
+                             "VALUES(?,?,?,?,?,?)";
+    StatementLease insert_lease(Prepared(kInsertSql));
+    SQLite::Statement& insert = insert_lease.statement;
     insert.bind(1, run_key);
     insert.bind(2, attempt.number);
     insert.bind(3, attempt.status);
@@ -243,9 +274,10 @@ Result<std::optional<AttemptRecord>> Store::ClaimAttempt(const std::string& run_
 Status Store::FinishAttempt(const AttemptRecord& attempt) {
   try {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement update(*db_,
-                             "UPDATE attempts SET status=?, exit_code=?, signal=?, wall_seconds=?, message=?, "
-                             "finished_at=?, cpu_seconds=?, peak_rss_kib=? WHERE id=?");
+    static constexpr const char* kUpdateSql = "UPDATE attempts SET status=?, exit_code=?, signal=?, wall_seconds=?, message=?, "
+                             "finished_at=?, cpu_seconds=?, peak_rss_kib=? WHERE id=?";
+    StatementLease update_lease(Prepared(kUpdateSql));
+    SQLite::Statement& update = update_lease.statement;
     update.bind(1, attempt.status);
     BindOptional(update, 2, attempt.exit_code);
     BindOptional(update, 3, attempt.signal);
@@ -256,9 +288,10 @@ Status Store::FinishAttempt(const AttemptRecord& attempt) {
     update.bind(8, static_cast<int64_t>(attempt.peak_rss_kib));
     update.bind(9, static_cast<int64_t>(attempt.id));
     if (update.exec() != 1) return Error{fmt::format("attempt {} does not exist in the database", attempt.id)};
-    SQLite::Statement value(*db_,
-                            "INSERT OR REPLACE INTO metric_values(attempt_id, name, value, std, flag, message, unit, points) "
-                            "VALUES(?,?,?,?,?,?,?,?)");
+    static constexpr const char* kValueSql = "INSERT OR REPLACE INTO metric_values(attempt_id, name, value, std, flag, message, unit, points) "
+                            "VALUES(?,?,?,?,?,?,?,?)";
+    StatementLease value_lease(Prepared(kValueSql));
+    SQLite::Statement& value = value_lease.statement;
     for (const MetricRecord& metric : attempt.metrics) {
       value.bind(1, static_cast<int64_t>(attempt.id));
       value.bind(2, metric.name);
@@ -282,7 +315,9 @@ Status Store::AppendSeries(int64_t attempt_id, std::span<const SeriesPoint> poin
   if (points.empty()) return Status::Ok();
   try {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement insert(*db_, "INSERT INTO metric_series(attempt_id, name, seq, step, value, std, flag) VALUES(?,?,?,?,?,?,?)");
+    static constexpr const char* kInsertSql = "INSERT INTO metric_series(attempt_id, name, seq, step, value, std, flag) VALUES(?,?,?,?,?,?,?)";
+    StatementLease insert_lease(Prepared(kInsertSql));
+    SQLite::Statement& insert = insert_lease.statement;
     int64_t first = 0;
     for (const SeriesPoint& p : points) {
       insert.bind(1, attempt_id);
@@ -296,7 +331,9 @@ Status Store::AppendSeries(int64_t attempt_id, std::span<const SeriesPoint> poin
       insert.reset();
       if (first == 0) first = db_->getLastInsertRowid();
     }
-    SQLite::Statement range(*db_, "UPDATE attempts SET series_first = COALESCE(series_first, ?), series_last = ? WHERE id = ?");
+    static constexpr const char* kRangeSql = "UPDATE attempts SET series_first = COALESCE(series_first, ?), series_last = ? WHERE id = ?";
+    StatementLease range_lease(Prepared(kRangeSql));
+    SQLite::Statement& range = range_lease.statement;
     range.bind(1, first);
     range.bind(2, db_->getLastInsertRowid());
     range.bind(3, attempt_id);
@@ -400,11 +437,12 @@ Result<std::optional<AttemptRecord>> Store::LatestAttempt(const std::string& run
 
 Result<std::optional<AttemptRecord>> Store::ReadAttempt(const std::string& run_key, int number) {
   try {
-    SQLite::Statement query(*db_,
-                            "SELECT id, number, status, exit_code, signal, COALESCE(wall_seconds, 0), dir, message, "
+    static constexpr const char* kQuerySql = "SELECT id, number, status, exit_code, signal, COALESCE(wall_seconds, 0), dir, message, "
                             "started_at, COALESCE(finished_at, ''), COALESCE(cpu_seconds, 0), COALESCE(peak_rss_kib, 0) "
                             "FROM attempts WHERE run_key = ? AND (? = 0 OR number = ?) "
-                            "ORDER BY number DESC LIMIT 1");
+                            "ORDER BY number DESC LIMIT 1";
+    StatementLease query_lease(Prepared(kQuerySql));
+    SQLite::Statement& query = query_lease.statement;
     query.bind(1, run_key);
     query.bind(2, number);
     query.bind(3, number);
@@ -423,8 +461,10 @@ Result<std::optional<AttemptRecord>> Store::ReadAttempt(const std::string& run_k
     attempt.finished_at = query.getColumn(9).getString();
     attempt.cpu_seconds = query.getColumn(10).getDouble();
     attempt.peak_rss_kib = static_cast<long>(query.getColumn(11).getInt64());
-    SQLite::Statement metrics(*db_, "SELECT name, value, std, flag, message, unit, points FROM metric_values "
-                                    "WHERE attempt_id = ? ORDER BY name");
+    static constexpr const char* kMetricsSql = "SELECT name, value, std, flag, message, unit, points FROM metric_values "
+                                    "WHERE attempt_id = ? ORDER BY name";
+    StatementLease metrics_lease(Prepared(kMetricsSql));
+    SQLite::Statement& metrics = metrics_lease.statement;
     metrics.bind(1, static_cast<int64_t>(attempt.id));
     while (metrics.executeStep()) {
       MetricRecord metric;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -15,6 +16,7 @@
 
 namespace SQLite {
 class Database;
+class Statement;
 }
 
 namespace repro {
@@ -140,7 +142,11 @@ class Store {
   Status Migrate();
   // Attempt "number" of the run (0: the newest) with its metrics.
   Result<std::optional<AttemptRecord>> ReadAttempt(const std::string& run_key, int number);
+  // The prepared statement for "sql", reset and unbound: statements on the per-attempt
+  // path are prepared once per Store, not once per attempt.
+  SQLite::Statement& Prepared(const char* sql);
   std::unique_ptr<SQLite::Database> db_;
+  std::map<const char*, std::unique_ptr<SQLite::Statement>> prepared_;
 };
 
 }  // namespace repro

@@ -29,13 +29,13 @@ Status WriteAll(int fd, std::string_view content) {
 
 }  // namespace
 
-Status WriteFileAtomically(const std::filesystem::path& path, std::string_view content) {
+Status WriteFileAtomically(const std::filesystem::path& path, std::string_view content, bool durable) {
   std::filesystem::path temp = path;
   temp += fmt::format(".tmp.{}", ::getpid());
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoError("create", temp);
   Status written = WriteAll(fd, content);
-  bool synced = written.ok() && ::fsync(fd) == 0;
+  bool synced = written.ok() && (!durable || ::fsync(fd) == 0);
   int saved_errno = errno;
   ::close(fd);
   if (!written.ok() || !synced) {
@@ -49,6 +49,7 @@ Status WriteFileAtomically(const std::filesystem::path& path, std::string_view c
     ::unlink(temp.c_str());
     return error;
   }
+  if (!durable) return Status::Ok();
   // Make the rename itself durable.
   std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
   int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

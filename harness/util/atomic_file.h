@@ -11,7 +11,9 @@ namespace repro {
 
 // Writes "content" to a temporary file beside "path", flushes it to disk, then renames it
 // over "path". On failure "path" is untouched and the temporary file is removed.
-Status WriteFileAtomically(const std::filesystem::path& path, std::string_view content);
+// "durable" false skips the two fsyncs: still all-or-nothing for readers, but the newest
+// version may be lost in a power cut (for copies of facts kept durably elsewhere).
+Status WriteFileAtomically(const std::filesystem::path& path, std::string_view content, bool durable = true);
 
 Result<std::string> ReadFile(const std::filesystem::path& path);
 

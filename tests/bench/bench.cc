@@ -8,6 +8,9 @@
 //               INSERT in 10k-row transactions of the same rows. target: >= 0.50
 //   memory      peak RSS of `repro run` on a 1 GB log over that on a 100 MB log.
 //                                                                target: <= 1.10
+//   launch      `repro run` of 500 attempts of /bin/true (-j 1), against a raw
+//               posix_spawn + waitpid loop of the same 500 launches.
+//                                          target: <= 1.25 x wall, <= 150 us harness CPU each
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -190,6 +193,63 @@ long ReproRunPeakKiB(const fs::path& repro, const fs::path& log, const fs::path&
   return usage.ru_maxrss;
 }
 
+// Seconds for "count" sequential posix_spawn + waitpid of /bin/true; CPU of those children.
+double RawLaunchSeconds(int count, double* child_cpu) {
+  struct rusage before {}, after {};
+  ::getrusage(RUSAGE_CHILDREN, &before);
+  char* argv[] = {const_cast<char*>("/bin/true"), nullptr};
+  double start = repro::MonotonicSeconds();
+  for (int i = 0; i < count; ++i) {
+    pid_t pid = -1;
+    posix_spawn(&pid, "/bin/true", nullptr, nullptr, argv, environ);
+    ::waitpid(pid, nullptr, 0);
+  }
+  double seconds = repro::MonotonicSeconds() - start;
+  ::getrusage(RUSAGE_CHILDREN, &after);
+  auto cpu = [](const struct rusage& r) {
+    return static_cast<double>(r.ru_utime.tv_sec + r.ru_stime.tv_sec) + static_cast<double>(r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1e6;
+  };
+  *child_cpu = cpu(after) - cpu(before);
+  return seconds;
+}
+
+// Seconds for `repro run` of "count" attempts of /bin/true, one at a time, and the CPU
+// of repro with its children.
+double ReproLaunchSeconds(const fs::path& repro, const fs::path& dir, int count, double* total_cpu) {
+  fs::path work = dir / "launch";
+  fs::remove_all(work);
+  fs::create_directories(work / "code");
+  std::string seeds;
+  for (int i = 0; i < count; ++i) seeds += (i ? ", " : "") + std::to_string(i);
+  std::ofstream(work / "m.yaml") << fmt::format(
+      "paper: {{title: bench}}\nsource: {{path: code}}\nexperiments:\n  - id: t\n    command: [/bin/true]\n"
+      "    seeds: [{}]\n    metrics: {{x: {{stdout: '(?<value>\\d+)'}}}}\nclaims:\n  - {{id: c, experiment: t, metric: x, reported: \"1\"}}\n",
+      seeds);
+  std::string binary = repro.string(), manifest = (work / "m.yaml").string(), results = (work / "results").string();
+  char* argv[] = {binary.data(), const_cast<char*>("run"), manifest.data(), const_cast<char*>("-j"), const_cast<char*>("1"),
+                  const_cast<char*>("--results"), results.data(), nullptr};
+  double start = repro::MonotonicSeconds();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::execv(binary.c_str(), argv);
+    ::_exit(127);
+  }
+  int status = 0;
+  struct rusage usage {};
+  ::wait4(pid, &status, 0, &usage);
+  double seconds = repro::MonotonicSeconds() - start;
+  if (!WIFEXITED(status) || (WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 1)) {
+    std::fprintf(stderr, "repro run exited with status %d; see %s\n", status, manifest.c_str());
+  }
+  *total_cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+               static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  fs::remove_all(work / "results");
+  return seconds;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -211,6 +271,17 @@ int main(int argc, char** argv) {
   // its parent's peak RSS into its own, so a large bench would inflate the reading.
   long small_rss = ReproRunPeakKiB(repro, small, dir), large_rss = ReproRunPeakKiB(repro, large, dir);
   double memory = static_cast<double>(large_rss) / static_cast<double>(small_rss);
+
+  const int launches = 500;
+  double raw_cpu = 0, repro_cpu = 0;
+  double raw_launch = RawLaunchSeconds(launches, &raw_cpu);
+  double repro_launch = ReproLaunchSeconds(repro, dir, launches, &repro_cpu);
+  double launch_ratio = repro_launch / raw_launch;
+  double harness_us = (repro_cpu - raw_cpu) / launches * 1e6;
+  std::printf("launch      raw %.0f us/launch, repro %.0f us/attempt: ratio %.2f (target <= 1.25) %s; harness CPU %.0f us/attempt "
+              "(target <= 150) %s\n",
+              raw_launch / launches * 1e6, repro_launch / launches * 1e6, launch_ratio, launch_ratio <= 1.25 ? "ok" : "MISSED",
+              harness_us, harness_us <= 150 ? "ok" : "MISSED");
 
   std::vector<double> raw, ours;
   int64_t points = 0;

@@ -72,6 +72,15 @@ TEST_F(PlanTest, IdentityChangesWithWhatDeterminesTheRunOnly) {
   EXPECT_EQ((*PlanRuns(Load(other_timeout, claims), "tree:abc"))[0].key, key) << "a limit is not identity";
 }
 
+TEST_F(PlanTest, SeedsAreDistinctRunsEvenWhenTheCommandDoesNotNameThem) {
+  // The program may read REPRO_SEED from its environment instead.
+  std::string block = "  - id: e\n    command: [prog]\n    seeds: [0, 1, 2]\n    metrics: {m: {stdout: '(?<value>\\d+)'}}\n";
+  std::vector<RunSpec> runs = *PlanRuns(Load(block, "  - {id: c, experiment: e, metric: m, reported: 1}\n"), "tree:abc");
+  ASSERT_EQ(runs.size(), 3u);
+  EXPECT_NE(runs[0].key, runs[1].key);
+  EXPECT_NE(runs[1].key, runs[2].key);
+}
+
 TEST_F(PlanTest, FilesBesideTheManifestAreIdentifiedByContent) {
   WriteText(dir_ / "driver.py", "print(1)\n");
   std::string block = "  - id: e\n    command: [python3, \"{manifest_dir}/driver.py\"]\n    metrics: {m: {stdout: '(?<value>\\d+)'}}\n";
