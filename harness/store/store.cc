@@ -121,6 +121,18 @@ Store::Store(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
 // Statements must be finalized before the database is closed.
 Store::~Store() { prepared_.clear(); }
 
+template <typename Body>
+Status Store::Write(std::string_view what, Body&& body) {
+  try {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    if (Status status = body(); !status) return status;  // the destructor rolls back
+    transaction.commit();
+    return Status::Ok();
+  } catch (const SQLite::Exception& e) {
+    return DbError(what, e);
+  }
+}
+
 SQLite::Statement& Store::Prepared(const char* sql) {
   std::unique_ptr<SQLite::Statement>& statement = prepared_[sql];
   if (!statement) {
@@ -154,8 +166,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& path) {
 int Store::SchemaVersion() { return db_->execAndGet("PRAGMA user_version").getInt(); }
 
 Status Store::Migrate() {
-  try {
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  return Write("creating the schema", [&]() -> Status {
     int version = SchemaVersion();
     if (version > kSchemaVersion) {
       return Error{fmt::format("{} has schema version {}, newer than this repro understands ({}); upgrade repro",
@@ -171,32 +182,24 @@ Status Store::Migrate() {
       db_->exec(kSchemaV1);
       db_->exec(fmt::format("PRAGMA user_version={}", kSchemaVersion));
     }
-    transaction.commit();
     return Status::Ok();
-  } catch (const SQLite::Exception& e) {
-    return DbError("creating the schema", e);
-  }
+  });
 }
 
 Status Store::RecordManifest(const std::string& sha256, const std::string& path, const std::string& text) {
-  try {
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  return Write("recording the manifest", [&]() -> Status {
     SQLite::Statement insert(*db_, "INSERT OR IGNORE INTO manifests(sha256, path, text, first_seen) VALUES(?,?,?,?)");
     insert.bind(1, sha256);
     insert.bind(2, path);
     insert.bind(3, text);
     insert.bind(4, NowUtcIso8601());
     insert.exec();
-    transaction.commit();
     return Status::Ok();
-  } catch (const SQLite::Exception& e) {
-    return DbError("recording the manifest", e);
-  }
+  });
 }
 
 Status Store::RecordRun(const RunRecord& run) {
-  try {
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  return Write("recording a run", [&]() -> Status {
     static constexpr const char* kInsertSql = "INSERT OR IGNORE INTO runs(key, experiment, label, params_json, seed, created_at) "
                              "VALUES(?,?,?,?,?,?)";
     StatementLease insert_lease(Prepared(kInsertSql));
@@ -208,11 +211,8 @@ Status Store::RecordRun(const RunRecord& run) {
     insert.bind(5, static_cast<int64_t>(run.seed));
     insert.bind(6, NowUtcIso8601());
     insert.exec();
-    transaction.commit();
     return Status::Ok();
-  } catch (const SQLite::Exception& e) {
-    return DbError("recording a run", e);
-  }
+  });
 }
 
 Result<AttemptRecord> Store::BeginAttempt(const std::string& run_key, const std::string& run_dir) {
@@ -272,8 +272,7 @@ Result<std::optional<AttemptRecord>> Store::ClaimAttempt(const std::string& run_
 }
 
 Status Store::FinishAttempt(const AttemptRecord& attempt) {
-  try {
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  return Write("recording a finished attempt", [&]() -> Status {
     static constexpr const char* kUpdateSql = "UPDATE attempts SET status=?, exit_code=?, signal=?, wall_seconds=?, message=?, "
                              "finished_at=?, cpu_seconds=?, peak_rss_kib=? WHERE id=?";
     StatementLease update_lease(Prepared(kUpdateSql));
@@ -304,17 +303,13 @@ Status Store::FinishAttempt(const AttemptRecord& attempt) {
       value.exec();
       value.reset();
     }
-    transaction.commit();
     return Status::Ok();
-  } catch (const SQLite::Exception& e) {
-    return DbError("recording a finished attempt", e);
-  }
+  });
 }
 
 Status Store::AppendSeries(int64_t attempt_id, std::span<const SeriesPoint> points) {
   if (points.empty()) return Status::Ok();
-  try {
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  return Write("storing metric series", [&]() -> Status {
     static constexpr const char* kInsertSql = "INSERT INTO metric_series(attempt_id, name, seq, step, value, std, flag) VALUES(?,?,?,?,?,?,?)";
     StatementLease insert_lease(Prepared(kInsertSql));
     SQLite::Statement& insert = insert_lease.statement;
@@ -338,11 +333,8 @@ Status Store::AppendSeries(int64_t attempt_id, std::span<const SeriesPoint> poin
     range.bind(2, db_->getLastInsertRowid());
     range.bind(3, attempt_id);
     range.exec();
-    transaction.commit();
     return Status::Ok();
-  } catch (const SQLite::Exception& e) {
-    return DbError("storing metric series", e);
-  }
+  });
 }
 
 Result<std::vector<RunRecord>> Store::FindRuns(const std::string& prefix) {
@@ -494,24 +486,19 @@ Result<bool> Store::SetupCompleted(const std::string& setup_key) {
 }
 
 Status Store::RecordSetup(const std::string& setup_key, const std::string& status, const std::string& log_dir) {
-  try {
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  return Write("recording setup", [&]() -> Status {
     SQLite::Statement upsert(*db_, "INSERT OR REPLACE INTO setups(key, status, log_dir, finished_at) VALUES(?,?,?,?)");
     upsert.bind(1, setup_key);
     upsert.bind(2, status);
     upsert.bind(3, log_dir);
     upsert.bind(4, NowUtcIso8601());
     upsert.exec();
-    transaction.commit();
     return Status::Ok();
-  } catch (const SQLite::Exception& e) {
-    return DbError("recording setup", e);
-  }
+  });
 }
 
 Status Store::SaveVerdicts(const std::string& manifest_sha256, const std::vector<VerdictRecord>& verdicts) {
-  try {
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  return Write("saving verdicts", [&]() -> Status {
     SQLite::Statement upsert(*db_,
                              "INSERT OR REPLACE INTO verdicts(manifest_sha256, claim_id, verdict, n, mean, std, ci_low, "
                              "ci_high, delta, reason, detail_json, computed_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -531,11 +518,8 @@ Status Store::SaveVerdicts(const std::string& manifest_sha256, const std::vector
       upsert.exec();
       upsert.reset();
     }
-    transaction.commit();
     return Status::Ok();
-  } catch (const SQLite::Exception& e) {
-    return DbError("saving verdicts", e);
-  }
+  });
 }
 
 }  // namespace repro

@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/util/result.h"
@@ -145,6 +146,9 @@ class Store {
   // The prepared statement for "sql", reset and unbound: statements on the per-attempt
   // path are prepared once per Store, not once per attempt.
   SQLite::Statement& Prepared(const char* sql);
+  // Runs "body" (returning Status) in one BEGIN IMMEDIATE transaction: all or nothing.
+  template <typename Body>
+  Status Write(std::string_view what, Body&& body);
   std::unique_ptr<SQLite::Database> db_;
   std::map<const char*, std::unique_ptr<SQLite::Statement>> prepared_;
 };

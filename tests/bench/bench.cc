@@ -167,6 +167,28 @@ double StoreIngestSeconds(const std::vector<repro::SeriesPoint>& points, const f
   return repro::MonotonicSeconds() - start;
 }
 
+// Runs repro with "args", output discarded, and returns its resource usage (its children's
+// included). fork, not posix_spawn: a CLONE_VM child would carry this process's peak RSS.
+struct rusage RunRepro(const fs::path& repro, std::vector<std::string> args) {
+  std::string binary = repro.string();
+  std::vector<char*> argv = {binary.data()};
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::execv(binary.c_str(), argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  struct rusage usage {};
+  ::wait4(pid, &status, 0, &usage);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) std::fprintf(stderr, "repro %s failed: status %d\n", args[1].c_str(), status);
+  return usage;
+}
+
 // Peak resident set of `repro run` on a manifest that cats "log", in KiB.
 long ReproRunPeakKiB(const fs::path& repro, const fs::path& log, const fs::path& dir) {
   fs::path work = dir / ("run-" + log.stem().string());
@@ -176,19 +198,7 @@ long ReproRunPeakKiB(const fs::path& repro, const fs::path& log, const fs::path&
       "paper: {{title: bench}}\nsource: {{path: code}}\nexperiments:\n  - id: cat\n    command: [cat, \"{}\"]\n"
       "    metrics: {{acc: {{stdout: '{}'}}}}\nclaims:\n  - {{id: c, experiment: cat, metric: acc, reported: \"0.5\"}}\n",
       log.string(), kPattern);
-  std::string binary = repro.string(), manifest = (work / "m.yaml").string(), results = (work / "results").string();
-  char* argv[] = {binary.data(), const_cast<char*>("run"), manifest.data(), const_cast<char*>("--results"), results.data(), nullptr};
-  pid_t pid = ::fork();  // not posix_spawn: see main()
-  if (pid == 0) {
-    int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, 1);
-    ::dup2(null, 2);
-    ::execv(binary.c_str(), argv);
-    ::_exit(127);
-  }
-  int status = 0;
-  struct rusage usage {};
-  ::wait4(pid, &status, 0, &usage);
+  struct rusage usage = RunRepro(repro, {"run", (work / "m.yaml").string(), "--results", (work / "results").string()});
   fs::remove_all(work / "results");
   return usage.ru_maxrss;
 }
@@ -225,25 +235,9 @@ double ReproLaunchSeconds(const fs::path& repro, const fs::path& dir, int count,
       "paper: {{title: bench}}\nsource: {{path: code}}\nexperiments:\n  - id: t\n    command: [/bin/true]\n"
       "    seeds: [{}]\n    metrics: {{x: {{stdout: '(?<value>\\d+)'}}}}\nclaims:\n  - {{id: c, experiment: t, metric: x, reported: \"1\"}}\n",
       seeds);
-  std::string binary = repro.string(), manifest = (work / "m.yaml").string(), results = (work / "results").string();
-  char* argv[] = {binary.data(), const_cast<char*>("run"), manifest.data(), const_cast<char*>("-j"), const_cast<char*>("1"),
-                  const_cast<char*>("--results"), results.data(), nullptr};
   double start = repro::MonotonicSeconds();
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int null = ::open("/dev/null", O_WRONLY);
-    ::dup2(null, 1);
-    ::dup2(null, 2);
-    ::execv(binary.c_str(), argv);
-    ::_exit(127);
-  }
-  int status = 0;
-  struct rusage usage {};
-  ::wait4(pid, &status, 0, &usage);
+  struct rusage usage = RunRepro(repro, {"run", (work / "m.yaml").string(), "-j", "1", "--results", (work / "results").string()});
   double seconds = repro::MonotonicSeconds() - start;
-  if (!WIFEXITED(status) || (WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 1)) {
-    std::fprintf(stderr, "repro run exited with status %d; see %s\n", status, manifest.c_str());
-  }
   *total_cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
   fs::remove_all(work / "results");
