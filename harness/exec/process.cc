@@ -208,7 +208,9 @@ struct ProcessSet::Child {
   bool log_failed[2] = {false, false};
   int64_t logged[2] = {0, 0};   // bytes written to the head of each log
   int64_t seen[2] = {0, 0};     // bytes the stream produced
-  std::string tail[2];          // the newest bytes beyond the head, at most TailCap()
+  std::string tail[2];          // ring of the newest bytes beyond the head, TailCap() long
+  size_t tail_at[2] = {0, 0};   // next write position in the ring
+  bool tail_full[2] = {false, false};
   std::unique_ptr<LineSplitter> lines[2];
   double started = 0, timeout_at = kNever, kill_at = kNever, drain_until = kNever;
   bool timed_out = false, interrupted = false, reaped = false;
@@ -233,7 +235,7 @@ struct ProcessSet::Child {
 
   void Note(const std::string& note) { notes += (notes.empty() ? "" : "; ") + note; }
 
-  int64_t TailCap() const { return std::min<int64_t>(1 << 20, spec.log_cap_bytes / 4); }
+  int64_t TailCap() const { return std::min<int64_t>(256 * 1024, spec.log_cap_bytes / 4); }
   int64_t HeadCap() const { return spec.log_cap_bytes - TailCap(); }
 
   void WriteLog(int stream, std::string_view bytes) {
@@ -258,16 +260,28 @@ struct ProcessSet::Child {
     logged[stream] += static_cast<int64_t>(head.size());
     bytes.remove_prefix(head.size());
     if (bytes.empty()) return;
-    std::string& t = tail[stream];
-    t.append(bytes);
-    // Trim in large steps so the copying stays linear in the output.
-    if (static_cast<int64_t>(t.size()) > 2 * TailCap()) t.erase(0, t.size() - static_cast<size_t>(TailCap()));
+    // A fixed ring: memory stays TailCap() however much the stream produces.
+    std::string& ring = tail[stream];
+    size_t cap = static_cast<size_t>(TailCap());
+    if (ring.size() != cap) ring.assign(cap, '\0');
+    if (bytes.size() >= cap) {
+      bytes.remove_prefix(bytes.size() - cap);
+      tail_at[stream] = 0;
+    }
+    while (!bytes.empty()) {
+      size_t n = std::min(bytes.size(), cap - tail_at[stream]);
+      ring.replace(tail_at[stream], n, bytes.substr(0, n));
+      tail_at[stream] = (tail_at[stream] + n) % cap;
+      if (tail_at[stream] == 0) tail_full[stream] = true;
+      bytes.remove_prefix(n);
+    }
   }
 
   void FinishLog(int stream) {
     if (spec.log_cap_bytes <= 0) return;  // everything was written as it came
-    std::string& t = tail[stream];
-    if (static_cast<int64_t>(t.size()) > TailCap()) t.erase(0, t.size() - static_cast<size_t>(TailCap()));
+    std::string& ring = tail[stream];
+    std::string t = tail_full[stream] ? ring.substr(tail_at[stream]) + ring.substr(0, tail_at[stream])
+                                      : ring.substr(0, tail_at[stream]);
     int64_t cut = seen[stream] - logged[stream] - static_cast<int64_t>(t.size());
     if (cut > 0) {
       WriteLog(stream, fmt::format("\n[repro: {} bytes cut here; the log keeps the first {} and the last {} bytes]\n", cut,
@@ -276,8 +290,8 @@ struct ProcessSet::Child {
                        logged[stream] + static_cast<int64_t>(t.size()), seen[stream]));
     }
     WriteLog(stream, t);
-    t.clear();
-    t.shrink_to_fit();
+    ring.clear();
+    ring.shrink_to_fit();
   }
 
   void Fail(std::string message) {

@@ -174,7 +174,8 @@ class MetricParser {
     MapReader reader(node, "in 'reduce' " + context, {"mean_last", "at_step", "at_best", "best"}, d_);
     if (!reader.is_map()) return;
     if (auto count = reader.Integer("mean_last", 1)) {
-      spec.reduce = {Kind::kMeanLast, *count};
+      spec.reduce.kind = Kind::kMeanLast;
+      spec.reduce.count = *count;
     } else if (auto step = reader.Integer("at_step", 0)) {
       spec.reduce.kind = Kind::kAtStep;
       spec.reduce.step = *step;

@@ -46,7 +46,7 @@ class SeriesBuffer {
     int64_t& seq = next_seq_[metric];
     pending_.push_back({metric, seq++, o.step, o.flag == ValueFlag::kOk ? std::optional<double>(o.value) : std::nullopt, o.std,
                         ValueFlagName(o.flag)});
-    if (pending_.size() >= kBatch) Flush();
+    if (pending_.size() >= kBatch) (void)Flush();  // a failure is kept and reported when the attempt ends
   }
 
   // Writes what is pending; the first failure is kept and returned from then on.

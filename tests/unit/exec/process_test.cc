@@ -111,7 +111,7 @@ TEST_F(ProcessTest, BothStreamsFloodingDoNotDeadlock) {
 
 TEST_F(ProcessTest, CappedLogsKeepHeadAndTailAndTheParserSeesEverything) {
   ProcessSpec spec = Shell("seq 1 1000000 | tee expected.txt; seq 1 200 >&2");
-  spec.log_cap_bytes = 1 << 20;  // head 768 KiB, tail 256 KiB
+  spec.log_cap_bytes = 1 << 20;  // head 768 KiB, tail 256 KiB (the tail's ceiling)
   int64_t lines = 0;
   ProcessResult result = RunProcess(spec, [&](StreamId stream, std::string_view) { lines += stream == StreamId::kStdout; });
   EXPECT_EQ(result.exit_code, 0);
