@@ -46,6 +46,7 @@ struct Param {
 struct Experiment {
   std::string id;
   std::vector<std::string> command;  // argv template; placeholders checked against params
+  bool shell = false;                // command[0] is one string for /bin/sh -c (explicit opt-in)
   std::vector<Param> params;
   std::vector<MetricSpec> metrics;
   std::vector<int64_t> seeds;        // defaults applied; never empty

@@ -219,7 +219,7 @@ class Parser {
   bool ParseExperiment(const YAML::Node& item, Experiment& e) {
     std::string id = IdOf(item, "experiment", false);
     std::string context = id.empty() ? "in an experiment" : fmt::format("in experiment '{}'", id);
-    MapReader reader(item, context, {"id", "command", "params", "seeds", "timeout", "resources", "metrics"}, d_);
+    MapReader reader(item, context, {"id", "command", "shell", "params", "seeds", "timeout", "resources", "metrics"}, d_);
     if (!reader.is_map()) return false;
     reader.String("id", /*required=*/true);
     e.id = id;
@@ -233,8 +233,11 @@ class Parser {
     if (const YAML::Node* params = reader.Find("params")) ParseParams(*params, context, e);
     std::vector<std::string> placeholders = kBuiltinPlaceholders;
     for (const Param& param : e.params) placeholders.push_back(param.name);
+    e.shell = reader.Choice("shell", {"true", "false"}).value_or("false") == "true";
     if (const YAML::Node* command = reader.Require("command")) {
-      if (auto argv = yaml::Argv(*command, reader.Describe("command"), d_)) {
+      if (e.shell) {
+        ParseShellCommand(*command, context, placeholders, e);
+      } else if (auto argv = yaml::Argv(*command, reader.Describe("command"), d_)) {
         e.command = *argv;
         for (size_t i = 0; i < e.command.size(); ++i) {
           CheckPlaceholders(e.command[i], (*command)[i], placeholders, context, d_);
@@ -243,6 +246,35 @@ class Parser {
     }
     if (const YAML::Node* metrics = reader.Require("metrics")) ParseMetrics(*metrics, e, placeholders, d_);
     return !id.empty();
+  }
+
+  // With shell: true the command is one string for /bin/sh -c. repro quotes every value it
+  // substitutes, so a placeholder the author put inside quotes would end up quoted twice
+  // (and a value could close the author's quote): that is refused.
+  void ParseShellCommand(const YAML::Node& node, const std::string& context, const std::vector<std::string>& placeholders,
+                         Experiment& e) {
+    if (!node.IsScalar()) {
+      d_.Add(node, fmt::format("'command' {} has shell: true, so it must be one string such as \"python train.py | tee log\"", context));
+      return;
+    }
+    e.command = {node.Scalar()};
+    CheckPlaceholders(node.Scalar(), node, placeholders, context, d_);
+    char quote = 0;
+    const std::string& text = node.Scalar();
+    for (size_t i = 0; i < text.size(); ++i) {
+      char c = text[i];
+      if (quote == 0 && c == '\\') {
+        ++i;
+      } else if (quote == 0 && (c == '\'' || c == '"')) {
+        quote = c;
+      } else if (c == quote) {
+        quote = 0;
+      } else if (quote != 0 && c == '{' && i + 1 < text.size() && text[i + 1] != '{') {
+        d_.Add(node, fmt::format("placeholder at position {} of the shell command {} is inside quotes; write it bare: repro "
+                                 "quotes every value it substitutes", i + 1, context));
+        return;
+      }
+    }
   }
 
   void ParseParams(const YAML::Node& node, const std::string& context, Experiment& e) {

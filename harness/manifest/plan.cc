@@ -99,6 +99,7 @@ Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const std::strin
         AddManifestScopedFiles(manifest, *argv, identity);
         // The seed reaches the program as REPRO_SEED even when the command does not name it.
         identity.Add("seed", std::to_string(seed));
+        if (experiment.shell) identity.Add("shell", "true");
         AddMetrics(experiment, identity);
         run.key = identity.Digest();
         run.label = experiment.id;
@@ -124,9 +125,22 @@ std::vector<const RunSpec*> RunsFor(const std::vector<RunSpec>& runs, const std:
   return selected;
 }
 
+std::string ShellQuote(const std::string& value) {
+  std::string quoted = "'";
+  for (char c : value) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
 Result<std::vector<std::string>> ExpandCommand(const RunSpec& run, const std::string& out_dir) {
   Bindings bindings = run.bindings;
   bindings["out"] = out_dir;
+  if (run.experiment->shell) {
+    // Every value becomes one single-quoted shell word: it cannot end the quote or run code.
+    for (auto& [name, value] : bindings) value = ShellQuote(value);
+    Result<std::string> script = ExpandTemplate(run.experiment->command.front(), bindings);
+    if (!script) return Error{script.error()};
+    return std::vector<std::string>{"/bin/sh", "-c", *script};
+  }
   std::vector<std::string> argv;
   for (const std::string& arg : run.experiment->command) {
     Result<std::string> expanded = ExpandTemplate(arg, bindings);

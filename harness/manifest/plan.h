@@ -32,7 +32,11 @@ Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const std::strin
 // experiment does not have are ignored (a comparison's 'where' covers both sides).
 std::vector<const RunSpec*> RunsFor(const std::vector<RunSpec>& runs, const std::string& experiment, const NamedValues& where);
 
-// Argv for one attempt: the command with every placeholder bound, "{out}" included.
+// Argv for one attempt: the command with every placeholder bound, "{out}" included. With
+// shell: true, ["/bin/sh", "-c", script] with every value single-quoted.
 Result<std::vector<std::string>> ExpandCommand(const RunSpec& run, const std::string& out_dir);
+
+// "value" as one single-quoted POSIX shell word.
+std::string ShellQuote(const std::string& value);
 
 }  // namespace repro

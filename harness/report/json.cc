@@ -86,6 +86,19 @@ Json ClaimJson(const ClaimEvaluation& c) {
 
 std::string ClaimJsonText(const ClaimEvaluation& claim) { return ClaimJson(claim).dump(); }
 
+namespace {
+
+// Experiments whose command runs through a shell: a reader should know.
+Json ShellExperiments(const Manifest& m) {
+  Json ids = Json::array();
+  for (const Experiment& experiment : m.experiments) {
+    if (experiment.shell) ids.push_back(experiment.id);
+  }
+  return ids;
+}
+
+}  // namespace
+
 std::string RenderJson(const Evaluation& evaluation) {
   const Manifest& m = *evaluation.manifest;
   Json summary{{"claims", evaluation.claims.size()}};
@@ -108,6 +121,7 @@ std::string RenderJson(const Evaluation& evaluation) {
       {"manifest", {{"path", m.path.string()}, {"sha256", m.sha256}}},
       {"source", {{"description", evaluation.source_description}, {"git", Text(m.source.git)},
                   {"commit", Text(m.source.commit)}, {"path", m.source.is_git() ? Json() : Json(m.source.path.string())}}},
+      {"shell_experiments", ShellExperiments(m)},
       {"summary", summary},
       {"claims", claims},
       {"unfinished_runs", unfinished}};

@@ -40,6 +40,12 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
   std::string out = fmt::format("# Reproduction report: {}\n\n", m.paper.title);
   out += fmt::format("- Paper: {}\n", PaperLine(m.paper));
   out += fmt::format("- Code: `{}`\n", evaluation.source_description);
+  for (const Experiment& experiment : m.experiments) {
+    if (experiment.shell) {
+      out += fmt::format("- Shell: experiment `{}` runs its command through /bin/sh (`shell: true`): `{}`\n", experiment.id,
+                         Cell(experiment.command.front()));
+    }
+  }
   out += fmt::format("- Manifest: `{}` (sha256 `{}`)\n", m.path.string(), m.sha256);
   out += fmt::format("- Generated: {} by repro {}\n", NowUtcIso8601(), REPRO_VERSION);
   out += fmt::format("- Summary: **{}**\n\n", evaluation.SummaryLine());

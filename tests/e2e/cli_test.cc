@@ -265,8 +265,10 @@ TEST_F(CliTest, TwoRunnersOnOneDatabaseNeverRunARunTwice) {
   EXPECT_EQ(RunRepro({"compare", "concurrent.yaml"}, dir_.path()).exit_code, 0);
 }
 
-TEST_F(CliTest, ParameterValuesArriveVerbatimAsOneArgument) {
-  testing::CommandResult run = RunRepro({"run", "injection.yaml"}, dir_.path());
+class InjectionTest : public CliTest, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(InjectionTest, ParameterValuesArriveVerbatimAsOneArgument) {
+  testing::CommandResult run = RunRepro({"run", GetParam()}, dir_.path());
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_FALSE(std::filesystem::exists(dir_ / "code/INJECTED"));
   EXPECT_FALSE(std::filesystem::exists(dir_ / "INJECTED"));
@@ -277,6 +279,8 @@ TEST_F(CliTest, ParameterValuesArriveVerbatimAsOneArgument) {
   EXPECT_EQ(received, (std::set<std::string>{"1; touch INJECTED", "$(touch INJECTED)", "`touch INJECTED`",
                                              "'; touch INJECTED; '", "--output=/etc/passwd", "-rf", "a b\nc"}));
 }
+
+INSTANTIATE_TEST_SUITE_P(WithAndWithoutShell, InjectionTest, ::testing::Values("injection.yaml", "injection-shell.yaml"));
 
 TEST(ExamplesTest, MnistOneDManifestValidates) {
   testing::CommandResult result = RunRepro({"validate", "experiments/mnist1d.yaml"}, REPRO_SOURCE_DIR);

@@ -233,6 +233,32 @@ claims:
   }));
 }
 
+TEST_F(ParserTest, ShellIsAnExplicitOptInWithBarePlaceholders) {
+  std::string text = R"yaml(paper: {title: t}
+source: {path: code}
+experiments:
+  - id: a
+    shell: true
+    command: "python train.py --seed {seed} | tee log"
+    metrics: {m: {stdout: '(?<value>\d+)'}}
+  - id: b
+    shell: true
+    command: "echo '{seed}'"
+    metrics: {m: {stdout: '(?<value>\d+)'}}
+  - id: c
+    shell: true
+    command: [echo, "{seed}"]
+    metrics: {m: {stdout: '(?<value>\d+)'}}
+claims:
+  - {id: x, experiment: a, metric: m, reported: 1}
+)yaml";
+  EXPECT_EQ(Errors(text), (std::vector<std::string>{
+      "x.yaml:10:14: placeholder at position 7 of the shell command in experiment 'b' is inside quotes; write it bare: repro "
+      "quotes every value it substitutes",
+      "x.yaml:14:14: 'command' in experiment 'c' has shell: true, so it must be one string such as \"python train.py | tee log\"",
+  }));
+}
+
 TEST_F(ParserTest, UnknownMetricGetsADidYouMean) {
   std::string text = std::string(kValid) + "  - {id: c3, experiment: mlp, metric: acu, reported: 1, where: {lr: 0.1}}\n";
   EXPECT_EQ(Errors(text), (std::vector<std::string>{

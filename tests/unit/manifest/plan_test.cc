@@ -81,6 +81,17 @@ TEST_F(PlanTest, SeedsAreDistinctRunsEvenWhenTheCommandDoesNotNameThem) {
   EXPECT_NE(runs[1].key, runs[2].key);
 }
 
+TEST_F(PlanTest, ShellCommandsQuoteEveryValue) {
+  EXPECT_EQ(ShellQuote("a b"), "'a b'");
+  EXPECT_EQ(ShellQuote("it's; $(id)"), "'it'\\''s; $(id)'");
+  std::string block = "  - id: e\n    shell: true\n    command: \"prog --lr {lr} | tee {out}/log\"\n"
+                      "    params: {lr: [\"0.1; rm -rf ~\"]}\n    metrics: {m: {stdout: '(?<value>\\d+)'}}\n";
+  Manifest manifest = Load(block, "  - {id: c, experiment: e, metric: m, reported: 1}\n");  // runs point into it
+  std::vector<RunSpec> runs = *PlanRuns(manifest, "tree:abc");
+  EXPECT_EQ(*ExpandCommand(runs[0], "/r/o"),
+            (std::vector<std::string>{"/bin/sh", "-c", "prog --lr '0.1; rm -rf ~' | tee '/r/o'/log"}));
+}
+
 TEST_F(PlanTest, FilesBesideTheManifestAreIdentifiedByContent) {
   WriteText(dir_ / "driver.py", "print(1)\n");
   std::string block = "  - id: e\n    command: [python3, \"{manifest_dir}/driver.py\"]\n    metrics: {m: {stdout: '(?<value>\\d+)'}}\n";

@@ -149,13 +149,21 @@ TEST_F(RunnerTest, FailedRunsAreRetriedAsNewAttempts) {
   EXPECT_EQ((*store_->LatestAttempt(runs_[1].key))->number, 2);
 }
 
+ProcessResult Ended(ProcessEnd end, std::optional<int> exit_code, std::optional<int> signal) {
+  ProcessResult result;
+  result.end = end;
+  result.exit_code = exit_code;
+  result.signal = signal;
+  return result;
+}
+
 TEST_F(RunnerTest, StatusesKeepExitCodeAndSignalApart) {
-  EXPECT_STREQ(AttemptStatus({ProcessEnd::kExited, 0, std::nullopt}), kStatusCompleted);
-  EXPECT_STREQ(AttemptStatus({ProcessEnd::kExited, 1, std::nullopt}), kStatusFailed);
-  EXPECT_STREQ(AttemptStatus({ProcessEnd::kSignaled, std::nullopt, 9}), kStatusKilled);
-  EXPECT_STREQ(AttemptStatus({ProcessEnd::kTimedOut, std::nullopt, 15}), kStatusTimeout);
-  EXPECT_STREQ(AttemptStatus({ProcessEnd::kInterrupted, std::nullopt, 15}), kStatusInterrupted);
-  EXPECT_STREQ(AttemptStatus({ProcessEnd::kStartFailed, std::nullopt, std::nullopt}), kStatusStartFailed);
+  EXPECT_STREQ(AttemptStatus(Ended(ProcessEnd::kExited, 0, std::nullopt)), kStatusCompleted);
+  EXPECT_STREQ(AttemptStatus(Ended(ProcessEnd::kExited, 1, std::nullopt)), kStatusFailed);
+  EXPECT_STREQ(AttemptStatus(Ended(ProcessEnd::kSignaled, std::nullopt, 9)), kStatusKilled);
+  EXPECT_STREQ(AttemptStatus(Ended(ProcessEnd::kTimedOut, std::nullopt, 15)), kStatusTimeout);
+  EXPECT_STREQ(AttemptStatus(Ended(ProcessEnd::kInterrupted, std::nullopt, 15)), kStatusInterrupted);
+  EXPECT_STREQ(AttemptStatus(Ended(ProcessEnd::kStartFailed, std::nullopt, std::nullopt)), kStatusStartFailed);
 }
 
 TEST_F(RunnerTest, AnInterruptStopsStartingNewAttempts) {
