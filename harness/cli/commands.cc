@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/cli/progress.h"
 #include "harness/exec/executor.h"
 #include "harness/manifest/parser.h"
 #include "harness/manifest/plan.h"
@@ -261,9 +262,13 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
     return kExitBadInput;
   }
   options.log_cap_bytes = *log_cap;
-  options.progress = [](const std::string& line) { std::cerr << line << "\n"; };
+  options.jobs = jobs;
+  ProgressPrinter printer(stderr, IsSmartTerminal(STDERR_FILENO), flags.verbosity);
+  options.progress = [&printer](const ProgressEvent& event) { printer(event); };
   options.interrupted = [] { return InterruptCount() > 0; };
-  std::cerr << fmt::format("{}: {} runs, code {}\n", manifest_path, l.runs.size(), source->description);
+  if (flags.verbosity != Verbosity::kQuiet) {
+    std::cerr << fmt::format("{}: {} runs, code {}\n", manifest_path, l.runs.size(), source->description);
+  }
   Result<RunSummary> summary = RunManifest(l.manifest, l.runs, *source, store, executor, options);
   if (!summary) {
     PrintError(summary.error());

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/cli/progress.h"
+
 namespace repro::cli {
 
 // Exit codes, as documented in README.md.
@@ -30,6 +32,7 @@ struct RunFlags {
   bool force = false;
   double kill_grace_seconds = 5;
   std::string log_cap = "100M";  // per stream and attempt; "0": no cap
+  Verbosity verbosity = Verbosity::kNormal;
 };
 int Run(const std::string& manifest, const CommonOptions& common, const RunFlags& flags);
 int Compare(const std::string& manifest, const CommonOptions& common, bool json);

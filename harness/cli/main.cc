@@ -43,8 +43,14 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::NonNegativeNumber);
   run->add_option("--log-cap", run_flags.log_cap, "Largest log kept per stream and attempt (head and tail; 0: no cap)")
       ->capture_default_str();
+  bool quiet = false, verbose = false;
+  run->add_flag("-q,--quiet", quiet, "Show only failures and the verdicts");
+  run->add_flag("-v,--verbose", verbose, "Also show each command as it starts");
   AddCommonOptions(*run, common);
-  run->callback([&] { exit_code = repro::cli::Run(manifest, common, run_flags); });
+  run->callback([&] {
+    run_flags.verbosity = quiet ? repro::cli::Verbosity::kQuiet : verbose ? repro::cli::Verbosity::kVerbose : repro::cli::Verbosity::kNormal;
+    exit_code = repro::cli::Run(manifest, common, run_flags);
+  });
 
   bool json = false;
   CLI::App* compare = app.add_subcommand("compare", "Judge every claim from what is stored; runs nothing");

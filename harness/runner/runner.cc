@@ -1,6 +1,7 @@
 #include "harness/runner/runner.h"
 
 #include <deque>
+#include <set>
 #include <memory>
 #include <map>
 
@@ -177,7 +178,41 @@ class ManifestRun {
 
  private:
   void Say(const std::string& line) {
-    if (options_.progress) options_.progress(line);
+    if (options_.progress) options_.progress(ProgressEvent{ProgressEvent::Kind::kNote, line});
+  }
+
+  void Report(ProgressEvent event) {
+    if (!options_.progress) return;
+    event.done = finished_;
+    event.total = total_;
+    event.running = static_cast<int>(in_flight_.size());
+    event.eta_seconds = Eta();
+    options_.progress(event);
+  }
+
+  // Mean duration of a run of "experiment": from this run's completed attempts, else from
+  // earlier ones in the store.
+  std::optional<double> ExpectedSeconds(const std::string& experiment) {
+    auto& [sum, count] = durations_[experiment];
+    if (count > 0) return sum / count;
+    auto prior = prior_.find(experiment);
+    if (prior == prior_.end()) prior = prior_.emplace(experiment, store_.MeanCompletedSeconds(experiment).value_or(std::nullopt)).first;
+    return prior->second;
+  }
+
+  std::optional<double> Eta() {
+    double work = 0;
+    for (const RunSpec* run : waiting_) {
+      std::optional<double> expected = ExpectedSeconds(run->experiment->id);
+      if (!expected) return std::nullopt;
+      work += *expected;
+    }
+    for (const auto& [id, flight] : in_flight_) {
+      std::optional<double> expected = ExpectedSeconds(flight.run->experiment->id);
+      if (!expected) return std::nullopt;
+      work += *expected / 2;  // on average half done
+    }
+    return work / std::max(1, options_.jobs);
   }
 
   bool Interrupted() const { return options_.interrupted && options_.interrupted(); }
@@ -246,7 +281,8 @@ class ManifestRun {
   }
 
   Result<RunSummary> RunQueue(std::deque<const RunSpec*> queue) {
-    int total = static_cast<int>(queue.size());
+    total_ = static_cast<int>(queue.size());
+    for (const RunSpec* run : queue) waiting_.insert(run);
     while (true) {
       if (Interrupted() && !summary_.interrupted) {
         summary_.interrupted = true;
@@ -258,12 +294,13 @@ class ManifestRun {
       }
       std::optional<AttemptOutcome> outcome = executor_.WaitForOne();
       if (!outcome) break;
-      if (Status s = Finish(*outcome, total); !s) return Error{s.error()};
+      if (Status s = Finish(*outcome); !s) return Error{s.error()};
     }
     return summary_;
   }
 
   Status StartAttempt(const RunSpec& run) {
+    waiting_.erase(&run);
     std::filesystem::path run_dir = RunDirectory(options_.results_dir, manifest_, run);
     Result<std::optional<AttemptRecord>> claimed = store_.ClaimAttempt(run.key, run_dir.string(), options_.force);
     if (!claimed) return Error{claimed.error()};
@@ -309,11 +346,14 @@ class ManifestRun {
     request.series = [series](const std::string& metric, const Observation& o) { series->Add(metric, o); };
     ++summary_.started;
     in_flight_[attempt->id] = InFlight{&run, *attempt, *argv, series};
+    std::vector<std::string> quoted;
+    for (const std::string& arg : *argv) quoted.push_back(QuoteArgument(arg));
     executor_.Start(std::move(request));
+    Report(ProgressEvent{ProgressEvent::Kind::kStarted, "", run.label, fmt::format("{}", fmt::join(quoted, " "))});
     return Status::Ok();
   }
 
-  Status Finish(const AttemptOutcome& outcome, int total) {
+  Status Finish(const AttemptOutcome& outcome) {
     auto it = in_flight_.find(outcome.attempt_id);
     if (it == in_flight_.end()) return Error{fmt::format("executor reported unknown attempt {}", outcome.attempt_id)};
     InFlight flight = std::move(it->second);
@@ -332,15 +372,25 @@ class ManifestRun {
     WriteAttemptRecord(attempt, *flight.run, flight.argv, source_.dir);
     bool completed = attempt.status == std::string(kStatusCompleted);
     completed ? ++summary_.completed : ++summary_.unfinished;
+    if (completed) {
+      auto& [sum, count] = durations_[flight.run->experiment->id];
+      sum += attempt.wall_seconds;
+      ++count;
+    }
     std::vector<std::string> values;
     for (const MetricRecord& metric : attempt.metrics) {
       values.push_back(metric.value ? fmt::format("{}={:.6g}", metric.name, *metric.value)
                                     : fmt::format("{} {}", metric.name, metric.flag));
     }
     ++finished_;
-    Say(fmt::format("[{}/{}] {}: {} in {}{}", finished_, total, flight.run->label, DescribeEnd(attempt),
-                    FormatDuration(attempt.wall_seconds), values.empty() ? "" : " (" + fmt::format("{}", fmt::join(values, ", ")) + ")"));
-    if (!completed) Say(DescribeFailure(attempt, flight.argv));
+    ProgressEvent event{ProgressEvent::Kind::kFinished};
+    event.text = fmt::format("[{}/{}] {}: {} in {}{}", finished_, total_, flight.run->label, DescribeEnd(attempt),
+                             FormatDuration(attempt.wall_seconds),
+                             values.empty() ? "" : " (" + fmt::format("{}", fmt::join(values, ", ")) + ")");
+    event.label = flight.run->label;
+    event.failed = !completed;
+    if (!completed) event.detail = DescribeFailure(attempt, flight.argv);
+    Report(std::move(event));
     return Status::Ok();
   }
 
@@ -359,7 +409,11 @@ class ManifestRun {
   const RunOptions& options_;
   RunSummary summary_;
   std::map<int64_t, InFlight> in_flight_;
+  std::set<const RunSpec*> waiting_;
+  std::map<std::string, std::pair<double, int>> durations_;     // experiment -> (sum, count) this run
+  std::map<std::string, std::optional<double>> prior_;          // experiment -> mean from the store
   int finished_ = 0;
+  int total_ = 0;
 };
 
 }  // namespace

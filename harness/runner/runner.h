@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,12 +19,24 @@ namespace repro {
 
 inline constexpr int64_t kDefaultLogCapBytes = int64_t{100} << 20;
 
+// What the runner reports as it goes; the CLI decides how to show it.
+struct ProgressEvent {
+  enum class Kind { kNote, kStarted, kFinished } kind = Kind::kNote;
+  std::string text;     // kNote: the message; kFinished: "[3/9] mlp seed=1: completed in 4.2s (acc=0.97)"
+  std::string label;    // the run, for kStarted and kFinished
+  std::string detail;   // kStarted: the command; kFinished and failed: command, stderr tail, logs
+  bool failed = false;  // kFinished: the attempt did not complete
+  int done = 0, total = 0, running = 0;
+  std::optional<double> eta_seconds;  // from durations of earlier attempts, in the store and in this run
+};
+
 struct RunOptions {
   std::filesystem::path results_dir = "results";
   bool force = false;              // run again even when a completed attempt exists
   double kill_grace_seconds = 5;
   int64_t log_cap_bytes = kDefaultLogCapBytes;       // per stream and attempt; 0: no cap
-  std::function<void(const std::string&)> progress;  // one line per event, for people
+  int jobs = 1;                                        // attempts at once, for the ETA
+  std::function<void(const ProgressEvent&)> progress;
   std::function<bool()> interrupted;                 // stop starting new attempts when true
 };
 

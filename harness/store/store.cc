@@ -475,6 +475,18 @@ Result<std::optional<AttemptRecord>> Store::ReadAttempt(const std::string& run_k
   }
 }
 
+Result<std::optional<double>> Store::MeanCompletedSeconds(const std::string& experiment) {
+  try {
+    SQLite::Statement query(*db_, "SELECT AVG(a.wall_seconds) FROM attempts a JOIN runs r ON r.key = a.run_key "
+                                  "WHERE r.experiment = ? AND a.status = 'completed'");
+    query.bind(1, experiment);
+    if (!query.executeStep() || query.getColumn(0).isNull()) return std::optional<double>();
+    return std::optional<double>(query.getColumn(0).getDouble());
+  } catch (const SQLite::Exception& e) {
+    return DbError("reading durations", e);
+  }
+}
+
 Result<bool> Store::SetupCompleted(const std::string& setup_key) {
   try {
     SQLite::Statement query(*db_, "SELECT 1 FROM setups WHERE key = ? AND status = 'completed'");

@@ -131,6 +131,9 @@ class Store {
   // The newest attempt of the run with its metrics, or nullopt if it never ran.
   Result<std::optional<AttemptRecord>> LatestAttempt(const std::string& run_key);
 
+  // Mean wall time of completed attempts of "experiment", if there are any (for ETAs).
+  Result<std::optional<double>> MeanCompletedSeconds(const std::string& experiment);
+
   Result<bool> SetupCompleted(const std::string& setup_key);
   Status RecordSetup(const std::string& setup_key, const std::string& status, const std::string& log_dir);
 

@@ -166,6 +166,36 @@ TEST_F(RunnerTest, StatusesKeepExitCodeAndSignalApart) {
   EXPECT_STREQ(AttemptStatus(Ended(ProcessEnd::kStartFailed, std::nullopt, std::nullopt)), kStatusStartFailed);
 }
 
+TEST_F(RunnerTest, ReportsEachStartAndEndWithAnEtaFromEarlierDurations) {
+  std::vector<ProgressEvent> events;
+  options_.progress = [&](const ProgressEvent& event) { events.push_back(event); };
+  options_.jobs = 1;
+  FakeExecutor first(1, [](const AttemptRequest&) {
+    AttemptOutcome outcome = Exited(0, 0.9);
+    outcome.process.wall_seconds = 10;
+    return outcome;
+  });
+  Run(first);
+  int started = 0, finished = 0;
+  for (const ProgressEvent& e : events) {
+    started += e.kind == ProgressEvent::Kind::kStarted;
+    finished += e.kind == ProgressEvent::Kind::kFinished;
+  }
+  EXPECT_EQ(started, 3);
+  EXPECT_EQ(finished, 3);
+  EXPECT_FALSE(events.front().eta_seconds.has_value()) << "nothing known about durations yet";
+  EXPECT_EQ(events.back().text, "[3/3] e seed=2: completed in 10.0s (acc=0.9)");
+
+  // A second run of the same experiment starts with an ETA from the stored durations.
+  events.clear();
+  options_.force = true;
+  FakeExecutor second(1, [](const AttemptRequest&) { return Exited(0, 0.9); });
+  Run(second);
+  ASSERT_EQ(events.front().kind, ProgressEvent::Kind::kStarted);
+  ASSERT_TRUE(events.front().eta_seconds.has_value());
+  EXPECT_DOUBLE_EQ(*events.front().eta_seconds, 2 * 10 + 10 / 2.0) << "two waiting, one half done";
+}
+
 TEST_F(RunnerTest, AnInterruptStopsStartingNewAttempts) {
   int finished = 0;
   options_.interrupted = [&] { return finished >= 1; };

@@ -1,0 +1,67 @@
+#include "harness/cli/progress.h"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "harness/util/units.h"
+
+namespace repro::cli {
+
+bool IsSmartTerminal(int fd) {
+  const char* term = std::getenv("TERM");
+  return ::isatty(fd) == 1 && term != nullptr && std::strcmp(term, "dumb") != 0;
+}
+
+std::string ProgressPrinter::StatusLine(const ProgressEvent& event) {
+  std::string line = fmt::format("[{}/{}, running {}", event.done, event.total, event.running);
+  if (event.eta_seconds) line += ", eta " + FormatDuration(*event.eta_seconds);
+  return line + "] " + event.label;
+}
+
+void ProgressPrinter::ClearStatus() {
+  if (!status_shown_) return;
+  std::fputs("\r\x1b[K", out_);
+  std::fflush(out_);
+  status_shown_ = false;
+}
+
+void ProgressPrinter::Print(const std::string& text) {
+  ClearStatus();
+  std::fputs(text.c_str(), out_);
+  std::fputc('\n', out_);
+  std::fflush(out_);
+}
+
+void ProgressPrinter::operator()(const ProgressEvent& event) {
+  switch (event.kind) {
+    case ProgressEvent::Kind::kNote:
+      if (verbosity_ != Verbosity::kQuiet) Print(event.text);
+      return;
+    case ProgressEvent::Kind::kStarted:
+      if (verbosity_ == Verbosity::kVerbose) Print(fmt::format("start {}: {}", event.label, event.detail));
+      break;
+    case ProgressEvent::Kind::kFinished:
+      if (event.failed) {
+        Print(event.text + "\n" + event.detail);
+      } else if (!smart_ && verbosity_ != Verbosity::kQuiet) {
+        Print(event.text);
+      }
+      break;
+  }
+  if (!smart_ || verbosity_ == Verbosity::kQuiet) return;
+  std::string line = StatusLine(event);
+  struct winsize size {};
+  if (::ioctl(::fileno(out_), TIOCGWINSZ, &size) == 0 && size.ws_col > 1 && line.size() >= size.ws_col) {
+    line.resize(size.ws_col - 1);  // a wrapped status line could not be overprinted
+  }
+  std::fputs(("\r\x1b[K" + line).c_str(), out_);
+  std::fflush(out_);
+  status_shown_ = true;
+}
+
+}  // namespace repro::cli

@@ -1,0 +1,83 @@
+#include "harness/cli/progress.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+namespace repro::cli {
+namespace {
+
+// Everything a ProgressPrinter writes, captured in memory.
+class Capture {
+ public:
+  Capture() : file_(open_memstream(&buffer_, &size_)) {}
+  ~Capture() {
+    std::fclose(file_);
+    std::free(buffer_);
+  }
+  FILE* file() { return file_; }
+  std::string text() {
+    std::fflush(file_);
+    return std::string(buffer_, size_);
+  }
+
+ private:
+  char* buffer_ = nullptr;
+  size_t size_ = 0;
+  FILE* file_;
+};
+
+ProgressEvent Finished(const std::string& label, bool failed) {
+  ProgressEvent event{ProgressEvent::Kind::kFinished, "[1/2] " + label + (failed ? ": failed (exit 3) in 1s" : ": completed in 1s"), label};
+  event.failed = failed;
+  event.detail = failed ? "  command: prog\n  logs: /r" : "";
+  event.done = 1;
+  event.total = 2;
+  return event;
+}
+
+TEST(ProgressPrinterTest, PlainLinesWhenNotOnATerminal) {
+  Capture capture;
+  {
+    ProgressPrinter printer(capture.file(), /*smart=*/false, Verbosity::kNormal);
+    printer(ProgressEvent{ProgressEvent::Kind::kNote, "setup step 1/1: make"});
+    printer(ProgressEvent{ProgressEvent::Kind::kStarted, "", "a seed=0", "prog --seed 0"});
+    printer(Finished("a seed=0", false));
+    printer(Finished("a seed=1", true));
+  }
+  EXPECT_EQ(capture.text(),
+            "setup step 1/1: make\n[1/2] a seed=0: completed in 1s\n[1/2] a seed=1: failed (exit 3) in 1s\n  command: prog\n  logs: /r\n");
+}
+
+TEST(ProgressPrinterTest, QuietShowsFailuresOnlyAndVerboseShowsCommands) {
+  Capture quiet_capture, verbose_capture;
+  {
+    ProgressPrinter quiet(quiet_capture.file(), false, Verbosity::kQuiet);
+    ProgressPrinter verbose(verbose_capture.file(), false, Verbosity::kVerbose);
+    for (ProgressPrinter* printer : {&quiet, &verbose}) {
+      (*printer)(ProgressEvent{ProgressEvent::Kind::kNote, "note"});
+      (*printer)(ProgressEvent{ProgressEvent::Kind::kStarted, "", "a seed=0", "prog --seed 0"});
+      (*printer)(Finished("a seed=0", false));
+      (*printer)(Finished("a seed=1", true));
+    }
+  }
+  EXPECT_EQ(quiet_capture.text(), "[1/2] a seed=1: failed (exit 3) in 1s\n  command: prog\n  logs: /r\n");
+  EXPECT_NE(verbose_capture.text().find("start a seed=0: prog --seed 0\n"), std::string::npos);
+}
+
+TEST(ProgressPrinterTest, OneOverprintedStatusLineOnATerminal) {
+  Capture capture;
+  {
+    ProgressPrinter printer(capture.file(), /*smart=*/true, Verbosity::kNormal);
+    ProgressEvent started{ProgressEvent::Kind::kStarted, "", "a seed=0"};
+    started.total = 2;
+    started.running = 1;
+    started.eta_seconds = 80;
+    printer(started);
+    printer(Finished("a seed=0", false));
+  }
+  EXPECT_EQ(capture.text(), "\r\x1b[K[0/2, running 1, eta 1m20s] a seed=0\r\x1b[K[1/2, running 0] a seed=0\r\x1b[K");
+}
+
+}  // namespace
+}  // namespace repro::cli
