@@ -142,8 +142,9 @@ Status ReadCsv(std::string_view text, char delimiter, const std::string& column,
     std::vector<std::string> fields = SplitCsvRow(row, delimiter);
     if (*value_index >= fields.size() || fields[*value_index].empty()) continue;
     Observation o = ParseObservedNumber(fields[*value_index]);
-    if (step_index && *step_index < fields.size()) {
-      if (std::optional<double> step = ParseDecimal(fields[*step_index])) o.step = static_cast<int64_t>(*step);
+    size_t step_at = step_index.value_or(fields.size());
+    if (step_at < fields.size()) {
+      if (std::optional<double> step = ParseDecimal(fields[step_at])) o.step = static_cast<int64_t>(*step);
     }
     emit(std::move(o));
   }

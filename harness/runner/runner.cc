@@ -178,7 +178,7 @@ class ManifestRun {
 
  private:
   void Say(const std::string& line) {
-    if (options_.progress) options_.progress(ProgressEvent{ProgressEvent::Kind::kNote, line});
+    if (options_.progress) options_.progress(ProgressEvent::Note(line));
   }
 
   void Report(ProgressEvent event) {
@@ -349,7 +349,7 @@ class ManifestRun {
     std::vector<std::string> quoted;
     for (const std::string& arg : *argv) quoted.push_back(QuoteArgument(arg));
     executor_.Start(std::move(request));
-    Report(ProgressEvent{ProgressEvent::Kind::kStarted, "", run.label, fmt::format("{}", fmt::join(quoted, " "))});
+    Report(ProgressEvent::Started(run.label, fmt::format("{}", fmt::join(quoted, " "))));
     return Status::Ok();
   }
 
@@ -383,14 +383,10 @@ class ManifestRun {
                                     : fmt::format("{} {}", metric.name, metric.flag));
     }
     ++finished_;
-    ProgressEvent event{ProgressEvent::Kind::kFinished};
-    event.text = fmt::format("[{}/{}] {}: {} in {}{}", finished_, total_, flight.run->label, DescribeEnd(attempt),
-                             FormatDuration(attempt.wall_seconds),
-                             values.empty() ? "" : " (" + fmt::format("{}", fmt::join(values, ", ")) + ")");
-    event.label = flight.run->label;
-    event.failed = !completed;
-    if (!completed) event.detail = DescribeFailure(attempt, flight.argv);
-    Report(std::move(event));
+    std::string line = fmt::format("[{}/{}] {}: {} in {}{}", finished_, total_, flight.run->label, DescribeEnd(attempt),
+                                   FormatDuration(attempt.wall_seconds),
+                                   values.empty() ? "" : " (" + fmt::format("{}", fmt::join(values, ", ")) + ")");
+    Report(ProgressEvent::Finished(line, flight.run->label, !completed, completed ? "" : DescribeFailure(attempt, flight.argv)));
     return Status::Ok();
   }
 

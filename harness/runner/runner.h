@@ -28,6 +28,28 @@ struct ProgressEvent {
   bool failed = false;  // kFinished: the attempt did not complete
   int done = 0, total = 0, running = 0;
   std::optional<double> eta_seconds;  // from durations of earlier attempts, in the store and in this run
+
+  static ProgressEvent Note(std::string text) {
+    ProgressEvent event;
+    event.text = std::move(text);
+    return event;
+  }
+  static ProgressEvent Started(std::string label, std::string command) {
+    ProgressEvent event;
+    event.kind = Kind::kStarted;
+    event.label = std::move(label);
+    event.detail = std::move(command);
+    return event;
+  }
+  static ProgressEvent Finished(std::string text, std::string label, bool failed, std::string detail) {
+    ProgressEvent event;
+    event.kind = Kind::kFinished;
+    event.text = std::move(text);
+    event.label = std::move(label);
+    event.failed = failed;
+    event.detail = std::move(detail);
+    return event;
+  }
 };
 
 struct RunOptions {

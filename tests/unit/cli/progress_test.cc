@@ -28,9 +28,8 @@ class Capture {
 };
 
 ProgressEvent Finished(const std::string& label, bool failed) {
-  ProgressEvent event{ProgressEvent::Kind::kFinished, "[1/2] " + label + (failed ? ": failed (exit 3) in 1s" : ": completed in 1s"), label};
-  event.failed = failed;
-  event.detail = failed ? "  command: prog\n  logs: /r" : "";
+  ProgressEvent event = ProgressEvent::Finished("[1/2] " + label + (failed ? ": failed (exit 3) in 1s" : ": completed in 1s"), label,
+                                                failed, failed ? "  command: prog\n  logs: /r" : "");
   event.done = 1;
   event.total = 2;
   return event;
@@ -40,8 +39,8 @@ TEST(ProgressPrinterTest, PlainLinesWhenNotOnATerminal) {
   Capture capture;
   {
     ProgressPrinter printer(capture.file(), /*smart=*/false, Verbosity::kNormal);
-    printer(ProgressEvent{ProgressEvent::Kind::kNote, "setup step 1/1: make"});
-    printer(ProgressEvent{ProgressEvent::Kind::kStarted, "", "a seed=0", "prog --seed 0"});
+    printer(ProgressEvent::Note("setup step 1/1: make"));
+    printer(ProgressEvent::Started("a seed=0", "prog --seed 0"));
     printer(Finished("a seed=0", false));
     printer(Finished("a seed=1", true));
   }
@@ -55,8 +54,8 @@ TEST(ProgressPrinterTest, QuietShowsFailuresOnlyAndVerboseShowsCommands) {
     ProgressPrinter quiet(quiet_capture.file(), false, Verbosity::kQuiet);
     ProgressPrinter verbose(verbose_capture.file(), false, Verbosity::kVerbose);
     for (ProgressPrinter* printer : {&quiet, &verbose}) {
-      (*printer)(ProgressEvent{ProgressEvent::Kind::kNote, "note"});
-      (*printer)(ProgressEvent{ProgressEvent::Kind::kStarted, "", "a seed=0", "prog --seed 0"});
+      (*printer)(ProgressEvent::Note("note"));
+      (*printer)(ProgressEvent::Started("a seed=0", "prog --seed 0"));
       (*printer)(Finished("a seed=0", false));
       (*printer)(Finished("a seed=1", true));
     }
@@ -69,7 +68,7 @@ TEST(ProgressPrinterTest, OneOverprintedStatusLineOnATerminal) {
   Capture capture;
   {
     ProgressPrinter printer(capture.file(), /*smart=*/true, Verbosity::kNormal);
-    ProgressEvent started{ProgressEvent::Kind::kStarted, "", "a seed=0"};
+    ProgressEvent started = ProgressEvent::Started("a seed=0", "");
     started.total = 2;
     started.running = 1;
     started.eta_seconds = 80;
