@@ -250,7 +250,7 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
     return InterruptCount() > 0 ? kExitInterrupted : kExitHarnessError;
   }
   int jobs = flags.jobs > 0 ? flags.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  LocalExecutor executor(jobs);
+  LocalExecutor executor(jobs, DetectCapacity());
   RunOptions options;
   // Stored attempt folders must make sense from wherever a report is made later.
   options.results_dir = std::filesystem::absolute(common.results_dir);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "harness/exec/process.h"
+#include "harness/exec/resources.h"
 #include "harness/metrics/extract.h"
 #include "harness/metrics/spec.h"
 
@@ -19,6 +20,7 @@ namespace repro {
 
 struct AttemptRequest {
   int64_t attempt_id = 0;
+  ResourceRequest resources;
   ProcessSpec process;
   std::vector<MetricSpec> metrics;
   // Where a file metric's file is, once its path template is bound for this attempt.
@@ -36,8 +38,8 @@ struct AttemptOutcome {
 class Executor {
  public:
   virtual ~Executor() = default;
-  // Whether one more attempt may start now.
-  virtual bool HasCapacity() const = 0;
+  // Whether an attempt needing "resources" may start now.
+  virtual bool CanStart(const ResourceRequest& resources) const = 0;
   virtual void Start(AttemptRequest request) = 0;
   // Blocks until an attempt ends; nullopt when none is running.
   virtual std::optional<AttemptOutcome> WaitForOne() = 0;
@@ -45,13 +47,15 @@ class Executor {
   virtual void InterruptAll() = 0;
 };
 
-// Runs up to "jobs" attempts at once as supervised processes on this machine.
+// Runs attempts as supervised processes on this machine: at most "jobs" at once, and never
+// more than the machine's CPUs, memory and GPUs hold. GPUs are handed out through
+// CUDA_VISIBLE_DEVICES; an attempt that declares none sees none.
 class LocalExecutor : public Executor {
  public:
-  explicit LocalExecutor(int jobs);
+  LocalExecutor(int jobs, Capacity capacity);
   ~LocalExecutor() override;
 
-  bool HasCapacity() const override;
+  bool CanStart(const ResourceRequest& resources) const override;
   void Start(AttemptRequest request) override;
   std::optional<AttemptOutcome> WaitForOne() override;
   void InterruptAll() override;
@@ -59,8 +63,10 @@ class LocalExecutor : public Executor {
  private:
   struct Running;
   int jobs_;
+  mutable ResourcePool pool_;
   ProcessSet processes_;
   std::map<int, std::unique_ptr<Running>> running_;
+  std::vector<AttemptOutcome> refused_;  // attempts that can never fit here, reported at once
 };
 
 }  // namespace repro

@@ -288,7 +288,7 @@ class ManifestRun {
         summary_.interrupted = true;
         executor_.InterruptAll();
       }
-      while (!summary_.interrupted && !queue.empty() && executor_.HasCapacity()) {
+      while (!summary_.interrupted && !queue.empty() && executor_.CanStart(Requested(*queue.front()))) {
         if (Status s = StartAttempt(*queue.front()); !s) return Error{s.error()};
         queue.pop_front();
       }
@@ -324,6 +324,7 @@ class ManifestRun {
     }
     AttemptRequest request;
     request.attempt_id = attempt->id;
+    request.resources = Requested(run);
     request.process.argv = *argv;
     request.process.cwd = source_.dir;
     request.process.env = BuildChildEnvironment(
@@ -388,6 +389,11 @@ class ManifestRun {
                                    values.empty() ? "" : " (" + fmt::format("{}", fmt::join(values, ", ")) + ")");
     Report(ProgressEvent::Finished(line, flight.run->label, !completed, completed ? "" : DescribeFailure(attempt, flight.argv)));
     return Status::Ok();
+  }
+
+  static ResourceRequest Requested(const RunSpec& run) {
+    const Resources& r = run.experiment->resources;
+    return ResourceRequest{r.cpus, r.memory_bytes, r.gpus};
   }
 
   static constexpr double kDefaultSetupTimeoutSeconds = 6 * 3600;

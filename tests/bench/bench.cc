@@ -96,7 +96,7 @@ double RawPipeSeconds(const fs::path& path) {
 // Seconds for repro's executor to run "cat path": logs written, lines split, regex applied,
 // every observation handed to a sink.
 double ReproPipeSeconds(const fs::path& path, const fs::path& dir, int64_t* points) {
-  repro::LocalExecutor executor(1);
+  repro::LocalExecutor executor(1, repro::DetectCapacity());
   repro::AttemptRequest request;
   request.attempt_id = 1;
   request.process.argv = {"cat", path.string()};

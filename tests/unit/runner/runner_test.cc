@@ -18,7 +18,7 @@ class FakeExecutor : public Executor {
   using Script = std::function<AttemptOutcome(const AttemptRequest&)>;
   FakeExecutor(int capacity, Script script) : capacity_(capacity), script_(std::move(script)) {}
 
-  bool HasCapacity() const override { return static_cast<int>(running_.size()) < capacity_; }
+  bool CanStart(const ResourceRequest&) const override { return static_cast<int>(running_.size()) < capacity_; }
   void Start(AttemptRequest request) override {
     started.push_back(request);
     max_running = std::max(max_running, static_cast<int>(running_.size()) + 1);
