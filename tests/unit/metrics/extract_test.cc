@@ -48,6 +48,13 @@ std::vector<Observation> Observations(std::vector<std::string> texts) {
   return series;
 }
 
+ReducerSpec R(ReducerSpec::Kind kind, int64_t count = 0) {
+  ReducerSpec spec;
+  spec.kind = kind;
+  spec.count = count;
+  return spec;
+}
+
 MetricValue Reduced(ReducerSpec spec, std::vector<std::string> texts) {
   Accumulator accumulator(spec);
   for (const Observation& o : Observations(texts)) accumulator.Add(o);
@@ -67,38 +74,38 @@ TEST(ParseObservedNumberTest, FlagsWhatIsNotAFiniteNumber) {
 
 TEST(ReducerTest, EachReducer) {
   using Kind = ReducerSpec::Kind;
-  EXPECT_EQ(Reduced({Kind::kLast}, {"1", "3", "2"}).value, 2.0);
-  EXPECT_EQ(Reduced({Kind::kFirst}, {"1", "3", "2"}).value, 1.0);
-  EXPECT_EQ(Reduced({Kind::kMin}, {"1", "3", "2"}).value, 1.0);
-  EXPECT_EQ(Reduced({Kind::kMax}, {"1", "3", "2"}).value, 3.0);
-  EXPECT_EQ(Reduced({Kind::kMean}, {"1", "3", "2"}).value, 2.0);
-  EXPECT_EQ(Reduced({Kind::kMeanLast, 2}, {"1", "3", "2"}).value, 2.5);
-  ReducerSpec at_step{Kind::kAtStep};
+  EXPECT_EQ(Reduced(R(Kind::kLast), {"1", "3", "2"}).value, 2.0);
+  EXPECT_EQ(Reduced(R(Kind::kFirst), {"1", "3", "2"}).value, 1.0);
+  EXPECT_EQ(Reduced(R(Kind::kMin), {"1", "3", "2"}).value, 1.0);
+  EXPECT_EQ(Reduced(R(Kind::kMax), {"1", "3", "2"}).value, 3.0);
+  EXPECT_EQ(Reduced(R(Kind::kMean), {"1", "3", "2"}).value, 2.0);
+  EXPECT_EQ(Reduced(R(Kind::kMeanLast, 2), {"1", "3", "2"}).value, 2.5);
+  ReducerSpec at_step = R(Kind::kAtStep);
   at_step.step = 1;
   EXPECT_EQ(Reduced(at_step, {"1", "3", "2"}).value, 3.0);
   at_step.step = 7;
   MetricValue absent = Reduced(at_step, {"1", "3", "2"});
   EXPECT_EQ(absent.flag, ValueFlag::kMissing);
   EXPECT_EQ(absent.message, "no value at step 7 (steps 0..2 seen)");
-  EXPECT_EQ(Reduced({Kind::kLast}, {}).flag, ValueFlag::kMissing);
-  EXPECT_EQ(Reduced({Kind::kLast}, {"1", "3"}).points, 2);
+  EXPECT_EQ(Reduced(R(Kind::kLast), {}).flag, ValueFlag::kMissing);
+  EXPECT_EQ(Reduced(R(Kind::kLast), {"1", "3"}).points, 2);
 }
 
 TEST(ReducerTest, NonFiniteValuesAreNeverHidden) {
   using Kind = ReducerSpec::Kind;
-  MetricValue diverged = Reduced({Kind::kMin}, {"0.5", "nan", "0.4"});
+  MetricValue diverged = Reduced(R(Kind::kMin), {"0.5", "nan", "0.4"});
   EXPECT_EQ(diverged.flag, ValueFlag::kNonFinite);
   EXPECT_FALSE(diverged.value.has_value());
   EXPECT_EQ(diverged.message, "value 'nan' is non-finite");
-  EXPECT_EQ(Reduced({Kind::kMean}, {"1", "0,5"}).flag, ValueFlag::kUnparseable);
-  EXPECT_EQ(Reduced({Kind::kLast}, {"nan", "0.4"}).value, 0.4) << "last looks only at the last value";
-  EXPECT_EQ(Reduced({Kind::kMeanLast, 2}, {"nan", "1", "2"}).value, 1.5) << "nor mean_last before its window";
+  EXPECT_EQ(Reduced(R(Kind::kMean), {"1", "0,5"}).flag, ValueFlag::kUnparseable);
+  EXPECT_EQ(Reduced(R(Kind::kLast), {"nan", "0.4"}).value, 0.4) << "last looks only at the last value";
+  EXPECT_EQ(Reduced(R(Kind::kMeanLast, 2), {"nan", "1", "2"}).value, 1.5) << "nor mean_last before its window";
 }
 
 TEST(MetricCollectorTest, ValueAtTheStepWhereAnotherMetricIsBest) {
   MetricSpec val = Regex("val_acc", R"(epoch (?<step>\d+) val (?<value>\S+))");
   MetricSpec test = Regex("test_acc", R"(epoch (?<step>\d+) .*test (?<value>\S+))");
-  test.reduce = {ReducerSpec::Kind::kAtBest};
+  test.reduce = R(ReducerSpec::Kind::kAtBest);
   test.reduce.other = "val_acc";
   std::vector<MetricValue> values = Collect({val, test}, {"epoch 1 val 0.80 test 0.79", "epoch 2 val 0.90 test 0.85",
                                                       "epoch 3 val 0.85 test 0.88"});
