@@ -46,22 +46,11 @@ class ClaimParser {
   ClaimParser(Manifest& manifest, Diagnostics& diagnostics) : m_(manifest), d_(diagnostics) {}
 
   void ParseAll(const YAML::Node& node) {
-    if (!node.IsSequence() || node.size() == 0) {
-      d_.Add(node, "'claims' must be a non-empty list of claims, each with an 'id', 'experiment', 'metric' and 'reported'");
-      return;
-    }
-    std::map<std::string, int> first_line;
-    for (const YAML::Node& item : node) {
-      Claim claim;
-      if (!ParseClaim(item, claim)) continue;
-      if (auto seen = first_line.find(claim.id); seen != first_line.end()) {
-        d_.Add(item, fmt::format("duplicate claim id '{}' (first at line {})", claim.id, seen->second));
-        continue;
-      }
-      first_line[claim.id] = claim.line;
-      m_.claims.push_back(std::move(claim));
-    }
+    yaml::ReadUniqueList(node, "claim",
+                         "'claims' must be a non-empty list of claims, each with an 'id', 'experiment', 'metric' and 'reported'",
+                         d_, m_.claims, [&](const YAML::Node& item, Claim& c) { return ParseClaim(item, c); });
   }
+
 
  private:
   std::string IdOf(const YAML::Node& item) {

@@ -189,22 +189,11 @@ class Parser {
   }
 
   void ParseExperiments(const YAML::Node& node) {
-    if (!node.IsSequence() || node.size() == 0) {
-      d_.Add(node, "'experiments' must be a non-empty list of experiments, each with an 'id' and a 'command'");
-      return;
-    }
-    std::map<std::string, int> first_line;
-    for (const YAML::Node& item : node) {
-      Experiment experiment;
-      if (!ParseExperiment(item, experiment)) continue;
-      if (auto seen = first_line.find(experiment.id); seen != first_line.end()) {
-        d_.Add(item, fmt::format("duplicate experiment id '{}' (first at line {})", experiment.id, seen->second));
-        continue;
-      }
-      first_line[experiment.id] = experiment.line;
-      m_.experiments.push_back(std::move(experiment));
-    }
+    yaml::ReadUniqueList(node, "experiment",
+                         "'experiments' must be a non-empty list of experiments, each with an 'id' and a 'command'", d_,
+                         m_.experiments, [&](const YAML::Node& item, Experiment& e) { return ParseExperiment(item, e); });
   }
+
 
   std::string IdOf(const YAML::Node& item, const std::string& kind, bool allow_slash) {
     if (!item.IsMap() || !item["id"] || !item["id"].IsScalar()) return "";

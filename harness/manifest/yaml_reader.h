@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "harness/manifest/diagnostic.h"
 
 namespace repro::yaml {
@@ -73,5 +75,28 @@ std::optional<std::string> ScalarText(const YAML::Node& node, const std::string&
 // A non-empty list of scalars (an argv).
 std::optional<std::vector<std::string>> Argv(const YAML::Node& node, const std::string& what,
                                              Diagnostics& diagnostics);
+
+// Reads a non-empty list whose items have unique ids (experiments, claims). "parse" fills
+// one item and returns false to skip it; a repeated id is reported citing its first line.
+// "kind" names the items in messages; "empty_message" says what the list must hold.
+template <typename T, typename Parse>
+void ReadUniqueList(const YAML::Node& node, const std::string& kind, const std::string& empty_message,
+                    Diagnostics& diagnostics, std::vector<T>& out, Parse parse) {
+  if (!node.IsSequence() || node.size() == 0) {
+    diagnostics.Add(node, empty_message);
+    return;
+  }
+  std::map<std::string, int> first_line;
+  for (const YAML::Node& item : node) {
+    T value;
+    if (!parse(item, value)) continue;
+    if (auto seen = first_line.find(value.id); seen != first_line.end()) {
+      diagnostics.Add(item, fmt::format("duplicate {} id '{}' (first at line {})", kind, value.id, seen->second));
+      continue;
+    }
+    first_line[value.id] = value.line;
+    out.push_back(std::move(value));
+  }
+}
 
 }  // namespace repro::yaml
