@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 namespace repro {
 
 struct LocalExecutor::Running {
@@ -54,7 +56,7 @@ void LocalExecutor::Start(AttemptRequest request) {
   running->gpus = std::move(gpus);
   MetricCollector* collector = &running->collector;
   int handle = processes_.Start(running->request.process,
-                                [collector](StreamId stream, std::string_view line) { collector->OnLine(stream, line); });
+                                [collector](StreamId stream, std::string_view chunk) { collector->OnOutput(stream, chunk); });
   running_[handle] = std::move(running);
 }
 
@@ -74,6 +76,13 @@ std::optional<AttemptOutcome> LocalExecutor::WaitForOne() {
   outcome.attempt_id = running->request.attempt_id;
   outcome.process = std::move(done->second);
   outcome.metrics = running->collector.Finish(running->request.metric_file);
+  for (StreamId stream : {StreamId::kStdout, StreamId::kStderr}) {
+    if (size_t cut = running->collector.overlong_lines(stream); cut > 0) {
+      std::string& message = outcome.process.message;
+      message += fmt::format("{}{} {} line(s) longer than 1 MiB were cut for metric parsing", message.empty() ? "" : "; ", cut,
+                             stream == StreamId::kStdout ? "stdout" : "stderr");
+    }
+  }
   return outcome;
 }
 

@@ -200,7 +200,7 @@ int InterruptCount() { return g_interrupts; }
 
 struct ProcessSet::Child {
   ProcessSpec spec;
-  LineCallback on_line;
+  OutputCallback on_output;
   pid_t pid = -1;
   int pidfd = -1;
   int fds[2] = {-1, -1};   // read ends of the stdout and stderr pipes
@@ -211,7 +211,6 @@ struct ProcessSet::Child {
   std::string tail[2];          // ring of the newest bytes beyond the head, TailCap() long
   size_t tail_at[2] = {0, 0};   // next write position in the ring
   bool tail_full[2] = {false, false};
-  std::unique_ptr<LineSplitter> lines[2];
   double started = 0, timeout_at = kNever, kill_at = kNever, drain_until = kNever;
   bool timed_out = false, interrupted = false, reaped = false;
   int wait_status = 0;
@@ -231,6 +230,10 @@ struct ProcessSet::Child {
       SignalTree(SIGKILL);
       ::waitpid(pid, nullptr, 0);
     }
+  }
+
+  void Deliver(int stream, std::string_view chunk) {
+    if (on_output) on_output(stream == 0 ? StreamId::kStdout : StreamId::kStderr, chunk);
   }
 
   void Note(const std::string& note) { notes += (notes.empty() ? "" : "; ") + note; }
@@ -326,13 +329,13 @@ ProcessSet::ProcessSet() {
 }
 ProcessSet::~ProcessSet() = default;
 
-int ProcessSet::Start(const ProcessSpec& spec, LineCallback on_line) {
+int ProcessSet::Start(const ProcessSpec& spec, OutputCallback on_output) {
   int handle = next_handle_++;
   auto child = std::make_unique<Child>();
   Child& c = *child;
   children_[handle] = std::move(child);
   c.spec = spec;
-  c.on_line = std::move(on_line);
+  c.on_output = std::move(on_output);
   c.started = MonotonicSeconds();
   if (spec.argv.empty()) {
     c.Fail("empty command");
@@ -382,13 +385,6 @@ int ProcessSet::Start(const ProcessSpec& spec, LineCallback on_line) {
   for (int fd : c.fds) ::fcntl(fd, F_SETPIPE_SZ, kPipeBytes);
   c.pidfd = OpenPidfd(c.pid);
   if (spec.timeout_seconds > 0) c.timeout_at = c.started + spec.timeout_seconds;
-  for (int i = 0; i < 2; ++i) {
-    StreamId stream = i == 0 ? StreamId::kStdout : StreamId::kStderr;
-    Child* raw = &c;
-    c.lines[i] = std::make_unique<LineSplitter>([raw, stream](std::string_view line) {
-      if (raw->on_line) raw->on_line(stream, line);
-    });
-  }
   return handle;
 }
 
@@ -473,10 +469,10 @@ void ProcessSet::Poll() {
       if (n > 0) {
         std::string_view chunk(buffer.data(), static_cast<size_t>(n));
         c->Log(which, chunk);
-        c->lines[which]->Feed(chunk);
+        c->Deliver(which, chunk);
       } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
         CloseFd(c->fds[which]);
-        c->lines[which]->Finish();
+        c->Deliver(which, {});
         c->FinishLog(which);
       }
     }
@@ -493,7 +489,7 @@ void ProcessSet::Poll() {
       c.Note("output pipes were still held open after the process exited (a background process escaped its group)");
       for (int i = 0; i < 2; ++i) {
         if (c.fds[i] >= 0) {
-          c.lines[i]->Finish();
+          c.Deliver(i, {});
           c.FinishLog(i);
         }
         CloseFd(c.fds[i]);
@@ -513,12 +509,6 @@ void ProcessSet::Poll() {
                : c.timed_out   ? ProcessEnd::kTimedOut
                : result.signal ? ProcessEnd::kSignaled
                                : ProcessEnd::kExited;
-    for (int i = 0; i < 2; ++i) {
-      if (c.lines[i]->overlong_lines() > 0) {
-        c.Note(fmt::format("{} {} line(s) longer than 1 MiB were cut for metric parsing", c.lines[i]->overlong_lines(),
-                           i == 0 ? "stdout" : "stderr"));
-      }
-    }
     result.message = c.notes;
     c.result = std::move(result);
   }
@@ -565,9 +555,9 @@ std::optional<std::pair<int, ProcessResult>> ProcessSet::WaitAny() {
   }
 }
 
-ProcessResult RunProcess(const ProcessSpec& spec, LineCallback on_line) {
+ProcessResult RunProcess(const ProcessSpec& spec, OutputCallback on_output) {
   ProcessSet set;
-  set.Start(spec, std::move(on_line));
+  set.Start(spec, std::move(on_output));
   return set.WaitAny()->second;
 }
 

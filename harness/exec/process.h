@@ -1,6 +1,6 @@
 // Supervises child processes: each in its own session and process group, stdin from
 // /dev/null, only fds 0-2 inherited, killed if the runner dies, output streamed to log
-// files and to a line callback, a wall-clock timeout that ends the whole tree, and exit
+// files and to an output callback, a wall-clock timeout that ends the whole tree, and exit
 // code and signal kept apart. One poll loop serves every child (ninja's SubprocessSet).
 // A tree is its process group plus every process carrying the attempt's REPRO_TREE token
 // in its environment, so descendants that called setsid() are ended too; the runner is a
@@ -47,7 +47,8 @@ struct ProcessResult {
   std::string message;           // why it could not start, or what went wrong around it
 };
 
-using LineCallback = std::function<void(StreamId, std::string_view)>;
+// Receives each stream's output as it is read, in chunks; an empty chunk ends the stream.
+using OutputCallback = std::function<void(StreamId, std::string_view chunk)>;
 
 class ProcessSet {
  public:
@@ -58,7 +59,7 @@ class ProcessSet {
 
   // Starts a child and returns its handle. A child that cannot start still gets a handle;
   // WaitAny reports it as kStartFailed with the reason.
-  int Start(const ProcessSpec& spec, LineCallback on_line);
+  int Start(const ProcessSpec& spec, OutputCallback on_output);
 
   // Blocks until some child has finished and its output is drained; nullopt when none runs.
   std::optional<std::pair<int, ProcessResult>> WaitAny();
@@ -86,7 +87,7 @@ void InstallInterruptHandlers();
 int InterruptCount();
 
 // Runs one process to completion (for setup steps and helper commands like git).
-ProcessResult RunProcess(const ProcessSpec& spec, LineCallback on_line = {});
+ProcessResult RunProcess(const ProcessSpec& spec, OutputCallback on_output = {});
 
 const char* ProcessEndName(ProcessEnd end);
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+
 #include "harness/metrics/files.h"
 #include "harness/metrics/tensorboard.h"
 #include "harness/util/atomic_file.h"
@@ -33,6 +35,92 @@ MetricCollector::MetricCollector(std::vector<MetricSpec> specs, SeriesSink sink)
     }
     entry.spec = std::move(spec);
     entries_.push_back(std::move(entry));
+  }
+  for (int i = 0; i < 2; ++i) {
+    StreamId stream = i == 0 ? StreamId::kStdout : StreamId::kStderr;
+    splitters_[i] = std::make_unique<LineSplitter>([this, stream](std::string_view line) { OnLine(stream, line); });
+    const char* name = i == 0 ? "stdout" : "stderr";
+    MetricSource regex_source = i == 0 ? MetricSource::kStdout : MetricSource::kStderr;
+    for (const Entry& entry : entries_) {
+      bool json_lines = entry.spec.source == MetricSource::kJsonLines && entry.spec.file.empty() && entry.spec.stream == name;
+      bool regex = entry.spec.source == regex_source && entry.regex;
+      read_[i] = read_[i] || json_lines || regex;
+      if (json_lines || (regex && !entry.regex->line_local())) whole_runs_[i] = false;
+    }
+  }
+}
+
+void MetricCollector::OnOutput(StreamId stream, std::string_view chunk) {
+  int index = stream == StreamId::kStdout ? 0 : 1;
+  if (!read_[index]) return;
+  LineSplitter& lines = Lines(stream);
+  if (chunk.empty()) {
+    lines.Finish();
+    return;
+  }
+  if (!whole_runs_[index] || chunk.size() > LineSplitter::kDefaultMaxLine) {
+    lines.Feed(chunk);
+    return;
+  }
+  if (lines.has_pending()) {  // end the line an earlier chunk began
+    const char* newline = static_cast<const char*>(std::memchr(chunk.data(), '\n', chunk.size()));
+    size_t head = newline == nullptr ? chunk.size() : static_cast<size_t>(newline - chunk.data()) + 1;
+    lines.Feed(chunk.substr(0, head));
+    chunk.remove_prefix(head);
+  }
+  const char* last = static_cast<const char*>(::memrchr(chunk.data(), '\n', chunk.size()));
+  size_t complete = last == nullptr ? 0 : static_cast<size_t>(last - chunk.data()) + 1;
+  ScanCompleteLines(stream, chunk.substr(0, complete));
+  lines.Feed(chunk.substr(complete));  // a partial last line waits for the next chunk
+}
+
+// "text" is whole lines, each ending in '\n'. A line holding '\r' or ESC needs cleaning and
+// goes through the LineSplitter on its own; the runs of clean lines between are searched whole.
+void MetricCollector::ScanCompleteLines(StreamId stream, std::string_view text) {
+  auto find = [&](char c, size_t from) {
+    const void* at = std::memchr(text.data() + from, c, text.size() - from);
+    return at == nullptr ? text.size() : static_cast<size_t>(static_cast<const char*>(at) - text.data());
+  };
+  size_t next_cr = find('\r', 0), next_esc = find('\x1b', 0);
+  size_t pos = 0;
+  while (pos < text.size()) {
+    if (next_cr < pos) next_cr = find('\r', pos);
+    if (next_esc < pos) next_esc = find('\x1b', pos);
+    size_t dirty = std::min(next_cr, next_esc);
+    if (dirty == text.size()) {
+      MatchLines(stream, text.substr(pos));
+      return;
+    }
+    size_t line_begin = text.substr(0, dirty).rfind('\n');
+    line_begin = line_begin == std::string_view::npos || line_begin < pos ? pos : line_begin + 1;
+    size_t line_end = find('\n', dirty);
+    if (line_begin > pos) MatchLines(stream, text.substr(pos, line_begin - pos));
+    Lines(stream).Feed(text.substr(line_begin, line_end + 1 - line_begin));
+    pos = line_end + 1;
+  }
+}
+
+// Each pattern runs over the clean lines "text" at once; what it finds is what a search of
+// each line by itself finds: the first match of a line, then on from the next line. A match
+// that runs across a line end is not a match of one line: that line is searched alone.
+void MetricCollector::MatchLines(StreamId stream, std::string_view text) {
+  MetricSource wanted = stream == StreamId::kStdout ? MetricSource::kStdout : MetricSource::kStderr;
+  Regex::Match match;
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    if (entries_[i].spec.source != wanted || !entries_[i].regex) continue;
+    const Regex& regex = *entries_[i].regex;
+    size_t at = 0, begin = 0, end = 0;
+    while (at < text.size() && regex.SearchFrom(text, at, match, begin, end)) {
+      size_t line_end = text.find('\n', begin);
+      if (end > line_end) {
+        size_t line_begin = text.substr(0, begin).rfind('\n');
+        line_begin = line_begin == std::string_view::npos ? 0 : line_begin + 1;
+        if (regex.Search(text.substr(line_begin, line_end - line_begin), match)) Take(i, match);
+      } else {
+        Take(i, match);
+      }
+      at = line_end + 1;
+    }
   }
 }
 
@@ -68,17 +156,21 @@ void MetricCollector::OnLine(StreamId stream, std::string_view line) {
       continue;
     }
     MetricSource wanted = stream == StreamId::kStdout ? MetricSource::kStdout : MetricSource::kStderr;
-    if (spec.source != wanted || !entries_[i].regex || !entries_[i].regex->Search(line, match) || !match.value) continue;
-    Observation o = ParseObservedNumber(*match.value);
-    if (match.step) {
-      if (std::optional<double> step = ParseDecimal(*match.step)) o.step = static_cast<int64_t>(*step);
-    }
-    if (match.std) o.std = ParseDecimal(*match.std);
-    if (match.name) {
-      Record(i, ConcreteName(spec.name, *match.name), o);
-    } else {
-      Record(i, spec.name, o);
-    }
+    if (spec.source == wanted && entries_[i].regex && entries_[i].regex->Search(line, match)) Take(i, match);
+  }
+}
+
+void MetricCollector::Take(size_t entry, const Regex::Match& match) {
+  if (!match.value) return;
+  Observation o = ParseObservedNumber(*match.value);
+  if (match.step) {
+    if (std::optional<double> step = ParseDecimal(*match.step)) o.step = static_cast<int64_t>(*step);
+  }
+  if (match.std) o.std = ParseDecimal(*match.std);
+  if (match.name) {
+    Record(entry, ConcreteName(entries_[entry].spec.name, *match.name), o);
+  } else {
+    Record(entry, entries_[entry].spec.name, o);
   }
 }
 

@@ -7,11 +7,13 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "harness/metrics/lines.h"
 #include "harness/metrics/reducer.h"
 #include "harness/metrics/regex.h"
 #include "harness/metrics/spec.h"
@@ -28,8 +30,18 @@ class MetricCollector {
   // "specs" come from a validated manifest; a pattern that does not compile anyway is
   // reported as a missing metric with the reason, never thrown.
   explicit MetricCollector(std::vector<MetricSpec> specs, SeriesSink sink = {});
+  MetricCollector(const MetricCollector&) = delete;  // its line splitters point back at it
+  MetricCollector& operator=(const MetricCollector&) = delete;
 
+  // Output as the program writes it, in chunks of any size; an empty chunk ends the stream.
+  // Lines are cleaned (ANSI colours, carriage-return progress bars) and capped as
+  // LineSplitter does. Runs of clean lines are searched whole, one regex call per match
+  // rather than per line, which keeps extraction near the speed of the pipe.
+  void OnOutput(StreamId stream, std::string_view chunk);
+  // One cleaned line; what OnOutput amounts to for each line.
   void OnLine(StreamId stream, std::string_view line);
+  // Lines cut at the line cap so far.
+  size_t overlong_lines(StreamId stream) const { return Lines(stream).overlong_lines(); }
 
   // Reads the file metrics ("resolve" gives the path pattern of a spec, relative paths
   // being relative to the working directory) and reduces every series. A spec whose name
@@ -49,6 +61,10 @@ class MetricCollector {
     std::string warning;       // a note to keep even when values were found
     Series* fixed = nullptr;   // the series of a metric without {name}, once it exists
   };
+  LineSplitter& Lines(StreamId stream) const { return *splitters_[stream == StreamId::kStdout ? 0 : 1]; }
+  void ScanCompleteLines(StreamId stream, std::string_view text);
+  void MatchLines(StreamId stream, std::string_view text);
+  void Take(size_t entry, const Regex::Match& match);
   void Record(size_t entry, std::string_view name, Observation& observation);
   void ReadFiles(size_t entry, const std::filesystem::path& pattern);
   std::string WhereLooked(const Entry& entry, const std::filesystem::path& path) const;
@@ -57,6 +73,9 @@ class MetricCollector {
   std::vector<Entry> entries_;
   std::map<std::string, Series> series_;
   SeriesSink sink_;
+  std::unique_ptr<LineSplitter> splitters_[2];  // carry a partial line from one chunk to the next
+  bool read_[2] = {false, false};               // some metric reads the stream
+  bool whole_runs_[2] = {true, true};           // every pattern of the stream may search many lines at once
 };
 
 }  // namespace repro

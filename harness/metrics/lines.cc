@@ -42,8 +42,12 @@ void LineSplitter::Emit() {
 
 void LineSplitter::Deliver(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  if (std::memchr(line.data(), '\r', line.size()) == nullptr && std::memchr(line.data(), '\x1b', line.size()) == nullptr) {
-    on_line_(line);
+  // What a '\r' overwrote is gone: only the last segment was left on the screen.
+  if (const void* cr = ::memrchr(line.data(), '\r', line.size()); cr != nullptr) {
+    line.remove_prefix(static_cast<size_t>(static_cast<const char*>(cr) - line.data()) + 1);
+  }
+  if (std::memchr(line.data(), '\x1b', line.size()) == nullptr) {
+    on_line_(line);  // no copy: progress bars are most of the lines that need cleaning
     return;
   }
   on_line_(CleanLine(line));

@@ -22,6 +22,8 @@ class LineSplitter {
   void Finish();
 
   size_t overlong_lines() const { return overlong_lines_; }
+  // Whether part of a line is waiting for its end.
+  bool has_pending() const { return !pending_.empty() || discarding_; }
 
  private:
   void Emit();

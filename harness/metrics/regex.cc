@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+
 namespace repro {
 
 struct Regex::Impl {
@@ -15,11 +18,32 @@ struct Regex::Impl {
   int std_group = -1;
   int name_group = -1;
   bool jit = false;
+  bool line_local = true;
   ~Impl() {
     pcre2_match_data_free(match_data);
     pcre2_code_free(code);
   }
 };
+
+namespace {
+
+// Conservative: a construct named here only costs speed (the pattern then runs line by line).
+bool IsLineLocal(const std::string& pattern) {
+  for (const char* construct : {"(?=", "(?!", "(?<=", "(?<!", "(*", "\\A", "\\z", "\\Z", "\\G"}) {
+    if (pattern.find(construct) != std::string::npos) return false;
+  }
+  // An inline option group that touches 'm', like (?-m), changes what ^ and $ mean.
+  for (size_t at = pattern.find("(?"); at != std::string::npos; at = pattern.find("(?", at + 2)) {
+    size_t i = at + 2;
+    while (i < pattern.size() && (std::isalpha(static_cast<unsigned char>(pattern[i])) || pattern[i] == '-' || pattern[i] == '^')) {
+      if (pattern[i] == 'm') return false;
+      ++i;
+    }
+  }
+  return true;
+}
+
+}  // namespace
 
 Regex::Regex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Regex::Regex(Regex&&) noexcept = default;
@@ -29,7 +53,7 @@ Regex::~Regex() = default;
 Result<Regex> Regex::Compile(const std::string& pattern) {
   int error_code = 0;
   PCRE2_SIZE error_offset = 0;
-  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_MULTILINE,
                                    &error_code, &error_offset, nullptr);
   if (code == nullptr) {
     PCRE2_UCHAR message[256];
@@ -40,6 +64,7 @@ Result<Regex> Regex::Compile(const std::string& pattern) {
   bool jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
   auto impl = std::make_unique<Impl>();
   impl->jit = jit;
+  impl->line_local = IsLineLocal(pattern);
   impl->code = code;
   impl->match_data = pcre2_match_data_create_from_pattern(code, nullptr);
   impl->value_group = pcre2_substring_number_from_name(code, reinterpret_cast<PCRE2_SPTR>("value"));
@@ -66,14 +91,24 @@ std::optional<std::string_view> Group(std::string_view subject, pcre2_match_data
 
 }  // namespace
 
+bool Regex::line_local() const { return impl_->line_local; }
+
 bool Regex::Search(std::string_view subject, Match& match) const {
+  size_t begin = 0, end = 0;
+  return SearchFrom(subject, 0, match, begin, end);
+}
+
+bool Regex::SearchFrom(std::string_view subject, size_t from, Match& match, size_t& begin, size_t& end) const {
   // Compiled with PCRE2_MATCH_INVALID_UTF: invalid UTF-8 in a log line never matches, but
   // the valid parts of the same line still can.
   // pcre2_jit_match skips the interpreter's argument checks: the fast path, when JIT compiled.
   auto match_function = impl_->jit ? pcre2_jit_match : pcre2_match;
-  int rc = match_function(impl_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0, 0,
+  int rc = match_function(impl_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), from, 0,
                           impl_->match_data, nullptr);
   if (rc < 0) return false;
+  PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(impl_->match_data);
+  begin = ovector[0];
+  end = std::max(ovector[0], ovector[1]);  // \K can put the end before the start
   match.value = Group(subject, impl_->match_data, impl_->value_group);
   match.step = Group(subject, impl_->match_data, impl_->step_group);
   match.std = Group(subject, impl_->match_data, impl_->std_group);

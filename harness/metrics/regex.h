@@ -31,6 +31,15 @@ class Regex {
   };
   bool Search(std::string_view subject, Match& match) const;
 
+  // The first match that starts at or after "from" in a subject of many lines; "begin" and
+  // "end" are where the whole match lies. Anchors ^ and $ work per line (multiline mode).
+  bool SearchFrom(std::string_view subject, size_t from, Match& match, size_t& begin, size_t& end) const;
+
+  // Whether a match in one line never depends on the text around that line, so that the
+  // pattern may be run over many lines at once and each match found is the line's own. False
+  // for lookaround and subject anchors (\A \z \Z \G), which see past a line's ends.
+  bool line_local() const;
+
  private:
   struct Impl;
   explicit Regex(std::unique_ptr<Impl> impl);

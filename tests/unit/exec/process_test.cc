@@ -69,17 +69,23 @@ TEST_F(ProcessTest, ExitCodeAndSignalAreKeptApart) {
   EXPECT_EQ(shell_code.exit_code, 139);
 }
 
-TEST_F(ProcessTest, OutputGoesToLogsAndLinesToTheCallback) {
-  std::vector<std::string> lines;
+TEST_F(ProcessTest, OutputGoesToLogsAndToTheCallbackThenEndsWithAnEmptyChunk) {
+  std::string seen[2];
+  int ends[2] = {0, 0};
   ProcessResult result = RunProcess(Shell("echo out1; echo err1 >&2; printf 'no newline'"),
-                                    [&](StreamId stream, std::string_view line) {
-                                      lines.push_back((stream == StreamId::kStdout ? "o:" : "e:") + std::string(line));
+                                    [&](StreamId stream, std::string_view chunk) {
+                                      int i = stream == StreamId::kStdout ? 0 : 1;
+                                      EXPECT_EQ(ends[i], 0) << "nothing after the end of a stream";
+                                      if (chunk.empty()) ++ends[i];
+                                      seen[i] += chunk;
                                     });
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(ReadText(dir_ / "stdout.log"), "out1\nno newline");
   EXPECT_EQ(ReadText(dir_ / "stderr.log"), "err1\n");
-  std::sort(lines.begin(), lines.end());
-  EXPECT_EQ(lines, (std::vector<std::string>{"e:err1", "o:no newline", "o:out1"}));
+  EXPECT_EQ(seen[0], "out1\nno newline");
+  EXPECT_EQ(seen[1], "err1\n");
+  EXPECT_EQ(ends[0], 1);
+  EXPECT_EQ(ends[1], 1);
 }
 
 TEST_F(ProcessTest, ChildGetsNullStdinOnlyThreeFdsAndItsOwnSession) {
@@ -113,7 +119,9 @@ TEST_F(ProcessTest, CappedLogsKeepHeadAndTailAndTheParserSeesEverything) {
   ProcessSpec spec = Shell("seq 1 1000000 | tee expected.txt; seq 1 200 >&2");
   spec.log_cap_bytes = 1 << 20;  // head 768 KiB, tail 256 KiB (the tail's ceiling)
   int64_t lines = 0;
-  ProcessResult result = RunProcess(spec, [&](StreamId stream, std::string_view) { lines += stream == StreamId::kStdout; });
+  ProcessResult result = RunProcess(spec, [&](StreamId stream, std::string_view chunk) {
+    if (stream == StreamId::kStdout) lines += std::count(chunk.begin(), chunk.end(), '\n');
+  });
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(lines, 1000000) << "extraction sees every line, capped or not";
   std::string expected = ReadText(dir_ / "expected.txt"), log = ReadText(dir_ / "stdout.log");

@@ -1,6 +1,10 @@
 #include "harness/metrics/extract.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <map>
+#include <random>
 
 #include "harness/metrics/files.h"
 #include "harness/metrics/lines.h"
@@ -294,6 +298,81 @@ TEST(LineSplitterTest, OverlongLinesAreCutAndMemoryStaysBounded) {
   EXPECT_EQ(lines[1], "next");
   EXPECT_EQ(lines[2], std::string(16, 'z'));
   EXPECT_EQ(splitter.overlong_lines(), 2u);
+}
+
+}  // namespace
+}  // namespace repro
+
+namespace repro {
+namespace {
+
+// Every observation a collector hands its sink, as "metric step value" text in arrival order
+// per metric (the order between metrics is free).
+std::map<std::string, std::vector<std::string>> SeenBy(const std::vector<MetricSpec>& specs,
+                                                       const std::function<void(MetricCollector&)>& feed) {
+  std::map<std::string, std::vector<std::string>> seen;
+  MetricCollector collector(specs, [&](const std::string& metric, const Observation& o) {
+    seen[metric].push_back(fmt::format("{} {} {}", o.step.value_or(-1), o.value, o.std.value_or(-1)));
+  });
+  feed(collector);
+  return seen;
+}
+
+TEST(OutputScanTest, ChunkedScanningFindsExactlyWhatLineByLineSearchFinds) {
+  // Lines that trip a whole-run search: matches that would run across a line end, two
+  // matches in one line, anchors, progress bars, colours, CRLF, invalid UTF-8, empty lines.
+  const std::vector<std::string> lines = {
+      "epoch 1 acc=0.5 loss 0.9",        "loss",   "0.25 is not a loss line", "acc=0.6 val_acc=0.7",
+      " 10%|###   | 1/10\r100%|#####| acc=0.8", "\x1b[32macc=0.9\x1b[0m",      "",
+      "acc=0.1\r\n",                      "\xff\xfe acc=0.2", "acc=", "final acc=0.95 +- 0.01 at step 7",
+      "Final train loss 0.3 +/- 0.1",    "Final test loss 0.4 +/- 0.2", "loss   ", "   0.125", "acc=nan"};
+  std::string text;
+  for (int repeat = 0; repeat < 40; ++repeat) {
+    for (const std::string& line : lines) text += line + (line.ends_with("\r\n") ? "" : "\n");
+  }
+  text += "acc=0.77 (no newline at the end)";
+  std::vector<MetricSpec> specs = {
+      Regex("acc", R"(acc=(?<value>\S+))"),
+      Regex("anchored", R"(^acc=(?<value>[0-9.]+)$)"),
+      Regex("spanning", R"(loss\s+(?<value>\S+))"),
+      Regex("final", R"(final acc=(?<value>\S+) \+- (?<std>\S+) at step (?<step>\d+))"),
+      Regex("{name}_loss", R"(Final (?<name>train|test) loss (?<value>\S+) \+/- (?<std>\S+))"),
+      Regex("behind", R"((?<=val_)acc=(?<value>\S+))"),  // not line-local: searched line by line
+  };
+  auto by_line = SeenBy(specs, [&](MetricCollector& c) {
+    LineSplitter splitter([&](std::string_view line) { c.OnLine(StreamId::kStdout, line); });
+    splitter.Feed(text);
+    splitter.Finish();
+  });
+  ASSERT_EQ(by_line["spanning"].size(), 160u) << "4 lines of each repeat; 'loss' then '0.25' is no match";
+  ASSERT_EQ(by_line["acc"].size(), 321u) << "8 lines of each repeat, the first match of a line only";
+  ASSERT_EQ(by_line["acc"].back(), "320 0.77 -1");
+  std::mt19937 rng(7);
+  for (size_t chunk : {size_t{1}, size_t{3}, size_t{64}, size_t{4096}, text.size()}) {
+    auto chunked = SeenBy(specs, [&](MetricCollector& c) {
+      for (size_t at = 0; at < text.size(); at += chunk) c.OnOutput(StreamId::kStdout, std::string_view(text).substr(at, chunk));
+      c.OnOutput(StreamId::kStdout, {});
+    });
+    EXPECT_EQ(chunked, by_line) << "chunks of " << chunk;
+  }
+  auto random = SeenBy(specs, [&](MetricCollector& c) {
+    for (size_t at = 0; at < text.size();) {
+      size_t n = std::uniform_int_distribution<size_t>(1, 300)(rng);
+      c.OnOutput(StreamId::kStdout, std::string_view(text).substr(at, n));
+      at += n;
+    }
+    c.OnOutput(StreamId::kStdout, {});
+  });
+  EXPECT_EQ(random, by_line) << "random chunks";
+}
+
+TEST(OutputScanTest, PatternsThatSeePastALineAreNotLineLocal) {
+  EXPECT_TRUE(Regex::Compile(R"(acc=(?<value>\S+))")->line_local());
+  EXPECT_TRUE(Regex::Compile(R"((?i)^ACC=(?<value>\S+)$)")->line_local());
+  EXPECT_FALSE(Regex::Compile(R"((?<=val_)acc=(?<value>\S+))")->line_local());
+  EXPECT_FALSE(Regex::Compile(R"(acc=(?<value>\S+)(?!\s))")->line_local());
+  EXPECT_FALSE(Regex::Compile(R"(\Aacc=(?<value>\S+))")->line_local());
+  EXPECT_FALSE(Regex::Compile(R"((?-m)acc=(?<value>\S+)$)")->line_local());
 }
 
 }  // namespace

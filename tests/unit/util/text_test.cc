@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <charconv>
+#include <random>
+
 namespace repro {
 namespace {
 
@@ -35,6 +39,28 @@ TEST(PrintedDecimalsTest, FollowsThePrintedPrecision) {
   EXPECT_EQ(PrintedDecimals("1.88"), 2);
   EXPECT_EQ(PrintedDecimals("2.8e-6"), 7);
   EXPECT_EQ(PrintedDecimals("3e2"), -2);
+}
+
+}  // namespace
+}  // namespace repro
+
+namespace repro {
+namespace {
+
+TEST(ParseDecimalTest, ShortDecimalsGiveTheCorrectlyRoundedValueOfFromChars) {
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 200000; ++i) {
+    int digits = static_cast<int>(rng() % 15) + 1, decimals = static_cast<int>(rng() % (digits + 1));
+    std::string text = std::to_string(rng() % 1000000000000000ULL);
+    text = text.substr(0, static_cast<size_t>(digits));
+    if (decimals > 0) text.insert(text.size() - static_cast<size_t>(std::min<int>(decimals, static_cast<int>(text.size()))), ".");
+    if (rng() % 4 == 0) text.insert(0, "-");
+    double expected = 0;
+    std::from_chars(text.data(), text.data() + text.size(), expected);
+    std::optional<double> parsed = ParseDecimal(text);
+    ASSERT_TRUE(parsed.has_value()) << text;
+    ASSERT_EQ(std::bit_cast<uint64_t>(*parsed), std::bit_cast<uint64_t>(expected)) << text;
+  }
 }
 
 }  // namespace
