@@ -30,6 +30,7 @@ int Plan(const std::string& manifest, const CommonOptions& common);
 struct RunFlags {
   int jobs = 0;  // 0: one per CPU
   bool force = false;
+  bool keep_work = false;
   double kill_grace_seconds = 5;
   std::string log_cap = "100M";  // per stream and attempt; "0": no cap
   Verbosity verbosity = Verbosity::kNormal;

@@ -312,13 +312,19 @@ class ManifestRun {
     }
     std::optional<AttemptRecord> attempt = std::move(claimed).value();
     std::filesystem::path dir = std::filesystem::absolute(attempt->dir);
-    std::filesystem::path out = dir / "out";
+    std::filesystem::path out = dir / "out", work = dir / "work";
     std::error_code ec;
     std::filesystem::create_directories(out, ec);
     Result<std::vector<std::string>> argv = ExpandCommand(run, out.string());
-    if (ec || !argv) {
+    std::string problem = ec ? fmt::format("cannot create {}: {}", out.string(), ec.message()) : argv ? "" : argv.error();
+    if (problem.empty()) {
+      // A folder left by an attempt that was killed with its runner is stale: start afresh.
+      std::filesystem::remove_all(work, ec);
+      if (Result<uint64_t> copied = MakeWorkingCopy(source_.dir, work); !copied) problem = copied.error();
+    }
+    if (!problem.empty()) {
       attempt->status = kStatusStartFailed;
-      attempt->message = ec ? fmt::format("cannot create {}: {}", out.string(), ec.message()) : argv.error();
+      attempt->message = problem;
       ++summary_.unfinished;
       return store_.FinishAttempt(*attempt);
     }
@@ -326,7 +332,7 @@ class ManifestRun {
     request.attempt_id = attempt->id;
     request.resources = Requested(run);
     request.process.argv = *argv;
-    request.process.cwd = source_.dir;
+    request.process.cwd = work;
     request.process.env = BuildChildEnvironment(
         manifest_.env, {{"REPRO_SEED", std::to_string(run.seed)}, {"REPRO_OUT", out.string()},
                         {"REPRO_RUN_KEY", run.key}, {"REPRO_ATTEMPT", std::to_string(attempt->number)}});
@@ -338,10 +344,9 @@ class ManifestRun {
     request.metrics = run.experiment->metrics;
     Bindings bindings = run.bindings;
     bindings["out"] = out.string();
-    std::filesystem::path cwd = source_.dir;
-    request.metric_file = [bindings, cwd](const MetricSpec& spec) {
+    request.metric_file = [bindings, work](const MetricSpec& spec) {
       Result<std::string> path = ExpandTemplate(spec.file, bindings);
-      return cwd / (path ? *path : spec.file);
+      return work / (path ? *path : spec.file);
     };
     auto series = std::make_shared<SeriesBuffer>(store_, attempt->id);
     request.series = [series](const std::string& metric, const Observation& o) { series->Add(metric, o); };
@@ -370,8 +375,14 @@ class ManifestRun {
     attempt.message = outcome.process.message;
     attempt.metrics = ToRecords(outcome.metrics);
     if (Status s = store_.FinishAttempt(attempt); !s) return s;
-    WriteAttemptRecord(attempt, *flight.run, flight.argv, source_.dir);
+    std::filesystem::path work = std::filesystem::absolute(attempt.dir) / "work";
+    WriteAttemptRecord(attempt, *flight.run, flight.argv, work);
     bool completed = attempt.status == std::string(kStatusCompleted);
+    if (completed && !options_.keep_work) {
+      // Its metrics are read and stored; what it wrote for keeps belongs in {out}.
+      std::error_code ignored;
+      std::filesystem::remove_all(work, ignored);
+    }
     completed ? ++summary_.completed : ++summary_.unfinished;
     if (completed) {
       auto& [sum, count] = durations_[flight.run->experiment->id];

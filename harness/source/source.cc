@@ -1,8 +1,13 @@
 #include "harness/source/source.h"
 
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -47,7 +52,63 @@ Result<std::string> HeadCommit(const std::filesystem::path& dir, const std::file
   return out;
 }
 
+// A reflink shares the blocks until either side writes (btrfs, xfs); elsewhere a real copy.
+Status CopyFile(const std::filesystem::path& from, const std::filesystem::path& to, std::filesystem::perms perms) {
+  int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return Error{fmt::format("cannot read {}: {}", from.string(), std::strerror(errno))};
+  int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(perms));
+  if (out < 0) {
+    int error = errno;
+    ::close(in);
+    return Error{fmt::format("cannot create {}: {}", to.string(), std::strerror(error))};
+  }
+  bool ok = ::ioctl(out, FICLONE, in) == 0;
+  while (!ok) {
+    ssize_t n = ::copy_file_range(in, nullptr, out, nullptr, 1 << 30, 0);
+    if (n == 0) ok = true;
+    if (n < 0) break;
+  }
+  int error = errno;
+  ::close(in);
+  ::close(out);
+  if (!ok) return Error{fmt::format("cannot copy {} to {}: {}", from.string(), to.string(), std::strerror(error))};
+  return Status::Ok();
+}
+
 }  // namespace
+
+Result<uint64_t> MakeWorkingCopy(const std::filesystem::path& from, const std::filesystem::path& to) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(to.parent_path(), ec);
+  if (!fs::create_directory(to, ec) || ec) {
+    return Error{fmt::format("cannot create the working copy {}: {}", to.string(), ec ? ec.message() : "it exists")};
+  }
+  uint64_t bytes = 0;
+  fs::recursive_directory_iterator it(from, fs::directory_options::none, ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const fs::directory_entry& entry = *it;
+    if (entry.path().filename() == ".git") {
+      it.disable_recursion_pending();  // history is not code; the commit is recorded instead
+      continue;
+    }
+    fs::path target = to / entry.path().lexically_relative(from);
+    fs::file_status status = entry.symlink_status(ec);
+    if (ec) break;
+    if (fs::is_symlink(status)) {
+      fs::copy_symlink(entry.path(), target, ec);
+    } else if (fs::is_directory(status)) {
+      fs::create_directory(target, ec);
+      if (!ec) fs::permissions(target, status.permissions() | fs::perms::owner_all, ec);  // writable: it is the attempt's own
+    } else if (fs::is_regular_file(status)) {
+      if (Status copied = CopyFile(entry.path(), target, status.permissions()); !copied) return Error{copied.error()};
+      bytes += entry.file_size(ec);
+    }
+    if (ec) return Error{fmt::format("cannot copy {} into the working copy: {}", entry.path().string(), ec.message())};
+  }
+  if (ec) return Error{fmt::format("cannot read {}: {}", from.string(), ec.message())};
+  return bytes;
+}
 
 std::filesystem::path DefaultCacheDir() {
   if (const char* cache = std::getenv("REPRO_CACHE"); cache != nullptr && cache[0] != '\0') return cache;

@@ -2,6 +2,7 @@
 // its content, a git repository by its pinned commit, cloned once into a cache.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -22,6 +23,12 @@ Result<std::string> SourceIdentity(const Source& source);
 // A local folder is used in place; a git repository is cloned into "cache_dir" once per
 // commit and verified to be at that commit. Errors say what failed and how to get around it.
 Result<PreparedSource> PrepareSource(const Source& source, const std::filesystem::path& cache_dir);
+
+// Copies the source tree "from" (not its .git) into "to", which must not exist yet, so that
+// an attempt can write anywhere in its code without touching the cached checkout or another
+// attempt. Files are cloned (reflink) where the filesystem can, else copied; symlinks stay
+// symlinks and modes are kept. Returns the number of bytes copied.
+Result<uint64_t> MakeWorkingCopy(const std::filesystem::path& from, const std::filesystem::path& to);
 
 // $REPRO_CACHE, else $XDG_CACHE_HOME/repro, else ~/.cache/repro.
 std::filesystem::path DefaultCacheDir();

@@ -265,6 +265,40 @@ TEST_F(CliTest, TwoRunnersOnOneDatabaseNeverRunARunTwice) {
   EXPECT_EQ(RunRepro({"compare", "concurrent.yaml"}, dir_.path()).exit_code, 0);
 }
 
+TEST_F(CliTest, EachAttemptWritesOnlyIntoItsOwnWorkingCopy) {
+  testing::WriteText(dir_ / "code/notes.txt", "shipped with the code\n");
+  std::string before = ReadText(dir_ / "code/notes.txt");
+  testing::CommandResult run = RunRepro({"run", "scribble.yaml", "-j", "3"}, dir_.path());
+  EXPECT_EQ(ReadText(dir_ / "code/notes.txt"), before) << "the source folder is never written";
+  std::vector<std::string> attempts = Attempts();
+  ASSERT_EQ(attempts.size(), 3u) << run.err;
+  EXPECT_EQ(attempts[1], "scribble seed=1 #1 failed exit=1");
+  std::vector<std::filesystem::path> kept;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_ / "results")) {
+    if (entry.path().filename() == "work") kept.push_back(entry.path());
+  }
+  ASSERT_EQ(kept.size(), 1u) << "only the failed attempt keeps its working copy";
+  EXPECT_NE(kept[0].string().find("seed-1_"), std::string::npos) << kept[0];
+  EXPECT_EQ(ReadText(kept[0] / "notes.txt"), before + "seed 1\n");
+  EXPECT_EQ(ReadText(kept[0] / "train.sh"), ReadText(dir_ / "code/train.sh"));
+  EXPECT_EQ(std::filesystem::status(kept[0] / "train.sh").permissions(), std::filesystem::status(dir_ / "code/train.sh").permissions());
+  SQLite::Database db(Db(), SQLite::OPEN_READONLY);
+  SQLite::Statement lines(db, "SELECT value FROM metric_values WHERE name = 'lines'");
+  int attempts_seen = 0;
+  while (lines.executeStep()) {
+    ++attempts_seen;
+    EXPECT_EQ(lines.getColumn(0).getDouble(), 2) << "each saw the shipped line and its own, nobody else's";
+  }
+  EXPECT_EQ(attempts_seen, 3);
+
+  EXPECT_EQ(RunRepro({"run", "scribble.yaml", "--force", "--keep-work"}, dir_.path()).exit_code, 1);
+  int work_folders = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_ / "results")) {
+    work_folders += entry.path().filename() == "work";
+  }
+  EXPECT_EQ(work_folders, 4) << "--keep-work keeps the three new copies too";
+}
+
 class InjectionTest : public CliTest, public ::testing::WithParamInterface<const char*> {};
 
 TEST_P(InjectionTest, ParameterValuesArriveVerbatimAsOneArgument) {

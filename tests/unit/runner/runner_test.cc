@@ -103,7 +103,8 @@ TEST_F(RunnerTest, RunsEachSeedOnceWithinCapacityAndRecordsIt) {
   const AttemptRequest& first = executor.started[0];
   EXPECT_EQ(first.process.argv[2], "0");
   EXPECT_EQ(first.process.argv[4], (std::filesystem::absolute(RunDirectory(options_.results_dir, manifest_, runs_[0])) / "attempt-1" / "out").string());
-  EXPECT_EQ(first.process.cwd, dir_ / "code");
+  EXPECT_EQ(first.process.cwd, std::filesystem::absolute(RunDirectory(options_.results_dir, manifest_, runs_[0])) / "attempt-1" / "work")
+      << "each attempt runs in its own working copy";
   for (const RunSpec& run : runs_) {
     AttemptRecord attempt = **store_->LatestAttempt(run.key);
     EXPECT_EQ(attempt.status, kStatusCompleted);
