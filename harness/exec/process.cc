@@ -32,8 +32,9 @@
 #include <boost/process/start_dir.hpp>
 #include <fmt/format.h>
 
-#include "harness/metrics/lines.h"
+#include "harness/exec/cgroup.h"
 #include "harness/util/time.h"
+#include "harness/util/units.h"
 
 namespace bp = boost::process;
 
@@ -71,7 +72,9 @@ void CloseInheritedFds() {
 }
 
 // Runs in the child between fork and exec: only async-signal-safe calls.
-void PrepareChild(pid_t runner) {
+void PrepareChild(pid_t runner, const std::vector<int>& cgroup_join_fds) {
+  // Join the attempt's cgroup first, so that everything it starts is born inside.
+  for (int fd : cgroup_join_fds) (void)!::write(fd, "0", 1);
   ::setsid();  // own session and process group: no terminal signals, one group to kill
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != runner) ::_exit(125);  // the runner died before prctl took effect
@@ -181,6 +184,8 @@ const char* ProcessEndName(ProcessEnd end) {
     case ProcessEnd::kTimedOut: return "timed out";
     case ProcessEnd::kInterrupted: return "interrupted";
     case ProcessEnd::kStartFailed: return "start failed";
+    case ProcessEnd::kOutOfMemory: return "out of memory";
+    case ProcessEnd::kProcessLimit: return "process limit";
   }
   return "?";
 }
@@ -216,6 +221,7 @@ struct ProcessSet::Child {
   int wait_status = 0;
   struct rusage usage {};
   std::string tree_token;
+  std::unique_ptr<Cgroup> cgroup;  // when limits were asked for and the system allows
   int strays_killed = 0;
   std::string notes;
   std::optional<ProcessResult> result;
@@ -312,6 +318,10 @@ struct ProcessSet::Child {
   // latter were signalled. "scan" false skips the /proc scan when nothing can have escaped.
   int SignalTree(int signal_number, bool scan = true) {
     ::killpg(pid, signal_number);
+    if (cgroup && signal_number == SIGKILL) cgroup->KillAll();
+    if (cgroup && signal_number != SIGKILL) {
+      for (pid_t member : cgroup->Members()) ::kill(member, signal_number);
+    }
     if (!scan) return 0;
     int strays = 0;
     for (pid_t other : ProcessesWithToken(tree_token)) {
@@ -366,12 +376,20 @@ int ProcessSet::Start(const ProcessSpec& spec, OutputCallback on_output) {
     size_t eq = entry.find('=');
     if (eq != std::string::npos && eq > 0) env[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
+  if (spec.memory_limit_bytes > 0 || spec.max_processes > 0) {
+    Result<std::unique_ptr<Cgroup>> group = Cgroup::Create(std::to_string(handle), {spec.memory_limit_bytes, spec.max_processes});
+    if (group) c.cgroup = std::move(group).value();
+    else if (spec.memory_limit_bytes > 0) c.Note("memory limit not enforced: " + group.error());
+  }
+  static const std::vector<int> kNoFds;
+  const std::vector<int>& join_fds = c.cgroup ? c.cgroup->join_fds() : kNoFds;
   std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
   bp::pipe out_pipe, err_pipe;
   pid_t runner = ::getpid();
   bp::child process(bp::exe = exe->string(), bp::args = args, bp::start_dir = spec.cwd.string(), env,
                     bp::std_in < bp::null, bp::std_out > out_pipe, bp::std_err > err_pipe,
-                    bp::extend::on_exec_setup = [runner](auto&) { PrepareChild(runner); }, ec);
+                    bp::extend::on_exec_setup = [runner, &join_fds](auto&) { PrepareChild(runner, join_fds); }, ec);
+  if (c.cgroup) c.cgroup->CloseJoinFds();
   if (ec) {
     c.Fail(fmt::format("cannot start '{}' in {}: {}", exe->string(), spec.cwd.string(), ec.message()));
     return handle;
@@ -505,10 +523,20 @@ void ProcessSet::Poll() {
     }
     if (WIFEXITED(c.wait_status)) result.exit_code = WEXITSTATUS(c.wait_status);
     if (WIFSIGNALED(c.wait_status)) result.signal = WTERMSIG(c.wait_status);
-    result.end = c.interrupted ? ProcessEnd::kInterrupted
-               : c.timed_out   ? ProcessEnd::kTimedOut
-               : result.signal ? ProcessEnd::kSignaled
-                               : ProcessEnd::kExited;
+    int64_t oom_kills = c.cgroup ? c.cgroup->oom_kills() : 0;
+    bool process_limit = c.cgroup && c.cgroup->process_limit_reached();
+    bool succeeded = result.exit_code == 0 && !c.timed_out && !c.interrupted;
+    result.end = c.interrupted              ? ProcessEnd::kInterrupted
+               : oom_kills && !succeeded    ? ProcessEnd::kOutOfMemory
+               : process_limit && !succeeded ? ProcessEnd::kProcessLimit
+               : c.timed_out                ? ProcessEnd::kTimedOut
+               : result.signal              ? ProcessEnd::kSignaled
+                                            : ProcessEnd::kExited;
+    if (oom_kills > 0) {
+      c.Note(fmt::format("the kernel's OOM killer ended {} process(es) of this attempt at its memory limit of {}", oom_kills,
+                         FormatBytes(c.spec.memory_limit_bytes)));
+    }
+    if (process_limit) c.Note(fmt::format("a fork failed at the limit of {} processes and threads", c.spec.max_processes));
     result.message = c.notes;
     c.result = std::move(result);
   }

@@ -33,9 +33,13 @@ struct ProcessSpec {
   // Each log file keeps at most this many bytes (0: no limit): the head, a line saying how
   // much was cut, and the tail. Metric extraction still sees every line.
   int64_t log_cap_bytes = 0;
+  // Enforced on the whole tree through a cgroup (see cgroup.h); 0: no limit. Where no
+  // cgroup can be made, a memory limit that was asked for is noted as not enforced.
+  int64_t memory_limit_bytes = 0;
+  int64_t max_processes = 0;
 };
 
-enum class ProcessEnd { kExited, kSignaled, kTimedOut, kInterrupted, kStartFailed };
+enum class ProcessEnd { kExited, kSignaled, kTimedOut, kInterrupted, kStartFailed, kOutOfMemory, kProcessLimit };
 
 struct ProcessResult {
   ProcessEnd end = ProcessEnd::kStartFailed;

@@ -33,7 +33,12 @@ struct Resources {
   int cpus = 1;
   int64_t memory_bytes = 0;  // 0: not declared
   int gpus = 0;
+  int64_t processes = 0;     // processes and threads at once; 0: kDefaultMaxProcesses
 };
+
+// Contains a fork bomb without troubling real code: a PyTorch job with data loader
+// workers runs a few hundred threads.
+inline constexpr int64_t kDefaultMaxProcesses = 16384;
 
 // Ordered name/value pairs; order is the manifest's, which keeps labels stable.
 using NamedValues = std::vector<std::pair<std::string, std::string>>;

@@ -149,10 +149,11 @@ class Parser {
   }
 
   Resources ParseResources(const YAML::Node& node, const std::string& context, Resources resources) {
-    MapReader reader(node, context, {"cpus", "memory", "gpus"}, d_);
+    MapReader reader(node, context, {"cpus", "memory", "gpus", "processes"}, d_);
     if (auto cpus = reader.Integer("cpus", 1)) resources.cpus = static_cast<int>(*cpus);
     if (auto memory = reader.Bytes("memory")) resources.memory_bytes = *memory;
     if (auto gpus = reader.Integer("gpus", 0)) resources.gpus = static_cast<int>(*gpus);
+    if (auto processes = reader.Integer("processes", 1)) resources.processes = *processes;
     return resources;
   }
 

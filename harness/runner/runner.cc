@@ -341,6 +341,9 @@ class ManifestRun {
     request.process.timeout_seconds = run.experiment->timeout_seconds;
     request.process.kill_grace_seconds = options_.kill_grace_seconds;
     request.process.log_cap_bytes = options_.log_cap_bytes;
+    const Resources& resources = run.experiment->resources;
+    request.process.memory_limit_bytes = resources.memory_bytes;
+    request.process.max_processes = resources.processes > 0 ? resources.processes : kDefaultMaxProcesses;
     request.metrics = run.experiment->metrics;
     Bindings bindings = run.bindings;
     bindings["out"] = out.string();
@@ -445,6 +448,8 @@ const char* AttemptStatus(const ProcessResult& result) {
     case ProcessEnd::kTimedOut: return kStatusTimeout;
     case ProcessEnd::kInterrupted: return kStatusInterrupted;
     case ProcessEnd::kStartFailed: return kStatusStartFailed;
+    case ProcessEnd::kOutOfMemory: return kStatusOutOfMemory;
+    case ProcessEnd::kProcessLimit: return kStatusResourceLimit;
   }
   return kStatusFailed;
 }

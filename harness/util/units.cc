@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -74,6 +75,17 @@ std::string FormatDuration(double seconds) {
   int64_t hours = whole / 3600, minutes = whole % 3600 / 60, secs = whole % 60;
   if (hours > 0) return fmt::format("{}h{:02}m{:02}s", hours, minutes, secs);
   return fmt::format("{}m{:02}s", minutes, secs);
+}
+
+std::string FormatBytes(int64_t bytes) {
+  static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  size_t unit = 0;
+  while (value >= 1024 && unit + 1 < std::size(kUnits)) {
+    value /= 1024;
+    ++unit;
+  }
+  return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.3g} {}", value, kUnits[unit]);
 }
 
 }  // namespace repro

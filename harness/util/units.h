@@ -19,4 +19,7 @@ std::optional<int64_t> ParseBytes(std::string_view text);
 // "1h02m03s", "4.2s", "350ms": for people reading a status line or a report.
 std::string FormatDuration(double seconds);
 
+// "512 MiB", "1.5 GiB", "100 B": a size as people read it.
+std::string FormatBytes(int64_t bytes);
+
 }  // namespace repro

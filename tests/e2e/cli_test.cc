@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "harness/exec/cgroup.h"
 #include "tests/test_util.h"
 
 extern char** environ;
@@ -297,6 +298,15 @@ TEST_F(CliTest, EachAttemptWritesOnlyIntoItsOwnWorkingCopy) {
     work_folders += entry.path().filename() == "work";
   }
   EXPECT_EQ(work_folders, 4) << "--keep-work keeps the three new copies too";
+}
+
+TEST_F(CliTest, AnAttemptOverItsMemoryIsOutOfMemoryAndTheOthersComplete) {
+  REPRO_REQUIRE(static_cast<bool>(Cgroup::Create("probe", {64 << 20, 100})), "writable cgroups (root, or a delegated cgroup v2 group)");
+  testing::CommandResult run = RunRepro({"run", "limits.yaml", "-j", "2"}, dir_.path());
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_EQ(Attempts(), (std::vector<std::string>{"good seed=0 #1 completed exit=0", "hog seed=0 #1 out-of-memory signal=9"}));
+  EXPECT_NE(run.err.find("hog seed=0: out-of-memory (signal 9)"), std::string::npos) << run.err;
+  EXPECT_NE(run.out.find("hog seed=0 out-of-memory (signal 9)"), std::string::npos) << run.out;
 }
 
 class InjectionTest : public CliTest, public ::testing::WithParamInterface<const char*> {};

@@ -5,10 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <chrono>
+#include <map>
 #include <thread>
 
+#include "harness/exec/cgroup.h"
 #include "harness/exec/environment.h"
+#include "harness/util/time.h"
 #include "tests/test_util.h"
 
 #include <fmt/format.h>
@@ -198,6 +202,69 @@ TEST_F(ProcessTest, InterruptEndsEveryChildAsInterrupted) {
     EXPECT_LT(done->second.wall_seconds, 5.0);
   }
   EXPECT_FALSE(set.WaitAny().has_value());
+}
+
+}  // namespace
+}  // namespace repro
+
+namespace repro {
+namespace {
+
+bool CgroupsWork() {
+  Result<std::unique_ptr<Cgroup>> probe = Cgroup::Create("probe", {64 << 20, 100});
+  return static_cast<bool>(probe);
+}
+
+int CountProcesses() {
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    count += std::isdigit(static_cast<unsigned char>(entry.path().filename().string()[0])) ? 1 : 0;
+  }
+  return count;
+}
+
+TEST_F(ProcessTest, AMemoryHogEndsOutOfMemoryAtItsLimitWhileOthersGoOn) {
+  REPRO_REQUIRE(CgroupsWork(), "writable cgroups (root, or a cgroup v2 group delegating memory and pids)");
+  ProcessSpec hog = Shell("exec awk 'BEGIN { s = \"x\"; while (1) s = s s }'");
+  hog.memory_limit_bytes = 64 << 20;
+  hog.max_processes = 100;
+  ProcessSpec neighbour = Shell("sleep 1; echo fine");
+  neighbour.stdout_path = dir_ / "neighbour.log";
+  neighbour.stderr_path = dir_ / "neighbour.err";
+  ProcessSet set;
+  int hog_handle = set.Start(hog, {});
+  set.Start(neighbour, {});
+  std::map<int, ProcessResult> results;
+  while (auto done = set.WaitAny()) results[done->first] = done->second;
+  const ProcessResult& ended = results[hog_handle];
+  EXPECT_EQ(ended.end, ProcessEnd::kOutOfMemory) << ended.message;
+  EXPECT_EQ(ended.signal, SIGKILL);
+  EXPECT_NE(ended.message.find("OOM killer ended 1 process(es) of this attempt at its memory limit of 64 MiB"), std::string::npos)
+      << ended.message;
+  EXPECT_LT(ended.wall_seconds, 10);
+  const ProcessResult& other = results[hog_handle == 1 ? 2 : 1];
+  EXPECT_EQ(other.end, ProcessEnd::kExited);
+  EXPECT_EQ(other.exit_code, 0);
+  EXPECT_EQ(ReadText(dir_ / "neighbour.log"), "fine\n");
+}
+
+TEST_F(ProcessTest, AForkBombStopsAtTheProcessLimitAndIsEndedWhole) {
+  REPRO_REQUIRE(CgroupsWork(), "writable cgroups (root, or a cgroup v2 group delegating memory and pids)");
+  int before = CountProcesses();
+  ProcessSpec bomb = Shell("bomb() { bomb & bomb & wait; }; bomb; sleep 60", /*timeout=*/3);
+  bomb.max_processes = 64;
+  double start = MonotonicSeconds();
+  ProcessResult result = RunProcess(bomb);
+  EXPECT_EQ(result.end, ProcessEnd::kProcessLimit) << result.message;
+  EXPECT_NE(result.message.find("a fork failed at the limit of 64 processes and threads"), std::string::npos) << result.message;
+  EXPECT_LT(MonotonicSeconds() - start, 3 + 0.5 + 3) << "ended within its timeout and grace, the runner kept up";
+  EXPECT_LE(CountProcesses(), before + 2) << "nothing of the bomb is left";
+}
+
+TEST_F(ProcessTest, WithoutALimitNoCgroupIsMade) {
+  ProcessResult result = RunProcess(Shell("cat /proc/self/cgroup"));
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(ReadText(dir_ / "stdout.log").find("repro-"), std::string::npos);
 }
 
 }  // namespace
