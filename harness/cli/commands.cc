@@ -256,6 +256,7 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
   options.results_dir = std::filesystem::absolute(common.results_dir);
   options.force = flags.force;
   options.keep_work = flags.keep_work;
+  if (!flags.isolation.empty()) options.sandbox = flags.isolation == "sandbox";
   options.kill_grace_seconds = flags.kill_grace_seconds;
   std::optional<int64_t> log_cap = flags.log_cap == "0" ? std::optional<int64_t>(0) : ParseBytes(flags.log_cap);
   if (!log_cap) {

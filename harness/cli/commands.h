@@ -31,6 +31,8 @@ struct RunFlags {
   int jobs = 0;  // 0: one per CPU
   bool force = false;
   bool keep_work = false;
+  std::string isolation;  // "", "none" or "sandbox"
+
   double kill_grace_seconds = 5;
   std::string log_cap = "100M";  // per stream and attempt; "0": no cap
   Verbosity verbosity = Verbosity::kNormal;

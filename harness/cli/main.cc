@@ -39,6 +39,10 @@ int main(int argc, char** argv) {
   run->add_option("manifest", manifest, "Manifest file")->required();
   run->add_option("-j,--jobs", run_flags.jobs, "Attempts at once (default: one per CPU)")->check(CLI::NonNegativeNumber);
   run->add_flag("--force", run_flags.force, "Run again even runs that already completed");
+  run->add_option("--isolation", run_flags.isolation,
+                  "sandbox: run each attempt under bubblewrap (own PID namespace, no network, only its folder "
+                  "writable); none: as a plain process. Overrides the manifest's 'isolation'")
+      ->check(CLI::IsMember({"none", "sandbox"}));
   run->add_flag("--keep-work", run_flags.keep_work,
                 "Keep each completed attempt's working copy of the source (a failed attempt's is always kept)");
   run->add_option("--kill-grace", run_flags.kill_grace_seconds, "Seconds between SIGTERM and SIGKILL")

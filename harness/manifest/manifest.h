@@ -96,6 +96,7 @@ struct Manifest {
   Source source;
   std::vector<std::vector<std::string>> setup;
   NamedValues env;
+  bool sandbox = false;        // isolation: sandbox (exec/sandbox.h)
   std::vector<Experiment> experiments;
   std::vector<Claim> claims;
 

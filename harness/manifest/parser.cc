@@ -46,7 +46,7 @@ class Parser {
 
   void ParseTop(const YAML::Node& root) {
     MapReader top(root, "at top level",
-                  {"schema", "paper", "source", "setup", "env", "defaults", "experiments", "claims"}, d_);
+                  {"schema", "paper", "source", "setup", "env", "isolation", "defaults", "experiments", "claims"}, d_);
     if (!top.is_map()) return;
     if (std::optional<int64_t> schema = top.Integer("schema", 1); schema && *schema != 1) {
       d_.Add(*top.Find("schema"), fmt::format("schema {} is not supported; this repro reads schema 1", *schema));
@@ -55,6 +55,7 @@ class Parser {
     if (const YAML::Node* source = top.Require("source")) ParseSource(*source);
     if (const YAML::Node* setup = top.Find("setup")) ParseSetup(*setup);
     if (const YAML::Node* env = top.Find("env")) ParseEnv(*env);
+    m_.sandbox = top.Choice("isolation", {"none", "sandbox"}).value_or("none") == "sandbox";
     if (const YAML::Node* defaults = top.Find("defaults")) ParseDefaults(*defaults);
     if (const YAML::Node* experiments = top.Require("experiments")) ParseExperiments(*experiments);
     if (const YAML::Node* claims = top.Require("claims")) ParseClaims(*claims, m_, d_);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/exec/environment.h"
+#include "harness/exec/sandbox.h"
 #include "harness/util/atomic_file.h"
 #include "harness/util/hash.h"
 #include "harness/util/units.h"
@@ -107,7 +108,7 @@ std::string DescribeEnd(const AttemptRecord& attempt) {
 // Everything about a finished attempt, beside its logs, for people and tools that do not
 // read the database. Written atomically, so it is complete or absent.
 void WriteAttemptRecord(const AttemptRecord& attempt, const RunSpec& run, const std::vector<std::string>& argv,
-                        const std::filesystem::path& cwd) {
+                        const std::filesystem::path& cwd, bool sandboxed) {
   nlohmann::ordered_json record;
   record["schema"] = 1;
   record["run_key"] = run.key;
@@ -118,6 +119,7 @@ void WriteAttemptRecord(const AttemptRecord& attempt, const RunSpec& run, const 
   record["attempt"] = attempt.number;
   record["argv"] = argv;
   record["cwd"] = cwd.string();
+  record["isolation"] = sandboxed ? "sandbox" : "none";
   record["status"] = attempt.status;
   record["exit_code"] = attempt.exit_code ? nlohmann::ordered_json(*attempt.exit_code) : nlohmann::ordered_json();
   record["signal"] = attempt.signal ? nlohmann::ordered_json(*attempt.signal) : nlohmann::ordered_json();
@@ -168,6 +170,10 @@ class ManifestRun {
     }
     if (summary_.cached > 0) Say(fmt::format("{} of {} runs already completed; not running them again (use --force to)", summary_.cached, summary_.planned));
     if (queue.empty()) return summary_;
+    if (Sandboxed()) {
+      if (Status sandbox = CheckSandbox(); !sandbox) return Error{sandbox.error()};
+      Say("isolation: sandbox (bubblewrap: own PID namespace, no network, only the attempt's folder writable)");
+    }
     if (Status setup = RunSetup(); !setup) {
       if (summary_.interrupted) return summary_;  // not the setup's fault: nothing to record
       summary_.setup_failed = true;
@@ -214,6 +220,8 @@ class ManifestRun {
     }
     return work / std::max(1, options_.jobs);
   }
+
+  bool Sandboxed() const { return options_.sandbox.value_or(manifest_.sandbox); }
 
   bool Interrupted() const { return options_.interrupted && options_.interrupted(); }
 
@@ -331,7 +339,7 @@ class ManifestRun {
     AttemptRequest request;
     request.attempt_id = attempt->id;
     request.resources = Requested(run);
-    request.process.argv = *argv;
+    request.process.argv = Sandboxed() ? SandboxCommand(*argv, work, dir) : *argv;
     request.process.cwd = work;
     request.process.env = BuildChildEnvironment(
         manifest_.env, {{"REPRO_SEED", std::to_string(run.seed)}, {"REPRO_OUT", out.string()},
@@ -379,7 +387,7 @@ class ManifestRun {
     attempt.metrics = ToRecords(outcome.metrics);
     if (Status s = store_.FinishAttempt(attempt); !s) return s;
     std::filesystem::path work = std::filesystem::absolute(attempt.dir) / "work";
-    WriteAttemptRecord(attempt, *flight.run, flight.argv, work);
+    WriteAttemptRecord(attempt, *flight.run, flight.argv, work, Sandboxed());
     bool completed = attempt.status == std::string(kStatusCompleted);
     if (completed && !options_.keep_work) {
       // Its metrics are read and stored; what it wrote for keeps belongs in {out}.

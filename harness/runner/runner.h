@@ -55,7 +55,8 @@ struct ProgressEvent {
 struct RunOptions {
   std::filesystem::path results_dir = "results";
   bool force = false;              // run again even when a completed attempt exists
-  bool keep_work = false;          // keep a completed attempt's working copy (a failed one's is always kept)
+  bool keep_work = false;
+  std::optional<bool> sandbox;     // overrides the manifest's isolation when set          // keep a completed attempt's working copy (a failed one's is always kept)
   double kill_grace_seconds = 5;
   int64_t log_cap_bytes = kDefaultLogCapBytes;       // per stream and attempt; 0: no cap
   int jobs = 1;                                        // attempts at once, for the ETA

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "harness/exec/cgroup.h"
+#include "harness/exec/sandbox.h"
 #include "tests/test_util.h"
 
 extern char** environ;
@@ -348,6 +349,32 @@ TEST_F(CliTest, AnAttemptOverItsMemoryIsOutOfMemoryAndTheOthersComplete) {
   EXPECT_EQ(Attempts(), (std::vector<std::string>{"good seed=0 #1 completed exit=0", "hog seed=0 #1 out-of-memory signal=9"}));
   EXPECT_NE(run.err.find("hog seed=0: out-of-memory (signal 9)"), std::string::npos) << run.err;
   EXPECT_NE(run.out.find("hog seed=0 out-of-memory (signal 9)"), std::string::npos) << run.out;
+}
+
+TEST_F(CliTest, ASandboxedAttemptSeesItsOwnProcessesNoNetworkAndWritesOnlyItsFolder) {
+  REPRO_REQUIRE(CheckSandbox(), "bubblewrap able to create namespaces (package bubblewrap; root or user namespaces)");
+  auto measured = [&]() {
+    std::map<std::string, double> values;
+    SQLite::Database db(Db(), SQLite::OPEN_READONLY);
+    SQLite::Statement query(db, "SELECT name, value FROM metric_values WHERE attempt_id = (SELECT max(id) FROM attempts)");
+    while (query.executeStep()) values[query.getColumn(0).getString()] = query.getColumn(1).getDouble();
+    return values;
+  };
+  testing::CommandResult run = RunRepro({"run", "sandbox.yaml", "--keep-work"}, dir_.path());
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("isolation: sandbox"), std::string::npos) << run.err;
+  std::map<std::string, double> inside = measured();
+  EXPECT_LE(inside["processes"], 6) << "its own PID namespace: bwrap's init, sh, a subshell, ls and grep";
+  EXPECT_EQ(inside["interfaces"], 1) << "loopback only";
+  EXPECT_EQ(inside["source_write"], 0);
+  EXPECT_EQ(inside["work_write"], 1);
+  EXPECT_EQ(inside["out_write"], 1);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "code/ESCAPED"));
+
+  testing::CommandResult plain = RunRepro({"run", "sandbox.yaml", "--force", "--isolation", "none"}, dir_.path());
+  EXPECT_EQ(plain.exit_code, 1) << "without the sandbox the probe writes into the source: " << plain.err;
+  EXPECT_EQ(measured()["source_write"], 1);
+  EXPECT_GT(measured()["processes"], 6);
 }
 
 class InjectionTest : public CliTest, public ::testing::WithParamInterface<const char*> {};
