@@ -119,6 +119,25 @@ TEST_F(ProcessTest, BothStreamsFloodingDoNotDeadlock) {
   EXPECT_EQ(std::filesystem::file_size(dir_ / "stderr.log"), 20000000u);
 }
 
+// reliability.md (b) 6: a 100 MB line without a newline, then a metric line. The line is cut
+// for parsing at 1 MiB (memory stays bounded), the run is not failed for it, and the metric
+// after it is still found.
+TEST_F(ProcessTest, AHundredMegabyteLineIsCutForParsingAndTheNextLineStillCounts) {
+  ProcessSpec spec = Shell("head -c 100000000 /dev/zero | tr '\\0' a; printf '\\nacc=0.5\\n'; head -c 3000000 /dev/zero >&2");
+  spec.log_cap_bytes = 4 << 20;
+  MetricSpec acc;
+  acc.name = "acc";
+  acc.pattern = "acc=(?<value>\\S+)";
+  MetricCollector collector({acc});
+  ProcessResult result = RunProcess(spec, [&](StreamId stream, std::string_view chunk) { collector.OnOutput(stream, chunk); });
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(collector.overlong_lines(StreamId::kStdout), 1u);
+  std::vector<MetricValue> values = collector.Finish([](const MetricSpec&) { return std::filesystem::path(); });
+  ASSERT_EQ(values.size(), 1u);
+  EXPECT_EQ(values[0].value, 0.5);
+  EXPECT_LT(std::filesystem::file_size(dir_ / "stdout.log"), (4u << 20) + 200) << "the log is capped too";
+}
+
 TEST_F(ProcessTest, CappedLogsKeepHeadAndTailAndTheParserSeesEverything) {
   ProcessSpec spec = Shell("seq 1 1000000 | tee expected.txt; seq 1 200 >&2");
   spec.log_cap_bytes = 1 << 20;  // head 768 KiB, tail 256 KiB (the tail's ceiling)
