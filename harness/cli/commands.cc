@@ -15,6 +15,7 @@
 #include "harness/report/evaluation.h"
 #include "harness/report/render.h"
 #include "harness/runner/runner.h"
+#include "harness/source/inputs.h"
 #include "harness/source/source.h"
 #include "harness/store/store.h"
 #include "harness/util/atomic_file.h"
@@ -46,7 +47,7 @@ std::variant<Loaded, int> LoadAndPlan(const std::string& path) {
   std::optional<Manifest> manifest = LoadOrReport(path);
   if (!manifest) return kExitBadInput;
   Loaded loaded{std::move(*manifest), {}, {}};
-  Result<std::string> identity = SourceIdentity(loaded.manifest.source);
+  Result<std::string> identity = SourceIdentity(loaded.manifest);
   if (!identity) {
     PrintError(identity.error());
     return kExitHarnessError;
@@ -64,6 +65,12 @@ std::variant<Loaded, int> LoadAndPlan(const std::string& path) {
 std::string DescribeSource(const Manifest& manifest, const std::string& identity) {
   if (manifest.source.is_git()) return fmt::format("{} @ {}", manifest.source.git, manifest.source.commit);
   return fmt::format("{} (tree sha256 {})", manifest.source.path.string(), identity.substr(5, 12));
+}
+
+Result<Evaluation> EvaluateLoaded(const Loaded& loaded, Store& store) {
+  Result<Evaluation> evaluation = Evaluate(loaded.manifest, loaded.runs, DescribeSource(loaded.manifest, loaded.source_identity), store);
+  if (evaluation) evaluation->deviations = Deviations(loaded.manifest);
+  return evaluation;
 }
 
 std::variant<std::unique_ptr<Store>, int> OpenStore(const CommonOptions& common) {
@@ -84,7 +91,7 @@ std::variant<std::unique_ptr<Store>, int> OpenStore(const CommonOptions& common)
 
 // Judges every claim from the Store, saves the verdicts, and prints the table.
 int JudgeAndPrint(const Loaded& loaded, Store& store, bool json) {
-  Result<Evaluation> evaluation = Evaluate(loaded.manifest, loaded.runs, DescribeSource(loaded.manifest, loaded.source_identity), store);
+  Result<Evaluation> evaluation = EvaluateLoaded(loaded, store);
   if (!evaluation) {
     PrintError(evaluation.error());
     return kExitHarnessError;
@@ -244,7 +251,7 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
   if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
   Store& store = *std::get<std::unique_ptr<Store>>(opened);
   InstallInterruptHandlers();
-  Result<PreparedSource> source = PrepareSource(l.manifest.source, common.cache ? *common.cache : DefaultCacheDir());
+  Result<PreparedSource> source = PrepareSource(l.manifest, common.cache ? *common.cache : DefaultCacheDir());
   if (!source) {
     PrintError(source.error());
     return InterruptCount() > 0 ? kExitInterrupted : kExitHarnessError;
@@ -270,7 +277,9 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
   options.interrupted = [] { return InterruptCount() > 0; };
   if (flags.verbosity != Verbosity::kQuiet) {
     std::cerr << fmt::format("{}: {} runs, code {}\n", manifest_path, l.runs.size(), source->description);
+    for (const std::string& deviation : Deviations(l.manifest)) std::cerr << "  deviation: " << deviation << "\n";
   }
+  for (const std::string& warning : source->warnings) std::cerr << "repro: warning: " << warning << "\n";
   Result<RunSummary> summary = RunManifest(l.manifest, l.runs, *source, store, executor, options);
   if (!summary) {
     PrintError(summary.error());
@@ -282,6 +291,24 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
   }
   std::cerr << "\n";
   return JudgeAndPrint(l, store, /*json=*/false);
+}
+
+int Fetch(const std::string& manifest_path, const CommonOptions& common) {
+  std::optional<Manifest> manifest = LoadOrReport(manifest_path);
+  if (!manifest) return kExitBadInput;
+  std::filesystem::path cache = common.cache ? *common.cache : DefaultCacheDir();
+  int failed = 0;
+  for (const Input& input : manifest->inputs) {
+    Result<std::filesystem::path> cached = FetchInput(input, cache);
+    if (cached) {
+      std::cout << fmt::format("{}: ok (sha256 {}) {}\n", input.path, input.sha256.substr(0, 12), cached->string());
+    } else {
+      PrintError(cached.error());
+      ++failed;
+    }
+  }
+  if (manifest->inputs.empty()) std::cout << manifest_path << ": no inputs to fetch\n";
+  return failed > 0 ? kExitHarnessError : kExitAllReproduced;
 }
 
 int Compare(const std::string& manifest_path, const CommonOptions& common, bool json) {
@@ -300,7 +327,7 @@ int Report(const std::string& manifest_path, const CommonOptions& common, const 
   auto opened = OpenStore(common);
   if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
   Store& store = *std::get<std::unique_ptr<Store>>(opened);
-  Result<Evaluation> evaluation = Evaluate(l.manifest, l.runs, DescribeSource(l.manifest, l.source_identity), store);
+  Result<Evaluation> evaluation = EvaluateLoaded(l, store);
   if (!evaluation) {
     PrintError(evaluation.error());
     return kExitHarnessError;

@@ -39,6 +39,8 @@ struct RunFlags {
 };
 int Run(const std::string& manifest, const CommonOptions& common, const RunFlags& flags);
 int Compare(const std::string& manifest, const CommonOptions& common, bool json);
+// Copies or downloads a manifest's inputs into the cache and verifies their hashes.
+int Fetch(const std::string& manifest, const CommonOptions& common);
 int Report(const std::string& manifest, const CommonOptions& common, const std::string& format,
            const std::optional<std::filesystem::path>& output);
 

@@ -58,6 +58,11 @@ int main(int argc, char** argv) {
     exit_code = repro::cli::Run(manifest, common, run_flags);
   });
 
+  CLI::App* fetch = app.add_subcommand("fetch", "Copy or download a manifest's inputs into the cache and verify their sha256");
+  fetch->add_option("manifest", manifest, "Manifest file")->required();
+  AddCommonOptions(*fetch, common);
+  fetch->callback([&] { exit_code = repro::cli::Fetch(manifest, common); });
+
   bool json = false;
   CLI::App* compare = app.add_subcommand("compare", "Judge every claim from what is stored; runs nothing");
   compare->add_option("manifest", manifest, "Manifest file")->required();

@@ -22,11 +22,32 @@ struct Paper {
   std::string arxiv, doi, url, venue;
 };
 
+// A file beside the manifest copied into the code (a driver, a fixed config): a deviation
+// from the released code, shown in every report with its hash.
+struct AddedFile {
+  std::filesystem::path from;  // absolute
+  std::string to;              // relative to the code's root
+};
+
 struct Source {
   std::filesystem::path path;  // absolute; set when the code is a local folder
   std::string git;             // set when the code is a git repository ...
   std::string commit;          // ... at this full 40-hex commit
+  bool submodules = false;     // also check out the repository's submodules
+  std::vector<AddedFile> files;
+  std::vector<std::filesystem::path> patches;  // absolute; unified diffs applied with git apply, in order
   bool is_git() const { return !git.empty(); }
+  bool modified() const { return !files.empty() || !patches.empty(); }
+};
+
+// A file the code needs (a dataset, a checkpoint), verified by its hash before any run and
+// placed at "path" in every attempt's working copy.
+struct Input {
+  std::string path;            // relative to the code's root
+  std::string sha256;          // lowercase hex
+  std::string url;             // where to download it from, or ...
+  std::filesystem::path from;  // ... a local file (absolute)
+  int line = 0;
 };
 
 struct Resources {
@@ -96,6 +117,7 @@ struct Manifest {
   Source source;
   std::vector<std::vector<std::string>> setup;
   NamedValues env;
+  std::vector<Input> inputs;
   bool sandbox = false;        // isolation: sandbox (exec/sandbox.h)
   std::vector<Experiment> experiments;
   std::vector<Claim> claims;

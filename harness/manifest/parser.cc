@@ -46,13 +46,14 @@ class Parser {
 
   void ParseTop(const YAML::Node& root) {
     MapReader top(root, "at top level",
-                  {"schema", "paper", "source", "setup", "env", "isolation", "defaults", "experiments", "claims"}, d_);
+                  {"schema", "paper", "source", "inputs", "setup", "env", "isolation", "defaults", "experiments", "claims"}, d_);
     if (!top.is_map()) return;
     if (std::optional<int64_t> schema = top.Integer("schema", 1); schema && *schema != 1) {
       d_.Add(*top.Find("schema"), fmt::format("schema {} is not supported; this repro reads schema 1", *schema));
     }
     if (const YAML::Node* paper = top.Require("paper")) ParsePaper(*paper);
     if (const YAML::Node* source = top.Require("source")) ParseSource(*source);
+    if (const YAML::Node* inputs = top.Find("inputs")) ParseInputs(*inputs);
     if (const YAML::Node* setup = top.Find("setup")) ParseSetup(*setup);
     if (const YAML::Node* env = top.Find("env")) ParseEnv(*env);
     m_.sandbox = top.Choice("isolation", {"none", "sandbox"}).value_or("none") == "sandbox";
@@ -75,7 +76,7 @@ class Parser {
   }
 
   void ParseSource(const YAML::Node& node) {
-    MapReader source(node, "in source", {"path", "git", "commit"}, d_);
+    MapReader source(node, "in source", {"path", "git", "commit", "submodules", "files", "patches"}, d_);
     if (!source.is_map()) return;
     std::optional<std::string> path = source.String("path");
     std::optional<std::string> git = source.String("git");
@@ -91,6 +92,81 @@ class Parser {
       if (commit) CheckCommit(*commit, *source.Find("commit"));
     } else if (source.Find("commit") && !git) {
       d_.Add(*source.Find("commit"), "'commit' in source needs 'git' beside it");
+    }
+    m_.source.submodules = source.Choice("submodules", {"true", "false"}).value_or("false") == "true";
+    if (const YAML::Node* files = source.Find("files")) ParseAddedFiles(*files);
+    if (const YAML::Node* patches = source.Find("patches")) {
+      for (const std::string& patch : source.StringList("patches").value_or(std::vector<std::string>{})) {
+        if (std::optional<std::filesystem::path> file = BesideManifest(patch, *patches, "patch")) m_.source.patches.push_back(*file);
+      }
+    }
+  }
+
+  // A file named relative to the manifest's folder that must exist.
+  std::optional<std::filesystem::path> BesideManifest(const std::string& name, const YAML::Node& at, const std::string& what) {
+    std::filesystem::path file = (m_.dir / name).lexically_normal();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) {
+      d_.Add(at, fmt::format("{} '{}' (resolved to {}) is not a file; paths are relative to the manifest's folder", what, name,
+                             file.string()));
+      return std::nullopt;
+    }
+    return file;
+  }
+
+  // A path inside the code's working copy: relative, and not climbing out of it.
+  bool CheckInsidePath(const std::string& path, const YAML::Node& at, const std::string& what) {
+    std::filesystem::path normal = std::filesystem::path(path).lexically_normal();
+    if (path.empty() || normal.is_absolute() || normal.begin() == normal.end() || *normal.begin() == "..") {
+      d_.Add(at, fmt::format("{} '{}' must be a path inside the code's folder, like data/train.csv", what, path));
+      return false;
+    }
+    return true;
+  }
+
+  void ParseAddedFiles(const YAML::Node& node) {
+    if (!node.IsSequence()) {
+      d_.Add(node, "'files' in source must be a list of {from: FILE_BESIDE_THE_MANIFEST, to: PATH_IN_THE_CODE}");
+      return;
+    }
+    for (const YAML::Node& item : node) {
+      MapReader file(item, "in a file of source", {"from", "to"}, d_);
+      if (!file.is_map()) continue;
+      std::optional<std::string> from = file.String("from", /*required=*/true), to = file.String("to", /*required=*/true);
+      if (!from || !to) continue;
+      std::optional<std::filesystem::path> found = BesideManifest(*from, *file.Find("from"), "file");
+      if (found && CheckInsidePath(*to, *file.Find("to"), "'to'")) m_.source.files.push_back({*found, *to});
+    }
+  }
+
+  void ParseInputs(const YAML::Node& node) {
+    if (!node.IsSequence()) {
+      d_.Add(node, "'inputs' must be a list of {path, sha256, url or from}");
+      return;
+    }
+    static const std::regex sha256("[0-9a-fA-F]{64}");
+    for (const YAML::Node& item : node) {
+      MapReader reader(item, "in an input", {"path", "sha256", "url", "from"}, d_);
+      if (!reader.is_map()) continue;
+      Input input;
+      input.line = yaml::LineOf(item);
+      input.path = reader.String("path", /*required=*/true).value_or("");
+      if (!input.path.empty() && !CheckInsidePath(input.path, *reader.Find("path"), "input path")) continue;
+      input.sha256 = reader.String("sha256", /*required=*/true).value_or("");
+      if (!input.sha256.empty() && !std::regex_match(input.sha256, sha256)) {
+        d_.Add(*reader.Find("sha256"), fmt::format("sha256 '{}' of input '{}' is not 64 hex digits (sha256sum FILE prints it)",
+                                                   input.sha256, input.path));
+        continue;
+      }
+      std::transform(input.sha256.begin(), input.sha256.end(), input.sha256.begin(), ::tolower);
+      input.url = reader.String("url").value_or("");
+      std::optional<std::string> from = reader.String("from");
+      if (from) input.from = (m_.dir / *from).lexically_normal();  // may not exist yet: checked when fetched
+      if (input.url.empty() == !from.has_value()) {
+        d_.Add(item, fmt::format("input '{}' needs exactly one of 'url' (to download it) and 'from' (a local file)", input.path));
+        continue;
+      }
+      if (!input.path.empty() && !input.sha256.empty()) m_.inputs.push_back(std::move(input));
     }
   }
 

@@ -22,6 +22,7 @@ struct ClaimEvaluation {
 struct Evaluation {
   const Manifest* manifest = nullptr;
   std::string source_description;
+  std::vector<std::string> deviations;  // patches, added files, inputs (source/Deviations)
   std::vector<ClaimEvaluation> claims;
   std::vector<RunEvidence> unfinished_runs;  // every planned run whose newest attempt did not complete
 

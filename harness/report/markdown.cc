@@ -40,6 +40,10 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
   std::string out = fmt::format("# Reproduction report: {}\n\n", m.paper.title);
   out += fmt::format("- Paper: {}\n", PaperLine(m.paper));
   out += fmt::format("- Code: `{}`\n", evaluation.source_description);
+  if (!evaluation.deviations.empty()) {
+    out += "- Deviations from the released code:\n";
+    for (const std::string& deviation : evaluation.deviations) out += fmt::format("  - {}\n", Cell(deviation));
+  }
   for (const Experiment& experiment : m.experiments) {
     if (experiment.shell) {
       out += fmt::format("- Shell: experiment `{}` runs its command through /bin/sh (`shell: true`): `{}`\n", experiment.id,

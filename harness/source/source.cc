@@ -10,9 +10,13 @@
 #include <cstring>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include "harness/exec/environment.h"
 #include "harness/exec/process.h"
+#include "harness/source/inputs.h"
 #include "harness/util/atomic_file.h"
 #include "harness/util/hash.h"
 
@@ -119,39 +123,75 @@ std::filesystem::path DefaultCacheDir() {
   return std::filesystem::path(home != nullptr ? home : "/tmp") / ".cache" / "repro";
 }
 
-Result<std::string> SourceIdentity(const Source& source) {
-  if (source.is_git()) return "git:" + source.commit;
-  Result<std::string> tree = Sha256Tree(source.path);
-  if (!tree) return Error{tree.error()};
-  return "tree:" + *tree;
+Result<std::string> SourceIdentity(const Manifest& manifest) {
+  const Source& source = manifest.source;
+  std::string base;
+  if (source.is_git()) {
+    base = "git:" + source.commit;
+  } else {
+    Result<std::string> tree = Sha256Tree(source.path);
+    if (!tree) return Error{tree.error()};
+    base = "tree:" + *tree;
+  }
+  if (!source.modified() && manifest.inputs.empty() && !source.submodules) return base;
+  std::string text = base;
+  if (source.submodules) text += "\nsubmodules";
+  for (const AddedFile& file : source.files) {
+    Result<std::string> hash = Sha256File(file.from);
+    if (!hash) return Error{hash.error()};
+    text += fmt::format("\nfile {} {}", file.to, *hash);
+  }
+  for (const std::filesystem::path& patch : source.patches) {
+    Result<std::string> hash = Sha256File(patch);
+    if (!hash) return Error{hash.error()};
+    text += "\npatch " + *hash;
+  }
+  for (const Input& input : manifest.inputs) text += fmt::format("\ninput {} {}", input.path, input.sha256);
+  return base + "+" + Sha256Hex(text).substr(0, 16);
 }
 
-Result<PreparedSource> PrepareSource(const Source& source, const std::filesystem::path& cache_dir) {
-  Result<std::string> identity = SourceIdentity(source);
-  if (!identity) return Error{identity.error()};
-  if (!source.is_git()) {
-    return PreparedSource{source.path, *identity,
-                          fmt::format("{} (tree sha256 {})", source.path.string(), identity->substr(5, 12))};
+std::vector<std::string> Deviations(const Manifest& manifest) {
+  std::vector<std::string> lines;
+  auto hash = [](const std::filesystem::path& file) { return Sha256File(file).value_or("unreadable"); };
+  auto relative = [&](const std::filesystem::path& file) { return file.lexically_relative(manifest.dir).string(); };
+  for (const std::filesystem::path& patch : manifest.source.patches) {
+    lines.push_back(fmt::format("patch {} applied (sha256 {})", relative(patch), hash(patch)));
   }
-  std::string description = fmt::format("{} @ {}", source.git, source.commit);
-  std::filesystem::path dir = cache_dir / "git" / fmt::format("{}-{}", Sha256Hex(source.git).substr(0, 12), source.commit);
+  for (const AddedFile& file : manifest.source.files) {
+    lines.push_back(fmt::format("file {} added as {} (sha256 {})", relative(file.from), file.to, hash(file.from)));
+  }
+  for (const Input& input : manifest.inputs) {
+    lines.push_back(fmt::format("input {} (sha256 {}) from {}", input.path, input.sha256,
+                                input.url.empty() ? relative(input.from) : input.url));
+  }
+  return lines;
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The cached checkout of a git source at its commit (with its submodules when asked),
+// cloned on first use.
+Result<fs::path> CheckOutGit(const Source& source, const fs::path& cache_dir) {
+  fs::path dir = cache_dir / "git" / fmt::format("{}-{}", Sha256Hex(source.git).substr(0, 12), source.commit);
   std::error_code ec;
-  std::filesystem::create_directories(cache_dir / "git", ec);
+  fs::create_directories(cache_dir / "git", ec);
   if (ec) return Error{fmt::format("cannot create the source cache {}: {}", cache_dir.string(), ec.message())};
-  if (std::filesystem::is_directory(dir / ".git")) {
+  if (fs::is_directory(dir / ".git")) {
     Result<std::string> head = HeadCommit(dir, cache_dir / "git");
-    if (head && *head == source.commit) return PreparedSource{dir, *identity, description};
+    if (head && *head == source.commit) return dir;
     return Error{fmt::format("the cached checkout {} is not at {} (found {}); delete that folder and run again",
                              dir.string(), source.commit, head ? *head : head.error())};
   }
   // Clone beside the final folder and rename it into place, so an interrupted clone never
   // looks like a finished one.
-  std::filesystem::path partial = dir;
+  fs::path partial = dir;
   partial += fmt::format(".partial-{}", ::getpid());
-  std::filesystem::remove_all(partial, ec);
+  fs::remove_all(partial, ec);
   Status cloned = Git({"clone", "--quiet", "--no-checkout", source.git, partial.string()}, cache_dir / "git", cache_dir / "git");
   if (!cloned) {
-    std::filesystem::remove_all(partial, ec);
+    fs::remove_all(partial, ec);
     return Error{fmt::format("cannot clone {}: {}\nTwo ways around it: point git at a reachable mirror "
                              "(git config --global url.<mirror>.insteadOf {}), or clone it yourself and set "
                              "'source: {{path: <checkout>}}' in a copy of the manifest",
@@ -160,12 +200,111 @@ Result<PreparedSource> PrepareSource(const Source& source, const std::filesystem
   Status checked_out = Git({"checkout", "--quiet", "--detach", source.commit}, partial, cache_dir / "git");
   Result<std::string> head = checked_out ? HeadCommit(partial, cache_dir / "git") : Result<std::string>(Error{checked_out.error()});
   if (!head || *head != source.commit) {
-    std::filesystem::remove_all(partial, ec);
+    fs::remove_all(partial, ec);
     return Error{fmt::format("commit {} is not in {}: {}", source.commit, source.git, head ? "checked out " + *head : head.error())};
   }
-  std::filesystem::rename(partial, dir, ec);
+  if (source.submodules) {
+    if (Status sub = Git({"submodule", "update", "--init", "--recursive", "--quiet"}, partial, cache_dir / "git"); !sub) {
+      fs::remove_all(partial, ec);
+      return Error{fmt::format("cannot check out the submodules of {}: {}", source.git, sub.error())};
+    }
+  }
+  fs::rename(partial, dir, ec);
   if (ec) return Error{fmt::format("cannot move the clone into {}: {}", dir.string(), ec.message())};
-  return PreparedSource{dir, *identity, description};
+  return dir;
+}
+
+// Files that are Git LFS pointers, not the content they stand for (no git-lfs at clone time).
+std::vector<std::string> LfsPointers(const fs::path& dir) {
+  static constexpr std::string_view kHeader = "version https://git-lfs.github.com/spec/v1";
+  std::vector<std::string> pointers;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(dir, ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->path().filename() == ".git") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file(ec) || it->file_size(ec) > 1024) continue;
+    std::string head = ReadFile(it->path()).value_or("");
+    if (head.compare(0, kHeader.size(), kHeader) == 0) pointers.push_back(it->path().lexically_relative(dir).string());
+  }
+  std::sort(pointers.begin(), pointers.end());
+  return pointers;
+}
+
+// The code with added files, applied patches and linked inputs, made once per identity.
+Result<fs::path> PrepareModified(const Manifest& manifest, const fs::path& base, const std::string& identity,
+                                 const fs::path& cache_dir) {
+  fs::path dir = cache_dir / "prepared" / Sha256Hex(identity).substr(0, 24);
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) return dir;
+  fs::path partial = dir;
+  partial += fmt::format(".partial-{}", ::getpid());
+  fs::remove_all(partial, ec);
+  auto fail = [&](std::string message) -> Result<fs::path> {
+    fs::remove_all(partial, ec);
+    return Error{std::move(message)};
+  };
+  if (Result<uint64_t> copied = MakeWorkingCopy(base, partial); !copied) return fail(copied.error());
+  for (const AddedFile& file : manifest.source.files) {
+    fs::path target = partial / file.to;
+    fs::create_directories(target.parent_path(), ec);
+    fs::copy_file(file.from, target, fs::copy_options::overwrite_existing, ec);
+    if (ec) return fail(fmt::format("cannot add {} as {}: {}", file.from.string(), file.to, ec.message()));
+  }
+  for (const fs::path& patch : manifest.source.patches) {
+    if (Status applied = Git({"apply", "--whitespace=nowarn", patch.string()}, partial, cache_dir / "prepared"); !applied) {
+      return fail(fmt::format("patch {} does not apply to {}: {}", patch.string(), base.string(), applied.error()));
+    }
+  }
+  for (const Input& input : manifest.inputs) {
+    Result<fs::path> cached = FetchInput(input, cache_dir);
+    if (!cached) return fail(cached.error());
+    fs::path target = partial / input.path;
+    fs::create_directories(target.parent_path(), ec);
+    fs::remove(target, ec);  // an input replaces a placeholder the code ships with
+    fs::create_symlink(*cached, target, ec);
+    if (ec) return fail(fmt::format("cannot link input {} into the code: {}", input.path, ec.message()));
+  }
+  fs::rename(partial, dir, ec);
+  if (ec && fs::is_directory(dir)) {  // another runner made it first, with the same content
+    fs::remove_all(partial, ec);
+    return dir;
+  }
+  if (ec) return fail(fmt::format("cannot move the prepared code into {}: {}", dir.string(), ec.message()));
+  return dir;
+}
+
+}  // namespace
+
+Result<PreparedSource> PrepareSource(const Manifest& manifest, const fs::path& cache_dir) {
+  const Source& source = manifest.source;
+  Result<std::string> identity = SourceIdentity(manifest);
+  if (!identity) return Error{identity.error()};
+  PreparedSource prepared;
+  prepared.identity = *identity;
+  if (source.is_git()) {
+    Result<fs::path> checkout = CheckOutGit(source, cache_dir);
+    if (!checkout) return Error{checkout.error()};
+    prepared.dir = *checkout;
+    prepared.description = fmt::format("{} @ {}", source.git, source.commit);
+  } else {
+    prepared.dir = source.path;
+    prepared.description = fmt::format("{} (tree sha256 {})", source.path.string(), identity->substr(5, 12));
+  }
+  if (std::vector<std::string> pointers = LfsPointers(prepared.dir); !pointers.empty()) {
+    prepared.warnings.push_back(fmt::format(
+        "{} file(s) of the code are Git LFS pointers, not their content: {}{}. Install git-lfs and run 'git lfs pull' in {}, "
+        "or name them as inputs", pointers.size(), fmt::join(pointers.begin(), pointers.begin() + std::min<size_t>(pointers.size(), 5), ", "),
+        pointers.size() > 5 ? ", ..." : "", prepared.dir.string()));
+  }
+  if (source.modified() || !manifest.inputs.empty()) {
+    Result<fs::path> modified = PrepareModified(manifest, prepared.dir, *identity, cache_dir);
+    if (!modified) return Error{modified.error()};
+    prepared.dir = *modified;
+  }
+  return prepared;
 }
 
 }  // namespace repro

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "harness/manifest/manifest.h"
 #include "harness/util/result.h"
@@ -12,17 +13,25 @@
 namespace repro {
 
 struct PreparedSource {
-  std::filesystem::path dir;  // where commands run
-  std::string identity;       // "git:<commit>" or "tree:<sha256>"
+  std::filesystem::path dir;  // the code as attempts copy it; setup runs here
+  std::string identity;       // "git:<commit>" or "tree:<sha256>", "+<digest>" when files, patches or inputs are added
   std::string description;    // for reports: "https://github.com/x/y @ <commit>" or "./code (tree sha256 ...)"
+  std::vector<std::string> warnings;  // said before the runs (Git LFS pointers, say)
 };
 
-// The identity without fetching anything (a git source is named by its commit).
-Result<std::string> SourceIdentity(const Source& source);
+// The identity without fetching anything (a git source is named by its commit): the code,
+// and the content of every added file, patch and input.
+Result<std::string> SourceIdentity(const Manifest& manifest);
 
 // A local folder is used in place; a git repository is cloned into "cache_dir" once per
-// commit and verified to be at that commit. Errors say what failed and how to get around it.
-Result<PreparedSource> PrepareSource(const Source& source, const std::filesystem::path& cache_dir);
+// commit and verified to be at that commit. With added files, patches or inputs, the code is
+// prepared once per identity in the cache: copied, files added, patches applied with git
+// apply, inputs fetched, verified and linked. Errors say what failed and how to get around it.
+Result<PreparedSource> PrepareSource(const Manifest& manifest, const std::filesystem::path& cache_dir);
+
+// What the run changes of the released code, with hashes, for every report: patches, added
+// files and inputs.
+std::vector<std::string> Deviations(const Manifest& manifest);
 
 // Copies the source tree "from" (not its .git) into "to", which must not exist yet, so that
 // an attempt can write anywhere in its code without touching the cached checkout or another

@@ -1,0 +1,84 @@
+#include "harness/source/inputs.h"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "harness/exec/environment.h"
+#include "harness/exec/process.h"
+#include "harness/util/atomic_file.h"
+#include "harness/util/hash.h"
+
+namespace repro {
+namespace {
+
+namespace fs = std::filesystem;
+
+// "size mtime" of a file, to tell whether a verified copy was touched since.
+std::string Stamp(const fs::path& file) {
+  std::error_code ec;
+  auto size = fs::file_size(file, ec);
+  auto time = fs::last_write_time(file, ec);
+  return ec ? "" : fmt::format("{} {}", size, time.time_since_epoch().count());
+}
+
+Status Download(const std::string& url, const fs::path& to) {
+  ProcessSpec spec;
+  spec.argv = {"curl", "--fail", "--silent", "--show-error", "--location", "--retry", "2", "--output", to.string(), url};
+  spec.cwd = to.parent_path();
+  spec.env = BuildChildEnvironment({}, {});
+  spec.stdout_path = "/dev/null";
+  spec.stderr_path = to.string() + ".curl.log";
+  spec.timeout_seconds = 6 * 3600;
+  ProcessResult result = RunProcess(spec);
+  std::string said = ReadFile(spec.stderr_path).value_or("");
+  std::error_code ignored;
+  fs::remove(spec.stderr_path, ignored);
+  while (!said.empty() && (said.back() == '\n' || said.back() == ' ')) said.pop_back();
+  if (result.end == ProcessEnd::kExited && result.exit_code == 0) return Status::Ok();
+  if (result.end == ProcessEnd::kStartFailed) {
+    return Error{fmt::format("cannot download {}: curl is not installed (apt-get install curl), or download it yourself "
+                             "and name the file with 'from:'", url)};
+  }
+  return Error{fmt::format("cannot download {}: {}", url, said.empty() ? result.message : said)};
+}
+
+}  // namespace
+
+Result<fs::path> FetchInput(const Input& input, const fs::path& cache_dir) {
+  fs::path dir = cache_dir / "inputs" / input.sha256;
+  fs::path cached = dir / fs::path(input.path).filename();
+  fs::path stamp = dir / ".verified";
+  std::error_code ec;
+  if (fs::exists(cached, ec) && ReadFile(stamp).value_or("-") == Stamp(cached)) return cached;
+  fs::create_directories(dir, ec);
+  if (ec) return Error{fmt::format("cannot create the input cache {}: {}", dir.string(), ec.message())};
+  fs::path partial = dir / fmt::format(".partial-{}", ::getpid());
+  std::string where = input.from.empty() ? input.url : input.from.string();
+  if (!input.from.empty()) {
+    if (!fs::is_regular_file(input.from, ec)) {
+      return Error{fmt::format("input '{}' (manifest line {}): {} does not exist; put the file there or change 'from'", input.path,
+                               input.line, input.from.string())};
+    }
+    fs::copy_file(input.from, partial, fs::copy_options::overwrite_existing, ec);
+    if (ec) return Error{fmt::format("input '{}': cannot copy {}: {}", input.path, input.from.string(), ec.message())};
+  } else if (Status downloaded = Download(input.url, partial); !downloaded) {
+    fs::remove(partial, ec);
+    return Error{fmt::format("input '{}' (manifest line {}): {}", input.path, input.line, downloaded.error())};
+  }
+  Result<std::string> found = Sha256File(partial);
+  if (!found || *found != input.sha256) {
+    fs::remove(partial, ec);
+    return Error{fmt::format("input '{}' (manifest line {}): sha256 mismatch for {}: expected {}, found {}. The file changed "
+                             "since the manifest was written, or 'sha256' is wrong",
+                             input.path, input.line, where, input.sha256, found ? *found : found.error())};
+  }
+  // Read-only: attempts reach it through a link, and must not change what others read.
+  fs::permissions(partial, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read, ec);
+  fs::rename(partial, cached, ec);
+  if (ec) return Error{fmt::format("input '{}': cannot move it into {}: {}", input.path, cached.string(), ec.message())};
+  if (Status stamped = WriteFileAtomically(stamp, Stamp(cached)); !stamped) return Error{stamped.error()};
+  return cached;
+}
+
+}  // namespace repro
