@@ -7,9 +7,11 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "harness/cli/progress.h"
 #include "harness/exec/executor.h"
+#include "harness/fingerprint/fingerprint.h"
 #include "harness/manifest/parser.h"
 #include "harness/manifest/plan.h"
 #include "harness/report/evaluation.h"
@@ -291,6 +293,18 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
   }
   std::cerr << "\n";
   return JudgeAndPrint(l, store, /*json=*/false);
+}
+
+int PrintFingerprint(const std::optional<std::string>& manifest_path) {
+  std::optional<Manifest> manifest;
+  if (manifest_path) {
+    manifest = LoadOrReport(*manifest_path);
+    if (!manifest) return kExitBadInput;
+  }
+  Fingerprint fingerprint = TakeFingerprint(manifest ? &*manifest : nullptr);
+  nlohmann::ordered_json out = {{"sha256", fingerprint.sha256}, {"environment", nlohmann::json::parse(fingerprint.json)}};
+  std::cout << out.dump(2) << "\n";
+  return kExitAllReproduced;
 }
 
 int Fetch(const std::string& manifest_path, const CommonOptions& common) {

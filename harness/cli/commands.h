@@ -39,6 +39,8 @@ struct RunFlags {
 };
 int Run(const std::string& manifest, const CommonOptions& common, const RunFlags& flags);
 int Compare(const std::string& manifest, const CommonOptions& common, bool json);
+// Prints this machine's environment fingerprint (with the interpreters of a manifest's commands).
+int PrintFingerprint(const std::optional<std::string>& manifest);
 // Copies or downloads a manifest's inputs into the cache and verifies their hashes.
 int Fetch(const std::string& manifest, const CommonOptions& common);
 int Report(const std::string& manifest, const CommonOptions& common, const std::string& format,

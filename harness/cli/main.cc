@@ -58,6 +58,11 @@ int main(int argc, char** argv) {
     exit_code = repro::cli::Run(manifest, common, run_flags);
   });
 
+  std::optional<std::string> fingerprint_manifest;
+  CLI::App* fingerprint = app.add_subcommand("fingerprint", "Print this machine's environment as repro records it for each attempt");
+  fingerprint->add_option("manifest", fingerprint_manifest, "Manifest whose commands' interpreters to describe too");
+  fingerprint->callback([&] { exit_code = repro::cli::PrintFingerprint(fingerprint_manifest); });
+
   CLI::App* fetch = app.add_subcommand("fetch", "Copy or download a manifest's inputs into the cache and verify their sha256");
   fetch->add_option("manifest", manifest, "Manifest file")->required();
   AddCommonOptions(*fetch, common);

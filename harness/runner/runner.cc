@@ -10,6 +10,7 @@
 
 #include "harness/exec/environment.h"
 #include "harness/exec/sandbox.h"
+#include "harness/fingerprint/fingerprint.h"
 #include "harness/util/atomic_file.h"
 #include "harness/util/hash.h"
 #include "harness/util/units.h"
@@ -120,6 +121,7 @@ void WriteAttemptRecord(const AttemptRecord& attempt, const RunSpec& run, const 
   record["argv"] = argv;
   record["cwd"] = cwd.string();
   record["isolation"] = sandboxed ? "sandbox" : "none";
+  record["environment"] = attempt.environment;
   record["status"] = attempt.status;
   record["exit_code"] = attempt.exit_code ? nlohmann::ordered_json(*attempt.exit_code) : nlohmann::ordered_json();
   record["signal"] = attempt.signal ? nlohmann::ordered_json(*attempt.signal) : nlohmann::ordered_json();
@@ -170,6 +172,10 @@ class ManifestRun {
     }
     if (summary_.cached > 0) Say(fmt::format("{} of {} runs already completed; not running them again (use --force to)", summary_.cached, summary_.planned));
     if (queue.empty()) return summary_;
+    // The environment is recorded once per run of the manifest and linked to each attempt.
+    Fingerprint fingerprint = TakeFingerprint(&manifest_);
+    if (Status s = store_.RecordEnvironment(fingerprint.sha256, fingerprint.json); !s) return Error{s.error()};
+    environment_ = fingerprint.sha256;
     if (Sandboxed()) {
       if (Status sandbox = CheckSandbox(); !sandbox) return Error{sandbox.error()};
       Say("isolation: sandbox (bubblewrap: own PID namespace, no network, only the attempt's folder writable)");
@@ -282,6 +288,7 @@ class ManifestRun {
       AttemptRecord& record = **attempt;
       record.status = kStatusSetupFailed;
       record.message = why;
+      record.environment = environment_;
       if (Status s = store_.FinishAttempt(record); !s) return Error{s.error()};
       ++summary_.unfinished;
     }
@@ -333,6 +340,7 @@ class ManifestRun {
     if (!problem.empty()) {
       attempt->status = kStatusStartFailed;
       attempt->message = problem;
+      attempt->environment = environment_;
       ++summary_.unfinished;
       return store_.FinishAttempt(*attempt);
     }
@@ -385,6 +393,7 @@ class ManifestRun {
     attempt.peak_rss_kib = outcome.process.peak_rss_kib;
     attempt.message = outcome.process.message;
     attempt.metrics = ToRecords(outcome.metrics);
+    attempt.environment = environment_;
     if (Status s = store_.FinishAttempt(attempt); !s) return s;
     std::filesystem::path work = std::filesystem::absolute(attempt.dir) / "work";
     WriteAttemptRecord(attempt, *flight.run, flight.argv, work, Sandboxed());
@@ -428,6 +437,7 @@ class ManifestRun {
   };
   const Manifest& manifest_;
   const PreparedSource& source_;
+  std::string environment_;  // sha256 of this run's environment fingerprint
   Store& store_;
   Executor& executor_;
   const RunOptions& options_;

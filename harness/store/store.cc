@@ -9,6 +9,15 @@
 namespace repro {
 namespace {
 
+// Version 2: each attempt names the environment it ran in (fingerprint/fingerprint.h).
+constexpr const char* kMigrationToV2 = R"sql(
+CREATE TABLE environments(
+  sha256 TEXT PRIMARY KEY,
+  json TEXT NOT NULL,
+  first_seen TEXT NOT NULL);
+ALTER TABLE attempts ADD COLUMN environment TEXT REFERENCES environments(sha256);
+)sql";
+
 constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE manifests(
   sha256 TEXT PRIMARY KEY,
@@ -180,10 +189,35 @@ Status Store::Migrate() {
                                  db_->getFilename())};
       }
       db_->exec(kSchemaV1);
-      db_->exec(fmt::format("PRAGMA user_version={}", kSchemaVersion));
+      version = 1;
     }
+    // Each step in this one transaction: a migration killed halfway leaves the old schema.
+    if (version == 1) db_->exec(kMigrationToV2);
+    db_->exec(fmt::format("PRAGMA user_version={}", kSchemaVersion));
     return Status::Ok();
   });
+}
+
+Status Store::RecordEnvironment(const std::string& sha256, const std::string& json) {
+  return Write("recording the environment", [&]() -> Status {
+    SQLite::Statement insert(*db_, "INSERT OR IGNORE INTO environments(sha256, json, first_seen) VALUES(?,?,?)");
+    insert.bind(1, sha256);
+    insert.bind(2, json);
+    insert.bind(3, NowUtcIso8601());
+    insert.exec();
+    return Status::Ok();
+  });
+}
+
+Result<std::string> Store::EnvironmentJson(const std::string& sha256) {
+  try {
+    SQLite::Statement query(*db_, "SELECT json FROM environments WHERE sha256 = ?");
+    query.bind(1, sha256);
+    if (!query.executeStep()) return Error{fmt::format("no environment {} in the database", sha256)};
+    return query.getColumn(0).getString();
+  } catch (const SQLite::Exception& e) {
+    return DbError("reading an environment", e);
+  }
 }
 
 Status Store::RecordManifest(const std::string& sha256, const std::string& path, const std::string& text) {
@@ -274,7 +308,7 @@ Result<std::optional<AttemptRecord>> Store::ClaimAttempt(const std::string& run_
 Status Store::FinishAttempt(const AttemptRecord& attempt) {
   return Write("recording a finished attempt", [&]() -> Status {
     static constexpr const char* kUpdateSql = "UPDATE attempts SET status=?, exit_code=?, signal=?, wall_seconds=?, message=?, "
-                             "finished_at=?, cpu_seconds=?, peak_rss_kib=? WHERE id=?";
+                             "finished_at=?, cpu_seconds=?, peak_rss_kib=?, environment=NULLIF(?, '') WHERE id=?";
     StatementLease update_lease(Prepared(kUpdateSql));
     SQLite::Statement& update = update_lease.statement;
     update.bind(1, attempt.status);
@@ -285,7 +319,8 @@ Status Store::FinishAttempt(const AttemptRecord& attempt) {
     update.bind(6, NowUtcIso8601());
     update.bind(7, attempt.cpu_seconds);
     update.bind(8, static_cast<int64_t>(attempt.peak_rss_kib));
-    update.bind(9, static_cast<int64_t>(attempt.id));
+    update.bind(9, attempt.environment);
+    update.bind(10, static_cast<int64_t>(attempt.id));
     if (update.exec() != 1) return Error{fmt::format("attempt {} does not exist in the database", attempt.id)};
     static constexpr const char* kValueSql = "INSERT OR REPLACE INTO metric_values(attempt_id, name, value, std, flag, message, unit, points) "
                             "VALUES(?,?,?,?,?,?,?,?)";
@@ -430,7 +465,7 @@ Result<std::optional<AttemptRecord>> Store::LatestAttempt(const std::string& run
 Result<std::optional<AttemptRecord>> Store::ReadAttempt(const std::string& run_key, int number) {
   try {
     static constexpr const char* kQuerySql = "SELECT id, number, status, exit_code, signal, COALESCE(wall_seconds, 0), dir, message, "
-                            "started_at, COALESCE(finished_at, ''), COALESCE(cpu_seconds, 0), COALESCE(peak_rss_kib, 0) "
+                            "started_at, COALESCE(finished_at, ''), COALESCE(cpu_seconds, 0), COALESCE(peak_rss_kib, 0), COALESCE(environment, '') "
                             "FROM attempts WHERE run_key = ? AND (? = 0 OR number = ?) "
                             "ORDER BY number DESC LIMIT 1";
     StatementLease query_lease(Prepared(kQuerySql));
@@ -453,6 +488,7 @@ Result<std::optional<AttemptRecord>> Store::ReadAttempt(const std::string& run_k
     attempt.finished_at = query.getColumn(9).getString();
     attempt.cpu_seconds = query.getColumn(10).getDouble();
     attempt.peak_rss_kib = static_cast<long>(query.getColumn(11).getInt64());
+    attempt.environment = query.getColumn(12).getString();
     static constexpr const char* kMetricsSql = "SELECT name, value, std, flag, message, unit, points FROM metric_values "
                                     "WHERE attempt_id = ? ORDER BY name";
     StatementLease metrics_lease(Prepared(kMetricsSql));

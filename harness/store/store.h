@@ -77,6 +77,7 @@ struct AttemptRecord {
   std::string message;
   std::string started_at, finished_at;
   std::vector<MetricRecord> metrics;  // filled by LatestAttempt
+  std::string environment;            // sha256 of its environments row; empty when unknown
 };
 
 struct VerdictRecord {
@@ -95,7 +96,7 @@ class Store {
   static Result<std::unique_ptr<Store>> Open(const std::filesystem::path& path);
   ~Store();
 
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   Status RecordManifest(const std::string& sha256, const std::string& path, const std::string& text);
   Status RecordRun(const RunRecord& run);
@@ -137,6 +138,9 @@ class Store {
   Result<std::optional<double>> MeanCompletedSeconds(const std::string& experiment);
 
   Result<bool> SetupCompleted(const std::string& setup_key);
+  // An environment fingerprint, kept once however many attempts ran in it.
+  Status RecordEnvironment(const std::string& sha256, const std::string& json);
+  Result<std::string> EnvironmentJson(const std::string& sha256);
   Status RecordSetup(const std::string& setup_key, const std::string& status, const std::string& log_dir);
 
   Status SaveVerdicts(const std::string& manifest_sha256, const std::vector<VerdictRecord>& verdicts);

@@ -102,6 +102,18 @@ TEST_F(CliTest, RunStoresEveryOutcomeAndJudgesEveryClaim) {
   EXPECT_NE(std::find(attempts.begin(), attempts.end(), "crash seed=0 #2 failed exit=3"), attempts.end());
 }
 
+TEST_F(CliTest, EveryAttemptNamesTheEnvironmentItRanIn) {
+  EXPECT_EQ(RunRepro({"run", "toy.yaml"}, dir_.path()).exit_code, 1);
+  SQLite::Database db(Db(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM environments").getInt(), 1);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM attempts a JOIN environments e ON e.sha256 = a.environment").getInt(),
+            db.execAndGet("SELECT count(*) FROM attempts").getInt());
+  testing::CommandResult printed = RunRepro({"fingerprint", "toy.yaml"}, dir_.path());
+  EXPECT_EQ(printed.exit_code, 0) << printed.err;
+  EXPECT_NE(printed.out.find(db.execAndGet("SELECT sha256 FROM environments").getString()), std::string::npos)
+      << "repro fingerprint prints the environment the runs recorded: " << printed.out;
+}
+
 TEST_F(CliTest, CompareAndReportsReadOnlyTheStore) {
   RunRepro({"run", "toy.yaml"}, dir_.path());
   testing::CommandResult compare = RunRepro({"compare", "toy.yaml", "--json"}, dir_.path());

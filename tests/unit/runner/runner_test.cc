@@ -74,7 +74,7 @@ claims:
     ASSERT_TRUE(load.ok());
     manifest_ = load.manifest;
     runs_ = *PlanRuns(manifest_, "tree:abc");
-    source_ = {dir_ / "code", "tree:abc", "code"};
+    source_ = {dir_ / "code", "tree:abc", "code", {}};
     store_ = std::move(Store::Open(":memory:")).value();
     options_.results_dir = dir_ / "results";
   }

@@ -28,6 +28,32 @@ TEST(StoreTest, FreshDatabaseHasTheCurrentSchema) {
   EXPECT_EQ(store->SchemaVersion(), Store::kSchemaVersion);
 }
 
+TEST(StoreTest, AVersionOneDatabaseIsMigratedKeepingItsAttempts) {
+  testing::ScopedTempDir dir;
+  std::string path = (dir / "old.db").string();
+  {
+    std::unique_ptr<Store> store = OpenOrDie(path);
+    ASSERT_TRUE(store->RecordRun({"k1", "mlp", "mlp seed=0", "{}", 0}).ok());
+    AttemptRecord attempt = *store->BeginAttempt("k1", "results/x/run");
+    attempt.status = kStatusCompleted;
+    ASSERT_TRUE(store->FinishAttempt(attempt).ok());
+  }
+  {  // what version 1 looked like
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("ALTER TABLE attempts DROP COLUMN environment; DROP TABLE environments; PRAGMA user_version=1");
+  }
+  std::unique_ptr<Store> store = OpenOrDie(path);
+  EXPECT_EQ(store->SchemaVersion(), 2);
+  AttemptRecord kept = **store->LatestAttempt("k1");
+  EXPECT_EQ(kept.status, kStatusCompleted);
+  EXPECT_EQ(kept.environment, "");
+  ASSERT_TRUE(store->RecordEnvironment("e1", "{\"os\": \"x\"}").ok());
+  kept.environment = "e1";
+  ASSERT_TRUE(store->FinishAttempt(kept).ok());
+  EXPECT_EQ((*store->LatestAttempt("k1"))->environment, "e1");
+  EXPECT_EQ(*store->EnvironmentJson("e1"), "{\"os\": \"x\"}");
+}
+
 TEST(StoreTest, AttemptsAreNumberedAndCarryTheirMetrics) {
   std::unique_ptr<Store> store = OpenOrDie(":memory:");
   ASSERT_TRUE(store->RecordRun({"k1", "mlp", "mlp seed=0", "{}", 0}).ok());
@@ -139,7 +165,7 @@ TEST(StoreTest, RefusesFilesThatAreNotItsDatabase) {
   }
   Result<std::unique_ptr<Store>> newer = Store::Open(dir / "newer.db");
   ASSERT_FALSE(newer.ok());
-  EXPECT_NE(newer.error().find("schema version 99, newer than this repro understands (1); upgrade repro"), std::string::npos)
+  EXPECT_NE(newer.error().find("schema version 99, newer than this repro understands (2); upgrade repro"), std::string::npos)
       << newer.error();
 }
 

@@ -1,0 +1,2 @@
+# repro's R probe: the R version, platform, BLAS/LAPACK and attached and loaded packages.
+print(sessionInfo())

@@ -1,0 +1,169 @@
+#include "harness/fingerprint/fingerprint.h"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/exec/environment.h"
+#include "harness/exec/process.h"
+#include "harness/util/atomic_file.h"
+#include "harness/util/hash.h"
+
+namespace repro {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;  // std::map inside: keys come out sorted, so the text is stable
+
+std::string Trim(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+// The value of "key" in a "key: value" or "key=value" file, the first time it appears.
+std::string FieldOf(const fs::path& file, const std::string& key, char separator) {
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.compare(0, key.size(), key) != 0) continue;
+    size_t at = line.find(separator, key.size());
+    if (at == std::string::npos) continue;
+    std::string value = line.substr(at + 1);
+    value.erase(0, value.find_first_not_of(" \t\""));
+    while (!value.empty() && (value.back() == '"' || value.back() == ' ')) value.pop_back();
+    return value;
+  }
+  return "";
+}
+
+struct Captured {
+  bool ok = false;
+  std::string out;
+};
+
+// Runs a short helper command and returns what it printed (stdout, then stderr).
+Captured Capture(const std::vector<std::string>& argv, double timeout_seconds) {
+  fs::path dir = fs::temp_directory_path();
+  ProcessSpec spec;
+  spec.argv = argv;
+  spec.cwd = dir;
+  spec.env = BuildChildEnvironment({}, {});
+  spec.stdout_path = dir / fmt::format("repro-fingerprint-{}.out", ::getpid());
+  spec.stderr_path = dir / fmt::format("repro-fingerprint-{}.err", ::getpid());
+  spec.timeout_seconds = timeout_seconds;
+  ProcessResult result = RunProcess(spec);
+  Captured captured{result.end == ProcessEnd::kExited && result.exit_code == 0,
+                    ReadFile(spec.stdout_path).value_or("") + ReadFile(spec.stderr_path).value_or("")};
+  std::error_code ignored;
+  fs::remove(spec.stdout_path, ignored);
+  fs::remove(spec.stderr_path, ignored);
+  return captured;
+}
+
+std::optional<fs::path> OnPath(const std::string& name, const std::string& path_variable) {
+  std::stringstream dirs(path_variable);
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    fs::path candidate = fs::path(dir.empty() ? "." : dir) / name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return std::nullopt;
+}
+
+Json Gpus() {
+  Json gpus = Json::array();
+  if (!OnPath("nvidia-smi", std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin")) return gpus;
+  Captured smi = Capture({"nvidia-smi", "--query-gpu=name,driver_version,memory.total", "--format=csv,noheader"}, 30);
+  if (!smi.ok) return Json{{"error", Trim(smi.out)}};
+  std::stringstream lines(smi.out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::vector<std::string> fields;
+    std::stringstream parts(line);
+    std::string part;
+    while (std::getline(parts, part, ',')) fields.push_back(Trim(part.erase(0, part.find_first_not_of(' '))));
+    if (fields.size() == 3) gpus.push_back({{"name", fields[0]}, {"driver", fields[1]}, {"memory", fields[2]}});
+  }
+  return gpus;
+}
+
+// Interpreters worth asking for their version and packages; anything else (the paper's own
+// script, a compiled binary) is the code itself, not its environment, and is never started.
+std::string InterpreterKind(const std::string& name) {
+  if (name.rfind("python", 0) == 0) return "python";
+  if (name == "Rscript" || name == "R") return "r";
+  static const std::set<std::string> others = {"julia", "node", "java", "perl", "ruby", "bash", "sh", "dash", "lua"};
+  return others.count(name) ? name : "";
+}
+
+Json DescribeInterpreter(const fs::path& exe, const std::string& kind) {
+  Json info{{"path", exe.string()}};
+  std::error_code ec;
+  fs::path real = fs::canonical(exe, ec);
+  if (!ec) info["resolved"] = real.string();
+  if (kind == "sh" || kind == "dash") return info;  // no version flag
+  Captured version = Capture({exe.string(), kind == "java" ? "-version" : "--version"}, 20);
+  std::string first = version.out.substr(0, version.out.find('\n'));
+  info["version"] = Trim(first);
+  if (kind == "python") {
+    Captured probe = Capture({exe.string(), (ConfigDir() / "probes/python.py").string()}, 120);
+    Json parsed = Json::parse(probe.out.substr(0, probe.out.find('\n')), nullptr, /*allow_exceptions=*/false);
+    info["probe"] = probe.ok && parsed.is_object() ? parsed : Json{{"error", Trim(probe.out).substr(0, 400)}};
+  } else if (kind == "r") {
+    fs::path rscript = exe.filename() == "R" ? exe.parent_path() / "Rscript" : exe;
+    Captured probe = Capture({rscript.string(), (ConfigDir() / "probes/R.R").string()}, 120);
+    info["probe"] = Trim(probe.out);
+  }
+  return info;
+}
+
+}  // namespace
+
+fs::path ConfigDir() {
+  if (const char* dir = std::getenv("REPRO_CONFIG_DIR"); dir != nullptr && dir[0] != '\0') return dir;
+  return REPRO_CONFIG_DIR_DEFAULT;
+}
+
+Fingerprint TakeFingerprint(const Manifest* manifest) {
+  Json machine;
+  struct utsname names {};
+  ::uname(&names);
+  machine["os"] = FieldOf("/etc/os-release", "PRETTY_NAME", '=');
+  machine["kernel"] = fmt::format("{} {} {}", names.sysname, names.release, names.machine);
+  machine["cpu"] = {{"model", FieldOf("/proc/cpuinfo", "model name", ':')}, {"cores", std::thread::hardware_concurrency()}};
+  std::string mem_kb = FieldOf("/proc/meminfo", "MemTotal", ':');
+  machine["memory_bytes"] = static_cast<int64_t>(std::atoll(mem_kb.c_str())) * 1024;
+  machine["gpus"] = Gpus();
+  machine["repro"] = REPRO_VERSION;
+  Json interpreters = Json::object();
+  if (manifest != nullptr) {
+    std::string path_variable = std::getenv("PATH") != nullptr ? std::getenv("PATH") : "/usr/bin:/bin";
+    for (const auto& [name, value] : manifest->env) {
+      if (name == "PATH") path_variable = value;
+    }
+    for (const Experiment& experiment : manifest->experiments) {
+      std::string program = experiment.shell ? "/bin/sh" : experiment.command.front();
+      std::string kind = InterpreterKind(fs::path(program).filename().string());
+      if (kind.empty()) continue;
+      std::optional<fs::path> exe = program.find('/') != std::string::npos ? std::optional<fs::path>(program) : OnPath(program, path_variable);
+      if (!exe || interpreters.contains(exe->string())) continue;
+      interpreters[exe->string()] = DescribeInterpreter(*exe, kind);
+    }
+  }
+  machine["interpreters"] = interpreters;
+  Fingerprint fingerprint;
+  fingerprint.json = machine.dump();
+  fingerprint.sha256 = Sha256Hex(fingerprint.json);
+  return fingerprint;
+}
+
+}  // namespace repro

@@ -1,0 +1,26 @@
+// The environment a run ran in, recorded once per distinct environment and linked to each
+// attempt, so that a deviation can be explained: OS, kernel, CPU, memory, GPUs and driver,
+// the interpreter each command runs (its path, version and, through configs/probes, the
+// scientific packages and BLAS it uses), and repro's own version.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "harness/manifest/manifest.h"
+
+namespace repro {
+
+struct Fingerprint {
+  std::string json;    // a JSON object with sorted keys; the same machine gives the same text
+  std::string sha256;  // of "json": the environment's identity
+};
+
+// $REPRO_CONFIG_DIR, else the configs/ folder of the repro source tree it was built from.
+std::filesystem::path ConfigDir();
+
+// This machine, with the interpreters the manifest's commands start (none without one).
+Fingerprint TakeFingerprint(const Manifest* manifest);
+
+}  // namespace repro
