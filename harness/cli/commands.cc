@@ -42,13 +42,46 @@ struct Loaded {
   Manifest manifest;
   std::vector<RunSpec> runs;
   std::string source_identity;
+  std::vector<std::string> checkout_deviations;  // of a --source checkout
 };
 
-// Manifest, plan and source identity, or the exit code explaining why not.
-std::variant<Loaded, int> LoadAndPlan(const std::string& path) {
+// Names the code the runs use: a --source checkout replaces the manifest's source (keeping
+// its files and patches); a ref is resolved, fetching first when "update" (repro run).
+Status BindSource(Loaded& loaded, const CommonOptions& common, bool update) {
+  Source& source = loaded.manifest.source;
+  if (common.source) {
+    std::string pinned = source.commit;
+    source.path = std::filesystem::absolute(*common.source).lexically_normal();
+    source.git.clear();
+    source.commit.clear();
+    source.ref.clear();
+    loaded.checkout_deviations = CheckoutDeviations(source.path, pinned);
+    return Status::Ok();
+  }
+  if (source.ref.empty()) return Status::Ok();
+  Result<std::string> commit = ResolveRef(source, common.cache ? *common.cache : DefaultCacheDir(), update);
+  if (!commit && !update) return Status::Ok();  // never run: its runs show as not run yet
+  if (!commit) return Error{commit.error()};
+  source.commit = *commit;
+  if (update) {
+    std::cerr << fmt::format("repro: warning: source commit '{}' resolved to {}; a branch, tag or short hash can move: pin "
+                             "'commit: {}' to run exactly this code again\n", source.ref, *commit, *commit);
+  }
+  return Status::Ok();
+}
+
+// Manifest, plan and source identity, or the exit code explaining why not. Without
+// "common" (validate), a ref stays unresolved and nothing is fetched.
+std::variant<Loaded, int> LoadAndPlan(const std::string& path, const CommonOptions* common = nullptr, bool update = false) {
   std::optional<Manifest> manifest = LoadOrReport(path);
   if (!manifest) return kExitBadInput;
-  Loaded loaded{std::move(*manifest), {}, {}};
+  Loaded loaded{std::move(*manifest), {}, {}, {}};
+  if (common != nullptr) {
+    if (Status bound = BindSource(loaded, *common, update); !bound) {
+      PrintError(bound.error());
+      return kExitHarnessError;
+    }
+  }
   Result<std::string> identity = SourceIdentity(loaded.manifest);
   if (!identity) {
     PrintError(identity.error());
@@ -65,13 +98,18 @@ std::variant<Loaded, int> LoadAndPlan(const std::string& path) {
 }
 
 std::string DescribeSource(const Manifest& manifest, const std::string& identity) {
-  if (manifest.source.is_git()) return fmt::format("{} @ {}", manifest.source.git, manifest.source.commit);
+  const Source& source = manifest.source;
+  if (source.is_git() && !source.ref.empty()) return fmt::format("{} @ {} (resolved to {})", source.git, source.ref, source.commit);
+  if (source.is_git()) return fmt::format("{} @ {}", source.git, source.commit);
   return fmt::format("{} (tree sha256 {})", manifest.source.path.string(), identity.substr(5, 12));
 }
 
 Result<Evaluation> EvaluateLoaded(const Loaded& loaded, Store& store) {
   Result<Evaluation> evaluation = Evaluate(loaded.manifest, loaded.runs, DescribeSource(loaded.manifest, loaded.source_identity), store);
-  if (evaluation) evaluation->deviations = Deviations(loaded.manifest);
+  if (evaluation) {
+    evaluation->deviations = loaded.checkout_deviations;
+    for (std::string& deviation : Deviations(loaded.manifest)) evaluation->deviations.push_back(std::move(deviation));
+  }
   return evaluation;
 }
 
@@ -221,7 +259,7 @@ int Validate(const std::vector<std::string>& manifests) {
 }
 
 int Plan(const std::string& manifest_path, const CommonOptions& common) {
-  std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path);
+  std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common);
   if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
   const Loaded& l = std::get<Loaded>(loaded);
   std::unique_ptr<Store> store;
@@ -246,7 +284,7 @@ int Plan(const std::string& manifest_path, const CommonOptions& common) {
 }
 
 int Run(const std::string& manifest_path, const CommonOptions& common, const RunFlags& flags) {
-  std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path);
+  std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common, /*update=*/true);
   if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
   Loaded& l = std::get<Loaded>(loaded);
   auto opened = OpenStore(common);
@@ -279,6 +317,7 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
   options.interrupted = [] { return InterruptCount() > 0; };
   if (flags.verbosity != Verbosity::kQuiet) {
     std::cerr << fmt::format("{}: {} runs, code {}\n", manifest_path, l.runs.size(), source->description);
+    for (const std::string& deviation : l.checkout_deviations) std::cerr << "  deviation: " << deviation << "\n";
     for (const std::string& deviation : Deviations(l.manifest)) std::cerr << "  deviation: " << deviation << "\n";
   }
   for (const std::string& warning : source->warnings) std::cerr << "repro: warning: " << warning << "\n";
@@ -326,7 +365,7 @@ int Fetch(const std::string& manifest_path, const CommonOptions& common) {
 }
 
 int Compare(const std::string& manifest_path, const CommonOptions& common, bool json) {
-  std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path);
+  std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common);
   if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
   auto opened = OpenStore(common);
   if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
@@ -335,7 +374,7 @@ int Compare(const std::string& manifest_path, const CommonOptions& common, bool 
 
 int Report(const std::string& manifest_path, const CommonOptions& common, const std::string& format,
            const std::optional<std::filesystem::path>& output) {
-  std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path);
+  std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common);
   if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
   const Loaded& l = std::get<Loaded>(loaded);
   auto opened = OpenStore(common);

@@ -22,6 +22,7 @@ struct CommonOptions {
   std::filesystem::path results_dir = "results";
   std::optional<std::filesystem::path> db;      // default: <results>/repro.db
   std::optional<std::filesystem::path> cache;   // default: DefaultCacheDir()
+  std::optional<std::filesystem::path> source;  // an existing checkout instead of the manifest's source
   std::filesystem::path DbPath() const { return db ? *db : results_dir / "repro.db"; }
 };
 

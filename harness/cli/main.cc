@@ -11,6 +11,10 @@ void AddCommonOptions(CLI::App& command, repro::cli::CommonOptions& common) {
   command.add_option("--results", common.results_dir, "Folder for attempt logs and the database")->capture_default_str();
   command.add_option("--db", common.db, "SQLite database (default: <results>/repro.db)");
   command.add_option("--cache", common.cache, "Cache for cloned sources (default: $REPRO_CACHE or ~/.cache/repro)");
+  command.add_option("--source", common.source,
+                     "Use this existing checkout instead of the manifest's source; another HEAD or uncommitted changes "
+                     "are warned about and reported")
+      ->check(CLI::ExistingDirectory);
 }
 
 }  // namespace

@@ -32,7 +32,8 @@ struct AddedFile {
 struct Source {
   std::filesystem::path path;  // absolute; set when the code is a local folder
   std::string git;             // set when the code is a git repository ...
-  std::string commit;          // ... at this full 40-hex commit
+  std::string commit;          // ... at this full 40-hex commit (resolved from "ref" when that is set)
+  std::string ref;             // a short hash, branch or tag as written; resolved by `repro run`
   bool submodules = false;     // also check out the repository's submodules
   std::vector<AddedFile> files;
   std::vector<std::filesystem::path> patches;  // absolute; unified diffs applied with git apply, in order

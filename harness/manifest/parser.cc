@@ -180,18 +180,21 @@ class Parser {
     m_.source.path = resolved;
   }
 
+  // A full hash pins the code. A short hash, a branch or a tag is accepted as a ref that
+  // `repro run` resolves (and warns about: it can move).
   void CheckCommit(std::string commit, const YAML::Node& at) {
     static const std::regex full_hash("[0-9a-fA-F]{40}");
-    static const std::regex short_hash("[0-9a-fA-F]{4,39}");
+    // git check-ref-format's rules, in short: no spaces, controls, ~^:?*[\ or "..".
+    static const std::regex ref_name(R"([A-Za-z0-9_][A-Za-z0-9_./+-]*)");
     if (std::regex_match(commit, full_hash)) {
       std::transform(commit.begin(), commit.end(), commit.begin(), ::tolower);
       m_.source.commit = commit;
-    } else if (std::regex_match(commit, short_hash)) {
-      d_.Add(at, fmt::format("commit '{}' in source is a short hash; write the full 40-hex hash "
-                             "(git rev-parse {} prints it)", commit, commit));
+    } else if (std::regex_match(commit, ref_name) && commit.find("..") == std::string::npos && commit.back() != '/' &&
+               commit.back() != '.') {
+      m_.source.ref = commit;
     } else {
-      d_.Add(at, fmt::format("commit '{}' in source is not a commit hash; pin the full 40-hex hash, "
-                             "not a branch or tag, so the code cannot move", commit));
+      d_.Add(at, fmt::format("commit '{}' in source is neither a commit hash nor a branch or tag name; "
+                             "pin the full 40-hex hash (git rev-parse HEAD prints it)", commit));
     }
   }
 

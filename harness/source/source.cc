@@ -13,6 +13,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <sstream>
 
 #include "harness/exec/environment.h"
 #include "harness/exec/process.h"
@@ -127,7 +128,7 @@ Result<std::string> SourceIdentity(const Manifest& manifest) {
   const Source& source = manifest.source;
   std::string base;
   if (source.is_git()) {
-    base = "git:" + source.commit;
+    base = source.commit.empty() ? "git-ref:" + source.ref : "git:" + source.commit;  // unresolved: validate, plan
   } else {
     Result<std::string> tree = Sha256Tree(source.path);
     if (!tree) return Error{tree.error()};
@@ -159,6 +160,10 @@ std::vector<std::string> Deviations(const Manifest& manifest) {
   }
   for (const AddedFile& file : manifest.source.files) {
     lines.push_back(fmt::format("file {} added as {} (sha256 {})", relative(file.from), file.to, hash(file.from)));
+  }
+  if (!manifest.source.ref.empty()) {
+    lines.push_back(fmt::format("commit '{}' is a ref, resolved to {} when run; it can move", manifest.source.ref,
+                                manifest.source.commit.empty() ? "(not yet resolved)" : manifest.source.commit));
   }
   for (const Input& input : manifest.inputs) {
     lines.push_back(fmt::format("input {} (sha256 {}) from {}", input.path, input.sha256,
@@ -213,6 +218,79 @@ Result<fs::path> CheckOutGit(const Source& source, const fs::path& cache_dir) {
   if (ec) return Error{fmt::format("cannot move the clone into {}: {}", dir.string(), ec.message())};
   return dir;
 }
+
+}  // namespace
+
+Result<std::string> ResolveRef(const Source& source, const fs::path& cache_dir, bool update) {
+  fs::path mirror = cache_dir / "git" / fmt::format("{}.mirror", Sha256Hex(source.git).substr(0, 12));
+  fs::path logs = cache_dir / "git";
+  std::error_code ec;
+  fs::create_directories(logs, ec);
+  if (!fs::is_directory(mirror)) {
+    if (!update) {
+      return Error{fmt::format("source commit '{}' is a branch, tag or short hash, resolved by repro run, which has not "
+                               "run yet; run it, or pin the full 40-hex hash", source.ref)};
+    }
+    fs::path partial = mirror;
+    partial += fmt::format(".partial-{}", ::getpid());
+    fs::remove_all(partial, ec);
+    if (Status cloned = Git({"clone", "--mirror", "--quiet", source.git, partial.string()}, logs, logs); !cloned) {
+      fs::remove_all(partial, ec);
+      return Error{fmt::format("cannot clone {} to resolve '{}': {}\nTwo ways around it: point git at a reachable mirror "
+                               "(git config --global url.<mirror>.insteadOf {}), or pin the full commit hash and clone it "
+                               "yourself with 'source: {{path: <checkout>}}'",
+                               source.git, source.ref, cloned.error(), source.git)};
+    }
+    fs::rename(partial, mirror, ec);
+    if (ec && !fs::is_directory(mirror)) return Error{fmt::format("cannot move the mirror into {}: {}", mirror.string(), ec.message())};
+    fs::remove_all(partial, ec);
+  } else if (update) {
+    if (Status fetched = Git({"fetch", "--prune", "--quiet"}, mirror, logs); !fetched) {
+      return Error{fmt::format("cannot update {} to resolve '{}': {}", source.git, source.ref, fetched.error())};
+    }
+  }
+  std::string out;
+  if (Status parsed = Git({"rev-parse", "--verify", "--quiet", source.ref + "^{commit}"}, mirror, logs, &out); !parsed) {
+    return Error{fmt::format("'{}' is not a branch, tag or commit of {}", source.ref, source.git)};
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+std::vector<std::string> CheckoutDeviations(const fs::path& dir, const std::string& pinned_commit) {
+  std::vector<std::string> found;
+  fs::path logs = fs::temp_directory_path() / fmt::format("repro-checkout-{}", ::getpid());
+  std::error_code ec;
+  fs::create_directories(logs, ec);
+  Result<std::string> head = HeadCommit(dir, logs);
+  if (!head) {
+    found.push_back(pinned_commit.empty()
+                        ? fmt::format("code from --source {}, not a git checkout", dir.string())
+                        : fmt::format("code from --source {}, not a git checkout: that it is commit {} cannot be checked",
+                                      dir.string(), pinned_commit));
+  } else {
+    if (!pinned_commit.empty() && *head != pinned_commit) {
+      found.push_back(fmt::format("checkout {} is at {}, not at the manifest's commit {}", dir.string(), *head, pinned_commit));
+    }
+    std::string status;
+    if (Git({"status", "--porcelain", "--untracked-files=normal"}, dir, logs, &status)) {
+      std::vector<std::string> changed;
+      std::stringstream lines(status);
+      for (std::string line; std::getline(lines, line);) {
+        if (line.size() > 3) changed.push_back(line.substr(3));
+      }
+      if (!changed.empty()) {
+        found.push_back(fmt::format("checkout {} has uncommitted changes in {} file(s): {}{}", dir.string(), changed.size(),
+                                    fmt::join(changed.begin(), changed.begin() + std::min<size_t>(changed.size(), 5), ", "),
+                                    changed.size() > 5 ? ", ..." : ""));
+      }
+    }
+  }
+  fs::remove_all(logs, ec);
+  return found;
+}
+
+namespace {
 
 // Files that are Git LFS pointers, not the content they stand for (no git-lfs at clone time).
 std::vector<std::string> LfsPointers(const fs::path& dir) {

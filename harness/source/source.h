@@ -23,6 +23,16 @@ struct PreparedSource {
 // and the content of every added file, patch and input.
 Result<std::string> SourceIdentity(const Manifest& manifest);
 
+// The commit a source's ref (short hash, branch, tag) names, from a mirror of the repository
+// in the cache. "update" fetches the mirror first (repro run); without it the mirror as last
+// fetched answers (compare, report), so they judge the code that run ran.
+Result<std::string> ResolveRef(const Source& source, const std::filesystem::path& cache_dir, bool update);
+
+// How a checkout given with --source differs from what the manifest pins ("pinned_commit",
+// empty for a path source): not a git checkout, another HEAD, uncommitted changes. Each is a
+// deviation for the report.
+std::vector<std::string> CheckoutDeviations(const std::filesystem::path& dir, const std::string& pinned_commit);
+
 // A local folder is used in place; a git repository is cloned into "cache_dir" once per
 // commit and verified to be at that commit. With added files, patches or inputs, the code is
 // prepared once per identity in the cache: copied, files added, patches applied with git

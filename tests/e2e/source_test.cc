@@ -106,6 +106,49 @@ TEST_F(SourceTest, AGitSourceRunsAtItsPinnedCommitAndIsClonedOnce) {
   EXPECT_EQ(clones, 1);
 }
 
+TEST_F(SourceTest, ABranchOrShortHashIsResolvedWarnedAboutAndFollowsTheBranch) {
+  std::vector<std::string> commits = MakeRepository(2);
+  std::string url = "file://" + (dir_ / "upstream").string();
+  testing::CommandResult run = Run(Manifest("{git: " + url + ", commit: main}"));
+  EXPECT_EQ(run.exit_code, 1) << "version 2 is not the claimed 1: " << run.err;
+  EXPECT_NE(run.err.find("source commit 'main' resolved to " + commits[1] + "; a branch, tag or short hash can move: pin 'commit: " +
+                         commits[1] + "'"), std::string::npos) << run.err;
+  EXPECT_EQ(Newest()["version"], 2);
+  testing::CommandResult report = RunRepro({"report", "m.yaml"}, dir_.path());
+  EXPECT_NE(report.out.find(url + " @ main (resolved to " + commits[1] + ")"), std::string::npos) << report.out;
+  EXPECT_NE(report.out.find("commit 'main' is a ref, resolved to " + commits[1] + " when run; it can move"), std::string::npos)
+      << report.out;
+
+  WriteText(dir_ / "upstream/train.sh", "echo version=3\n");
+  Git(dir_ / "upstream", {"commit", "--quiet", "-am", "version 3"});
+  EXPECT_EQ(Run(Manifest("{git: " + url + ", commit: main}")).exit_code, 1);
+  EXPECT_EQ(Newest()["version"], 3) << "the branch moved, and the run followed it";
+
+  testing::CommandResult short_hash = Run(Manifest("{git: " + url + ", commit: " + commits[0].substr(0, 8) + "}"));
+  EXPECT_EQ(short_hash.exit_code, 0) << short_hash.err;
+  EXPECT_EQ(Newest()["version"], 1);
+  testing::CommandResult missing = Run(Manifest("{git: " + url + ", commit: no-such-branch}"));
+  EXPECT_EQ(missing.exit_code, 3);
+  EXPECT_NE(missing.err.find("'no-such-branch' is not a branch, tag or commit of " + url), std::string::npos) << missing.err;
+}
+
+TEST_F(SourceTest, ACheckoutGivenWithSourceIsCheckedAgainstThePinnedCommit) {
+  std::vector<std::string> commits = MakeRepository(2);
+  std::string url = "file://" + (dir_ / "upstream").string();
+  WriteText(dir_ / "upstream/notes.txt", "local notes\n");  // untracked: an uncommitted change
+  testing::CommandResult run = Run(Manifest("{git: " + url + ", commit: " + commits[0] + "}"), {"--source", "upstream"});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_EQ(Newest()["version"], 2) << "the checkout's code ran, at its own HEAD";
+  std::string checkout = (dir_ / "upstream").string();
+  EXPECT_NE(run.err.find("deviation: checkout " + checkout + " is at " + commits[1] + ", not at the manifest's commit " + commits[0]),
+            std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("deviation: checkout " + checkout + " has uncommitted changes in 1 file(s): notes.txt"), std::string::npos)
+      << run.err;
+  testing::CommandResult report = RunRepro({"report", "m.yaml", "--source", "upstream"}, dir_.path());
+  EXPECT_NE(report.out.find("has uncommitted changes in 1 file(s): notes.txt"), std::string::npos) << report.out;
+  EXPECT_NE(report.out.find("| `v` | — | 1 | 2 (n=1) |"), std::string::npos) << "the same runs are found again: " << report.out;
+}
+
 TEST_F(SourceTest, AnUnreachableUrlIsNamedWithTheTwoWaysAroundIt) {
   std::string url = "file://" + (dir_ / "nowhere.git").string();
   testing::CommandResult run = Run(Manifest("{git: " + url + ", commit: " + std::string(40, 'a') + "}"));
@@ -157,7 +200,9 @@ TEST_F(SourceTest, AddedFilesPatchesAndInputsAreAppliedAndReportedAsDeviations) 
   EXPECT_NE(report.out.find("file extra.txt added as data/extra.txt"), std::string::npos) << report.out;
   EXPECT_NE(report.out.find("input data/input.bin (sha256 " + input_sha + ") from input.bin"), std::string::npos) << report.out;
   for (const auto& entry : fs::directory_iterator(dir_ / "home/.cache/repro/git")) {
-    if (entry.is_directory()) EXPECT_EQ(ReadText(entry.path() / "train.sh").substr(0, 14), "echo version=1") << "the cached checkout is never patched";
+    if (entry.is_directory()) {
+      EXPECT_EQ(ReadText(entry.path() / "train.sh").substr(0, 14), "echo version=1") << "the cached checkout is never patched";
+    }
   }
 }
 

@@ -111,7 +111,7 @@ TEST_F(ParserTest, ReportsEveryMistakeInOnePassWithPositions) {
   std::string text = R"yaml(paper: {title: Toy}
 source:
   git: https://example.org/toy
-  commit: abc1234
+  commit: "abc 1234"
 experiments:
   - id: mlp
     command: [python3, train.py, --lr, "{lrr}"]
@@ -131,7 +131,7 @@ claims:
     reported: "92.3%"
 )yaml";
   EXPECT_EQ(Errors(text), (std::vector<std::string>{
-      "x.yaml:4:11: commit 'abc1234' in source is a short hash; write the full 40-hex hash (git rev-parse abc1234 prints it)",
+      "x.yaml:4:11: commit 'abc 1234' in source is neither a commit hash nor a branch or tag name; pin the full 40-hex hash (git rev-parse HEAD prints it)",
       "x.yaml:7:40: unknown placeholder '{lrr}' in experiment 'mlp' (did you mean 'lr'?); known: seed, out, manifest_dir, lr",
       "x.yaml:10:21: invalid regex in metric 'acc' of experiment 'mlp': missing closing parenthesis at offset 20",
       "x.yaml:15:5: duplicate key 'metric' in claim 'table1/mlp' (first at line 14)",
@@ -286,9 +286,9 @@ TEST_F(ParserTest, SourceProblems) {
                 "x.yaml:3:14: 'experiments' must be a non-empty list of experiments, each with an 'id' and a 'command'",
                 "x.yaml:4:9: 'claims' must be a non-empty list of claims, each with an 'id', 'experiment', 'metric' and 'reported'",
             }));
-  std::vector<std::string> errors = Errors("paper: {title: t}\nsource: {git: https://x/y, commit: main}\nexperiments: []\nclaims: []\n");
+  std::vector<std::string> errors = Errors("paper: {title: t}\nsource: {git: https://x/y, commit: ../main}\nexperiments: []\nclaims: []\n");
   EXPECT_EQ(errors.front(),
-            "x.yaml:2:36: commit 'main' in source is not a commit hash; pin the full 40-hex hash, not a branch or tag, so the code cannot move");
+            "x.yaml:2:36: commit '../main' in source is neither a commit hash nor a branch or tag name; pin the full 40-hex hash (git rev-parse HEAD prints it)");
 }
 
 TEST_F(ParserTest, YamlSyntaxErrorHasAPosition) {
