@@ -40,5 +40,28 @@ def blas():
         pass
     return sorted(libraries)
 
-print(json.dumps({"implementation": platform.python_implementation(), "version": platform.python_version(),
-                  "executable": sys.executable, "packages": versions(), "blas": blas()}, sort_keys=True))
+def torch_blas(packages):
+    """PyTorch usually carries its own BLAS (MKL, OpenBLAS) inside: its build configuration names it."""
+    if "torch" not in packages:
+        return None
+    try:
+        import torch
+        lines = torch.__config__.show().splitlines()
+    except Exception as error:  # a broken install is a finding too
+        return "cannot import torch: %s" % error
+    found = [line.strip() for line in lines
+             if not line.strip().startswith("- Build settings") and any(key in line for key in ("BLAS", "LAPACK", "MKL", "CUDA"))]
+    for line in lines:
+        if line.strip().startswith("- Build settings:"):
+            settings = [item.strip() for item in line.split(":", 1)[1].split(",")]
+            found += [item for item in settings if item.split("=")[0] in
+                      ("BLAS_INFO", "LAPACK_INFO", "USE_CUDA", "USE_CUDNN", "USE_MKLDNN", "USE_OPENMP", "TORCH_VERSION")]
+    return found
+
+packages = versions()
+found = {"implementation": platform.python_implementation(), "version": platform.python_version(),
+         "executable": sys.executable, "packages": packages, "blas": blas()}
+torch_build = torch_blas(packages)
+if torch_build is not None:
+    found["torch_build"] = torch_build
+print(json.dumps(found, sort_keys=True))

@@ -36,6 +36,7 @@ struct RunEvidence {
   std::string flag;              // ok, non-finite, unparseable, missing
   std::string message;
   std::string dir;               // the attempt folder, for logs
+  std::string environment;       // sha256 of the environment it ran in; empty when unknown
 };
 
 // The runs of one experiment at one grid point, read for one metric: one side of a

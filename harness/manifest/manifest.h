@@ -15,11 +15,15 @@
 
 namespace repro {
 
+// Ordered name/value pairs; order is the manifest's, which keeps labels stable.
+using NamedValues = std::vector<std::pair<std::string, std::string>>;
+
 struct Paper {
   std::string title;
   std::vector<std::string> authors;
   std::optional<int> year;
   std::string arxiv, doi, url, venue;
+  NamedValues environment;  // what the paper says it ran on: {gpu: V100, torch: "1.13", python: "3.8"}
 };
 
 // A file beside the manifest copied into the code (a driver, a fixed config): a deviation
@@ -62,8 +66,6 @@ struct Resources {
 // workers runs a few hundred threads.
 inline constexpr int64_t kDefaultMaxProcesses = 16384;
 
-// Ordered name/value pairs; order is the manifest's, which keeps labels stable.
-using NamedValues = std::vector<std::pair<std::string, std::string>>;
 
 struct Param {
   std::string name;

@@ -64,7 +64,7 @@ class Parser {
 
  private:
   void ParsePaper(const YAML::Node& node) {
-    MapReader paper(node, "in paper", {"title", "authors", "year", "arxiv", "doi", "url", "venue"}, d_);
+    MapReader paper(node, "in paper", {"title", "authors", "year", "arxiv", "doi", "url", "venue", "environment"}, d_);
     Paper& p = m_.paper;
     p.title = paper.String("title", /*required=*/true).value_or("");
     p.authors = paper.StringList("authors").value_or(std::vector<std::string>{});
@@ -73,6 +73,17 @@ class Parser {
     p.doi = paper.String("doi").value_or("");
     p.url = paper.String("url").value_or("");
     p.venue = paper.String("venue").value_or("");
+    if (const YAML::Node* environment = paper.Find("environment")) {
+      if (!environment->IsMap()) {
+        d_.Add(*environment, "'environment' in paper must map names to what the paper states, like {gpu: V100, torch: \"1.13\"}");
+        return;
+      }
+      for (const auto& item : *environment) {
+        std::optional<std::string> name = yaml::ScalarText(item.first, "a name in paper.environment", d_);
+        std::optional<std::string> value = yaml::ScalarText(item.second, "a value in paper.environment", d_);
+        if (name && value) p.environment.emplace_back(*name, *value);
+      }
+    }
   }
 
   void ParseSource(const YAML::Node& node) {

@@ -1,11 +1,12 @@
 #include "harness/report/evaluation.h"
 
-#include "harness/report/render.h"
-
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
+#include "harness/report/environment.h"
+#include "harness/report/render.h"
 #include "harness/util/text.h"
 
 namespace repro {
@@ -20,6 +21,7 @@ RunEvidence EvidenceFor(const RunSpec& run, const std::optional<AttemptRecord>& 
   evidence.exit_code = attempt->exit_code;
   evidence.signal = attempt->signal;
   evidence.dir = attempt->dir;
+  evidence.environment = attempt->environment;
   evidence.message = attempt->message;
   if (attempt->status == kStatusRunning) {
     evidence.state = RunEvidence::State::kRunning;
@@ -148,8 +150,20 @@ Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>
       evaluation.unfinished_runs.push_back(EvidenceFor(run, *attempt, ""));
     }
   }
+  std::map<std::string, std::string> fingerprints;  // sha256 -> JSON, read once
   for (const Claim& claim : manifest.claims) {
-    evaluation.claims.push_back(EvaluateClaim(manifest, claim, runs, latest));
+    ClaimEvaluation entry = EvaluateClaim(manifest, claim, runs, latest);
+    if (entry.verdict.kind == VerdictKind::kNotReproduced || entry.verdict.kind == VerdictKind::kInconclusive) {
+      std::set<std::string> seen;
+      std::vector<std::string> texts;
+      for (const RunEvidence& run : entry.runs) {
+        if (run.environment.empty() || !seen.insert(run.environment).second) continue;
+        if (!fingerprints.count(run.environment)) fingerprints[run.environment] = store.EnvironmentJson(run.environment).value_or("");
+        texts.push_back(fingerprints[run.environment]);
+      }
+      entry.environment_notes = EnvironmentNotes(manifest.paper.environment, texts);
+    }
+    evaluation.claims.push_back(std::move(entry));
   }
   return evaluation;
 }

@@ -17,6 +17,7 @@ struct ClaimEvaluation {
   const Claim* claim = nullptr;
   Verdict verdict;
   std::vector<RunEvidence> runs;
+  std::vector<std::string> environment_notes;  // for a claim that did not reproduce (report/environment.h)
 };
 
 struct Evaluation {

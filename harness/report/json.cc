@@ -70,6 +70,7 @@ Json ClaimJson(const ClaimEvaluation& c) {
   json["better"] = BetterName(claim.better);
   json["verdict"] = VerdictName(v.kind);
   json["reason"] = v.reason;
+  json["environment_notes"] = c.environment_notes;
   json["measured"] = Text(v.measured);
   json["summary"] = summary;
   json["delta"] = Optional(v.delta);

@@ -70,6 +70,7 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
       seeds = fmt::format(" Seeds: {}.", Join(list, ", "));
     }
     out += fmt::format("- `{}`: {}.{}\n", c.claim->id, c.verdict.reason, seeds);
+    for (const std::string& note : c.environment_notes) out += fmt::format("  - Environment: {}\n", Cell(note));
     for (const std::string& part : c.verdict.parts) out += fmt::format("  - {}\n", part);
   }
   if (!evaluation.unfinished_runs.empty()) {

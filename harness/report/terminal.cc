@@ -70,6 +70,7 @@ std::string RenderTerminal(const Evaluation& evaluation, bool color) {
   out += "\n";
   for (const ClaimEvaluation& c : evaluation.claims) {
     out += fmt::format("{}: {}\n", c.claim->id, c.verdict.reason);
+    for (const std::string& note : c.environment_notes) out += fmt::format("  environment: {}\n", note);
     for (const std::string& part : c.verdict.parts) out += fmt::format("  {}\n", part);
   }
   out += "\n" + evaluation.SummaryLine() + "\n";

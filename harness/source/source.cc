@@ -179,7 +179,8 @@ namespace fs = std::filesystem;
 // The cached checkout of a git source at its commit (with its submodules when asked),
 // cloned on first use.
 Result<fs::path> CheckOutGit(const Source& source, const fs::path& cache_dir) {
-  fs::path dir = cache_dir / "git" / fmt::format("{}-{}", Sha256Hex(source.git).substr(0, 12), source.commit);
+  fs::path dir = cache_dir / "git" / fmt::format("{}-{}{}", Sha256Hex(source.git).substr(0, 12), source.commit,
+                                                 source.submodules ? "-submodules" : "");
   std::error_code ec;
   fs::create_directories(cache_dir / "git", ec);
   if (ec) return Error{fmt::format("cannot create the source cache {}: {}", cache_dir.string(), ec.message())};

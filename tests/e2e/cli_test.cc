@@ -114,6 +114,21 @@ TEST_F(CliTest, EveryAttemptNamesTheEnvironmentItRanIn) {
       << "repro fingerprint prints the environment the runs recorded: " << printed.out;
 }
 
+TEST_F(CliTest, AClaimThatDidNotReproduceShowsHowTheEnvironmentDiffersFromThePaper) {
+  std::string manifest = ReadText(dir_ / "toy.yaml");
+  manifest.replace(manifest.find("arxiv: \"0000.00000\"}"), 20, "arxiv: \"0000.00000\", environment: {os: Windows 95, gpu: V100}}");
+  testing::WriteText(dir_ / "toy.yaml", manifest);
+  EXPECT_EQ(RunRepro({"run", "toy.yaml"}, dir_.path()).exit_code, 1);
+  testing::CommandResult compare = RunRepro({"compare", "toy.yaml"}, dir_.path());
+  EXPECT_NE(compare.out.find("wrong: measured 0.5 (n=1), claimed 0.9"), std::string::npos) << compare.out;
+  EXPECT_NE(compare.out.find("  environment: the paper used os Windows 95; these runs used os "), std::string::npos) << compare.out;
+  EXPECT_NE(compare.out.find("  environment: the paper used gpu V100; these runs used gpu "), std::string::npos) << compare.out;
+  size_t good = compare.out.find("\ngood:");
+  ASSERT_NE(good, std::string::npos) << compare.out;
+  EXPECT_NE(compare.out.substr(good + 1, compare.out.find('\n', good + 1) - good).find("reproduced"), std::string::npos);
+  EXPECT_NE(compare.out.substr(compare.out.find('\n', good + 1) + 1, 13), "  environment") << "none under a reproduced claim";
+}
+
 TEST_F(CliTest, CompareAndReportsReadOnlyTheStore) {
   RunRepro({"run", "toy.yaml"}, dir_.path());
   testing::CommandResult compare = RunRepro({"compare", "toy.yaml", "--json"}, dir_.path());

@@ -149,6 +149,29 @@ TEST_F(SourceTest, ACheckoutGivenWithSourceIsCheckedAgainstThePinnedCommit) {
   EXPECT_NE(report.out.find("| `v` | — | 1 | 2 (n=1) |"), std::string::npos) << "the same runs are found again: " << report.out;
 }
 
+TEST_F(SourceTest, SubmodulesAreCheckedOutWhenAsked) {
+  fs::path sub = dir_ / "sub";
+  fs::create_directories(sub);
+  Git(sub, {"init", "--quiet", "--initial-branch=main"});
+  WriteText(sub / "value", "extra=5\n");
+  Git(sub, {"add", "value"});
+  Git(sub, {"commit", "--quiet", "-m", "sub"});
+  std::vector<std::string> commits = MakeRepository(1);
+  fs::path repo = dir_ / "upstream";
+  WriteText(repo / "train.sh", "echo version=1\ncat lib/value 2>/dev/null; true\n");
+  // git refuses file:// submodules unless told (CVE-2022-39253); real ones are https.
+  WriteText(dir_ / "home/.gitconfig", "[protocol \"file\"]\n\tallow = always\n");
+  Git(repo, {"submodule", "--quiet", "add", "file://" + sub.string(), "lib"});
+  Git(repo, {"commit", "--quiet", "-am", "with a submodule"});
+  std::string commit = Git(repo, {"rev-parse", "HEAD"});
+  std::string url = "file://" + repo.string();
+  EXPECT_EQ(Run(Manifest("{git: " + url + ", commit: " + commit + "}")).exit_code, 0);
+  EXPECT_EQ(Newest().count("extra"), 0u) << "without 'submodules: true' lib/ is empty";
+  testing::CommandResult with = Run(Manifest("{git: " + url + ", commit: " + commit + ", submodules: true}"));
+  EXPECT_EQ(with.exit_code, 0) << with.err;
+  EXPECT_EQ(Newest()["extra"], 5);
+}
+
 TEST_F(SourceTest, AnUnreachableUrlIsNamedWithTheTwoWaysAroundIt) {
   std::string url = "file://" + (dir_ / "nowhere.git").string();
   testing::CommandResult run = Run(Manifest("{git: " + url + ", commit: " + std::string(40, 'a') + "}"));

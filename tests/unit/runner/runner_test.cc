@@ -210,6 +210,21 @@ TEST_F(RunnerTest, AnInterruptStopsStartingNewAttempts) {
   EXPECT_EQ(executor.interrupts, 1);
 }
 
+TEST_F(RunnerTest, SetupRunsOncePerSetupIdentity) {
+  manifest_.setup = {{"/bin/sh", "-c", "echo once >> setup-count"}};
+  FakeExecutor executor(3, [](const AttemptRequest&) { return Exited(0, 0.9); });
+  Run(executor);
+  options_.force = true;
+  Run(executor);
+  EXPECT_EQ(testing::ReadText(dir_ / "code/setup-count"), "once\n") << "a completed setup is not repeated";
+  manifest_.setup = {{"/bin/sh", "-c", "echo changed >> setup-count"}};
+  Run(executor);
+  EXPECT_EQ(testing::ReadText(dir_ / "code/setup-count"), "once\nchanged\n") << "a changed setup runs again";
+  source_.identity = "tree:def";  // other code, same steps
+  Run(executor);
+  EXPECT_EQ(testing::ReadText(dir_ / "code/setup-count"), "once\nchanged\nchanged\n");
+}
+
 TEST_F(RunnerTest, AFailedSetupMarksEveryPendingRun) {
   manifest_.setup = {{"/bin/sh", "-c", "echo broken >&2; exit 4"}};
   FakeExecutor executor(3, [](const AttemptRequest&) { return Exited(0, 0.9); });
