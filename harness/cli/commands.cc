@@ -385,7 +385,11 @@ int Report(const std::string& manifest_path, const CommonOptions& common, const 
     PrintError(evaluation.error());
     return kExitHarnessError;
   }
-  std::string text = format == "json" ? RenderJson(*evaluation) : RenderMarkdown(*evaluation);
+  std::string text = format == "json"    ? RenderJson(*evaluation)
+                     : format == "html"  ? RenderHtml(*evaluation)
+                     : format == "latex" ? RenderLatex(*evaluation)
+                     : format == "junit" ? RenderJunit(*evaluation)
+                                         : RenderMarkdown(*evaluation);
   if (!output || output->string() == "-") {
     std::cout << text;
     return kExitAllReproduced;

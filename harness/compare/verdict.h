@@ -37,6 +37,11 @@ struct RunEvidence {
   std::string message;
   std::string dir;               // the attempt folder, for logs
   std::string environment;       // sha256 of the environment it ran in; empty when unknown
+  int64_t attempt_id = 0;        // for its series; 0 when it never ran
+  std::string metric;            // the metric read for this claim
+  double wall_seconds = 0, cpu_seconds = 0;
+  long peak_rss_kib = 0;
+  int gpus = 0;                  // declared by its experiment: GPU time is wall time x gpus
 };
 
 // The runs of one experiment at one grid point, read for one metric: one side of a

@@ -39,6 +39,7 @@ struct Source {
   std::string commit;          // ... at this full 40-hex commit (resolved from "ref" when that is set)
   std::string ref;             // a short hash, branch or tag as written; resolved by `repro run`
   bool submodules = false;     // also check out the repository's submodules
+  bool authors_code = true;    // the paper's authors' code (an ACM "reproduced" badge), else a replication
   std::vector<AddedFile> files;
   std::vector<std::filesystem::path> patches;  // absolute; unified diffs applied with git apply, in order
   bool is_git() const { return !git.empty(); }
@@ -110,6 +111,20 @@ struct Claim {
   int line = 0;
 };
 
+// One of the paper's tables, rebuilt in every report with the reproduced values beside
+// the reported ones: rows of claim ids, one per column ("" for an empty cell).
+struct PaperTable {
+  std::string id;
+  std::string caption;
+  std::vector<std::string> columns;
+  struct Row {
+    std::string label;
+    std::vector<std::string> cells;
+  };
+  std::vector<Row> rows;
+  int line = 0;
+};
+
 struct Manifest {
   std::filesystem::path path;  // as given by the user, for messages
   std::filesystem::path dir;   // absolute folder holding the manifest
@@ -124,6 +139,7 @@ struct Manifest {
   bool sandbox = false;        // isolation: sandbox (exec/sandbox.h)
   std::vector<Experiment> experiments;
   std::vector<Claim> claims;
+  std::vector<PaperTable> tables;
 
   const Experiment* FindExperiment(const std::string& id) const;
   const Claim* FindClaim(const std::string& id) const;

@@ -46,7 +46,7 @@ class Parser {
 
   void ParseTop(const YAML::Node& root) {
     MapReader top(root, "at top level",
-                  {"schema", "paper", "source", "inputs", "setup", "env", "isolation", "defaults", "experiments", "claims"}, d_);
+                  {"schema", "paper", "source", "inputs", "setup", "env", "isolation", "defaults", "experiments", "claims", "tables"}, d_);
     if (!top.is_map()) return;
     if (std::optional<int64_t> schema = top.Integer("schema", 1); schema && *schema != 1) {
       d_.Add(*top.Find("schema"), fmt::format("schema {} is not supported; this repro reads schema 1", *schema));
@@ -60,6 +60,7 @@ class Parser {
     if (const YAML::Node* defaults = top.Find("defaults")) ParseDefaults(*defaults);
     if (const YAML::Node* experiments = top.Require("experiments")) ParseExperiments(*experiments);
     if (const YAML::Node* claims = top.Require("claims")) ParseClaims(*claims, m_, d_);
+    if (const YAML::Node* tables = top.Find("tables")) ParseTables(*tables);
   }
 
  private:
@@ -87,7 +88,7 @@ class Parser {
   }
 
   void ParseSource(const YAML::Node& node) {
-    MapReader source(node, "in source", {"path", "git", "commit", "submodules", "files", "patches"}, d_);
+    MapReader source(node, "in source", {"path", "git", "commit", "submodules", "files", "patches", "authors_code"}, d_);
     if (!source.is_map()) return;
     std::optional<std::string> path = source.String("path");
     std::optional<std::string> git = source.String("git");
@@ -105,6 +106,7 @@ class Parser {
       d_.Add(*source.Find("commit"), "'commit' in source needs 'git' beside it");
     }
     m_.source.submodules = source.Choice("submodules", {"true", "false"}).value_or("false") == "true";
+    m_.source.authors_code = source.Choice("authors_code", {"true", "false"}).value_or("true") == "true";
     if (const YAML::Node* files = source.Find("files")) ParseAddedFiles(*files);
     if (const YAML::Node* patches = source.Find("patches")) {
       for (const std::string& patch : source.StringList("patches").value_or(std::vector<std::string>{})) {
@@ -148,6 +150,53 @@ class Parser {
       std::optional<std::filesystem::path> found = BesideManifest(*from, *file.Find("from"), "file");
       if (found && CheckInsidePath(*to, *file.Find("to"), "'to'")) m_.source.files.push_back({*found, *to});
     }
+  }
+
+  void ParseTables(const YAML::Node& node) {
+    yaml::ReadUniqueList(node, "table", "'tables' must be a list of tables, each with an 'id', 'columns' and 'rows'", d_, m_.tables,
+                         [&](const YAML::Node& item, PaperTable& table) { return ParseTable(item, table); });
+  }
+
+  bool ParseTable(const YAML::Node& item, PaperTable& table) {
+    MapReader reader(item, "in a table", {"id", "caption", "columns", "rows"}, d_);
+    if (!reader.is_map()) return false;
+    table.id = reader.String("id", /*required=*/true).value_or("");
+    table.line = yaml::LineOf(item);
+    table.caption = reader.String("caption").value_or("");
+    table.columns = reader.StringList("columns").value_or(std::vector<std::string>{});
+    if (table.columns.empty()) d_.Add(item, fmt::format("table '{}' needs 'columns': the column headings, in order", table.id));
+    const YAML::Node* rows = reader.Require("rows");
+    if (rows == nullptr) return false;
+    if (!rows->IsSequence()) {
+      d_.Add(*rows, fmt::format("'rows' of table '{}' must be a list of {{label, cells: [claim ids]}}", table.id));
+      return false;
+    }
+    std::vector<std::string> claim_ids;
+    for (const Claim& claim : m_.claims) claim_ids.push_back(claim.id);
+    for (const YAML::Node& row_node : *rows) {
+      MapReader row(row_node, fmt::format("in a row of table '{}'", table.id), {"label", "cells"}, d_);
+      if (!row.is_map()) continue;
+      PaperTable::Row parsed;
+      parsed.label = row.String("label", /*required=*/true).value_or("");
+      const YAML::Node* cells = row.Require("cells");
+      if (cells == nullptr || !cells->IsSequence()) {
+        if (cells != nullptr) d_.Add(*cells, "'cells' must be a list of claim ids, one per column (null for an empty cell)");
+        continue;
+      }
+      for (const YAML::Node& cell : *cells) {
+        std::string id = cell.IsNull() ? "" : yaml::ScalarText(cell, "a cell", d_).value_or("");
+        if (!id.empty() && m_.FindClaim(id) == nullptr) {
+          d_.Add(cell, fmt::format("table '{}' names unknown claim '{}'{}", table.id, id, DidYouMean(id, claim_ids)));
+        }
+        parsed.cells.push_back(id);
+      }
+      if (parsed.cells.size() != table.columns.size()) {
+        d_.Add(*cells, fmt::format("row '{}' of table '{}' has {} cells for {} columns", parsed.label, table.id, parsed.cells.size(),
+                                   table.columns.size()));
+      }
+      table.rows.push_back(std::move(parsed));
+    }
+    return true;
   }
 
   void ParseInputs(const YAML::Node& node) {

@@ -1,5 +1,7 @@
 #include "harness/report/evaluation.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -7,7 +9,9 @@
 
 #include "harness/report/environment.h"
 #include "harness/report/render.h"
+#include "harness/util/hash.h"
 #include "harness/util/text.h"
+#include "harness/util/units.h"
 
 namespace repro {
 namespace {
@@ -16,12 +20,18 @@ RunEvidence EvidenceFor(const RunSpec& run, const std::optional<AttemptRecord>& 
   RunEvidence evidence;
   evidence.label = run.label;
   evidence.seed = run.seed;
+  evidence.metric = metric;
+  evidence.gpus = run.experiment->resources.gpus;
   if (!attempt) return evidence;
   evidence.status = attempt->status;
   evidence.exit_code = attempt->exit_code;
   evidence.signal = attempt->signal;
   evidence.dir = attempt->dir;
   evidence.environment = attempt->environment;
+  evidence.attempt_id = attempt->id;
+  evidence.wall_seconds = attempt->wall_seconds;
+  evidence.cpu_seconds = attempt->cpu_seconds;
+  evidence.peak_rss_kib = attempt->peak_rss_kib;
   evidence.message = attempt->message;
   if (attempt->status == kStatusRunning) {
     evidence.state = RunEvidence::State::kRunning;
@@ -108,7 +118,125 @@ ClaimEvaluation EvaluateClaim(const Manifest& manifest, const Claim& claim, cons
   return entry;
 }
 
+std::string HashOf(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return "missing";
+  return Sha256File(file).value_or("unreadable");
+}
+
+// At most "limit" points, evenly spaced, the last one kept: a curve, not the raw series.
+std::vector<std::pair<double, double>> Thin(const std::vector<SeriesPoint>& points, size_t limit) {
+  std::vector<std::pair<double, double>> finite;
+  for (const SeriesPoint& p : points) {
+    if (p.value) finite.emplace_back(static_cast<double>(p.step.value_or(p.seq)), *p.value);
+  }
+  if (finite.size() <= limit) return finite;
+  std::vector<std::pair<double, double>> thinned;
+  for (size_t i = 0; i < limit; ++i) thinned.push_back(finite[i * (finite.size() - 1) / (limit - 1)]);
+  return thinned;
+}
+
+// Everything a report adds to the verdicts: compute used, file hashes, environments, curves.
+Status Gather(const std::vector<RunSpec>& runs, const LatestAttempts& latest, Store& store, Evaluation& evaluation) {
+  std::set<std::string> environments;
+  for (const RunSpec& run : runs) {
+    Result<std::vector<AttemptRecord>> attempts = store.Attempts(run.key);
+    if (!attempts) return Error{attempts.error()};
+    for (const AttemptRecord& attempt : *attempts) {
+      RunEvidence cost;
+      cost.wall_seconds = attempt.wall_seconds;
+      cost.cpu_seconds = attempt.cpu_seconds;
+      cost.peak_rss_kib = attempt.peak_rss_kib;
+      cost.gpus = run.experiment->resources.gpus;
+      evaluation.compute.Add(cost);
+    }
+    const std::optional<AttemptRecord>& newest = latest.at(run.key);
+    if (!newest || newest->status == kStatusRunning) continue;
+    for (const char* name : {"stdout.log", "stderr.log", "attempt.json"}) {
+      std::filesystem::path file = std::filesystem::path(newest->dir) / name;
+      evaluation.integrity.push_back({file.string(), HashOf(file)});
+    }
+    if (!newest->environment.empty() && environments.insert(newest->environment).second) {
+      evaluation.environments.push_back(store.EnvironmentJson(newest->environment).value_or("{}"));
+    }
+  }
+  for (ClaimEvaluation& claim : evaluation.claims) {
+    for (const RunEvidence& run : claim.runs) {
+      claim.compute.Add(run);
+      if (run.attempt_id == 0 || run.metric.empty()) continue;
+      Result<std::vector<SeriesPoint>> points = store.Series(run.attempt_id, run.metric);
+      if (!points || points->size() < 2) continue;
+      evaluation.series[claim.claim->id].push_back({run.label, run.metric, Thin(*points, 400)});
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+void Compute::Add(const RunEvidence& run) {
+  if (run.attempt_id == 0 && run.wall_seconds == 0) return;
+  ++attempts;
+  wall_seconds += run.wall_seconds;
+  cpu_seconds += run.cpu_seconds;
+  gpu_seconds += run.wall_seconds * run.gpus;
+  peak_rss_kib = std::max(peak_rss_kib, run.peak_rss_kib);
+}
+
+BadgeSuggestion SuggestBadge(const Evaluation& evaluation) {
+  const Manifest& m = *evaluation.manifest;
+  int held = evaluation.Count(VerdictKind::kReproduced) + evaluation.Count(VerdictKind::kBetterThanClaimed);
+  int total = static_cast<int>(evaluation.claims.size());
+  if (held < total) {
+    return {"", fmt::format("no badge suggested: {} of {} claims held", held, total)};
+  }
+  std::string code = m.source.is_git() ? fmt::format("{} at commit {}", m.source.git, m.source.commit) : m.source.path.string();
+  if (!m.source.authors_code) {
+    return {"Results Replicated", fmt::format("all {} claims held with code other than the authors' ({})", total, code)};
+  }
+  std::string caveat = evaluation.deviations.empty()
+                           ? ""
+                           : fmt::format(", with {} deviation(s) from the released code listed above", evaluation.deviations.size());
+  return {"Results Reproduced", fmt::format("all {} claims held running the authors' code ({}){}", total, code, caveat)};
+}
+
+std::vector<std::pair<std::string, std::string>> ChallengeSummary(const Evaluation& evaluation) {
+  const Manifest& m = *evaluation.manifest;
+  std::vector<std::string> held, failed;
+  for (const ClaimEvaluation& c : evaluation.claims) {
+    (IsSuccess(c.verdict.kind) ? held : failed).push_back(fmt::format("{} ({})", c.claim->id, VerdictName(c.verdict.kind)));
+  }
+  std::set<int64_t> seeds;
+  int runs = 0;
+  for (const Experiment& e : m.experiments) {
+    for (int64_t seed : e.seeds) seeds.insert(seed);
+  }
+  std::set<std::string> labels;
+  for (const ClaimEvaluation& c : evaluation.claims) {
+    for (const RunEvidence& run : c.runs) labels.insert(run.label);
+  }
+  runs = static_cast<int>(labels.size());
+  const Compute& cost = evaluation.compute;
+  return {
+      {"Scope", fmt::format("{} claim(s) of \"{}\" were checked, each against the tolerance the manifest states.",
+                            evaluation.claims.size(), m.paper.title)},
+      {"What was run", fmt::format("{} experiment(s) of the released code ({}), {} run(s) over {} seed value(s); "
+                                   "{} deviation(s) from the released code.",
+                                   m.experiments.size(), evaluation.source_description, runs, seeds.size(), evaluation.deviations.size())},
+      {"What held", held.empty() ? "No claim held." : Join(held, ", ") + "."},
+      {"What did not", failed.empty() ? "Every claim held." : Join(failed, ", ") + "."},
+      {"Compute", fmt::format("{} attempt(s), {} of wall time, {} of CPU time, {} of GPU time, at most {} of memory in one attempt.",
+                              cost.attempts, FormatDuration(cost.wall_seconds), FormatDuration(cost.cpu_seconds),
+                              FormatDuration(cost.gpu_seconds), FormatBytes(cost.peak_rss_kib * 1024))},
+  };
+}
+
+const ClaimEvaluation* Evaluation::Find(const std::string& claim_id) const {
+  for (const ClaimEvaluation& claim : claims) {
+    if (claim.claim->id == claim_id) return &claim;
+  }
+  return nullptr;
+}
 
 int Evaluation::Count(VerdictKind kind) const {
   int count = 0;
@@ -165,6 +293,7 @@ Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>
     }
     evaluation.claims.push_back(std::move(entry));
   }
+  if (Status gathered = Gather(runs, latest, store, evaluation); !gathered) return Error{gathered.error()};
   return evaluation;
 }
 

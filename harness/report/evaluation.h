@@ -3,7 +3,9 @@
 // the Store and the manifest, it can be rebuilt at any time without running anything.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/compare/verdict.h"
@@ -13,11 +15,33 @@
 
 namespace repro {
 
+// What the attempts cost: their sum, and the largest peak memory of one attempt.
+struct Compute {
+  int attempts = 0;
+  double wall_seconds = 0, cpu_seconds = 0, gpu_seconds = 0;
+  long peak_rss_kib = 0;
+  void Add(const RunEvidence& run);
+};
+
 struct ClaimEvaluation {
   const Claim* claim = nullptr;
   Verdict verdict;
   std::vector<RunEvidence> runs;
   std::vector<std::string> environment_notes;  // for a claim that did not reproduce (report/environment.h)
+  Compute compute;                             // of the newest attempts of its runs
+};
+
+// A file the report vouches for, by its sha256 (a log, an attempt record).
+struct HashedFile {
+  std::string path;
+  std::string sha256;  // "missing" when the file is gone
+};
+
+// A point of a metric's series, per run, for the curves of the HTML report.
+struct SeriesOfRun {
+  std::string label;
+  std::string metric;
+  std::vector<std::pair<double, double>> points;  // (step, value), finite values only
 };
 
 struct Evaluation {
@@ -26,8 +50,13 @@ struct Evaluation {
   std::vector<std::string> deviations;  // patches, added files, inputs (source/Deviations)
   std::vector<ClaimEvaluation> claims;
   std::vector<RunEvidence> unfinished_runs;  // every planned run whose newest attempt did not complete
+  Compute compute;                           // every attempt of every planned run, retries included
+  std::vector<HashedFile> integrity;         // logs and attempt.json of the newest attempts
+  std::vector<std::string> environments;     // JSON of each distinct environment of the newest attempts
+  std::map<std::string, std::vector<SeriesOfRun>> series;  // claim id -> curves (value claims with series)
 
   int Count(VerdictKind kind) const;
+  const ClaimEvaluation* Find(const std::string& claim_id) const;
   bool AllSucceeded() const;
   // "3 of 4 claims reproduced (1 better than claimed); 1 not reproduced"
   std::string SummaryLine() const;
@@ -37,5 +66,18 @@ Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>
                             const std::string& source_description, Store& store);
 
 std::vector<VerdictRecord> ToVerdictRecords(const Evaluation& evaluation);
+
+// The ACM badge the evidence suggests ("Results Reproduced" for the authors' own code,
+// "Results Replicated" for other code, when every claim held), with the reason; a
+// suggestion for a reviewer, never a verdict.
+struct BadgeSuggestion {
+  std::string badge;   // empty when none is suggested
+  std::string reason;
+};
+BadgeSuggestion SuggestBadge(const Evaluation& evaluation);
+
+// The ML Reproducibility Challenge's summary shape: scope, what was run, what held, what
+// did not, compute used. One paragraph each.
+std::vector<std::pair<std::string, std::string>> ChallengeSummary(const Evaluation& evaluation);
 
 }  // namespace repro

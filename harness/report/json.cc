@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "harness/report/cells.h"
 #include "harness/report/render.h"
 #include "harness/util/time.h"
 
@@ -11,6 +12,8 @@ using Json = nlohmann::ordered_json;
 Json Optional(const std::optional<double>& value) { return value ? Json(*value) : Json(); }
 Json Optional(const std::optional<int>& value) { return value ? Json(*value) : Json(); }
 Json Text(const std::string& text) { return text.empty() ? Json() : Json(text); }
+
+Json ComputeJson(const Compute& c);
 
 Json RunJson(const RunEvidence& run) {
   static const char* const kStates[] = {"not-run", "running", "completed", "unfinished"};
@@ -80,6 +83,7 @@ Json ClaimJson(const ClaimEvaluation& c) {
   json["more_seeds"] = v.more_seeds ? Json(*v.more_seeds) : Json();
   json["parts"] = v.parts;
   json["runs"] = runs;
+  json["compute"] = ComputeJson(c.compute);
   return json;
 }
 
@@ -96,6 +100,46 @@ Json ShellExperiments(const Manifest& m) {
     if (experiment.shell) ids.push_back(experiment.id);
   }
   return ids;
+}
+
+Json ComputeJson(const Compute& c) {
+  return Json{{"attempts", c.attempts}, {"wall_seconds", c.wall_seconds}, {"cpu_seconds", c.cpu_seconds},
+              {"gpu_seconds", c.gpu_seconds}, {"peak_rss_bytes", static_cast<int64_t>(c.peak_rss_kib) * 1024}};
+}
+
+Json TablesJson(const Evaluation& evaluation) {
+  Json tables = Json::array();
+  for (const PaperTable& table : evaluation.manifest->tables) {
+    Json rows = Json::array();
+    for (const PaperTable::Row& row : table.rows) {
+      Json cells = Json::array();
+      for (const std::string& id : row.cells) {
+        const ClaimEvaluation* c = id.empty() ? nullptr : evaluation.Find(id);
+        cells.push_back(c == nullptr ? Json() : Json{{"claim", id}, {"reported", ReportedCell(*c->claim)},
+                                                     {"measured", MeasuredCell(c->verdict)}, {"verdict", VerdictName(c->verdict.kind)}});
+      }
+      rows.push_back({{"label", row.label}, {"cells", cells}});
+    }
+    tables.push_back({{"id", table.id}, {"caption", Text(table.caption)}, {"columns", table.columns}, {"rows", rows}});
+  }
+  return tables;
+}
+
+Json ReviewJson(const Evaluation& evaluation) {
+  BadgeSuggestion badge = SuggestBadge(evaluation);
+  Json summary = Json::object();
+  for (const auto& [heading, text] : ChallengeSummary(evaluation)) summary[heading] = text;
+  Json integrity = Json::array();
+  for (const HashedFile& file : evaluation.integrity) integrity.push_back({{"path", file.path}, {"sha256", file.sha256}});
+  Json environments = Json::array();
+  for (const std::string& environment : evaluation.environments) {
+    environments.push_back(Json::parse(environment, nullptr, /*allow_exceptions=*/false));
+  }
+  return Json{{"badge", {{"suggested", Text(badge.badge)}, {"reason", badge.reason}}},
+              {"summary", summary},
+              {"compute_total", ComputeJson(evaluation.compute)},
+              {"integrity", integrity},
+              {"environments", environments}};
 }
 
 }  // namespace
@@ -126,6 +170,8 @@ std::string RenderJson(const Evaluation& evaluation) {
       {"shell_experiments", ShellExperiments(m)},
       {"summary", summary},
       {"claims", claims},
+      {"tables", TablesJson(evaluation)},
+      {"review", ReviewJson(evaluation)},
       {"unfinished_runs", unfinished}};
   return report.dump(2) + "\n";
 }

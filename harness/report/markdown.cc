@@ -4,6 +4,7 @@
 #include "harness/report/render.h"
 #include "harness/util/text.h"
 #include "harness/util/time.h"
+#include "harness/util/units.h"
 
 namespace repro {
 namespace {
@@ -17,6 +18,12 @@ std::string Cell(const std::string& text) {
     else cell += c;
   }
   return cell.empty() ? "—" : cell;
+}
+
+std::string Repeat(const std::string& text, size_t times) {
+  std::string out;
+  for (size_t i = 0; i < times; ++i) out += text;
+  return out;
 }
 
 std::string PaperLine(const Paper& paper) {
@@ -61,6 +68,21 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
                        Cell(ReportedCell(*c.claim)), Cell(MeasuredCell(c.verdict)), Cell(IntervalCell(c.verdict)),
                        Cell(DeltaCell(c.verdict)), VerdictName(c.verdict.kind));
   }
+  for (const PaperTable& table : m.tables) {
+    out += fmt::format("\n### {}{}\n\nEach cell: the paper's value, then the reproduced one and its verdict.\n\n| |", Cell(table.id),
+                       table.caption.empty() ? "" : ": " + Cell(table.caption));
+    for (const std::string& column : table.columns) out += " " + Cell(column) + " |";
+    out += "\n|---|" + Repeat("---|", table.columns.size()) + "\n";
+    for (const PaperTable::Row& row : table.rows) {
+      out += "| " + Cell(row.label) + " |";
+      for (const std::string& id : row.cells) {
+        const ClaimEvaluation* c = id.empty() ? nullptr : evaluation.Find(id);
+        out += c == nullptr ? " |" : fmt::format(" {} → {} ({}) |", Cell(ReportedCell(*c->claim)), Cell(MeasuredCell(c->verdict)),
+                                                 VerdictName(c->verdict.kind));
+      }
+      out += "\n";
+    }
+  }
   out += "\n### Reasons\n\n";
   for (const ClaimEvaluation& c : evaluation.claims) {
     std::string seeds;
@@ -73,6 +95,18 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
     for (const std::string& note : c.environment_notes) out += fmt::format("  - Environment: {}\n", Cell(note));
     for (const std::string& part : c.verdict.parts) out += fmt::format("  - {}\n", part);
   }
+  BadgeSuggestion badge = SuggestBadge(evaluation);
+  out += "\n## For reviewers\n\n";
+  out += badge.badge.empty() ? fmt::format("- ACM badge: {}.\n", badge.reason)
+                             : fmt::format("- Suggested ACM badge: **{}** — {}. A suggestion, not a decision.\n", badge.badge, badge.reason);
+  for (const auto& [heading, text] : ChallengeSummary(evaluation)) out += fmt::format("- {}: {}\n", heading, text);
+  out += "\n| Compute | Attempts | Wall | CPU | GPU | Peak memory |\n|---|---|---|---|---|---|\n";
+  auto compute_row = [](const std::string& name, const Compute& c) {
+    return fmt::format("| {} | {} | {} | {} | {} | {} |\n", name, c.attempts, FormatDuration(c.wall_seconds),
+                       FormatDuration(c.cpu_seconds), FormatDuration(c.gpu_seconds), FormatBytes(c.peak_rss_kib * 1024));
+  };
+  for (const ClaimEvaluation& c : evaluation.claims) out += compute_row("`" + Cell(c.claim->id) + "`", c.compute);
+  out += compute_row("**total, retries included**", evaluation.compute);
   if (!evaluation.unfinished_runs.empty()) {
     out += "\n## Runs that did not finish\n\n| Run | Status | Logs |\n|---|---|---|\n";
     for (const RunEvidence& run : evaluation.unfinished_runs) {
@@ -83,6 +117,10 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
       out += fmt::format("| {} | {} | `{}/stdout.log`, `{}/stderr.log` |\n", Cell(run.label), Cell(status), run.dir, run.dir);
     }
   }
+  out += "\n<details><summary>Integrity: sha256 of the manifest, every log and every attempt record</summary>\n\n";
+  out += fmt::format("- manifest `{}`: `{}`\n", m.path.string(), m.sha256);
+  for (const HashedFile& file : evaluation.integrity) out += fmt::format("- `{}`: `{}`\n", file.path, file.sha256);
+  out += "\n</details>\n";
   return out;
 }
 

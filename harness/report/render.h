@@ -13,6 +13,16 @@ std::string RenderTerminal(const Evaluation& evaluation, bool color);
 
 std::string RenderMarkdown(const Evaluation& evaluation);
 
+// One self-contained HTML file: claims coloured by verdict, a chart per claim, curves where
+// series exist, compute used, environment, failed runs' log tails and file hashes.
+std::string RenderHtml(const Evaluation& evaluation);
+
+// The claims as a booktabs table, \input-able into a paper or a review.
+std::string RenderLatex(const Evaluation& evaluation);
+
+// One JUnit test case per claim, for CI systems: a claim that did not hold is a failure.
+std::string RenderJunit(const Evaluation& evaluation);
+
 inline constexpr int kReportJsonVersion = 1;
 std::string RenderJson(const Evaluation& evaluation);
 // One claim's object of the JSON report, as compact text (what the Store keeps per verdict).

@@ -69,15 +69,8 @@ class SeriesBuffer {
 
 // The last "count" lines of a log file, indented, for a failure report.
 std::string LogTail(const std::filesystem::path& path, size_t count) {
-  std::string text = ReadFile(path).value_or("");
-  std::vector<std::string> lines;
-  for (size_t begin = 0; begin < text.size();) {
-    size_t end = text.find('\n', begin);
-    lines.push_back(text.substr(begin, end == std::string::npos ? std::string::npos : end - begin));
-    begin = end == std::string::npos ? text.size() : end + 1;
-  }
   std::string tail;
-  for (size_t i = lines.size() > count ? lines.size() - count : 0; i < lines.size(); ++i) tail += "    | " + lines[i] + "\n";
+  for (const std::string& line : LastLines(path, count)) tail += "    | " + line + "\n";
   return tail;
 }
 

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string_view>
+#include <vector>
 
 #include "harness/util/result.h"
 
@@ -16,5 +17,9 @@ namespace repro {
 Status WriteFileAtomically(const std::filesystem::path& path, std::string_view content, bool durable = true);
 
 Result<std::string> ReadFile(const std::filesystem::path& path);
+
+// The last "count" lines of a text file (read from its last 64 KiB, so a huge log costs no
+// more than a small one); empty when the file is missing.
+std::vector<std::string> LastLines(const std::filesystem::path& path, size_t count);
 
 }  // namespace repro

@@ -1,0 +1,196 @@
+// The HTML report: one self-contained file (inline CSS and SVG, no script, no font, no
+// network), for a reviewer to attach to a review and a reader to open from an e-mail.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/report/cells.h"
+#include "harness/report/render.h"
+#include "harness/report/svg.h"
+#include "harness/util/atomic_file.h"
+#include "harness/util/text.h"
+#include "harness/util/time.h"
+#include "harness/util/units.h"
+
+namespace repro {
+namespace {
+
+constexpr const char* kStyle = R"css(
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid #ddd;padding-bottom:.2em}
+table{border-collapse:collapse;width:100%;margin:.6em 0;font-size:.92em}th,td{border:1px solid #ddd;padding:.35em .5em;text-align:left;vertical-align:top}
+th{background:#f6f6f6}code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em}
+pre{background:#f6f6f6;padding:.6em;overflow-x:auto;white-space:pre-wrap}
+.summary{font-size:1.15em;font-weight:600;margin:.8em 0}.badge{display:inline-block;padding:.2em .6em;border-radius:.3em;background:#2ca02c;color:#fff}
+.verdict{font-weight:600;white-space:nowrap}
+tr.reproduced td.verdict,tr.better-than-claimed td.verdict{background:#dff3df;color:#155d15}
+tr.not-reproduced td.verdict{background:#fbe0e0;color:#8a1414}
+tr.inconclusive td.verdict{background:#fff3cd;color:#7a5b00}
+tr.failed td.verdict,tr.missing td.verdict{background:#eee;color:#555}tr.pending td.verdict{background:#eef3fb;color:#2b4c7e}
+td.reproduced,td.better-than-claimed{background:#dff3df}td.not-reproduced{background:#fbe0e0}td.inconclusive{background:#fff3cd}td.failed,td.missing{background:#eee}
+caption{text-align:left;font-weight:600;padding:.3em 0}
+.claim{margin:1.2em 0;padding:.6em 1em;border-left:4px solid #ddd}.reason{margin:.3em 0}.note{color:#7a5b00;margin:.2em 0}
+details{margin:.5em 0}summary{cursor:pointer;font-weight:600}
+)css";
+
+std::string E(const std::string& text) { return Escape(text); }
+
+std::string PaperHeader(const Paper& paper) {
+  std::string out = "<h1>Reproduction report: " + E(paper.title) + "</h1>\n<p>";
+  if (!paper.authors.empty()) out += E(Join(paper.authors, ", "));
+  std::string venue = paper.venue;
+  if (paper.year) venue += (venue.empty() ? "" : " ") + std::to_string(*paper.year);
+  if (!venue.empty()) out += " (" + E(venue) + ")";
+  if (!paper.arxiv.empty()) out += fmt::format(R"( · <a href="https://arxiv.org/abs/{0}">arXiv:{0}</a>)", E(paper.arxiv));
+  if (!paper.doi.empty()) out += fmt::format(R"( · <a href="https://doi.org/{0}">doi:{0}</a>)", E(paper.doi));
+  if (!paper.url.empty()) out += fmt::format(R"( · <a href="{0}">{0}</a>)", E(paper.url));
+  return out + "</p>\n";
+}
+
+std::string ClaimsTable(const Evaluation& evaluation) {
+  std::string out = "<table id=\"claims\">\n<tr><th>Claim</th><th>Where in the paper</th><th>Paper</th><th>Measured (mean ± std, n)</th>"
+                    "<th>95% CI</th><th>Δ</th><th>Verdict</th></tr>\n";
+  for (const ClaimEvaluation& c : evaluation.claims) {
+    const char* verdict = VerdictName(c.verdict.kind);
+    out += fmt::format(R"(<tr class="{}"><td><a href="#claim-{}"><code>{}</code></a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="verdict">{}</td></tr>)",
+                       verdict, E(c.claim->id), E(c.claim->id), E(c.claim->source), E(ReportedCell(*c.claim)),
+                       E(MeasuredCell(c.verdict)), E(IntervalCell(c.verdict)), E(DeltaCell(c.verdict)), verdict);
+    out += "\n";
+  }
+  return out + "</table>\n";
+}
+
+std::string PaperTables(const Evaluation& evaluation) {
+  std::string out;
+  for (const PaperTable& table : evaluation.manifest->tables) {
+    out += fmt::format(R"(<table class="paper-table" id="table-{}"><caption>{}{}</caption><tr><th></th>)", E(table.id), E(table.id),
+                       table.caption.empty() ? "" : ": " + E(table.caption));
+    for (const std::string& column : table.columns) out += "<th>" + E(column) + "</th>";
+    out += "</tr>\n";
+    for (const PaperTable::Row& row : table.rows) {
+      out += "<tr><th>" + E(row.label) + "</th>";
+      for (const std::string& id : row.cells) {
+        const ClaimEvaluation* c = id.empty() ? nullptr : evaluation.Find(id);
+        if (c == nullptr) {
+          out += "<td></td>";
+          continue;
+        }
+        const char* verdict = VerdictName(c->verdict.kind);
+        out += fmt::format(R"(<td class="verdict-cell {}">paper {}<br>ours {}<br><span class="verdict">{}</span></td>)", verdict,
+                           E(ReportedCell(*c->claim)), E(MeasuredCell(c->verdict)), verdict);
+      }
+      out += "</tr>\n";
+    }
+    out += "</table>\n";
+  }
+  return out;
+}
+
+std::string ClaimSection(const Evaluation& evaluation, const ClaimEvaluation& c) {
+  std::string out = fmt::format(R"(<div class="claim" id="claim-{}"><h3><code>{}</code> — {}</h3>)", E(c.claim->id), E(c.claim->id),
+                                VerdictName(c.verdict.kind));
+  out += "<p class=\"reason\">" + E(c.verdict.reason) + "</p>";
+  for (const std::string& part : c.verdict.parts) out += "<p class=\"reason\">" + E(part) + "</p>";
+  for (const std::string& note : c.environment_notes) out += "<p class=\"note\">Environment: " + E(note) + "</p>";
+  if (c.claim->kind == ClaimKind::kValue) {
+    DotPlot plot;
+    plot.reported = c.claim->reported.value;
+    plot.allowed = c.verdict.allowed;
+    for (const RunEvidence& run : c.runs) {
+      if (run.value) plot.measurements.emplace_back(run.label, *run.value);
+    }
+    if (c.verdict.summary) {
+      plot.mean = c.verdict.summary->mean;
+      if (c.verdict.summary->ci_low) plot.interval = std::make_pair(*c.verdict.summary->ci_low, *c.verdict.summary->ci_high);
+    }
+    if (!plot.measurements.empty()) out += "<figure>" + RenderDotPlot(plot) + "</figure>";
+  }
+  if (auto series = evaluation.series.find(c.claim->id); series != evaluation.series.end()) {
+    std::vector<Curve> curves;
+    for (const SeriesOfRun& run : series->second) curves.push_back({run.label, run.points});
+    out += "<figure>" + RenderLineChart(series->second.front().metric, curves) + "<figcaption>" +
+           E(series->second.front().metric) + " over steps, one line per run</figcaption></figure>";
+  }
+  const Compute& cost = c.compute;
+  if (cost.attempts > 0) {
+    out += fmt::format("<p>Compute: {} attempt(s), {} wall, {} CPU{}, peak memory {}.</p>", cost.attempts,
+                       FormatDuration(cost.wall_seconds), FormatDuration(cost.cpu_seconds),
+                       cost.gpu_seconds > 0 ? ", " + FormatDuration(cost.gpu_seconds) + " GPU" : "",
+                       FormatBytes(cost.peak_rss_kib * 1024));
+  }
+  return out + "</div>\n";
+}
+
+std::string FailedRuns(const Evaluation& evaluation) {
+  if (evaluation.unfinished_runs.empty()) return "";
+  std::string out = fmt::format("<details id=\"failed-runs\"><summary>Runs that did not finish ({})</summary>\n",
+                                evaluation.unfinished_runs.size());
+  for (const RunEvidence& run : evaluation.unfinished_runs) {
+    std::string status = run.status;
+    if (run.exit_code) status += fmt::format(" (exit {})", *run.exit_code);
+    if (run.signal) status += fmt::format(" (signal {})", *run.signal);
+    out += fmt::format("<h4>{}: {}</h4>", E(run.label), E(status));
+    if (!run.message.empty()) out += "<p>" + E(run.message) + "</p>";
+    std::vector<std::string> tail = LastLines(std::filesystem::path(run.dir) / "stderr.log", 20);
+    out += fmt::format("<p>Logs: <code>{}</code></p>", E(run.dir));
+    if (!tail.empty()) out += "<pre>" + E(Join(tail, "\n")) + "</pre>";
+  }
+  return out + "</details>\n";
+}
+
+std::string ComputeTable(const Evaluation& evaluation) {
+  std::string out = "<table id=\"compute\"><tr><th></th><th>Attempts</th><th>Wall</th><th>CPU</th><th>GPU</th><th>Peak memory</th></tr>\n";
+  auto row = [](const std::string& name, const Compute& c) {
+    return fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", name, c.attempts,
+                       FormatDuration(c.wall_seconds), FormatDuration(c.cpu_seconds), FormatDuration(c.gpu_seconds),
+                       FormatBytes(c.peak_rss_kib * 1024));
+  };
+  for (const ClaimEvaluation& c : evaluation.claims) out += row("<code>" + E(c.claim->id) + "</code>", c.compute);
+  out += row("<strong>Total, retries included</strong>", evaluation.compute);
+  return out + "</table>\n";
+}
+
+}  // namespace
+
+std::string RenderHtml(const Evaluation& evaluation) {
+  const Manifest& m = *evaluation.manifest;
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                    "<title>Reproduction report: " + E(m.paper.title) + "</title><style>" + kStyle + "</style></head><body>\n";
+  out += PaperHeader(m.paper);
+  out += "<p>Code: <code>" + E(evaluation.source_description) + "</code></p>\n";
+  if (!evaluation.deviations.empty()) {
+    out += "<p>Deviations from the released code:</p><ul id=\"deviations\">";
+    for (const std::string& deviation : evaluation.deviations) out += "<li>" + E(deviation) + "</li>";
+    out += "</ul>\n";
+  }
+  for (const Experiment& experiment : m.experiments) {
+    if (experiment.shell) out += "<p>Shell: experiment <code>" + E(experiment.id) + "</code> runs its command through /bin/sh.</p>\n";
+  }
+  out += "<p class=\"summary\">" + E(evaluation.SummaryLine()) + "</p>\n";
+  BadgeSuggestion badge = SuggestBadge(evaluation);
+  out += badge.badge.empty() ? "<p>" + E(badge.reason) + ".</p>\n"
+                             : "<p>Suggested ACM badge: <span class=\"badge\">" + E(badge.badge) + "</span> — " + E(badge.reason) +
+                                   ". A suggestion for the reviewer, not a decision.</p>\n";
+  out += "<h2>Claims</h2>\n" + ClaimsTable(evaluation);
+  if (!m.tables.empty()) out += "<h2>The paper's tables</h2>\n" + PaperTables(evaluation);
+  for (const ClaimEvaluation& c : evaluation.claims) out += ClaimSection(evaluation, c);
+  out += "<h2>Summary</h2>\n<dl>";
+  for (const auto& [heading, text] : ChallengeSummary(evaluation)) out += "<dt><strong>" + E(heading) + "</strong></dt><dd>" + E(text) + "</dd>";
+  out += "</dl>\n<h2>Compute used</h2>\n" + ComputeTable(evaluation);
+  out += FailedRuns(evaluation);
+  out += fmt::format("<details id=\"environment\"><summary>Environment ({} distinct)</summary>\n", evaluation.environments.size());
+  for (const std::string& environment : evaluation.environments) {
+    nlohmann::json parsed = nlohmann::json::parse(environment, nullptr, /*allow_exceptions=*/false);
+    out += "<pre>" + E(parsed.is_discarded() ? environment : parsed.dump(2)) + "</pre>";
+  }
+  out += "</details>\n<details id=\"integrity\"><summary>Integrity: sha256 of every input to this report</summary>\n<table>";
+  out += fmt::format("<tr><td>manifest <code>{}</code></td><td><code>{}</code></td></tr>", E(m.path.string()), m.sha256);
+  for (const HashedFile& file : evaluation.integrity) {
+    out += fmt::format("<tr><td><code>{}</code></td><td><code>{}</code></td></tr>", E(file.path), file.sha256);
+  }
+  out += "</table></details>\n";
+  out += fmt::format("<p><small>Generated {} by repro {}.</small></p>\n</body></html>\n", NowUtcIso8601(), REPRO_VERSION);
+  return out;
+}
+
+}  // namespace repro

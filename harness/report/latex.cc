@@ -1,0 +1,96 @@
+// LaTeX (booktabs) and JUnit XML renderers: a table to \input into a paper or a review,
+// and one test case per claim for CI systems.
+#include <fmt/format.h>
+
+#include "harness/report/cells.h"
+#include "harness/report/render.h"
+#include "harness/report/svg.h"
+#include "harness/util/time.h"
+
+namespace repro {
+namespace {
+
+std::string TeX(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': case '%': case '$': case '#': case '_': case '{': case '}': out += '\\'; out += c; break;
+      case '~': out += "\\textasciitilde{}"; break;
+      case '^': out += "\\textasciicircum{}"; break;
+      case '\\': out += "\\textbackslash{}"; break;
+      default: out += c;
+    }
+  }
+  // The cells use Unicode signs; spell them for plain pdflatex.
+  for (auto [from, to] : {std::pair<const char*, const char*>{"±", "$\\pm$"}, {"—", "--"}, {"Δ", "$\\Delta$"}, {"−", "-"}}) {
+    for (size_t at = out.find(from); at != std::string::npos; at = out.find(from, at + std::string(to).size())) {
+      out.replace(at, std::string(from).size(), to);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string RenderLatex(const Evaluation& evaluation) {
+  const Manifest& m = *evaluation.manifest;
+  std::string out = fmt::format("% Reproduction of \"{}\" by repro {} (manifest sha256 {}).\n", m.paper.title, REPRO_VERSION, m.sha256);
+  out += "% Needs \\usepackage{booktabs}.\n";
+  out += "\\begin{table}[t]\n\\centering\n\\begin{tabular}{lllll}\n\\toprule\n";
+  out += "Claim & Paper & Reproduced & 95\\% CI & Verdict \\\\\n\\midrule\n";
+  for (const ClaimEvaluation& c : evaluation.claims) {
+    out += fmt::format("{} & {} & {} & {} & {} \\\\\n", TeX(c.claim->id), TeX(ReportedCell(*c.claim)), TeX(MeasuredCell(c.verdict)),
+                       TeX(IntervalCell(c.verdict)), TeX(VerdictName(c.verdict.kind)));
+  }
+  out += "\\bottomrule\n\\end{tabular}\n";
+  out += fmt::format("\\caption{{Claims of ``{}'' and their reproduction: {}.}}\n", TeX(m.paper.title), TeX(evaluation.SummaryLine()));
+  out += "\\end{table}\n";
+  for (const PaperTable& table : m.tables) {
+    out += fmt::format("\n% Table {} of the paper, each column as reported (Paper) and reproduced (Ours).\n", TeX(table.id));
+    out += "\\begin{table}[t]\n\\centering\n\\begin{tabular}{l" + std::string(2 * table.columns.size(), 'l') + "}\n\\toprule\n";
+    for (const std::string& column : table.columns) out += fmt::format(" & \\multicolumn{{2}}{{c}}{{{}}}", TeX(column));
+    out += " \\\\\n";
+    for (size_t i = 0; i < table.columns.size(); ++i) out += " & Paper & Ours";
+    out += " \\\\\n\\midrule\n";
+    for (const PaperTable::Row& row : table.rows) {
+      out += TeX(row.label);
+      for (const std::string& id : row.cells) {
+        const ClaimEvaluation* c = id.empty() ? nullptr : evaluation.Find(id);
+        out += c == nullptr ? " & & " : fmt::format(" & {} & {}", TeX(ReportedCell(*c->claim)), TeX(MeasuredCell(c->verdict)));
+      }
+      out += " \\\\\n";
+    }
+    out += "\\bottomrule\n\\end{tabular}\n";
+    out += fmt::format("\\caption{{{}}}\n\\end{{table}}\n", TeX(table.caption.empty() ? table.id : table.caption));
+  }
+  return out;
+}
+
+std::string RenderJunit(const Evaluation& evaluation) {
+  const Manifest& m = *evaluation.manifest;
+  int failures = 0, skipped = 0;
+  for (const ClaimEvaluation& c : evaluation.claims) {
+    if (c.verdict.kind == VerdictKind::kPending) ++skipped;
+    else if (!IsSuccess(c.verdict.kind)) ++failures;
+  }
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += fmt::format(R"(<testsuites name="repro" tests="{0}" failures="{1}" skipped="{2}">)"
+                     "\n" R"(<testsuite name="{3}" tests="{0}" failures="{1}" skipped="{2}">)" "\n",
+                     evaluation.claims.size(), failures, skipped, Escape(m.paper.title));
+  for (const ClaimEvaluation& c : evaluation.claims) {
+    double seconds = c.compute.wall_seconds;
+    out += fmt::format(R"(  <testcase classname="{}" name="{}" time="{:.3f}">)", Escape(m.path.stem().string()), Escape(c.claim->id), seconds);
+    std::string message = fmt::format("{}: {}", VerdictName(c.verdict.kind), c.verdict.reason);
+    if (c.verdict.kind == VerdictKind::kPending) {
+      out += fmt::format(R"(<skipped message="{}"/>)", Escape(message));
+    } else if (!IsSuccess(c.verdict.kind)) {
+      out += fmt::format(R"(<failure type="{}" message="{}">{}</failure>)", VerdictName(c.verdict.kind), Escape(message), Escape(message));
+    } else {
+      out += fmt::format("<system-out>{}</system-out>", Escape(message));
+    }
+    out += "</testcase>\n";
+  }
+  return out + "</testsuite>\n</testsuites>\n";
+}
+
+}  // namespace repro
