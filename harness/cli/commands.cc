@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "harness/bundle/bundle.h"
 #include "harness/cli/progress.h"
 #include "harness/exec/executor.h"
 #include "harness/fingerprint/fingerprint.h"
@@ -332,6 +333,39 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
   }
   std::cerr << "\n";
   return JudgeAndPrint(l, store, /*json=*/false);
+}
+
+int Bundle(const std::string& manifest_path, const CommonOptions& common, const std::filesystem::path& output) {
+  std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common);
+  if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
+  const Loaded& l = std::get<Loaded>(loaded);
+  auto opened = OpenStore(common);
+  if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
+  Store& store = *std::get<std::unique_ptr<Store>>(opened);
+  Result<Evaluation> evaluation = EvaluateLoaded(l, store);
+  if (!evaluation) {
+    PrintError(evaluation.error());
+    return kExitHarnessError;
+  }
+  if (Status written = WriteBundle(*evaluation, l.runs, store, output); !written) {
+    PrintError(written.error());
+    return kExitHarnessError;
+  }
+  std::cout << fmt::format("{}: manifest, reports, logs and database of {} runs; check it with: repro verify {}\n", output.string(),
+                           l.runs.size(), output.string());
+  return kExitAllReproduced;
+}
+
+int Verify(const std::filesystem::path& archive) {
+  Result<VerifyResult> result = VerifyBundle(archive);
+  if (!result) {
+    PrintError(result.error());
+    return kExitBadInput;
+  }
+  for (const std::string& problem : result->problems) std::cout << problem << "\n";
+  std::cout << fmt::format("{}: {} of {} files as bundled{}\n", archive.string(), result->files - static_cast<int>(result->problems.size()),
+                           result->files, result->ok() ? "" : "; this bundle was changed after it was made");
+  return result->ok() ? kExitAllReproduced : kExitNotReproduced;
 }
 
 int PrintFingerprint(const std::optional<std::string>& manifest_path) {

@@ -62,6 +62,18 @@ int main(int argc, char** argv) {
     exit_code = repro::cli::Run(manifest, common, run_flags);
   });
 
+  std::filesystem::path bundle_output;
+  CLI::App* bundle = app.add_subcommand("bundle", "Pack manifest, added files, patches, reports, logs and database into one .tar.gz");
+  bundle->add_option("manifest", manifest, "Manifest file")->required();
+  bundle->add_option("-o,--output", bundle_output, "The .tar.gz to write")->required();
+  AddCommonOptions(*bundle, common);
+  bundle->callback([&] { exit_code = repro::cli::Bundle(manifest, common, bundle_output); });
+
+  std::filesystem::path verify_archive;
+  CLI::App* verify = app.add_subcommand("verify", "Check every file of a bundle against its SHA256SUMS; names what changed");
+  verify->add_option("bundle", verify_archive, "A .tar.gz made by repro bundle")->required();
+  verify->callback([&] { exit_code = repro::cli::Verify(verify_archive); });
+
   std::optional<std::string> fingerprint_manifest;
   CLI::App* fingerprint = app.add_subcommand("fingerprint", "Print this machine's environment as repro records it for each attempt");
   fingerprint->add_option("manifest", fingerprint_manifest, "Manifest whose commands' interpreters to describe too");

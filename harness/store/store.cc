@@ -172,6 +172,45 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& path) {
   }
 }
 
+Status Store::ExportRuns(const std::vector<std::string>& run_keys, const std::string& manifest_sha256,
+                         const std::filesystem::path& to) {
+  Result<std::unique_ptr<Store>> target = Open(to);
+  if (!target) return Error{target.error()};
+  SQLite::Database& out = *(*target)->db_;
+  try {
+    out.exec("PRAGMA foreign_keys=OFF");  // rows arrive table by table
+    SQLite::Statement attach(out, "ATTACH DATABASE ? AS source");
+    attach.bind(1, db_->getFilename());
+    attach.exec();
+    SQLite::Transaction transaction(out, SQLite::TransactionBehavior::IMMEDIATE);
+    out.exec("CREATE TEMP TABLE chosen(key TEXT PRIMARY KEY)");
+    SQLite::Statement choose(out, "INSERT OR IGNORE INTO chosen VALUES(?)");
+    for (const std::string& key : run_keys) {
+      choose.bind(1, key);
+      choose.exec();
+      choose.reset();
+    }
+    SQLite::Statement manifest(out, "INSERT INTO main.manifests SELECT * FROM source.manifests WHERE sha256 = ?");
+    manifest.bind(1, manifest_sha256);
+    manifest.exec();
+    out.exec("INSERT INTO main.runs SELECT * FROM source.runs WHERE key IN (SELECT key FROM chosen)");
+    out.exec("INSERT INTO main.attempts SELECT * FROM source.attempts WHERE run_key IN (SELECT key FROM chosen)");
+    out.exec("INSERT INTO main.metric_values SELECT * FROM source.metric_values WHERE attempt_id IN (SELECT id FROM main.attempts)");
+    // Rowids kept: attempts find their series through a rowid range.
+    out.exec("INSERT INTO main.metric_series(rowid, attempt_id, name, seq, step, value, std, flag) "
+             "SELECT rowid, attempt_id, name, seq, step, value, std, flag FROM source.metric_series "
+             "WHERE attempt_id IN (SELECT id FROM main.attempts)");
+    out.exec("INSERT INTO main.environments SELECT * FROM source.environments "
+             "WHERE sha256 IN (SELECT environment FROM main.attempts)");
+    transaction.commit();
+    out.exec("DETACH DATABASE source");
+    out.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    return Status::Ok();
+  } catch (const SQLite::Exception& e) {
+    return DbError("exporting runs", e);
+  }
+}
+
 int Store::SchemaVersion() { return db_->execAndGet("PRAGMA user_version").getInt(); }
 
 Status Store::Migrate() {

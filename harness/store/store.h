@@ -145,6 +145,10 @@ class Store {
 
   Status SaveVerdicts(const std::string& manifest_sha256, const std::vector<VerdictRecord>& verdicts);
 
+  // Writes a new database at "to" holding only these runs, with their attempts, metrics,
+  // series and environments, and the manifest "manifest_sha256": what a bundle carries.
+  Status ExportRuns(const std::vector<std::string>& run_keys, const std::string& manifest_sha256, const std::filesystem::path& to);
+
   int SchemaVersion();
 
  private:

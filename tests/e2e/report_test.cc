@@ -133,5 +133,35 @@ TEST_F(ReportTest, HtmlOpensInHeadlessChromiumWithoutNetworkAndShowsTableAndChar
   EXPECT_GT(fs::file_size(shots / "report.png"), 10000u) << "a screenshot in " << shots;
 }
 
+TEST_F(ReportTest, ABundleVerifiesAndNamesTheOneLogChangedInIt) {
+  ScopedTempDir work;
+  fs::path archive = work / "toy.tar.gz";
+  testing::CommandResult bundled = RunRepro({"bundle", "toy.yaml", "-o", archive.string()}, dir_->path());
+  ASSERT_EQ(bundled.exit_code, 0) << bundled.err;
+  testing::CommandResult verified = RunRepro({"verify", archive.string()}, work.path());
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+  EXPECT_NE(verified.out.find("files as bundled\n"), std::string::npos) << verified.out;
+
+  ASSERT_EQ(RunTool({"tar", "-xzf", archive.string()}, work.path(), "untar").exit_code, 0);
+  for (const char* expected : {"toy/manifest/toy.yaml", "toy/report.md", "toy/report.html", "toy/report.json", "toy/repro.db", "toy/SHA256SUMS"}) {
+    EXPECT_TRUE(fs::exists(work / expected)) << expected;
+  }
+  fs::path log;
+  for (const auto& entry : fs::recursive_directory_iterator(work / "toy/logs")) {
+    if (entry.path().filename() == "stdout.log" && fs::file_size(entry.path()) > 0) log = entry.path();
+  }
+  ASSERT_FALSE(log.empty());
+  std::string text = ReadText(log);
+  text[0] = static_cast<char>(text[0] ^ 1);  // one byte
+  testing::WriteText(log, text);
+  fs::remove(archive);
+  ASSERT_EQ(RunTool({"tar", "-czf", archive.string(), "toy"}, work.path(), "tar").exit_code, 0);
+  testing::CommandResult tampered = RunRepro({"verify", archive.string()}, work.path());
+  EXPECT_EQ(tampered.exit_code, 1);
+  EXPECT_NE(tampered.out.find("changed: " + log.lexically_relative(work / "toy").string() + " (sha256 expected"), std::string::npos)
+      << tampered.out;
+  EXPECT_NE(tampered.out.find("this bundle was changed after it was made"), std::string::npos) << tampered.out;
+}
+
 }  // namespace
 }  // namespace repro
