@@ -15,6 +15,7 @@
 #include "harness/fingerprint/fingerprint.h"
 #include "harness/manifest/parser.h"
 #include "harness/manifest/plan.h"
+#include "harness/report/diff.h"
 #include "harness/report/evaluation.h"
 #include "harness/report/render.h"
 #include "harness/runner/runner.h"
@@ -333,6 +334,68 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
   }
   std::cerr << "\n";
   return JudgeAndPrint(l, store, /*json=*/false);
+}
+
+namespace {
+
+bool IsSqliteFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char header[16] = {};
+  in.read(header, sizeof(header));
+  return in.gcount() == 16 && std::string(header, 15) == "SQLite format 3";
+}
+
+// The evaluation of "manifest_path" against the database at "db" (or the common one).
+std::variant<std::pair<Loaded, Evaluation>, int> EvaluateOne(const std::string& manifest_path, CommonOptions common,
+                                                              const std::optional<std::string>& db) {
+  if (db) common.db = *db;
+  if (!std::filesystem::exists(common.DbPath())) {
+    PrintError(fmt::format("no database at {}", common.DbPath().string()));
+    return kExitBadInput;
+  }
+  std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common);
+  if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
+  auto opened = OpenStore(common);
+  if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
+  Result<Evaluation> evaluation = EvaluateLoaded(std::get<Loaded>(loaded), *std::get<std::unique_ptr<Store>>(opened));
+  if (!evaluation) {
+    PrintError(evaluation.error());
+    return kExitHarnessError;
+  }
+  return std::make_pair(std::move(std::get<Loaded>(loaded)), std::move(evaluation).value());
+}
+
+}  // namespace
+
+int Diff(const std::string& a, const std::string& b, const std::optional<std::string>& manifest, const CommonOptions& common,
+         const std::string& format, const std::optional<std::filesystem::path>& output) {
+  bool databases = IsSqliteFile(a) && IsSqliteFile(b);
+  if (databases && !manifest) {
+    PrintError("two databases are compared on the claims of one manifest: add --manifest MANIFEST");
+    return kExitBadInput;
+  }
+  auto left = databases ? EvaluateOne(*manifest, common, a) : EvaluateOne(a, common, std::nullopt);
+  if (std::holds_alternative<int>(left)) return std::get<int>(left);
+  auto right = databases ? EvaluateOne(*manifest, common, b) : EvaluateOne(b, common, std::nullopt);
+  if (std::holds_alternative<int>(right)) return std::get<int>(right);
+  // An Evaluation points into its Loaded manifest: keep both pairs where they are.
+  auto& [loaded_a, evaluation_a] = std::get<0>(left);
+  auto& [loaded_b, evaluation_b] = std::get<0>(right);
+  evaluation_a.manifest = &loaded_a.manifest;
+  evaluation_b.manifest = &loaded_b.manifest;
+  for (ClaimEvaluation& c : evaluation_a.claims) c.claim = loaded_a.manifest.FindClaim(c.claim->id);
+  for (ClaimEvaluation& c : evaluation_b.claims) c.claim = loaded_b.manifest.FindClaim(c.claim->id);
+  std::string text = RenderDiff(evaluation_a, a, evaluation_b, b, format);
+  if (!output) {
+    std::cout << text;
+    return kExitAllReproduced;
+  }
+  if (Status written = WriteFileAtomically(*output, text); !written) {
+    PrintError(written.error());
+    return kExitHarnessError;
+  }
+  std::cout << "diff written to " << output->string() << "\n";
+  return kExitAllReproduced;
 }
 
 int Bundle(const std::string& manifest_path, const CommonOptions& common, const std::filesystem::path& output) {

@@ -42,6 +42,9 @@ int Run(const std::string& manifest, const CommonOptions& common, const RunFlags
 int Compare(const std::string& manifest, const CommonOptions& common, bool json);
 // Prints this machine's environment fingerprint (with the interpreters of a manifest's commands).
 int PrintFingerprint(const std::optional<std::string>& manifest);
+// Two reproductions side by side: two databases of one manifest, or two manifests in one database.
+int Diff(const std::string& a, const std::string& b, const std::optional<std::string>& manifest, const CommonOptions& common,
+         const std::string& format, const std::optional<std::filesystem::path>& output);
 // Packs a manifest's reproduction into one .tar.gz; checks such a file.
 int Bundle(const std::string& manifest, const CommonOptions& common, const std::filesystem::path& output);
 int Verify(const std::filesystem::path& archive);

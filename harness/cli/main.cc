@@ -62,6 +62,18 @@ int main(int argc, char** argv) {
     exit_code = repro::cli::Run(manifest, common, run_flags);
   });
 
+  std::string diff_a, diff_b, diff_format = "text";
+  std::optional<std::string> diff_manifest;
+  std::optional<std::filesystem::path> diff_output;
+  CLI::App* diff = app.add_subcommand("diff", "Two reproductions side by side: two databases (with --manifest) or two manifests");
+  diff->add_option("a", diff_a, "A database file, or a manifest")->required();
+  diff->add_option("b", diff_b, "Another database file, or another manifest")->required();
+  diff->add_option("--manifest", diff_manifest, "The manifest whose claims two databases are compared on");
+  diff->add_option("--format", diff_format, "text, md or html")->check(CLI::IsMember({"text", "md", "html"}))->capture_default_str();
+  diff->add_option("-o,--output", diff_output, "Output file (default: standard output)");
+  AddCommonOptions(*diff, common);
+  diff->callback([&] { exit_code = repro::cli::Diff(diff_a, diff_b, diff_manifest, common, diff_format, diff_output); });
+
   std::filesystem::path bundle_output;
   CLI::App* bundle = app.add_subcommand("bundle", "Pack manifest, added files, patches, reports, logs and database into one .tar.gz");
   bundle->add_option("manifest", manifest, "Manifest file")->required();

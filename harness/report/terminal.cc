@@ -5,14 +5,10 @@
 
 #include "harness/report/cells.h"
 #include "harness/report/render.h"
+#include "harness/util/text.h"
 
 namespace repro {
 namespace {
-
-// Columns on screen: UTF-8 continuation bytes take none.
-size_t DisplayWidth(const std::string& text) {
-  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
 
 // "text" cut to "width" columns with an ellipsis; the full text is in the Markdown report.
 std::string Truncate(const std::string& text, size_t width) {

@@ -137,4 +137,9 @@ int PrintedDecimals(std::string_view text) {
   return decimals;
 }
 
+// UTF-8 continuation bytes take no column.
+size_t DisplayWidth(const std::string& text) {
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
 }  // namespace repro

@@ -20,6 +20,9 @@ std::string DidYouMean(std::string_view word, const std::vector<std::string>& ca
 
 std::string Join(const std::vector<std::string>& parts, std::string_view separator);
 
+// Columns "text" takes on a terminal: UTF-8 characters, not bytes.
+size_t DisplayWidth(const std::string& text);
+
 // Parses a plain decimal number as printed in papers and logs: optional sign, digits,
 // optional fraction, optional exponent ("68", "-0.49", "2.8e-6"). Nothing else: no
 // "nan", "inf", hex, "1,5", "92%" or surrounding text. Values that overflow a double or

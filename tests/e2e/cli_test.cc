@@ -129,6 +129,30 @@ TEST_F(CliTest, AClaimThatDidNotReproduceShowsHowTheEnvironmentDiffersFromThePap
   EXPECT_NE(compare.out.substr(compare.out.find('\n', good + 1) + 1, 13), "  environment") << "none under a reproduced claim";
 }
 
+TEST_F(CliTest, DiffPutsTwoReproductionsSideBySide) {
+  std::string other = ReadText(dir_ / "toy.yaml");
+  other.replace(other.find("train.sh, good,"), 15, "train.sh, wrong,");  // the same claims, other numbers
+  testing::WriteText(dir_ / "other.yaml", other);
+  RunRepro({"run", "toy.yaml"}, dir_.path());
+  RunRepro({"run", "other.yaml"}, dir_.path());
+  testing::CommandResult diff = RunRepro({"diff", "toy.yaml", "other.yaml"}, dir_.path());
+  EXPECT_EQ(diff.exit_code, 0) << diff.err;
+  EXPECT_NE(diff.out.find("good              0.91 ± 0.01 (n=3)       0.5 ± 0 (n=3)           -0.41  no: they differ    reproduced      not-reproduced"),
+            std::string::npos) << diff.out;
+  EXPECT_NE(diff.out.find("environment: the same on both sides"), std::string::npos) << diff.out;
+  testing::CommandResult html = RunRepro({"diff", "toy.yaml", "other.yaml", "--format", "html", "-o", "diff.html"}, dir_.path());
+  EXPECT_EQ(html.exit_code, 0) << html.err;
+  EXPECT_NE(ReadText(dir_ / "diff.html").find("<table id=\"diff\">"), std::string::npos);
+
+  std::filesystem::copy_file(Db(), dir_ / "copy.db");
+  testing::CommandResult databases = RunRepro({"diff", "results/repro.db", "copy.db"}, dir_.path());
+  EXPECT_EQ(databases.exit_code, 2);
+  EXPECT_NE(databases.err.find("add --manifest MANIFEST"), std::string::npos) << databases.err;
+  testing::CommandResult same = RunRepro({"diff", "results/repro.db", "copy.db", "--manifest", "toy.yaml", "--format", "md"}, dir_.path());
+  EXPECT_NE(same.out.find("| good | 0.91 ± 0.01 (n=3) | 0.91 ± 0.01 (n=3) | +0 | yes | reproduced | reproduced |"), std::string::npos)
+      << same.out;
+}
+
 TEST_F(CliTest, CompareAndReportsReadOnlyTheStore) {
   RunRepro({"run", "toy.yaml"}, dir_.path());
   testing::CommandResult compare = RunRepro({"compare", "toy.yaml", "--json"}, dir_.path());
