@@ -131,6 +131,31 @@ std::variant<std::unique_ptr<Store>, int> OpenStore(const CommonOptions& common)
   return std::move(store).value();
 }
 
+// A manifest judged against a store: what report, bundle and diff start from. On the heap,
+// because the evaluation points into the manifest.
+struct Evaluated {
+  Loaded loaded;
+  std::unique_ptr<Store> store;
+  Evaluation evaluation;
+};
+
+std::variant<std::unique_ptr<Evaluated>, int> LoadAndEvaluate(const std::string& manifest_path, const CommonOptions& common) {
+  std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common);
+  if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
+  auto opened = OpenStore(common);
+  if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
+  auto evaluated = std::make_unique<Evaluated>();
+  evaluated->loaded = std::move(std::get<Loaded>(loaded));
+  evaluated->store = std::move(std::get<std::unique_ptr<Store>>(opened));
+  Result<Evaluation> evaluation = EvaluateLoaded(evaluated->loaded, *evaluated->store);
+  if (!evaluation) {
+    PrintError(evaluation.error());
+    return kExitHarnessError;
+  }
+  evaluated->evaluation = std::move(evaluation).value();
+  return evaluated;
+}
+
 // Judges every claim from the Store, saves the verdicts, and prints the table.
 int JudgeAndPrint(const Loaded& loaded, Store& store, bool json) {
   Result<Evaluation> evaluation = EvaluateLoaded(loaded, store);
@@ -345,26 +370,6 @@ bool IsSqliteFile(const std::string& path) {
   return in.gcount() == 16 && std::string(header, 15) == "SQLite format 3";
 }
 
-// The evaluation of "manifest_path" against the database at "db" (or the common one).
-std::variant<std::pair<Loaded, Evaluation>, int> EvaluateOne(const std::string& manifest_path, CommonOptions common,
-                                                              const std::optional<std::string>& db) {
-  if (db) common.db = *db;
-  if (!std::filesystem::exists(common.DbPath())) {
-    PrintError(fmt::format("no database at {}", common.DbPath().string()));
-    return kExitBadInput;
-  }
-  std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common);
-  if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
-  auto opened = OpenStore(common);
-  if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
-  Result<Evaluation> evaluation = EvaluateLoaded(std::get<Loaded>(loaded), *std::get<std::unique_ptr<Store>>(opened));
-  if (!evaluation) {
-    PrintError(evaluation.error());
-    return kExitHarnessError;
-  }
-  return std::make_pair(std::move(std::get<Loaded>(loaded)), std::move(evaluation).value());
-}
-
 }  // namespace
 
 int Diff(const std::string& a, const std::string& b, const std::optional<std::string>& manifest, const CommonOptions& common,
@@ -374,17 +379,17 @@ int Diff(const std::string& a, const std::string& b, const std::optional<std::st
     PrintError("two databases are compared on the claims of one manifest: add --manifest MANIFEST");
     return kExitBadInput;
   }
-  auto left = databases ? EvaluateOne(*manifest, common, a) : EvaluateOne(a, common, std::nullopt);
+  auto side = [&](const std::string& path) {
+    CommonOptions options = common;
+    if (databases) options.db = path;
+    return LoadAndEvaluate(databases ? *manifest : path, options);
+  };
+  auto left = side(a);
   if (std::holds_alternative<int>(left)) return std::get<int>(left);
-  auto right = databases ? EvaluateOne(*manifest, common, b) : EvaluateOne(b, common, std::nullopt);
+  auto right = side(b);
   if (std::holds_alternative<int>(right)) return std::get<int>(right);
-  // An Evaluation points into its Loaded manifest: keep both pairs where they are.
-  auto& [loaded_a, evaluation_a] = std::get<0>(left);
-  auto& [loaded_b, evaluation_b] = std::get<0>(right);
-  evaluation_a.manifest = &loaded_a.manifest;
-  evaluation_b.manifest = &loaded_b.manifest;
-  for (ClaimEvaluation& c : evaluation_a.claims) c.claim = loaded_a.manifest.FindClaim(c.claim->id);
-  for (ClaimEvaluation& c : evaluation_b.claims) c.claim = loaded_b.manifest.FindClaim(c.claim->id);
+  const Evaluation& evaluation_a = std::get<0>(left)->evaluation;
+  const Evaluation& evaluation_b = std::get<0>(right)->evaluation;
   std::string text = RenderDiff(evaluation_a, a, evaluation_b, b, format);
   if (!output) {
     std::cout << text;
@@ -399,18 +404,11 @@ int Diff(const std::string& a, const std::string& b, const std::optional<std::st
 }
 
 int Bundle(const std::string& manifest_path, const CommonOptions& common, const std::filesystem::path& output) {
-  std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common);
-  if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
-  const Loaded& l = std::get<Loaded>(loaded);
-  auto opened = OpenStore(common);
-  if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
-  Store& store = *std::get<std::unique_ptr<Store>>(opened);
-  Result<Evaluation> evaluation = EvaluateLoaded(l, store);
-  if (!evaluation) {
-    PrintError(evaluation.error());
-    return kExitHarnessError;
-  }
-  if (Status written = WriteBundle(*evaluation, l.runs, store, output); !written) {
+  auto evaluated = LoadAndEvaluate(manifest_path, common);
+  if (std::holds_alternative<int>(evaluated)) return std::get<int>(evaluated);
+  const Evaluated& e = *std::get<0>(evaluated);
+  const Loaded& l = e.loaded;
+  if (Status written = WriteBundle(e.evaluation, l.runs, *e.store, output); !written) {
     PrintError(written.error());
     return kExitHarnessError;
   }
@@ -471,17 +469,9 @@ int Compare(const std::string& manifest_path, const CommonOptions& common, bool 
 
 int Report(const std::string& manifest_path, const CommonOptions& common, const std::string& format,
            const std::optional<std::filesystem::path>& output) {
-  std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common);
-  if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
-  const Loaded& l = std::get<Loaded>(loaded);
-  auto opened = OpenStore(common);
-  if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
-  Store& store = *std::get<std::unique_ptr<Store>>(opened);
-  Result<Evaluation> evaluation = EvaluateLoaded(l, store);
-  if (!evaluation) {
-    PrintError(evaluation.error());
-    return kExitHarnessError;
-  }
+  auto evaluated = LoadAndEvaluate(manifest_path, common);
+  if (std::holds_alternative<int>(evaluated)) return std::get<int>(evaluated);
+  const Evaluation* evaluation = &std::get<0>(evaluated)->evaluation;
   std::string text = format == "json"    ? RenderJson(*evaluation)
                      : format == "html"  ? RenderHtml(*evaluation)
                      : format == "latex" ? RenderLatex(*evaluation)
