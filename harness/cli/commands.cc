@@ -106,8 +106,9 @@ std::string DescribeSource(const Manifest& manifest, const std::string& identity
   return fmt::format("{} (tree sha256 {})", manifest.source.path.string(), identity.substr(5, 12));
 }
 
-Result<Evaluation> EvaluateLoaded(const Loaded& loaded, Store& store) {
-  Result<Evaluation> evaluation = Evaluate(loaded.manifest, loaded.runs, DescribeSource(loaded.manifest, loaded.source_identity), store);
+Result<Evaluation> EvaluateLoaded(const Loaded& loaded, Store& store, Detail detail = Detail::kVerdicts) {
+  Result<Evaluation> evaluation =
+      Evaluate(loaded.manifest, loaded.runs, DescribeSource(loaded.manifest, loaded.source_identity), store, detail);
   if (evaluation) {
     evaluation->deviations = loaded.checkout_deviations;
     for (std::string& deviation : Deviations(loaded.manifest)) evaluation->deviations.push_back(std::move(deviation));
@@ -147,7 +148,7 @@ std::variant<std::unique_ptr<Evaluated>, int> LoadAndEvaluate(const std::string&
   auto evaluated = std::make_unique<Evaluated>();
   evaluated->loaded = std::move(std::get<Loaded>(loaded));
   evaluated->store = std::move(std::get<std::unique_ptr<Store>>(opened));
-  Result<Evaluation> evaluation = EvaluateLoaded(evaluated->loaded, *evaluated->store);
+  Result<Evaluation> evaluation = EvaluateLoaded(evaluated->loaded, *evaluated->store, Detail::kReport);
   if (!evaluation) {
     PrintError(evaluation.error());
     return kExitHarnessError;

@@ -124,20 +124,19 @@ std::string HashOf(const std::filesystem::path& file) {
   return Sha256File(file).value_or("unreadable");
 }
 
-// At most "limit" points, evenly spaced, the last one kept: a curve, not the raw series.
-std::vector<std::pair<double, double>> Thin(const std::vector<SeriesPoint>& points, size_t limit) {
+// Points per curve in a report: the shape, not the raw series (read thinned by the store).
+constexpr int64_t kCurvePoints = 400;
+
+std::vector<std::pair<double, double>> Finite(const std::vector<SeriesPoint>& points) {
   std::vector<std::pair<double, double>> finite;
   for (const SeriesPoint& p : points) {
     if (p.value) finite.emplace_back(static_cast<double>(p.step.value_or(p.seq)), *p.value);
   }
-  if (finite.size() <= limit) return finite;
-  std::vector<std::pair<double, double>> thinned;
-  for (size_t i = 0; i < limit; ++i) thinned.push_back(finite[i * (finite.size() - 1) / (limit - 1)]);
-  return thinned;
+  return finite;
 }
 
 // Everything a report adds to the verdicts: compute used, file hashes, environments, curves.
-Status Gather(const std::vector<RunSpec>& runs, const LatestAttempts& latest, Store& store, Evaluation& evaluation) {
+Status Gather(const std::vector<RunSpec>& runs, const LatestAttempts& latest, Store& store, Detail detail, Evaluation& evaluation) {
   std::set<std::string> environments;
   for (const RunSpec& run : runs) {
     Result<std::vector<AttemptRecord>> attempts = store.Attempts(run.key);
@@ -153,6 +152,7 @@ Status Gather(const std::vector<RunSpec>& runs, const LatestAttempts& latest, St
     const std::optional<AttemptRecord>& newest = latest.at(run.key);
     if (!newest || newest->status == kStatusRunning) continue;
     for (const char* name : {"stdout.log", "stderr.log", "attempt.json"}) {
+      if (detail != Detail::kReport) break;
       std::filesystem::path file = std::filesystem::path(newest->dir) / name;
       evaluation.integrity.push_back({file.string(), HashOf(file)});
     }
@@ -163,10 +163,10 @@ Status Gather(const std::vector<RunSpec>& runs, const LatestAttempts& latest, St
   for (ClaimEvaluation& claim : evaluation.claims) {
     for (const RunEvidence& run : claim.runs) {
       claim.compute.Add(run);
-      if (run.attempt_id == 0 || run.metric.empty()) continue;
-      Result<std::vector<SeriesPoint>> points = store.Series(run.attempt_id, run.metric);
+      if (detail != Detail::kReport || run.attempt_id == 0 || run.metric.empty()) continue;
+      Result<std::vector<SeriesPoint>> points = store.Series(run.attempt_id, run.metric, kCurvePoints);
       if (!points || points->size() < 2) continue;
-      evaluation.series[claim.claim->id].push_back({run.label, run.metric, Thin(*points, 400)});
+      evaluation.series[claim.claim->id].push_back({run.label, run.metric, Finite(*points)});
     }
   }
   return Status::Ok();
@@ -265,7 +265,7 @@ std::string Evaluation::SummaryLine() const {
 }
 
 Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>& runs,
-                            const std::string& source_description, Store& store) {
+                            const std::string& source_description, Store& store, Detail detail) {
   Evaluation evaluation;
   evaluation.manifest = &manifest;
   evaluation.source_description = source_description;
@@ -293,7 +293,7 @@ Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>
     }
     evaluation.claims.push_back(std::move(entry));
   }
-  if (Status gathered = Gather(runs, latest, store, evaluation); !gathered) return Error{gathered.error()};
+  if (Status gathered = Gather(runs, latest, store, detail, evaluation); !gathered) return Error{gathered.error()};
   return evaluation;
 }
 

@@ -62,8 +62,12 @@ struct Evaluation {
   std::string SummaryLine() const;
 };
 
+// What a caller needs: the verdicts (with compute and environments), or everything a
+// report file shows besides (file hashes, thinned metric curves), which costs reading logs.
+enum class Detail { kVerdicts, kReport };
+
 Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>& runs,
-                            const std::string& source_description, Store& store);
+                            const std::string& source_description, Store& store, Detail detail = Detail::kVerdicts);
 
 std::vector<VerdictRecord> ToVerdictRecords(const Evaluation& evaluation);
 

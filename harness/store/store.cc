@@ -1,6 +1,8 @@
 #include "harness/store/store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "harness/util/process_identity.h"
@@ -447,14 +449,26 @@ Result<std::vector<AttemptRecord>> Store::Attempts(const std::string& run_key) {
   }
 }
 
-Result<std::vector<SeriesPoint>> Store::Series(int64_t attempt_id, const std::string& metric) {
+Result<std::vector<SeriesPoint>> Store::Series(int64_t attempt_id, const std::string& metric, int64_t max_points) {
+  static constexpr const char* kRange = "rowid BETWEEN (SELECT series_first FROM attempts WHERE id = ?1) AND "
+                                        "(SELECT series_last FROM attempts WHERE id = ?1) AND attempt_id = ?1 AND name = ?2";
   try {
-    SQLite::Statement query(*db_,
-                            "SELECT seq, step, value, std, flag FROM metric_series WHERE rowid BETWEEN "
-                            "(SELECT series_first FROM attempts WHERE id = ?1) AND (SELECT series_last FROM attempts WHERE id = ?1) "
-                            "AND attempt_id = ?1 AND name = ?2 ORDER BY seq");
+    int64_t stride = 1, count = 0;
+    if (max_points > 0) {
+      SQLite::Statement counted(*db_, fmt::format("SELECT count(*) FROM metric_series WHERE {}", kRange));
+      counted.bind(1, attempt_id);
+      counted.bind(2, metric);
+      counted.executeStep();
+      count = counted.getColumn(0).getInt64();
+      stride = std::max<int64_t>(1, (count + max_points - 1) / max_points);
+    }
+    // Every stride-th point, and the last: a curve's shape without the whole series in memory.
+    SQLite::Statement query(*db_, fmt::format("SELECT seq, step, value, std, flag FROM metric_series WHERE {} "
+                                              "AND (seq % ?3 = 0 OR seq = ?4) ORDER BY seq", kRange));
     query.bind(1, attempt_id);
     query.bind(2, metric);
+    query.bind(3, stride);
+    query.bind(4, count - 1);
     std::vector<SeriesPoint> points;
     while (query.executeStep()) {
       SeriesPoint p;

@@ -124,8 +124,9 @@ class Store {
   Result<std::vector<RunRecord>> FindRuns(const std::string& prefix);
   // Every attempt of a run, oldest first, each with its metrics.
   Result<std::vector<AttemptRecord>> Attempts(const std::string& run_key);
-  // The series of one metric of one attempt, in order.
-  Result<std::vector<SeriesPoint>> Series(int64_t attempt_id, const std::string& metric);
+  // The series of one metric of one attempt, in order; with "max_points", every k-th point
+  // (and the last) so that at most about that many are read.
+  Result<std::vector<SeriesPoint>> Series(int64_t attempt_id, const std::string& metric, int64_t max_points = 0);
 
   // Marks "running" attempts whose runner process on this host is gone as interrupted;
   // returns how many.

@@ -104,6 +104,20 @@ TEST(StoreTest, SeriesArriveInBatchesAndReadBackInOrder) {
   EXPECT_TRUE(store->Series(attempt.id, "acc")->empty());
 }
 
+TEST(StoreTest, AThinnedSeriesKeepsEveryKthPointAndTheLast) {
+  std::unique_ptr<Store> store = OpenOrDie(":memory:");
+  ASSERT_TRUE(store->RecordRun({"k1", "e", "e", "{}", 0}).ok());
+  AttemptRecord attempt = *store->BeginAttempt("k1", "run");
+  std::vector<SeriesPoint> points;
+  for (int i = 0; i < 1001; ++i) points.push_back({"acc", i, i, i * 0.001, std::nullopt, "ok"});
+  ASSERT_TRUE(store->AppendSeries(attempt.id, points).ok());
+  std::vector<SeriesPoint> thinned = *store->Series(attempt.id, "acc", 100);
+  ASSERT_EQ(thinned.size(), 92u) << "stride 11: seq 0, 11, ..., 990 (91 points), and the last";
+  EXPECT_EQ(thinned[1].seq, 11);
+  EXPECT_EQ(thinned.back().seq, 1000);
+  EXPECT_EQ(store->Series(attempt.id, "acc", 2000)->size(), 1001u) << "fewer than the limit: all of them";
+}
+
 TEST(StoreTest, RunsAreFoundByKeyPrefix) {
   std::unique_ptr<Store> store = OpenOrDie(":memory:");
   ASSERT_TRUE(store->RecordRun({"abcd1111", "e", "e seed=0", "{}", 0}).ok());
