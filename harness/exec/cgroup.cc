@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -97,7 +98,8 @@ void RemoveStaleGroups(const fs::path& parent) {
 }
 
 Result<fs::path> MakeGroup(const fs::path& parent, const std::string& name) {
-  RemoveStaleGroups(parent);
+  static std::set<std::string> swept;  // once per parent and process: the sweep reads the whole folder
+  if (swept.insert(parent.string()).second) RemoveStaleGroups(parent);
   fs::path dir = parent / name;
   if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
     return Error{fmt::format("cannot create {}: {}", dir.string(), std::strerror(errno))};
