@@ -5,11 +5,17 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "harness/store/sqlite_util.h"
 #include "harness/util/process_identity.h"
 #include "harness/util/time.h"
 
 namespace repro {
 namespace {
+
+using store_internal::ColumnDouble;
+using store_internal::ColumnInt;
+using store_internal::DbError;
+using store_internal::StatementLease;
 
 // Version 2: each attempt names the environment it ran in (fingerprint/fingerprint.h).
 constexpr const char* kMigrationToV2 = R"sql(
@@ -99,33 +105,6 @@ void BindOptional(SQLite::Statement& statement, int index, const std::optional<i
   if (value) statement.bind(index, static_cast<int64_t>(*value)); else statement.bind(index);
 }
 
-std::optional<double> ColumnDouble(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return column.getDouble();
-}
-std::optional<int> ColumnInt(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return column.getInt();
-}
-
-// Resets a cached statement when the scope that used it ends, so no read snapshot stays open.
-struct StatementLease {
-  explicit StatementLease(SQLite::Statement& s) : statement(s) {}
-  ~StatementLease() {
-    try {
-      statement.reset();
-    } catch (const SQLite::Exception&) {
-      // reset() reports the error of the last step again; it was handled there.
-    }
-  }
-  SQLite::Statement& statement;
-};
-
-Error DbError(std::string_view what, const std::exception& e) {
-  return Error{fmt::format("database error while {}: {}", what, e.what())};
-}
-
-
 }  // namespace
 
 Store::Store(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
@@ -174,45 +153,6 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& path) {
   }
 }
 
-Status Store::ExportRuns(const std::vector<std::string>& run_keys, const std::string& manifest_sha256,
-                         const std::filesystem::path& to) {
-  Result<std::unique_ptr<Store>> target = Open(to);
-  if (!target) return Error{target.error()};
-  SQLite::Database& out = *(*target)->db_;
-  try {
-    out.exec("PRAGMA foreign_keys=OFF");  // rows arrive table by table
-    SQLite::Statement attach(out, "ATTACH DATABASE ? AS source");
-    attach.bind(1, db_->getFilename());
-    attach.exec();
-    SQLite::Transaction transaction(out, SQLite::TransactionBehavior::IMMEDIATE);
-    out.exec("CREATE TEMP TABLE chosen(key TEXT PRIMARY KEY)");
-    SQLite::Statement choose(out, "INSERT OR IGNORE INTO chosen VALUES(?)");
-    for (const std::string& key : run_keys) {
-      choose.bind(1, key);
-      choose.exec();
-      choose.reset();
-    }
-    SQLite::Statement manifest(out, "INSERT INTO main.manifests SELECT * FROM source.manifests WHERE sha256 = ?");
-    manifest.bind(1, manifest_sha256);
-    manifest.exec();
-    out.exec("INSERT INTO main.runs SELECT * FROM source.runs WHERE key IN (SELECT key FROM chosen)");
-    out.exec("INSERT INTO main.attempts SELECT * FROM source.attempts WHERE run_key IN (SELECT key FROM chosen)");
-    out.exec("INSERT INTO main.metric_values SELECT * FROM source.metric_values WHERE attempt_id IN (SELECT id FROM main.attempts)");
-    // Rowids kept: attempts find their series through a rowid range.
-    out.exec("INSERT INTO main.metric_series(rowid, attempt_id, name, seq, step, value, std, flag) "
-             "SELECT rowid, attempt_id, name, seq, step, value, std, flag FROM source.metric_series "
-             "WHERE attempt_id IN (SELECT id FROM main.attempts)");
-    out.exec("INSERT INTO main.environments SELECT * FROM source.environments "
-             "WHERE sha256 IN (SELECT environment FROM main.attempts)");
-    transaction.commit();
-    out.exec("DETACH DATABASE source");
-    out.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    return Status::Ok();
-  } catch (const SQLite::Exception& e) {
-    return DbError("exporting runs", e);
-  }
-}
-
 int Store::SchemaVersion() { return db_->execAndGet("PRAGMA user_version").getInt(); }
 
 Status Store::Migrate() {
@@ -248,17 +188,6 @@ Status Store::RecordEnvironment(const std::string& sha256, const std::string& js
     insert.exec();
     return Status::Ok();
   });
-}
-
-Result<std::string> Store::EnvironmentJson(const std::string& sha256) {
-  try {
-    SQLite::Statement query(*db_, "SELECT json FROM environments WHERE sha256 = ?");
-    query.bind(1, sha256);
-    if (!query.executeStep()) return Error{fmt::format("no environment {} in the database", sha256)};
-    return query.getColumn(0).getString();
-  } catch (const SQLite::Exception& e) {
-    return DbError("reading an environment", e);
-  }
 }
 
 Status Store::RecordManifest(const std::string& sha256, const std::string& path, const std::string& text) {
@@ -413,79 +342,6 @@ Status Store::AppendSeries(int64_t attempt_id, std::span<const SeriesPoint> poin
   });
 }
 
-Result<std::vector<RunRecord>> Store::FindRuns(const std::string& prefix) {
-  if (prefix.size() < 4) return Error{"give at least 4 characters of the run key (repro plan shows them)"};
-  try {
-    SQLite::Statement query(*db_, "SELECT key, experiment, label, params_json, seed FROM runs WHERE key >= ? AND key < ? "
-                                  "ORDER BY created_at DESC");
-    query.bind(1, prefix);
-    query.bind(2, prefix + "\xff");
-    std::vector<RunRecord> runs;
-    while (query.executeStep()) {
-      runs.push_back({query.getColumn(0).getString(), query.getColumn(1).getString(), query.getColumn(2).getString(),
-                      query.getColumn(3).getString(), query.getColumn(4).getInt64()});
-    }
-    return runs;
-  } catch (const SQLite::Exception& e) {
-    return DbError("finding runs", e);
-  }
-}
-
-Result<std::vector<AttemptRecord>> Store::Attempts(const std::string& run_key) {
-  try {
-    SQLite::Statement query(*db_, "SELECT number FROM attempts WHERE run_key = ? ORDER BY number");
-    query.bind(1, run_key);
-    std::vector<int> numbers;
-    while (query.executeStep()) numbers.push_back(query.getColumn(0).getInt());
-    std::vector<AttemptRecord> attempts;
-    for (int number : numbers) {
-      Result<std::optional<AttemptRecord>> attempt = ReadAttempt(run_key, number);
-      if (!attempt) return Error{attempt.error()};
-      attempts.push_back(**attempt);
-    }
-    return attempts;
-  } catch (const SQLite::Exception& e) {
-    return DbError("reading attempts", e);
-  }
-}
-
-Result<std::vector<SeriesPoint>> Store::Series(int64_t attempt_id, const std::string& metric, int64_t max_points) {
-  static constexpr const char* kRange = "rowid BETWEEN (SELECT series_first FROM attempts WHERE id = ?1) AND "
-                                        "(SELECT series_last FROM attempts WHERE id = ?1) AND attempt_id = ?1 AND name = ?2";
-  try {
-    int64_t stride = 1, count = 0;
-    if (max_points > 0) {
-      SQLite::Statement counted(*db_, fmt::format("SELECT count(*) FROM metric_series WHERE {}", kRange));
-      counted.bind(1, attempt_id);
-      counted.bind(2, metric);
-      counted.executeStep();
-      count = counted.getColumn(0).getInt64();
-      stride = std::max<int64_t>(1, (count + max_points - 1) / max_points);
-    }
-    // Every stride-th point, and the last: a curve's shape without the whole series in memory.
-    SQLite::Statement query(*db_, fmt::format("SELECT seq, step, value, std, flag FROM metric_series WHERE {} "
-                                              "AND (seq % ?3 = 0 OR seq = ?4) ORDER BY seq", kRange));
-    query.bind(1, attempt_id);
-    query.bind(2, metric);
-    query.bind(3, stride);
-    query.bind(4, count - 1);
-    std::vector<SeriesPoint> points;
-    while (query.executeStep()) {
-      SeriesPoint p;
-      p.metric = metric;
-      p.seq = query.getColumn(0).getInt64();
-      if (!query.getColumn(1).isNull()) p.step = query.getColumn(1).getInt64();
-      p.value = ColumnDouble(query.getColumn(2));
-      p.std = ColumnDouble(query.getColumn(3));
-      p.flag = query.getColumn(4).getString();
-      points.push_back(std::move(p));
-    }
-    return points;
-  } catch (const SQLite::Exception& e) {
-    return DbError("reading a series", e);
-  }
-}
-
 Result<int> Store::RecoverAbandonedAttempts() {
   try {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -510,79 +366,6 @@ Result<int> Store::RecoverAbandonedAttempts() {
     return static_cast<int>(abandoned.size());
   } catch (const SQLite::Exception& e) {
     return DbError("recovering abandoned attempts", e);
-  }
-}
-
-Result<std::optional<AttemptRecord>> Store::LatestAttempt(const std::string& run_key) { return ReadAttempt(run_key, 0); }
-
-Result<std::optional<AttemptRecord>> Store::ReadAttempt(const std::string& run_key, int number) {
-  try {
-    static constexpr const char* kQuerySql = "SELECT id, number, status, exit_code, signal, COALESCE(wall_seconds, 0), dir, message, "
-                            "started_at, COALESCE(finished_at, ''), COALESCE(cpu_seconds, 0), COALESCE(peak_rss_kib, 0), COALESCE(environment, '') "
-                            "FROM attempts WHERE run_key = ? AND (? = 0 OR number = ?) "
-                            "ORDER BY number DESC LIMIT 1";
-    StatementLease query_lease(Prepared(kQuerySql));
-    SQLite::Statement& query = query_lease.statement;
-    query.bind(1, run_key);
-    query.bind(2, number);
-    query.bind(3, number);
-    if (!query.executeStep()) return std::optional<AttemptRecord>();
-    AttemptRecord attempt;
-    attempt.id = query.getColumn(0).getInt64();
-    attempt.run_key = run_key;
-    attempt.number = query.getColumn(1).getInt();
-    attempt.status = query.getColumn(2).getString();
-    attempt.exit_code = ColumnInt(query.getColumn(3));
-    attempt.signal = ColumnInt(query.getColumn(4));
-    attempt.wall_seconds = query.getColumn(5).getDouble();
-    attempt.dir = query.getColumn(6).getString();
-    attempt.message = query.getColumn(7).getString();
-    attempt.started_at = query.getColumn(8).getString();
-    attempt.finished_at = query.getColumn(9).getString();
-    attempt.cpu_seconds = query.getColumn(10).getDouble();
-    attempt.peak_rss_kib = static_cast<long>(query.getColumn(11).getInt64());
-    attempt.environment = query.getColumn(12).getString();
-    static constexpr const char* kMetricsSql = "SELECT name, value, std, flag, message, unit, points FROM metric_values "
-                                    "WHERE attempt_id = ? ORDER BY name";
-    StatementLease metrics_lease(Prepared(kMetricsSql));
-    SQLite::Statement& metrics = metrics_lease.statement;
-    metrics.bind(1, static_cast<int64_t>(attempt.id));
-    while (metrics.executeStep()) {
-      MetricRecord metric;
-      metric.name = metrics.getColumn(0).getString();
-      metric.value = ColumnDouble(metrics.getColumn(1));
-      metric.std = ColumnDouble(metrics.getColumn(2));
-      metric.flag = metrics.getColumn(3).getString();
-      metric.message = metrics.getColumn(4).getString();
-      metric.unit = metrics.getColumn(5).getString();
-      metric.points = metrics.getColumn(6).getInt64();
-      attempt.metrics.push_back(std::move(metric));
-    }
-    return std::optional<AttemptRecord>(std::move(attempt));
-  } catch (const SQLite::Exception& e) {
-    return DbError("reading attempts", e);
-  }
-}
-
-Result<std::optional<double>> Store::MeanCompletedSeconds(const std::string& experiment) {
-  try {
-    SQLite::Statement query(*db_, "SELECT AVG(a.wall_seconds) FROM attempts a JOIN runs r ON r.key = a.run_key "
-                                  "WHERE r.experiment = ? AND a.status = 'completed'");
-    query.bind(1, experiment);
-    if (!query.executeStep() || query.getColumn(0).isNull()) return std::optional<double>();
-    return std::optional<double>(query.getColumn(0).getDouble());
-  } catch (const SQLite::Exception& e) {
-    return DbError("reading durations", e);
-  }
-}
-
-Result<bool> Store::SetupCompleted(const std::string& setup_key) {
-  try {
-    SQLite::Statement query(*db_, "SELECT 1 FROM setups WHERE key = ? AND status = 'completed'");
-    query.bind(1, setup_key);
-    return query.executeStep();
-  } catch (const SQLite::Exception& e) {
-    return DbError("reading setups", e);
   }
 }
 
