@@ -258,6 +258,25 @@ TEST_F(SourceTest, FetchCachesInputsOnceAndVerifiesThem) {
   EXPECT_EQ(run.exit_code, 0) << run.err;
 }
 
+TEST_F(SourceTest, AnInputIsDownloadedFromItsUrlOnce) {
+  REPRO_REQUIRE(fs::exists("/usr/bin/curl"), "curl (Debian package curl) to download inputs");
+  WriteText(dir_ / "code/train.sh", "if [ -f data/input.bin ]; then echo input_bytes=$(wc -c < data/input.bin); fi\necho version=1\n");
+  WriteText(dir_ / "served/input.bin", std::string(4321, 'd'));
+  std::string sha = Sha256Hex(std::string(4321, 'd'));
+  std::string inputs = "inputs:\n  - {path: data/input.bin, sha256: " + sha + ", url: \"file://" + (dir_ / "served/input.bin").string() + "\"}\n";
+  testing::CommandResult run = Run(Manifest("{path: code}", inputs));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(Newest()["input_bytes"], 4321);
+  fs::remove_all(dir_ / "served");  // the URL is gone: the cached copy serves
+  EXPECT_EQ(Run(Manifest("{path: code}", inputs)).exit_code, 0);
+
+  std::string missing = "inputs:\n  - {path: data/other.bin, sha256: " + std::string(64, 'e') + ", url: \"file://" +
+                        (dir_ / "nowhere.bin").string() + "\"}\n";
+  testing::CommandResult failed = Run(Manifest("{path: code}", missing));
+  EXPECT_EQ(failed.exit_code, 3);
+  EXPECT_NE(failed.err.find("cannot download file://" + (dir_ / "nowhere.bin").string()), std::string::npos) << failed.err;
+}
+
 TEST_F(SourceTest, APatchThatDoesNotApplyIsNamed) {
   WriteText(dir_ / "code/train.sh", "echo version=1\n");
   WriteText(dir_ / "bad.patch", "--- a/train.sh\n+++ b/train.sh\n@@ -1 +1 @@\n-echo something else\n+echo version=2\n");
