@@ -149,12 +149,12 @@ class ManifestRun {
     Result<int> recovered = store_.RecoverAbandonedAttempts();
     if (!recovered) return Error{recovered.error()};
     if (*recovered > 0) Say(fmt::format("{} attempt(s) of an earlier runner that stopped were marked interrupted", *recovered));
+    std::vector<RunRecord> records;
+    for (const RunSpec& run : runs) records.push_back({run.key, run.experiment->id, run.label, ParamsJson(run), run.seed});
+    if (Status s = store_.RecordRuns(records); !s) return Error{s.error()};
     std::deque<const RunSpec*> queue;
     for (const RunSpec& run : runs) {
       ++summary_.planned;
-      if (Status s = store_.RecordRun({run.key, run.experiment->id, run.label, ParamsJson(run), run.seed}); !s) {
-        return Error{s.error()};
-      }
       Result<std::optional<AttemptRecord>> latest = store_.LatestAttempt(run.key);
       if (!latest) return Error{latest.error()};
       if (!options_.force && *latest && (*latest)->status == kStatusCompleted) {

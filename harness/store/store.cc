@@ -202,19 +202,25 @@ Status Store::RecordManifest(const std::string& sha256, const std::string& path,
   });
 }
 
-Status Store::RecordRun(const RunRecord& run) {
-  return Write("recording a run", [&]() -> Status {
+Status Store::RecordRun(const RunRecord& run) { return RecordRuns({run}); }
+
+Status Store::RecordRuns(const std::vector<RunRecord>& runs) {
+  return Write("recording the runs", [&]() -> Status {
     static constexpr const char* kInsertSql = "INSERT OR IGNORE INTO runs(key, experiment, label, params_json, seed, created_at) "
                              "VALUES(?,?,?,?,?,?)";
     StatementLease insert_lease(Prepared(kInsertSql));
     SQLite::Statement& insert = insert_lease.statement;
-    insert.bind(1, run.key);
-    insert.bind(2, run.experiment);
-    insert.bind(3, run.label);
-    insert.bind(4, run.params_json);
-    insert.bind(5, static_cast<int64_t>(run.seed));
-    insert.bind(6, NowUtcIso8601());
-    insert.exec();
+    std::string now = NowUtcIso8601();
+    for (const RunRecord& run : runs) {
+      insert.reset();
+      insert.bind(1, run.key);
+      insert.bind(2, run.experiment);
+      insert.bind(3, run.label);
+      insert.bind(4, run.params_json);
+      insert.bind(5, static_cast<int64_t>(run.seed));
+      insert.bind(6, now);
+      insert.exec();
+    }
     return Status::Ok();
   });
 }

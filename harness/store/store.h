@@ -100,6 +100,7 @@ class Store {
 
   Status RecordManifest(const std::string& sha256, const std::string& path, const std::string& text);
   Status RecordRun(const RunRecord& run);
+  Status RecordRuns(const std::vector<RunRecord>& runs);  // in one transaction
 
   // Starts attempt number max+1 of "run_key" with status "running" in the folder
   // "run_dir"/attempt-N, recording this process's identity (host, pid, start time) so a
