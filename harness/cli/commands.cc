@@ -282,6 +282,10 @@ int Validate(const std::vector<std::string>& manifests) {
     std::cout << fmt::format("{}: ok ({} experiment{}, {} run{}, {} claim{})\n", path, l.manifest.experiments.size(),
                              l.manifest.experiments.size() == 1 ? "" : "s", l.runs.size(), l.runs.size() == 1 ? "" : "s",
                              l.manifest.claims.size(), l.manifest.claims.size() == 1 ? "" : "s");
+    if (!l.manifest.source.ref.empty()) {
+      std::cerr << fmt::format("{}: warning: source commit '{}' is a branch, tag or short hash; repro run resolves it and the "
+                               "code can move between runs: pin the full 40-hex hash\n", path, l.manifest.source.ref);
+    }
   }
   return exit_code;
 }

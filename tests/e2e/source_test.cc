@@ -111,6 +111,10 @@ TEST_F(SourceTest, ABranchOrShortHashIsResolvedWarnedAboutAndFollowsTheBranch) {
   std::string url = "file://" + (dir_ / "upstream").string();
   testing::CommandResult run = Run(Manifest("{git: " + url + ", commit: main}"));
   EXPECT_EQ(run.exit_code, 1) << "version 2 is not the claimed 1: " << run.err;
+  testing::CommandResult validated = RunRepro({"validate", "m.yaml"}, dir_.path());
+  EXPECT_EQ(validated.exit_code, 0);
+  EXPECT_NE(validated.err.find("m.yaml: warning: source commit 'main' is a branch, tag or short hash"), std::string::npos)
+      << validated.err;
   EXPECT_NE(run.err.find("source commit 'main' resolved to " + commits[1] + "; a branch, tag or short hash can move: pin 'commit: " +
                          commits[1] + "'"), std::string::npos) << run.err;
   EXPECT_EQ(Newest()["version"], 2);
