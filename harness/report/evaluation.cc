@@ -207,7 +207,6 @@ std::vector<std::pair<std::string, std::string>> ChallengeSummary(const Evaluati
     (IsSuccess(c.verdict.kind) ? held : failed).push_back(fmt::format("{} ({})", c.claim->id, VerdictName(c.verdict.kind)));
   }
   std::set<int64_t> seeds;
-  int runs = 0;
   for (const Experiment& e : m.experiments) {
     for (int64_t seed : e.seeds) seeds.insert(seed);
   }
@@ -215,7 +214,7 @@ std::vector<std::pair<std::string, std::string>> ChallengeSummary(const Evaluati
   for (const ClaimEvaluation& c : evaluation.claims) {
     for (const RunEvidence& run : c.runs) labels.insert(run.label);
   }
-  runs = static_cast<int>(labels.size());
+  size_t runs = labels.size();
   const Compute& cost = evaluation.compute;
   return {
       {"Scope", fmt::format("{} claim(s) of \"{}\" were checked, each against the tolerance the manifest states.",

@@ -68,8 +68,20 @@ Status CopyFile(const std::filesystem::path& from, const std::filesystem::path& 
     return Error{fmt::format("cannot create {}: {}", to.string(), std::strerror(error))};
   }
   bool ok = ::ioctl(out, FICLONE, in) == 0;
+  bool kernel_copy = true;  // until copy_file_range says it cannot (old kernels, odd filesystems)
   while (!ok) {
-    ssize_t n = ::copy_file_range(in, nullptr, out, nullptr, 1 << 30, 0);
+    ssize_t n = 0;
+    if (kernel_copy) {
+      n = ::copy_file_range(in, nullptr, out, nullptr, 1 << 30, 0);
+      if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)) {
+        kernel_copy = false;
+        continue;
+      }
+    } else {
+      char buffer[1 << 16];
+      n = ::read(in, buffer, sizeof(buffer));
+      if (n > 0 && ::write(out, buffer, static_cast<size_t>(n)) != n) n = -1;
+    }
     if (n == 0) ok = true;
     if (n < 0) break;
   }
