@@ -55,7 +55,9 @@ inline CommandResult RunRepro(const std::vector<std::string>& args, const std::f
   spec.argv = {REPRO_BINARY};
   spec.argv.insert(spec.argv.end(), args.begin(), args.end());
   spec.cwd = cwd;
-  spec.env = BuildChildEnvironment({{"NO_COLOR", "1"}}, {});
+  EnvPairs env = {{"NO_COLOR", "1"}};
+  if (const char* slurm = std::getenv("SLURM_CONF")) env.emplace_back("SLURM_CONF", slurm);  // the test cluster
+  spec.env = BuildChildEnvironment(env, {});
   std::filesystem::path logs = std::filesystem::temp_directory_path() / ("repro-cli-" + std::to_string(::getpid()));
   std::filesystem::create_directories(logs);
   ++counter;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/bundle/bundle.h"
+#include "harness/cli/loading.h"
 #include "harness/cli/progress.h"
 #include "harness/exec/executor.h"
 #include "harness/fingerprint/fingerprint.h"
@@ -27,9 +28,10 @@
 #include "harness/util/units.h"
 
 namespace repro::cli {
-namespace {
 
 void PrintError(const std::string& message) { std::cerr << "repro: " << message << "\n"; }
+
+namespace {
 
 // Loads and validates; on errors prints each with its source line and returns nullopt.
 std::optional<Manifest> LoadOrReport(const std::string& path) {
@@ -39,13 +41,6 @@ std::optional<Manifest> LoadOrReport(const std::string& path) {
   std::cerr << fmt::format("{}: {} error{}\n", path, load.errors.size(), load.errors.size() == 1 ? "" : "s");
   return std::nullopt;
 }
-
-struct Loaded {
-  Manifest manifest;
-  std::vector<RunSpec> runs;
-  std::string source_identity;
-  std::vector<std::string> checkout_deviations;  // of a --source checkout
-};
 
 // Names the code the runs use: a --source checkout replaces the manifest's source (keeping
 // its files and patches); a ref is resolved, fetching first when "update" (repro run).
@@ -72,9 +67,9 @@ Status BindSource(Loaded& loaded, const CommonOptions& common, bool update) {
   return Status::Ok();
 }
 
-// Manifest, plan and source identity, or the exit code explaining why not. Without
-// "common" (validate), a ref stays unresolved and nothing is fetched.
-std::variant<Loaded, int> LoadAndPlan(const std::string& path, const CommonOptions* common = nullptr, bool update = false) {
+}  // namespace
+
+std::variant<Loaded, int> LoadAndPlan(const std::string& path, const CommonOptions* common, bool update) {
   std::optional<Manifest> manifest = LoadOrReport(path);
   if (!manifest) return kExitBadInput;
   Loaded loaded{std::move(*manifest), {}, {}, {}};
@@ -99,6 +94,8 @@ std::variant<Loaded, int> LoadAndPlan(const std::string& path, const CommonOptio
   return loaded;
 }
 
+namespace {
+
 std::string DescribeSource(const Manifest& manifest, const std::string& identity) {
   const Source& source = manifest.source;
   if (source.is_git() && !source.ref.empty()) return fmt::format("{} @ {} (resolved to {})", source.git, source.ref, source.commit);
@@ -116,6 +113,8 @@ Result<Evaluation> EvaluateLoaded(const Loaded& loaded, Store& store, Detail det
   return evaluation;
 }
 
+}  // namespace
+
 std::variant<std::unique_ptr<Store>, int> OpenStore(const CommonOptions& common) {
   std::filesystem::path db = common.DbPath();
   std::error_code ec;
@@ -131,6 +130,8 @@ std::variant<std::unique_ptr<Store>, int> OpenStore(const CommonOptions& common)
   }
   return std::move(store).value();
 }
+
+namespace {
 
 // A manifest judged against a store: what report, bundle and diff start from. On the heap,
 // because the evaluation points into the manifest.
@@ -157,7 +158,8 @@ std::variant<std::unique_ptr<Evaluated>, int> LoadAndEvaluate(const std::string&
   return evaluated;
 }
 
-// Judges every claim from the Store, saves the verdicts, and prints the table.
+}  // namespace
+
 int JudgeAndPrint(const Loaded& loaded, Store& store, bool json) {
   Result<Evaluation> evaluation = EvaluateLoaded(loaded, store);
   if (!evaluation) {
@@ -171,6 +173,8 @@ int JudgeAndPrint(const Loaded& loaded, Store& store, bool json) {
   std::cout << (json ? RenderJson(*evaluation) : RenderTerminal(*evaluation, ShouldUseColor(STDOUT_FILENO)));
   return evaluation->AllSucceeded() ? kExitAllReproduced : kExitNotReproduced;
 }
+
+namespace {
 
 // The attempt a "run key prefix" and attempt number name, or an exit code after saying why.
 std::variant<AttemptRecord, int> FindAttempt(Store& store, const std::string& prefix, int number, RunRecord* run_out) {
@@ -319,6 +323,12 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
   std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common, /*update=*/true);
   if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
   Loaded& l = std::get<Loaded>(loaded);
+  std::optional<SlurmProfile> profile;
+  if (flags.executor == "slurm") {
+    std::variant<SlurmProfile, int> read = ReadSlurmProfile(flags.slurm_profile);
+    if (std::holds_alternative<int>(read)) return std::get<int>(read);
+    profile = std::get<SlurmProfile>(read);
+  }
   auto opened = OpenStore(common);
   if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
   Store& store = *std::get<std::unique_ptr<Store>>(opened);
@@ -329,7 +339,6 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
     return InterruptCount() > 0 ? kExitInterrupted : kExitHarnessError;
   }
   int jobs = flags.jobs > 0 ? flags.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  LocalExecutor executor(jobs, DetectCapacity());
   RunOptions options;
   // Stored attempt folders must make sense from wherever a report is made later.
   options.results_dir = std::filesystem::absolute(common.results_dir);
@@ -353,10 +362,22 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
     for (const std::string& deviation : Deviations(l.manifest)) std::cerr << "  deviation: " << deviation << "\n";
   }
   for (const std::string& warning : source->warnings) std::cerr << "repro: warning: " << warning << "\n";
-  Result<RunSummary> summary = RunManifest(l.manifest, l.runs, *source, store, executor, options);
+  Result<RunSummary> summary = Error{""};
+  if (profile) {
+    summary = RunOnSlurm(l, *source, store, options, *profile);
+  } else {
+    LocalExecutor executor(jobs, DetectCapacity());
+    summary = RunManifest(l.manifest, l.runs, *source, store, executor, options);
+  }
   if (!summary) {
     PrintError(summary.error());
     return kExitHarnessError;
+  }
+  if (summary->left_running > 0) {
+    std::cerr << fmt::format("repro: stopped following; {} attempt(s) stay queued or running on Slurm. Run the same command "
+                             "again to follow them (nothing is submitted twice), or: repro cancel {}\n",
+                             summary->left_running, manifest_path);
+    return kExitInterrupted;
   }
   if (summary->interrupted || InterruptCount() > 0) {
     std::cerr << "repro: interrupted; completed runs are kept, run the same command again to continue\n";

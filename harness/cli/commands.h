@@ -35,6 +35,8 @@ struct RunFlags {
   std::string isolation;  // "", "none" or "sandbox"
 
   double kill_grace_seconds = 5;
+  std::string executor = "local";  // or "slurm"
+  std::string slurm_profile;       // configs/slurm/NAME.yaml or a path; empty: default
   std::string log_cap = "100M";  // per stream and attempt; "0": no cap
   Verbosity verbosity = Verbosity::kNormal;
 };
@@ -52,6 +54,13 @@ int Verify(const std::filesystem::path& archive);
 int Fetch(const std::string& manifest, const CommonOptions& common);
 int Report(const std::string& manifest, const CommonOptions& common, const std::string& format,
            const std::optional<std::filesystem::path>& output);
+
+// Job-side: supervises task "task" of a Slurm job array and writes its result record.
+int Attempt(const std::filesystem::path& task_file, int task);
+// Queued, running and finished work of a manifest, with what Slurm says of its jobs.
+int ShowStatus(const std::string& manifest, const CommonOptions& common);
+// Cancels the manifest's queued and running Slurm jobs and records their attempts as cancelled.
+int CancelJobs(const std::string& manifest, const CommonOptions& common);
 
 // An attempt of the run whose key starts with "run" (its newest, or "attempt"): how it
 // ended and its metrics; with "series", every point of that metric.

@@ -1,6 +1,7 @@
 // repro: checks published AI results against the code that produced them.
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "harness/cli/commands.h"
@@ -53,6 +54,12 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::NonNegativeNumber);
   run->add_option("--log-cap", run_flags.log_cap, "Largest log kept per stream and attempt (head and tail; 0: no cap)")
       ->capture_default_str();
+  run->add_option("--executor", run_flags.executor,
+                  "local: attempts run on this machine; slurm: one job array per experiment, followed until every "
+                  "attempt ended (an interrupted repro leaves the jobs running; running it again follows them)")
+      ->check(CLI::IsMember({"local", "slurm"}))->capture_default_str();
+  run->add_option("--slurm-profile", run_flags.slurm_profile,
+                  "Partition, account, qos and sbatch options: configs/slurm/NAME.yaml or a file (default: default)");
   bool quiet = false, verbose = false;
   run->add_flag("-q,--quiet", quiet, "Show only failures and the verdicts");
   run->add_flag("-v,--verbose", verbose, "Also show each command as it starts");
@@ -131,6 +138,34 @@ int main(int argc, char** argv) {
   logs->add_flag("--stderr", stderr_log, "The stderr log instead");
   AddCommonOptions(*logs, common);
   logs->callback([&] { exit_code = repro::cli::Logs(run_key, common, attempt, stderr_log); });
+
+  std::filesystem::path task_file;
+  int task = -1;
+  CLI::App* attempt_command = app.add_subcommand("attempt", "Job-side: run one task of a Slurm job array (repro run --executor slurm submits it)");
+  attempt_command->add_option("tasks", task_file, "The array's tasks.json")->required();
+  attempt_command->add_option("--task", task, "The task index (default: $SLURM_ARRAY_TASK_ID)")->check(CLI::NonNegativeNumber);
+  attempt_command->callback([&] {
+    if (task < 0) {
+      const char* index = std::getenv("SLURM_ARRAY_TASK_ID");
+      if (index == nullptr) {
+        std::cerr << "repro attempt: give --task N (outside a Slurm array task there is no SLURM_ARRAY_TASK_ID)\n";
+        exit_code = repro::cli::kExitBadInput;
+        return;
+      }
+      task = std::atoi(index);
+    }
+    exit_code = repro::cli::Attempt(task_file, task);
+  });
+
+  CLI::App* status = app.add_subcommand("status", "Queued, running and finished work of a manifest, with its Slurm jobs");
+  status->add_option("manifest", manifest, "Manifest file")->required();
+  AddCommonOptions(*status, common);
+  status->callback([&] { exit_code = repro::cli::ShowStatus(manifest, common); });
+
+  CLI::App* cancel = app.add_subcommand("cancel", "Cancel a manifest's queued and running Slurm jobs");
+  cancel->add_option("manifest", manifest, "Manifest file")->required();
+  AddCommonOptions(*cancel, common);
+  cancel->callback([&] { exit_code = repro::cli::CancelJobs(manifest, common); });
 
   try {
     app.parse(argc, argv);

@@ -22,6 +22,7 @@ struct AttemptRequest {
   int64_t attempt_id = 0;
   ResourceRequest resources;
   ProcessSpec process;
+  std::vector<std::string> command;  // as the manifest expands it, before any sandbox wrapper
   std::vector<MetricSpec> metrics;
   // Where a file metric's file is, once its path template is bound for this attempt.
   std::function<std::filesystem::path(const MetricSpec&)> metric_file;

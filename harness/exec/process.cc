@@ -53,9 +53,11 @@ constexpr size_t kReadBytes = 256 * 1024;
 
 int g_signal_pipe[2] = {-1, -1};
 volatile sig_atomic_t g_interrupts = 0;
+volatile sig_atomic_t g_warned = 0;
 
-void OnInterruptSignal(int) {
+void OnInterruptSignal(int signal_number) {
   int saved_errno = errno;
+  if (signal_number == SIGUSR2) g_warned = 1;
   g_interrupts = g_interrupts + 1;
   if (g_signal_pipe[1] >= 0) (void)!::write(g_signal_pipe[1], "!", 1);
   errno = saved_errno;
@@ -146,7 +148,7 @@ const char* ProcessEndName(ProcessEnd end) {
   return "?";
 }
 
-void InstallInterruptHandlers() {
+void InstallInterruptHandlers(bool warning_signal) {
   if (g_signal_pipe[0] >= 0) return;
   if (::pipe2(g_signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return;
   struct sigaction action {};
@@ -154,10 +156,12 @@ void InstallInterruptHandlers() {
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;
   for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(signal_number, &action, nullptr);
+  if (warning_signal) ::sigaction(SIGUSR2, &action, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 }
 
 int InterruptCount() { return g_interrupts; }
+bool WarningSignalReceived() { return g_warned != 0; }
 
 struct ProcessSet::Child {
   ProcessSpec spec;

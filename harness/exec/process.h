@@ -87,8 +87,11 @@ class ProcessSet {
 
 // Installs handlers so that SIGINT, SIGTERM and SIGHUP are recorded instead of killing the
 // runner; the ProcessSet reacts to them. Returns how many have arrived so far.
-void InstallInterruptHandlers();
+// With "warning_signal", SIGUSR2 interrupts too: Slurm's --signal=B:USR2@N says the job's
+// time limit is N seconds away, and the job-side supervisor stops its attempt cleanly.
+void InstallInterruptHandlers(bool warning_signal = false);
 int InterruptCount();
+bool WarningSignalReceived();
 
 // Runs one process to completion (for setup steps and helper commands like git).
 ProcessResult RunProcess(const ProcessSpec& spec, OutputCallback on_output = {});

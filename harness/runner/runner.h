@@ -12,10 +12,14 @@
 #include "harness/exec/executor.h"
 #include "harness/manifest/manifest.h"
 #include "harness/manifest/plan.h"
+#include "harness/manifest/slurm_profile.h"
 #include "harness/source/source.h"
 #include "harness/store/store.h"
 
 namespace repro {
+namespace slurm {
+class Client;
+}
 
 inline constexpr int64_t kDefaultLogCapBytes = int64_t{100} << 20;
 
@@ -55,8 +59,8 @@ struct ProgressEvent {
 struct RunOptions {
   std::filesystem::path results_dir = "results";
   bool force = false;              // run again even when a completed attempt exists
-  bool keep_work = false;
-  std::optional<bool> sandbox;     // overrides the manifest's isolation when set          // keep a completed attempt's working copy (a failed one's is always kept)
+  bool keep_work = false;          // keep a completed attempt's working copy (a failed one's is always kept)
+  std::optional<bool> sandbox;     // overrides the manifest's isolation when set
   double kill_grace_seconds = 5;
   int64_t log_cap_bytes = kDefaultLogCapBytes;       // per stream and attempt; 0: no cap
   int jobs = 1;                                        // attempts at once, for the ETA
@@ -71,6 +75,9 @@ struct RunSummary {
   int completed = 0;
   int unfinished = 0;  // failed, killed, timed out, interrupted, could not start
   int elsewhere = 0;   // claimed by another runner on the same database
+  int submitted = 0;   // Slurm: tasks submitted by this run
+  int attached = 0;    // Slurm: tasks of an earlier run followed again
+  int left_running = 0;  // Slurm: tasks still queued or running when this run stopped following
   bool setup_failed = false;
   bool interrupted = false;
 };
@@ -81,7 +88,19 @@ std::filesystem::path RunDirectory(const std::filesystem::path& results_dir, con
 // The status an attempt is recorded with, from how its process ended.
 const char* AttemptStatus(const ProcessResult& result);
 
+// How attempts go to Slurm: a profile (configs/slurm/), the client and what tasks run.
+struct SlurmSettings : SlurmProfile {
+  slurm::Client* client = nullptr;
+  std::filesystem::path repro_binary;  // what each task runs: this repro, as the nodes see it
+};
+
 Result<RunSummary> RunManifest(const Manifest& manifest, const std::vector<RunSpec>& runs, const PreparedSource& source,
                                Store& store, Executor& executor, const RunOptions& options);
+
+// The same on Slurm: one job array per experiment and resource shape, followed with one
+// batched squeue/sacct call per poll. Jobs of an earlier, interrupted `repro run` are
+// re-attached, never submitted again; an interrupted repro leaves the jobs running.
+Result<RunSummary> RunManifestOnSlurm(const Manifest& manifest, const std::vector<RunSpec>& runs, const PreparedSource& source,
+                                      Store& store, const SlurmSettings& slurm, const RunOptions& options);
 
 }  // namespace repro

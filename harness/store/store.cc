@@ -26,6 +26,12 @@ CREATE TABLE environments(
 ALTER TABLE attempts ADD COLUMN environment TEXT REFERENCES environments(sha256);
 )sql";
 
+// Version 3: an attempt run as a Slurm job names it ("4242_7"); such an attempt is followed
+// through Slurm, never judged dead by its runner's process.
+constexpr const char* kMigrationToV3 = R"sql(
+ALTER TABLE attempts ADD COLUMN job TEXT;
+)sql";
+
 constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE manifests(
   sha256 TEXT PRIMARY KEY,
@@ -174,6 +180,7 @@ Status Store::Migrate() {
     }
     // Each step in this one transaction: a migration killed halfway leaves the old schema.
     if (version == 1) db_->exec(kMigrationToV2);
+    if (version <= 2) db_->exec(kMigrationToV3);
     db_->exec(fmt::format("PRAGMA user_version={}", kSchemaVersion));
     return Status::Ok();
   });
@@ -236,7 +243,7 @@ Result<std::optional<AttemptRecord>> Store::ClaimAttempt(const std::string& run_
                                                          bool rerun_completed) {
   try {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    static constexpr const char* kLatestSql = "SELECT id, status, runner, number FROM attempts WHERE run_key = ? ORDER BY number DESC LIMIT 1";
+    static constexpr const char* kLatestSql = "SELECT id, status, runner, number, job FROM attempts WHERE run_key = ? ORDER BY number DESC LIMIT 1";
     StatementLease latest_lease(Prepared(kLatestSql));
     SQLite::Statement& latest = latest_lease.statement;
     latest.bind(1, run_key);
@@ -246,6 +253,8 @@ Result<std::optional<AttemptRecord>> Store::ClaimAttempt(const std::string& run_
       number = latest.getColumn(3).getInt() + 1;
       if (status == kStatusCompleted && !rerun_completed) return std::optional<AttemptRecord>();
       if (status == kStatusRunning) {
+        // A Slurm job's attempt is alive until Slurm says otherwise, whoever submitted it.
+        if (!latest.getColumn(4).isNull()) return std::optional<AttemptRecord>();
         if (ProcessLiveness(latest.getColumn(2).getString()) != Liveness::kDead) return std::optional<AttemptRecord>();
         static constexpr const char* kAbandonSql = "UPDATE attempts SET status='interrupted', message='the runner stopped before this "
                                         "attempt finished', finished_at=? WHERE id=?";
@@ -282,38 +291,94 @@ Result<std::optional<AttemptRecord>> Store::ClaimAttempt(const std::string& run_
 }
 
 Status Store::FinishAttempt(const AttemptRecord& attempt) {
-  return Write("recording a finished attempt", [&]() -> Status {
-    static constexpr const char* kUpdateSql = "UPDATE attempts SET status=?, exit_code=?, signal=?, wall_seconds=?, message=?, "
-                             "finished_at=?, cpu_seconds=?, peak_rss_kib=?, environment=NULLIF(?, '') WHERE id=?";
-    StatementLease update_lease(Prepared(kUpdateSql));
-    SQLite::Statement& update = update_lease.statement;
-    update.bind(1, attempt.status);
-    BindOptional(update, 2, attempt.exit_code);
-    BindOptional(update, 3, attempt.signal);
-    update.bind(4, attempt.wall_seconds);
-    update.bind(5, attempt.message);
-    update.bind(6, NowUtcIso8601());
-    update.bind(7, attempt.cpu_seconds);
-    update.bind(8, static_cast<int64_t>(attempt.peak_rss_kib));
-    update.bind(9, attempt.environment);
-    update.bind(10, static_cast<int64_t>(attempt.id));
-    if (update.exec() != 1) return Error{fmt::format("attempt {} does not exist in the database", attempt.id)};
-    static constexpr const char* kValueSql = "INSERT OR REPLACE INTO metric_values(attempt_id, name, value, std, flag, message, unit, points) "
-                            "VALUES(?,?,?,?,?,?,?,?)";
-    StatementLease value_lease(Prepared(kValueSql));
-    SQLite::Statement& value = value_lease.statement;
-    for (const MetricRecord& metric : attempt.metrics) {
-      value.bind(1, static_cast<int64_t>(attempt.id));
-      value.bind(2, metric.name);
-      BindOptional(value, 3, metric.value);
-      BindOptional(value, 4, metric.std);
-      value.bind(5, metric.flag);
-      value.bind(6, metric.message);
-      value.bind(7, metric.unit);
-      value.bind(8, metric.points);
-      value.exec();
-      value.reset();
+  return Write("recording a finished attempt", [&]() { return FinishAttemptRows(attempt); });
+}
+
+Status Store::FinishAttemptRows(const AttemptRecord& attempt) {
+  static constexpr const char* kUpdateSql = "UPDATE attempts SET status=?, exit_code=?, signal=?, wall_seconds=?, message=?, "
+                           "finished_at=?, cpu_seconds=?, peak_rss_kib=?, environment=NULLIF(?, '') WHERE id=?";
+  StatementLease update_lease(Prepared(kUpdateSql));
+  SQLite::Statement& update = update_lease.statement;
+  update.bind(1, attempt.status);
+  BindOptional(update, 2, attempt.exit_code);
+  BindOptional(update, 3, attempt.signal);
+  update.bind(4, attempt.wall_seconds);
+  update.bind(5, attempt.message);
+  update.bind(6, NowUtcIso8601());
+  update.bind(7, attempt.cpu_seconds);
+  update.bind(8, static_cast<int64_t>(attempt.peak_rss_kib));
+  update.bind(9, attempt.environment);
+  update.bind(10, static_cast<int64_t>(attempt.id));
+  if (update.exec() != 1) return Error{fmt::format("attempt {} does not exist in the database", attempt.id)};
+  static constexpr const char* kValueSql = "INSERT OR REPLACE INTO metric_values(attempt_id, name, value, std, flag, message, unit, points) "
+                          "VALUES(?,?,?,?,?,?,?,?)";
+  StatementLease value_lease(Prepared(kValueSql));
+  SQLite::Statement& value = value_lease.statement;
+  for (const MetricRecord& metric : attempt.metrics) {
+    value.bind(1, static_cast<int64_t>(attempt.id));
+    value.bind(2, metric.name);
+    BindOptional(value, 3, metric.value);
+    BindOptional(value, 4, metric.std);
+    value.bind(5, metric.flag);
+    value.bind(6, metric.message);
+    value.bind(7, metric.unit);
+    value.bind(8, metric.points);
+    value.exec();
+    value.reset();
+  }
+  return Status::Ok();
+}
+
+Status Store::SetAttemptJobs(const std::vector<std::pair<int64_t, std::string>>& jobs) {
+  return Write("recording Slurm job ids", [&]() -> Status {
+    SQLite::Statement update(*db_, "UPDATE attempts SET job = ? WHERE id = ?");
+    for (const auto& [attempt_id, job] : jobs) {
+      update.bind(1, job);
+      update.bind(2, attempt_id);
+      update.exec();
+      update.reset();
     }
+    return Status::Ok();
+  });
+}
+
+Result<AttemptRecord> Store::ContinueAttempt(const AttemptRecord& previous, const std::string& dir) {
+  // One transaction: the run is never left without a running attempt while its job lives.
+  AttemptRecord attempt;
+  attempt.run_key = previous.run_key;
+  attempt.number = previous.number + 1;
+  attempt.status = kStatusRunning;
+  attempt.dir = dir;
+  attempt.job = previous.job;
+  attempt.started_at = NowUtcIso8601();
+  Status written = Write("recording a requeued attempt", [&]() -> Status {
+    if (Status finished = FinishAttemptRows(previous); !finished) return finished;
+    SQLite::Statement insert(*db_, "INSERT INTO attempts(run_key, number, status, dir, runner, started_at, job) VALUES(?,?,?,?,?,?,?)");
+    insert.bind(1, attempt.run_key);
+    insert.bind(2, attempt.number);
+    insert.bind(3, attempt.status);
+    insert.bind(4, attempt.dir);
+    insert.bind(5, ThisProcessIdentity());
+    insert.bind(6, attempt.started_at);
+    insert.bind(7, attempt.job);
+    insert.exec();
+    attempt.id = db_->getLastInsertRowid();
+    return Status::Ok();
+  });
+  if (!written) return Error{written.error()};
+  return attempt;
+}
+
+Status Store::DiscardSeries(int64_t attempt_id) {
+  return Write("discarding a partial series", [&]() -> Status {
+    SQLite::Statement remove(*db_,
+                             "DELETE FROM metric_series WHERE attempt_id = ?1 AND rowid BETWEEN "
+                             "(SELECT series_first FROM attempts WHERE id = ?1) AND (SELECT series_last FROM attempts WHERE id = ?1)");
+    remove.bind(1, attempt_id);
+    remove.exec();
+    SQLite::Statement reset(*db_, "UPDATE attempts SET series_first = NULL, series_last = NULL WHERE id = ?");
+    reset.bind(1, attempt_id);
+    reset.exec();
     return Status::Ok();
   });
 }
@@ -351,7 +416,7 @@ Status Store::AppendSeries(int64_t attempt_id, std::span<const SeriesPoint> poin
 Result<int> Store::RecoverAbandonedAttempts() {
   try {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement running(*db_, "SELECT id, runner FROM attempts WHERE status = 'running'");
+    SQLite::Statement running(*db_, "SELECT id, runner FROM attempts WHERE status = 'running' AND job IS NULL");
     std::vector<int64_t> abandoned;
     while (running.executeStep()) {
       // An attempt recorded on another host is left alone: its runner may well be alive.

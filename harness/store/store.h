@@ -78,6 +78,7 @@ struct AttemptRecord {
   std::string started_at, finished_at;
   std::vector<MetricRecord> metrics;  // filled by LatestAttempt
   std::string environment;            // sha256 of its environments row; empty when unknown
+  std::string job;                    // the Slurm job running it ("4242_7"); empty when local
 };
 
 struct VerdictRecord {
@@ -96,7 +97,7 @@ class Store {
   static Result<std::unique_ptr<Store>> Open(const std::filesystem::path& path);
   ~Store();
 
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   Status RecordManifest(const std::string& sha256, const std::string& path, const std::string& text);
   Status RecordRun(const RunRecord& run);
@@ -117,6 +118,19 @@ class Store {
   // points arrive before, in batches (AppendSeries); they are complete exactly when the
   // attempt is "completed".
   Status FinishAttempt(const AttemptRecord& attempt);
+
+  // Names the Slurm job of each attempt (attempt id, "4242_7"), in one transaction. From
+  // then on those attempts are followed through Slurm: no runner's death marks them
+  // interrupted, and no other runner claims their runs.
+  Status SetAttemptJobs(const std::vector<std::pair<int64_t, std::string>>& jobs);
+  // Records how "previous" ended and starts attempt number previous+1 of the same run and
+  // job in "dir", in one transaction: Slurm requeued the job, and the task continues as a
+  // new attempt.
+  Result<AttemptRecord> ContinueAttempt(const AttemptRecord& previous, const std::string& dir);
+
+  // Removes what an ingest that was cut short stored of a running attempt's series, so that
+  // ingesting its series file again stores each point once.
+  Status DiscardSeries(int64_t attempt_id);
 
   // Appends series points of a running attempt, in one transaction.
   Status AppendSeries(int64_t attempt_id, std::span<const SeriesPoint> points);
@@ -156,6 +170,8 @@ class Store {
  private:
   explicit Store(std::unique_ptr<SQLite::Database> db);
   Status Migrate();
+  // FinishAttempt's writes, inside the caller's transaction.
+  Status FinishAttemptRows(const AttemptRecord& attempt);
   // Attempt "number" of the run (0: the newest) with its metrics.
   Result<std::optional<AttemptRecord>> ReadAttempt(const std::string& run_key, int number);
   // The prepared statement for "sql", reset and unbound: statements on the per-attempt

@@ -143,7 +143,7 @@ Result<std::optional<AttemptRecord>> Store::LatestAttempt(const std::string& run
 Result<std::optional<AttemptRecord>> Store::ReadAttempt(const std::string& run_key, int number) {
   try {
     static constexpr const char* kQuerySql = "SELECT id, number, status, exit_code, signal, COALESCE(wall_seconds, 0), dir, message, "
-                            "started_at, COALESCE(finished_at, ''), COALESCE(cpu_seconds, 0), COALESCE(peak_rss_kib, 0), COALESCE(environment, '') "
+                            "started_at, COALESCE(finished_at, ''), COALESCE(cpu_seconds, 0), COALESCE(peak_rss_kib, 0), COALESCE(environment, ''), COALESCE(job, '') "
                             "FROM attempts WHERE run_key = ? AND (? = 0 OR number = ?) "
                             "ORDER BY number DESC LIMIT 1";
     StatementLease query_lease(Prepared(kQuerySql));
@@ -167,6 +167,7 @@ Result<std::optional<AttemptRecord>> Store::ReadAttempt(const std::string& run_k
     attempt.cpu_seconds = query.getColumn(10).getDouble();
     attempt.peak_rss_kib = static_cast<long>(query.getColumn(11).getInt64());
     attempt.environment = query.getColumn(12).getString();
+    attempt.job = query.getColumn(13).getString();
     static constexpr const char* kMetricsSql = "SELECT name, value, std, flag, message, unit, points FROM metric_values "
                                     "WHERE attempt_id = ? ORDER BY name";
     StatementLease metrics_lease(Prepared(kMetricsSql));

@@ -8,13 +8,13 @@
 #include <fmt/format.h>
 
 namespace repro {
-namespace {
-
 std::string HostName() {
   char name[256] = {};
   ::gethostname(name, sizeof(name) - 1);
   return name;
 }
+
+namespace {
 
 // Field 22 of /proc/<pid>/stat; "" when the process does not exist.
 std::string StartTime(long pid) {

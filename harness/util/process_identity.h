@@ -8,6 +8,8 @@
 namespace repro {
 
 std::string ThisProcessIdentity();
+// This machine's host name.
+std::string HostName();
 
 enum class Liveness { kAlive, kDead, kUnknown };  // kUnknown: recorded on another host
 

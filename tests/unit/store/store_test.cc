@@ -40,10 +40,11 @@ TEST(StoreTest, AVersionOneDatabaseIsMigratedKeepingItsAttempts) {
   }
   {  // what version 1 looked like
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    db.exec("ALTER TABLE attempts DROP COLUMN environment; DROP TABLE environments; PRAGMA user_version=1");
+    db.exec("ALTER TABLE attempts DROP COLUMN environment; ALTER TABLE attempts DROP COLUMN job; DROP TABLE environments; "
+            "PRAGMA user_version=1");
   }
   std::unique_ptr<Store> store = OpenOrDie(path);
-  EXPECT_EQ(store->SchemaVersion(), 2);
+  EXPECT_EQ(store->SchemaVersion(), 3);
   AttemptRecord kept = **store->LatestAttempt("k1");
   EXPECT_EQ(kept.status, kStatusCompleted);
   EXPECT_EQ(kept.environment, "");
@@ -52,6 +53,22 @@ TEST(StoreTest, AVersionOneDatabaseIsMigratedKeepingItsAttempts) {
   ASSERT_TRUE(store->FinishAttempt(kept).ok());
   EXPECT_EQ((*store->LatestAttempt("k1"))->environment, "e1");
   EXPECT_EQ(*store->EnvironmentJson("e1"), "{\"os\": \"x\"}");
+}
+
+TEST(StoreTest, AnAttemptOnSlurmIsNeitherAbandonedNorClaimedByAnotherRunner) {
+  std::unique_ptr<Store> store = OpenOrDie(":memory:");
+  ASSERT_TRUE(store->RecordRun({"k1", "mlp", "mlp seed=0", "{}", 0}).ok());
+  AttemptRecord first = *store->BeginAttempt("k1", "results/x/run");
+  ASSERT_TRUE(store->SetAttemptJobs({{first.id, "4242_3"}}).ok());
+  EXPECT_EQ((*store->LatestAttempt("k1"))->job, "4242_3");
+  EXPECT_EQ(*store->RecoverAbandonedAttempts(), 0);
+  EXPECT_FALSE(store->ClaimAttempt("k1", "results/x/run", /*rerun_completed=*/true)->has_value());
+
+  // Slurm requeued the task: the same job continues as attempt 2.
+  AttemptRecord second = *store->ContinueAttempt(**store->LatestAttempt("k1"), "results/x/run/attempt-2");
+  EXPECT_EQ(second.number, 2);
+  EXPECT_EQ(second.job, "4242_3");
+  EXPECT_EQ((*store->LatestAttempt("k1"))->dir, "results/x/run/attempt-2");
 }
 
 TEST(StoreTest, AttemptsAreNumberedAndCarryTheirMetrics) {
@@ -179,7 +196,7 @@ TEST(StoreTest, RefusesFilesThatAreNotItsDatabase) {
   }
   Result<std::unique_ptr<Store>> newer = Store::Open(dir / "newer.db");
   ASSERT_FALSE(newer.ok());
-  EXPECT_NE(newer.error().find("schema version 99, newer than this repro understands (2); upgrade repro"), std::string::npos)
+  EXPECT_NE(newer.error().find("schema version 99, newer than this repro understands (3); upgrade repro"), std::string::npos)
       << newer.error();
 }
 

@@ -1,0 +1,283 @@
+#include "harness/runner/attempt.h"
+
+#include <charconv>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "harness/exec/environment.h"
+#include "harness/exec/sandbox.h"
+#include "harness/source/source.h"
+#include "harness/util/atomic_file.h"
+
+namespace repro {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json Optional(const std::optional<double>& value) { return value ? Json(*value) : Json(); }
+Json Optional(const std::optional<int>& value) { return value ? Json(*value) : Json(); }
+
+std::string QuoteArgument(const std::string& arg) {
+  if (!arg.empty() && arg.find_first_of(" \t\n'\"\\$`;&|<>()*?[]#~") == std::string::npos) return arg;
+  std::string quoted = "'";
+  for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+Json MetricsJson(const std::vector<MetricRecord>& metrics) {
+  Json out = Json::object();
+  for (const MetricRecord& metric : metrics) {
+    out[metric.name] = {{"value", Optional(metric.value)}, {"std", Optional(metric.std)}, {"unit", metric.unit},
+                        {"flag", metric.flag},           {"points", metric.points},   {"message", metric.message}};
+  }
+  return out;
+}
+
+std::vector<MetricRecord> MetricsFromJson(const Json& json) {
+  std::vector<MetricRecord> metrics;
+  for (const auto& [name, m] : json.items()) {
+    MetricRecord metric;
+    metric.name = name;
+    if (m.at("value").is_number()) metric.value = m.at("value").get<double>();
+    if (m.at("std").is_number()) metric.std = m.at("std").get<double>();
+    metric.unit = m.at("unit").get<std::string>();
+    metric.flag = m.at("flag").get<std::string>();
+    metric.points = m.at("points").get<int64_t>();
+    metric.message = m.at("message").get<std::string>();
+    metrics.push_back(std::move(metric));
+  }
+  return metrics;
+}
+
+// The end of an attempt, as attempt.json and result.json both carry it.
+Json EndJson(const AttemptRecord& attempt) {
+  return {{"status", attempt.status},         {"exit_code", Optional(attempt.exit_code)},
+          {"signal", Optional(attempt.signal)}, {"wall_seconds", attempt.wall_seconds},
+          {"cpu_seconds", attempt.cpu_seconds}, {"peak_rss_kib", attempt.peak_rss_kib},
+          {"started_at", attempt.started_at},   {"finished_at", attempt.finished_at},
+          {"message", attempt.message},         {"metrics", MetricsJson(attempt.metrics)}};
+}
+
+void ReadEnd(const Json& json, AttemptRecord& attempt) {
+  attempt.status = json.at("status").get<std::string>();
+  if (json.at("exit_code").is_number()) attempt.exit_code = json.at("exit_code").get<int>();
+  if (json.at("signal").is_number()) attempt.signal = json.at("signal").get<int>();
+  attempt.wall_seconds = json.at("wall_seconds").get<double>();
+  attempt.cpu_seconds = json.at("cpu_seconds").get<double>();
+  attempt.peak_rss_kib = json.at("peak_rss_kib").get<long>();
+  attempt.started_at = json.at("started_at").get<std::string>();
+  attempt.finished_at = json.at("finished_at").get<std::string>();
+  attempt.message = json.at("message").get<std::string>();
+  attempt.metrics = MetricsFromJson(json.at("metrics"));
+}
+
+template <typename T>
+std::optional<T> ParseNumber(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  T value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+Result<AttemptRequest> PrepareAttempt(const Manifest& manifest, const RunSpec& run, const std::filesystem::path& dir,
+                                      int attempt_number, const AttemptSettings& settings) {
+  std::filesystem::path out = dir / "out", work = dir / "work";
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  if (ec) return Error{fmt::format("cannot create {}: {}", out.string(), ec.message())};
+  Result<std::vector<std::string>> argv = ExpandCommand(run, out.string());
+  if (!argv) return Error{argv.error()};
+  // A folder left by an attempt that was killed with its runner is stale: start afresh.
+  std::filesystem::remove_all(work, ec);
+  if (Result<uint64_t> copied = MakeWorkingCopy(settings.source_dir, work); !copied) return Error{copied.error()};
+  AttemptRequest request;
+  const Resources& resources = run.experiment->resources;
+  request.resources = ResourceRequest{resources.cpus, resources.memory_bytes, resources.gpus};
+  request.process.argv = settings.sandbox ? SandboxCommand(*argv, work, dir) : *argv;
+  request.process.cwd = work;
+  request.process.env = BuildChildEnvironment(
+      manifest.env, {{"REPRO_SEED", std::to_string(run.seed)}, {"REPRO_OUT", out.string()},
+                     {"REPRO_RUN_KEY", run.key}, {"REPRO_ATTEMPT", std::to_string(attempt_number)}});
+  request.process.stdout_path = dir / "stdout.log";
+  request.process.stderr_path = dir / "stderr.log";
+  request.process.timeout_seconds = run.experiment->timeout_seconds;
+  request.process.kill_grace_seconds = settings.kill_grace_seconds;
+  request.process.log_cap_bytes = settings.log_cap_bytes;
+  request.process.memory_limit_bytes = resources.memory_bytes;
+  request.process.max_processes = resources.processes > 0 ? resources.processes : kDefaultMaxProcesses;
+  request.metrics = run.experiment->metrics;
+  Bindings bindings = run.bindings;
+  bindings["out"] = out.string();
+  request.metric_file = [bindings, work](const MetricSpec& spec) {
+    Result<std::string> path = ExpandTemplate(spec.file, bindings);
+    return work / (path ? *path : spec.file);
+  };
+  request.command = std::move(argv).value();
+  return request;
+}
+
+std::string ParamsJson(const RunSpec& run) {
+  Json params = Json::object();
+  for (const auto& [name, value] : run.params) params[name] = value;
+  return params.dump();
+}
+
+std::vector<MetricRecord> ToRecords(const std::vector<MetricValue>& values) {
+  std::vector<MetricRecord> records;
+  for (const MetricValue& v : values) {
+    records.push_back({v.name, v.value, v.std, ValueFlagName(v.flag), v.message, v.unit, v.points});
+  }
+  return records;
+}
+
+std::string QuoteCommand(const std::vector<std::string>& argv) {
+  std::vector<std::string> quoted;
+  for (const std::string& arg : argv) quoted.push_back(QuoteArgument(arg));
+  return fmt::format("{}", fmt::join(quoted, " "));
+}
+
+std::string DescribeEnd(const AttemptRecord& attempt) {
+  if (attempt.status == kStatusFailed && attempt.exit_code) return fmt::format("failed (exit {})", *attempt.exit_code);
+  if (attempt.signal) return fmt::format("{} (signal {})", attempt.status, *attempt.signal);
+  return attempt.status;
+}
+
+std::string DescribeFailure(const AttemptRecord& attempt, const std::vector<std::string>& argv) {
+  std::string text = fmt::format("  command: {}\n", QuoteCommand(argv));
+  if (!attempt.message.empty()) text += fmt::format("  note: {}\n", attempt.message);
+  std::string tail;
+  for (const std::string& line : LastLines(std::filesystem::path(attempt.dir) / "stderr.log", 5)) tail += "    | " + line + "\n";
+  if (!tail.empty()) text += "  last lines of stderr:\n" + tail;
+  text += fmt::format("  logs: {}", attempt.dir);
+  return text;
+}
+
+std::string DescribeMetrics(const std::vector<MetricRecord>& metrics) {
+  std::vector<std::string> values;
+  for (const MetricRecord& metric : metrics) {
+    values.push_back(metric.value ? fmt::format("{}={:.6g}", metric.name, *metric.value) : fmt::format("{} {}", metric.name, metric.flag));
+  }
+  return fmt::format("{}", fmt::join(values, ", "));
+}
+
+void WriteAttemptRecord(const AttemptRecord& attempt, const RunSpec& run, const std::vector<std::string>& argv, bool sandboxed) {
+  Json record;
+  record["schema"] = 1;
+  record["run_key"] = run.key;
+  record["label"] = run.label;
+  record["experiment"] = run.experiment->id;
+  record["params"] = Json::parse(ParamsJson(run));
+  record["seed"] = run.seed;
+  record["attempt"] = attempt.number;
+  record["argv"] = argv;
+  record["cwd"] = (std::filesystem::absolute(attempt.dir) / "work").string();
+  record["isolation"] = sandboxed ? "sandbox" : "none";
+  record["environment"] = attempt.environment;
+  if (!attempt.job.empty()) record["slurm_job"] = attempt.job;
+  record.update(EndJson(attempt));
+  // A record that cannot be written is not fatal, and it need not survive a power cut: the
+  // database holds the same facts durably.
+  (void)WriteFileAtomically(std::filesystem::path(attempt.dir) / "attempt.json", record.dump(2) + "\n", /*durable=*/false);
+}
+
+void SeriesBuffer::Add(const std::string& metric, const Observation& o) {
+  int64_t& seq = next_seq_[metric];
+  Add({metric, seq++, o.step, o.flag == ValueFlag::kOk ? std::optional<double>(o.value) : std::nullopt, o.std, ValueFlagName(o.flag)});
+}
+
+void SeriesBuffer::Add(SeriesPoint point) {
+  pending_.push_back(std::move(point));
+  if (pending_.size() >= kBatch) (void)Flush();  // a failure is kept and reported when the attempt ends
+}
+
+Status SeriesBuffer::Flush() {
+  if (!pending_.empty() && failure_.ok()) failure_ = store_.AppendSeries(attempt_id_, pending_);
+  pending_.clear();
+  return failure_;
+}
+
+Status WriteJobResult(const std::filesystem::path& dir, const JobResult& result) {
+  Json record;
+  record["schema"] = 1;
+  record["run_key"] = result.attempt.run_key;
+  record["attempt"] = result.attempt.number;
+  record["job"] = result.job;
+  record["node"] = result.node;
+  record["restart"] = result.restart;
+  record["argv"] = result.argv;
+  record.update(EndJson(result.attempt));
+  record["series_points"] = result.series_points;
+  // The fingerprint's own text, so that its sha256 is the same here as in a local run.
+  record["environment"] = result.attempt.environment;
+  record["environment_json"] = result.environment_json;
+  return WriteFileAtomically(dir / kJobResultFile, record.dump(2) + "\n", /*durable=*/true);
+}
+
+Result<JobResult> ReadJobResult(const std::filesystem::path& dir) {
+  std::filesystem::path path = dir / kJobResultFile;
+  Result<std::string> text = ReadFile(path);
+  if (!text) return Error{text.error()};
+  try {
+    Json json = Json::parse(*text);
+    if (json.at("schema").get<int>() != 1) return Error{fmt::format("{}: written by a newer repro", path.string())};
+    JobResult result;
+    result.attempt.run_key = json.at("run_key").get<std::string>();
+    result.attempt.number = json.at("attempt").get<int>();
+    result.job = json.at("job").get<std::string>();
+    result.node = json.at("node").get<std::string>();
+    result.restart = json.at("restart").get<int>();
+    result.argv = json.at("argv").get<std::vector<std::string>>();
+    ReadEnd(json, result.attempt);
+    result.series_points = json.at("series_points").get<int64_t>();
+    result.attempt.environment = json.at("environment").get<std::string>();
+    result.environment_json = json.at("environment_json").get<std::string>();
+    return result;
+  } catch (const Json::exception& e) {
+    return Error{fmt::format("{} is not a result record repro can read: {}", path.string(), e.what())};
+  }
+}
+
+std::string SeriesLine(const std::string& metric, int64_t seq, const Observation& o) {
+  std::string line = fmt::format("{}\t{}\t", metric, seq);
+  if (o.step) line += std::to_string(*o.step);
+  line += '\t';
+  if (o.flag == ValueFlag::kOk) line += fmt::format("{}", o.value);
+  line += '\t';
+  if (o.std) line += fmt::format("{}", *o.std);
+  return line + '\t' + ValueFlagName(o.flag) + '\n';
+}
+
+Status ReadSeriesFile(const std::filesystem::path& path, const std::function<Status(std::vector<SeriesPoint>&)>& sink) {
+  std::ifstream in(path);
+  if (!in) return Error{fmt::format("cannot read {}", path.string())};
+  std::vector<SeriesPoint> batch;
+  std::string line;
+  int64_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    std::vector<std::string_view> fields;
+    for (size_t start = 0;;) {
+      size_t tab = line.find('\t', start);
+      fields.emplace_back(std::string_view(line).substr(start, tab == std::string::npos ? std::string::npos : tab - start));
+      if (tab == std::string::npos) break;
+      start = tab + 1;
+    }
+    std::optional<int64_t> seq = fields.size() == 6 ? ParseNumber<int64_t>(fields[1]) : std::nullopt;
+    if (!seq) return Error{fmt::format("{}:{}: not a series line", path.string(), number)};
+    batch.push_back({std::string(fields[0]), *seq, ParseNumber<int64_t>(fields[2]), ParseNumber<double>(fields[3]),
+                     ParseNumber<double>(fields[4]), std::string(fields[5])});
+    if (batch.size() >= SeriesBuffer::kBatch) {
+      if (Status s = sink(batch); !s) return s;
+      batch.clear();
+    }
+  }
+  if (!batch.empty()) return sink(batch);
+  return Status::Ok();
+}
+
+}  // namespace repro

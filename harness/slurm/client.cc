@@ -1,0 +1,128 @@
+#include "harness/slurm/client.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "harness/exec/environment.h"
+#include "harness/exec/process.h"
+#include "harness/util/atomic_file.h"
+#include "harness/util/text.h"
+
+namespace repro::slurm {
+namespace {
+
+constexpr double kCommandTimeoutSeconds = 120;  // slurmctld busy: a poll is retried later
+
+std::string JobOf(const std::string& task) { return task.substr(0, task.find('_')); }
+
+std::string TaskName(const JobRow& row) { return row.task ? fmt::format("{}_{}", row.job_id, *row.task) : row.job_id; }
+
+}  // namespace
+
+Client::Client(std::filesystem::path log_dir) : log_dir_(std::move(log_dir)) {}
+
+Result<std::string> Client::Call(const std::vector<std::string>& argv, int& counter) {
+  ++counter;
+  std::error_code ec;
+  std::filesystem::create_directories(log_dir_, ec);
+  ProcessSpec spec;
+  spec.argv = argv;
+  spec.cwd = log_dir_;
+  EnvPairs slurm;
+  // The client commands find the cluster through SLURM_CONF; sbatch hands PATH and it on
+  // to the job, where repro runs again.
+  for (const char* name : {"SLURM_CONF", "REPRO_CACHE"}) {
+    if (const char* value = std::getenv(name)) slurm.emplace_back(name, value);
+  }
+  spec.env = BuildChildEnvironment(slurm, {});
+  // Per process: `repro status` may ask while `repro run` follows the same jobs.
+  spec.stdout_path = log_dir_ / fmt::format("{}.{}.stdout.log", argv.front(), ::getpid());
+  spec.stderr_path = log_dir_ / fmt::format("{}.{}.stderr.log", argv.front(), ::getpid());
+  spec.timeout_seconds = kCommandTimeoutSeconds;
+  ProcessResult result = RunProcess(spec);
+  std::string out = ReadFile(spec.stdout_path).value_or("");
+  if (result.end == ProcessEnd::kExited && result.exit_code == 0) {
+    // Kept only when the command failed, to be read.
+    std::filesystem::remove(spec.stdout_path, ec);
+    std::filesystem::remove(spec.stderr_path, ec);
+    return out;
+  }
+  std::string err = ReadFile(spec.stderr_path).value_or("");
+  while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
+  if (err.empty()) err = result.message;
+  return Error{fmt::format("{} failed ({}{}): {}", Join(argv, " "), ProcessEndName(result.end),
+                           result.exit_code ? fmt::format(", exit {}", *result.exit_code) : "", err)};
+}
+
+Result<std::string> Client::SubmitHeld(const std::filesystem::path& script) {
+  Result<std::string> out = Call({"sbatch", "--parsable", "--hold", script.string()}, counts_.sbatch);
+  if (!out) return out;
+  // "4242" or "4242;cluster"
+  std::string id = out->substr(0, out->find_first_of(";\n"));
+  if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) {
+    return Error{fmt::format("sbatch printed '{}', not a job id", *out)};
+  }
+  return id;
+}
+
+Status Client::Release(const std::vector<std::string>& job_ids) {
+  if (job_ids.empty()) return Status::Ok();
+  Result<std::string> out = Call({"scontrol", "release", Join(job_ids, ",")}, counts_.scontrol);
+  if (!out) return Error{out.error()};
+  return Status::Ok();
+}
+
+Result<std::vector<JobRow>> Client::FindByName(const std::string& name) {
+  Result<std::string> out = Call({"squeue", "--noheader", "--states=all", "--name=" + name, "--format=%i|%T"}, counts_.squeue);
+  if (!out) return Error{out.error()};
+  return ParseSqueue(*out);
+}
+
+Result<std::vector<JobRow>> Client::Query(const std::vector<std::string>& tasks) {
+  std::set<std::string> jobs;
+  for (const std::string& task : tasks) jobs.insert(JobOf(task));
+  std::string list = Join(std::vector<std::string>(jobs.begin(), jobs.end()), ",");
+  std::vector<JobRow> rows;
+  // squeue knows ended jobs for MinJobAge; when it knows none of them it exits 1, which is
+  // an answer ("none"), not a failure.
+  Result<std::string> queue = Call({"squeue", "--noheader", "--states=all", "--jobs=" + list, "--format=%i|%T"}, counts_.squeue);
+  if (queue) {
+    rows = ParseSqueue(*queue);
+  } else if (queue.error().find("Invalid job id") == std::string::npos) {
+    return Error{queue.error()};
+  }
+  std::set<std::string> seen;
+  for (const JobRow& row : rows) seen.insert(TaskName(row));
+  bool missing = false;
+  for (const std::string& task : tasks) missing = missing || !seen.count(task);
+  if (!missing || !accounting_) return rows;
+  Result<std::string> accounted =
+      Call({"sacct", "--noheader", "--parsable2", "--jobs=" + list, "--format=JobID,State,ExitCode"}, counts_.sacct);
+  if (!accounted) {
+    // Without slurmdbd, sacct cannot answer; from then on squeue alone is asked.
+    if (accounted.error().find("accounting storage is disabled") != std::string::npos) {
+      accounting_ = false;
+      return rows;
+    }
+    return Error{accounted.error()};
+  }
+  for (JobRow& row : ParseSacct(*accounted)) {
+    if (!seen.count(TaskName(row))) rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+Status Client::Cancel(const std::vector<std::string>& job_ids) {
+  if (job_ids.empty()) return Status::Ok();
+  std::vector<std::string> argv = {"scancel"};
+  argv.insert(argv.end(), job_ids.begin(), job_ids.end());
+  Result<std::string> out = Call(argv, counts_.scancel);
+  if (!out) return Error{out.error()};
+  return Status::Ok();
+}
+
+}  // namespace repro::slurm
