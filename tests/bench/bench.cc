@@ -247,6 +247,48 @@ double ReproLaunchSeconds(const fs::path& repro, const fs::path& dir, int count,
   return seconds;
 }
 
+// Standard output and error of a shell command line.
+std::string CaptureOutput(const std::string& command) {
+  std::string out;
+  if (std::FILE* pipe = ::popen((command + " 2>&1").c_str(), "r")) {
+    char buffer[4096];
+    for (size_t n; (n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0;) out.append(buffer, n);
+    ::pclose(pipe);
+  }
+  return out;
+}
+
+// Submitting and ingesting "count" trivial attempts on Slurm against running them here:
+// wall times and the Slurm calls repro made ("slurm: N sbatch, M squeue, K sacct").
+void SlurmBench(const fs::path& repro, const fs::path& dir, int count) {
+  if (std::getenv("SLURM_CONF") == nullptr) {
+    std::printf("slurm       skipped: no SLURM_CONF (scripts/bench starts a local cluster)\n");
+    return;
+  }
+  fs::path work = dir / "slurm";
+  fs::remove_all(work);
+  fs::create_directories(work / "code");
+  std::string seeds;
+  for (int i = 0; i < count; ++i) seeds += (i ? ", " : "") + std::to_string(i);
+  std::ofstream(work / "m.yaml") << fmt::format(
+      "paper: {{title: bench}}\nsource: {{path: code}}\nexperiments:\n  - id: t\n    command: [echo, \"x=1\"]\n"
+      "    seeds: [{}]\n    metrics: {{x: {{stdout: 'x=(?<value>\\d+)'}}}}\nclaims:\n  - {{id: c, experiment: t, metric: x, reported: \"1\"}}\n",
+      seeds);
+  std::string manifest = (work / "m.yaml").string();
+  double start = repro::MonotonicSeconds();
+  CaptureOutput(fmt::format("'{}' run '{}' -q --results '{}'", repro.string(), manifest, (work / "local").string()));
+  double local = repro::MonotonicSeconds() - start;
+  start = repro::MonotonicSeconds();
+  std::string out = CaptureOutput(fmt::format("'{}' run '{}' -q --results '{}' --executor slurm --slurm-profile local", repro.string(),
+                                              manifest, (work / "slurm").string()));
+  double slurm = repro::MonotonicSeconds() - start;
+  size_t at = out.find("slurm: ");
+  std::string calls = at == std::string::npos ? "(no call counts printed)" : out.substr(at, out.find('\n', at) - at);
+  std::printf("slurm       %d trivial attempts: local %.1f s, Slurm %.1f s (ratio %.2f); %s\n", count, local, slurm, slurm / local,
+              calls.c_str());
+  fs::remove_all(work);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -258,6 +300,7 @@ int main(int argc, char** argv) {
   size_t large_mb = argc > 3 ? std::stoul(argv[3]) : 1000, small_mb = argc > 4 ? std::stoul(argv[4]) : 100;
   int repetitions = 3;
   fs::create_directories(dir);
+  SlurmBench(repro, dir, 200);
   fs::path small = dir / "small.log", large = dir / "large.log";
   std::printf("generating %zu MB and %zu MB logs in %s\n", small_mb, large_mb, dir.c_str());
   WriteSyntheticLog(small, small_mb * 1000 * 1000);

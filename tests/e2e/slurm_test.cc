@@ -194,7 +194,7 @@ TEST_F(SlurmTest, ARequeuedTaskContinuesAsANewAttemptWithoutASecondSubmission) {
     std::string state = Slurm({"squeue", "--noheader", "--states=all", "--jobs=" + job, "--format=%i %T"}).out;
     if (state.find(task + " PENDING") != std::string::npos) Slurm({"scontrol", "update", "jobid=" + task, "StartTime=now"});
     return state.find(task + " RUNNING") != std::string::npos && StartedWaiters() == 3;
-  }, 60)) << ReadText(dir_ / "runner.log");
+  }, 60)) << ReadText(dir_ / "runner.log") << Slurm({"scontrol", "show", "job", task}).out;
   std::filesystem::remove(dir_ / "pause.marker");
   EXPECT_EQ(WaitForRunner(runner), 0) << ReadText(dir_ / "runner.log");
   EXPECT_EQ(Attempts(true), (std::vector<std::string>{"wait seed=0 #1 interrupted @" + task, "wait seed=0 #2 completed exit=0 @" + task,
