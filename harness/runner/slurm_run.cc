@@ -261,7 +261,8 @@ Status ManifestRun::Follow(std::vector<Tracked>& tracked, const SlurmSettings& s
       } else if (row == by_task.end() && rows && has_record) {
         // Gone from squeue without accounting: the record tells how it ended.
         if (Status s = Ingest(task, /*lost=*/false, slurm); !s) return s;
-      } else if (row == by_task.end() && now - task.last_known >= slurm.lost_after_seconds) {
+      } else if (row == by_task.end() && rows && now - task.last_known >= slurm.lost_after_seconds) {
+        // Only when Slurm answered: a controller that does not answer loses no job.
         if (Status s = Ingest(task, /*lost=*/true, slurm); !s) return s;
       }
       changed = changed || task.done;
@@ -357,8 +358,9 @@ Status ManifestRun::Ingest(Tracked& task, bool lost, const SlurmSettings& slurm)
         slurm.lost_after_seconds, attempt.dir);
   } else {
     attempt.status = slurm::AttemptStatusWithoutRecord(task.state);
-    attempt.message = fmt::format("job {} ended {} without a result record{}{}", task.task, slurm::StateName(task.state),
-                                  record ? "" : "",
+    bool damaged = !record && std::filesystem::exists(std::filesystem::path(attempt.dir) / kJobResultFile);
+    attempt.message = fmt::format("job {} ended {} {}{}", task.task, slurm::StateName(task.state),
+                                  damaged ? "and its result record cannot be read: " + record.error() : "without a result record",
                                   task.slurm_log.empty() ? "" : "; Slurm's output: " + task.slurm_log.string());
   }
   attempt.finished_at = NowUtcIso8601();

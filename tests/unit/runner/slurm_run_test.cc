@@ -1,0 +1,158 @@
+// The Slurm loop against a scripted client: which status each ending gives, that a
+// controller that does not answer loses no job, and what is submitted. The real cluster is
+// in tests/e2e/slurm_test.cc; here each case is exact and fast.
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "harness/manifest/parser.h"
+#include "harness/runner/attempt.h"
+#include "harness/runner/runner.h"
+#include "harness/slurm/client.h"
+#include "tests/test_util.h"
+
+namespace repro {
+namespace {
+
+using testing::ScopedTempDir;
+
+// Answers as a script says; "Query" gets the poll number, starting at 1.
+class ScriptedClient : public slurm::Client {
+ public:
+  using Answer = std::function<Result<std::vector<slurm::JobRow>>(int poll)>;
+  ScriptedClient(std::filesystem::path log_dir, Answer answer) : Client(std::move(log_dir)), answer_(std::move(answer)) {}
+  Result<std::string> SubmitHeld(const std::filesystem::path& script) override {
+    scripts.push_back(script);
+    return std::string("77");
+  }
+  Status Release(const std::vector<std::string>& ids) override {
+    released.insert(released.end(), ids.begin(), ids.end());
+    return Status::Ok();
+  }
+  Result<std::vector<slurm::JobRow>> Query(const std::vector<std::string>&) override { return answer_(++polls); }
+  std::vector<std::filesystem::path> scripts;
+  std::vector<std::string> released;
+  int polls = 0;
+
+ private:
+  Answer answer_;
+};
+
+slurm::JobRow Row(int task, slurm::State state) {
+  slurm::JobRow row;
+  row.job_id = "77";
+  row.task = task;
+  row.state = state;
+  return row;
+}
+
+class SlurmRunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(dir_ / "code");
+    std::string text = R"yaml(paper: {title: t}
+source: {path: code}
+experiments:
+  - id: e
+    command: [prog, "{seed}"]
+    seeds: [0, 1, 2]
+    resources: {cpus: 2, memory: 1G}
+    metrics: {acc: {stdout: 'acc=(?<value>\S+)'}}
+claims:
+  - {id: c, experiment: e, metric: acc, reported: "0.9"}
+)yaml";
+    ManifestLoad load = ParseManifest(text, "m.yaml", dir_.path());
+    ASSERT_TRUE(load.ok());
+    manifest_ = load.manifest;
+    runs_ = *PlanRuns(manifest_, "tree:abc");
+    source_ = {dir_ / "code", "tree:abc", "code", {}};
+    store_ = std::move(Store::Open(":memory:")).value();
+    options_.results_dir = dir_ / "results";
+    settings_.poll_min_seconds = settings_.poll_max_seconds = 0.01;
+    settings_.record_grace_seconds = 0;
+    settings_.lost_after_seconds = 0.05;
+    settings_.repro_binary = "/opt/repro";
+  }
+
+  // Writes the record a task's supervisor leaves: completed with acc, and one series point.
+  void WriteRecord(int seed, const std::string& status) {
+    std::filesystem::path dir = std::filesystem::absolute(RunDirectory(options_.results_dir, manifest_, runs_[seed])) / "attempt-1";
+    std::filesystem::create_directories(dir);
+    JobResult result;
+    result.attempt.run_key = runs_[seed].key;
+    result.attempt.number = 1;
+    result.attempt.status = status;
+    result.attempt.metrics = {{"acc", 0.9, std::nullopt, "ok", "", "", 1}};
+    result.series_points = 1;
+    testing::WriteText(dir / kJobSeriesFile, "acc\t0\t\t0.9\t\tok\n");
+    ASSERT_TRUE(WriteJobResult(dir, result).ok());
+  }
+
+  std::string StatusOf(int seed) { return (*store_->LatestAttempt(runs_[seed].key))->status; }
+
+  ScopedTempDir dir_;
+  Manifest manifest_;
+  std::vector<RunSpec> runs_;
+  PreparedSource source_;
+  std::unique_ptr<Store> store_;
+  RunOptions options_;
+  SlurmSettings settings_;
+};
+
+TEST_F(SlurmRunTest, TheRecordDecidesAndSlurmSaysWhyWhenThereIsNone) {
+  WriteRecord(0, kStatusCompleted);
+  WriteRecord(1, kStatusInterrupted);
+  ScriptedClient client(dir_ / "log", [](int) {
+    return Result<std::vector<slurm::JobRow>>(std::vector<slurm::JobRow>{
+        Row(0, slurm::State::kCompleted), Row(1, slurm::State::kCancelled), Row(2, slurm::State::kCompleted)});
+  });
+  settings_.client = &client;
+  Result<RunSummary> summary = RunManifestOnSlurm(manifest_, runs_, source_, *store_, settings_, options_);
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  EXPECT_EQ(StatusOf(0), kStatusCompleted);
+  EXPECT_EQ(StatusOf(1), "cancelled");          // the record says interrupted; Slurm says why
+  EXPECT_EQ(StatusOf(2), "failed-no-result");   // COMPLETED, but no record
+  EXPECT_EQ((*store_->LatestAttempt(runs_[2].key))->job, "77_2");
+  EXPECT_EQ(store_->Series((*store_->LatestAttempt(runs_[0].key))->id, "acc")->size(), 1u);
+  ASSERT_EQ(client.scripts.size(), 1u);  // one array for the experiment
+  EXPECT_EQ(client.released, std::vector<std::string>{"77"});
+  std::string script = testing::ReadText(client.scripts.front());
+  EXPECT_NE(script.find("--array=0-2"), std::string::npos) << script;
+  EXPECT_NE(script.find("--cpus-per-task=2"), std::string::npos) << script;
+  EXPECT_NE(script.find("--mem=1024M"), std::string::npos) << script;
+  EXPECT_NE(script.find("exec '/opt/repro' 'attempt'"), std::string::npos) << script;
+}
+
+TEST_F(SlurmRunTest, AControllerThatDoesNotAnswerLosesNoJob) {
+  // Slurm does not answer for a while (longer than lost_after), then says the jobs ended.
+  ScriptedClient client(dir_ / "log", [this](int poll) -> Result<std::vector<slurm::JobRow>> {
+    if (poll < 20) return Error{"squeue failed: slurm_load_jobs error: Unable to contact slurm controller"};
+    if (poll == 20) {
+      for (int seed = 0; seed < 3; ++seed) WriteRecord(seed, kStatusCompleted);
+    }
+    return std::vector<slurm::JobRow>{Row(0, slurm::State::kCompleted), Row(1, slurm::State::kCompleted),
+                                      Row(2, slurm::State::kCompleted)};
+  });
+  settings_.client = &client;
+  Result<RunSummary> summary = RunManifestOnSlurm(manifest_, runs_, source_, *store_, settings_, options_);
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  for (int seed = 0; seed < 3; ++seed) EXPECT_EQ(StatusOf(seed), kStatusCompleted);
+}
+
+TEST_F(SlurmRunTest, ATaskNoCommandKnowsBecomesLostOnlyAfterTheDeadline) {
+  WriteRecord(0, kStatusCompleted);
+  ScriptedClient client(dir_ / "log", [](int) {
+    return Result<std::vector<slurm::JobRow>>(std::vector<slurm::JobRow>{Row(0, slurm::State::kCompleted)});
+  });
+  settings_.client = &client;
+  settings_.lost_after_seconds = 0.3;
+  Result<RunSummary> summary = RunManifestOnSlurm(manifest_, runs_, source_, *store_, settings_, options_);
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  EXPECT_EQ(StatusOf(0), kStatusCompleted);
+  EXPECT_EQ(StatusOf(1), "lost");
+  EXPECT_NE((*store_->LatestAttempt(runs_[1].key))->message.find("Slurm no longer knows job 77_1"), std::string::npos);
+  EXPECT_GE(client.polls, 2);  // not at the first poll that missed it
+}
+
+}  // namespace
+}  // namespace repro
