@@ -11,6 +11,7 @@
 #include <chrono>
 #include <thread>
 
+#include "harness/runner/attempt.h"
 #include "tests/test_util.h"
 
 extern char** environ;
@@ -190,9 +191,19 @@ TEST_F(SlurmTest, ARequeuedTaskContinuesAsANewAttemptWithoutASecondSubmission) {
   ASSERT_EQ(Slurm({"scontrol", "requeue", task}).exit_code, 0);
   // Slurm holds a requeued batch job back for a while (BeginTime); the test does not wait.
   std::string job = task.substr(0, task.find('_'));
+  std::filesystem::path first_attempt;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_ / "results/wait/wait")) {
+    if (entry.path().filename() == "attempt-1" && entry.path().parent_path().filename().string().starts_with("seed-0")) first_attempt = entry.path();
+  }
   ASSERT_TRUE(WaitUntil([&] {
     std::string state = Slurm({"squeue", "--noheader", "--states=all", "--jobs=" + job, "--format=%i %T"}).out;
-    if (state.find(task + " PENDING") != std::string::npos) Slurm({"scontrol", "update", "jobid=" + task, "StartTime=now"});
+    // Only once the first run of the task has ended everywhere: started while Slurm still
+    // ends the old one (the reason for its delay), the new run would be killed with it.
+    bool old_run_ended = std::filesystem::exists(first_attempt / kJobResultFile) &&
+                         Slurm({"sinfo", "--noheader", "--format=%T"}).out.find("completing") == std::string::npos;
+    if (state.find(task + " PENDING") != std::string::npos && old_run_ended) {
+      Slurm({"scontrol", "update", "jobid=" + task, "StartTime=now"});
+    }
     return state.find(task + " RUNNING") != std::string::npos && StartedWaiters() == 3;
   }, 60)) << ReadText(dir_ / "runner.log") << Slurm({"scontrol", "show", "job", task}).out;
   std::filesystem::remove(dir_ / "pause.marker");
