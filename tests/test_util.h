@@ -2,6 +2,9 @@
 // binary, and the rule for tests that need something the machine may lack.
 #pragma once
 
+#include <fcntl.h>
+#include <spawn.h>
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -13,6 +16,8 @@
 #include "harness/exec/environment.h"
 #include "harness/exec/process.h"
 #include "harness/util/atomic_file.h"
+
+extern char** environ;
 
 namespace repro::testing {
 
@@ -66,6 +71,26 @@ inline CommandResult RunRepro(const std::vector<std::string>& args, const std::f
   spec.timeout_seconds = 120;
   ProcessResult result = RunProcess(spec);
   return {result.exit_code.value_or(-1), ReadText(spec.stdout_path), ReadText(spec.stderr_path)};
+}
+
+// Starts the repro binary under test in the background, with this process's environment;
+// its stdout and stderr go to <cwd>/runner.log.
+inline pid_t SpawnRepro(const std::vector<std::string>& args, const std::filesystem::path& cwd) {
+  std::vector<std::string> argv = {REPRO_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> raw;
+  for (std::string& arg : argv) raw.push_back(arg.data());
+  raw.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  std::string log = (cwd / "runner.log").string();
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+  pid_t pid = -1;
+  posix_spawn(&pid, REPRO_BINARY, &actions, nullptr, raw.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
 }
 
 // A test that needs something this machine may lack: in CI (CI=true) it fails and says

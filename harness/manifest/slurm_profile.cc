@@ -18,7 +18,7 @@ SlurmProfileLoad LoadSlurmProfile(const std::filesystem::path& path) {
     YAML::Node root = YAML::Load(*text);
     if (root.IsNull()) return load;  // an empty profile: every default
     yaml::MapReader top(root, "the Slurm profile",
-                        {"partition", "account", "qos", "sbatch", "max_running", "warning", "poll", "lost_after", "record_grace"},
+                        {"partition", "account", "qos", "sbatch", "max_running", "warning", "poll", "lost_after", "record_grace", "settle"},
                         diagnostics);
     if (top.is_map()) {
       profile.partition = top.String("partition").value_or("");
@@ -32,6 +32,7 @@ SlurmProfileLoad LoadSlurmProfile(const std::filesystem::path& path) {
       profile.warning_seconds = static_cast<int>(top.Duration("warning").value_or(profile.warning_seconds));
       profile.lost_after_seconds = top.Duration("lost_after").value_or(profile.lost_after_seconds);
       profile.record_grace_seconds = top.Duration("record_grace").value_or(profile.record_grace_seconds);
+      profile.settle_seconds = top.Duration("settle").value_or(profile.settle_seconds);
       if (const YAML::Node* poll = top.Find("poll")) {
         yaml::MapReader reader(*poll, "'poll' in the Slurm profile", {"min", "max"}, diagnostics);
         if (reader.is_map()) {

@@ -19,6 +19,7 @@ struct SlurmProfile {
   double poll_min_seconds = 1, poll_max_seconds = 30;  // squeue/sacct backoff
   double lost_after_seconds = 600;      // a task no command knows for this long is lost
   double record_grace_seconds = 30;     // a result record may reach this host late (NFS)
+  double settle_seconds = 3;            // a job's end must hold this long: a requeue can follow a brief FAILED
 };
 
 struct SlurmProfileLoad {

@@ -10,15 +10,6 @@
 #include "harness/util/units.h"
 
 namespace repro {
-namespace {
-
-std::string Slug(std::string_view text) {
-  std::string slug;
-  for (char c : text) slug += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-') ? c : '-';
-  return slug;
-}
-
-}  // namespace
 
 Result<ManifestRun::Pending> ManifestRun::Plan(const std::vector<RunSpec>& runs) {
   if (Status s = store_.RecordManifest(manifest_.sha256, manifest_.path.string(), manifest_.text); !s) return Error{s.error()};
@@ -281,6 +272,12 @@ Status ManifestRun::Finish(const AttemptOutcome& outcome) {
   attempt.metrics = ToRecords(outcome.metrics);
   attempt.environment = environment_;
   return Record(attempt, *flight.run, flight.argv);
+}
+
+std::string Slug(std::string_view text) {
+  std::string slug;
+  for (char c : text) slug += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-') ? c : '-';
+  return slug;
 }
 
 std::filesystem::path RunDirectory(const std::filesystem::path& results_dir, const Manifest& manifest, const RunSpec& run) {

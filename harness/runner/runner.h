@@ -82,6 +82,9 @@ struct RunSummary {
   bool interrupted = false;
 };
 
+// "text" with every character but letters, digits, '.' and '-' made '-': a safe folder name.
+std::string Slug(std::string_view text);
+
 // The folder holding a run's attempts: <results>/<manifest stem>/<experiment>/<params>_seed-N_<key8>.
 std::filesystem::path RunDirectory(const std::filesystem::path& results_dir, const Manifest& manifest, const RunSpec& run);
 

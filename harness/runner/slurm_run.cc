@@ -29,12 +29,6 @@ std::string RandomToken() {
   return fmt::format("{:08x}", std::uniform_int_distribution<uint32_t>()(random));
 }
 
-std::string Slug(std::string_view text) {
-  std::string slug;
-  for (char c : text) slug += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-') ? c : '-';
-  return slug;
-}
-
 // Slurm ended the job from outside: the record says "interrupted" or "killed", Slurm says why.
 bool EndedBySlurm(slurm::State state) {
   switch (state) {
@@ -252,10 +246,13 @@ Status ManifestRun::Follow(std::vector<Tracked>& tracked, const SlurmSettings& s
       if (!moved) return Error{moved.error()};
       changed = changed || *moved;
       bool has_record = std::filesystem::exists(std::filesystem::path(task.attempt.dir) / kJobResultFile);
+      if (!slurm::IsFinal(task.state)) task.final_since = 0;
       if (slurm::IsFinal(task.state)) {
         if (task.final_since == 0) task.final_since = now;
-        // The record may reach this host a little after the job ended (NFS attribute caches).
-        if (has_record || now - task.final_since >= slurm.record_grace_seconds) {
+        // An end must hold a moment (a requeue may follow), and the record may reach this
+        // host a little after the job ended (NFS attribute caches).
+        double ended_for = now - task.final_since;
+        if (ended_for >= slurm.settle_seconds && (has_record || ended_for >= slurm.record_grace_seconds)) {
           if (Status s = Ingest(task, /*lost=*/false, slurm); !s) return s;
         }
       } else if (row == by_task.end() && rows && has_record) {

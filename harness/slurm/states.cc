@@ -143,6 +143,9 @@ bool IsFinal(State state) { return state >= State::kCompleted; }
 State Advance(State known, State observed) {
   if (observed == State::kUnknown) return known;
   if (observed == State::kRequeued) return observed;  // the job starts over as a new attempt
+  // Slurm makes an ended job pending again only by requeueing it (a requeued job can show
+  // FAILED or CANCELLED for a moment first); a late RUNNING, though, is stale news.
+  if (IsFinal(known) && observed == State::kPending) return observed;
   if (IsFinal(known)) return known;                   // a final state is kept
   bool between_running_and_suspended = (known == State::kRunning || known == State::kSuspended) &&
                                        (observed == State::kRunning || observed == State::kSuspended);

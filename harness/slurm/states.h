@@ -37,7 +37,7 @@ bool IsFinal(State state);
 
 // What is known after seeing "observed" when "known" was known before: a state never moves
 // backwards (a late squeue line saying RUNNING after sacct said COMPLETED changes nothing),
-// except that a requeue starts the job over.
+// except that a requeue starts the job over: REQUEUED, or PENDING after an end.
 State Advance(State known, State observed);
 
 // The status an attempt is recorded with when its job ended in "final" and the job wrote

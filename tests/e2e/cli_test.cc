@@ -24,6 +24,7 @@ namespace {
 
 using testing::ReadText;
 using testing::RunRepro;
+using testing::SpawnRepro;
 using testing::ScopedTempDir;
 
 class CliTest : public ::testing::Test {
@@ -219,24 +220,6 @@ TEST_F(CliTest, ValidateReportsAllThreeMistakesWithPositions) {
 }
 
 // Starts repro in the background; the caller signals and reaps it.
-pid_t SpawnRepro(const std::vector<std::string>& args, const std::filesystem::path& cwd) {
-  std::vector<std::string> argv = {REPRO_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> raw;
-  for (std::string& arg : argv) raw.push_back(arg.data());
-  raw.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  std::string log = (cwd / "runner.log").string();
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
-  pid_t pid = -1;
-  posix_spawn(&pid, REPRO_BINARY, &actions, nullptr, raw.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
-}
-
 std::optional<int> WaitForFile(const std::filesystem::path& path, double seconds) {
   for (int i = 0; i < seconds * 20; ++i) {
     std::string text = ReadText(path);

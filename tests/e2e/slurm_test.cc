@@ -1,8 +1,6 @@
 // End-to-end against a real Slurm cluster: scripts/test starts one with scripts/slurm-local
 // and exports SLURM_CONF. Without one these tests fail under CI=true and skip elsewhere.
 #include <signal.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -14,13 +12,12 @@
 #include "harness/runner/attempt.h"
 #include "tests/test_util.h"
 
-extern char** environ;
-
 namespace repro {
 namespace {
 
 using testing::ReadText;
 using testing::RunRepro;
+using testing::SpawnRepro;
 using testing::ScopedTempDir;
 
 // A Slurm client command, as the test drives the cluster behind repro's back.
@@ -46,24 +43,6 @@ bool ClusterUp() {
     if (state.find(up) != std::string::npos) return true;
   }
   return false;
-}
-
-pid_t SpawnRepro(const std::vector<std::string>& args, const std::filesystem::path& cwd) {
-  std::vector<std::string> argv = {REPRO_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> raw;
-  for (std::string& arg : argv) raw.push_back(arg.data());
-  raw.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  std::string log = (cwd / "runner.log").string();
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
-  pid_t pid = -1;
-  posix_spawn(&pid, REPRO_BINARY, &actions, nullptr, raw.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
 }
 
 template <typename Condition>

@@ -12,7 +12,7 @@ TEST(SlurmProfileTest, EveryKeyIsRead) {
   ScopedTempDir dir;
   testing::WriteText(dir / "p.yaml",
                      "partition: gpu\naccount: lab\nqos: high\nsbatch: [--exclusive, --constraint=a100]\nmax_running: 4\n"
-                     "warning: 2m\npoll: {min: 0.5s, max: 1m}\nlost_after: 1h\nrecord_grace: 10s\n");
+                     "warning: 2m\npoll: {min: 0.5s, max: 1m}\nlost_after: 1h\nrecord_grace: 10s\nsettle: 2s\n");
   SlurmProfileLoad load = LoadSlurmProfile(dir / "p.yaml");
   ASSERT_TRUE(load.errors.empty()) << load.errors.front().ToString();
   EXPECT_EQ(load.profile.partition, "gpu");
@@ -25,6 +25,7 @@ TEST(SlurmProfileTest, EveryKeyIsRead) {
   EXPECT_EQ(load.profile.poll_max_seconds, 60);
   EXPECT_EQ(load.profile.lost_after_seconds, 3600);
   EXPECT_EQ(load.profile.record_grace_seconds, 10);
+  EXPECT_EQ(load.profile.settle_seconds, 2);
 }
 
 TEST(SlurmProfileTest, MistakesAreReportedWithTheirLines) {

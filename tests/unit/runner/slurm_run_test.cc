@@ -70,6 +70,7 @@ claims:
     options_.results_dir = dir_ / "results";
     settings_.poll_min_seconds = settings_.poll_max_seconds = 0.01;
     settings_.record_grace_seconds = 0;
+    settings_.settle_seconds = 0;
     settings_.lost_after_seconds = 0.05;
     settings_.repro_binary = "/opt/repro";
   }
@@ -134,6 +135,22 @@ TEST_F(SlurmRunTest, AControllerThatDoesNotAnswerLosesNoJob) {
                                       Row(2, slurm::State::kCompleted)};
   });
   settings_.client = &client;
+  Result<RunSummary> summary = RunManifestOnSlurm(manifest_, runs_, source_, *store_, settings_, options_);
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  for (int seed = 0; seed < 3; ++seed) EXPECT_EQ(StatusOf(seed), kStatusCompleted);
+}
+
+TEST_F(SlurmRunTest, ABriefFailureBeforeARequeueIsNotTakenForTheEnd) {
+  // Requeued while running: FAILED for a moment, then pending, then it runs to completion.
+  ScriptedClient client(dir_ / "log", [this](int poll) -> Result<std::vector<slurm::JobRow>> {
+    slurm::State state = poll == 1 ? slurm::State::kFailed : poll < 4 ? slurm::State::kPending : slurm::State::kCompleted;
+    if (poll == 4) {
+      for (int seed = 0; seed < 3; ++seed) WriteRecord(seed, kStatusCompleted);
+    }
+    return std::vector<slurm::JobRow>{Row(0, state), Row(1, state), Row(2, state)};
+  });
+  settings_.client = &client;
+  settings_.settle_seconds = 0.05;
   Result<RunSummary> summary = RunManifestOnSlurm(manifest_, runs_, source_, *store_, settings_, options_);
   ASSERT_TRUE(summary.ok()) << summary.error();
   for (int seed = 0; seed < 3; ++seed) EXPECT_EQ(StatusOf(seed), kStatusCompleted);

@@ -34,6 +34,7 @@ TEST(SlurmStatesTest, CompletingIsNotFinalAndNothingMovesBackwards) {
   EXPECT_EQ(Advance(State::kRunning, State::kSuspended), State::kSuspended);
   EXPECT_EQ(Advance(State::kSuspended, State::kRunning), State::kRunning) << "a resumed job runs again";
   EXPECT_EQ(Advance(State::kPreempted, State::kRequeued), State::kRequeued) << "a requeue starts the job over";
+  EXPECT_EQ(Advance(State::kFailed, State::kPending), State::kPending) << "an ended job pending again was requeued";
 }
 
 TEST(SlurmStatesTest, AJobThatEndedWithoutARecordIsNamedForHowItEnded) {
