@@ -2,6 +2,7 @@
 // `cancel`.
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 
@@ -50,7 +51,7 @@ std::variant<std::vector<JobAttempt>, int> AttemptsOnSlurm(const Loaded& loaded,
 std::vector<std::string> TaskIds(const std::vector<JobAttempt>& attempts) {
   std::vector<std::string> tasks;
   for (const JobAttempt& a : attempts) {
-    if (a.attempt.job.find(':') == std::string::npos) tasks.push_back(a.attempt.job);
+    if (!ParseSubmittingJob(a.attempt.job)) tasks.push_back(a.attempt.job);
   }
   return tasks;
 }
@@ -154,7 +155,17 @@ int CancelJobs(const std::string& manifest_path, const CommonOptions& common) {
     return kExitAllReproduced;
   }
   slurm::Client client(SlurmLogDir(common.results_dir, l.manifest));
-  if (Status cancelled = client.Cancel(TaskIds(on_slurm)); !cancelled) {
+  std::vector<std::string> ids = TaskIds(on_slurm);
+  for (const JobAttempt& a : on_slurm) {
+    // Submitted by a repro that stopped before it stored the id: found by the job's name.
+    std::optional<SubmittingJob> submitting = ParseSubmittingJob(a.attempt.job);
+    if (!submitting) continue;
+    Result<std::vector<slurm::JobRow>> held = client.FindByName(submitting->name);
+    if (held && !held->empty()) ids.push_back(held->front().job_id);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  if (Status cancelled = client.Cancel(ids); !cancelled) {
     PrintError(cancelled.error());
     return kExitHarnessError;
   }

@@ -83,7 +83,8 @@ class ManifestRun {
   std::map<std::string, std::optional<double>> prior_;       // experiment -> mean from the store
   int finished_ = 0;
   int total_ = 0;
-  bool on_slurm_ = false;  // no ETA: the cluster's throughput is not known here
+  bool on_slurm_ = false;     // no ETA: the cluster's throughput is not known here
+  int running_on_slurm_ = 0;  // tasks Slurm said were running at the last poll
 };
 
 }  // namespace repro

@@ -46,7 +46,7 @@ void ManifestRun::Report(ProgressEvent event) {
   if (!options_.progress) return;
   event.done = finished_;
   event.total = total_;
-  event.running = static_cast<int>(in_flight_.size());
+  event.running = on_slurm_ ? running_on_slurm_ : static_cast<int>(in_flight_.size());
   event.eta_seconds = Eta();
   options_.progress(event);
 }

@@ -97,6 +97,14 @@ struct SlurmSettings : SlurmProfile {
   std::filesystem::path repro_binary;  // what each task runs: this repro, as the nodes see it
 };
 
+// An attempt's job column while its array is being submitted: "submitting:NAME#INDEX",
+// so that a repro stopped before it stored the job id finds the held job by its name.
+struct SubmittingJob {
+  std::string name;
+  int index = 0;
+};
+std::optional<SubmittingJob> ParseSubmittingJob(const std::string& job);
+
 Result<RunSummary> RunManifest(const Manifest& manifest, const std::vector<RunSpec>& runs, const PreparedSource& source,
                                Store& store, Executor& executor, const RunOptions& options);
 

@@ -18,7 +18,7 @@
 namespace repro {
 namespace {
 
-constexpr const char* kSubmitting = "submitting:";  // job column before sbatch answered: "submitting:NAME#INDEX"
+constexpr const char* kSubmitting = "submitting:";
 
 double Now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -45,6 +45,13 @@ bool EndedBySlurm(slurm::State state) {
 }
 
 }  // namespace
+
+std::optional<SubmittingJob> ParseSubmittingJob(const std::string& job) {
+  size_t hash = job.rfind('#');
+  if (job.rfind(kSubmitting, 0) != 0 || hash == std::string::npos) return std::nullopt;
+  size_t start = std::string_view(kSubmitting).size();
+  return SubmittingJob{job.substr(start, hash - start), std::atoi(job.c_str() + hash + 1)};
+}
 
 struct ManifestRun::Tracked {
   const RunSpec* run = nullptr;
@@ -91,13 +98,10 @@ Status ManifestRun::Reattach(Pending& pending, const SlurmSettings& slurm, std::
     task.attempt = attempt;
     task.task = attempt.job;
     task.last_known = Now();
-    if (attempt.job.rfind(kSubmitting, 0) == 0) {
+    if (std::optional<SubmittingJob> submitting = ParseSubmittingJob(attempt.job)) {
       // The earlier repro stopped between sbatch and recording the job id: the job, if it
       // exists, is still held under its name.
-      std::string name = attempt.job.substr(std::string(kSubmitting).size());
-      std::string index = name.substr(name.rfind('#') + 1);
-      name.resize(name.rfind('#'));
-      Result<std::vector<slurm::JobRow>> found = slurm.client->FindByName(name);
+      Result<std::vector<slurm::JobRow>> found = slurm.client->FindByName(submitting->name);
       if (!found) return Error{found.error()};
       if (found->empty()) {
         attempt.status = kStatusInterrupted;
@@ -106,7 +110,7 @@ Status ManifestRun::Reattach(Pending& pending, const SlurmSettings& slurm, std::
         pending.queue.push_back(run);
         continue;
       }
-      task.task = fmt::format("{}_{}", found->front().job_id, index);
+      task.task = fmt::format("{}_{}", found->front().job_id, submitting->index);
       task.attempt.job = task.task;
       if (Status s = store_.SetAttemptJobs({{attempt.id, task.task}}); !s) return s;
       release.push_back(found->front().job_id);
@@ -179,6 +183,11 @@ Status ManifestRun::SubmitArray(const std::vector<const RunSpec*>& runs, const S
   if (Status s = store_.SetAttemptJobs(submitting); !s) return s;
   Result<std::string> job_id = slurm.client->SubmitHeld(script);
   if (!job_id) {
+    // sbatch may have failed after Slurm took the array (interrupted, timed out): a held
+    // job left behind would never run, so it is cancelled.
+    if (Result<std::vector<slurm::JobRow>> left = slurm.client->FindByName(name); left && !left->empty()) {
+      (void)slurm.client->Cancel({left->front().job_id});
+    }
     for (Tracked& member : members) {
       member.attempt.status = kStatusStartFailed;
       member.attempt.message = fmt::format("sbatch refused the job array ({}): {}", script.string(), job_id.error());
@@ -230,6 +239,7 @@ Status ManifestRun::Follow(std::vector<Tracked>& tracked, const SlurmSettings& s
     }
     bool changed = false;
     double now = Now();
+    running_on_slurm_ = 0;
     for (Tracked& task : tracked) {
       auto row = by_task.find(task.task);
       if (row != by_task.end()) {
@@ -238,6 +248,7 @@ Status ManifestRun::Follow(std::vector<Tracked>& tracked, const SlurmSettings& s
         changed = changed || next != task.state;
         task.state = next;
       }
+      if (task.state == slurm::State::kRunning) ++running_on_slurm_;
       if (task.state == slurm::State::kRunning && !task.started) {
         task.started = true;
         Report(ProgressEvent::Started(task.run->label, "Slurm task " + task.task));

@@ -16,6 +16,14 @@ namespace {
 
 using testing::ScopedTempDir;
 
+slurm::JobRow Row(int task, slurm::State state, std::string job = "77") {
+  slurm::JobRow row;
+  row.job_id = std::move(job);
+  row.task = task;
+  row.state = state;
+  return row;
+}
+
 // Answers as a script says; "Query" gets the poll number, starting at 1.
 class ScriptedClient : public slurm::Client {
  public:
@@ -23,7 +31,16 @@ class ScriptedClient : public slurm::Client {
   ScriptedClient(std::filesystem::path log_dir, Answer answer) : Client(std::move(log_dir)), answer_(std::move(answer)) {}
   Result<std::string> SubmitHeld(const std::filesystem::path& script) override {
     scripts.push_back(script);
+    if (sbatch_fails) return Error{"sbatch --parsable --hold job.sh failed (interrupted)"};
     return std::string("77");
+  }
+  Result<std::vector<slurm::JobRow>> FindByName(const std::string& name) override {
+    names.push_back(name);
+    return by_name;
+  }
+  Status Cancel(const std::vector<std::string>& ids) override {
+    cancelled.insert(cancelled.end(), ids.begin(), ids.end());
+    return Status::Ok();
   }
   Status Release(const std::vector<std::string>& ids) override {
     released.insert(released.end(), ids.begin(), ids.end());
@@ -31,20 +48,15 @@ class ScriptedClient : public slurm::Client {
   }
   Result<std::vector<slurm::JobRow>> Query(const std::vector<std::string>&) override { return answer_(++polls); }
   std::vector<std::filesystem::path> scripts;
-  std::vector<std::string> released;
+  std::vector<std::string> released, cancelled;
+  std::vector<std::string> names;     // asked for by FindByName
+  std::vector<slurm::JobRow> by_name;  // what FindByName answers
+  bool sbatch_fails = false;
   int polls = 0;
 
  private:
   Answer answer_;
 };
-
-slurm::JobRow Row(int task, slurm::State state) {
-  slurm::JobRow row;
-  row.job_id = "77";
-  row.task = task;
-  row.state = state;
-  return row;
-}
 
 class SlurmRunTest : public ::testing::Test {
  protected:
@@ -153,6 +165,42 @@ TEST_F(SlurmRunTest, ABriefFailureBeforeARequeueIsNotTakenForTheEnd) {
   settings_.settle_seconds = 0.05;
   Result<RunSummary> summary = RunManifestOnSlurm(manifest_, runs_, source_, *store_, settings_, options_);
   ASSERT_TRUE(summary.ok()) << summary.error();
+  for (int seed = 0; seed < 3; ++seed) EXPECT_EQ(StatusOf(seed), kStatusCompleted);
+}
+
+TEST_F(SlurmRunTest, AnArraySbatchDidNotConfirmIsStartFailedAndLeavesNoHeldJob) {
+  ScriptedClient client(dir_ / "log", [](int) { return Result<std::vector<slurm::JobRow>>(std::vector<slurm::JobRow>{}); });
+  client.sbatch_fails = true;
+  client.by_name = {Row(0, slurm::State::kPending)};
+  settings_.client = &client;
+  Result<RunSummary> summary = RunManifestOnSlurm(manifest_, runs_, source_, *store_, settings_, options_);
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  for (int seed = 0; seed < 3; ++seed) EXPECT_EQ(StatusOf(seed), kStatusStartFailed);
+  EXPECT_NE((*store_->LatestAttempt(runs_[0].key))->message.find("sbatch refused the job array"), std::string::npos);
+  EXPECT_EQ(client.cancelled, std::vector<std::string>{"77"});
+  EXPECT_EQ(client.polls, 0);
+}
+
+TEST_F(SlurmRunTest, AnArrayWhoseIdWasNeverStoredIsFoundByNameNotSubmittedAgain) {
+  // A repro died between sbatch and storing the id of seed 1's array (task 1 of job 55).
+  std::string run_dir = RunDirectory(options_.results_dir, manifest_, runs_[1]).string();
+  ASSERT_TRUE(store_->RecordRun({runs_[1].key, "e", runs_[1].label, "{}", 1}).ok());
+  AttemptRecord stranded = **store_->ClaimAttempt(runs_[1].key, run_dir, false);
+  ASSERT_TRUE(store_->SetAttemptJobs({{stranded.id, "submitting:repro-m-e-0badf00d#1"}}).ok());
+  for (int seed = 0; seed < 3; ++seed) WriteRecord(seed, kStatusCompleted);
+  ScriptedClient client(dir_ / "log", [](int) {
+    return Result<std::vector<slurm::JobRow>>(std::vector<slurm::JobRow>{
+        Row(0, slurm::State::kCompleted), Row(1, slurm::State::kCompleted), Row(1, slurm::State::kCompleted, "55")});
+  });
+  client.by_name = {Row(1, slurm::State::kPending, "55")};
+  settings_.client = &client;
+  Result<RunSummary> summary = RunManifestOnSlurm(manifest_, runs_, source_, *store_, settings_, options_);
+  ASSERT_TRUE(summary.ok()) << summary.error();
+  EXPECT_EQ(client.names, std::vector<std::string>{"repro-m-e-0badf00d"});
+  EXPECT_EQ(client.released, (std::vector<std::string>{"55", "77"}));
+  EXPECT_EQ(summary->attached, 1);
+  EXPECT_EQ(summary->submitted, 2);  // seeds 0 and 2 only
+  EXPECT_EQ((*store_->LatestAttempt(runs_[1].key))->job, "55_1");
   for (int seed = 0; seed < 3; ++seed) EXPECT_EQ(StatusOf(seed), kStatusCompleted);
 }
 
