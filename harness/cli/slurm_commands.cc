@@ -70,6 +70,26 @@ std::map<std::string, slurm::State> StatesOf(slurm::Client& client, const std::v
   return states;
 }
 
+// A manifest's plan, its store, and which of its attempts are on Slurm now.
+struct OnSlurm {
+  Loaded loaded;
+  std::unique_ptr<Store> store;
+  std::vector<JobAttempt> attempts;
+};
+
+std::variant<std::unique_ptr<OnSlurm>, int> LoadOnSlurm(const std::string& manifest_path, const CommonOptions& common) {
+  std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common);
+  if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
+  auto opened = OpenStore(common);
+  if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
+  // On the heap: the attempts point into the plan.
+  auto found = std::make_unique<OnSlurm>(OnSlurm{std::move(std::get<Loaded>(loaded)), std::move(std::get<std::unique_ptr<Store>>(opened)), {}});
+  auto attempts = AttemptsOnSlurm(found->loaded, *found->store);
+  if (std::holds_alternative<int>(attempts)) return std::get<int>(attempts);
+  found->attempts = std::move(std::get<std::vector<JobAttempt>>(attempts));
+  return found;
+}
+
 }  // namespace
 
 std::variant<SlurmProfile, int> ReadSlurmProfile(const std::string& name_or_path) {
@@ -99,17 +119,13 @@ Result<RunSummary> RunOnSlurm(const Loaded& loaded, const PreparedSource& source
 int Attempt(const std::filesystem::path& task_file, int task) { return RunJobSideAttempt(task_file, task); }
 
 int ShowStatus(const std::string& manifest_path, const CommonOptions& common) {
-  std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common);
-  if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
-  const Loaded& l = std::get<Loaded>(loaded);
-  auto opened = OpenStore(common);
-  if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
-  Store& store = *std::get<std::unique_ptr<Store>>(opened);
-  auto on_slurm = AttemptsOnSlurm(l, store);
-  if (std::holds_alternative<int>(on_slurm)) return std::get<int>(on_slurm);
+  auto found = LoadOnSlurm(manifest_path, common);
+  if (std::holds_alternative<int>(found)) return std::get<int>(found);
+  const Loaded& l = std::get<0>(found)->loaded;
+  Store& store = *std::get<0>(found)->store;
   slurm::Client client(SlurmLogDir(common.results_dir, l.manifest));
   std::string error;
-  std::map<std::string, slurm::State> states = StatesOf(client, TaskIds(std::get<0>(on_slurm)), &error);
+  std::map<std::string, slurm::State> states = StatesOf(client, TaskIds(std::get<0>(found)->attempts), &error);
   if (!error.empty()) std::cerr << "repro: warning: cannot ask Slurm: " << error << "\n";
   std::map<std::string, int> counts;
   for (const RunSpec& run : l.runs) {
@@ -141,15 +157,11 @@ int ShowStatus(const std::string& manifest_path, const CommonOptions& common) {
 }
 
 int CancelJobs(const std::string& manifest_path, const CommonOptions& common) {
-  std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common);
-  if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
-  const Loaded& l = std::get<Loaded>(loaded);
-  auto opened = OpenStore(common);
-  if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
-  Store& store = *std::get<std::unique_ptr<Store>>(opened);
-  auto found = AttemptsOnSlurm(l, store);
+  auto found = LoadOnSlurm(manifest_path, common);
   if (std::holds_alternative<int>(found)) return std::get<int>(found);
-  std::vector<JobAttempt>& on_slurm = std::get<0>(found);
+  const Loaded& l = std::get<0>(found)->loaded;
+  Store& store = *std::get<0>(found)->store;
+  std::vector<JobAttempt>& on_slurm = std::get<0>(found)->attempts;
   if (on_slurm.empty()) {
     std::cout << "no jobs of " << manifest_path << " are queued or running\n";
     return kExitAllReproduced;

@@ -8,6 +8,7 @@
 
 #include "harness/exec/environment.h"
 #include "harness/exec/sandbox.h"
+#include "harness/runner/runner.h"
 #include "harness/source/source.h"
 #include "harness/util/atomic_file.h"
 
@@ -119,6 +120,29 @@ Result<AttemptRequest> PrepareAttempt(const Manifest& manifest, const RunSpec& r
   };
   request.command = std::move(argv).value();
   return request;
+}
+
+void TakeOutcome(const AttemptOutcome& outcome, AttemptRecord& attempt) {
+  const ProcessResult& process = outcome.process;
+  attempt.status = AttemptStatus(process);
+  attempt.exit_code = process.exit_code;
+  attempt.signal = process.signal;
+  attempt.wall_seconds = process.wall_seconds;
+  attempt.cpu_seconds = process.cpu_seconds;
+  attempt.peak_rss_kib = process.peak_rss_kib;
+  attempt.message = process.message;
+  attempt.metrics = ToRecords(outcome.metrics);
+}
+
+void TakeEnd(const AttemptRecord& ended, AttemptRecord& attempt) {
+  attempt.status = ended.status;
+  attempt.exit_code = ended.exit_code;
+  attempt.signal = ended.signal;
+  attempt.wall_seconds = ended.wall_seconds;
+  attempt.cpu_seconds = ended.cpu_seconds;
+  attempt.peak_rss_kib = ended.peak_rss_kib;
+  attempt.message = ended.message;
+  attempt.metrics = ended.metrics;
 }
 
 std::string ParamsJson(const RunSpec& run) {

@@ -32,6 +32,11 @@ struct AttemptSettings {
 Result<AttemptRequest> PrepareAttempt(const Manifest& manifest, const RunSpec& run, const std::filesystem::path& dir,
                                       int attempt_number, const AttemptSettings& settings);
 
+// Fills how an attempt ended (status, exit, timings, message, metrics) from its process.
+void TakeOutcome(const AttemptOutcome& outcome, AttemptRecord& attempt);
+// The same from another record of the same attempt (a Slurm task's result record).
+void TakeEnd(const AttemptRecord& ended, AttemptRecord& attempt);
+
 std::string ParamsJson(const RunSpec& run);
 std::vector<MetricRecord> ToRecords(const std::vector<MetricValue>& values);
 std::string QuoteCommand(const std::vector<std::string>& argv);

@@ -178,16 +178,7 @@ int RunJobSideAttempt(const std::filesystem::path& task_file, int index) {
     if (capacity.memory_bytes > 0) capacity.memory_bytes = std::max(capacity.memory_bytes, request->resources.memory_bytes);
     LocalExecutor executor(1, capacity);
     executor.Start(std::move(*request));
-    std::optional<AttemptOutcome> outcome = executor.WaitForOne();
-    const ProcessResult& process = outcome->process;
-    attempt.status = AttemptStatus(process);
-    attempt.exit_code = process.exit_code;
-    attempt.signal = process.signal;
-    attempt.wall_seconds = process.wall_seconds;
-    attempt.cpu_seconds = process.cpu_seconds;
-    attempt.peak_rss_kib = process.peak_rss_kib;
-    attempt.message = process.message;
-    attempt.metrics = ToRecords(outcome->metrics);
+    TakeOutcome(*executor.WaitForOne(), attempt);
     if (attempt.status == std::string(kStatusInterrupted) && WarningSignalReceived()) {
       attempt.status = kStatusTimeout;
       attempt.message = "stopped at Slurm's warning signal, before the job's time limit";

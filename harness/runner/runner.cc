@@ -262,14 +262,7 @@ Status ManifestRun::Finish(const AttemptOutcome& outcome) {
   in_flight_.erase(it);
   AttemptRecord& attempt = flight.attempt;
   if (Status stored = flight.series->Flush(); !stored) return stored;
-  attempt.status = AttemptStatus(outcome.process);
-  attempt.exit_code = outcome.process.exit_code;
-  attempt.signal = outcome.process.signal;
-  attempt.wall_seconds = outcome.process.wall_seconds;
-  attempt.cpu_seconds = outcome.process.cpu_seconds;
-  attempt.peak_rss_kib = outcome.process.peak_rss_kib;
-  attempt.message = outcome.process.message;
-  attempt.metrics = ToRecords(outcome.metrics);
+  TakeOutcome(outcome, attempt);
   attempt.environment = environment_;
   return Record(attempt, *flight.run, flight.argv);
 }

@@ -294,15 +294,8 @@ Result<bool> ManifestRun::FollowRequeue(Tracked& task) {
     Result<JobResult> record = ReadJobResult(ended.dir);
     std::vector<std::string> argv;
     if (record) {
-      JobResult& r = *record;
-      ended.status = r.attempt.status;
-      ended.exit_code = r.attempt.exit_code;
-      ended.signal = r.attempt.signal;
-      ended.wall_seconds = r.attempt.wall_seconds;
-      ended.cpu_seconds = r.attempt.cpu_seconds;
-      ended.peak_rss_kib = r.attempt.peak_rss_kib;
-      ended.metrics = r.attempt.metrics;
-      argv = r.argv;
+      TakeEnd(record->attempt, ended);
+      argv = record->argv;
     } else {
       ended.status = kStatusInterrupted;
     }
@@ -328,14 +321,7 @@ Status ManifestRun::Ingest(Tracked& task, bool lost, const SlurmSettings& slurm)
   Result<JobResult> record = ReadJobResult(attempt.dir);
   if (record && record->attempt.number == attempt.number) {
     const AttemptRecord& r = record->attempt;
-    attempt.status = r.status;
-    attempt.exit_code = r.exit_code;
-    attempt.signal = r.signal;
-    attempt.wall_seconds = r.wall_seconds;
-    attempt.cpu_seconds = r.cpu_seconds;
-    attempt.peak_rss_kib = r.peak_rss_kib;
-    attempt.message = r.message;
-    attempt.metrics = r.metrics;
+    TakeEnd(r, attempt);
     argv = record->argv;
     if (!record->environment_json.empty()) {
       if (Status s = store_.RecordEnvironment(r.environment, record->environment_json); !s) return s;
