@@ -1,19 +1,27 @@
 #include "harness/bundle/bundle.h"
 
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <ctime>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <optional>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
 
-#include "harness/exec/environment.h"
-#include "harness/exec/process.h"
+#include "harness/util/regular_file.h"
 #include "harness/report/render.h"
 #include "harness/util/atomic_file.h"
-#include "harness/util/hash.h"
 
 namespace repro {
 namespace {
@@ -21,31 +29,122 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kSums = "SHA256SUMS";
+constexpr size_t kChunk = 1 << 16;
+// A SHA256SUMS longer than this is not one repro wrote (a line per file, ~100 bytes each).
+constexpr size_t kMaxSums = 16 << 20;
 
-Status Tar(const std::vector<std::string>& args, const fs::path& cwd) {
-  ProcessSpec spec;
-  spec.argv = {"tar"};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.cwd = cwd;
-  spec.env = BuildChildEnvironment({}, {});
-  spec.stdout_path = "/dev/null";
-  spec.stderr_path = cwd / ".tar.err";
-  spec.timeout_seconds = 3600;
-  ProcessResult result = RunProcess(spec);
-  std::string said = ReadFile(spec.stderr_path).value_or("");
-  std::error_code ignored;
-  fs::remove(spec.stderr_path, ignored);
-  if (result.end == ProcessEnd::kExited && result.exit_code == 0) return Status::Ok();
-  return Error{fmt::format("tar {} failed: {}", args.front(), said.empty() ? result.message : said)};
+// SHA-256 fed chunk by chunk: members stream through, never held whole in memory.
+class Digest {
+ public:
+  Digest() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) { EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr); }
+  void Update(std::string_view bytes) { EVP_DigestUpdate(ctx_.get(), bytes.data(), bytes.size()); }
+  std::string Hex() {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int size = 0;
+    EVP_DigestFinal_ex(ctx_.get(), digest.data(), &size);
+    std::string hex;
+    for (unsigned int i = 0; i < size; ++i) hex += fmt::format("{:02x}", digest[i]);
+    return hex;
+  }
+
+ private:
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx_;
+};
+
+using ArchivePtr = std::unique_ptr<archive, int (*)(archive*)>;
+using EntryPtr = std::unique_ptr<archive_entry, void (*)(archive_entry*)>;
+
+std::string ArchiveError(archive* a) {
+  const char* said = archive_error_string(a);
+  return said != nullptr ? said : "unknown error";
 }
 
-Status Copy(const fs::path& from, const fs::path& to) {
-  std::error_code ec;
-  fs::create_directories(to.parent_path(), ec);
-  fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
-  if (ec) return Error{fmt::format("cannot copy {} into the bundle: {}", from.string(), ec.message())};
-  return Status::Ok();
-}
+// ---- writing ----
+
+// A gzip'd tar written member by member; SHA256SUMS collects each member's digest as it goes.
+class BundleWriter {
+ public:
+  explicit BundleWriter(std::string top) : archive_(archive_write_new(), archive_write_free), top_(std::move(top)) {}
+
+  Status Open(const fs::path& path) {
+    if (archive_write_add_filter_gzip(archive_.get()) != ARCHIVE_OK ||
+        archive_write_set_format_pax_restricted(archive_.get()) != ARCHIVE_OK ||
+        archive_write_open_filename(archive_.get(), path.c_str()) != ARCHIVE_OK) {
+      return Error{fmt::format("cannot write {}: {}", path.string(), ArchiveError(archive_.get()))};
+    }
+    return Status::Ok();
+  }
+
+  Status AddText(const std::string& name, std::string_view text) {
+    if (Status s = Header(name, static_cast<int64_t>(text.size())); !s) return s;
+    Digest digest;
+    if (Status s = Write(text, digest); !s) return s;
+    sums_ += fmt::format("{}  {}\n", digest.Hex(), name);
+    return Status::Ok();
+  }
+
+  // Streams an opened regular file; exactly the size it had when opened, so a file that
+  // still grows cannot make the member disagree with its header.
+  Status AddFile(const std::string& name, const RegularFile& file) {
+    std::error_code ec;
+    uintmax_t size = fs::file_size(file.Path(), ec);
+    std::ifstream in(file.Path(), std::ios::binary);
+    if (ec || !in) return Error{fmt::format("cannot read {} for the bundle", name)};
+    if (Status s = Header(name, static_cast<int64_t>(size)); !s) return s;
+    Digest digest;
+    std::vector<char> buffer(kChunk);
+    for (uintmax_t left = size; left > 0;) {
+      size_t want = static_cast<size_t>(std::min<uintmax_t>(left, buffer.size()));
+      in.read(buffer.data(), static_cast<std::streamsize>(want));
+      size_t got = static_cast<size_t>(in.gcount());
+      if (got == 0) {  // shrank since it was opened: zeros keep the header true
+        std::fill(buffer.begin(), buffer.end(), '\0');
+        got = want;
+      }
+      if (Status s = Write(std::string_view(buffer.data(), got), digest); !s) return s;
+      left -= got;
+    }
+    sums_ += fmt::format("{}  {}\n", digest.Hex(), name);
+    return Status::Ok();
+  }
+
+  Status Close() {
+    std::string sums = std::move(sums_);
+    if (Status s = AddText(kSums, sums); !s) return s;
+    if (archive_write_close(archive_.get()) != ARCHIVE_OK) return Error{fmt::format("cannot finish the bundle: {}", ArchiveError(archive_.get()))};
+    return Status::Ok();
+  }
+
+  int files() const { return static_cast<int>(std::count(sums_.begin(), sums_.end(), '\n')); }
+
+ private:
+  Status Header(const std::string& name, int64_t size) {
+    EntryPtr entry(archive_entry_new(), archive_entry_free);
+    archive_entry_set_pathname(entry.get(), (top_ + "/" + name).c_str());
+    archive_entry_set_filetype(entry.get(), AE_IFREG);
+    archive_entry_set_perm(entry.get(), 0644);
+    archive_entry_set_size(entry.get(), size);
+    archive_entry_set_mtime(entry.get(), std::time(nullptr), 0);
+    if (archive_write_header(archive_.get(), entry.get()) != ARCHIVE_OK) {
+      return Error{fmt::format("cannot add {} to the bundle: {}", name, ArchiveError(archive_.get()))};
+    }
+    return Status::Ok();
+  }
+
+  Status Write(std::string_view bytes, Digest& digest) {
+    digest.Update(bytes);
+    for (size_t at = 0; at < bytes.size();) {
+      la_ssize_t wrote = archive_write_data(archive_.get(), bytes.data() + at, std::min(bytes.size() - at, kChunk));
+      if (wrote <= 0) return Error{fmt::format("cannot write the bundle: {}", ArchiveError(archive_.get()))};
+      at += static_cast<size_t>(wrote);
+    }
+    return Status::Ok();
+  }
+
+  ArchivePtr archive_;
+  std::string top_;
+  std::string sums_;
+};
 
 // "results/m/exp/run/attempt-2" -> "exp/run/attempt-2": where an attempt's files go.
 fs::path AttemptFolder(const std::string& dir) {
@@ -56,16 +155,6 @@ fs::path AttemptFolder(const std::string& dir) {
   return tail;
 }
 
-// Every regular file under "root", relative, sorted.
-std::vector<std::string> FilesUnder(const fs::path& root) {
-  std::vector<std::string> files;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file()) files.push_back(entry.path().lexically_relative(root).string());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 // A name inside the bundle for a file beside the manifest: its relative path, or under
 // outside/ when it lives above the manifest's folder.
 std::string BesideManifest(const Manifest& m, const fs::path& file) {
@@ -74,109 +163,254 @@ std::string BesideManifest(const Manifest& m, const fs::path& file) {
   return relative.string();
 }
 
-Status Stage(const Evaluation& evaluation, const std::vector<RunSpec>& runs, Store& store, const fs::path& root) {
-  const Manifest& m = *evaluation.manifest;
-  std::error_code ec;
-  fs::create_directories(root / "manifest", ec);
-  if (ec) return Error{fmt::format("cannot create {}: {}", (root / "manifest").string(), ec.message())};
-  if (Status s = WriteFileAtomically(root / "manifest" / m.path.filename(), m.text, false); !s) return s;
-  for (const AddedFile& file : m.source.files) {
-    if (Status s = Copy(file.from, root / "manifest" / BesideManifest(m, file.from)); !s) return s;
+// The manifest's own files (added files, patches) are the user's: read as they are.
+Status AddManifestFiles(const Manifest& m, BundleWriter& writer) {
+  if (Status s = writer.AddText("manifest/" + m.path.filename().string(), m.text); !s) return s;
+  std::vector<fs::path> files(m.source.patches.begin(), m.source.patches.end());
+  for (const AddedFile& file : m.source.files) files.push_back(file.from);
+  for (const fs::path& file : files) {
+    Result<std::string> text = ReadFile(file);
+    if (!text) return Error{fmt::format("cannot copy {} into the bundle: {}", file.string(), text.error())};
+    if (Status s = writer.AddText("manifest/" + BesideManifest(m, file), *text); !s) return s;
   }
-  for (const fs::path& patch : m.source.patches) {
-    if (Status s = Copy(patch, root / "manifest" / BesideManifest(m, patch)); !s) return s;
-  }
-  for (auto [name, text] : {std::pair<const char*, std::string>{"report.md", RenderMarkdown(evaluation)},
-                            {"report.html", RenderHtml(evaluation)}, {"report.json", RenderJson(evaluation)}}) {
-    if (Status s = WriteFileAtomically(root / name, text, false); !s) return s;
-  }
-  std::vector<std::string> keys;
+  return Status::Ok();
+}
+
+// Each attempt's logs and record: written by repro, but in a folder the released code could
+// write to, so only regular files are packed; anything else is refused by name.
+Status AddAttemptFiles(const std::vector<RunSpec>& runs, Store& store, BundleWriter& writer, BundleWritten& written) {
   for (const RunSpec& run : runs) {
-    keys.push_back(run.key);
     Result<std::vector<AttemptRecord>> attempts = store.Attempts(run.key);
     if (!attempts) return Error{attempts.error()};
     for (const AttemptRecord& attempt : *attempts) {
       for (const char* name : {"stdout.log", "stderr.log", "attempt.json"}) {
-        fs::path file = fs::path(attempt.dir) / name;
-        if (!fs::exists(file)) continue;
-        if (Status s = Copy(file, root / "logs" / AttemptFolder(attempt.dir) / name); !s) return s;
+        fs::path path = fs::path(attempt.dir) / name;
+        Result<RegularFile> file = RegularFile::Open(path);
+        if (!file && file.error() == "missing") continue;
+        if (!file) {
+          written.refused.push_back(fmt::format("{}: {}", path.string(), file.error()));
+          continue;
+        }
+        if (Status s = writer.AddFile(("logs" / AttemptFolder(attempt.dir) / name).string(), *file); !s) return s;
       }
     }
   }
-  if (Status s = store.ExportRuns(keys, m.sha256, root / "repro.db"); !s) return s;
-  std::string sums;
-  for (const std::string& file : FilesUnder(root)) {
-    Result<std::string> hash = Sha256File(root / file);
-    if (!hash) return Error{hash.error()};
-    sums += fmt::format("{}  {}\n", *hash, file);
+  return Status::Ok();
+}
+
+// The database of this manifest's runs, exported into a private folder that is gone as soon
+// as the export is open.
+Status AddDatabase(const Manifest& m, const std::vector<RunSpec>& runs, Store& store, BundleWriter& writer) {
+  std::string pattern = (fs::temp_directory_path() / "repro-bundle-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) return Error{fmt::format("cannot create a folder in {}", fs::temp_directory_path().string())};
+  fs::path folder = pattern;
+  std::vector<std::string> keys;
+  for (const RunSpec& run : runs) keys.push_back(run.key);
+  Status exported = store.ExportRuns(keys, m.sha256, folder / "repro.db");
+  Result<RegularFile> db = exported ? RegularFile::Open(folder / "repro.db") : Result<RegularFile>(Error{exported.error()});
+  std::error_code ec;
+  fs::remove_all(folder, ec);
+  if (!db) return Error{fmt::format("cannot export the database for the bundle: {}", db.error())};
+  return writer.AddFile("repro.db", *db);
+}
+
+// ---- reading ----
+
+// What one archive member is, as read in place.
+struct Member {
+  std::string kind;    // empty for a regular file, else "a symbolic link to /etc/hostname", "a FIFO", ...
+  std::string sha256;  // regular files only
+};
+
+std::string KindOf(archive_entry* entry) {
+  if (const char* target = archive_entry_hardlink(entry)) return fmt::format("a hard link to {}", target);
+  switch (archive_entry_filetype(entry)) {
+    case AE_IFREG: return "";
+    case AE_IFDIR: return "a directory";
+    case AE_IFLNK: return fmt::format("a symbolic link to {}", archive_entry_symlink(entry) ? archive_entry_symlink(entry) : "?");
+    case AE_IFIFO: return "a FIFO";
+    case AE_IFSOCK: return "a socket";
+    case AE_IFCHR: case AE_IFBLK: return "a device";
   }
-  return WriteFileAtomically(root / kSums, sums, false);
+  return "not a regular file";
+}
+
+// Whether a name stays inside the bundle's folder: relative, no "..", no empty name.
+bool IsInside(const std::string& name) {
+  if (name.empty() || name.front() == '/') return false;
+  for (const fs::path& part : fs::path(name)) {
+    if (part == "..") return false;
+  }
+  return true;
+}
+
+// Reads every member of the archive: regular files hashed as they stream by (SHA256SUMS kept
+// as text), everything else named by kind. Members are keyed by their path under the
+// bundle's top folder; a name outside that folder is a problem of its own.
+struct Contents {
+  std::map<std::string, Member> members;
+  std::string sums;
+  std::vector<std::string> problems;
+};
+
+Status ReadMemberData(archive* a, const std::string& name, Member& member, Contents& contents) {
+  Digest digest;
+  const void* block = nullptr;
+  size_t size = 0;
+  la_int64_t offset = 0;
+  bool is_sums = name == kSums;
+  for (int r; (r = archive_read_data_block(a, &block, &size, &offset)) != ARCHIVE_EOF;) {
+    if (r < ARCHIVE_WARN) return Error{fmt::format("cannot read {}: {}", name, ArchiveError(a))};
+    std::string_view bytes(static_cast<const char*>(block), size);
+    digest.Update(bytes);
+    if (is_sums && contents.sums.size() + size <= kMaxSums) contents.sums.append(bytes);
+    else if (is_sums) return Error{fmt::format("{} is larger than {} bytes: not one repro wrote", kSums, kMaxSums)};
+  }
+  member.sha256 = digest.Hex();
+  return Status::Ok();
+}
+
+Result<Contents> ReadContents(archive* a) {
+  Contents contents;
+  std::string top;
+  archive_entry* entry = nullptr;
+  for (int r; (r = archive_read_next_header(a, &entry)) != ARCHIVE_EOF;) {
+    if (r < ARCHIVE_WARN) return Error{ArchiveError(a)};
+    std::string path = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
+    if (path.starts_with("./")) path.erase(0, 2);
+    while (path.size() > 1 && path.back() == '/') path.pop_back();
+    size_t slash = path.find('/');
+    std::string first = path.substr(0, slash);
+    if (top.empty() && IsInside(first)) top = first;
+    if (!IsInside(path) || first != top) {
+      contents.problems.push_back(fmt::format("outside the bundle: {} (not read)", path));
+      continue;
+    }
+    if (slash == std::string::npos) continue;  // the top folder itself
+    std::string name = path.substr(slash + 1);
+    Member member{KindOf(entry), ""};
+    if (member.kind == "a directory") continue;
+    if (contents.members.count(name)) {
+      contents.problems.push_back(fmt::format("twice in the archive: {} (extracting would keep the last one)", name));
+    }
+    if (member.kind.empty()) {
+      if (Status s = ReadMemberData(a, name, member, contents); !s) return Error{s.error()};
+    }
+    contents.members[name] = std::move(member);
+  }
+  return contents;
+}
+
+// One SHA256SUMS line, "<64 hex>  <name>"; nullopt when it is not one.
+std::optional<std::pair<std::string, std::string>> ParseSumsLine(const std::string& line) {
+  if (line.size() < 67 || line.compare(64, 2, "  ") != 0) return std::nullopt;
+  std::string hash = line.substr(0, 64);
+  if (!std::all_of(hash.begin(), hash.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); })) return std::nullopt;
+  return std::make_pair(hash, line.substr(66));
+}
+
+void CheckListed(const Contents& contents, VerifyResult& result, std::set<std::string>& listed) {
+  std::istringstream sums(contents.sums);
+  int number = 0;
+  for (std::string line; std::getline(sums, line);) {
+    ++number;
+    auto parsed = ParseSumsLine(line);
+    if (!parsed) {
+      result.problems.push_back(fmt::format("{} line {} is not \"<sha256>  <file>\": {}", kSums, number, line));
+      continue;
+    }
+    const auto& [expected, file] = *parsed;
+    ++result.files;
+    if (!IsInside(file)) {  // never looked up: it would name a file outside the bundle
+      result.problems.push_back(fmt::format("outside the bundle: {} (listed in {}, not read)", file, kSums));
+      continue;
+    }
+    if (!listed.insert(file).second) {
+      result.problems.push_back(fmt::format("listed twice in {}: {}", kSums, file));
+      continue;
+    }
+    auto member = contents.members.find(file);
+    if (member == contents.members.end()) {
+      result.problems.push_back(fmt::format("missing: {}", file));
+    } else if (!member->second.kind.empty()) {
+      result.problems.push_back(fmt::format("not a regular file: {} ({})", file, member->second.kind));
+    } else if (member->second.sha256 != expected) {
+      result.problems.push_back(fmt::format("changed: {} (sha256 expected {}, found {})", file, expected, member->second.sha256));
+    } else {
+      ++result.intact;
+    }
+  }
 }
 
 }  // namespace
 
-Status WriteBundle(const Evaluation& evaluation, const std::vector<RunSpec>& runs, Store& store, const fs::path& output) {
+Result<BundleWritten> WriteBundle(const Evaluation& evaluation, const std::vector<RunSpec>& runs, Store& store, const fs::path& output) {
   std::string name = output.filename().string();
   for (const char* suffix : {".tar.gz", ".tgz"}) {
     if (name.size() > std::string(suffix).size() && name.ends_with(suffix)) name.resize(name.size() - std::string(suffix).size());
   }
-  fs::path staging = fs::temp_directory_path() / fmt::format("repro-bundle-{}", ::getpid());
-  std::error_code ec;
-  fs::remove_all(staging, ec);
-  fs::create_directories(staging / name, ec);
-  if (ec) return Error{fmt::format("cannot create {}: {}", staging.string(), ec.message())};
-  Status staged = Stage(evaluation, runs, store, staging / name);
   fs::path absolute = fs::absolute(output);
   fs::path partial = absolute;
   partial += ".partial";
-  Status packed = staged ? Tar({"-czf", partial.string(), name}, staging) : staged;
-  fs::remove_all(staging, ec);
+  BundleWritten written;
+  // Written straight into the archive, nothing staged: an interrupted bundle leaves at most
+  // its ".partial" file beside the output.
+  BundleWriter writer(name);
+  Status packed = writer.Open(partial);
+  if (packed) packed = AddManifestFiles(*evaluation.manifest, writer);
+  for (auto [file, text] : {std::pair<const char*, std::string>{"report.md", RenderMarkdown(evaluation)},
+                            {"report.html", RenderHtml(evaluation)}, {"report.json", RenderJson(evaluation)}}) {
+    if (packed) packed = writer.AddText(file, text);
+  }
+  if (packed) packed = AddAttemptFiles(runs, store, writer, written);
+  if (packed) packed = AddDatabase(*evaluation.manifest, runs, store, writer);
+  if (packed) written.files = writer.files();
+  if (packed) packed = writer.Close();
+  std::error_code ec;
   if (!packed) {
     fs::remove(partial, ec);
-    return packed;
+    return Error{packed.error()};
   }
   fs::rename(partial, absolute, ec);
   if (ec) return Error{fmt::format("cannot write {}: {}", absolute.string(), ec.message())};
-  return Status::Ok();
+  return written;
 }
 
-Result<VerifyResult> VerifyBundle(const fs::path& archive) {
-  if (!fs::is_regular_file(archive)) return Error{fmt::format("{} is not a file", archive.string())};
-  fs::path work = fs::temp_directory_path() / fmt::format("repro-verify-{}", ::getpid());
-  std::error_code ec;
-  fs::remove_all(work, ec);
-  fs::create_directories(work, ec);
-  auto cleanup = [&] { fs::remove_all(work, ec); };
-  if (Status unpacked = Tar({"-xzf", fs::absolute(archive).string()}, work); !unpacked) {
-    cleanup();
-    return Error{fmt::format("{} is not a bundle repro can read: {}", archive.string(), unpacked.error())};
+Result<VerifyResult> VerifyBundle(const fs::path& archive_path) {
+  // The archive is opened once and judged by its descriptor: a FIFO given as the bundle
+  // fails at once instead of waiting for a writer.
+  int fd = ::open(archive_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  struct stat info {};
+  if (fd < 0 || ::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    if (fd >= 0) ::close(fd);
+    return Error{fmt::format("{} is not a file", archive_path.string())};
   }
-  std::vector<fs::path> tops;
-  for (const auto& entry : fs::directory_iterator(work)) tops.push_back(entry.path());
-  if (tops.size() != 1 || !fs::exists(tops[0] / kSums)) {
-    cleanup();
-    return Error{fmt::format("{} holds no {}: not a repro bundle", archive.string(), kSums)};
+  ArchivePtr reader(archive_read_new(), archive_read_free);
+  archive_read_support_filter_gzip(reader.get());  // what repro writes; no filter that runs a program
+  archive_read_support_format_tar(reader.get());
+  Result<Contents> contents = Error{""};
+  if (archive_read_open_fd(reader.get(), fd, kChunk) != ARCHIVE_OK) {
+    contents = Error{ArchiveError(reader.get())};
+  } else {
+    contents = ReadContents(reader.get());
   }
-  fs::path root = tops[0];
+  reader.reset();
+  ::close(fd);
+  if (!contents) return Error{fmt::format("{} is not a bundle repro can read: {}", archive_path.string(), contents.error())};
+  auto sums = contents->members.find(kSums);
+  if (sums == contents->members.end()) return Error{fmt::format("{} holds no {}: not a repro bundle", archive_path.string(), kSums)};
+  if (!sums->second.kind.empty()) {
+    return Error{fmt::format("{}: its {} is {}, not a regular file: not a repro bundle", archive_path.string(), kSums, sums->second.kind)};
+  }
   VerifyResult result;
-  std::map<std::string, std::string> listed;
-  std::istringstream sums(ReadFile(root / kSums).value_or(""));
-  for (std::string line; std::getline(sums, line);) {
-    if (line.size() > 66) listed[line.substr(66)] = line.substr(0, 64);
+  result.problems = contents->problems;
+  std::set<std::string> listed;
+  CheckListed(*contents, result, listed);
+  for (const auto& [file, member] : contents->members) {
+    if (file == kSums || listed.count(file)) continue;
+    std::string kind = member.kind.empty() ? "" : member.kind + ", ";
+    result.problems.push_back(fmt::format("not listed: {} ({}added after bundling)", file, kind));
   }
-  for (const auto& [file, expected] : listed) {
-    ++result.files;
-    if (!fs::exists(root / file)) {
-      result.problems.push_back(fmt::format("missing: {}", file));
-      continue;
-    }
-    std::string found = Sha256File(root / file).value_or("unreadable");
-    if (found != expected) result.problems.push_back(fmt::format("changed: {} (sha256 expected {}, found {})", file, expected, found));
-  }
-  for (const std::string& file : FilesUnder(root)) {
-    if (file != kSums && !listed.count(file)) result.problems.push_back(fmt::format("not listed: {} (added after bundling)", file));
-  }
-  cleanup();
   return result;
 }
 

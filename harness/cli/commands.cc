@@ -25,11 +25,13 @@
 #include "harness/store/store.h"
 #include "harness/util/atomic_file.h"
 #include "harness/util/terminal.h"
+#include "harness/util/text.h"
 #include "harness/util/units.h"
 
 namespace repro::cli {
 
-void PrintError(const std::string& message) { std::cerr << "repro: " << message << "\n"; }
+// Messages quote manifests, stores and logs: shown, never sent to the terminal as controls.
+void PrintError(const std::string& message) { std::cerr << "repro: " << VisibleText(message, Layout::kLines) << "\n"; }
 
 namespace {
 
@@ -69,7 +71,7 @@ Status BindSource(Loaded& loaded, const CommonOptions& common, bool update) {
 
 }  // namespace
 
-std::variant<Loaded, int> LoadAndPlan(const std::string& path, const CommonOptions* common, bool update) {
+std::variant<Loaded, int> LoadAndPlan(const std::string& path, const CommonOptions* common, bool update, int64_t max_runs) {
   std::optional<Manifest> manifest = LoadOrReport(path);
   if (!manifest) return kExitBadInput;
   Loaded loaded{std::move(*manifest), {}, {}, {}};
@@ -85,7 +87,7 @@ std::variant<Loaded, int> LoadAndPlan(const std::string& path, const CommonOptio
     return kExitHarnessError;
   }
   loaded.source_identity = *identity;
-  Result<std::vector<RunSpec>> runs = PlanRuns(loaded.manifest, *identity);
+  Result<std::vector<RunSpec>> runs = PlanRuns(loaded.manifest, *identity, common != nullptr ? common->max_runs : max_runs);
   if (!runs) {
     PrintError(runs.error());
     return kExitBadInput;
@@ -115,8 +117,16 @@ Result<Evaluation> EvaluateLoaded(const Loaded& loaded, Store& store, Detail det
 
 }  // namespace
 
-std::variant<std::unique_ptr<Store>, int> OpenStore(const CommonOptions& common) {
+std::variant<std::unique_ptr<Store>, int> OpenStore(const CommonOptions& common, StoreAccess access) {
   std::filesystem::path db = common.DbPath();
+  if (access == StoreAccess::kReadOnly) {
+    Result<std::unique_ptr<Store>> store = Store::OpenReadOnly(db);
+    if (!store) {
+      PrintError(store.error());
+      return std::filesystem::exists(db) ? kExitHarnessError : kExitBadInput;
+    }
+    return std::move(store).value();
+  }
   std::error_code ec;
   if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path(), ec);
   if (ec) {
@@ -144,7 +154,7 @@ struct Evaluated {
 std::variant<std::unique_ptr<Evaluated>, int> LoadAndEvaluate(const std::string& manifest_path, const CommonOptions& common) {
   std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common);
   if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
-  auto opened = OpenStore(common);
+  auto opened = OpenStore(common, StoreAccess::kReadOnly);
   if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
   auto evaluated = std::make_unique<Evaluated>();
   evaluated->loaded = std::move(std::get<Loaded>(loaded));
@@ -160,13 +170,13 @@ std::variant<std::unique_ptr<Evaluated>, int> LoadAndEvaluate(const std::string&
 
 }  // namespace
 
-int JudgeAndPrint(const Loaded& loaded, Store& store, bool json) {
+int JudgeAndPrint(const Loaded& loaded, Store& store, bool json, bool save) {
   Result<Evaluation> evaluation = EvaluateLoaded(loaded, store);
   if (!evaluation) {
     PrintError(evaluation.error());
     return kExitHarnessError;
   }
-  if (Status saved = store.SaveVerdicts(loaded.manifest.sha256, ToVerdictRecords(*evaluation)); !saved) {
+  if (Status saved = save ? store.SaveVerdicts(loaded.manifest.sha256, ToVerdictRecords(*evaluation)) : Status::Ok(); !saved) {
     PrintError(saved.error());
     return kExitHarnessError;
   }
@@ -216,13 +226,13 @@ std::string DescribeMetric(const MetricRecord& metric) {
   if (!metric.unit.empty() && metric.value) value += " " + metric.unit;
   std::string line = fmt::format("  {:<20} {:<24} {} point{}", metric.name, value, metric.points, metric.points == 1 ? "" : "s");
   if (!metric.message.empty()) line += "  (" + metric.message + ")";
-  return line;
+  return VisibleText(line);
 }
 
 }  // namespace
 
 int Show(const std::string& run_prefix, const CommonOptions& common, int number, const std::string& series) {
-  auto opened = OpenStore(common);
+  auto opened = OpenStore(common, StoreAccess::kReadOnly);
   if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
   Store& store = *std::get<std::unique_ptr<Store>>(opened);
   RunRecord run;
@@ -249,10 +259,10 @@ int Show(const std::string& run_prefix, const CommonOptions& common, int number,
   std::string ended = a.status;
   if (a.exit_code) ended += fmt::format(", exit code {}", *a.exit_code);
   if (a.signal) ended += fmt::format(", signal {}", *a.signal);
-  std::cout << fmt::format("run      {}  {}\nattempt  {} of run; {} in {}\nstarted  {}\nfolder   {}\n", run.key, run.label,
-                           a.number, ended, FormatDuration(a.wall_seconds), a.started_at, a.dir);
+  std::cout << fmt::format("run      {}  {}\nattempt  {} of run; {} in {}\nstarted  {}\nfolder   {}\n", run.key, VisibleText(run.label),
+                           a.number, ended, FormatDuration(a.wall_seconds), VisibleText(a.started_at), VisibleText(a.dir));
   std::cout << fmt::format("compute  {} CPU, peak memory {:.1f} MiB\n", FormatDuration(a.cpu_seconds), a.peak_rss_kib / 1024.0);
-  if (!a.message.empty()) std::cout << "note     " << a.message << "\n";
+  if (!a.message.empty()) std::cout << "note     " << VisibleText(a.message) << "\n";
   std::cout << "metrics\n";
   for (const MetricRecord& metric : a.metrics) std::cout << DescribeMetric(metric) << "\n";
   if (a.metrics.empty()) std::cout << "  (none recorded)\n";
@@ -260,7 +270,7 @@ int Show(const std::string& run_prefix, const CommonOptions& common, int number,
 }
 
 int Logs(const std::string& run_prefix, const CommonOptions& common, int number, bool stderr_log) {
-  auto opened = OpenStore(common);
+  auto opened = OpenStore(common, StoreAccess::kReadOnly);
   if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
   std::variant<AttemptRecord, int> found = FindAttempt(*std::get<std::unique_ptr<Store>>(opened), run_prefix, number, nullptr);
   if (std::holds_alternative<int>(found)) return std::get<int>(found);
@@ -274,10 +284,10 @@ int Logs(const std::string& run_prefix, const CommonOptions& common, int number,
   return kExitAllReproduced;
 }
 
-int Validate(const std::vector<std::string>& manifests) {
+int Validate(const std::vector<std::string>& manifests, int64_t max_runs) {
   int exit_code = kExitAllReproduced;
   for (const std::string& path : manifests) {
-    std::variant<Loaded, int> loaded = LoadAndPlan(path);
+    std::variant<Loaded, int> loaded = LoadAndPlan(path, nullptr, false, max_runs);
     if (std::holds_alternative<int>(loaded)) {
       exit_code = std::max(exit_code, std::get<int>(loaded));
       continue;
@@ -300,7 +310,7 @@ int Plan(const std::string& manifest_path, const CommonOptions& common) {
   const Loaded& l = std::get<Loaded>(loaded);
   std::unique_ptr<Store> store;
   if (std::filesystem::exists(common.DbPath())) {
-    auto opened = OpenStore(common);
+    auto opened = OpenStore(common, StoreAccess::kReadOnly);
     if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
     store = std::move(std::get<std::unique_ptr<Store>>(opened));
   }
@@ -312,7 +322,7 @@ int Plan(const std::string& manifest_path, const CommonOptions& common) {
       if (latest && *latest) state = (*latest)->status == kStatusCompleted ? "done" : "retry (" + (*latest)->status + ")";
     }
     to_run += state == "done" ? 0 : 1;
-    std::cout << fmt::format("{:<12} {}  {}\n", state, run.key.substr(0, 12), run.label);
+    std::cout << fmt::format("{:<12} {}  {}\n", VisibleText(state), run.key.substr(0, 12), VisibleText(run.label));
   }
   std::cout << fmt::format("\n{} runs planned, {} to run; code: {}\n", l.runs.size(), to_run,
                            DescribeSource(l.manifest, l.source_identity));
@@ -357,11 +367,11 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
   options.progress = [&printer](const ProgressEvent& event) { printer(event); };
   options.interrupted = [] { return InterruptCount() > 0; };
   if (flags.verbosity != Verbosity::kQuiet) {
-    std::cerr << fmt::format("{}: {} runs, code {}\n", manifest_path, l.runs.size(), source->description);
-    for (const std::string& deviation : l.checkout_deviations) std::cerr << "  deviation: " << deviation << "\n";
-    for (const std::string& deviation : Deviations(l.manifest)) std::cerr << "  deviation: " << deviation << "\n";
+    std::cerr << fmt::format("{}: {} runs, code {}\n", manifest_path, l.runs.size(), VisibleText(source->description));
+    for (const std::string& deviation : l.checkout_deviations) std::cerr << "  deviation: " << VisibleText(deviation) << "\n";
+    for (const std::string& deviation : Deviations(l.manifest)) std::cerr << "  deviation: " << VisibleText(deviation) << "\n";
   }
-  for (const std::string& warning : source->warnings) std::cerr << "repro: warning: " << warning << "\n";
+  for (const std::string& warning : source->warnings) std::cerr << "repro: warning: " << VisibleText(warning) << "\n";
   Result<RunSummary> summary = Error{""};
   if (profile) {
     summary = RunOnSlurm(l, *source, store, options, *profile);
@@ -384,7 +394,7 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
     return kExitInterrupted;
   }
   std::cerr << "\n";
-  return JudgeAndPrint(l, store, /*json=*/false);
+  return JudgeAndPrint(l, store, /*json=*/false, /*save=*/true);
 }
 
 namespace {
@@ -434,10 +444,12 @@ int Bundle(const std::string& manifest_path, const CommonOptions& common, const 
   if (std::holds_alternative<int>(evaluated)) return std::get<int>(evaluated);
   const Evaluated& e = *std::get<0>(evaluated);
   const Loaded& l = e.loaded;
-  if (Status written = WriteBundle(e.evaluation, l.runs, *e.store, output); !written) {
+  Result<BundleWritten> written = WriteBundle(e.evaluation, l.runs, *e.store, output);
+  if (!written) {
     PrintError(written.error());
     return kExitHarnessError;
   }
+  for (const std::string& refused : written->refused) PrintError("warning: not bundled: " + refused);
   std::cout << fmt::format("{}: manifest, reports, logs and database of {} runs; check it with: repro verify {}\n", output.string(),
                            l.runs.size(), output.string());
   return kExitAllReproduced;
@@ -449,9 +461,10 @@ int Verify(const std::filesystem::path& archive) {
     PrintError(result.error());
     return kExitBadInput;
   }
-  for (const std::string& problem : result->problems) std::cout << problem << "\n";
-  std::cout << fmt::format("{}: {} of {} files as bundled{}\n", archive.string(), result->files - static_cast<int>(result->problems.size()),
-                           result->files, result->ok() ? "" : "; this bundle was changed after it was made");
+  // Member names come from whoever made the archive: shown, never sent as controls.
+  for (const std::string& problem : result->problems) std::cout << VisibleText(problem) << "\n";
+  std::cout << fmt::format("{}: {} of {} files as bundled{}\n", archive.string(), result->intact, result->files,
+                           result->ok() ? "" : "; this bundle was changed after it was made");
   return result->ok() ? kExitAllReproduced : kExitNotReproduced;
 }
 
@@ -488,9 +501,9 @@ int Fetch(const std::string& manifest_path, const CommonOptions& common) {
 int Compare(const std::string& manifest_path, const CommonOptions& common, bool json) {
   std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common);
   if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
-  auto opened = OpenStore(common);
+  auto opened = OpenStore(common, StoreAccess::kReadOnly);
   if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
-  return JudgeAndPrint(std::get<Loaded>(loaded), *std::get<std::unique_ptr<Store>>(opened), json);
+  return JudgeAndPrint(std::get<Loaded>(loaded), *std::get<std::unique_ptr<Store>>(opened), json, /*save=*/false);
 }
 
 int Report(const std::string& manifest_path, const CommonOptions& common, const std::string& format,

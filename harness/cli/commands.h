@@ -2,12 +2,14 @@
 // prints for people.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "harness/cli/progress.h"
+#include "harness/manifest/plan.h"
 
 namespace repro::cli {
 
@@ -23,10 +25,11 @@ struct CommonOptions {
   std::optional<std::filesystem::path> db;      // default: <results>/repro.db
   std::optional<std::filesystem::path> cache;   // default: DefaultCacheDir()
   std::optional<std::filesystem::path> source;  // an existing checkout instead of the manifest's source
+  int64_t max_runs = kDefaultMaxRuns;           // --max-runs: the most runs a plan may have
   std::filesystem::path DbPath() const { return db ? *db : results_dir / "repro.db"; }
 };
 
-int Validate(const std::vector<std::string>& manifests);
+int Validate(const std::vector<std::string>& manifests, int64_t max_runs);
 int Plan(const std::string& manifest, const CommonOptions& common);
 struct RunFlags {
   int jobs = 0;  // 0: one per CPU

@@ -26,10 +26,15 @@ struct Loaded {
 };
 
 // Manifest, plan and source identity, or the exit code explaining why not. Without
-// "common" (validate), a ref stays unresolved and nothing is fetched.
-std::variant<Loaded, int> LoadAndPlan(const std::string& path, const CommonOptions* common = nullptr, bool update = false);
+// "common" (validate), a ref stays unresolved and nothing is fetched, and the plan may have
+// "max_runs" runs (with it, common->max_runs).
+std::variant<Loaded, int> LoadAndPlan(const std::string& path, const CommonOptions* common = nullptr, bool update = false,
+                                      int64_t max_runs = kDefaultMaxRuns);
 
-std::variant<std::unique_ptr<Store>, int> OpenStore(const CommonOptions& common);
+// The store of --db/--results, or the exit code after saying why not. kReadOnly (compare,
+// report, show, ...) never creates or changes a database, and says so when none is there.
+enum class StoreAccess { kReadWrite, kReadOnly };
+std::variant<std::unique_ptr<Store>, int> OpenStore(const CommonOptions& common, StoreAccess access = StoreAccess::kReadWrite);
 
 // The Slurm profile "name_or_path" (configs/slurm/NAME.yaml, or a file; empty: default),
 // or an exit code after printing its errors with their lines.
@@ -38,7 +43,8 @@ std::variant<SlurmProfile, int> ReadSlurmProfile(const std::string& name_or_path
 Result<RunSummary> RunOnSlurm(const Loaded& loaded, const PreparedSource& source, Store& store, const RunOptions& options,
                               const SlurmProfile& profile);
 
-// Judges every claim from the Store, saves the verdicts, and prints the table.
-int JudgeAndPrint(const Loaded& loaded, Store& store, bool json);
+// Judges every claim from the Store and prints the table; with "save" (after a run) the
+// verdicts are stored too, while compare only reads.
+int JudgeAndPrint(const Loaded& loaded, Store& store, bool json, bool save);
 
 }  // namespace repro::cli

@@ -8,7 +8,14 @@
 
 namespace {
 
+// For the commands that plan: the grid is a product, so its size is checked before anything
+// is expanded.
+void AddMaxRuns(CLI::App& command, int64_t& max_runs) {
+  command.add_option("--max-runs", max_runs, "Refuse a manifest that plans more runs than this (a grid is a product: it is counted before anything is expanded)")->capture_default_str()->check(CLI::PositiveNumber);
+}
+
 void AddCommonOptions(CLI::App& command, repro::cli::CommonOptions& common) {
+  AddMaxRuns(command, common.max_runs);
   command.add_option("--results", common.results_dir, "Folder for attempt logs and the database")->capture_default_str();
   command.add_option("--db", common.db, "SQLite database (default: <results>/repro.db)");
   command.add_option("--cache", common.cache, "Cache for cloned sources (default: $REPRO_CACHE or ~/.cache/repro)");
@@ -32,7 +39,8 @@ int main(int argc, char** argv) {
 
   CLI::App* validate = app.add_subcommand("validate", "Check manifests and report every problem with its position");
   validate->add_option("manifest", manifests, "Manifest files")->required();
-  validate->callback([&] { exit_code = repro::cli::Validate(manifests); });
+  AddMaxRuns(*validate, common.max_runs);
+  validate->callback([&] { exit_code = repro::cli::Validate(manifests, common.max_runs); });
 
   CLI::App* plan = app.add_subcommand("plan", "List the runs a manifest expands to and which already completed");
   plan->add_option("manifest", manifest, "Manifest file")->required();

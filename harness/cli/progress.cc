@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/util/text.h"
 #include "harness/util/units.h"
 
 namespace repro::cli {
@@ -20,7 +21,7 @@ bool IsSmartTerminal(int fd) {
 std::string ProgressPrinter::StatusLine(const ProgressEvent& event) {
   std::string line = fmt::format("[{}/{}, running {}", event.done, event.total, event.running);
   if (event.eta_seconds) line += ", eta " + FormatDuration(*event.eta_seconds);
-  return line + "] " + event.label;
+  return line + "] " + VisibleText(event.label);
 }
 
 void ProgressPrinter::ClearStatus() {
@@ -30,9 +31,12 @@ void ProgressPrinter::ClearStatus() {
   status_shown_ = false;
 }
 
+// The text carries run labels (parameter values), notes and the tail of a child's stderr:
+// control characters are shown, not sent (an ESC would drive the terminal, a NUL would cut
+// the rest off); line breaks and tabs stay, as the tail's lines and the command need them.
 void ProgressPrinter::Print(const std::string& text) {
   ClearStatus();
-  std::fputs(text.c_str(), out_);
+  std::fputs(VisibleText(text, Layout::kLines).c_str(), out_);
   std::fputc('\n', out_);
   std::fflush(out_);
 }

@@ -86,15 +86,33 @@ bool Delegates(const fs::path& dir, const std::string& controller) {
   return false;
 }
 
-// Empty groups left by runners that were killed before they could remove them.
+// Groups left by runners that were killed before they could remove them; whatever still
+// runs in them belongs to a dead runner's attempt and is ended first.
 void RemoveStaleGroups(const fs::path& parent) {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(parent, ec)) {
     std::string name = entry.path().filename().string();
     if (name.rfind("repro-", 0) != 0) continue;
     pid_t owner = static_cast<pid_t>(std::atol(name.c_str() + 6));
-    if (owner > 0 && owner != ::getpid() && ::kill(owner, 0) != 0 && errno == ESRCH) ::rmdir(entry.path().c_str());
+    if (owner > 0 && owner != ::getpid() && ::kill(owner, 0) != 0 && errno == ESRCH) {
+      KillGroupMembers({entry.path().string()});
+      ::rmdir(entry.path().c_str());
+    }
   }
+}
+
+// The folders under which this process makes its groups: the v2 one, or the v1 memory and pids ones.
+std::vector<fs::path> GroupParents() {
+  std::map<std::string, std::string> own = OwnGroups();
+  std::vector<fs::path> parents;
+  fs::path v2_mount = fs::exists(fs::path(kRoot) / "cgroup.controllers") ? fs::path(kRoot) : fs::path(kRoot) / "unified";
+  if (own.count("") && fs::exists(v2_mount / "cgroup.controllers")) parents.push_back(GroupDir(v2_mount, own[""]));
+  for (const char* controller : {"memory", "pids"}) {
+    if (own.count(controller) && fs::is_directory(fs::path(kRoot) / controller)) {
+      parents.push_back(GroupDir(fs::path(kRoot) / controller, own[controller]));
+    }
+  }
+  return parents;
 }
 
 Result<fs::path> MakeGroup(const fs::path& parent, const std::string& name) {
@@ -108,6 +126,38 @@ Result<fs::path> MakeGroup(const fs::path& parent, const std::string& name) {
 }
 
 }  // namespace
+
+int KillGroupMembers(const std::vector<std::string>& dirs) {
+  int signalled = 0;
+  for (const std::string& dir : dirs) {
+    if (fs::exists(fs::path(dir) / "cgroup.kill")) (void)WriteSmallFile(fs::path(dir) / "cgroup.kill", "1");
+  }
+  for (int round = 0; round < 1000; ++round) {
+    bool any = false;
+    for (const std::string& dir : dirs) {
+      std::ifstream in(fs::path(dir) / "cgroup.procs");
+      pid_t pid;
+      while (in >> pid) {
+        any = true;
+        if (::kill(pid, SIGKILL) == 0) ++signalled;
+      }
+    }
+    if (!any) break;
+  }
+  return signalled;
+}
+
+std::vector<std::string> GroupsOfRunner(pid_t runner) {
+  std::string prefix = fmt::format("repro-{}-", runner);
+  std::vector<std::string> groups;
+  for (const fs::path& parent : GroupParents()) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(parent, ec)) {
+      if (entry.path().filename().string().rfind(prefix, 0) == 0) groups.push_back(entry.path().string());
+    }
+  }
+  return groups;
+}
 
 Result<std::unique_ptr<Cgroup>> Cgroup::Create(const std::string& name, const CgroupLimits& limits) {
   std::map<std::string, std::string> own = OwnGroups();
@@ -190,14 +240,7 @@ std::vector<pid_t> Cgroup::Members() const {
   return members;
 }
 
-void Cgroup::KillAll() const {
-  if (v2_ && fs::exists(fs::path(dirs_[0]) / "cgroup.kill")) (void)WriteSmallFile(fs::path(dirs_[0]) / "cgroup.kill", "1");
-  for (int round = 0; round < 1000; ++round) {
-    std::vector<pid_t> members = Members();
-    if (members.empty()) return;
-    for (pid_t pid : members) ::kill(pid, SIGKILL);
-  }
-}
+void Cgroup::KillAll() const { KillGroupMembers(dirs_); }
 
 int64_t Cgroup::oom_kills() const {
   if (memory_dir_.empty()) return 0;

@@ -37,6 +37,8 @@ class Cgroup {
   void CloseJoinFds();
 
   std::vector<pid_t> Members() const;
+  // The group's folders (one in v2, memory and pids in v1).
+  const std::vector<std::string>& dirs() const { return dirs_; }
   // SIGKILL to every member until none is left (a fork bomb refills between reads).
   void KillAll() const;
 
@@ -52,5 +54,12 @@ class Cgroup {
   std::vector<int> join_fds_;
   CgroupLimits limits_;
 };
+
+// SIGKILL to every member of the groups at "dirs" until none is left (cgroup.kill where v2
+// has it; a fork bomb refills between reads). Returns how many signals were sent.
+int KillGroupMembers(const std::vector<std::string>& dirs);
+
+// Folders of the groups a runner with pid "runner" made ("repro-<runner>-*").
+std::vector<std::string> GroupsOfRunner(pid_t runner);
 
 }  // namespace repro

@@ -75,13 +75,10 @@ std::optional<AttemptOutcome> LocalExecutor::WaitForOne() {
   AttemptOutcome outcome;
   outcome.attempt_id = running->request.attempt_id;
   outcome.process = std::move(done->second);
-  outcome.metrics = running->collector.Finish(running->request.metric_file);
-  for (StreamId stream : {StreamId::kStdout, StreamId::kStderr}) {
-    if (size_t cut = running->collector.overlong_lines(stream); cut > 0) {
-      std::string& message = outcome.process.message;
-      message += fmt::format("{}{} {} line(s) longer than 1 MiB were cut for metric parsing", message.empty() ? "" : "; ", cut,
-                             stream == StreamId::kStdout ? "stdout" : "stderr");
-    }
+  outcome.metrics = running->collector.Finish(running->request.metric_file, running->request.metric_root);
+  for (const std::string& note : running->collector.AttemptNotes()) {
+    std::string& message = outcome.process.message;
+    message += (message.empty() ? "" : "; ") + note;
   }
   return outcome;
 }

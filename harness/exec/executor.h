@@ -26,6 +26,8 @@ struct AttemptRequest {
   std::vector<MetricSpec> metrics;
   // Where a file metric's file is, once its path template is bound for this attempt.
   std::function<std::filesystem::path(const MetricSpec&)> metric_file;
+  // The folder metric files must lie beneath (the attempt's own): nothing outside is read.
+  std::filesystem::path metric_root;
   // Receives every series point as it is extracted.
   SeriesSink series;
 };

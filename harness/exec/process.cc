@@ -33,6 +33,7 @@
 #include <fmt/format.h>
 
 #include "harness/exec/cgroup.h"
+#include "harness/exec/tree_guard.h"
 #include "harness/exec/process_tree.h"
 #include "harness/util/time.h"
 #include "harness/util/units.h"
@@ -196,6 +197,7 @@ struct ProcessSet::Child {
       SignalTree(SIGKILL);
       ::waitpid(pid, nullptr, 0);
     }
+    if (!tree_token.empty()) ForgetTree(tree_token);
   }
 
   void Deliver(int stream, std::string_view chunk) {
@@ -341,6 +343,8 @@ int ProcessSet::Start(const ProcessSpec& spec, OutputCallback on_output) {
     if (group) c.cgroup = std::move(group).value();
     else if (spec.memory_limit_bytes > 0) c.Note("memory limit not enforced: " + group.error());
   }
+  // Sent before the fork, so that no moment exists in which the tree runs unguarded.
+  WatchTree(c.tree_token, c.cgroup ? c.cgroup->dirs() : std::vector<std::string>{});
   static const std::vector<int> kNoFds;
   const std::vector<int>& join_fds = c.cgroup ? c.cgroup->join_fds() : kNoFds;
   std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
@@ -518,7 +522,7 @@ void ProcessSet::ReapExited(double now) {
       // Whatever the attempt left behind, in its group or escaped from it, goes with it.
       // Escapees are either still in the group or orphans re-parented to this subreaper;
       // when neither exists, the /proc scan (the costly part) is skipped.
-      std::vector<pid_t> own;
+      std::vector<pid_t> own = {TreeGuardPid()};
       for (const auto& [other_handle, other] : children_) {
         if (!other->reaped) own.push_back(other->pid);
       }

@@ -20,8 +20,11 @@ std::string NewTreeToken(int handle) {
   return fmt::format("{}-{}-{}", ::getpid(), handle, static_cast<unsigned long long>(MonotonicSeconds() * 1e9));
 }
 
-// Pids of live processes whose environment carries "REPRO_TREE=token".
-std::vector<pid_t> ProcessesWithToken(const std::string& token) {
+namespace {
+
+// Pids of live processes with an environment entry "REPRO_TREE=<token>": the whole token
+// when "whole", else any token beginning with it.
+std::vector<pid_t> ScanForToken(const std::string& token, bool whole) {
   std::vector<pid_t> found;
   std::string needle = std::string(kTreeVariable) + "=" + token;
   std::error_code ec;
@@ -35,14 +38,23 @@ std::vector<pid_t> ProcessesWithToken(const std::string& token) {
     ssize_t n;
     while ((n = ::read(fd, buffer, sizeof(buffer))) > 0) environ_text.append(buffer, static_cast<size_t>(n));
     ::close(fd);
-    size_t at = environ_text.find(needle);
-    if (at != std::string::npos && (at == 0 || environ_text[at - 1] == '\0') &&
-        (at + needle.size() == environ_text.size() || environ_text[at + needle.size()] == '\0')) {
-      found.push_back(static_cast<pid_t>(std::stol(name)));
+    for (size_t at = environ_text.find(needle); at != std::string::npos; at = environ_text.find(needle, at + 1)) {
+      bool starts_entry = at == 0 || environ_text[at - 1] == '\0';
+      bool ends_entry = at + needle.size() == environ_text.size() || environ_text[at + needle.size()] == '\0';
+      if (starts_entry && (ends_entry || !whole)) {
+        found.push_back(static_cast<pid_t>(std::stol(name)));
+        break;
+      }
     }
   }
   return found;
 }
+
+}  // namespace
+
+std::vector<pid_t> ProcessesWithToken(const std::string& token) { return ScanForToken(token, /*whole=*/true); }
+
+std::vector<pid_t> ProcessesWithTokenPrefix(const std::string& prefix) { return ScanForToken(prefix, /*whole=*/false); }
 
 // Whether this process has children it did not start itself: orphans of some attempt's
 // tree, re-parented here because this process is a subreaper. nullopt when the kernel

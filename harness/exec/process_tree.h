@@ -18,6 +18,8 @@ std::string NewTreeToken(int handle);
 
 // Pids of live processes whose environment carries "REPRO_TREE=token".
 std::vector<pid_t> ProcessesWithToken(const std::string& token);
+// Pids of live processes whose REPRO_TREE token begins with "prefix" ("<runner pid>-").
+std::vector<pid_t> ProcessesWithTokenPrefix(const std::string& prefix);
 
 // Whether this process has children it did not start itself: orphans of some attempt's
 // tree, re-parented here because this process is a subreaper. nullopt when the kernel

@@ -1,10 +1,12 @@
 #include "harness/manifest/claim_parser.h"
 
 #include "harness/manifest/metric_parser.h"
+#include "harness/manifest/names.h"
 
 #include <algorithm>
 #include <map>
-#include <regex>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -41,9 +43,38 @@ const char* KindName(ClaimKind kind) {
   return "?";
 }
 
+// What claims look up in one experiment, indexed once: a manifest may hold a hundred
+// thousand claims about experiments with thousands of parameters, values and metrics.
+struct ExperimentIndex {
+  explicit ExperimentIndex(const Experiment& e) : experiment(&e), metrics(e) {
+    for (const Param& param : e.params) {
+      param_names.push_back(param.name);
+      params.emplace(param.name, &param);
+      values[param.name].insert(param.values.begin(), param.values.end());
+      if (param.values.size() > 1) open.push_back(param.name);
+    }
+  }
+  bool IsOpen(const std::string& param) const {
+    auto it = values.find(param);
+    return it != values.end() && it->second.size() > 1;
+  }
+
+  const Experiment* experiment;
+  MetricIndex metrics;
+  std::unordered_map<std::string, const Param*> params;
+  std::unordered_map<std::string, std::unordered_set<std::string>> values;  // each parameter's grid
+  std::vector<std::string> param_names;
+  std::vector<std::string> open;  // parameters with several values, in order
+};
+
 class ClaimParser {
  public:
-  ClaimParser(Manifest& manifest, Diagnostics& diagnostics) : m_(manifest), d_(diagnostics) {}
+  ClaimParser(Manifest& manifest, Diagnostics& diagnostics) : m_(manifest), d_(diagnostics) {
+    for (const Experiment& e : m_.experiments) {
+      experiments_.try_emplace(e.id, e);
+      experiment_ids_.push_back(e.id);
+    }
+  }
 
   void ParseAll(const YAML::Node& node) {
     yaml::ReadUniqueList(node, "claim",
@@ -56,8 +87,7 @@ class ClaimParser {
   std::string IdOf(const YAML::Node& item) {
     if (!item.IsMap() || !item["id"] || !item["id"].IsScalar()) return "";
     std::string id = item["id"].Scalar();
-    static const std::regex valid("[A-Za-z0-9][A-Za-z0-9_./-]*");
-    if (!std::regex_match(id, valid)) {
+    if (!IsName(id, "", "_./-", /*digit_first=*/true)) {
       d_.Add(item["id"], fmt::format("claim id '{}' may only use letters, digits and _ . - /", id));
     }
     return id;
@@ -65,7 +95,7 @@ class ClaimParser {
 
   bool ParseClaim(const YAML::Node& item, Claim& c) {
     std::string id = IdOf(item);
-    std::string context = id.empty() ? "in a claim" : fmt::format("in claim '{}'", id);
+    std::string context = id.empty() ? "in a claim" : fmt::format("in claim '{}'", yaml::Brief(id));
     MapReader reader(item, context, kClaimKeys, d_);
     if (!reader.is_map()) return false;
     reader.String("id", /*required=*/true);
@@ -102,9 +132,9 @@ class ClaimParser {
     ReadReported(reader, c);
     ParseTolerance(reader, c);
     if (auto better = reader.Choice("better", {"higher", "lower", "either"})) c.better = ParseBetter(*better);
-    const Experiment* experiment = FindExperiment(reader, "experiment", c.experiment, c.id);
+    const ExperimentIndex* experiment = FindExperiment(reader, "experiment", c.experiment, c.id);
     if (experiment != nullptr) CheckMetric(reader, "metric", *experiment, c.metric, c.id);
-    std::vector<const Experiment*> involved;
+    std::vector<const ExperimentIndex*> involved;
     if (experiment != nullptr) involved.push_back(experiment);
     bool where_ok = ParseWhere(reader, involved, c);
     if (auto for_all = reader.String("for_all")) {
@@ -112,7 +142,7 @@ class ClaimParser {
       if (experiment != nullptr && !CheckForAll(*reader.Find("for_all"), *experiment, c)) where_ok = false;
     }
     if (where_ok) {
-      for (const Experiment* e : involved) CheckGridPinned(item, *e, c);
+      for (const ExperimentIndex* e : involved) CheckGridPinned(item, *e, c);
     }
   }
 
@@ -138,7 +168,7 @@ class ClaimParser {
   void ParseTolerance(const MapReader& reader, Claim& c) {
     const YAML::Node* node = reader.Find("tolerance");
     if (node == nullptr) return;
-    MapReader tol(*node, "in tolerance of claim '" + c.id + "'", {"abs", "rel", "sigma", "rounding"}, d_);
+    MapReader tol(*node, "in tolerance of claim '" + yaml::Brief(c.id) + "'", {"abs", "rel", "sigma", "rounding"}, d_);
     if (auto abs = tol.Number("abs", 0)) c.tolerance_abs = *abs;
     if (auto rel = tol.Number("rel", 0)) c.tolerance_rel = *rel;
     if (auto sigma = tol.Number("sigma", 0)) {
@@ -151,12 +181,10 @@ class ClaimParser {
     if (auto rounding = tol.Choice("rounding", {"true", "false"})) c.rounding = *rounding == "true";
   }
 
-  bool CheckForAll(const YAML::Node& at, const Experiment& experiment, const Claim& c) {
-    auto param = std::find_if(experiment.params.begin(), experiment.params.end(),
-                              [&](const Param& p) { return p.name == c.for_all; });
-    if (param == experiment.params.end()) {
-      d_.Add(at, fmt::format("'for_all' in claim '{}' names unknown parameter '{}' of experiment '{}'{}", c.id, c.for_all,
-                             experiment.id, DidYouMean(c.for_all, ParamNames(experiment))));
+  bool CheckForAll(const YAML::Node& at, const ExperimentIndex& experiment, const Claim& c) {
+    if (experiment.values.count(c.for_all) == 0) {
+      d_.Add(at, fmt::format("'for_all' in claim '{}' names unknown parameter '{}' of experiment '{}'{}", yaml::Brief(c.id),
+                             c.for_all, yaml::Brief(experiment.experiment->id), d_.DidYouMean(c.for_all, experiment.param_names)));
       return false;
     }
     if (std::any_of(c.where.begin(), c.where.end(), [&](const auto& w) { return w.first == c.for_all; })) {
@@ -177,15 +205,15 @@ class ClaimParser {
       return;
     }
     c.comparison = *comparison;
-    std::vector<const Experiment*> involved;
+    std::vector<const ExperimentIndex*> involved;
     for (const MetricRef* ref : {&comparison->left, &comparison->right}) {
-      const Experiment* experiment = FindExperiment(reader, "expect", ref->experiment, c.id);
+      const ExperimentIndex* experiment = FindExperiment(reader, "expect", ref->experiment, c.id);
       if (experiment == nullptr) continue;
       CheckMetric(reader, "expect", *experiment, ref->metric, c.id);
       if (std::find(involved.begin(), involved.end(), experiment) == involved.end()) involved.push_back(experiment);
     }
     if (ParseWhere(reader, involved, c)) {
-      for (const Experiment* e : involved) CheckGridPinned(item, *e, c);
+      for (const ExperimentIndex* e : involved) CheckGridPinned(item, *e, c);
     }
   }
 
@@ -203,27 +231,30 @@ class ClaimParser {
       d_.Add(rank, fmt::format("'rank' in claim '{}' must list at least two experiment ids, best first", c.id));
       return;
     }
-    std::vector<const Experiment*> involved;
+    std::vector<const ExperimentIndex*> involved;
+    std::unordered_set<std::string> listed;
     for (const YAML::Node& entry : rank) {
       std::optional<std::string> id = yaml::ScalarText(entry, "each entry of 'rank'", d_);
       if (!id) continue;
-      if (std::find(c.ranking.begin(), c.ranking.end(), *id) != c.ranking.end()) {
-        d_.Add(entry, fmt::format("'rank' in claim '{}' lists '{}' twice", c.id, *id));
+      if (!listed.insert(*id).second) {
+        d_.Add(entry, fmt::format("'rank' in claim '{}' lists '{}' twice", yaml::Brief(c.id), *id));
         continue;
       }
       c.ranking.push_back(*id);
-      const Experiment* experiment = m_.FindExperiment(*id);
+      const ExperimentIndex* experiment = Lookup(*id);
       if (experiment == nullptr) {
-        d_.Add(entry, fmt::format("claim '{}' ranks unknown experiment '{}'{}", c.id, *id, DidYouMean(*id, ExperimentIds())));
+        d_.Add(entry, fmt::format("claim '{}' ranks unknown experiment '{}'{}", yaml::Brief(c.id), *id,
+                                  d_.DidYouMean(*id, experiment_ids_)));
         continue;
       }
-      if (!c.metric.empty() && !HasMetric(*experiment, c.metric)) {
-        d_.Add(entry, fmt::format("claim '{}' ranks by metric '{}', which experiment '{}' does not have", c.id, c.metric, *id));
+      if (!c.metric.empty() && !experiment->metrics.Has(c.metric)) {
+        d_.Add(entry, fmt::format("claim '{}' ranks by metric '{}', which experiment '{}' does not have", yaml::Brief(c.id),
+                                  yaml::Brief(c.metric), *id));
       }
       involved.push_back(experiment);
     }
     if (ParseWhere(reader, involved, c)) {
-      for (const Experiment* e : involved) CheckGridPinned(item, *e, c);
+      for (const ExperimentIndex* e : involved) CheckGridPinned(item, *e, c);
     }
   }
 
@@ -233,50 +264,52 @@ class ClaimParser {
     return text == "higher" ? Better::kHigher : text == "lower" ? Better::kLower : Better::kEither;
   }
 
-  std::vector<std::string> ExperimentIds() const {
-    std::vector<std::string> ids;
-    for (const Experiment& e : m_.experiments) ids.push_back(e.id);
-    return ids;
+  const ExperimentIndex* Lookup(const std::string& id) const {
+    auto it = experiments_.find(id);
+    return it == experiments_.end() ? nullptr : &it->second;
   }
 
-  static std::vector<std::string> ParamNames(const Experiment& experiment) {
-    std::vector<std::string> names;
-    for (const Param& p : experiment.params) names.push_back(p.name);
-    return names;
-  }
-
-  static bool HasMetric(const Experiment& experiment, const std::string& metric) { return ExperimentHasMetric(experiment, metric); }
-
-  const Experiment* FindExperiment(const MapReader& reader, const std::string& key, const std::string& id,
-                                   const std::string& claim) {
+  const ExperimentIndex* FindExperiment(const MapReader& reader, const std::string& key, const std::string& id,
+                                        const std::string& claim) {
     if (id.empty()) return nullptr;
-    const Experiment* experiment = m_.FindExperiment(id);
+    const ExperimentIndex* experiment = Lookup(id);
     if (experiment == nullptr) {
-      d_.Add(*reader.Find(key), fmt::format("claim '{}' names unknown experiment '{}'{}", claim, id, DidYouMean(id, ExperimentIds())));
+      d_.Add(*reader.Find(key), fmt::format("claim '{}' names unknown experiment '{}'{}", yaml::Brief(claim), id,
+                                            d_.DidYouMean(id, experiment_ids_)));
     }
     return experiment;
   }
 
-  void CheckMetric(const MapReader& reader, const std::string& key, const Experiment& experiment, const std::string& metric,
+  void CheckMetric(const MapReader& reader, const std::string& key, const ExperimentIndex& experiment, const std::string& metric,
                    const std::string& claim) {
-    if (metric.empty() || HasMetric(experiment, metric)) return;
+    if (metric.empty() || experiment.metrics.Has(metric)) return;
+    d_.Add(*reader.Find(key), fmt::format("claim '{}' names unknown metric '{}' of experiment '{}'{}", yaml::Brief(claim), metric,
+                                          yaml::Brief(experiment.experiment->id), d_.DidYouMean(metric, experiment.metrics.names())));
+  }
+
+  // Candidates for a did-you-mean over the parameters of "involved", copied only when few.
+  std::string SuggestParameter(const std::string& name, const std::vector<const ExperimentIndex*>& involved) {
+    if (involved.size() == 1) return d_.DidYouMean(name, involved.front()->param_names);
     std::vector<std::string> names;
-    for (const MetricSpec& m : experiment.metrics) names.push_back(m.name);
-    d_.Add(*reader.Find(key), fmt::format("claim '{}' names unknown metric '{}' of experiment '{}'{}", claim, metric,
-                                          experiment.id, DidYouMean(metric, names)));
+    for (const ExperimentIndex* experiment : involved) {
+      if (names.size() + experiment->param_names.size() > 1000) return "";
+      names.insert(names.end(), experiment->param_names.begin(), experiment->param_names.end());
+    }
+    return d_.DidYouMean(name, names);
   }
 
   // Reads 'where'; each parameter must belong to some experiment involved, and its value
   // must be in the grid of every involved experiment that has it.
-  bool ParseWhere(const MapReader& reader, const std::vector<const Experiment*>& involved, Claim& c) {
+  bool ParseWhere(const MapReader& reader, const std::vector<const ExperimentIndex*>& involved, Claim& c) {
     const YAML::Node* node = reader.Find("where");
     if (node == nullptr) return true;
-    std::string context = fmt::format("in claim '{}'", c.id);
+    std::string context = fmt::format("in claim '{}'", yaml::Brief(c.id));
     if (!node->IsMap()) {
       d_.Add(*node, fmt::format("'where' {} must map parameter names to one value each", context));
       return false;
     }
     bool ok = true;
+    std::unordered_set<std::string> seen;
     for (auto it = node->begin(); it != node->end(); ++it) {
       YAML::Node key = it->first, value_node = it->second;  // copies: yaml-cpp's iterator yields temporaries
       auto name = yaml::ScalarText(key, "a parameter name in 'where'", d_);
@@ -285,22 +318,26 @@ class ClaimParser {
         ok = false;
         continue;
       }
+      if (!seen.insert(*name).second) {  // yaml-cpp keeps repeated keys
+        d_.Add(key, fmt::format("duplicate key '{}' in 'where' {}", *name, context));
+        ok = false;
+        continue;
+      }
       bool known = false;
-      std::vector<std::string> names;
-      for (const Experiment* experiment : involved) {
-        for (const Param& param : experiment->params) {
-          names.push_back(param.name);
-          if (param.name != *name) continue;
-          known = true;
-          if (std::find(param.values.begin(), param.values.end(), *value) == param.values.end()) {
-            d_.Add(value_node, fmt::format("'where' {} picks {}={}, which is not in the grid of experiment '{}' ({})", context,
-                                           *name, *value, experiment->id, Join(param.values, ", ")));
-            ok = false;
-          }
+      for (const ExperimentIndex* experiment : involved) {
+        auto param = experiment->values.find(*name);
+        if (param == experiment->values.end()) continue;
+        known = true;
+        if (param->second.count(*value) == 0) {
+          const Param& declared = *experiment->params.at(*name);
+          d_.Add(value_node, fmt::format("'where' {} picks {}={}, which is not in the grid of experiment '{}' ({})", context,
+                                         *name, *value, yaml::Brief(experiment->experiment->id),
+                                         yaml::JoinSome(declared.values, ", ")));
+          ok = false;
         }
       }
       if (!known && !involved.empty()) {
-        d_.Add(key, fmt::format("'where' {} names unknown parameter '{}'{}", context, *name, DidYouMean(*name, names)));
+        d_.Add(key, fmt::format("'where' {} names unknown parameter '{}'{}", context, *name, SuggestParameter(*name, involved)));
         ok = false;
         continue;
       }
@@ -309,22 +346,32 @@ class ClaimParser {
     return ok;
   }
 
-  void CheckGridPinned(const YAML::Node& item, const Experiment& experiment, const Claim& c) {
+  // Counts the claim's picks among the experiment's open parameters, so a claim costs its
+  // own size, not the experiment's; only when some are missing are they looked for.
+  void CheckGridPinned(const YAML::Node& item, const ExperimentIndex& experiment, const Claim& c) {
+    std::unordered_set<std::string> pinned;
+    for (const auto& [name, value] : c.where) {
+      if (experiment.IsOpen(name)) pinned.insert(name);
+    }
+    if (!c.for_all.empty() && experiment.IsOpen(c.for_all)) pinned.insert(c.for_all);
+    size_t missing = experiment.open.size() - pinned.size();
+    if (missing == 0) return;
+    constexpr size_t kNamed = 8;
     std::vector<std::string> open;
-    for (const Param& param : experiment.params) {
-      bool pinned = param.name == c.for_all ||
-                    std::any_of(c.where.begin(), c.where.end(), [&](const auto& w) { return w.first == param.name; });
-      if (param.values.size() > 1 && !pinned) open.push_back(param.name);
+    for (size_t i = 0; i < experiment.open.size() && open.size() < kNamed; ++i) {
+      if (pinned.count(experiment.open[i]) == 0) open.push_back(experiment.open[i]);
     }
-    if (!open.empty()) {
-      d_.Add(item, fmt::format("claim '{}' must pick one grid point of experiment '{}': add 'where' with a value for {}{}",
-                               c.id, experiment.id, Join(open, ", "),
-                               c.kind == ClaimKind::kValue ? " (or for_all: " + open.front() + ")" : ""));
-    }
+    std::string names = Join(open, ", ");
+    if (missing > open.size()) names += fmt::format(", ... ({} more)", missing - open.size());
+    d_.Add(item, fmt::format("claim '{}' must pick one grid point of experiment '{}': add 'where' with a value for {}{}",
+                             yaml::Brief(c.id), yaml::Brief(experiment.experiment->id), names,
+                             c.kind == ClaimKind::kValue ? " (or for_all: " + open.front() + ")" : ""));
   }
 
   Manifest& m_;
   Diagnostics& d_;
+  std::unordered_map<std::string, ExperimentIndex> experiments_;  // by id
+  std::vector<std::string> experiment_ids_;                        // in order, for did-you-means
 };
 
 }  // namespace

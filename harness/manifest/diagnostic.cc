@@ -4,7 +4,10 @@
 
 namespace repro {
 
-std::string Diagnostic::ToString() const { return fmt::format("{}:{}:{}: {}", file, line, column, message); }
+std::string Diagnostic::ToString() const {
+  if (line <= 0) return fmt::format("{}: {}", file, message);  // about the file as a whole: no position to give
+  return fmt::format("{}:{}:{}: {}", file, line, column, message);
+}
 
 std::string RenderDiagnostic(const Diagnostic& diagnostic, std::string_view text) {
   std::string rendered = diagnostic.ToString();

@@ -83,6 +83,7 @@ struct Experiment {
   double timeout_seconds = 0;        // defaults applied
   Resources resources;
   int line = 0;
+  int column = 0;
 };
 
 enum class Better { kHigher, kLower, kEither };

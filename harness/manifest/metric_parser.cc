@@ -1,10 +1,12 @@
 #include "harness/manifest/metric_parser.h"
 
-#include <regex>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
+#include "harness/manifest/names.h"
+#include "harness/manifest/paths.h"
 #include "harness/manifest/template.h"
 #include "harness/metrics/regex.h"
 #include "harness/util/text.h"
@@ -18,19 +20,22 @@ using yaml::MapReader;
 const std::vector<std::string> kMetricKeys = {"stdout", "stderr", "file", "stream", "json", "jsonl",
                                               "csv", "tensorboard", "step", "reduce", "scale", "unit"};
 
+// A plain name, or letters, digits and '_' around one "{name}".
 bool IsMetricName(const std::string& name) {
-  static const std::regex plain("[A-Za-z_][A-Za-z0-9_]*");
-  static const std::regex templated("[A-Za-z0-9_]*\\{name\\}[A-Za-z0-9_]*");
-  return std::regex_match(name, plain) || std::regex_match(name, templated);
+  if (IsName(name, "_", "_", /*digit_first=*/false)) return true;
+  size_t at = name.find("{name}");
+  if (at == std::string::npos) return false;
+  auto word = [](std::string_view part) { return part.empty() || IsName(part, "_", "_", /*digit_first=*/true); };
+  return word(std::string_view(name).substr(0, at)) && word(std::string_view(name).substr(at + 6));
 }
 
 class MetricParser {
  public:
-  MetricParser(Experiment& experiment, const std::vector<std::string>& placeholders, Diagnostics& diagnostics)
+  MetricParser(Experiment& experiment, const Placeholders& placeholders, Diagnostics& diagnostics)
       : e_(experiment), placeholders_(placeholders), d_(diagnostics) {}
 
   void ParseAll(const YAML::Node& node) {
-    std::string context = fmt::format("in experiment '{}'", e_.id);
+    std::string context = fmt::format("in experiment '{}'", yaml::Brief(e_.id));
     if (!node.IsMap() || node.size() == 0) {
       d_.Add(node, fmt::format("'metrics' {} must be a mapping of metric names to extractors", context));
       return;
@@ -54,18 +59,17 @@ class MetricParser {
         e_.metrics.push_back(*spec);
       }
     }
+    MetricIndex index(e_);
     for (const auto& [reduce, at] : at_best) {
-      if (ExperimentHasMetric(e_, reduce.other)) continue;
-      std::vector<std::string> names;
-      for (const MetricSpec& m : e_.metrics) names.push_back(m.name);
-      d_.Add(at, fmt::format("'at_best' in experiment '{}' names unknown metric '{}'{}", e_.id, reduce.other,
-                             DidYouMean(reduce.other, names)));
+      if (index.Has(reduce.other)) continue;
+      d_.Add(at, fmt::format("'at_best' in experiment '{}' names unknown metric '{}'{}", yaml::Brief(e_.id), reduce.other,
+                             d_.DidYouMean(reduce.other, index.names())));
     }
   }
 
  private:
   std::optional<MetricSpec> ParseMetric(const std::string& name, const YAML::Node& node) {
-    std::string context = fmt::format("in metric '{}' of experiment '{}'", name, e_.id);
+    std::string context = fmt::format("in metric '{}' of experiment '{}'", yaml::Brief(name), yaml::Brief(e_.id));
     MapReader reader(node, context, kMetricKeys, d_);
     if (!reader.is_map()) return std::nullopt;
     MetricSpec spec;
@@ -138,6 +142,11 @@ class MetricParser {
     if (reader.Find("file")) {
       spec.file = reader.String("file").value_or("");
       CheckPlaceholders(spec.file, *reader.Find("file"), placeholders_, context, d_);
+      if (std::optional<std::string> problem = MetricFileProblem(spec.file)) {
+        d_.Add(*reader.Find("file"), fmt::format("'file' {} {}; metric files are read from the run's own folder: write "
+                                                 "{{out}}/NAME or a path relative to the working copy",
+                                                 context, *problem));
+      }
     } else {
       spec.stream = reader.Choice("stream", {"stdout", "stderr"}).value_or("stdout");
       if (spec.source != MetricSource::kJsonLines) {
@@ -156,6 +165,49 @@ class MetricParser {
     }
   }
 
+  // A metric file outside the attempt's folder would let a manifest report any file of the
+  // machine as a result (or read /etc/shadow into the database): the path may start with
+  // {out}, and otherwise neither it nor a parameter value in it may be absolute or climb.
+  std::optional<std::string> MetricFileProblem(const std::string& file) {
+    Result<std::vector<std::string>> names = TemplatePlaceholders(file);
+    if (!names) return std::nullopt;  // CheckPlaceholders reported it
+    bool under_out = file.rfind("{out}", 0) == 0;
+    Bindings shape = {{"seed", "0"}, {"out", ""}, {"manifest_dir", ""}};
+    for (const std::string& name : *names) {
+      if (name == "manifest_dir") return "names {manifest_dir}, the manifest's folder";
+      if (name == "out" && !under_out) return "has {out} after its start";
+      if (const Param* param = FindParam(name)) {
+        if (std::optional<std::string> value = ClimbingValue(*param)) {
+          return fmt::format("takes parameter '{}', whose value '{}' is absolute or has a '..' component", name, *value);
+        }
+        shape[name] = "p";
+      }
+    }
+    Result<std::string> path = ExpandTemplate(file, shape);
+    if (!path) return std::nullopt;  // an unknown placeholder: reported already
+    if (!under_out && !path->empty() && path->front() == '/') return "is absolute";
+    if (HasParentComponent(*path)) return "has a '..' component";
+    return std::nullopt;
+  }
+
+  const Param* FindParam(const std::string& name) {
+    if (params_.empty()) {
+      for (const Param& param : e_.params) params_.emplace(param.name, &param);
+    }
+    auto it = params_.find(name);
+    return it == params_.end() ? nullptr : it->second;
+  }
+
+  // A value of "param" that is absolute or climbs, checked once per parameter.
+  std::optional<std::string> ClimbingValue(const Param& param) {
+    auto [it, fresh] = climbing_.emplace(param.name, std::nullopt);
+    if (!fresh) return it->second;
+    for (const std::string& value : param.values) {
+      if ((!value.empty() && value.front() == '/') || HasParentComponent(value)) return it->second = yaml::Brief(value);
+    }
+    return std::nullopt;
+  }
+
   void ParseReducer(const YAML::Node& node, MetricSpec& spec, const std::string& context) {
     using Kind = ReducerSpec::Kind;
     const std::string expected = "last, first, min, max, mean, {mean_last: K}, {at_step: N} or {at_best: METRIC, best: max|min}";
@@ -165,7 +217,7 @@ class MetricParser {
       auto it = kSimple.find(node.Scalar());
       if (it == kSimple.end()) {
         std::vector<std::string> names = {"last", "first", "min", "max", "mean", "mean_last", "at_step", "at_best"};
-        d_.Add(node, fmt::format("'reduce' {} must be {}, got '{}'{}", context, expected, node.Scalar(), DidYouMean(node.Scalar(), names)));
+        d_.Add(node, fmt::format("'reduce' {} must be {}, got '{}'{}", context, expected, node.Scalar(), d_.DidYouMean(node.Scalar(), names)));
         return;
       }
       spec.reduce.kind = it->second;
@@ -189,30 +241,56 @@ class MetricParser {
   }
 
   Experiment& e_;
-  const std::vector<std::string>& placeholders_;
+  const Placeholders& placeholders_;
   Diagnostics& d_;
+  std::unordered_map<std::string, const Param*> params_;
+  std::unordered_map<std::string, std::optional<std::string>> climbing_;
 };
 
 }  // namespace
 
-void CheckPlaceholders(const std::string& text, const YAML::Node& at, const std::vector<std::string>& known,
-                       const std::string& context, yaml::Diagnostics& diagnostics) {
+void CheckPlaceholders(const std::string& text, const YAML::Node& at, const Placeholders& known, const std::string& context,
+                       yaml::Diagnostics& diagnostics) {
   Result<std::vector<std::string>> names = TemplatePlaceholders(text);
   if (!names) {
     diagnostics.Add(at, fmt::format("{} {}", names.error(), context));
     return;
   }
   for (const std::string& name : *names) {
-    if (std::find(known.begin(), known.end(), name) == known.end()) {
-      diagnostics.Add(at, fmt::format("unknown placeholder '{{{}}}' {}{}; known: {}", name, context, DidYouMean(name, known),
-                                      Join(known, ", ")));
+    if (!known.Has(name)) {
+      diagnostics.Add(at, fmt::format("unknown placeholder '{{{}}}' {}{}; known: {}", yaml::Brief(name), context,
+                                      diagnostics.DidYouMean(name, known.names), yaml::JoinSome(known.names, ", ")));
     }
   }
 }
 
-void ParseMetrics(const YAML::Node& node, Experiment& experiment, const std::vector<std::string>& placeholders,
+void ParseMetrics(const YAML::Node& node, Experiment& experiment, const Placeholders& placeholders,
                   yaml::Diagnostics& diagnostics) {
   MetricParser(experiment, placeholders, diagnostics).ParseAll(node);
+}
+
+MetricIndex::MetricIndex(const Experiment& experiment) {
+  for (const MetricSpec& spec : experiment.metrics) {
+    names_.push_back(spec.name);
+    size_t at = spec.name.find("{name}");
+    if (at == std::string::npos) {
+      plain_.insert(spec.name);
+    } else {
+      templates_.emplace_back(spec.name.substr(0, at), spec.name.substr(at + 6));
+    }
+  }
+}
+
+bool MetricIndex::Has(const std::string& metric) const {
+  if (plain_.count(metric) != 0) return true;
+  // Templates are few (each needs a regex with a 'name' group); they are tried in turn.
+  for (const auto& [prefix, suffix] : templates_) {
+    if (metric.size() > prefix.size() + suffix.size() && metric.compare(0, prefix.size(), prefix) == 0 &&
+        metric.compare(metric.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool ExperimentHasMetric(const Experiment& experiment, const std::string& metric) {

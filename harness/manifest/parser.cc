@@ -1,14 +1,17 @@
 #include "harness/manifest/parser.h"
 
 #include <algorithm>
-#include <regex>
 #include <set>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
 #include "harness/manifest/claim_parser.h"
 #include "harness/manifest/metric_parser.h"
+#include "harness/manifest/names.h"
+#include "harness/manifest/paths.h"
 #include "harness/manifest/template.h"
+#include "harness/manifest/yaml_precheck.h"
 #include "harness/manifest/yaml_reader.h"
 #include "harness/util/atomic_file.h"
 #include "harness/util/hash.h"
@@ -23,15 +26,10 @@ using yaml::MapReader;
 // Placeholders every command may use besides its parameters.
 const std::vector<std::string> kBuiltinPlaceholders = {"seed", "out", "manifest_dir"};
 
-bool IsIdentifier(const std::string& name) {
-  static const std::regex pattern("[A-Za-z_][A-Za-z0-9_]*");
-  return std::regex_match(name, pattern);
-}
+bool IsIdentifier(const std::string& name) { return IsName(name, "_", "_", /*digit_first=*/false); }
 
 bool IsValidId(const std::string& id, bool allow_slash) {
-  static const std::regex plain("[A-Za-z0-9][A-Za-z0-9_.-]*");
-  static const std::regex with_slash("[A-Za-z0-9][A-Za-z0-9_./-]*");
-  return std::regex_match(id, allow_slash ? with_slash : plain);
+  return IsName(id, "", allow_slash ? "_./-" : "_.-", /*digit_first=*/true);
 }
 
 struct Defaults {
@@ -127,14 +125,37 @@ class Parser {
     return file;
   }
 
-  // A path inside the code's working copy: relative, and not climbing out of it.
+  // A path inside the code's working copy: relative, without "..": a file copied or linked
+  // there must not land in the cache, another attempt or the user's home.
   bool CheckInsidePath(const std::string& path, const YAML::Node& at, const std::string& what) {
-    std::filesystem::path normal = std::filesystem::path(path).lexically_normal();
-    if (path.empty() || normal.is_absolute() || normal.begin() == normal.end() || *normal.begin() == "..") {
-      d_.Add(at, fmt::format("{} '{}' must be a path inside the code's folder, like data/train.csv", what, path));
+    if (std::optional<std::string> problem = InsidePathProblem(path)) {
+      d_.Add(at, fmt::format("{} '{}' {}; it must be a path inside the code's folder, like data/train.csv", what,
+                             yaml::Brief(path), *problem));
       return false;
     }
     return true;
+  }
+
+  // A file copied into the code must be the manifest's own: one outside its folder (by
+  // name, by "..", or through a symlink) would carry /etc/shadow into a bundle or a run.
+  bool CheckBesideManifest(const std::filesystem::path& file, const std::string& name, const YAML::Node& at) {
+    if (ResolvesInside(file, m_.dir)) return true;
+    d_.Add(at, fmt::format("file '{}' (resolved to {}) is outside the manifest's folder {}; copy it into that folder and "
+                           "name it relative to it", yaml::Brief(name), yaml::Brief(std::filesystem::weakly_canonical(file).string()),
+                           m_.dir.string()));
+    return false;
+  }
+
+  // A control character reaches the program unseen, and a NUL cuts the argument short at
+  // exec: refused, except tab and newline.
+  void CheckControlCharacters(const std::string& text, const YAML::Node& at, const std::string& what) {
+    for (size_t i = 0; i < text.size(); ++i) {
+      auto c = static_cast<unsigned char>(text[i]);
+      if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
+        d_.Add(at, fmt::format("{} has the control character \\x{:02x} at character {}; remove it", what, c, i + 1));
+        return;
+      }
+    }
   }
 
   void ParseAddedFiles(const YAML::Node& node) {
@@ -148,11 +169,16 @@ class Parser {
       std::optional<std::string> from = file.String("from", /*required=*/true), to = file.String("to", /*required=*/true);
       if (!from || !to) continue;
       std::optional<std::filesystem::path> found = BesideManifest(*from, *file.Find("from"), "file");
-      if (found && CheckInsidePath(*to, *file.Find("to"), "'to'")) m_.source.files.push_back({*found, *to});
+      if (found && !CheckBesideManifest(*found, *from, *file.Find("from"))) found.reset();
+      if (CheckInsidePath(*to, *file.Find("to"), "'to'") && found) m_.source.files.push_back({*found, *to});
     }
   }
 
   void ParseTables(const YAML::Node& node) {
+    for (const Claim& claim : m_.claims) {
+      claim_ids_.push_back(claim.id);
+      known_claims_.insert(claim.id);
+    }
     yaml::ReadUniqueList(node, "table", "'tables' must be a list of tables, each with an 'id', 'columns' and 'rows'", d_, m_.tables,
                          [&](const YAML::Node& item, PaperTable& table) { return ParseTable(item, table); });
   }
@@ -171,10 +197,8 @@ class Parser {
       d_.Add(*rows, fmt::format("'rows' of table '{}' must be a list of {{label, cells: [claim ids]}}", table.id));
       return false;
     }
-    std::vector<std::string> claim_ids;
-    for (const Claim& claim : m_.claims) claim_ids.push_back(claim.id);
     for (const YAML::Node& row_node : *rows) {
-      MapReader row(row_node, fmt::format("in a row of table '{}'", table.id), {"label", "cells"}, d_);
+      MapReader row(row_node, fmt::format("in a row of table '{}'", yaml::Brief(table.id)), {"label", "cells"}, d_);
       if (!row.is_map()) continue;
       PaperTable::Row parsed;
       parsed.label = row.String("label", /*required=*/true).value_or("");
@@ -185,8 +209,8 @@ class Parser {
       }
       for (const YAML::Node& cell : *cells) {
         std::string id = cell.IsNull() ? "" : yaml::ScalarText(cell, "a cell", d_).value_or("");
-        if (!id.empty() && m_.FindClaim(id) == nullptr) {
-          d_.Add(cell, fmt::format("table '{}' names unknown claim '{}'{}", table.id, id, DidYouMean(id, claim_ids)));
+        if (!id.empty() && known_claims_.count(id) == 0) {
+          d_.Add(cell, fmt::format("table '{}' names unknown claim '{}'{}", yaml::Brief(table.id), id, d_.DidYouMean(id, claim_ids_)));
         }
         parsed.cells.push_back(id);
       }
@@ -204,7 +228,6 @@ class Parser {
       d_.Add(node, "'inputs' must be a list of {path, sha256, url or from}");
       return;
     }
-    static const std::regex sha256("[0-9a-fA-F]{64}");
     for (const YAML::Node& item : node) {
       MapReader reader(item, "in an input", {"path", "sha256", "url", "from"}, d_);
       if (!reader.is_map()) continue;
@@ -213,7 +236,7 @@ class Parser {
       input.path = reader.String("path", /*required=*/true).value_or("");
       if (!input.path.empty() && !CheckInsidePath(input.path, *reader.Find("path"), "input path")) continue;
       input.sha256 = reader.String("sha256", /*required=*/true).value_or("");
-      if (!input.sha256.empty() && !std::regex_match(input.sha256, sha256)) {
+      if (!input.sha256.empty() && !IsHex(input.sha256, 64)) {
         d_.Add(*reader.Find("sha256"), fmt::format("sha256 '{}' of input '{}' is not 64 hex digits (sha256sum FILE prints it)",
                                                    input.sha256, input.path));
         continue;
@@ -243,13 +266,11 @@ class Parser {
   // A full hash pins the code. A short hash, a branch or a tag is accepted as a ref that
   // `repro run` resolves (and warns about: it can move).
   void CheckCommit(std::string commit, const YAML::Node& at) {
-    static const std::regex full_hash("[0-9a-fA-F]{40}");
     // git check-ref-format's rules, in short: no spaces, controls, ~^:?*[\ or "..".
-    static const std::regex ref_name(R"([A-Za-z0-9_][A-Za-z0-9_./+-]*)");
-    if (std::regex_match(commit, full_hash)) {
+    if (IsHex(commit, 40)) {
       std::transform(commit.begin(), commit.end(), commit.begin(), ::tolower);
       m_.source.commit = commit;
-    } else if (std::regex_match(commit, ref_name) && commit.find("..") == std::string::npos && commit.back() != '/' &&
+    } else if (IsName(commit, "_", "_./+-", /*digit_first=*/true) && commit.find("..") == std::string::npos && commit.back() != '/' &&
                commit.back() != '.') {
       m_.source.ref = commit;
     } else {
@@ -264,7 +285,11 @@ class Parser {
       return;
     }
     for (size_t i = 0; i < node.size(); ++i) {
-      if (auto argv = yaml::Argv(node[i], fmt::format("setup step {}", i + 1), d_)) m_.setup.push_back(*argv);
+      std::string what = fmt::format("setup step {}", i + 1);
+      if (auto argv = yaml::Argv(node[i], what, d_)) {
+        for (size_t k = 0; k < argv->size(); ++k) CheckControlCharacters((*argv)[k], node[i][k], fmt::format("argument {} of {}", k + 1, what));
+        m_.setup.push_back(*argv);
+      }
     }
   }
 
@@ -283,6 +308,7 @@ class Parser {
       } else if (!seen.insert(*name).second) {
         d_.Add(it->first, fmt::format("duplicate key '{}' in env", *name));
       } else {
+        CheckControlCharacters(*value, it->second, fmt::format("env variable '{}'", *name));
         m_.env.emplace_back(*name, *value);
       }
     }
@@ -305,13 +331,14 @@ class Parser {
       return std::nullopt;
     }
     std::vector<int64_t> seeds;
+    std::unordered_set<int64_t> listed;  // a list of a million seeds must not be scanned per seed
     for (const YAML::Node& item : *node) {
       std::optional<double> seed = item.IsScalar() ? ParseDecimal(item.Scalar()) : std::nullopt;
       if (!seed || *seed < 0 || *seed != static_cast<double>(static_cast<int64_t>(*seed))) {
         d_.Add(item, fmt::format("seed {} is not a whole number >= 0", yaml::KindName(item)));
         continue;
       }
-      if (std::find(seeds.begin(), seeds.end(), static_cast<int64_t>(*seed)) != seeds.end()) {
+      if (!listed.insert(static_cast<int64_t>(*seed)).second) {
         d_.Add(item, fmt::format("seed {} is listed twice", item.Scalar()));
         continue;
       }
@@ -348,21 +375,25 @@ class Parser {
 
   bool ParseExperiment(const YAML::Node& item, Experiment& e) {
     std::string id = IdOf(item, "experiment", false);
-    std::string context = id.empty() ? "in an experiment" : fmt::format("in experiment '{}'", id);
+    std::string context = id.empty() ? "in an experiment" : fmt::format("in experiment '{}'", yaml::Brief(id));
     MapReader reader(item, context, {"id", "command", "shell", "params", "seeds", "timeout", "resources", "metrics"}, d_);
     if (!reader.is_map()) return false;
     reader.String("id", /*required=*/true);
     e.id = id;
     e.line = yaml::LineOf(item);
+    e.column = item.Mark().is_null() ? 0 : item.Mark().column + 1;
     e.seeds = ParseSeeds(reader).value_or(defaults_.seeds);
     e.timeout_seconds = reader.Duration("timeout").value_or(defaults_.timeout_seconds);
     e.resources = defaults_.resources;
     if (const YAML::Node* resources = reader.Find("resources")) {
-      e.resources = ParseResources(*resources, "in resources of experiment '" + id + "'", e.resources);
+      e.resources = ParseResources(*resources, "in resources of experiment '" + yaml::Brief(id) + "'", e.resources);
     }
     if (const YAML::Node* params = reader.Find("params")) ParseParams(*params, context, e);
-    std::vector<std::string> placeholders = kBuiltinPlaceholders;
-    for (const Param& param : e.params) placeholders.push_back(param.name);
+    Placeholders placeholders{kBuiltinPlaceholders, {kBuiltinPlaceholders.begin(), kBuiltinPlaceholders.end()}};
+    for (const Param& param : e.params) {
+      placeholders.names.push_back(param.name);
+      placeholders.known.insert(param.name);
+    }
     e.shell = reader.Choice("shell", {"true", "false"}).value_or("false") == "true";
     if (const YAML::Node* command = reader.Require("command")) {
       if (e.shell) {
@@ -371,6 +402,7 @@ class Parser {
         e.command = *argv;
         for (size_t i = 0; i < e.command.size(); ++i) {
           CheckPlaceholders(e.command[i], (*command)[i], placeholders, context, d_);
+          CheckControlCharacters(e.command[i], (*command)[i], fmt::format("argument {} of 'command' {}", i + 1, context));
         }
       }
     }
@@ -381,14 +413,14 @@ class Parser {
   // With shell: true the command is one string for /bin/sh -c. repro quotes every value it
   // substitutes, so a placeholder the author put inside quotes would end up quoted twice
   // (and a value could close the author's quote): that is refused.
-  void ParseShellCommand(const YAML::Node& node, const std::string& context, const std::vector<std::string>& placeholders,
-                         Experiment& e) {
+  void ParseShellCommand(const YAML::Node& node, const std::string& context, const Placeholders& placeholders, Experiment& e) {
     if (!node.IsScalar()) {
       d_.Add(node, fmt::format("'command' {} has shell: true, so it must be one string such as \"python train.py | tee log\"", context));
       return;
     }
     e.command = {node.Scalar()};
     CheckPlaceholders(node.Scalar(), node, placeholders, context, d_);
+    CheckControlCharacters(node.Scalar(), node, fmt::format("'command' {}", context));
     char quote = 0;
     const std::string& text = node.Scalar();
     for (size_t i = 0; i < text.size(); ++i) {
@@ -430,13 +462,17 @@ class Parser {
       }
       Param param{*name, {}};
       YAML::Node values = it->second;  // a copy: yaml-cpp's iterator yields temporaries
-      std::string what = fmt::format("parameter '{}' {}", *name, context);
+      std::string what = fmt::format("parameter '{}' {}", yaml::Brief(*name), context);
       if (values.IsSequence()) {
         for (const YAML::Node& value : values) {
-          if (auto text = yaml::ScalarText(value, "each value of " + what, d_)) param.values.push_back(*text);
+          if (auto text = yaml::ScalarText(value, "each value of " + what, d_)) {
+            CheckControlCharacters(*text, value, "a value of " + what);
+            param.values.push_back(*text);
+          }
         }
         if (values.size() == 0) d_.Add(values, what + " has an empty list of values");
       } else if (auto text = yaml::ScalarText(values, what, d_)) {
+        CheckControlCharacters(*text, values, "the value of " + what);
         param.values.push_back(*text);
       }
       if (!param.values.empty()) e.params.push_back(std::move(param));
@@ -446,6 +482,8 @@ class Parser {
   Manifest& m_;
   Diagnostics& d_;
   Defaults defaults_;
+  std::vector<std::string> claim_ids_;            // for tables: in order, for did-you-means ...
+  std::unordered_set<std::string> known_claims_;  // ... and hashed, for a lookup per cell
 };
 
 // Line and column (1-based) of byte "offset" in "text".
@@ -504,7 +542,10 @@ ManifestLoad ParseManifest(std::string text, const std::filesystem::path& displa
   if (text.size() > kMaxManifestBytes) {
     diagnostics.AddAt(1, 1, fmt::format("the manifest is {} bytes; manifests over {} bytes are refused", text.size(),
                                         kMaxManifestBytes));
-  } else if (!RejectBadBytes(text, diagnostics)) {
+  } else if (RejectBadBytes(text, diagnostics)) {
+  } else if (std::optional<TextProblem> problem = PrecheckYaml(text)) {
+    diagnostics.AddAt(problem->line, problem->column, problem->message);
+  } else {
     // A UTF-8 byte-order mark is harmless; yaml-cpp accepts it.
     try {
       YAML::Node root = YAML::Load(text);
@@ -526,6 +567,12 @@ ManifestLoad ParseManifest(std::string text, const std::filesystem::path& displa
 
 ManifestLoad LoadManifest(const std::filesystem::path& path) {
   std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {  // reading it would yield nothing, and "found nothing" misleads
+    ManifestLoad load;
+    load.errors.push_back({path.string(), 0, 0, fmt::format("{} is a directory; give the manifest file, e.g. {}", path.string(),
+                                                             (path / "repro.yaml").string())});
+    return load;
+  }
   auto size = std::filesystem::file_size(path, ec);
   if (!ec && size > kMaxManifestBytes) {
     ManifestLoad load;

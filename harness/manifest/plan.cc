@@ -1,6 +1,8 @@
 #include "harness/manifest/plan.h"
 
 #include <algorithm>
+#include <cmath>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -37,15 +39,78 @@ std::vector<NamedValues> GridPoints(const std::vector<Param>& params) {
   return points;
 }
 
-void AddManifestScopedFiles(const Manifest& manifest, const std::vector<std::string>& argv, IdentityText& identity) {
+// Digests of files beside the manifest, each read once however many runs name it.
+using FileDigests = std::map<std::string, std::string>;
+
+void AddManifestScopedFiles(const Manifest& manifest, const std::vector<std::string>& argv, IdentityText& identity,
+                            FileDigests& digests) {
   std::string prefix = manifest.dir.string() + "/";
   for (const std::string& arg : argv) {
-    std::error_code ec;
-    if (arg.rfind(prefix, 0) != 0 || !std::filesystem::is_regular_file(arg, ec)) continue;
-    Result<std::string> digest = Sha256File(arg);
+    if (arg.rfind(prefix, 0) != 0) continue;
+    auto [it, fresh] = digests.emplace(arg, "");
+    if (fresh) {
+      std::error_code ec;
+      Result<std::string> digest = std::filesystem::is_regular_file(arg, ec) ? Sha256File(arg) : Error{"-"};
+      it->second = digest ? *digest : ec || digest.error() == "-" ? "-" : "unreadable";
+    }
+    if (it->second == "-") continue;  // not a file
     identity.Add("manifest-file", arg.substr(prefix.size()));
-    identity.Add("manifest-file-sha256", digest ? *digest : "unreadable");
+    identity.Add("manifest-file-sha256", it->second);
   }
+}
+
+// A run count for people: exact while it is, then as a power of ten.
+std::string DescribeCount(double log10_count, int64_t exact) {
+  if (log10_count < 15) return std::to_string(exact);
+  int exponent = static_cast<int>(std::floor(log10_count + 1e-9));
+  double mantissa = std::pow(10.0, log10_count - exponent);
+  if (mantissa < 1.05) return fmt::format("10^{}", exponent);
+  return fmt::format("{:.1f} x 10^{}", mantissa, exponent);
+}
+
+// "20 parameters: 10 x 10 x ... values, 3 seeds": where a grid's size comes from.
+std::string DescribeGrid(const Experiment& experiment) {
+  std::string counts;
+  size_t shown = 0;
+  for (const Param& param : experiment.params) {
+    if (param.values.size() < 2) continue;
+    if (++shown > 6) {
+      counts += " x ...";
+      break;
+    }
+    counts += fmt::format("{}{}", counts.empty() ? "" : " x ", param.values.size());
+  }
+  return fmt::format("{} parameter{}{}, {} seed{}", experiment.params.size(), experiment.params.size() == 1 ? "" : "s",
+                     counts.empty() ? "" : ": " + counts + " values", experiment.seeds.size(),
+                     experiment.seeds.size() == 1 ? "" : "s");
+}
+
+std::string Where(const Manifest& manifest, const Experiment& experiment) {
+  return fmt::format("{}:{}:{}", manifest.path.string(), experiment.line, experiment.column);
+}
+
+// Runs of one experiment, saturated at max_runs + 1; "log10" gets the exact magnitude.
+int64_t ExperimentRuns(const Experiment& experiment, int64_t max_runs, double& log10) {
+  int64_t runs = std::min(static_cast<int64_t>(experiment.seeds.size()), max_runs + 1);
+  log10 = std::log10(static_cast<double>(std::max<size_t>(experiment.seeds.size(), 1)));
+  for (const Param& param : experiment.params) {
+    auto values = static_cast<int64_t>(param.values.size());
+    log10 += std::log10(static_cast<double>(values));
+    runs = runs > (max_runs + 1) / std::max<int64_t>(values, 1) ? max_runs + 1 : runs * values;
+  }
+  return std::min(runs, max_runs + 1);
+}
+
+// Bytes of command text one run of "experiment" expands to, at most.
+int64_t RunBytes(const Experiment& experiment) {
+  int64_t bytes = 256;  // the key, label and bookkeeping
+  for (const std::string& arg : experiment.command) bytes += static_cast<int64_t>(arg.size());
+  for (const Param& param : experiment.params) {
+    size_t longest = 0;
+    for (const std::string& value : param.values) longest = std::max(longest, value.size());
+    bytes += 2 * static_cast<int64_t>(longest + param.name.size());  // in the command and in the label
+  }
+  return bytes;
 }
 
 void AddCommon(const Manifest& manifest, const std::string& source_identity, IdentityText& identity) {
@@ -73,8 +138,51 @@ void AddMetrics(const Experiment& experiment, IdentityText& identity) {
 
 }  // namespace
 
-Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const std::string& source_identity) {
+Result<int64_t> CountRuns(const Manifest& manifest, int64_t max_runs) {
+  constexpr const char* kRaise = "raise it with --max-runs N";
+  max_runs = std::clamp<int64_t>(max_runs, 0, int64_t{1} << 40);  // so that max_runs + 1 and sums cannot overflow
+  int64_t total = 0, bytes = 0;
+  std::string parts;
+  for (const Experiment& experiment : manifest.experiments) {
+    double log10 = 0;
+    int64_t runs = ExperimentRuns(experiment, max_runs, log10);
+    if (runs > max_runs) {
+      return Error{fmt::format("{}: experiment '{}': {} runs ({}) exceeds the limit of {}; {}", Where(manifest, experiment),
+                               experiment.id, DescribeCount(log10, runs), DescribeGrid(experiment), max_runs, kRaise)};
+    }
+    int64_t run_bytes = RunBytes(experiment);
+    if (runs > 0 && run_bytes > kMaxPlanBytes / runs) {
+      return Error{fmt::format("{}: experiment '{}': {} runs of {} bytes of command each exceed the {} bytes a plan may hold; "
+                               "shorten the command or its parameter values", Where(manifest, experiment), experiment.id, runs,
+                               run_bytes, kMaxPlanBytes)};
+    }
+    total += runs;
+    bytes += runs * run_bytes;
+    if (&experiment - manifest.experiments.data() < 6) {
+      parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", experiment.id, runs);
+    } else if (&experiment - manifest.experiments.data() == 6) {
+      parts += ", ...";
+    }
+  }
+  if (manifest.experiments.empty()) return total;
+  std::string where = Where(manifest, manifest.experiments.front());
+  if (total > max_runs) {
+    return Error{fmt::format("{}: the experiments plan {} runs in total ({}), over the limit of {}; {}", where, total, parts,
+                             max_runs, kRaise)};
+  }
+  if (bytes > kMaxPlanBytes) {
+    return Error{fmt::format("{}: the plan's commands would take {} bytes, more than the {} a plan may hold; shorten the "
+                             "commands or their parameter values", where, bytes, kMaxPlanBytes)};
+  }
+  return total;
+}
+
+Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const std::string& source_identity, int64_t max_runs) {
+  Result<int64_t> count = CountRuns(manifest, max_runs);
+  if (!count) return Error{count.error()};
   std::vector<RunSpec> runs;
+  runs.reserve(static_cast<size_t>(*count));
+  FileDigests digests;
   for (const Experiment& experiment : manifest.experiments) {
     for (const NamedValues& point : GridPoints(experiment.params)) {
       for (int64_t seed : experiment.seeds) {
@@ -96,7 +204,7 @@ Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const std::strin
           if (portable.rfind(manifest.dir.string(), 0) == 0) portable.replace(0, manifest.dir.string().size(), "{manifest_dir}");
           identity.Add("argv", portable);
         }
-        AddManifestScopedFiles(manifest, *argv, identity);
+        AddManifestScopedFiles(manifest, *argv, identity, digests);
         // The seed reaches the program as REPRO_SEED even when the command does not name it.
         identity.Add("seed", std::to_string(seed));
         if (experiment.shell) identity.Add("shell", "true");

@@ -21,12 +21,25 @@ struct RunSpec {
   std::string label;                       // "mlp lr=0.01 seed=0", for people
 };
 
+// The most runs a manifest may plan unless the user raises it (repro ... --max-runs N): a
+// grid is a product, and 20 parameters of 10 values are 10^20 runs in a 1 KB file.
+inline constexpr int64_t kDefaultMaxRuns = 100000;
+// The most command text a plan may hold (runs x the bytes of one run's arguments).
+inline constexpr int64_t kMaxPlanBytes = int64_t{1} << 30;
+
+// How many runs "manifest" plans, computed without expanding anything. An error names the
+// experiment at its file:line:col with the product, when it (or the total) exceeds
+// "max_runs" or its command text kMaxPlanBytes.
+Result<int64_t> CountRuns(const Manifest& manifest, int64_t max_runs);
+
 // "source_identity" names the exact code (a commit, or a tree digest of a local folder).
 // The identity covers that, the setup steps, the environment, the command with its
 // parameters and seed, the metric extractors, and the content of files beside the
 // manifest that the command names (a driver script, say). The timeout and resources
 // are not part of it: a run that finished is not different because the limit was higher.
-Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const std::string& source_identity);
+// Refuses, before expanding anything, what CountRuns refuses.
+Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const std::string& source_identity,
+                                      int64_t max_runs = kDefaultMaxRuns);
 
 // The runs of "experiment" at the grid point "where" picks; picks of parameters the
 // experiment does not have are ignored (a comparison's 'where' covers both sides).

@@ -20,6 +20,30 @@ void Diagnostics::AddAt(int line, int column, std::string message) {
   list_.push_back(Diagnostic{file_, line, column, std::move(message)});
 }
 
+std::string Diagnostics::DidYouMean(std::string_view word, const std::vector<std::string>& candidates) {
+  constexpr size_t kLongestTypo = 64;
+  if (word.size() > kLongestTypo) return "";
+  int64_t cost = 0;
+  for (const std::string& candidate : candidates) cost += static_cast<int64_t>(word.size() * std::min(candidate.size(), kLongestTypo) + 1);
+  if (cost > suggestion_budget_) return "";
+  suggestion_budget_ -= cost;
+  return repro::DidYouMean(word, candidates);
+}
+
+std::string Brief(std::string_view text) {
+  constexpr size_t kMax = 60;
+  if (text.size() <= kMax) return std::string(text);
+  size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+  return std::string(text.substr(0, cut)) + "...";
+}
+
+std::string JoinSome(const std::vector<std::string>& parts, std::string_view separator, size_t max) {
+  if (parts.size() <= max) return Join(parts, separator);
+  std::vector<std::string> shown(parts.begin(), parts.begin() + static_cast<std::ptrdiff_t>(max));
+  return fmt::format("{}{}... ({} more)", Join(shown, separator), separator, parts.size() - max);
+}
+
 std::string KindName(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Null: return "nothing";
@@ -55,7 +79,7 @@ MapReader::MapReader(const YAML::Node& node, std::string context, const std::vec
     }
     first_line[name] = LineOf(key);
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-      diagnostics.Add(key, fmt::format("unknown key '{}' {}{}", name, context_, DidYouMean(name, allowed)));
+      diagnostics.Add(key, fmt::format("unknown key '{}' {}{}", name, context_, diagnostics.DidYouMean(name, allowed)));
       continue;
     }
     values_[name] = it->second;
@@ -128,7 +152,7 @@ std::optional<std::string> MapReader::Choice(const std::string& key, const std::
   if (!text) return std::nullopt;
   if (std::find(choices.begin(), choices.end(), *text) == choices.end()) {
     diagnostics_.Add(*Find(key), fmt::format("{} must be one of {}, got '{}'{}", Describe(key), Join(choices, ", "), *text,
-                                             DidYouMean(*text, choices)));
+                                             diagnostics_.DidYouMean(*text, choices)));
     return std::nullopt;
   }
   return text;

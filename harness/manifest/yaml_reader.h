@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -23,10 +24,23 @@ class Diagnostics {
   void AddAt(int line, int column, std::string message);
   std::vector<Diagnostic>& list() { return list_; }
 
+  // " (did you mean 'x'?)" or "". Each suggestion costs |word| x |candidates| steps, and a
+  // stranger's manifest can make thousands of mistakes among thousands of ids: past a
+  // budget of steps per manifest (and for words too long to be typos) it says nothing.
+  std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
+
  private:
   std::string file_;
   std::vector<Diagnostic> list_;
+  int64_t suggestion_budget_ = 50'000'000;
 };
+
+// "text" cut to at most 60 bytes (at a character boundary) with "..." after it: an id or a
+// name repeated in every message about its parts must not make the messages quadratic.
+std::string Brief(std::string_view text);
+
+// At most "max" of "parts" joined, then "... (N more)".
+std::string JoinSome(const std::vector<std::string>& parts, std::string_view separator, size_t max = 8);
 
 std::string KindName(const YAML::Node& node);
 int LineOf(const YAML::Node& node);
@@ -91,7 +105,7 @@ void ReadUniqueList(const YAML::Node& node, const std::string& kind, const std::
     T value;
     if (!parse(item, value)) continue;
     if (auto seen = first_line.find(value.id); seen != first_line.end()) {
-      diagnostics.Add(item, fmt::format("duplicate {} id '{}' (first at line {})", kind, value.id, seen->second));
+      diagnostics.Add(item, fmt::format("duplicate {} id '{}' (first at line {})", kind, Brief(value.id), seen->second));
       continue;
     }
     first_line[value.id] = value.line;

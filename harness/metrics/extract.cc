@@ -6,7 +6,7 @@
 
 #include "harness/metrics/files.h"
 #include "harness/metrics/tensorboard.h"
-#include "harness/util/atomic_file.h"
+#include "harness/util/confined_file.h"
 #include "harness/util/text.h"
 
 namespace repro {
@@ -110,18 +110,42 @@ void MetricCollector::MatchLines(StreamId stream, std::string_view text) {
     if (entries_[i].spec.source != wanted || !entries_[i].regex) continue;
     const Regex& regex = *entries_[i].regex;
     size_t at = 0, begin = 0, end = 0;
-    while (at < text.size() && regex.SearchFrom(text, at, match, begin, end)) {
+    while (at < text.size()) {
+      Regex::Found found = regex.SearchFrom(text, at, match, begin, end);
+      if (found == Regex::Found::kNo) break;
+      if (found == Regex::Found::kLimit) {
+        // Somewhere ahead a line defeats the pattern: search the rest one line at a time, so
+        // that only that line is lost, not the lines after it.
+        SearchLines(i, text.substr(at));
+        break;
+      }
       size_t line_end = text.find('\n', begin);
       if (end > line_end) {
         size_t line_begin = text.substr(0, begin).rfind('\n');
         line_begin = line_begin == std::string_view::npos ? 0 : line_begin + 1;
-        if (regex.Search(text.substr(line_begin, line_end - line_begin), match)) Take(i, match);
+        SearchLine(i, text.substr(line_begin, line_end - line_begin), match);
       } else {
         Take(i, match);
       }
       at = line_end + 1;
     }
   }
+}
+
+void MetricCollector::SearchLines(size_t entry, std::string_view text) {
+  Regex::Match match;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    SearchLine(entry, text.substr(start, end - start), match);
+    start = end + 1;
+  }
+}
+
+void MetricCollector::SearchLine(size_t entry, std::string_view line, Regex::Match& match) {
+  Regex::Found found = entries_[entry].regex->Search(line, match);
+  if (found == Regex::Found::kYes) Take(entry, match);
+  if (found == Regex::Found::kLimit) ++entries_[entry].limit_lines;
 }
 
 void MetricCollector::Record(size_t entry, std::string_view name, Observation& o) {
@@ -152,11 +176,12 @@ void MetricCollector::OnLine(StreamId stream, std::string_view line) {
   for (size_t i = 0; i < entries_.size(); ++i) {
     const MetricSpec& spec = entries_[i].spec;
     if (spec.source == MetricSource::kJsonLines && spec.file.empty() && spec.stream == stream_name) {
-      ReadJsonLine(line, spec.selector, spec.step_field, [&](Observation o) { Record(i, spec.name, o); });
+      Status read = ReadJsonLine(line, spec.selector, spec.step_field, [&](Observation o) { Record(i, spec.name, o); });
+      if (!read) ++entries_[i].deep_lines;
       continue;
     }
     MetricSource wanted = stream == StreamId::kStdout ? MetricSource::kStdout : MetricSource::kStderr;
-    if (spec.source == wanted && entries_[i].regex && entries_[i].regex->Search(line, match)) Take(i, match);
+    if (spec.source == wanted && entries_[i].regex) SearchLine(i, line, match);
   }
 }
 
@@ -174,62 +199,159 @@ void MetricCollector::Take(size_t entry, const Regex::Match& match) {
   }
 }
 
-void MetricCollector::ReadFiles(size_t index, const std::filesystem::path& pattern) {
+// A file's bytes as lines, for the formats read a line at a time: memory stays one line,
+// and a line longer than kMaxFileLine is skipped (and counted) rather than held.
+class FileLines {
+ public:
+  static constexpr size_t kMaxFileLine = 16 << 20;
+  explicit FileLines(std::function<void(std::string_view)> on_line) : on_line_(std::move(on_line)) {}
+  void Feed(std::string_view chunk) {
+    while (!chunk.empty()) {
+      size_t newline = chunk.find('\n');
+      std::string_view piece = chunk.substr(0, newline);
+      if (!skipping_) {
+        if (pending_.size() + piece.size() > kMaxFileLine) {
+          skipping_ = true;
+          ++overlong_;
+          pending_.clear();
+        } else if (newline != std::string_view::npos && pending_.empty()) {
+          on_line_(piece);  // the common case: a whole line inside the chunk, not copied
+        } else {
+          pending_.append(piece);
+        }
+      }
+      if (newline == std::string_view::npos) return;
+      if (!skipping_ && !pending_.empty()) on_line_(pending_);
+      pending_.clear();
+      skipping_ = false;
+      chunk.remove_prefix(newline + 1);
+    }
+  }
+  void Finish() {
+    if (!skipping_ && !pending_.empty()) on_line_(pending_);
+    pending_.clear();
+  }
+  int64_t overlong() const { return overlong_; }
+
+ private:
+  std::function<void(std::string_view)> on_line_;
+  std::string pending_;
+  bool skipping_ = false;
+  int64_t overlong_ = 0;
+};
+
+// One metric file, read under the limits of a file released code wrote (confined beneath
+// "root", regular, capped); the line formats are streamed.
+Status MetricCollector::ReadMetricFile(size_t index, const std::filesystem::path& root, const std::filesystem::path& file) {
+  const MetricSpec& spec = entries_[index].spec;
+  auto emit = [&](Observation o) { Record(index, spec.name, o); };
+  uint64_t limit = MetricFileLimit(spec);
+  switch (spec.source) {
+    case MetricSource::kJson: {
+      Result<std::string> bytes = ReadConfinedFile(root, file, limit);
+      if (!bytes) return Error{bytes.error()};
+      return ReadJson(*bytes, spec.selector, emit);
+    }
+    case MetricSource::kTensorBoard: {
+      Result<std::string> bytes = ReadConfinedFile(root, file, limit);
+      if (!bytes) return Error{bytes.error()};
+      EventFileResult result = ReadEventFile(*bytes, spec.selector, emit);
+      if (!result.warning.empty()) return Error{result.warning};
+      return Status::Ok();
+    }
+    case MetricSource::kJsonLines: {
+      int64_t deep = 0;
+      FileLines lines([&](std::string_view line) {
+        if (!ReadJsonLine(line, spec.selector, spec.step_field, emit)) ++deep;
+      });
+      Status read = ReadConfined(root, file, limit, [&](std::string_view chunk) { lines.Feed(chunk); });
+      lines.Finish();
+      entries_[index].deep_lines += deep;
+      if (lines.overlong() > 0) return Error{fmt::format("{} line(s) longer than 16 MiB skipped", lines.overlong())};
+      return read;
+    }
+    case MetricSource::kCsv: {
+      char delimiter = file.extension() == ".tsv" || file.extension() == ".tab" ? '\t' : ',';
+      CsvReader reader(delimiter, spec.selector, spec.step_field, emit);
+      Status first_error = Status::Ok();
+      FileLines lines([&](std::string_view row) {
+        if (!first_error.ok()) return;
+        if (Status status = reader.Row(row); !status) first_error = status;
+      });
+      Status read = ReadConfined(root, file, limit, [&](std::string_view chunk) { lines.Feed(chunk); });
+      lines.Finish();
+      if (!read) return read;
+      if (!first_error) return first_error;
+      return reader.Finish();
+    }
+    default: return Status::Ok();
+  }
+}
+
+void MetricCollector::ReadFiles(size_t index, const std::filesystem::path& pattern, const std::filesystem::path& root) {
   Entry& entry = entries_[index];
-  const MetricSpec& spec = entry.spec;
   std::vector<std::filesystem::path> paths = MatchFiles(pattern);
   if (paths.empty()) {
     entry.problem = fmt::format("no file matches {} (it was not written, or the path is wrong)", pattern.string());
     return;
   }
-  auto emit = [&](Observation o) { Record(index, spec.name, o); };
   std::vector<std::string> warnings;
   for (const std::filesystem::path& path : paths) {
     std::vector<std::filesystem::path> files = {path};
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) {
+      if (!IsDirectoryBeneath(root, path)) {
+        warnings.push_back(fmt::format("{} is outside the attempt's folder or reached through a symlink; not read", path.string()));
+        continue;
+      }
       // A TensorBoard log folder: its event files in name order, which is time order.
       files.clear();
       for (const auto& item : std::filesystem::directory_iterator(path, ec)) {
-        if (item.is_regular_file() && IsTensorBoardFile(item.path())) files.push_back(item.path());
+        if (IsTensorBoardFile(item.path())) files.push_back(item.path());
       }
       std::sort(files.begin(), files.end());
       if (files.empty()) warnings.push_back(fmt::format("{} has no event files", path.string()));
     }
     for (const std::filesystem::path& file : files) {
-      Result<std::string> bytes = ReadFile(file);
-      if (!bytes) {
-        warnings.push_back(bytes.error());
-        continue;
+      if (Status status = ReadMetricFile(index, root, file); !status) {
+        std::string message = status.error();
+        // Errors from the confined read name the file already.
+        warnings.push_back(message.find(file.string()) == std::string::npos ? fmt::format("{}: {}", file.string(), message) : message);
       }
-      Status status = Status::Ok();
-      switch (spec.source) {
-        case MetricSource::kJson: status = ReadJson(*bytes, spec.selector, emit); break;
-        case MetricSource::kJsonLines: {
-          std::string_view text = *bytes;
-          for (size_t start = 0; start < text.size();) {
-            size_t end = text.find('\n', start);
-            ReadJsonLine(text.substr(start, end - start), spec.selector, spec.step_field, emit);
-            start = end == std::string_view::npos ? text.size() : end + 1;
-          }
-          break;
-        }
-        case MetricSource::kCsv: {
-          char delimiter = file.extension() == ".tsv" || file.extension() == ".tab" ? '\t' : ',';
-          status = ReadCsv(*bytes, delimiter, spec.selector, spec.step_field, emit);
-          break;
-        }
-        case MetricSource::kTensorBoard: {
-          EventFileResult result = ReadEventFile(*bytes, spec.selector, emit);
-          if (!result.warning.empty()) warnings.push_back(fmt::format("{}: {}", file.filename().string(), result.warning));
-          break;
-        }
-        default: break;
-      }
-      if (!status.ok()) warnings.push_back(fmt::format("{}: {}", file.string(), status.error()));
     }
   }
   entry.warning = Join(warnings, "; ");
+}
+
+std::string MetricCollector::Notes(const Entry& entry, bool with_problem) {
+  std::vector<std::string> notes;
+  if (with_problem && !entry.problem.empty()) notes.push_back(entry.problem);
+  if (!entry.warning.empty()) notes.push_back(entry.warning);
+  if (entry.deep_lines > 0) notes.push_back(fmt::format("{} JSON line(s) {}", entry.deep_lines, TooDeepMessage()));
+  if (entry.limit_lines > 0) {
+    notes.push_back(fmt::format("the regex hit PCRE2's match limit on {} line(s), which were not searched to the end", entry.limit_lines));
+  }
+  return Join(notes, "; ");
+}
+
+std::vector<std::string> MetricCollector::AttemptNotes() const {
+  std::vector<std::string> notes;
+  for (StreamId stream : {StreamId::kStdout, StreamId::kStderr}) {
+    if (size_t cut = overlong_lines(stream); cut > 0) {
+      notes.push_back(fmt::format("{} {} line(s) longer than 1 MiB were cut for metric parsing", cut,
+                                  stream == StreamId::kStdout ? "stdout" : "stderr"));
+    }
+  }
+  for (const Entry& entry : entries_) {
+    if (entry.limit_lines > 0) {
+      notes.push_back(fmt::format("metric '{}': the regex hit PCRE2's match limit on {} line(s); later lines were still searched",
+                                  entry.spec.name, entry.limit_lines));
+    }
+    if (entry.deep_lines > 0) {
+      notes.push_back(fmt::format("metric '{}': {} JSON line(s) {}", entry.spec.name, entry.deep_lines, TooDeepMessage()));
+    }
+  }
+  return notes;
 }
 
 std::string MetricCollector::WhereLooked(const Entry& entry, const std::filesystem::path& path) const {
@@ -248,10 +370,8 @@ std::string MetricCollector::WhereLooked(const Entry& entry, const std::filesyst
     case MetricSource::kCsv: where = fmt::format("column '{}' of {}", spec.selector, path.string()); break;
     case MetricSource::kTensorBoard: where = fmt::format("tag '{}' in {}", spec.selector, path.string()); break;
   }
-  std::vector<std::string> notes;
-  if (!entry.problem.empty()) notes.push_back(entry.problem);
-  if (!entry.warning.empty()) notes.push_back(entry.warning);
-  return notes.empty() ? where : where + " (" + Join(notes, "; ") + ")";
+  std::string notes = Notes(entry);
+  return notes.empty() ? where : where + " (" + notes + ")";
 }
 
 MetricValue MetricCollector::Reduce(const std::string& name, const Series& series) const {
@@ -268,17 +388,18 @@ MetricValue MetricCollector::Reduce(const std::string& name, const Series& serie
   }
   MetricValue value = series.accumulator.Result(name, best_step, problem);
   value.unit = spec.unit;
-  const std::string& warning = entries_[series.entry].warning;
-  if (value.flag == ValueFlag::kOk && !warning.empty()) value.message = "note: " + warning;
+  std::string notes = Notes(entries_[series.entry], /*with_problem=*/false);
+  if (value.flag == ValueFlag::kOk && !notes.empty()) value.message = "note: " + notes;
   return value;
 }
 
-std::vector<MetricValue> MetricCollector::Finish(const std::function<std::filesystem::path(const MetricSpec&)>& resolve) {
+std::vector<MetricValue> MetricCollector::Finish(const std::function<std::filesystem::path(const MetricSpec&)>& resolve,
+                                                 const std::filesystem::path& root) {
   std::vector<std::filesystem::path> paths(entries_.size());
   for (size_t i = 0; i < entries_.size(); ++i) {
     if (entries_[i].spec.FromStream()) continue;
     paths[i] = resolve(entries_[i].spec);
-    ReadFiles(i, paths[i]);
+    ReadFiles(i, paths[i], root);
   }
   std::vector<MetricValue> values;
   for (size_t i = 0; i < entries_.size(); ++i) {

@@ -45,8 +45,14 @@ class MetricCollector {
 
   // Reads the file metrics ("resolve" gives the path pattern of a spec, relative paths
   // being relative to the working directory) and reduces every series. A spec whose name
-  // has "{name}" yields one value per name captured, or one missing value.
-  std::vector<MetricValue> Finish(const std::function<std::filesystem::path(const MetricSpec&)>& resolve);
+  // has "{name}" yields one value per name captured, or one missing value. Files are read
+  // only if they are regular files beneath "root" (the attempt's folder), within
+  // MetricFileLimit; what is refused is named in the metric's message.
+  std::vector<MetricValue> Finish(const std::function<std::filesystem::path(const MetricSpec&)>& resolve,
+                                  const std::filesystem::path& root);
+  // What the attempt's record should say about extraction: lines cut, lines a regex gave up
+  // on, JSON nested too deep.
+  std::vector<std::string> AttemptNotes() const;
 
  private:
   struct Series {
@@ -59,14 +65,21 @@ class MetricCollector {
     std::optional<Regex> regex;
     std::string problem;       // why nothing may have been found, beyond "not printed"
     std::string warning;       // a note to keep even when values were found
+    int64_t limit_lines = 0;   // lines on which the regex hit PCRE2's match limit
+    int64_t deep_lines = 0;    // JSON lines nested deeper than kMaxJsonDepth
     Series* fixed = nullptr;   // the series of a metric without {name}, once it exists
   };
   LineSplitter& Lines(StreamId stream) const { return *splitters_[stream == StreamId::kStdout ? 0 : 1]; }
   void ScanCompleteLines(StreamId stream, std::string_view text);
   void MatchLines(StreamId stream, std::string_view text);
+  void SearchLines(size_t entry, std::string_view text);
+  void SearchLine(size_t entry, std::string_view line, Regex::Match& match);
   void Take(size_t entry, const Regex::Match& match);
   void Record(size_t entry, std::string_view name, Observation& observation);
-  void ReadFiles(size_t entry, const std::filesystem::path& pattern);
+  void ReadFiles(size_t entry, const std::filesystem::path& pattern, const std::filesystem::path& root);
+  Status ReadMetricFile(size_t entry, const std::filesystem::path& root, const std::filesystem::path& file);
+  // What to add to a metric's message: why nothing was found ("with_problem"), and notes.
+  static std::string Notes(const Entry& entry, bool with_problem = true);
   std::string WhereLooked(const Entry& entry, const std::filesystem::path& path) const;
   MetricValue Reduce(const std::string& name, const Series& series) const;
 

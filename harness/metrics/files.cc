@@ -80,7 +80,29 @@ std::vector<std::filesystem::path> MatchFiles(const std::filesystem::path& patte
   return matches;
 }
 
+bool NestedTooDeep(std::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
+std::string TooDeepMessage() { return fmt::format("nested deeper than {} levels; not parsed", kMaxJsonDepth); }
+
 Status ReadJson(std::string_view document, const std::string& pointer, const EmitObservation& emit) {
+  if (NestedTooDeep(document)) return Error{TooDeepMessage()};
   nlohmann::json json = nlohmann::json::parse(document, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded()) return Error{"not valid JSON"};
   const nlohmann::json* node = Field(json, pointer);
@@ -97,58 +119,73 @@ Status ReadJson(std::string_view document, const std::string& pointer, const Emi
   return Status::Ok();
 }
 
-void ReadJsonLine(std::string_view line, const std::string& field, const std::string& step_field, const EmitObservation& emit) {
+Status ReadJsonLine(std::string_view line, const std::string& field, const std::string& step_field, const EmitObservation& emit) {
   size_t start = line.find_first_not_of(" \t");
-  if (start == std::string_view::npos || line[start] != '{') return;
+  if (start == std::string_view::npos || line[start] != '{') return Status::Ok();
+  if (NestedTooDeep(line)) return Error{TooDeepMessage()};
   nlohmann::json object = nlohmann::json::parse(line.substr(start), nullptr, /*allow_exceptions=*/false);
-  if (object.is_discarded() || !object.is_object()) return;
+  if (object.is_discarded() || !object.is_object()) return Status::Ok();
   const nlohmann::json* value = Field(object, field);
-  if (value == nullptr || value->is_null()) return;
+  if (value == nullptr || value->is_null()) return Status::Ok();
   Observation o = FromJson(*value);
   if (!step_field.empty()) {
     const nlohmann::json* step = Field(object, step_field);
     if (step != nullptr && step->is_number()) o.step = step->get<int64_t>();
   }
   emit(std::move(o));
+  return Status::Ok();
+}
+
+CsvReader::CsvReader(char delimiter, std::string column, std::string step_column, EmitObservation emit)
+    : delimiter_(delimiter), column_(std::move(column)), step_column_(std::move(step_column)), emit_(std::move(emit)) {}
+
+Status CsvReader::Row(std::string_view row) {
+  if (!have_header_) {
+    have_header_ = true;
+    std::vector<std::string> header = SplitCsvRow(row, delimiter_);
+    if (!header.empty() && header[0].rfind("\xEF\xBB\xBF", 0) == 0) header[0].erase(0, 3);
+    auto index_of = [&](const std::string& name) -> std::optional<size_t> {
+      auto it = std::find(header.begin(), header.end(), name);
+      if (it == header.end()) return std::nullopt;
+      return static_cast<size_t>(it - header.begin());
+    };
+    std::optional<size_t> value_index = index_of(column_);
+    if (!value_index) {
+      return Error{fmt::format("no column '{}' in the header (columns: {}){}", column_, Join(header, ", "), DidYouMean(column_, header))};
+    }
+    value_index_ = *value_index;
+    step_index_ = step_column_.empty() ? std::nullopt : index_of(step_column_);
+    if (!step_column_.empty() && !step_index_) return Error{fmt::format("no step column '{}' in the header", step_column_)};
+    return Status::Ok();
+  }
+  if (row.empty() || row == "\r") return Status::Ok();
+  std::vector<std::string> fields = SplitCsvRow(row, delimiter_);
+  if (value_index_ >= fields.size() || fields[value_index_].empty()) return Status::Ok();
+  Observation o = ParseObservedNumber(fields[value_index_]);
+  size_t step_at = step_index_.value_or(fields.size());
+  if (step_at < fields.size()) {
+    if (std::optional<double> step = ParseDecimal(fields[step_at])) o.step = static_cast<int64_t>(*step);
+  }
+  emit_(std::move(o));
+  return Status::Ok();
+}
+
+Status CsvReader::Finish() const {
+  if (!have_header_) return Error{"the file is empty"};
+  return Status::Ok();
 }
 
 Status ReadCsv(std::string_view text, char delimiter, const std::string& column, const std::string& step_column,
                const EmitObservation& emit) {
-  size_t position = 0;
-  auto next_row = [&](std::string_view& row) {
-    if (position >= text.size()) return false;
-    size_t end = text.find('\n', position);
-    row = text.substr(position, end == std::string_view::npos ? std::string_view::npos : end - position);
-    position = end == std::string_view::npos ? text.size() : end + 1;
-    return true;
-  };
-  std::string_view row;
-  if (!next_row(row)) return Error{"the file is empty"};
-  std::vector<std::string> header = SplitCsvRow(row, delimiter);
-  if (!header.empty() && header[0].rfind("\xEF\xBB\xBF", 0) == 0) header[0].erase(0, 3);
-  auto index_of = [&](const std::string& name) -> std::optional<size_t> {
-    auto it = std::find(header.begin(), header.end(), name);
-    if (it == header.end()) return std::nullopt;
-    return static_cast<size_t>(it - header.begin());
-  };
-  std::optional<size_t> value_index = index_of(column);
-  if (!value_index) {
-    return Error{fmt::format("no column '{}' in the header (columns: {}){}", column, Join(header, ", "), DidYouMean(column, header))};
-  }
-  std::optional<size_t> step_index = step_column.empty() ? std::nullopt : index_of(step_column);
-  if (!step_column.empty() && !step_index) return Error{fmt::format("no step column '{}' in the header", step_column)};
-  while (next_row(row)) {
-    if (row.empty() || row == "\r") continue;
-    std::vector<std::string> fields = SplitCsvRow(row, delimiter);
-    if (*value_index >= fields.size() || fields[*value_index].empty()) continue;
-    Observation o = ParseObservedNumber(fields[*value_index]);
-    size_t step_at = step_index.value_or(fields.size());
-    if (step_at < fields.size()) {
-      if (std::optional<double> step = ParseDecimal(fields[step_at])) o.step = static_cast<int64_t>(*step);
+  CsvReader reader(delimiter, column, step_column, emit);
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (Status row = reader.Row(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start)); !row) {
+      return row;
     }
-    emit(std::move(o));
+    start = end == std::string_view::npos ? text.size() : end + 1;
   }
-  return Status::Ok();
+  return reader.Finish();
 }
 
 }  // namespace repro

@@ -93,19 +93,20 @@ std::optional<std::string_view> Group(std::string_view subject, pcre2_match_data
 
 bool Regex::line_local() const { return impl_->line_local; }
 
-bool Regex::Search(std::string_view subject, Match& match) const {
+Regex::Found Regex::Search(std::string_view subject, Match& match) const {
   size_t begin = 0, end = 0;
   return SearchFrom(subject, 0, match, begin, end);
 }
 
-bool Regex::SearchFrom(std::string_view subject, size_t from, Match& match, size_t& begin, size_t& end) const {
+Regex::Found Regex::SearchFrom(std::string_view subject, size_t from, Match& match, size_t& begin, size_t& end) const {
   // Compiled with PCRE2_MATCH_INVALID_UTF: invalid UTF-8 in a log line never matches, but
   // the valid parts of the same line still can.
   // pcre2_jit_match skips the interpreter's argument checks: the fast path, when JIT compiled.
   auto match_function = impl_->jit ? pcre2_jit_match : pcre2_match;
   int rc = match_function(impl_->code, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), from, 0,
                           impl_->match_data, nullptr);
-  if (rc < 0) return false;
+  if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL) return Found::kNo;
+  if (rc < 0) return Found::kLimit;  // the match, depth, heap or JIT stack limit; or bad UTF, which never gets here
   PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(impl_->match_data);
   begin = ovector[0];
   end = std::max(ovector[0], ovector[1]);  // \K can put the end before the start
@@ -113,7 +114,7 @@ bool Regex::SearchFrom(std::string_view subject, size_t from, Match& match, size
   match.step = Group(subject, impl_->match_data, impl_->step_group);
   match.std = Group(subject, impl_->match_data, impl_->std_group);
   match.name = Group(subject, impl_->match_data, impl_->name_group);
-  return true;
+  return Found::kYes;
 }
 
 }  // namespace repro

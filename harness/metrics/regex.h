@@ -29,11 +29,14 @@ class Regex {
     std::optional<std::string_view> std;   // group "std" or "stderr": a printed "± x"
     std::optional<std::string_view> name;  // group "name": names the metric
   };
-  bool Search(std::string_view subject, Match& match) const;
+  // kLimit: PCRE2 gave up at one of its limits (match, depth, heap, JIT stack) before it
+  // could tell; a catastrophic pattern on a hostile line ends so, never in a hang.
+  enum class Found { kNo, kYes, kLimit };
+  Found Search(std::string_view subject, Match& match) const;
 
   // The first match that starts at or after "from" in a subject of many lines; "begin" and
   // "end" are where the whole match lies. Anchors ^ and $ work per line (multiline mode).
-  bool SearchFrom(std::string_view subject, size_t from, Match& match, size_t& begin, size_t& end) const;
+  Found SearchFrom(std::string_view subject, size_t from, Match& match, size_t& begin, size_t& end) const;
 
   // Whether a match in one line never depends on the text around that line, so that the
   // pattern may be run over many lines at once and each match found is the line's own. False

@@ -30,4 +30,13 @@ std::string DescribeReducer(const ReducerSpec& r) {
   return "?";
 }
 
+uint64_t MetricFileLimit(const MetricSpec& spec) {
+  if (spec.max_bytes > 0) return static_cast<uint64_t>(spec.max_bytes);
+  switch (spec.source) {
+    case MetricSource::kJson: return uint64_t{64} << 20;
+    case MetricSource::kTensorBoard: return uint64_t{1} << 30;
+    default: return uint64_t{4} << 30;
+  }
+}
+
 }  // namespace repro

@@ -35,6 +35,7 @@ struct MetricSpec {
   ReducerSpec reduce;
   double scale = 1;         // multiplies every value (100 turns a fraction into percent)
   std::string unit;         // for people: "%", "s", "nats"
+  int64_t max_bytes = 0;    // file sources: the largest file read; 0: MetricFileLimit's default
 
   bool FromStream() const {
     return source == MetricSource::kStdout || source == MetricSource::kStderr ||
@@ -44,6 +45,11 @@ struct MetricSpec {
 };
 
 const char* MetricSourceName(MetricSource source);
+
+// The largest metric file read for "spec": its max_bytes, else 64 MiB for a JSON document
+// (parsed whole, and a parsed document takes several times its size), 1 GiB for a
+// TensorBoard event file, 4 GiB for JSON Lines and CSV/TSV (read a line at a time).
+uint64_t MetricFileLimit(const MetricSpec& spec);
 std::string DescribeReducer(const ReducerSpec& reducer);
 
 }  // namespace repro

@@ -4,7 +4,7 @@
 
 #include "harness/report/cells.h"
 #include "harness/report/environment.h"
-#include "harness/report/svg.h"
+#include "harness/report/escape.h"
 #include "harness/util/text.h"
 
 namespace repro {
@@ -66,29 +66,39 @@ std::string RenderDiff(const Evaluation& a, const std::string& label_a, const Ev
           "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:collapse}"
           "td,th{border:1px solid #ddd;padding:.3em .5em}th{background:#f6f6f6}</style></head><body>\n"
           "<h1>Two reproductions compared</h1>\n<table id=\"diff\"><tr>";
-    for (const std::string& h : header) out += "<th>" + Escape(h) + "</th>";
+    for (const std::string& h : header) out += "<th>" + HtmlText(h) + "</th>";
     out += "</tr>\n";
     for (const DiffRow& r : rows) {
       out += "<tr>";
-      for (const std::string& cell : cells(r)) out += "<td>" + Escape(cell) + "</td>";
+      for (const std::string& cell : cells(r)) out += "<td>" + HtmlText(cell) + "</td>";
       out += "</tr>\n";
     }
     out += "</table>\n<h2>Environment</h2>\n<ul>";
-    for (const std::string& line : environment) out += "<li>" + Escape(line) + "</li>";
+    for (const std::string& line : environment) out += "<li>" + HtmlText(line) + "</li>";
     if (environment.empty()) out += "<li>the same environment on both sides</li>";
     return out + "</ul>\n</body></html>\n";
   }
   if (format == "md") {
-    out = "| " + Join(header, " | ") + " |\n|" + std::string() ;
+    out = "|";
+    for (const std::string& h : header) out += " " + MarkdownText(h) + " |";
+    out += "\n|";
     for (size_t i = 0; i < header.size(); ++i) out += "---|";
     out += "\n";
-    for (const DiffRow& r : rows) out += "| " + Join(cells(r), " | ") + " |\n";
-    out += "\n**Environment:** " + (environment.empty() ? std::string("the same on both sides.") : Join(environment, "; ")) + "\n";
+    for (const DiffRow& r : rows) {
+      out += "|";
+      for (const std::string& cell : cells(r)) out += " " + MarkdownText(cell) + " |";
+      out += "\n";
+    }
+    out += "\n**Environment:** " + MarkdownText(environment.empty() ? std::string("the same on both sides.") : Join(environment, "; ")) + "\n";
     return out;
   }
   std::vector<size_t> widths(header.size());
+  // On a terminal every cell is made visible first, so widths count what is shown.
   std::vector<std::vector<std::string>> table = {header};
   for (const DiffRow& r : rows) table.push_back(cells(r));
+  for (auto& line : table) {
+    for (std::string& cell : line) cell = VisibleText(cell);
+  }
   for (const auto& line : table) {
     for (size_t i = 0; i < line.size(); ++i) widths[i] = std::max(widths[i], DisplayWidth(line[i]));
   }
@@ -99,7 +109,7 @@ std::string RenderDiff(const Evaluation& a, const std::string& label_a, const Ev
     }
     out += text + "\n";
   }
-  out += "\nenvironment: " + (environment.empty() ? std::string("the same on both sides") : Join(environment, "; ")) + "\n";
+  out += "\nenvironment: " + VisibleText(environment.empty() ? std::string("the same on both sides") : Join(environment, "; ")) + "\n";
   return out;
 }
 

@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 
 #include "harness/report/environment.h"
+#include "harness/util/regular_file.h"
 #include "harness/report/render.h"
-#include "harness/util/hash.h"
 #include "harness/util/text.h"
 #include "harness/util/units.h"
 
@@ -118,12 +118,6 @@ ClaimEvaluation EvaluateClaim(const Manifest& manifest, const Claim& claim, cons
   return entry;
 }
 
-std::string HashOf(const std::filesystem::path& file) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) return "missing";
-  return Sha256File(file).value_or("unreadable");
-}
-
 // Points per curve in a report: the shape, not the raw series (read thinned by the store).
 constexpr int64_t kCurvePoints = 400;
 
@@ -154,7 +148,7 @@ Status Gather(const std::vector<RunSpec>& runs, const LatestAttempts& latest, St
     for (const char* name : {"stdout.log", "stderr.log", "attempt.json"}) {
       if (detail != Detail::kReport) break;
       std::filesystem::path file = std::filesystem::path(newest->dir) / name;
-      evaluation.integrity.push_back({file.string(), HashOf(file)});
+      evaluation.integrity.push_back({file.string(), HashOfRegularFile(file)});
     }
     if (!newest->environment.empty() && environments.insert(newest->environment).second) {
       evaluation.environments.push_back(store.EnvironmentJson(newest->environment).value_or("{}"));

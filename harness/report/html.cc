@@ -1,12 +1,15 @@
 // The HTML report: one self-contained file (inline CSS and SVG, no script, no font, no
-// network), for a reviewer to attach to a review and a reader to open from an e-mail.
+// network), for a reviewer to attach to a review and a reader to open from an e-mail. Every
+// string from the manifest, the store or a log goes through E(), in text and attributes
+// alike; the only <style> block is the constant below, and links are web links only.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "harness/report/cells.h"
+#include "harness/report/escape.h"
+#include "harness/util/regular_file.h"
 #include "harness/report/render.h"
 #include "harness/report/svg.h"
-#include "harness/util/atomic_file.h"
 #include "harness/util/text.h"
 #include "harness/util/time.h"
 #include "harness/util/units.h"
@@ -32,7 +35,7 @@ caption{text-align:left;font-weight:600;padding:.3em 0}
 details{margin:.5em 0}summary{cursor:pointer;font-weight:600}
 )css";
 
-std::string E(const std::string& text) { return Escape(text); }
+std::string E(const std::string& text) { return HtmlText(text); }
 
 std::string PaperHeader(const Paper& paper) {
   std::string out = "<h1>Reproduction report: " + E(paper.title) + "</h1>\n<p>";
@@ -40,9 +43,12 @@ std::string PaperHeader(const Paper& paper) {
   std::string venue = paper.venue;
   if (paper.year) venue += (venue.empty() ? "" : " ") + std::to_string(*paper.year);
   if (!venue.empty()) out += " (" + E(venue) + ")";
-  if (!paper.arxiv.empty()) out += fmt::format(R"( · <a href="https://arxiv.org/abs/{0}">arXiv:{0}</a>)", E(paper.arxiv));
-  if (!paper.doi.empty()) out += fmt::format(R"( · <a href="https://doi.org/{0}">doi:{0}</a>)", E(paper.doi));
-  if (!paper.url.empty()) out += fmt::format(R"( · <a href="{0}">{0}</a>)", E(paper.url));
+  if (!paper.arxiv.empty()) out += fmt::format(R"( · <a href="https://arxiv.org/abs/{}">arXiv:{}</a>)", E(UrlPath(paper.arxiv)), E(paper.arxiv));
+  if (!paper.doi.empty()) out += fmt::format(R"( · <a href="https://doi.org/{}">doi:{}</a>)", E(UrlPath(paper.doi)), E(paper.doi));
+  if (!paper.url.empty()) {
+    // Only a web link is a link: "javascript:" or "data:" would run when a reader clicks.
+    out += IsWebLink(paper.url) ? fmt::format(R"( · <a href="{0}">{0}</a>)", E(paper.url)) : " · " + E(paper.url);
+  }
   return out + "</p>\n";
 }
 
@@ -130,7 +136,7 @@ std::string FailedRuns(const Evaluation& evaluation) {
     if (run.signal) status += fmt::format(" (signal {})", *run.signal);
     out += fmt::format("<h4>{}: {}</h4>", E(run.label), E(status));
     if (!run.message.empty()) out += "<p>" + E(run.message) + "</p>";
-    std::vector<std::string> tail = LastLines(std::filesystem::path(run.dir) / "stderr.log", 20);
+    std::vector<std::string> tail = LastLinesOfRegularFile(std::filesystem::path(run.dir) / "stderr.log", 20);
     out += fmt::format("<p>Logs: <code>{}</code></p>", E(run.dir));
     if (!tail.empty()) out += "<pre>" + E(Join(tail, "\n")) + "</pre>";
   }
@@ -181,12 +187,13 @@ std::string RenderHtml(const Evaluation& evaluation) {
   out += fmt::format("<details id=\"environment\"><summary>Environment ({} distinct)</summary>\n", evaluation.environments.size());
   for (const std::string& environment : evaluation.environments) {
     nlohmann::json parsed = nlohmann::json::parse(environment, nullptr, /*allow_exceptions=*/false);
-    out += "<pre>" + E(parsed.is_discarded() ? environment : parsed.dump(2)) + "</pre>";
+    std::string shown = parsed.is_discarded() ? environment : parsed.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    out += "<pre>" + E(shown) + "</pre>";
   }
   out += "</details>\n<details id=\"integrity\"><summary>Integrity: sha256 of every input to this report</summary>\n<table>";
-  out += fmt::format("<tr><td>manifest <code>{}</code></td><td><code>{}</code></td></tr>", E(m.path.string()), m.sha256);
+  out += fmt::format("<tr><td>manifest <code>{}</code></td><td><code>{}</code></td></tr>", E(m.path.string()), E(m.sha256));
   for (const HashedFile& file : evaluation.integrity) {
-    out += fmt::format("<tr><td><code>{}</code></td><td><code>{}</code></td></tr>", E(file.path), file.sha256);
+    out += fmt::format("<tr><td><code>{}</code></td><td><code>{}</code></td></tr>", E(file.path), E(file.sha256));
   }
   out += "</table></details>\n";
   out += fmt::format("<p><small>Generated {} by repro {}.</small></p>\n</body></html>\n", NowUtcIso8601(), REPRO_VERSION);

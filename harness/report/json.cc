@@ -9,6 +9,10 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// JSON escapes control characters itself; bytes that are not UTF-8 (a metric message quoting
+// a log line, a label) would make dump() throw, so they become U+FFFD instead of ending repro.
+std::string Dump(const Json& json, int indent) { return json.dump(indent, ' ', false, Json::error_handler_t::replace); }
+
 Json Optional(const std::optional<double>& value) { return value ? Json(*value) : Json(); }
 Json Optional(const std::optional<int>& value) { return value ? Json(*value) : Json(); }
 Json Text(const std::string& text) { return text.empty() ? Json() : Json(text); }
@@ -89,7 +93,7 @@ Json ClaimJson(const ClaimEvaluation& c) {
 
 }  // namespace
 
-std::string ClaimJsonText(const ClaimEvaluation& claim) { return ClaimJson(claim).dump(); }
+std::string ClaimJsonText(const ClaimEvaluation& claim) { return Dump(ClaimJson(claim), -1); }
 
 namespace {
 
@@ -173,7 +177,7 @@ std::string RenderJson(const Evaluation& evaluation) {
       {"tables", TablesJson(evaluation)},
       {"review", ReviewJson(evaluation)},
       {"unfinished_runs", unfinished}};
-  return report.dump(2) + "\n";
+  return Dump(report, 2) + "\n";
 }
 
 }  // namespace repro

@@ -3,38 +3,24 @@
 #include <fmt/format.h>
 
 #include "harness/report/cells.h"
+#include "harness/report/escape.h"
 #include "harness/report/render.h"
-#include "harness/report/svg.h"
 #include "harness/util/time.h"
 
 namespace repro {
 namespace {
 
-std::string TeX(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': case '%': case '$': case '#': case '_': case '{': case '}': out += '\\'; out += c; break;
-      case '~': out += "\\textasciitilde{}"; break;
-      case '^': out += "\\textasciicircum{}"; break;
-      case '\\': out += "\\textbackslash{}"; break;
-      default: out += c;
-    }
-  }
-  // The cells use Unicode signs; spell them for plain pdflatex.
-  for (auto [from, to] : {std::pair<const char*, const char*>{"±", "$\\pm$"}, {"—", "--"}, {"Δ", "$\\Delta$"}, {"−", "-"}}) {
-    for (size_t at = out.find(from); at != std::string::npos; at = out.find(from, at + std::string(to).size())) {
-      out.replace(at, std::string(from).size(), to);
-    }
-  }
-  return out;
-}
+// Every string from the manifest or the store goes through TeX() (comments included: a line
+// break in a title must not end the "%" comment and start a live line) and, in the JUnit
+// XML, through X(), which also replaces the characters XML 1.0 forbids.
+std::string TeX(const std::string& text) { return TexText(text); }
+std::string X(const std::string& text) { return HtmlText(text); }
 
 }  // namespace
 
 std::string RenderLatex(const Evaluation& evaluation) {
   const Manifest& m = *evaluation.manifest;
-  std::string out = fmt::format("% Reproduction of \"{}\" by repro {} (manifest sha256 {}).\n", m.paper.title, REPRO_VERSION, m.sha256);
+  std::string out = fmt::format("% Reproduction of \"{}\" by repro {} (manifest sha256 {}).\n", TeX(m.paper.title), REPRO_VERSION, TeX(m.sha256));
   out += "% Needs \\usepackage{booktabs}.\n";
   out += "\\begin{table}[t]\n\\centering\n\\begin{tabular}{lllll}\n\\toprule\n";
   out += "Claim & Paper & Reproduced & 95\\% CI & Verdict \\\\\n\\midrule\n";
@@ -76,17 +62,17 @@ std::string RenderJunit(const Evaluation& evaluation) {
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format(R"(<testsuites name="repro" tests="{0}" failures="{1}" skipped="{2}">)"
                      "\n" R"(<testsuite name="{3}" tests="{0}" failures="{1}" skipped="{2}">)" "\n",
-                     evaluation.claims.size(), failures, skipped, Escape(m.paper.title));
+                     evaluation.claims.size(), failures, skipped, X(m.paper.title));
   for (const ClaimEvaluation& c : evaluation.claims) {
     double seconds = c.compute.wall_seconds;
-    out += fmt::format(R"(  <testcase classname="{}" name="{}" time="{:.3f}">)", Escape(m.path.stem().string()), Escape(c.claim->id), seconds);
+    out += fmt::format(R"(  <testcase classname="{}" name="{}" time="{:.3f}">)", X(m.path.stem().string()), X(c.claim->id), seconds);
     std::string message = fmt::format("{}: {}", VerdictName(c.verdict.kind), c.verdict.reason);
     if (c.verdict.kind == VerdictKind::kPending) {
-      out += fmt::format(R"(<skipped message="{}"/>)", Escape(message));
+      out += fmt::format(R"(<skipped message="{}"/>)", X(message));
     } else if (!IsSuccess(c.verdict.kind)) {
-      out += fmt::format(R"(<failure type="{}" message="{}">{}</failure>)", VerdictName(c.verdict.kind), Escape(message), Escape(message));
+      out += fmt::format(R"(<failure type="{}" message="{}">{}</failure>)", X(VerdictName(c.verdict.kind)), X(message), X(message));
     } else {
-      out += fmt::format("<system-out>{}</system-out>", Escape(message));
+      out += fmt::format("<system-out>{}</system-out>", X(message));
     }
     out += "</testcase>\n";
   }

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "harness/report/cells.h"
+#include "harness/report/escape.h"
 #include "harness/report/render.h"
 #include "harness/util/text.h"
 #include "harness/util/time.h"
@@ -9,16 +10,14 @@
 namespace repro {
 namespace {
 
-// A table cell: pipes and newlines would break the row.
-std::string Cell(const std::string& text) {
-  std::string cell;
-  for (char c : text) {
-    if (c == '|') cell += "\\|";
-    else if (c == '\n') cell += ' ';
-    else cell += c;
-  }
-  return cell.empty() ? "—" : cell;
-}
+// Every string goes in as text (report/escape.h): a title, a caption or a log line adds no
+// heading, link, HTML or table cell.
+std::string M(const std::string& text) { return MarkdownText(text); }
+std::string Code(const std::string& text) { return MarkdownCode(text); }
+std::string CodeCell(const std::string& text) { return MarkdownCode(text, /*in_table=*/true); }
+
+// A table cell: MarkdownText escapes pipes and joins lines; an empty cell shows a dash.
+std::string Cell(const std::string& text) { return text.empty() ? "—" : M(text); }
 
 std::string Repeat(const std::string& text, size_t times) {
   std::string out;
@@ -27,15 +26,16 @@ std::string Repeat(const std::string& text, size_t times) {
 }
 
 std::string PaperLine(const Paper& paper) {
-  std::string line = "**" + paper.title + "**";
-  if (!paper.authors.empty()) line += " — " + Join(paper.authors, ", ");
+  std::string line = "**" + M(paper.title) + "**";
+  if (!paper.authors.empty()) line += " — " + M(Join(paper.authors, ", "));
   std::string venue = paper.venue;
   if (paper.year) venue += (venue.empty() ? "" : " ") + std::to_string(*paper.year);
-  if (!venue.empty()) line += " (" + venue + ")";
+  if (!venue.empty()) line += " (" + M(venue) + ")";
   std::vector<std::string> links;
-  if (!paper.arxiv.empty()) links.push_back(fmt::format("[arXiv:{0}](https://arxiv.org/abs/{0})", paper.arxiv));
-  if (!paper.doi.empty()) links.push_back(fmt::format("[doi:{0}](https://doi.org/{0})", paper.doi));
-  if (!paper.url.empty()) links.push_back(fmt::format("<{}>", paper.url));
+  if (!paper.arxiv.empty()) links.push_back(fmt::format("[arXiv:{}](https://arxiv.org/abs/{})", M(paper.arxiv), UrlPath(paper.arxiv)));
+  if (!paper.doi.empty()) links.push_back(fmt::format("[doi:{}](https://doi.org/{})", M(paper.doi), UrlPath(paper.doi)));
+  // Only a web link is a link (an autolink: IsWebLink admits no space or angle bracket).
+  if (!paper.url.empty()) links.push_back(IsWebLink(paper.url) ? fmt::format("<{}>", paper.url) : M(paper.url));
   if (!links.empty()) line += ". " + Join(links, ", ");
   return line;
 }
@@ -44,27 +44,27 @@ std::string PaperLine(const Paper& paper) {
 
 std::string RenderMarkdown(const Evaluation& evaluation) {
   const Manifest& m = *evaluation.manifest;
-  std::string out = fmt::format("# Reproduction report: {}\n\n", m.paper.title);
+  std::string out = fmt::format("# Reproduction report: {}\n\n", M(m.paper.title));
   out += fmt::format("- Paper: {}\n", PaperLine(m.paper));
-  out += fmt::format("- Code: `{}`\n", evaluation.source_description);
+  out += fmt::format("- Code: {}\n", Code(evaluation.source_description));
   if (!evaluation.deviations.empty()) {
     out += "- Deviations from the released code:\n";
     for (const std::string& deviation : evaluation.deviations) out += fmt::format("  - {}\n", Cell(deviation));
   }
   for (const Experiment& experiment : m.experiments) {
     if (experiment.shell) {
-      out += fmt::format("- Shell: experiment `{}` runs its command through /bin/sh (`shell: true`): `{}`\n", experiment.id,
-                         Cell(experiment.command.front()));
+      out += fmt::format("- Shell: experiment {} runs its command through /bin/sh (`shell: true`): {}\n", Code(experiment.id),
+                         Code(experiment.command.front()));
     }
   }
-  out += fmt::format("- Manifest: `{}` (sha256 `{}`)\n", m.path.string(), m.sha256);
+  out += fmt::format("- Manifest: {} (sha256 {})\n", Code(m.path.string()), Code(m.sha256));
   out += fmt::format("- Generated: {} by repro {}\n", NowUtcIso8601(), REPRO_VERSION);
-  out += fmt::format("- Summary: **{}**\n\n", evaluation.SummaryLine());
+  out += fmt::format("- Summary: **{}**\n\n", M(evaluation.SummaryLine()));
   out += "## Claims\n\n";
   out += "| Claim | Where in the paper | Paper | Measured (mean ± std, n) | 95% CI | Δ | Verdict |\n";
   out += "|---|---|---|---|---|---|---|\n";
   for (const ClaimEvaluation& c : evaluation.claims) {
-    out += fmt::format("| `{}` | {} | {} | {} | {} | {} | **{}** |\n", Cell(c.claim->id), Cell(c.claim->source),
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | **{}** |\n", CodeCell(c.claim->id), Cell(c.claim->source),
                        Cell(ReportedCell(*c.claim)), Cell(MeasuredCell(c.verdict)), Cell(IntervalCell(c.verdict)),
                        Cell(DeltaCell(c.verdict)), VerdictName(c.verdict.kind));
   }
@@ -91,21 +91,21 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
       for (int64_t seed : c.verdict.seeds) list.push_back(std::to_string(seed));
       seeds = fmt::format(" Seeds: {}.", Join(list, ", "));
     }
-    out += fmt::format("- `{}`: {}.{}\n", c.claim->id, c.verdict.reason, seeds);
+    out += fmt::format("- {}: {}.{}\n", Code(c.claim->id), M(c.verdict.reason), seeds);
     for (const std::string& note : c.environment_notes) out += fmt::format("  - Environment: {}\n", Cell(note));
-    for (const std::string& part : c.verdict.parts) out += fmt::format("  - {}\n", part);
+    for (const std::string& part : c.verdict.parts) out += fmt::format("  - {}\n", M(part));
   }
   BadgeSuggestion badge = SuggestBadge(evaluation);
   out += "\n## For reviewers\n\n";
-  out += badge.badge.empty() ? fmt::format("- ACM badge: {}.\n", badge.reason)
-                             : fmt::format("- Suggested ACM badge: **{}** — {}. A suggestion, not a decision.\n", badge.badge, badge.reason);
-  for (const auto& [heading, text] : ChallengeSummary(evaluation)) out += fmt::format("- {}: {}\n", heading, text);
+  out += badge.badge.empty() ? fmt::format("- ACM badge: {}.\n", M(badge.reason))
+                             : fmt::format("- Suggested ACM badge: **{}** — {}. A suggestion, not a decision.\n", M(badge.badge), M(badge.reason));
+  for (const auto& [heading, text] : ChallengeSummary(evaluation)) out += fmt::format("- {}: {}\n", M(heading), M(text));
   out += "\n| Compute | Attempts | Wall | CPU | GPU | Peak memory |\n|---|---|---|---|---|---|\n";
   auto compute_row = [](const std::string& name, const Compute& c) {
     return fmt::format("| {} | {} | {} | {} | {} | {} |\n", name, c.attempts, FormatDuration(c.wall_seconds),
                        FormatDuration(c.cpu_seconds), FormatDuration(c.gpu_seconds), FormatBytes(c.peak_rss_kib * 1024));
   };
-  for (const ClaimEvaluation& c : evaluation.claims) out += compute_row("`" + Cell(c.claim->id) + "`", c.compute);
+  for (const ClaimEvaluation& c : evaluation.claims) out += compute_row(CodeCell(c.claim->id), c.compute);
   out += compute_row("**total, retries included**", evaluation.compute);
   if (!evaluation.unfinished_runs.empty()) {
     out += "\n## Runs that did not finish\n\n| Run | Status | Logs |\n|---|---|---|\n";
@@ -114,12 +114,13 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
       if (run.exit_code && run.status == "failed") status += fmt::format(" (exit {})", *run.exit_code);
       if (run.signal) status += fmt::format(" (signal {})", *run.signal);
       if (!run.message.empty()) status += ": " + run.message;
-      out += fmt::format("| {} | {} | `{}/stdout.log`, `{}/stderr.log` |\n", Cell(run.label), Cell(status), run.dir, run.dir);
+      out += fmt::format("| {} | {} | {}, {} |\n", Cell(run.label), Cell(status), CodeCell(run.dir + "/stdout.log"),
+                         CodeCell(run.dir + "/stderr.log"));
     }
   }
   out += "\n<details><summary>Integrity: sha256 of the manifest, every log and every attempt record</summary>\n\n";
-  out += fmt::format("- manifest `{}`: `{}`\n", m.path.string(), m.sha256);
-  for (const HashedFile& file : evaluation.integrity) out += fmt::format("- `{}`: `{}`\n", file.path, file.sha256);
+  out += fmt::format("- manifest {}: {}\n", Code(m.path.string()), Code(m.sha256));
+  for (const HashedFile& file : evaluation.integrity) out += fmt::format("- {}: {}\n", Code(file.path), Code(file.sha256));
   out += "\n</details>\n";
   return out;
 }

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/report/escape.h"
+
 namespace repro {
 namespace {
 
@@ -43,21 +45,6 @@ std::string XTicks(const Axis& axis, double y) {
 
 }  // namespace
 
-std::string Escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string RenderDotPlot(const DotPlot& plot) {
   double low = plot.reported - plot.allowed, high = plot.reported + plot.allowed;
   for (const auto& [label, value] : plot.measurements) low = std::min(low, value), high = std::max(high, value);
@@ -74,14 +61,14 @@ std::string RenderDotPlot(const DotPlot& plot) {
   svg += fmt::format(R"(<line x1="{0:.1f}" y1="8" x2="{0:.1f}" y2="82" stroke="#2ca02c" stroke-width="2"><title>reported {1}</title></line>)",
                      x(plot.reported), Number(plot.reported));
   svg += fmt::format(R"(<text x="4" y="{}" font-size="11" fill="#333">seeds</text><text x="4" y="{}" font-size="11" fill="#333">{}</text>)",
-                     row + 4, bar + 4, Escape(plot.interval_label));
+                     row + 4, bar + 4, HtmlText(plot.interval_label));
   for (const auto& [label, value] : plot.measurements) {
     svg += fmt::format(R"(<circle cx="{:.1f}" cy="{}" r="5" fill="#1f77b4" fill-opacity="0.8"><title>{}: {}</title></circle>)",
-                       x(value), row, Escape(label), Number(value));
+                       x(value), row, HtmlText(label), Number(value));
   }
   if (plot.interval) {
     svg += fmt::format(R"(<line x1="{:.1f}" y1="{}" x2="{:.1f}" y2="{}" stroke="#333" stroke-width="3"><title>{} [{}, {}]</title></line>)",
-                       x(plot.interval->first), bar, x(plot.interval->second), bar, Escape(plot.interval_label),
+                       x(plot.interval->first), bar, x(plot.interval->second), bar, HtmlText(plot.interval_label),
                        Number(plot.interval->first), Number(plot.interval->second));
   }
   if (plot.mean) {
@@ -105,7 +92,7 @@ std::string RenderLineChart(const std::string& metric, const std::vector<Curve>&
   const double height = 240, top = 10, bottom = 200;
   std::string svg = fmt::format(R"(<svg class="curves" role="img" xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" viewBox="0 0 {} {}">)",
                                 kWidth, height + 20 * ((curves.size() + 3) / 4), kWidth, height + 20 * ((curves.size() + 3) / 4));
-  svg += fmt::format("<title>{} over steps</title>", Escape(metric));
+  svg += fmt::format("<title>{} over steps</title>", HtmlText(metric));
   for (int i = 0; i <= 4; ++i) {
     double value = ys.low + (ys.high - ys.low) * i / 4;
     double y = ys.To(value, bottom, top);
@@ -121,10 +108,10 @@ std::string RenderLineChart(const std::string& metric, const std::vector<Curve>&
     }
     const char* color = kPalette[i % std::size(kPalette)];
     svg += fmt::format(R"(<polyline fill="none" stroke="{}" stroke-width="1.5" points="{}"><title>{}</title></polyline>)", color,
-                       points, Escape(curves[i].label));
+                       points, HtmlText(curves[i].label));
     double lx = kLeft + static_cast<double>(i % 4) * 140, ly = height + 20 * static_cast<double>(i / 4);
     svg += fmt::format(R"(<rect x="{}" y="{}" width="10" height="10" fill="{}"/><text x="{}" y="{}" font-size="11" fill="#333">{}</text>)",
-                       lx, ly - 9, color, lx + 14, ly, Escape(curves[i].label));
+                       lx, ly - 9, color, lx + 14, ly, HtmlText(curves[i].label));
   }
   return svg + "</svg>";
 }

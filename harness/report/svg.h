@@ -1,5 +1,6 @@
 // Small inline SVG charts for the HTML report: no script, no font, no external file, so the
-// report opens from an e-mail attachment as it opens on the machine that made it.
+// report opens from an e-mail attachment as it opens on the machine that made it. Labels
+// and titles are text (report/escape.h): a run label or a metric name adds no markup.
 #pragma once
 
 #include <optional>
@@ -8,9 +9,6 @@
 #include <vector>
 
 namespace repro {
-
-// Escapes text for HTML and SVG (&, <, >, ").
-std::string Escape(const std::string& text);
 
 // One claim on a number line: the reported value with its tolerance band, each seed's
 // measurement as a dot, and the mean with its interval as a bar.

@@ -38,13 +38,18 @@ const char* VerdictColor(VerdictKind kind) {
 
 constexpr size_t kPaperColumnWidth = 40;
 
+// Every string from the manifest, the store or a log is made visible before it is measured or
+// printed: an escape sequence in a claim id or a reason must not recolour or move the terminal.
+std::string V(const std::string& text) { return VisibleText(text); }
+
 }  // namespace
 
 std::string RenderTerminal(const Evaluation& evaluation, bool color) {
   std::vector<std::vector<std::string>> rows = {{"claim", "paper", "reported", "measured", "95% CI", "delta", "verdict"}};
   for (const ClaimEvaluation& c : evaluation.claims) {
-    rows.push_back({c.claim->id, c.claim->source.empty() ? "—" : Truncate(c.claim->source, kPaperColumnWidth), ReportedCell(*c.claim),
-                    MeasuredCell(c.verdict), IntervalCell(c.verdict), DeltaCell(c.verdict), VerdictName(c.verdict.kind)});
+    rows.push_back({V(c.claim->id), c.claim->source.empty() ? "—" : Truncate(V(c.claim->source), kPaperColumnWidth),
+                    V(ReportedCell(*c.claim)), V(MeasuredCell(c.verdict)), IntervalCell(c.verdict), DeltaCell(c.verdict),
+                    VerdictName(c.verdict.kind)});
   }
   std::vector<size_t> widths(rows.front().size(), 0);
   for (const auto& row : rows) {
@@ -65,11 +70,11 @@ std::string RenderTerminal(const Evaluation& evaluation, bool color) {
   }
   out += "\n";
   for (const ClaimEvaluation& c : evaluation.claims) {
-    out += fmt::format("{}: {}\n", c.claim->id, c.verdict.reason);
-    for (const std::string& note : c.environment_notes) out += fmt::format("  environment: {}\n", note);
-    for (const std::string& part : c.verdict.parts) out += fmt::format("  {}\n", part);
+    out += fmt::format("{}: {}\n", V(c.claim->id), V(c.verdict.reason));
+    for (const std::string& note : c.environment_notes) out += fmt::format("  environment: {}\n", V(note));
+    for (const std::string& part : c.verdict.parts) out += fmt::format("  {}\n", V(part));
   }
-  out += "\n" + evaluation.SummaryLine() + "\n";
+  out += "\n" + V(evaluation.SummaryLine()) + "\n";
   return out;
 }
 

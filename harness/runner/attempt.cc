@@ -11,6 +11,7 @@
 #include "harness/runner/runner.h"
 #include "harness/source/source.h"
 #include "harness/util/atomic_file.h"
+#include "harness/util/regular_file.h"
 
 namespace repro {
 namespace {
@@ -118,6 +119,7 @@ Result<AttemptRequest> PrepareAttempt(const Manifest& manifest, const RunSpec& r
     Result<std::string> path = ExpandTemplate(spec.file, bindings);
     return work / (path ? *path : spec.file);
   };
+  request.metric_root = dir;
   request.command = std::move(argv).value();
   return request;
 }
@@ -175,7 +177,8 @@ std::string DescribeFailure(const AttemptRecord& attempt, const std::vector<std:
   std::string text = fmt::format("  command: {}\n", QuoteCommand(argv));
   if (!attempt.message.empty()) text += fmt::format("  note: {}\n", attempt.message);
   std::string tail;
-  for (const std::string& line : LastLines(std::filesystem::path(attempt.dir) / "stderr.log", 5)) tail += "    | " + line + "\n";
+  // The child may have replaced its log with a symlink or a FIFO: only a regular file is read.
+  for (const std::string& line : LastLinesOfRegularFile(std::filesystem::path(attempt.dir) / "stderr.log", 5)) tail += "    | " + line + "\n";
   if (!tail.empty()) text += "  last lines of stderr:\n" + tail;
   text += fmt::format("  logs: {}", attempt.dir);
   return text;

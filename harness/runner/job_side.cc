@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <iostream>
 
+#include <limits>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -71,7 +73,8 @@ Result<RunSpec> FindRun(const ArrayTasks& tasks, const std::string& run_key, Man
   ManifestLoad load = ParseManifest(tasks.manifest_text, tasks.manifest_path, tasks.manifest_path.parent_path());
   if (!load.ok()) return Error{fmt::format("{}: the submitted manifest no longer parses: {}", tasks.manifest_path.string(), load.errors.front().message)};
   manifest = std::move(load.manifest);
-  Result<std::vector<RunSpec>> runs = PlanRuns(manifest, tasks.source_identity);
+  // The submitter already held the plan to its --max-runs; a task only finds its run in it.
+  Result<std::vector<RunSpec>> runs = PlanRuns(manifest, tasks.source_identity, std::numeric_limits<int64_t>::max());
   if (!runs) return Error{runs.error()};
   for (RunSpec& run : *runs) {
     if (run.key == run_key) return run;

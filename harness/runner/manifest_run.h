@@ -31,6 +31,7 @@ class ManifestRun {
   };
   // Records the manifest and runs; sorts out which runs are done, to run, or already on Slurm.
   Result<Pending> Plan(const std::vector<RunSpec>& runs);
+  void EndLeftovers(const std::vector<std::string>& dead_runners);
   // The setup steps, once per setup identity; an error stops every run.
   Status RunSetup();
   Result<RunSummary> RecordSetupFailure(const std::deque<const RunSpec*>& queue, const std::string& why);

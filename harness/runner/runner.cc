@@ -1,21 +1,62 @@
 #include "harness/runner/runner.h"
 
+#include <signal.h>
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <set>
+
 #include <fmt/format.h>
 
 #include "harness/exec/environment.h"
 #include "harness/exec/sandbox.h"
+#include "harness/exec/tree_guard.h"
 #include "harness/fingerprint/fingerprint.h"
 #include "harness/runner/manifest_run.h"
 #include "harness/util/hash.h"
+#include "harness/util/process_identity.h"
 #include "harness/util/units.h"
 
 namespace repro {
 
+// An attempt's folder is made here, never reused: when it exists already, the database does
+// not know attempts that ran (it was deleted, emptied or replaced), and running on would
+// overwrite their logs and read their stale {out} files as new results.
+static Status MakeFreshFolder(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir.parent_path(), ec);
+  if (ec) return Error{fmt::format("cannot create {}: {}", dir.parent_path().string(), ec.message())};
+  if (::mkdir(dir.c_str(), 0755) == 0) return Status::Ok();
+  if (errno != EEXIST) return Error{fmt::format("cannot create {}: {}", dir.string(), std::strerror(errno))};
+  return Error{fmt::format(
+      "{} already exists, but the database has no record of that attempt: the database was deleted, emptied or replaced "
+      "after runs were made into this results folder. Restore the database that goes with it, or move the results folder "
+      "aside (e.g. mv {} {}.old) to start afresh; repro never reuses an attempt's folder",
+      dir.string(), dir.parent_path().parent_path().parent_path().string(), dir.parent_path().parent_path().parent_path().string())};
+}
+
+// Processes of attempts whose runner died can outlive it (when its guard was killed too, or
+// never started): whatever carries the dead runner's tree tokens or sits in its cgroups ends
+// now. A pid that lives again belongs to another process, whose trees are not touched.
+void ManifestRun::EndLeftovers(const std::vector<std::string>& dead_runners) {
+  std::set<long> pids;
+  for (const std::string& runner : dead_runners) pids.insert(LocalProcessId(runner));
+  int ended = 0;
+  for (long pid : pids) {
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) ended += KillLeftoversOf(static_cast<pid_t>(pid));
+  }
+  if (ended > 0) Say(fmt::format("ended {} process(es) left running by the attempts of a runner that stopped", ended));
+}
+
 Result<ManifestRun::Pending> ManifestRun::Plan(const std::vector<RunSpec>& runs) {
   if (Status s = store_.RecordManifest(manifest_.sha256, manifest_.path.string(), manifest_.text); !s) return Error{s.error()};
-  Result<int> recovered = store_.RecoverAbandonedAttempts();
+  std::vector<std::string> dead_runners;
+  Result<int> recovered = store_.RecoverAbandonedAttempts(&dead_runners);
   if (!recovered) return Error{recovered.error()};
   if (*recovered > 0) Say(fmt::format("{} attempt(s) of an earlier runner that stopped were marked interrupted", *recovered));
+  EndLeftovers(dead_runners);
   std::vector<RunRecord> records;
   for (const RunSpec& run : runs) records.push_back({run.key, run.experiment->id, run.label, ParamsJson(run), run.seed});
   if (Status s = store_.RecordRuns(records); !s) return Error{s.error()};
@@ -236,6 +277,15 @@ Status ManifestRun::StartAttempt(const RunSpec& run, Executor& executor) {
   if (!claimed) return Error{claimed.error()};
   if (!*claimed) return Status::Ok();
   AttemptRecord attempt = std::move(claimed).value().value();
+  if (Status fresh = MakeFreshFolder(std::filesystem::absolute(attempt.dir)); !fresh) {
+    // Never run into another attempt's folder: its logs and {out} files would pass as this one's.
+    attempt.status = kStatusStartFailed;
+    attempt.message = fresh.error();
+    attempt.environment = environment_;
+    ++summary_.unfinished;
+    if (Status s = store_.FinishAttempt(attempt); !s) return s;
+    return Error{fresh.error()};
+  }
   Result<AttemptRequest> request = PrepareAttempt(manifest_, run, std::filesystem::absolute(attempt.dir), attempt.number, Settings());
   if (!request) {
     attempt.status = kStatusStartFailed;

@@ -19,6 +19,7 @@
 #include "harness/exec/process.h"
 #include "harness/source/inputs.h"
 #include "harness/util/atomic_file.h"
+#include "harness/util/confined_file.h"
 #include "harness/util/hash.h"
 
 namespace repro {
@@ -338,11 +339,11 @@ Result<fs::path> PrepareModified(const Manifest& manifest, const fs::path& base,
     return Error{std::move(message)};
   };
   if (Result<uint64_t> copied = MakeWorkingCopy(base, partial); !copied) return fail(copied.error());
+  // Released code may ship symlinks where these go: every write resolves beneath the copy.
   for (const AddedFile& file : manifest.source.files) {
-    fs::path target = partial / file.to;
-    fs::create_directories(target.parent_path(), ec);
-    fs::copy_file(file.from, target, fs::copy_options::overwrite_existing, ec);
-    if (ec) return fail(fmt::format("cannot add {} as {}: {}", file.from.string(), file.to, ec.message()));
+    if (Status added = ReplaceFileBeneath(partial, file.to, file.from); !added) {
+      return fail(fmt::format("cannot add {} as {}: {}", file.from.string(), file.to, added.error()));
+    }
   }
   for (const fs::path& patch : manifest.source.patches) {
     if (Status applied = Git({"apply", "--whitespace=nowarn", patch.string()}, partial, cache_dir / "prepared"); !applied) {
@@ -352,11 +353,10 @@ Result<fs::path> PrepareModified(const Manifest& manifest, const fs::path& base,
   for (const Input& input : manifest.inputs) {
     Result<fs::path> cached = FetchInput(input, cache_dir);
     if (!cached) return fail(cached.error());
-    fs::path target = partial / input.path;
-    fs::create_directories(target.parent_path(), ec);
-    fs::remove(target, ec);  // an input replaces a placeholder the code ships with
-    fs::create_symlink(*cached, target, ec);
-    if (ec) return fail(fmt::format("cannot link input {} into the code: {}", input.path, ec.message()));
+    // An input replaces a placeholder the code ships with.
+    if (Status linked = ReplaceWithSymlinkBeneath(partial, input.path, *cached); !linked) {
+      return fail(fmt::format("cannot link input {} into the code: {}", input.path, linked.error()));
+    }
   }
   fs::rename(partial, dir, ec);
   if (ec && fs::is_directory(dir)) {  // another runner made it first, with the same content

@@ -159,6 +159,45 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& path) {
   }
 }
 
+Result<std::unique_ptr<Store>> Store::OpenReadOnly(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return Error{fmt::format("no database at {}: nothing has been run with these results. Run 'repro run MANIFEST' first, "
+                             "or point --results (or --db) at the folder of an earlier run",
+                             path.string())};
+  }
+  try {
+    // A database in WAL mode needs its -shm file even to read; where that cannot be made (a
+    // read-only folder or medium), SQLite reads it as immutable instead.
+    std::unique_ptr<SQLite::Database> db;
+    try {
+      db = std::make_unique<SQLite::Database>(path.string(), SQLite::OPEN_READONLY);
+      db->execAndGet("PRAGMA user_version");
+    } catch (const SQLite::Exception&) {
+      std::string uri = "file:" + std::filesystem::absolute(path).string() + "?immutable=1";
+      db = std::make_unique<SQLite::Database>(uri, SQLite::OPEN_READONLY | SQLite::OPEN_URI);
+    }
+    db->setBusyTimeout(10000);
+    if (db->execAndGet("PRAGMA quick_check").getString() != "ok") {
+      return Error{fmt::format("{} is damaged (quick_check failed); restore it from a backup or move it aside", path.string())};
+    }
+    std::unique_ptr<Store> store(new Store(std::move(db)));
+    int version = store->SchemaVersion();
+    if (version == 0) return Error{fmt::format("{} is empty or not one of repro's databases: nothing has been run with it", path.string())};
+    if (version > kSchemaVersion) {
+      return Error{fmt::format("{} has schema version {}, newer than this repro understands ({}); upgrade repro", path.string(),
+                               version, kSchemaVersion)};
+    }
+    if (version < kSchemaVersion) {
+      return Error{fmt::format("{} was written by an older repro (schema {}); run 'repro run' on it once to upgrade it", path.string(),
+                               version)};
+    }
+    return store;
+  } catch (const SQLite::Exception& e) {
+    return Error{fmt::format("cannot open database {}: {}", path.string(), e.what())};
+  }
+}
+
 int Store::SchemaVersion() { return db_->execAndGet("PRAGMA user_version").getInt(); }
 
 Status Store::Migrate() {
@@ -413,15 +452,17 @@ Status Store::AppendSeries(int64_t attempt_id, std::span<const SeriesPoint> poin
   });
 }
 
-Result<int> Store::RecoverAbandonedAttempts() {
+Result<int> Store::RecoverAbandonedAttempts(std::vector<std::string>* runners) {
   try {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement running(*db_, "SELECT id, runner FROM attempts WHERE status = 'running' AND job IS NULL");
     std::vector<int64_t> abandoned;
     while (running.executeStep()) {
       // An attempt recorded on another host is left alone: its runner may well be alive.
-      if (ProcessLiveness(running.getColumn(1).getString()) == Liveness::kDead) {
+      std::string runner = running.getColumn(1).getString();
+      if (ProcessLiveness(runner) == Liveness::kDead) {
         abandoned.push_back(running.getColumn(0).getInt64());
+        if (runners != nullptr) runners->push_back(runner);
       }
     }
     SQLite::Statement mark(*db_,

@@ -95,6 +95,9 @@ class Store {
   // Opens (creating if needed) the database at "path", or an in-memory one for ":memory:".
   // A file that is not a repro database, or from a newer repro, is refused, never changed.
   static Result<std::unique_ptr<Store>> Open(const std::filesystem::path& path);
+  // Opens an existing database for reading only: nothing is created, migrated or written,
+  // so it works on a read-only file or medium. A missing file is an error that says so.
+  static Result<std::unique_ptr<Store>> OpenReadOnly(const std::filesystem::path& path);
   ~Store();
 
   static constexpr int kSchemaVersion = 3;
@@ -144,8 +147,8 @@ class Store {
   Result<std::vector<SeriesPoint>> Series(int64_t attempt_id, const std::string& metric, int64_t max_points = 0);
 
   // Marks "running" attempts whose runner process on this host is gone as interrupted;
-  // returns how many.
-  Result<int> RecoverAbandonedAttempts();
+  // returns how many, and adds the identities of their runners to "runners" when given.
+  Result<int> RecoverAbandonedAttempts(std::vector<std::string>* runners = nullptr);
 
   // The newest attempt of the run with its metrics, or nullopt if it never ran.
   Result<std::optional<AttemptRecord>> LatestAttempt(const std::string& run_key);

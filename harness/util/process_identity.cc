@@ -36,12 +36,17 @@ std::string ThisProcessIdentity() {
   return fmt::format("{}:{}:{}", HostName(), ::getpid(), StartTime(::getpid()));
 }
 
-Liveness ProcessLiveness(const std::string& identity) {
+long LocalProcessId(const std::string& identity) {
   size_t last = identity.rfind(':');
   size_t middle = last == std::string::npos || last == 0 ? std::string::npos : identity.rfind(':', last - 1);
-  if (middle == std::string::npos) return Liveness::kUnknown;
-  if (identity.substr(0, middle) != HostName()) return Liveness::kUnknown;
-  long pid = std::strtol(identity.substr(middle + 1, last - middle - 1).c_str(), nullptr, 10);
+  if (middle == std::string::npos || identity.substr(0, middle) != HostName()) return 0;
+  return std::strtol(identity.substr(middle + 1, last - middle - 1).c_str(), nullptr, 10);
+}
+
+Liveness ProcessLiveness(const std::string& identity) {
+  long pid = LocalProcessId(identity);
+  if (pid <= 0) return Liveness::kUnknown;
+  size_t last = identity.rfind(':');
   std::string start = StartTime(pid);
   return !start.empty() && start == identity.substr(last + 1) ? Liveness::kAlive : Liveness::kDead;
 }

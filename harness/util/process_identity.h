@@ -13,6 +13,9 @@ std::string HostName();
 
 enum class Liveness { kAlive, kDead, kUnknown };  // kUnknown: recorded on another host
 
+// The pid of the process named by "identity" when it was recorded on this host, else 0.
+long LocalProcessId(const std::string& identity);
+
 // Whether the process named by "identity" still runs.
 Liveness ProcessLiveness(const std::string& identity);
 

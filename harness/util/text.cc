@@ -5,6 +5,9 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <utility>
+
+#include <fmt/format.h>
 
 namespace repro {
 
@@ -135,6 +138,60 @@ int PrintedDecimals(std::string_view text) {
     decimals -= std::atoi(std::string(text.substr(exponent_at + 1)).c_str());
   }
   return decimals;
+}
+
+namespace {
+
+// The code point of the UTF-8 sequence at text[at] and its length; length 0 when the bytes
+// there are not UTF-8 (a stray continuation, a cut sequence, an overlong form, a surrogate,
+// beyond U+10FFFF), so each such byte is shown on its own.
+std::pair<char32_t, size_t> DecodeUtf8(std::string_view text, size_t at) {
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  unsigned char lead = byte(at);
+  if (lead < 0x80) return {lead, 1};
+  size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
+  if (length == 0 || lead > 0xF4 || at + length > text.size()) return {0, 0};
+  char32_t code = lead & (0x7F >> length);
+  for (size_t i = 1; i < length; ++i) {
+    if ((byte(at + i) & 0xC0) != 0x80) return {0, 0};
+    code = (code << 6) | (byte(at + i) & 0x3F);
+  }
+  static constexpr char32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (code < kSmallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return {0, 0};
+  return {code, length};
+}
+
+// Code points that move the cursor, change colours, reorder text or are not characters.
+bool IsHidden(char32_t code) {
+  return code < 0x20 || code == 0x7F || (code >= 0x80 && code <= 0x9F) || (code >= 0x202A && code <= 0x202E) ||
+         (code >= 0x2066 && code <= 0x2069) || code == 0xFFFE || code == 0xFFFF;
+}
+
+}  // namespace
+
+std::string VisibleText(std::string_view text, Layout layout) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t at = 0; at < text.size();) {
+    auto [code, length] = DecodeUtf8(text, at);
+    if (length == 0) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[at]));
+      ++at;
+      continue;
+    }
+    bool layout_char = code == '\n' || code == '\t' || code == '\r';
+    if (layout == Layout::kOneLine && layout_char) {
+      out += ' ';
+    } else if (layout == Layout::kLines && (code == '\n' || code == '\t')) {
+      out += static_cast<char>(code);
+    } else if (!IsHidden(code)) {
+      out.append(text, at, length);
+    } else {
+      out += code < 0x80 ? fmt::format("\\x{:02x}", static_cast<unsigned>(code)) : fmt::format("\\u{:04x}", static_cast<unsigned>(code));
+    }
+    at += length;
+  }
+  return out;
 }
 
 // UTF-8 continuation bytes take no column.

@@ -1,4 +1,5 @@
-// Small string helpers: did-you-mean suggestions, strict number parsing, joining.
+// Small string helpers: did-you-mean suggestions, strict number parsing, joining, and text
+// from untrusted sources made visible.
 #pragma once
 
 #include <optional>
@@ -22,6 +23,21 @@ std::string Join(const std::vector<std::string>& parts, std::string_view separat
 
 // Columns "text" takes on a terminal: UTF-8 characters, not bytes.
 size_t DisplayWidth(const std::string& text);
+
+// What VisibleText does with line breaks and tabs.
+enum class Layout {
+  kEscape,    // everything visible on one line: "\n" shows as \x0a
+  kLines,     // "\n" and "\t" kept (a log tail of several lines); "\r" still visible
+  kOneLine,   // "\n", "\r" and "\t" become spaces (a table cell, a title)
+};
+
+// Text that released code printed or wrote (or a manifest carries) as it may be shown: every
+// control character (C0, DEL, C1), every byte that is not UTF-8, Unicode's bidirectional
+// overrides and the non-characters U+FFFE/U+FFFF appear as visible escapes ("\x1b",
+// "\xff", "\u202e"), so nothing can move a terminal's cursor, recolour it, reorder what a
+// reader sees, break an XML parser or cut the rest (a NUL). Nothing is dropped. The result
+// is valid UTF-8 without control characters other than those "layout" keeps.
+std::string VisibleText(std::string_view text, Layout layout = Layout::kEscape);
 
 // Parses a plain decimal number as printed in papers and logs: optional sign, digits,
 // optional fraction, optional exponent ("68", "-0.49", "2.8e-6"). Nothing else: no

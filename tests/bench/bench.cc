@@ -11,6 +11,10 @@
 //   launch      `repro run` of 500 attempts of /bin/true (-j 1), against a raw
 //               posix_spawn + waitpid loop of the same 500 launches.
 //                                          target: <= 1.25 x wall, <= 150 us harness CPU each
+//   manifest    validation (ParseManifest) of a stranger's manifest at size N and at 10N:
+//               a million seeds, many claims, a table naming every claim, megabytes
+//               of '['. Linear is a ratio of about 10.            target: <= 15
+//               `repro_bench --manifest` runs these alone (no repro binary needed).
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -32,6 +36,7 @@
 
 #include "harness/exec/environment.h"
 #include "harness/exec/executor.h"
+#include "harness/manifest/parser.h"
 #include "harness/runner/runner.h"
 #include "harness/store/store.h"
 #include "harness/util/time.h"
@@ -289,17 +294,72 @@ void SlurmBench(const fs::path& repro, const fs::path& dir, int count) {
   fs::remove_all(work);
 }
 
+// A manifest with "n" of something a stranger may pile up; each is valid except "brackets".
+std::string HostileManifest(const std::string& kind, int n) {
+  std::string head = "paper: {title: bench}\nsource: {path: .}\nexperiments:\n  - id: e\n    command: [prog, \"{seed}\"]\n";
+  std::string metrics = "    metrics: {m: {stdout: 'm=(?<value>\\S+)'}}\n";
+  std::string claim = "claims:\n  - {id: c, experiment: e, metric: m, reported: \"1\"}\n";
+  if (kind == "seeds") {
+    std::string seeds = "    seeds: [";
+    for (int i = 0; i < n; ++i) seeds += (i ? "," : "") + std::to_string(i);
+    return head + seeds + "]\n" + metrics + claim;
+  }
+  std::string claims = "claims:\n";
+  for (int i = 0; i < n; ++i) claims += fmt::format("  - {{id: c{}, experiment: e, metric: m, reported: \"1\"}}\n", i);
+  if (kind == "claims") return head + metrics + claims;
+  if (kind == "cells") {  // a table naming every claim, one row each
+    std::string rows;
+    for (int i = 0; i < n; ++i) rows += fmt::format("      - {{label: r{}, cells: [c{}]}}\n", i, i);
+    return head + metrics + claims + "tables:\n  - id: t\n    columns: [a]\n    rows:\n" + rows;
+  }
+  return "paper: " + std::string(static_cast<size_t>(n), '[');  // "brackets"
+}
+
+// Seconds to validate "text" (median of three), and how many errors it had.
+double ValidateSeconds(const std::string& text, size_t* errors) {
+  std::vector<double> times;
+  for (int i = 0; i < 3; ++i) {
+    double start = repro::MonotonicSeconds();
+    repro::ManifestLoad load = repro::ParseManifest(text, "bench.yaml", fs::temp_directory_path());
+    times.push_back(repro::MonotonicSeconds() - start);
+    *errors = load.errors.size();
+  }
+  return Median(times);
+}
+
+// Validation time at size N and 10N for each way a manifest can grow; true when linear.
+bool ManifestBench() {
+  struct Case {
+    const char* kind;
+    int n;
+  };
+  bool ok = true;
+  for (Case c : {Case{"seeds", 100000}, Case{"claims", 5000}, Case{"cells", 5000}, Case{"brackets", 900000}}) {
+    std::string small = HostileManifest(c.kind, c.n), large = HostileManifest(c.kind, c.n * 10);
+    size_t small_errors = 0, large_errors = 0;
+    double small_seconds = ValidateSeconds(small, &small_errors), large_seconds = ValidateSeconds(large, &large_errors);
+    double ratio = large_seconds / std::max(small_seconds, 1e-6);
+    ok = ok && ratio <= 15;
+    std::printf("manifest    %-8s N=%d (%.1f MB) %.3f s, 10N (%.1f MB) %.3f s: ratio %.1f (target <= 15, linear ~10) %s%s\n", c.kind,
+                c.n, static_cast<double>(small.size()) / 1e6, small_seconds, static_cast<double>(large.size()) / 1e6, large_seconds,
+                ratio, ratio <= 15 ? "ok" : "MISSED", large_errors > 0 ? " (refused, as it should be)" : "");
+  }
+  return ok;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 2 && std::string(argv[1]) == "--manifest") return ManifestBench() ? 0 : 1;
   if (argc < 3) {
-    std::fprintf(stderr, "usage: repro_bench REPRO_BINARY WORK_DIR [LARGE_MB] [SMALL_MB]\n");
+    std::fprintf(stderr, "usage: repro_bench REPRO_BINARY WORK_DIR [LARGE_MB] [SMALL_MB]\n       repro_bench --manifest\n");
     return 2;
   }
   fs::path repro = argv[1], dir = argv[2];
   size_t large_mb = argc > 3 ? std::stoul(argv[3]) : 1000, small_mb = argc > 4 ? std::stoul(argv[4]) : 100;
   int repetitions = 3;
   fs::create_directories(dir);
+  bool manifest_ok = ManifestBench();  // in-process and quick: before this process grows
   SlurmBench(repro, dir, 200);
   fs::path small = dir / "small.log", large = dir / "large.log";
   std::printf("generating %zu MB and %zu MB logs in %s\n", small_mb, large_mb, dir.c_str());
@@ -351,5 +411,5 @@ int main(int argc, char** argv) {
               small_rss, small_mb, large_rss, large_mb, memory, memory <= 1.10 ? "ok" : "MISSED");
   fs::remove(small);
   fs::remove(large);
-  return extraction >= 0.80 && ingest >= 0.50 && memory <= 1.10 ? 0 : 1;
+  return extraction >= 0.80 && ingest >= 0.50 && memory <= 1.10 && manifest_ok ? 0 : 1;
 }

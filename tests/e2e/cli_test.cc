@@ -174,7 +174,7 @@ TEST_F(CliTest, CompareAndReportsReadOnlyTheStore) {
   std::string report = ReadText(dir_ / "report.md");
   EXPECT_NE(report.find("# Reproduction report: A toy paper"), std::string::npos);
   EXPECT_NE(report.find("[arXiv:0000.00000](https://arxiv.org/abs/0000.00000)"), std::string::npos);
-  EXPECT_NE(report.find("| `good` | Table 1, row good | 0.91 | 0.91 ± 0.01 (n=3) | [0.8852, 0.9348] | +0 | **reproduced** |"),
+  EXPECT_NE(report.find("| `good` | Table 1, row good | 0.91 | 0.91 ± 0.01 (n=3) | \\[0.8852, 0.9348\\] | +0 | **reproduced** |"),
             std::string::npos) << report;
   EXPECT_NE(report.find("## Runs that did not finish"), std::string::npos);
   EXPECT_NE(report.find("| crash seed=0 | failed (exit 3) | `" + (dir_ / "results/toy/crash").string()), std::string::npos) << report;

@@ -132,7 +132,7 @@ TEST_F(ProcessTest, AHundredMegabyteLineIsCutForParsingAndTheNextLineStillCounts
   ProcessResult result = RunProcess(spec, [&](StreamId stream, std::string_view chunk) { collector.OnOutput(stream, chunk); });
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(collector.overlong_lines(StreamId::kStdout), 1u);
-  std::vector<MetricValue> values = collector.Finish([](const MetricSpec&) { return std::filesystem::path(); });
+  std::vector<MetricValue> values = collector.Finish([](const MetricSpec&) { return std::filesystem::path(); }, "/");
   ASSERT_EQ(values.size(), 1u);
   EXPECT_EQ(values[0].value, 0.5);
   EXPECT_LT(std::filesystem::file_size(dir_ / "stdout.log"), (4u << 20) + 200) << "the log is capped too";

@@ -40,7 +40,7 @@ std::vector<MetricValue> Collect(std::vector<MetricSpec> specs, const std::vecto
                              const std::filesystem::path& dir = "/nonexistent") {
   MetricCollector collector(std::move(specs));
   for (const std::string& line : lines) collector.OnLine(StreamId::kStdout, line);
-  return collector.Finish([&](const MetricSpec& spec) { return dir / spec.file; });
+  return collector.Finish([&](const MetricSpec& spec) { return dir / spec.file; }, dir);
 }
 
 std::vector<Observation> Observations(std::vector<std::string> texts) {

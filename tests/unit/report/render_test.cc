@@ -62,9 +62,9 @@ TEST_F(RenderTest, ColourOnlyWhenAsked) {
 
 TEST_F(RenderTest, MarkdownEscapesCellsAndListsUnfinishedRuns) {
   std::string md = RenderMarkdown(evaluation_);
-  EXPECT_NE(md.find("# Reproduction report: A | paper\n"), std::string::npos);
+  EXPECT_NE(md.find("# Reproduction report: A \\| paper\n"), std::string::npos);
   EXPECT_NE(md.find("| `table1/mlp` | Table 1, row MLP, the one with a very long description that goes on | 68 | 65 ± 1 (n=3) | "
-                    "[62.52, 67.48] | -3 | **not-reproduced** |"),
+                    "\\[62.52, 67.48\\] | -3 | **not-reproduced** |"),
             std::string::npos) << md;
   EXPECT_NE(md.find("| mlp seed=3 | timeout (signal 15) | `/r/mlp/a1/stdout.log`, `/r/mlp/a1/stderr.log` |"), std::string::npos) << md;
   EXPECT_NE(md.find("Seeds: 0, 1, 2."), std::string::npos);
