@@ -10,6 +10,7 @@
 #include "harness/manifest/template.h"
 #include "harness/metrics/regex.h"
 #include "harness/util/text.h"
+#include "harness/util/units.h"
 
 namespace repro {
 namespace {
@@ -18,7 +19,7 @@ using yaml::Diagnostics;
 using yaml::MapReader;
 
 const std::vector<std::string> kMetricKeys = {"stdout", "stderr", "file", "stream", "json", "jsonl",
-                                              "csv", "tensorboard", "step", "reduce", "scale", "unit"};
+                                              "csv", "tensorboard", "step", "reduce", "scale", "unit", "max_size"};
 
 // A plain name, or letters, digits and '_' around one "{name}".
 bool IsMetricName(const std::string& name) {
@@ -99,6 +100,16 @@ class MetricParser {
       }
     }
     spec.unit = reader.String("unit").value_or("");
+    if (auto size = reader.String("max_size")) {
+      std::optional<int64_t> bytes = ParseBytes(*size);
+      if (!reader.Find("file")) {
+        d_.Add(*reader.Find("max_size"), fmt::format("'max_size' {} only goes with 'file'", context));
+      } else if (!bytes || *bytes <= 0) {
+        d_.Add(*reader.Find("max_size"), fmt::format("'max_size' {} must be a size such as 512M or 8G, got '{}'", context, *size));
+      } else {
+        spec.max_bytes = *bytes;
+      }
+    }
     // Even a broken spec declares the metric, so claims naming it get no second error.
     return spec;
   }

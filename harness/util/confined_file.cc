@@ -192,7 +192,7 @@ Status ReadConfined(const fs::path& root, const fs::path& path, uint64_t max_byt
   if (::fstat(fd->get(), &info) != 0) return Error{fmt::format("cannot stat {}: {}", path.string(), std::strerror(errno))};
   if (!S_ISREG(info.st_mode)) return Error{fmt::format("{} is {}; not read", path.string(), KindOf(info.st_mode))};
   if (static_cast<uint64_t>(info.st_size) > max_bytes) {
-    return Error{fmt::format("{} is {}, more than the limit of {} for a metric file; not read", path.string(),
+    return Error{fmt::format("{} is {}, more than the limit of {} (a metric's max_size raises it); not read", path.string(),
                              FormatBytes(info.st_size), FormatBytes(static_cast<int64_t>(max_bytes)))};
   }
   std::vector<char> buffer(1 << 20);

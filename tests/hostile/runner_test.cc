@@ -146,6 +146,20 @@ TEST_F(HostileRunnerTest, HostileMetricFilesThatAreDevicesFifosOrLinksOutAreRefu
   }
 }
 
+TEST_F(HostileRunnerTest, HostileMetricFileLimitIsSetPerMetricWithMaxSize) {
+  WriteText(dir_ / "secret.json", "{\"acc\": 0.9}");
+  std::string manifest = Manifest("deep_file", "acc: {file: \"{out}/m.json\", json: /acc, max_size: 1K}");
+  WriteText(dir_ / "m.yaml", manifest);
+  testing::CommandResult run = RunRepro({"run", "m.yaml"}, dir_.path());
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(Metric("acc").second.find("more than the limit of 1 KiB (a metric's max_size raises it)"), std::string::npos) << Metric("acc").second;
+
+  WriteText(dir_ / "bad.yaml", Manifest("good", "acc: {stdout: 'acc=(?<value>\\S+)', max_size: 1K}"));
+  testing::CommandResult bad = RunRepro({"validate", "bad.yaml"}, dir_.path());
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("'max_size' in metric 'acc' of experiment 'good' only goes with 'file'"), std::string::npos) << bad.err;
+}
+
 TEST(HostileMetrics, HostileRegexLimitOnOneLineDoesNotHideTheLinesAfterIt) {
   MetricSpec spec;
   spec.name = "acc";
