@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <ctime>
 #include <fstream>
@@ -19,9 +20,13 @@
 
 #include <fmt/format.h>
 
-#include "harness/util/regular_file.h"
+#include <nlohmann/json.hpp>
+
+#include "harness/bundle/signature.h"
 #include "harness/report/render.h"
 #include "harness/util/atomic_file.h"
+#include "harness/util/hash.h"
+#include "harness/util/regular_file.h"
 
 namespace repro {
 namespace {
@@ -29,9 +34,15 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kSums = "SHA256SUMS";
+constexpr const char* kSignature = "SHA256SUMS.sig";  // not listed in SHA256SUMS: it signs it
+constexpr const char* kReportJson = "report.json";
 constexpr size_t kChunk = 1 << 16;
-// A SHA256SUMS longer than this is not one repro wrote (a line per file, ~100 bytes each).
-constexpr size_t kMaxSums = 16 << 20;
+// Members verify reads as text, each with the most repro would write: SHA256SUMS has a line
+// per file (~100 bytes each), a signature is a few hundred bytes, a report a few MB.
+const std::map<std::string, size_t>& TextMembers() {
+  static const std::map<std::string, size_t> kLimits = {{kSums, 16 << 20}, {kSignature, 64 << 10}, {kReportJson, 256 << 20}};
+  return kLimits;
+}
 
 // SHA-256 fed chunk by chunk: members stream through, never held whole in memory.
 class Digest {
@@ -108,9 +119,22 @@ class BundleWriter {
     return Status::Ok();
   }
 
-  Status Close() {
+  // Adds SHA256SUMS and returns its text: what the root digest and a signature are over.
+  Result<std::string> AddSums() {
     std::string sums = std::move(sums_);
-    if (Status s = AddText(kSums, sums); !s) return s;
+    sums_.clear();
+    if (Status s = AddText(kSums, sums); !s) return Error{s.error()};
+    return sums;
+  }
+
+  // A member SHA256SUMS does not list (the signature over it).
+  Status AddUnlisted(const std::string& name, std::string_view text) {
+    if (Status s = Header(name, static_cast<int64_t>(text.size())); !s) return s;
+    Digest digest;
+    return Write(text, digest);
+  }
+
+  Status Close() {
     if (archive_write_close(archive_.get()) != ARCHIVE_OK) return Error{fmt::format("cannot finish the bundle: {}", ArchiveError(archive_.get()))};
     return Status::Ok();
   }
@@ -163,8 +187,10 @@ std::string BesideManifest(const Manifest& m, const fs::path& file) {
   return relative.string();
 }
 
-// The manifest's own files (added files, patches) are the user's: read as they are.
-Status AddManifestFiles(const Manifest& m, BundleWriter& writer) {
+// The manifest's own files (added files, patches, files beside it that commands and setup
+// steps use) are the user's: read as they are.
+Status AddManifestFiles(const Evaluation& evaluation, BundleWriter& writer) {
+  const Manifest& m = *evaluation.manifest;
   if (Status s = writer.AddText("manifest/" + m.path.filename().string(), m.text); !s) return s;
   std::vector<fs::path> files(m.source.patches.begin(), m.source.patches.end());
   for (const AddedFile& file : m.source.files) files.push_back(file.from);
@@ -172,6 +198,13 @@ Status AddManifestFiles(const Manifest& m, BundleWriter& writer) {
     Result<std::string> text = ReadFile(file);
     if (!text) return Error{fmt::format("cannot copy {} into the bundle: {}", file.string(), text.error())};
     if (Status s = writer.AddText("manifest/" + BesideManifest(m, file), *text); !s) return s;
+  }
+  // Files the commands and setup steps name: regular files only, as the report hashed them
+  // (a symlink there is named "unreadable" in the report and not followed here).
+  for (const ManifestFile& file : evaluation.manifest_files) {
+    Result<RegularFile> opened = RegularFile::Open(file.absolute);
+    if (!opened) continue;
+    if (Status s = writer.AddFile("manifest/" + BesideManifest(m, file.absolute), *opened); !s) return s;
   }
   return Status::Ok();
 }
@@ -198,15 +231,37 @@ Status AddAttemptFiles(const std::vector<RunSpec>& runs, Store& store, BundleWri
   return Status::Ok();
 }
 
+// Where a setup step's log goes in the bundle: "setup/<key>/step-1.stdout.log", as it lies
+// under results/<manifest>/setup/.
+std::string SetupLogName(const fs::path& log) { return (fs::path("setup") / log.parent_path().filename() / log.filename()).string(); }
+
+// The logs of the newest setup execution: the setup's folder is repro's, but setup steps run
+// the released code's build, so only regular files are packed, as for attempts.
+Status AddSetupLogs(const Evaluation& evaluation, BundleWriter& writer, BundleWritten& written) {
+  for (const SetupStepView& step : evaluation.setup.steps) {
+    for (const std::string& path : {step.record.stdout_path, step.record.stderr_path}) {
+      Result<RegularFile> file = RegularFile::Open(path);
+      if (!file && file.error() == "missing") continue;
+      if (!file) {
+        written.refused.push_back(fmt::format("{}: {}", path, file.error()));
+        continue;
+      }
+      if (Status s = writer.AddFile(SetupLogName(path), *file); !s) return s;
+    }
+  }
+  return Status::Ok();
+}
+
 // The database of this manifest's runs, exported into a private folder that is gone as soon
 // as the export is open.
-Status AddDatabase(const Manifest& m, const std::vector<RunSpec>& runs, Store& store, BundleWriter& writer) {
+Status AddDatabase(const Manifest& m, const std::vector<RunSpec>& runs, const std::string& setup_key, Store& store,
+                   BundleWriter& writer) {
   std::string pattern = (fs::temp_directory_path() / "repro-bundle-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) return Error{fmt::format("cannot create a folder in {}", fs::temp_directory_path().string())};
   fs::path folder = pattern;
   std::vector<std::string> keys;
   for (const RunSpec& run : runs) keys.push_back(run.key);
-  Status exported = store.ExportRuns(keys, m.sha256, folder / "repro.db");
+  Status exported = store.ExportRuns(keys, m.sha256, folder / "repro.db", setup_key);
   Result<RegularFile> db = exported ? RegularFile::Open(folder / "repro.db") : Result<RegularFile>(Error{exported.error()});
   std::error_code ec;
   fs::remove_all(folder, ec);
@@ -249,8 +304,13 @@ bool IsInside(const std::string& name) {
 // bundle's top folder; a name outside that folder is a problem of its own.
 struct Contents {
   std::map<std::string, Member> members;
-  std::string sums;
+  std::map<std::string, std::string> texts;  // SHA256SUMS, its signature, report.json (TextMembers)
   std::vector<std::string> problems;
+  const std::string& Text(const std::string& name) const {
+    static const std::string kNone;
+    auto it = texts.find(name);
+    return it == texts.end() ? kNone : it->second;
+  }
 };
 
 Status ReadMemberData(archive* a, const std::string& name, Member& member, Contents& contents) {
@@ -258,13 +318,17 @@ Status ReadMemberData(archive* a, const std::string& name, Member& member, Conte
   const void* block = nullptr;
   size_t size = 0;
   la_int64_t offset = 0;
-  bool is_sums = name == kSums;
+  auto limit = TextMembers().find(name);
+  std::string* text = limit == TextMembers().end() ? nullptr : &contents.texts[name];
+  if (text != nullptr) text->clear();
   for (int r; (r = archive_read_data_block(a, &block, &size, &offset)) != ARCHIVE_EOF;) {
     if (r < ARCHIVE_WARN) return Error{fmt::format("cannot read {}: {}", name, ArchiveError(a))};
     std::string_view bytes(static_cast<const char*>(block), size);
     digest.Update(bytes);
-    if (is_sums && contents.sums.size() + size <= kMaxSums) contents.sums.append(bytes);
-    else if (is_sums) return Error{fmt::format("{} is larger than {} bytes: not one repro wrote", kSums, kMaxSums)};
+    if (text != nullptr && text->size() + size > limit->second) {
+      return Error{fmt::format("{} is larger than {} bytes: not one repro wrote", name, limit->second)};
+    }
+    if (text != nullptr) text->append(bytes);
   }
   member.sha256 = digest.Hex();
   return Status::Ok();
@@ -310,7 +374,7 @@ std::optional<std::pair<std::string, std::string>> ParseSumsLine(const std::stri
 }
 
 void CheckListed(const Contents& contents, VerifyResult& result, std::set<std::string>& listed) {
-  std::istringstream sums(contents.sums);
+  std::istringstream sums(contents.Text(kSums));
   int number = 0;
   for (std::string line; std::getline(sums, line);) {
     ++number;
@@ -342,9 +406,99 @@ void CheckListed(const Contents& contents, VerifyResult& result, std::set<std::s
   }
 }
 
+// Where a file report.json vouches for lies in the bundle (as WriteBundle names it):
+// setup logs under setup/, attempt files under logs/<experiment>/<run>/<attempt>/.
+std::string BundledName(const fs::path& path) {
+  if (path.filename().string().starts_with("step-") && path.parent_path().parent_path().filename() == "setup") return SetupLogName(path);
+  return ("logs" / AttemptFolder(path.parent_path().string()) / path.filename()).string();
+}
+
+// "manifest/<path>" of a file beside the manifest, as AddManifestFiles names it.
+std::string BundledManifestName(const std::string& relative) {
+  fs::path path(relative);
+  if (path.empty() || *path.begin() == "..") return (fs::path("manifest/outside") / path.filename()).string();
+  return (fs::path("manifest") / path).string();
+}
+
+// One hash report.json vouches for, checked against the bundled member.
+void CrossCheck(const Contents& contents, const std::string& path, const std::string& member_name, const nlohmann::json& hash,
+                VerifyResult& result) {
+  if (!hash.is_string()) return;
+  std::string expected = hash.get<std::string>();
+  if (expected == "missing" || expected == "unreadable") return;  // the report vouches for nothing there
+  auto member = contents.members.find(member_name);
+  if (member == contents.members.end() || !member->second.kind.empty()) {
+    result.problems.push_back(fmt::format("{} vouches for {} (sha256 {}), which is not in the bundle as {}", kReportJson, path,
+                                          expected, member_name));
+  } else if (member->second.sha256 != expected) {
+    result.problems.push_back(fmt::format("{} vouches for {} with sha256 {}; the bundled {} has {}", kReportJson, path, expected,
+                                          member_name, member->second.sha256));
+  } else {
+    ++result.report_hashes;
+  }
+}
+
+// The report names the hashes of what it judged; a bundle whose logs were rewritten together
+// with SHA256SUMS still disagrees with it (unless the report was rewritten too, which the
+// root digest and the signature show).
+void CheckReport(const Contents& contents, VerifyResult& result) {
+  auto member = contents.members.find(kReportJson);
+  if (member == contents.members.end() || !member->second.kind.empty()) {
+    result.problems.push_back(fmt::format("no {} in the bundle: the hashes it lists cannot be cross-checked", kReportJson));
+    return;
+  }
+  nlohmann::json report = nlohmann::json::parse(contents.Text(kReportJson), nullptr, /*allow_exceptions=*/false);
+  if (!report.is_object()) {
+    result.problems.push_back(fmt::format("{} is not a JSON object: the hashes it lists cannot be cross-checked", kReportJson));
+    return;
+  }
+  const nlohmann::json& manifest = report.value("/manifest"_json_pointer, nlohmann::json());
+  if (manifest.is_object() && manifest.value("path", nlohmann::json()).is_string()) {
+    std::string path = manifest["path"].get<std::string>();
+    CrossCheck(contents, path, "manifest/" + fs::path(path).filename().string(), manifest.value("sha256", nlohmann::json()), result);
+  }
+  const nlohmann::json& files = report.value("/source/files_beside_manifest"_json_pointer, nlohmann::json());
+  for (const nlohmann::json& file : files.is_array() ? files : nlohmann::json::array()) {
+    if (!file.is_object() || !file.value("path", nlohmann::json()).is_string()) continue;
+    std::string path = file["path"].get<std::string>();
+    CrossCheck(contents, path, BundledManifestName(path), file.value("sha256", nlohmann::json()), result);
+  }
+  const nlohmann::json& integrity = report.value("/review/integrity"_json_pointer, nlohmann::json());
+  for (const nlohmann::json& entry : integrity.is_array() ? integrity : nlohmann::json::array()) {
+    if (!entry.is_object() || !entry.value("path", nlohmann::json()).is_string()) continue;
+    std::string path = entry["path"].get<std::string>();
+    CrossCheck(contents, path, BundledName(path), entry.value("sha256", nlohmann::json()), result);
+  }
+}
+
+// The root digest given with --digest, and the signature with --allowed-signers.
+void CheckRoot(const Contents& contents, const VerifyOptions& options, VerifyResult& result) {
+  if (!options.digest.empty()) {
+    std::string given = options.digest;
+    std::transform(given.begin(), given.end(), given.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    result.digest_matched = given == result.root_digest;
+    if (!result.digest_matched) {
+      result.problems.push_back(fmt::format("root digest {} is not the one given ({}): {} is not the one published", result.root_digest,
+                                            options.digest, kSums));
+    }
+  }
+  auto signature = contents.members.find(kSignature);
+  result.has_signature = signature != contents.members.end() && signature->second.kind.empty();
+  if (options.allowed_signers.empty()) return;
+  if (!result.has_signature) {
+    result.problems.push_back(fmt::format("no signature: the bundle has no {} to check against {}", kSignature,
+                                          options.allowed_signers.string()));
+    return;
+  }
+  Result<std::string> verified = VerifySignature(contents.Text(kSums), contents.Text(kSignature), options.allowed_signers, options.identity);
+  if (verified) result.signature = *verified;
+  else result.problems.push_back(fmt::format("bad signature: {} does not verify for {}: {}", kSignature, options.identity, verified.error()));
+}
+
 }  // namespace
 
-Result<BundleWritten> WriteBundle(const Evaluation& evaluation, const std::vector<RunSpec>& runs, Store& store, const fs::path& output) {
+Result<BundleWritten> WriteBundle(const Evaluation& evaluation, const std::vector<RunSpec>& runs, Store& store, const fs::path& output,
+                                  const BundleOptions& options) {
   std::string name = output.filename().string();
   for (const char* suffix : {".tar.gz", ".tgz"}) {
     if (name.size() > std::string(suffix).size() && name.ends_with(suffix)) name.resize(name.size() - std::string(suffix).size());
@@ -357,14 +511,23 @@ Result<BundleWritten> WriteBundle(const Evaluation& evaluation, const std::vecto
   // its ".partial" file beside the output.
   BundleWriter writer(name);
   Status packed = writer.Open(partial);
-  if (packed) packed = AddManifestFiles(*evaluation.manifest, writer);
+  if (packed) packed = AddManifestFiles(evaluation, writer);
   for (auto [file, text] : {std::pair<const char*, std::string>{"report.md", RenderMarkdown(evaluation)},
                             {"report.html", RenderHtml(evaluation)}, {"report.json", RenderJson(evaluation)}}) {
     if (packed) packed = writer.AddText(file, text);
   }
   if (packed) packed = AddAttemptFiles(runs, store, writer, written);
-  if (packed) packed = AddDatabase(*evaluation.manifest, runs, store, writer);
+  if (packed) packed = AddSetupLogs(evaluation, writer, written);
+  if (packed) packed = AddDatabase(*evaluation.manifest, runs, evaluation.setup.key, store, writer);
   if (packed) written.files = writer.files();
+  Result<std::string> sums = packed ? writer.AddSums() : Result<std::string>(Error{packed.error()});
+  if (!sums) packed = Status(Error{sums.error()});
+  if (packed) written.root_digest = Sha256Hex(*sums);
+  if (packed && !options.sign_key.empty()) {
+    Result<std::string> signature = SignText(*sums, options.sign_key);
+    packed = signature ? writer.AddUnlisted(kSignature, *signature) : Status(Error{signature.error()});
+    written.is_signed = packed.ok();
+  }
   if (packed) packed = writer.Close();
   std::error_code ec;
   if (!packed) {
@@ -376,7 +539,7 @@ Result<BundleWritten> WriteBundle(const Evaluation& evaluation, const std::vecto
   return written;
 }
 
-Result<VerifyResult> VerifyBundle(const fs::path& archive_path) {
+Result<VerifyResult> VerifyBundle(const fs::path& archive_path, const VerifyOptions& options) {
   // The archive is opened once and judged by its descriptor: a FIFO given as the bundle
   // fails at once instead of waiting for a writer.
   int fd = ::open(archive_path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
@@ -404,10 +567,13 @@ Result<VerifyResult> VerifyBundle(const fs::path& archive_path) {
   }
   VerifyResult result;
   result.problems = contents->problems;
+  result.root_digest = sums->second.sha256;
   std::set<std::string> listed;
   CheckListed(*contents, result, listed);
+  CheckReport(*contents, result);
+  CheckRoot(*contents, options, result);
   for (const auto& [file, member] : contents->members) {
-    if (file == kSums || listed.count(file)) continue;
+    if (file == kSums || file == kSignature || listed.count(file)) continue;
     std::string kind = member.kind.empty() ? "" : member.kind + ", ";
     result.problems.push_back(fmt::format("not listed: {} ({}added after bundling)", file, kind));
   }

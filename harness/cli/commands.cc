@@ -35,6 +35,13 @@ void PrintError(const std::string& message) { std::cerr << "repro: " << VisibleT
 
 namespace {
 
+// What a manifest may mean but probably does not (seeds that never reach the code, ...).
+void PrintWarnings(const std::string& path, const Manifest& manifest) {
+  for (const Diagnostic& warning : manifest.warnings) {
+    std::cerr << fmt::format("{}:{}:{}: warning: {}\n", path, warning.line, warning.column, VisibleText(warning.message));
+  }
+}
+
 // Loads and validates; on errors prints each with its source line and returns nullopt.
 std::optional<Manifest> LoadOrReport(const std::string& path) {
   ManifestLoad load = LoadManifest(path);
@@ -57,15 +64,19 @@ Status BindSource(Loaded& loaded, const CommonOptions& common, bool update) {
     loaded.checkout_deviations = CheckoutDeviations(source.path, pinned);
     return Status::Ok();
   }
-  if (source.ref.empty()) return Status::Ok();
-  Result<std::string> commit = ResolveRef(source, common.cache ? *common.cache : DefaultCacheDir(), update);
-  if (!commit && !update) return Status::Ok();  // never run: its runs show as not run yet
-  if (!commit) return Error{commit.error()};
-  source.commit = *commit;
-  if (update) {
-    std::cerr << fmt::format("repro: warning: source commit '{}' resolved to {}; a branch, tag or short hash can move: pin "
-                             "'commit: {}' to run exactly this code again\n", source.ref, *commit, *commit);
+  std::filesystem::path cache = common.cache ? *common.cache : DefaultCacheDir();
+  if (!source.ref.empty()) {
+    Result<std::string> commit = ResolveRef(source, cache, update);
+    if (!commit && !update) return Status::Ok();  // never run: its runs show as not run yet
+    if (!commit) return Error{commit.error()};
+    source.commit = *commit;
+    if (update) {
+      std::cerr << fmt::format("repro: warning: source commit '{}' resolved to {}; a branch, tag or short hash can move: pin "
+                               "'commit: {}' to run exactly this code again\n", source.ref, *commit, *commit);
+    }
   }
+  // Compare and report judge the checkout the runs used; run checks it once it is prepared.
+  if (!update) loaded.checkout_deviations = CachedCheckoutDeviations(source, cache);
   return Status::Ok();
 }
 
@@ -106,11 +117,13 @@ std::string DescribeSource(const Manifest& manifest, const std::string& identity
 }
 
 Result<Evaluation> EvaluateLoaded(const Loaded& loaded, Store& store, Detail detail = Detail::kVerdicts) {
-  Result<Evaluation> evaluation =
-      Evaluate(loaded.manifest, loaded.runs, DescribeSource(loaded.manifest, loaded.source_identity), store, detail);
+  Result<Evaluation> evaluation = Evaluate(loaded.manifest, loaded.runs, DescribeSource(loaded.manifest, loaded.source_identity),
+                                          store, detail, SetupIdentity(loaded.manifest, loaded.source_identity));
   if (evaluation) {
-    evaluation->deviations = loaded.checkout_deviations;
-    for (std::string& deviation : Deviations(loaded.manifest)) evaluation->deviations.push_back(std::move(deviation));
+    // Before the files beside the manifest that Evaluate found: the checkout first.
+    std::vector<std::string> deviations = loaded.checkout_deviations;
+    for (std::string& deviation : Deviations(loaded.manifest)) deviations.push_back(std::move(deviation));
+    evaluation->deviations.insert(evaluation->deviations.begin(), deviations.begin(), deviations.end());
   }
   return evaluation;
 }
@@ -296,6 +309,7 @@ int Validate(const std::vector<std::string>& manifests, int64_t max_runs) {
     std::cout << fmt::format("{}: ok ({} experiment{}, {} run{}, {} claim{})\n", path, l.manifest.experiments.size(),
                              l.manifest.experiments.size() == 1 ? "" : "s", l.runs.size(), l.runs.size() == 1 ? "" : "s",
                              l.manifest.claims.size(), l.manifest.claims.size() == 1 ? "" : "s");
+    PrintWarnings(path, l.manifest);
     if (!l.manifest.source.ref.empty()) {
       std::cerr << fmt::format("{}: warning: source commit '{}' is a branch, tag or short hash; repro run resolves it and the "
                                "code can move between runs: pin the full 40-hex hash\n", path, l.manifest.source.ref);
@@ -333,6 +347,7 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
   std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common, /*update=*/true);
   if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
   Loaded& l = std::get<Loaded>(loaded);
+  PrintWarnings(manifest_path, l.manifest);
   std::optional<SlurmProfile> profile;
   if (flags.executor == "slurm") {
     std::variant<SlurmProfile, int> read = ReadSlurmProfile(flags.slurm_profile);
@@ -348,6 +363,7 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
     PrintError(source.error());
     return InterruptCount() > 0 ? kExitInterrupted : kExitHarnessError;
   }
+  for (const std::string& deviation : source->deviations) l.checkout_deviations.push_back(deviation);
   int jobs = flags.jobs > 0 ? flags.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   RunOptions options;
   // Stored attempt folders must make sense from wherever a report is made later.
@@ -439,24 +455,28 @@ int Diff(const std::string& a, const std::string& b, const std::optional<std::st
   return kExitAllReproduced;
 }
 
-int Bundle(const std::string& manifest_path, const CommonOptions& common, const std::filesystem::path& output) {
+int Bundle(const std::string& manifest_path, const CommonOptions& common, const std::filesystem::path& output,
+           const BundleOptions& options) {
   auto evaluated = LoadAndEvaluate(manifest_path, common);
   if (std::holds_alternative<int>(evaluated)) return std::get<int>(evaluated);
   const Evaluated& e = *std::get<0>(evaluated);
   const Loaded& l = e.loaded;
-  Result<BundleWritten> written = WriteBundle(e.evaluation, l.runs, *e.store, output);
+  Result<BundleWritten> written = WriteBundle(e.evaluation, l.runs, *e.store, output, options);
   if (!written) {
     PrintError(written.error());
     return kExitHarnessError;
   }
   for (const std::string& refused : written->refused) PrintError("warning: not bundled: " + refused);
-  std::cout << fmt::format("{}: manifest, reports, logs and database of {} runs; check it with: repro verify {}\n", output.string(),
-                           l.runs.size(), output.string());
+  std::cout << fmt::format("{}: manifest, reports, logs and database of {} runs{}\n", output.string(), l.runs.size(),
+                           written->is_signed ? ", SHA256SUMS signed (SHA256SUMS.sig)" : "");
+  // The one value to publish with the review: it names SHA256SUMS, which names every file.
+  std::cout << fmt::format("root digest: {}\n", written->root_digest);
+  std::cout << fmt::format("check it with: repro verify {} --digest {}\n", output.string(), written->root_digest);
   return kExitAllReproduced;
 }
 
-int Verify(const std::filesystem::path& archive) {
-  Result<VerifyResult> result = VerifyBundle(archive);
+int Verify(const std::filesystem::path& archive, const VerifyOptions& options) {
+  Result<VerifyResult> result = VerifyBundle(archive, options);
   if (!result) {
     PrintError(result.error());
     return kExitBadInput;
@@ -465,6 +485,16 @@ int Verify(const std::filesystem::path& archive) {
   for (const std::string& problem : result->problems) std::cout << VisibleText(problem) << "\n";
   std::cout << fmt::format("{}: {} of {} files as bundled{}\n", archive.string(), result->intact, result->files,
                            result->ok() ? "" : "; this bundle was changed after it was made");
+  std::cout << fmt::format("report.json: {} file hash(es) it lists match the bundled files\n", result->report_hashes);
+  std::cout << fmt::format("root digest: {}{}\n", result->root_digest,
+                           options.digest.empty() ? " (compare it with the one published with the review, or give --digest)"
+                           : result->digest_matched ? " (matches --digest)" : " (NOT the one given)");
+  if (!result->signature.empty()) {
+    std::cout << "signature: " << VisibleText(result->signature) << "\n";
+  } else if (options.allowed_signers.empty()) {
+    std::cout << (result->has_signature ? "signature: SHA256SUMS.sig present, not checked (give --allowed-signers FILE --identity ID)\n"
+                                        : "signature: none\n");
+  }
   return result->ok() ? kExitAllReproduced : kExitNotReproduced;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/bundle/bundle.h"
 #include "harness/cli/progress.h"
 #include "harness/manifest/plan.h"
 
@@ -51,8 +52,9 @@ int PrintFingerprint(const std::optional<std::string>& manifest);
 int Diff(const std::string& a, const std::string& b, const std::optional<std::string>& manifest, const CommonOptions& common,
          const std::string& format, const std::optional<std::filesystem::path>& output);
 // Packs a manifest's reproduction into one .tar.gz; checks such a file.
-int Bundle(const std::string& manifest, const CommonOptions& common, const std::filesystem::path& output);
-int Verify(const std::filesystem::path& archive);
+int Bundle(const std::string& manifest, const CommonOptions& common, const std::filesystem::path& output,
+           const BundleOptions& options = {});
+int Verify(const std::filesystem::path& archive, const VerifyOptions& options = {});
 // Copies or downloads a manifest's inputs into the cache and verifies their hashes.
 int Fetch(const std::string& manifest, const CommonOptions& common);
 int Report(const std::string& manifest, const CommonOptions& common, const std::string& format,

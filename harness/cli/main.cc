@@ -90,16 +90,29 @@ int main(int argc, char** argv) {
   diff->callback([&] { exit_code = repro::cli::Diff(diff_a, diff_b, diff_manifest, common, diff_format, diff_output); });
 
   std::filesystem::path bundle_output;
-  CLI::App* bundle = app.add_subcommand("bundle", "Pack manifest, added files, patches, reports, logs and database into one .tar.gz");
+  repro::BundleOptions bundle_options;
+  CLI::App* bundle = app.add_subcommand("bundle", "Pack manifest, added files, patches, reports, logs and database into one .tar.gz; prints its root digest");
   bundle->add_option("manifest", manifest, "Manifest file")->required();
   bundle->add_option("-o,--output", bundle_output, "The .tar.gz to write")->required();
+  bundle->add_option("--sign", bundle_options.sign_key,
+                     "Sign SHA256SUMS with this SSH private key (ssh-keygen -Y sign, namespace repro-bundle; with ssh-agent, "
+                     "its .pub); the signature is the member SHA256SUMS.sig")
+      ->check(CLI::ExistingFile);
   AddCommonOptions(*bundle, common);
-  bundle->callback([&] { exit_code = repro::cli::Bundle(manifest, common, bundle_output); });
+  bundle->callback([&] { exit_code = repro::cli::Bundle(manifest, common, bundle_output, bundle_options); });
 
   std::filesystem::path verify_archive;
-  CLI::App* verify = app.add_subcommand("verify", "Check every file of a bundle against its SHA256SUMS; names what changed");
+  repro::VerifyOptions verify_options;
+  CLI::App* verify = app.add_subcommand("verify", "Check every file of a bundle against its SHA256SUMS and its report; names what changed");
   verify->add_option("bundle", verify_archive, "A .tar.gz made by repro bundle")->required();
-  verify->callback([&] { exit_code = repro::cli::Verify(verify_archive); });
+  verify->add_option("--digest", verify_options.digest, "The root digest published with the review (repro bundle prints it)");
+  CLI::Option* signers = verify->add_option("--allowed-signers", verify_options.allowed_signers,
+                                            "ssh-keygen allowed_signers file holding the signer's public key")
+                             ->check(CLI::ExistingFile);
+  CLI::Option* identity = verify->add_option("--identity", verify_options.identity, "Who must have signed, as named in --allowed-signers");
+  signers->needs(identity);
+  identity->needs(signers);
+  verify->callback([&] { exit_code = repro::cli::Verify(verify_archive, verify_options); });
 
   std::optional<std::string> fingerprint_manifest;
   CLI::App* fingerprint = app.add_subcommand("fingerprint", "Print this machine's environment as repro records it for each attempt");

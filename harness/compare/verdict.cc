@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <bit>
 #include <map>
 
 #include <fmt/format.h>
@@ -40,6 +41,47 @@ std::string FormatNumber(double value) {
   return fmt::format("{:.3e}", value);
 }
 
+namespace {
+
+std::string StripZeros(std::string text) {
+  if (text.find('.') != std::string::npos) {
+    while (text.back() == '0') text.pop_back();
+    if (text.back() == '.') text.pop_back();
+  }
+  return text == "-0" ? "0" : text;
+}
+
+}  // namespace
+
+std::string FormatNumber(double value, double resolution) {
+  if (!(resolution > 0) || !std::isfinite(resolution) || value == 0 || !std::isfinite(value)) return FormatNumber(value);
+  double magnitude = std::fabs(value);
+  int wanted = static_cast<int>(std::ceil(-std::log10(resolution) - 1e-9));  // decimals down to the resolution
+  if (magnitude >= 1e-3 && magnitude < 1e6) {
+    int decimals = std::max(0, 3 - static_cast<int>(std::floor(std::log10(magnitude))));
+    decimals = std::clamp(std::max(decimals, wanted), 0, 15);
+    return StripZeros(fmt::format("{:.{}f}", value, decimals));
+  }
+  // In scientific notation the mantissa needs the digits from the value's order down to the resolution's.
+  int digits = std::clamp(static_cast<int>(std::floor(std::log10(magnitude))) + wanted, 3, 15);
+  return fmt::format("{:.{}e}", value, digits);
+}
+
+std::pair<std::string, std::string> FormatPair(double a, double b, double resolution) {
+  std::string left = FormatNumber(a, resolution), right = FormatNumber(b, resolution);
+  double r = resolution > 0 ? resolution : std::max(std::fabs(a), std::fabs(b)) * 1e-3;
+  for (int finer = 0; left == right && a != b && finer < 12 && r > 0; ++finer) {
+    r /= 10;
+    left = FormatNumber(a, r);
+    right = FormatNumber(b, r);
+  }
+  return {left, right};
+}
+
+// Band edges sit at half units of the claim's last digit, so telling a value from an edge
+// takes two digits more than the claim prints: "1.88" -> 0.0001, showing 1.8857 or 1.8849.
+double DisplayResolution(const Claim& claim) { return claim.reported.half_unit * 2 / 100; }
+
 std::string FormatP(double p) { return p < 0.001 ? "p<0.001" : fmt::format("p={:.2g}", p); }
 
 double AllowedDeviation(const Claim& claim) {
@@ -52,13 +94,32 @@ double AllowedDeviation(const Claim& claim) {
 
 namespace {
 
-std::string Interval90(const std::pair<double, double>& interval) {
-  return fmt::format("90% interval [{}, {}]", FormatNumber(interval.first), FormatNumber(interval.second));
+std::string Interval90(const std::pair<double, double>& interval, double resolution = 0) {
+  auto [lo, hi] = FormatPair(interval.first, interval.second, resolution);
+  return fmt::format("90% interval [{}, {}]", lo, hi);
 }
 
-std::string MoreSeeds(const std::optional<int>& needed, int n) {
-  if (!needed) return ", more seeds are unlikely to decide (the estimate sits on the boundary)";
-  return fmt::format(", about {} more seed{} would decide", std::max(1, *needed - n), *needed - n == 1 ? "" : "s");
+// Whether all values are the same bits: seeds that never reached the code.
+bool BitIdentical(const std::map<int64_t, double>& by_seed) {
+  if (by_seed.size() < 2) return false;
+  uint64_t first = std::bit_cast<uint64_t>(by_seed.begin()->second);
+  for (const auto& [seed, value] : by_seed) {
+    if (std::bit_cast<uint64_t>(value) != first) return false;
+  }
+  return true;
+}
+
+// Band edges are decided as printed, in decimal: 1.0 - 0.05 is 0.95 exactly, though binary
+// floating point makes it 0.95000000000000007. A value within a relative 1e-12 of an edge (far
+// below any printed precision, far above the rounding of a few operations) is on the edge,
+// and the edge belongs to the band.
+double EdgeSlack(double low, double high) { return 1e-12 * std::max({std::fabs(low), std::fabs(high), high - low}); }
+
+// For a comparison: ", and about 3 more seeds would likely confirm it".
+std::string MoreSeeds(const std::optional<int>& needed, int n, bool leaning_holds) {
+  if (!needed) return ", but more seeds are unlikely to decide (the estimate sits on the boundary)";
+  int more = std::max(1, *needed - n);
+  return fmt::format(", and about {} more seed{} would likely {}", more, more == 1 ? "" : "s", leaning_holds ? "confirm it" : "refute it");
 }
 
 // ---- evidence that cannot be judged ------------------------------------------
@@ -73,7 +134,7 @@ std::string DescribeUnfinished(const RunEvidence& run) {
 // The verdict when some run of "sides" failed, has not run, lacks the metric or has a
 // value that is not a finite number; nullopt when every run gave a number.
 std::optional<Verdict> Unjudgeable(const Claim& claim, const std::vector<const Side*>& sides) {
-  std::vector<std::string> unfinished, missing, not_finite;
+  std::vector<std::string> unfinished, missing, not_finite, not_numbers;
   int not_run = 0, running = 0, total = 0;
   const RunEvidence* missing_example = nullptr;
   for (const Side* side : sides) {
@@ -85,7 +146,9 @@ std::optional<Verdict> Unjudgeable(const Claim& claim, const std::vector<const S
         case RunEvidence::State::kUnfinished: unfinished.push_back(DescribeUnfinished(run)); break;
         case RunEvidence::State::kCompleted:
           if (run.value) break;
-          if (run.flag == "missing" || run.flag.empty()) {
+          if (run.flag == "unparseable") {
+            not_numbers.push_back(fmt::format("{}: {}", run.label, run.message.empty() ? run.flag : run.message));
+          } else if (run.flag == "missing" || run.flag.empty()) {
             missing.push_back(run.label);
             if (missing_example == nullptr) missing_example = &run;
           } else {
@@ -100,6 +163,12 @@ std::optional<Verdict> Unjudgeable(const Claim& claim, const std::vector<const S
   if (!unfinished.empty()) {
     verdict.kind = VerdictKind::kFailed;
     verdict.reason = fmt::format("{} of {} runs did not finish: {}", unfinished.size(), total, Join(unfinished, ", "));
+  } else if (!not_numbers.empty()) {
+    // The extractor read the wrong text (a regex that captured "at"): the manifest is at
+    // fault, not the paper, and no verdict about the claim can be drawn from it.
+    verdict.kind = VerdictKind::kFailed;
+    verdict.reason = fmt::format("the metric's extractor read text that is not a number in {} of {} runs (fix the "
+                                 "manifest): {}", not_numbers.size(), total, Join(not_numbers, "; "));
   } else if (not_run + running > 0) {
     verdict.kind = VerdictKind::kPending;
     verdict.reason = fmt::format("{} of {} runs not finished yet{}", not_run + running, total,
@@ -135,9 +204,9 @@ std::vector<int64_t> Seeds(const std::map<int64_t, double>& by_seed) {
   return seeds;
 }
 
-std::string MeasuredText(const SeedSummary& s) {
-  if (s.n < 2) return fmt::format("{} (n=1)", FormatNumber(s.mean));
-  return fmt::format("{} ± {} (n={})", FormatNumber(s.mean), FormatNumber(s.std), s.n);
+std::string MeasuredText(const SeedSummary& s, double resolution = 0) {
+  if (s.n < 2) return fmt::format("{} (n=1)", FormatNumber(s.mean, resolution));
+  return fmt::format("{} ± {} (n={})", FormatNumber(s.mean, resolution), FormatNumber(s.std, resolution), s.n);
 }
 
 // ---- value claims ----------------------------------------------------------------
@@ -151,38 +220,124 @@ struct BandDecision {
   double gap;            // for inconclusive: distance from the estimate to the edge to clear
 };
 
-BandDecision DecideAgainstBand(const Estimate& e, Better better, double low, double high) {
+BandDecision DecideAgainstBand(const Estimate& e, Better better, double low, double high, double resolution) {
   auto [lo, hi] = Interval(e, 1 - 2 * kAlpha);
-  std::string band = fmt::format("[{}, {}]", FormatNumber(low), FormatNumber(high));
+  auto [low_text, high_text] = FormatPair(low, high, resolution);
+  std::string band = fmt::format("[{}, {}]", low_text, high_text);
+  double slack = EdgeSlack(low, high);
+  double L = low - slack, U = high + slack;  // the edges as decided: on the edge is inside
   double m = e.value;
   switch (better) {
     case Better::kHigher:
-      if (lo > high) return {VerdictKind::kBetterThanClaimed, "entirely above " + FormatNumber(high), PGreater(e, high), "one-sided t", 0};
-      if (lo >= low) return {VerdictKind::kReproduced, "entirely above " + FormatNumber(low), PGreater(e, low), "non-inferiority", 0};
-      if (hi < low) return {VerdictKind::kNotReproduced, "entirely below " + FormatNumber(low), PLess(e, low), "one-sided t", 0};
-      return {VerdictKind::kInconclusive, "straddles " + FormatNumber(low), PGreater(e, low), "non-inferiority", std::fabs(m - low)};
+      if (lo > U) return {VerdictKind::kBetterThanClaimed, "entirely above " + high_text, PGreater(e, high), "one-sided t", 0};
+      if (lo >= L) return {VerdictKind::kReproduced, "entirely above " + low_text, PGreater(e, low), "non-inferiority", 0};
+      if (hi < L) return {VerdictKind::kNotReproduced, "entirely below " + low_text, PLess(e, low), "one-sided t", 0};
+      return {VerdictKind::kInconclusive, "straddles " + low_text, PGreater(e, low), "non-inferiority", std::fabs(m - low)};
     case Better::kLower:
-      if (hi < low) return {VerdictKind::kBetterThanClaimed, "entirely below " + FormatNumber(low), PLess(e, low), "one-sided t", 0};
-      if (hi <= high) return {VerdictKind::kReproduced, "entirely below " + FormatNumber(high), PLess(e, high), "non-inferiority", 0};
-      if (lo > high) return {VerdictKind::kNotReproduced, "entirely above " + FormatNumber(high), PGreater(e, high), "one-sided t", 0};
-      return {VerdictKind::kInconclusive, "straddles " + FormatNumber(high), PLess(e, high), "non-inferiority", std::fabs(m - high)};
+      if (hi < L) return {VerdictKind::kBetterThanClaimed, "entirely below " + low_text, PLess(e, low), "one-sided t", 0};
+      if (hi <= U) return {VerdictKind::kReproduced, "entirely below " + high_text, PLess(e, high), "non-inferiority", 0};
+      if (lo > U) return {VerdictKind::kNotReproduced, "entirely above " + high_text, PGreater(e, high), "one-sided t", 0};
+      return {VerdictKind::kInconclusive, "straddles " + high_text, PLess(e, high), "non-inferiority", std::fabs(m - high)};
     case Better::kEither:
       break;
   }
   double tost = std::max(PGreater(e, low), PLess(e, high));
-  if (lo >= low && hi <= high) return {VerdictKind::kReproduced, "inside " + band, tost, "TOST", 0};
-  if (lo > high) return {VerdictKind::kNotReproduced, "entirely above " + FormatNumber(high), PGreater(e, high), "one-sided t", 0};
-  if (hi < low) return {VerdictKind::kNotReproduced, "entirely below " + FormatNumber(low), PLess(e, low), "one-sided t", 0};
+  if (lo >= L && hi <= U) return {VerdictKind::kReproduced, "inside " + band, tost, "TOST", 0};
+  if (lo > U) return {VerdictKind::kNotReproduced, "entirely above " + high_text, PGreater(e, high), "one-sided t", 0};
+  if (hi < L) return {VerdictKind::kNotReproduced, "entirely below " + low_text, PLess(e, low), "one-sided t", 0};
   // Inside the band the question is equivalence (clear both edges); outside, difference.
   double gap = m >= low && m <= high ? std::min(m - low, high - m) : std::min(std::fabs(m - low), std::fabs(m - high));
-  std::string relation = lo < low && hi > high ? "is wider than the band " + band : "straddles " + FormatNumber(lo < low ? low : high);
+  std::string relation = lo < L && hi > U ? "is wider than the band " + band : "straddles " + (lo < L ? low_text : high_text);
   return {VerdictKind::kInconclusive, relation, tost, "TOST", gap};
 }
 
-VerdictKind DecideByTolerance(Better better, double delta, double allowed) {
-  double toward_better = better == Better::kLower ? -delta : delta;
-  if (better != Better::kEither && toward_better > allowed) return VerdictKind::kBetterThanClaimed;
-  return std::fabs(delta) <= allowed ? VerdictKind::kReproduced : VerdictKind::kNotReproduced;
+// Where a value (or a mean) sits against the band [low, high], on the edge counting as inside.
+VerdictKind Position(Better better, double value, double low, double high) {
+  double slack = EdgeSlack(low, high);
+  bool above = value > high + slack, below = value < low - slack;
+  if ((better == Better::kHigher && above) || (better == Better::kLower && below)) return VerdictKind::kBetterThanClaimed;
+  return above || below ? VerdictKind::kNotReproduced : VerdictKind::kReproduced;
+}
+
+// Which way undecided evidence leans, in words, for the reason and the report.
+std::string LeanText(VerdictKind position, const std::string& what) {
+  switch (position) {
+    case VerdictKind::kReproduced: return fmt::format("the {} is inside the band", what);
+    case VerdictKind::kBetterThanClaimed: return fmt::format("the {} is beyond the band on the better side", what);
+    default: return fmt::format("the {} is outside the band", what);
+  }
+}
+
+// "; the mean is inside the band, and about 4 more seeds would likely confirm it".
+std::string LeaningMoreSeeds(VerdictKind position, const std::string& lean, const std::optional<int>& more) {
+  if (!more) return fmt::format("; {}, but on or near its edge: more seeds are unlikely to decide", lean);
+  return fmt::format("; {}, and about {} more seed{} would likely {}", lean, *more, *more == 1 ? "" : "s",
+                     position == VerdictKind::kNotReproduced ? "show it is not reproduced" : "confirm it");
+}
+
+// The printed "± x" of one run, usable as a summary statistic when it comes with its n.
+std::optional<Estimate> PrintedSpread(const RunEvidence& run) {
+  if (!run.std || !run.count || *run.count < 2 || !std::isfinite(*run.std) || *run.std < 0) return std::nullopt;
+  double n = static_cast<double>(*run.count);
+  return Estimate{*run.value, *run.std / std::sqrt(n), n - 1};
+}
+
+bool HasDeclaredTolerance(const Claim& claim) {
+  return claim.tolerance_abs || claim.tolerance_rel || (claim.tolerance_sigma && claim.reported.std);
+}
+
+}  // namespace
+
+namespace {
+
+// One run, or seeds that gave one value: the printed spread, a declared determinism or a
+// declared tolerance can decide; the paper's printed digits alone cannot, since they say
+// nothing of how much a second run would differ.
+void JudgeOneRun(const Claim& claim, const RunEvidence& run, const std::string& head, const std::vector<std::string>& notes,
+                 Verdict& verdict) {
+  double reported = claim.reported.value, low = reported - verdict.allowed, high = reported + verdict.allowed;
+  std::string prefix = notes.empty() ? head : head + "; " + Join(notes, "; ");
+  if (std::optional<Estimate> printed = PrintedSpread(run)) {
+    BandDecision decision = DecideAgainstBand(*printed, claim.better, low, high, verdict.resolution);
+    verdict.kind = decision.kind;
+    verdict.test = decision.test + " (printed spread)";
+    verdict.p_value = decision.p;
+    verdict.interval90 = Interval(*printed, 1 - 2 * kAlpha);
+    verdict.measured = fmt::format("{} ± {} (printed, n={})", FormatNumber(*run.value, verdict.resolution),
+                                   FormatNumber(*run.std, verdict.resolution), *run.count);
+    verdict.reason = fmt::format("{}; the code printed ± {} over n={}: {} {} ({} {}): {}", prefix,
+                                 FormatNumber(*run.std, verdict.resolution), *run.count,
+                                 Interval90(*verdict.interval90, verdict.resolution), decision.relation, decision.test,
+                                 FormatP(decision.p), VerdictName(decision.kind));
+    if (decision.kind == VerdictKind::kInconclusive) {
+      VerdictKind position = Position(claim.better, *run.value, low, high);
+      verdict.lean = LeanText(position, "value");
+      verdict.reason += fmt::format("; {}", verdict.lean);
+    }
+    return;
+  }
+  if (run.std) {
+    prefix += fmt::format("; the printed ± {} is ignored: without the number of values it summarises (a regex group 'n') "
+                          "it cannot be tested", FormatNumber(*run.std, verdict.resolution));
+  }
+  VerdictKind position = Position(claim.better, *run.value, low, high);
+  if (claim.deterministic) {
+    verdict.kind = position;
+    verdict.test = "none (deterministic)";
+    verdict.reason = fmt::format("{}; declared deterministic, so one run decides: {}", prefix, VerdictName(position));
+  } else if (HasDeclaredTolerance(claim)) {
+    verdict.kind = position;
+    verdict.test = "none (n=1)";
+    verdict.reason = fmt::format("{}; n=1, so no test: the declared tolerance decides: {}", prefix, VerdictName(position));
+  } else {
+    verdict.kind = VerdictKind::kInconclusive;
+    verdict.test = "none (n=1)";
+    verdict.lean = LeanText(position, "value");
+    verdict.reason = fmt::format("{}; one run of code not declared deterministic, and the band is only the paper's printed "
+                                 "digits, which say nothing of run-to-run noise: inconclusive; {}; to decide, run several "
+                                 "seeds, declare a tolerance, or declare the experiment 'deterministic: true' if it is",
+                                 prefix, verdict.lean);
+  }
 }
 
 }  // namespace
@@ -195,34 +350,51 @@ Verdict JudgeValue(const Claim& claim, const Side& side) {
   Verdict verdict;
   verdict.claim_id = claim.id;
   verdict.allowed = AllowedDeviation(claim);
+  verdict.resolution = DisplayResolution(claim);
+  double res = verdict.resolution;
   std::map<int64_t, double> by_seed = ValuesBySeed(side);
   verdict.seeds = Seeds(by_seed);
-  SeedSummary s = Summarize(Values(by_seed));
+  std::vector<std::string> notes;
+  std::vector<double> values = Values(by_seed);
+  if (BitIdentical(by_seed) && !claim.deterministic) {
+    // Identical bits from different seeds: the code most likely never received the seed.
+    // Counting them as n replicates would fake a spread of 0.
+    notes.push_back(fmt::format("the {} seeds gave bit-identical values (does the seed reach the code?), so they count as "
+                                "one run", values.size()));
+    values.resize(1);
+  }
+  SeedSummary s = Summarize(values);
   verdict.summary = s;
-  verdict.measured = MeasuredText(s);
+  verdict.measured = MeasuredText(s, res);
   double reported = claim.reported.value;
   verdict.delta = s.mean - reported;
   std::string direction = *verdict.delta > 0 ? "above" : *verdict.delta < 0 ? "below" : "off";
   std::string head = fmt::format("measured {}, claimed {}: {} {}, allowed ±{}", verdict.measured, claim.reported.text,
-                                 FormatNumber(std::fabs(*verdict.delta)), direction, FormatNumber(verdict.allowed));
+                                 FormatNumber(std::fabs(*verdict.delta), res), direction, FormatNumber(verdict.allowed, res));
   if (s.n < 2) {
-    verdict.kind = DecideByTolerance(claim.better, *verdict.delta, verdict.allowed);
-    verdict.test = "none (n=1)";
-    verdict.reason = fmt::format("{}; n=1, so no test: {}", head, VerdictName(verdict.kind));
+    const RunEvidence* first = nullptr;
+    for (const RunEvidence& run : side.runs) {
+      if (first == nullptr || run.seed < first->seed) first = &run;  // the run by_seed kept first
+    }
+    JudgeOneRun(claim, *first, head, notes, verdict);
     return verdict;
   }
+  if (!notes.empty()) head += "; " + Join(notes, "; ");
   Estimate e = MeanOf(s);
-  BandDecision decision = DecideAgainstBand(e, claim.better, reported - verdict.allowed, reported + verdict.allowed);
+  double low = reported - verdict.allowed, high = reported + verdict.allowed;
+  BandDecision decision = DecideAgainstBand(e, claim.better, low, high, res);
   verdict.kind = decision.kind;
   verdict.test = decision.test;
   verdict.p_value = decision.p;
   verdict.interval90 = Interval(e, 1 - 2 * kAlpha);
-  verdict.reason = fmt::format("{}; {} {} ({} {}): {}", head, Interval90(*verdict.interval90), decision.relation,
+  verdict.reason = fmt::format("{}; {} {} ({} {}): {}", head, Interval90(*verdict.interval90, res), decision.relation,
                                decision.test, FormatP(decision.p), VerdictName(decision.kind));
   if (decision.kind == VerdictKind::kInconclusive) {
-    verdict.more_seeds = SeedsToResolve(s.std, decision.gap);
-    verdict.reason += MoreSeeds(verdict.more_seeds, s.n);
-    if (verdict.more_seeds) verdict.more_seeds = std::max(1, *verdict.more_seeds - s.n);
+    std::optional<int> needed = SeedsToResolve(s.std, decision.gap);
+    if (needed) verdict.more_seeds = std::max(1, *needed - s.n);
+    VerdictKind position = Position(claim.better, s.mean, low, high);
+    verdict.lean = LeanText(position, "mean");
+    verdict.reason += LeaningMoreSeeds(position, verdict.lean, verdict.more_seeds);
   }
   return verdict;
 }
@@ -239,13 +411,28 @@ struct PairResult {
   std::optional<std::pair<double, double>> interval;
   std::optional<SeedSummary> paired_summary;
   std::optional<int> more_seeds;
+  std::string lean;
   std::string why;       // "90% interval [10.2, 13.8] entirely above 10 (paired t p<0.001)"
 };
 
 // Tests "left - right OP constant" (or left / right) with the seeds both sides ran.
-PairResult ComparePair(const Side& left, const Side& right, Comparison::Form form, bool want_greater, double constant) {
+// Seeds of one side that gave bit-identical values count as one run (unless declared
+// deterministic); the note says so.
+void CollapseRepetitions(const Side& side, bool deterministic, std::map<int64_t, double>& by_seed, std::vector<std::string>& notes) {
+  if (deterministic || !BitIdentical(by_seed)) return;
+  notes.push_back(fmt::format("{}: its {} seeds gave bit-identical values (does the seed reach the code?), so they count as "
+                              "one run", side.label, by_seed.size()));
+  by_seed.erase(std::next(by_seed.begin()), by_seed.end());
+}
+
+PairResult ComparePair(const Side& left, const Side& right, Comparison::Form form, bool want_greater, double constant,
+                       bool deterministic) {
   PairResult result;
   std::map<int64_t, double> a = ValuesBySeed(left), b = ValuesBySeed(right);
+  std::vector<std::string> notes;
+  CollapseRepetitions(left, deterministic, a, notes);
+  CollapseRepetitions(right, deterministic, b, notes);
+  std::string noted = notes.empty() ? "" : Join(notes, "; ") + "; ";
   bool ratio = form == Comparison::Form::kRatio;
   std::string what = ratio ? "ratio" : "diff";
   bool paired = a.size() >= 2 && Seeds(a) == Seeds(b);
@@ -280,7 +467,7 @@ PairResult ComparePair(const Side& left, const Side& right, Comparison::Form for
       result.kind = holds ? VerdictKind::kReproduced : VerdictKind::kNotReproduced;
       result.test = "none (n=1)";
       result.measured = fmt::format("{} {} (n={} vs {})", what, FormatNumber(estimate), sa.n, sb.n);
-      result.why = fmt::format("{} {} {}; a side has n=1, so no test", what, FormatNumber(estimate), holds ? "holds" : "does not hold");
+      result.why = fmt::format("{}{} {} {}; a side has n=1, so no test", noted, what, FormatNumber(estimate), holds ? "holds" : "does not hold");
       return result;
     }
     e = ratio ? RatioOfMeans(sa, sb) : WelchDifference(sa, sb);
@@ -298,17 +485,20 @@ PairResult ComparePair(const Side& left, const Side& right, Comparison::Form for
   if (want_greater ? lo > constant : hi < constant) {
     result.kind = VerdictKind::kReproduced;
     result.p = p_holds;
-    result.why = fmt::format("{} entirely {} {} ({} {})", Interval90({lo, hi}), want_greater ? "above" : "below", c, result.test, FormatP(p_holds));
+    result.why = fmt::format("{}{} entirely {} {} ({} {})", noted, Interval90({lo, hi}), want_greater ? "above" : "below", c, result.test, FormatP(p_holds));
   } else if (want_greater ? hi < constant : lo > constant) {
     result.kind = VerdictKind::kNotReproduced;
     result.p = p_fails;
-    result.why = fmt::format("{} entirely {} {} ({} {})", Interval90({lo, hi}), want_greater ? "below" : "above", c, result.test, FormatP(p_fails));
+    result.why = fmt::format("{}{} entirely {} {} ({} {})", noted, Interval90({lo, hi}), want_greater ? "below" : "above", c, result.test, FormatP(p_fails));
   } else {
     result.kind = VerdictKind::kInconclusive;
     result.p = p_holds;
     std::optional<int> needed = SeedsToResolve(sd_for_seeds, std::fabs(e.value - constant));
     result.more_seeds = needed ? std::optional<int>(std::max(1, *needed - n)) : std::nullopt;
-    result.why = fmt::format("{} straddles {} ({} {}){}", Interval90({lo, hi}), c, result.test, FormatP(p_holds), MoreSeeds(needed, n));
+    bool leaning = want_greater ? e.value > constant : e.value < constant;
+    result.lean = fmt::format("the estimate is on the {} side", leaning ? "claimed" : "other");
+    result.why = fmt::format("{}{} straddles {} ({} {}); {}{}", noted, Interval90({lo, hi}), c, result.test, FormatP(p_holds),
+                             result.lean, MoreSeeds(needed, n, leaning));
   }
   return result;
 }
@@ -321,6 +511,7 @@ void Apply(const PairResult& pair, Verdict& verdict) {
   verdict.interval90 = pair.interval;
   verdict.summary = pair.paired_summary;
   verdict.more_seeds = pair.more_seeds;
+  verdict.lean = pair.lean;
 }
 
 int Severity(VerdictKind kind) {
@@ -343,7 +534,7 @@ Verdict JudgeComparison(const Claim& claim, const Side& left, const Side& right)
   const Comparison& c = *claim.comparison;
   Verdict verdict;
   verdict.claim_id = claim.id;
-  PairResult pair = ComparePair(left, right, c.form, c.WantsGreater(), c.constant);
+  PairResult pair = ComparePair(left, right, c.form, c.WantsGreater(), c.constant, claim.deterministic);
   Apply(pair, verdict);
   verdict.seeds = Seeds(ValuesBySeed(left));
   std::string expression = c.form == Comparison::Form::kRatio ? left.label + " / " + right.label : left.label + " - " + right.label;
@@ -362,7 +553,7 @@ Verdict JudgeRanking(const Claim& claim, const std::vector<Side>& entries) {
   VerdictKind worst = VerdictKind::kReproduced;
   int holding = 0;
   for (size_t i = 0; i + 1 < entries.size(); ++i) {
-    PairResult pair = ComparePair(entries[i], entries[i + 1], Comparison::Form::kDifference, higher, 0);
+    PairResult pair = ComparePair(entries[i], entries[i + 1], Comparison::Form::kDifference, higher, 0, claim.deterministic);
     holding += IsSuccess(pair.kind) ? 1 : 0;
     if (Severity(pair.kind) > Severity(worst)) worst = pair.kind;
     verdict.parts.push_back(fmt::format("{} {} {}: {}: {}", entries[i].label, higher ? ">" : "<", entries[i + 1].label,

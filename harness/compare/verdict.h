@@ -5,6 +5,9 @@
 // t-tests at alpha = 0.05: for a value claim, the interval inside the tolerance band is a
 // two-one-sided-tests (TOST) equivalence; entirely outside it, a significant difference;
 // across a band edge, "inconclusive", with an estimate of how many seeds would decide.
+// One run decides only with a printed spread and its count, a declared tolerance or a
+// declared deterministic experiment; seeds with bit-identical values count as one run; text
+// an extractor captured that is no number fails the claim (docs/claims.md).
 #pragma once
 
 #include <cstdint>
@@ -33,6 +36,8 @@ struct RunEvidence {
   std::string status;            // the attempt status, e.g. "timeout"
   std::optional<int> exit_code, signal;
   std::optional<double> value;   // the metric in question, when finite
+  std::optional<double> std;     // the spread the code printed beside it, as a standard deviation
+  std::optional<int64_t> count;  // how many values that value and std summarise (regex group "n")
   std::string flag;              // ok, non-finite, unparseable, missing
   std::string message;
   std::string dir;               // the attempt folder, for logs
@@ -63,6 +68,8 @@ struct Verdict {
   std::optional<double> p_value;
   std::optional<std::pair<double, double>> interval90;  // the interval the decision was read from
   std::optional<int> more_seeds;       // inconclusive: about how many more seeds would decide
+  std::string lean;                    // inconclusive: where the estimate sits, "the mean is inside the band"
+  double resolution = 0;               // value claims: numbers are shown down to this unit (DisplayResolution)
   std::vector<std::string> parts;      // ranking: one line per adjacent pair; for_all: one per value
   std::string reason;
 };
@@ -79,6 +86,15 @@ Verdict CombineForAll(const Claim& claim, const std::vector<std::pair<std::strin
 
 // A number for people: up to 4 significant digits, no exponent for ordinary magnitudes.
 std::string FormatNumber(double value);
+// The same, with at least the digits down to "resolution" (0: none required), so that a value
+// is shown finer than the claim it is compared with.
+std::string FormatNumber(double value, double resolution);
+// Two numbers (an interval's or a band's ends) with digits added until different numbers
+// read differently: never "[912, 912]" for [911.96, 912.04].
+std::pair<std::string, std::string> FormatPair(double a, double b, double resolution);
+// A hundredth of the unit of the claim's last printed digit ("911.6" -> 0.001): band edges lie
+// at half units, and a value must read differently from an edge it is not on.
+double DisplayResolution(const Claim& claim);
 std::string FormatP(double p);
 
 }  // namespace repro

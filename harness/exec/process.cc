@@ -351,7 +351,7 @@ int ProcessSet::Start(const ProcessSpec& spec, OutputCallback on_output) {
   bp::pipe out_pipe, err_pipe;
   pid_t runner = ::getpid();
   bp::child process(bp::exe = exe->string(), bp::args = args, bp::start_dir = spec.cwd.string(), env,
-                    bp::std_in < bp::null, bp::std_out > out_pipe, bp::std_err > err_pipe,
+                    bp::std_in < (spec.stdin_path.empty() ? std::string("/dev/null") : spec.stdin_path.string()), bp::std_out > out_pipe, bp::std_err > err_pipe,
                     bp::extend::on_exec_setup = [runner, &join_fds](auto&) { PrepareChild(runner, join_fds); }, ec);
   if (c.cgroup) c.cgroup->CloseJoinFds();
   if (ec) {

@@ -37,6 +37,9 @@ struct ProcessSpec {
   // cgroup can be made, a memory limit that was asked for is noted as not enforced.
   int64_t memory_limit_bytes = 0;
   int64_t max_processes = 0;
+  // The child's stdin: this file, read-only (a helper that reads only stdin, such as
+  // ssh-keygen -Y verify); empty: /dev/null.
+  std::filesystem::path stdin_path;
 };
 
 enum class ProcessEnd { kExited, kSignaled, kTimedOut, kInterrupted, kStartFailed, kOutOfMemory, kProcessLimit };

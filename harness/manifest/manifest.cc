@@ -1,6 +1,32 @@
 #include "harness/manifest/manifest.h"
 
+#include <algorithm>
+
+#include "harness/manifest/template.h"
+
 namespace repro {
+namespace {
+
+// "{seed}" as a placeholder (not inside "{{...}}"), or the REPRO_SEED variable that a shell
+// command or a wrapper script names.
+bool NamesSeed(const std::string& text) {
+  if (text.find("REPRO_SEED") != std::string::npos) return true;
+  Result<std::vector<std::string>> names = TemplatePlaceholders(text);
+  return names && std::find(names->begin(), names->end(), "seed") != names->end();
+}
+
+}  // namespace
+
+bool SeedReachesCode(const Experiment& experiment, const NamedValues& env) {
+  if (experiment.seed_from_env) return true;
+  for (const std::string& argument : experiment.command) {
+    if (NamesSeed(argument)) return true;
+  }
+  for (const auto& [name, value] : env) {
+    if (NamesSeed(value)) return true;
+  }
+  return false;
+}
 
 const char* BetterName(Better better) {
   switch (better) {

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "harness/manifest/diagnostic.h"
 #include "harness/manifest/expect.h"
 #include "harness/manifest/reported.h"
 #include "harness/metrics/spec.h"
@@ -82,9 +83,19 @@ struct Experiment {
   std::vector<int64_t> seeds;        // defaults applied; never empty
   double timeout_seconds = 0;        // defaults applied
   Resources resources;
+  // The computation gives the same number every time (an exact fit, a fixed evaluation of
+  // released weights): the printed digits are then the band, and one run decides.
+  bool deterministic = false;
+  // The code reads its seed from REPRO_SEED, so seeds reach it without "{seed}" in the command.
+  bool seed_from_env = false;
   int line = 0;
   int column = 0;
 };
+
+// Whether the seed reaches the code: "{seed}" or REPRO_SEED in an argument (or the shell
+// string), "{seed}" in an env value, or seed_from_env. Seeds that do not reach it are not
+// replicates, only repetitions.
+bool SeedReachesCode(const Experiment& experiment, const NamedValues& env);
 
 enum class Better { kHigher, kLower, kEither };
 const char* BetterName(Better better);
@@ -109,6 +120,7 @@ struct Claim {
   std::string for_all;        // value claims: holds at every value of this parameter
   std::optional<Comparison> comparison;  // comparison claims
   std::vector<std::string> ranking;      // ranking claims: experiment ids, best first
+  bool deterministic = false;  // every experiment the claim reads is declared deterministic
   int line = 0;
 };
 
@@ -141,6 +153,9 @@ struct Manifest {
   std::vector<Experiment> experiments;
   std::vector<Claim> claims;
   std::vector<PaperTable> tables;
+  // Problems that do not stop a run but weaken what it shows (seeds that never reach the
+  // code); `validate` prints them and still succeeds.
+  std::vector<Diagnostic> warnings;
 
   const Experiment* FindExperiment(const std::string& id) const;
   const Claim* FindClaim(const std::string& id) const;

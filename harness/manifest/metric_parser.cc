@@ -127,6 +127,9 @@ class MetricParser {
       d_.Add(at, fmt::format("invalid regex {}: {}", context, regex.error()));
     } else if (!regex->HasGroup("value")) {
       d_.Add(at, fmt::format("regex {} has no named group 'value'; write (?<value>...) around the number", context));
+    } else if (regex->HasGroup("n") && !regex->HasGroup("std") && !regex->HasGroup("stderr")) {
+      d_.Add(at, fmt::format("regex {} has a group 'n' but no group 'std' or 'stderr': 'n' counts the values a printed "
+                             "\"± x\" summarises", context));
     } else if (regex->HasGroup("name") != spec.HasNameTemplate()) {
       d_.Add(at, spec.HasNameTemplate()
                      ? fmt::format("regex {} has no group 'name' to fill {{name}} in the metric name", context)

@@ -36,6 +36,8 @@ struct Defaults {
   double timeout_seconds = kDefaultTimeoutSeconds;
   std::vector<int64_t> seeds = {0};
   Resources resources;
+  bool deterministic = false;
+  bool seed_from_env = false;
 };
 
 class Parser {
@@ -58,6 +60,11 @@ class Parser {
     if (const YAML::Node* defaults = top.Find("defaults")) ParseDefaults(*defaults);
     if (const YAML::Node* experiments = top.Require("experiments")) ParseExperiments(*experiments);
     if (const YAML::Node* claims = top.Require("claims")) ParseClaims(*claims, m_, d_);
+    std::set<std::string> deterministic;  // a set: a manifest may have thousands of experiments and claims
+    for (const Experiment& e : m_.experiments) {
+      if (e.deterministic) deterministic.insert(e.id);
+    }
+    for (Claim& claim : m_.claims) claim.deterministic = ReadsOnlyDeterministic(claim, deterministic);
     if (const YAML::Node* tables = top.Find("tables")) ParseTables(*tables);
   }
 
@@ -348,8 +355,10 @@ class Parser {
   }
 
   void ParseDefaults(const YAML::Node& node) {
-    MapReader defaults(node, "in defaults", {"timeout", "seeds", "resources"}, d_);
+    MapReader defaults(node, "in defaults", {"timeout", "seeds", "resources", "deterministic", "seed_from_env"}, d_);
     if (auto timeout = defaults.Duration("timeout")) defaults_.timeout_seconds = *timeout;
+    defaults_.deterministic = defaults.Choice("deterministic", {"true", "false"}).value_or("false") == "true";
+    defaults_.seed_from_env = defaults.Choice("seed_from_env", {"true", "false"}).value_or("false") == "true";
     if (auto seeds = ParseSeeds(defaults)) defaults_.seeds = *seeds;
     if (const YAML::Node* resources = defaults.Find("resources")) {
       defaults_.resources = ParseResources(*resources, "in resources of defaults", defaults_.resources);
@@ -376,7 +385,8 @@ class Parser {
   bool ParseExperiment(const YAML::Node& item, Experiment& e) {
     std::string id = IdOf(item, "experiment", false);
     std::string context = id.empty() ? "in an experiment" : fmt::format("in experiment '{}'", yaml::Brief(id));
-    MapReader reader(item, context, {"id", "command", "shell", "params", "seeds", "timeout", "resources", "metrics"}, d_);
+    MapReader reader(item, context,
+                     {"id", "command", "shell", "params", "seeds", "timeout", "resources", "deterministic", "seed_from_env", "metrics"}, d_);
     if (!reader.is_map()) return false;
     reader.String("id", /*required=*/true);
     e.id = id;
@@ -385,6 +395,8 @@ class Parser {
     e.seeds = ParseSeeds(reader).value_or(defaults_.seeds);
     e.timeout_seconds = reader.Duration("timeout").value_or(defaults_.timeout_seconds);
     e.resources = defaults_.resources;
+    e.deterministic = reader.Choice("deterministic", {"true", "false"}).value_or(defaults_.deterministic ? "true" : "false") == "true";
+    e.seed_from_env = reader.Choice("seed_from_env", {"true", "false"}).value_or(defaults_.seed_from_env ? "true" : "false") == "true";
     if (const YAML::Node* resources = reader.Find("resources")) {
       e.resources = ParseResources(*resources, "in resources of experiment '" + yaml::Brief(id) + "'", e.resources);
     }
@@ -407,7 +419,38 @@ class Parser {
       }
     }
     if (const YAML::Node* metrics = reader.Require("metrics")) ParseMetrics(*metrics, e, placeholders, d_);
+    WarnIfSeedsAreRepetitions(e);
     return !id.empty();
+  }
+
+  // Several seeds of code that never receives the seed give one result several times; a
+  // verdict would count them as independent runs. Only a warning: the code may read the
+  // seed some way repro cannot see.
+  void WarnIfSeedsAreRepetitions(const Experiment& e) {
+    if (e.seeds.size() < 2 || e.command.empty() || SeedReachesCode(e, m_.env)) return;
+    m_.warnings.push_back(
+        {m_.path.string(), e.line, e.column,
+         fmt::format("experiment '{}' runs {} seeds, but the seed reaches its code nowhere ('{{seed}}' is in no argument "
+                     "and no env value): its runs would be repetitions, not replicates; pass '{{seed}}' to the code, or "
+                     "declare 'seed_from_env: true' if it reads REPRO_SEED, or 'deterministic: true' with one seed",
+                     yaml::Brief(e.id), e.seeds.size())});
+  }
+
+  // Whether every experiment a claim reads is declared deterministic.
+  static bool ReadsOnlyDeterministic(const Claim& claim, const std::set<std::string>& deterministic) {
+    std::vector<std::string> ids;
+    switch (claim.kind) {
+      case ClaimKind::kValue: ids = {claim.experiment}; break;
+      case ClaimKind::kComparison:
+        if (claim.comparison) ids = {claim.comparison->left.experiment, claim.comparison->right.experiment};
+        break;
+      case ClaimKind::kRanking: ids = claim.ranking; break;
+    }
+    if (ids.empty()) return false;
+    for (const std::string& id : ids) {
+      if (deterministic.count(id) == 0) return false;
+    }
+    return true;
   }
 
   // With shell: true the command is one string for /bin/sh -c. repro quotes every value it

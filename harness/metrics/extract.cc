@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "harness/metrics/files.h"
@@ -17,6 +18,20 @@ std::string ConcreteName(const std::string& templated, std::string_view captured
   size_t at = name.find("{name}");
   if (at != std::string::npos) name.replace(at, 6, captured);
   return name;
+}
+
+// A count as printed ("5", "5.0"): a whole number >= 1, else none.
+std::optional<int64_t> ParseCount(std::string_view text) {
+  std::optional<double> count = ParseDecimal(text);
+  if (!count || *count < 1 || *count > 1e15 || *count != std::floor(*count)) return std::nullopt;
+  return static_cast<int64_t>(*count);
+}
+
+// A step as printed, which may be fractional or far out of range ("1e40"): its whole part,
+// or none when it does not fit an int64 (converting such a double is undefined behaviour).
+std::optional<int64_t> StepFrom(double value) {
+  if (!(value >= -0x1p63 && value < 0x1p63)) return std::nullopt;
+  return static_cast<int64_t>(value);
 }
 
 bool IsTensorBoardFile(const std::filesystem::path& path) {
@@ -189,9 +204,13 @@ void MetricCollector::Take(size_t entry, const Regex::Match& match) {
   if (!match.value) return;
   Observation o = ParseObservedNumber(*match.value);
   if (match.step) {
-    if (std::optional<double> step = ParseDecimal(*match.step)) o.step = static_cast<int64_t>(*step);
+    if (std::optional<double> step = ParseDecimal(*match.step)) o.step = StepFrom(*step);
   }
   if (match.std) o.std = ParseDecimal(*match.std);
+  if (match.count) o.count = ParseCount(*match.count);
+  // A standard error over n values is a standard deviation of std * sqrt(n): with n, one kind
+  // is stored. Without n it stays as printed, and no verdict uses it.
+  if (o.std && o.count && match.std_is_stderr) *o.std *= std::sqrt(static_cast<double>(*o.count));
   if (match.name) {
     Record(entry, ConcreteName(entries_[entry].spec.name, *match.name), o);
   } else {
@@ -354,6 +373,19 @@ std::vector<std::string> MetricCollector::AttemptNotes() const {
   return notes;
 }
 
+// The extractor in words, for a value it read that is not a number: the manifest's error.
+std::string MetricCollector::DescribeExtractor(const MetricSpec& spec) {
+  switch (spec.source) {
+    case MetricSource::kStdout:
+    case MetricSource::kStderr: return fmt::format("the regex /{}/ on {}", spec.pattern, MetricSourceName(spec.source));
+    case MetricSource::kJsonLines: return fmt::format("JSON Lines field '{}' of {}", spec.selector, spec.file.empty() ? spec.stream : spec.file);
+    case MetricSource::kJson: return fmt::format("JSON pointer {} in {}", spec.selector, spec.file);
+    case MetricSource::kCsv: return fmt::format("column '{}' of {}", spec.selector, spec.file);
+    case MetricSource::kTensorBoard: return fmt::format("tag '{}' in {}", spec.selector, spec.file);
+  }
+  return "the extractor";
+}
+
 std::string MetricCollector::WhereLooked(const Entry& entry, const std::filesystem::path& path) const {
   const MetricSpec& spec = entry.spec;
   std::string where;
@@ -388,6 +420,7 @@ MetricValue MetricCollector::Reduce(const std::string& name, const Series& serie
   }
   MetricValue value = series.accumulator.Result(name, best_step, problem);
   value.unit = spec.unit;
+  if (value.flag == ValueFlag::kUnparseable) value.message = fmt::format("{} captured {}", DescribeExtractor(spec), value.message);
   std::string notes = Notes(entries_[series.entry], /*with_problem=*/false);
   if (value.flag == ValueFlag::kOk && !notes.empty()) value.message = "note: " + notes;
   return value;

@@ -80,6 +80,7 @@ class MetricCollector {
   Status ReadMetricFile(size_t entry, const std::filesystem::path& root, const std::filesystem::path& file);
   // What to add to a metric's message: why nothing was found ("with_problem"), and notes.
   static std::string Notes(const Entry& entry, bool with_problem = true);
+  static std::string DescribeExtractor(const MetricSpec& spec);
   std::string WhereLooked(const Entry& entry, const std::filesystem::path& path) const;
   MetricValue Reduce(const std::string& name, const Series& series) const;
 

@@ -2,6 +2,8 @@
 
 #include <glob.h>
 
+#include <cstdint>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -36,6 +38,13 @@ const nlohmann::json* Field(const nlohmann::json& object, const std::string& fie
   }
   auto it = object.find(field);
   return it == object.end() ? nullptr : &*it;
+}
+
+// A step as written, which may be fractional or far out of range ("1e40"): its whole part,
+// or none when it does not fit an int64 (converting such a double is undefined behaviour).
+std::optional<int64_t> StepFrom(double value) {
+  if (!(value >= -0x1p63 && value < 0x1p63)) return std::nullopt;
+  return static_cast<int64_t>(value);
 }
 
 std::vector<std::string> SplitCsvRow(std::string_view row, char delimiter) {
@@ -130,7 +139,13 @@ Status ReadJsonLine(std::string_view line, const std::string& field, const std::
   Observation o = FromJson(*value);
   if (!step_field.empty()) {
     const nlohmann::json* step = Field(object, step_field);
-    if (step != nullptr && step->is_number()) o.step = step->get<int64_t>();
+    if (step != nullptr && step->is_number_unsigned()) {
+      if (uint64_t s = step->get<uint64_t>(); s <= static_cast<uint64_t>(INT64_MAX)) o.step = static_cast<int64_t>(s);
+    } else if (step != nullptr && step->is_number_integer()) {
+      o.step = step->get<int64_t>();
+    } else if (step != nullptr && step->is_number()) {
+      o.step = StepFrom(step->get<double>());
+    }
   }
   emit(std::move(o));
   return Status::Ok();
@@ -164,7 +179,7 @@ Status CsvReader::Row(std::string_view row) {
   Observation o = ParseObservedNumber(fields[value_index_]);
   size_t step_at = step_index_.value_or(fields.size());
   if (step_at < fields.size()) {
-    if (std::optional<double> step = ParseDecimal(fields[step_at])) o.step = static_cast<int64_t>(*step);
+    if (std::optional<double> step = ParseDecimal(fields[step_at])) o.step = StepFrom(*step);
   }
   emit_(std::move(o));
   return Status::Ok();

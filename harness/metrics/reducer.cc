@@ -33,21 +33,26 @@ MetricValue Bad(const std::string& name, const Observation& o) {
   MetricValue result;
   result.name = name;
   result.flag = o.flag;
-  result.message = fmt::format("value '{}' is {}", o.text, ValueFlagName(o.flag));
+  // Text that is no number at all was captured by a wrong pattern or field: the extractor names
+  // itself in front of this (MetricCollector::Reduce). nan and inf are what the code printed.
+  result.message = o.flag == ValueFlag::kUnparseable ? fmt::format("'{}', which is not a number", o.text)
+                                                     : fmt::format("value '{}' is {}", o.text, ValueFlagName(o.flag));
   return result;
 }
 
-MetricValue Good(const std::string& name, double value, std::optional<double> std = std::nullopt) {
+MetricValue Good(const std::string& name, double value, std::optional<double> std = std::nullopt,
+                 std::optional<int64_t> count = std::nullopt) {
   MetricValue result;
   result.name = name;
   result.value = value;
   result.std = std;
+  result.count = count;
   result.flag = ValueFlag::kOk;
   return result;
 }
 
 MetricValue FromObservation(const std::string& name, const Observation& o) {
-  return o.flag == ValueFlag::kOk ? Good(name, o.value, o.std) : Bad(name, o);
+  return o.flag == ValueFlag::kOk ? Good(name, o.value, o.std, o.count) : Bad(name, o);
 }
 
 }  // namespace

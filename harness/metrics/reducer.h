@@ -21,7 +21,8 @@ const char* ValueFlagName(ValueFlag flag);
 struct Observation {
   std::optional<int64_t> step;
   double value = 0;               // meaningful only when flag == kOk
-  std::optional<double> std;      // a printed "± x" beside the value
+  std::optional<double> std;      // a printed "± x" beside the value, as a standard deviation
+  std::optional<int64_t> count;   // how many values the printed value and std summarise (group "n")
   ValueFlag flag = ValueFlag::kOk;
   std::string text;               // the value as printed, kept only when flag != kOk
 };
@@ -34,6 +35,7 @@ struct MetricValue {
   std::string name;
   std::optional<double> value;  // the reduced value; nullopt unless flag == kOk
   std::optional<double> std;    // the printed std of the observation the value came from
+  std::optional<int64_t> count; // how many values that observation summarises, when printed
   ValueFlag flag = ValueFlag::kMissing;
   std::string message;          // why missing / not finite, in words
   int64_t points = 0;           // observations seen

@@ -16,6 +16,8 @@ struct Regex::Impl {
   int value_group = -1;
   int step_group = -1;
   int std_group = -1;
+  bool std_is_stderr = false;
+  int count_group = -1;
   int name_group = -1;
   bool jit = false;
   bool line_local = true;
@@ -70,7 +72,11 @@ Result<Regex> Regex::Compile(const std::string& pattern) {
   impl->value_group = pcre2_substring_number_from_name(code, reinterpret_cast<PCRE2_SPTR>("value"));
   impl->step_group = pcre2_substring_number_from_name(code, reinterpret_cast<PCRE2_SPTR>("step"));
   impl->std_group = pcre2_substring_number_from_name(code, reinterpret_cast<PCRE2_SPTR>("std"));
-  if (impl->std_group <= 0) impl->std_group = pcre2_substring_number_from_name(code, reinterpret_cast<PCRE2_SPTR>("stderr"));
+  if (impl->std_group <= 0) {
+    impl->std_group = pcre2_substring_number_from_name(code, reinterpret_cast<PCRE2_SPTR>("stderr"));
+    impl->std_is_stderr = impl->std_group > 0;
+  }
+  impl->count_group = pcre2_substring_number_from_name(code, reinterpret_cast<PCRE2_SPTR>("n"));
   impl->name_group = pcre2_substring_number_from_name(code, reinterpret_cast<PCRE2_SPTR>("name"));
   return Regex(std::move(impl));
 }
@@ -113,6 +119,8 @@ Regex::Found Regex::SearchFrom(std::string_view subject, size_t from, Match& mat
   match.value = Group(subject, impl_->match_data, impl_->value_group);
   match.step = Group(subject, impl_->match_data, impl_->step_group);
   match.std = Group(subject, impl_->match_data, impl_->std_group);
+  match.std_is_stderr = impl_->std_is_stderr;
+  match.count = Group(subject, impl_->match_data, impl_->count_group);
   match.name = Group(subject, impl_->match_data, impl_->name_group);
   return Found::kYes;
 }

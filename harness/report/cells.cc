@@ -9,12 +9,14 @@ std::string MeasuredCell(const Verdict& verdict) { return verdict.measured.empty
 
 std::string IntervalCell(const Verdict& verdict) {
   if (!verdict.summary || !verdict.summary->ci_low) return "—";
-  return fmt::format("[{}, {}]", FormatNumber(*verdict.summary->ci_low), FormatNumber(*verdict.summary->ci_high));
+  // Digits down to a tenth of the claim's last digit, and more if the ends would read alike.
+  auto [low, high] = FormatPair(*verdict.summary->ci_low, *verdict.summary->ci_high, verdict.resolution);
+  return fmt::format("[{}, {}]", low, high);
 }
 
 std::string DeltaCell(const Verdict& verdict) {
   if (!verdict.delta) return "—";
-  return (*verdict.delta >= 0 ? "+" : "") + FormatNumber(*verdict.delta);
+  return (*verdict.delta >= 0 ? "+" : "") + FormatNumber(*verdict.delta, verdict.resolution);
 }
 
 std::string ReportedCell(const Claim& claim) {

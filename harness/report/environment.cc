@@ -76,7 +76,7 @@ std::vector<std::string> EnvironmentNotes(const NamedValues& paper_environment, 
     found.erase("");
     if (found.empty()) {
       notes.push_back(fmt::format("the paper used {} {}; these runs did not record {}", key, stated, key));
-    } else if (std::any_of(found.begin(), found.end(), [&](const std::string& f) { return !Matches(stated, f); })) {
+    } else if (std::any_of(found.begin(), found.end(), [&stated = stated](const std::string& f) { return !Matches(stated, f); })) {
       notes.push_back(fmt::format("the paper used {} {}; these runs used {} {}", key, stated, key, fmt::join(found, " and ")));
     }
   }

@@ -60,6 +60,18 @@ std::string MarkdownCode(std::string_view text, bool in_table) {
   return fence + (pad ? " " : "") + visible + (pad ? " " : "") + fence;
 }
 
+std::string MarkdownBlock(std::string_view text) {
+  std::string visible = VisibleText(text, Layout::kLines);
+  size_t longest = 0, run = 0;
+  for (char c : visible) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  std::string fence(std::max<size_t>(3, longest + 1), '`');
+  if (!visible.empty() && visible.back() != '\n') visible += '\n';
+  return fence + "\n" + visible + fence + "\n";
+}
+
 std::string TexText(std::string_view text) {
   std::string visible = VisibleText(text, Layout::kOneLine);
   std::string out;

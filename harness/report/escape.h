@@ -22,6 +22,11 @@ std::string MarkdownText(std::string_view text);
 // "in_table": a "|" would end the table cell even inside the span, so it is escaped.
 std::string MarkdownCode(std::string_view text, bool in_table = false);
 
+// A fenced Markdown code block of "text" (several lines, a log tail or an environment):
+// control characters made visible, line breaks kept, and a fence of more backticks than any
+// run inside, so no line of the text can close the block early. Ends with a line break.
+std::string MarkdownBlock(std::string_view text);
+
 // LaTeX text on one line: a line break would end a % comment and start a live line, so every
 // control character goes first; then each character TeX treats specially is spelled out.
 std::string TexText(std::string_view text);

@@ -1,6 +1,7 @@
 #include "harness/report/evaluation.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -8,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "harness/report/environment.h"
+#include "harness/util/hash.h"
 #include "harness/util/regular_file.h"
 #include "harness/report/render.h"
 #include "harness/util/text.h"
@@ -44,6 +46,8 @@ RunEvidence EvidenceFor(const RunSpec& run, const std::optional<AttemptRecord>& 
     for (const MetricRecord& record : attempt->metrics) {
       if (record.name != metric) continue;
       evidence.value = record.value;
+      evidence.std = record.std;      // a printed spread: with its count it decides a one-run verdict
+      evidence.count = record.count;
       evidence.flag = record.flag;
       evidence.message = record.message;
     }
@@ -129,6 +133,122 @@ std::vector<std::pair<double, double>> Finite(const std::vector<SeriesPoint>& po
   return finite;
 }
 
+// Where a path that starts inside "text" at "at" ends: at a space, a quote, a shell operator
+// or a list separator, so "--config=<dir>/a.yaml" and "'<dir>'/a.sh; ..." name just the file.
+size_t PathEnd(const std::string& text, size_t at) {
+  size_t end = text.find_first_of(" \t\n'\"`;|&<>()$:,", at);
+  return end == std::string::npos ? text.size() : end;
+}
+
+// The paths beside the manifest that "argument" names. A shell script has the folder
+// single-quoted ('<dir>'/driver.py), which is unquoted first.
+std::vector<std::string> NamedPaths(const Manifest& manifest, std::string argument, bool shell) {
+  std::string dir = manifest.dir.string();
+  if (shell) {
+    std::string quoted = ShellQuote(dir);
+    for (size_t at = argument.find(quoted); at != std::string::npos; at = argument.find(quoted, at + dir.size())) {
+      argument.replace(at, quoted.size(), dir);
+    }
+  }
+  std::vector<std::string> paths;
+  std::string prefix = dir + "/";
+  for (size_t at = argument.find(prefix); at != std::string::npos; at = argument.find(prefix, at + prefix.size())) {
+    paths.push_back(argument.substr(at, PathEnd(argument, at) - at));
+  }
+  return paths;
+}
+
+class ManifestFileFinder {
+ public:
+  explicit ManifestFileFinder(const Manifest& manifest) : manifest_(manifest) {
+    // Patches and added files are deviations of their own (source/Deviations).
+    for (const std::filesystem::path& patch : manifest.source.patches) known_.insert(patch.lexically_normal().string());
+    for (const AddedFile& file : manifest.source.files) known_.insert(file.from.lexically_normal().string());
+  }
+
+  void Scan(const std::vector<std::string>& argv, bool shell, const std::string& user) {
+    for (const std::string& argument : argv) {
+      for (const std::string& named : NamedPaths(manifest_, argument, shell)) Add(named, user);
+    }
+  }
+
+  std::vector<ManifestFile> Files() && { return std::move(files_); }
+
+ private:
+  void Add(const std::string& named, const std::string& user) {
+    std::string path = std::filesystem::path(named).lexically_normal().string();
+    if (known_.count(path)) return;
+    auto [it, fresh] = index_.emplace(path, files_.size());
+    if (fresh) {
+      std::error_code ec;
+      std::filesystem::file_status status = std::filesystem::symlink_status(path, ec);
+      if (ec || !std::filesystem::exists(status) || std::filesystem::is_directory(status)) {  // no content to vouch for
+        index_[path] = SIZE_MAX;
+        return;
+      }
+      // Never through a symlink: a manifest from someone else must not get another file of
+      // this machine hashed into a report or packed into a bundle ("unreadable" instead).
+      files_.push_back({std::filesystem::path(path).lexically_relative(manifest_.dir).string(), path, HashOfRegularFile(path), {}});
+    }
+    if (it->second == SIZE_MAX) return;
+    std::vector<std::string>& users = files_[it->second].used_by;
+    if (std::find(users.begin(), users.end(), user) == users.end()) users.push_back(user);
+  }
+
+  const Manifest& manifest_;
+  std::set<std::string> known_;
+  std::map<std::string, size_t> index_;  // path -> position in files_, SIZE_MAX when not a file
+  std::vector<ManifestFile> files_;
+};
+
+// "file mnist1d/driver.py beside the manifest, used by experiment logistic, ... (sha256 ...)".
+std::string ManifestFileDeviation(const ManifestFile& file) {
+  return fmt::format("file {} beside the manifest, used by {} (sha256 {})", file.path, Join(file.used_by, ", "), file.sha256);
+}
+
+std::vector<RunCommand> Commands(const std::vector<RunSpec>& runs, const LatestAttempts& latest) {
+  std::vector<RunCommand> commands;
+  for (const RunSpec& run : runs) {
+    const std::optional<AttemptRecord>& attempt = latest.at(run.key);
+    std::string out = attempt ? (std::filesystem::path(attempt->dir) / "out").string() : "{out}";
+    Result<std::vector<std::string>> argv = ExpandCommand(run, out);
+    commands.push_back({run.label, argv ? *argv : std::vector<std::string>{"(" + argv.error() + ")"}});
+  }
+  return commands;
+}
+
+void AddSetupStep(Compute& compute, const SetupStepRecord& step, bool count) {
+  compute.attempts += count ? 1 : 0;
+  compute.wall_seconds += step.wall_seconds;
+  compute.cpu_seconds += step.cpu_seconds;
+  compute.peak_rss_kib = std::max(compute.peak_rss_kib, step.peak_rss_kib);
+}
+
+// The recorded setup of "key": its newest execution's steps, with log tails for a report,
+// and every execution's cost, which the total compute includes.
+Status GatherSetup(const std::string& key, Store& store, Detail detail, Evaluation& evaluation) {
+  Result<std::vector<SetupStepRecord>> steps = store.SetupSteps(key);
+  if (!steps) return Error{steps.error()};
+  SetupReport& setup = evaluation.setup;
+  setup.key = key;
+  for (const SetupStepRecord& step : *steps) {
+    AddSetupStep(setup.compute, step, /*count=*/true);
+    AddSetupStep(evaluation.compute, step, /*count=*/false);
+    setup.executions = std::max(setup.executions, step.execution);
+  }
+  for (const SetupStepRecord& step : *steps) {
+    if (step.execution != setup.executions) continue;
+    SetupStepView view{step, {}, {}};
+    if (detail == Detail::kReport) {
+      view.stdout_tail = LastLinesOfRegularFile(step.stdout_path, 10);
+      view.stderr_tail = LastLinesOfRegularFile(step.stderr_path, 10);
+      for (const std::string& log : {step.stdout_path, step.stderr_path}) evaluation.integrity.push_back({log, HashOfRegularFile(log)});
+    }
+    setup.steps.push_back(std::move(view));
+  }
+  return Status::Ok();
+}
+
 // Everything a report adds to the verdicts: compute used, file hashes, environments, curves.
 Status Gather(const std::vector<RunSpec>& runs, const LatestAttempts& latest, Store& store, Detail detail, Evaluation& evaluation) {
   std::set<std::string> environments;
@@ -196,9 +316,16 @@ BadgeSuggestion SuggestBadge(const Evaluation& evaluation) {
 
 std::vector<std::pair<std::string, std::string>> ChallengeSummary(const Evaluation& evaluation) {
   const Manifest& m = *evaluation.manifest;
-  std::vector<std::string> held, failed;
+  // Inconclusive (and pending) claims are neither held nor refuted: listed apart.
+  std::vector<std::string> held, failed, undecided;
   for (const ClaimEvaluation& c : evaluation.claims) {
-    (IsSuccess(c.verdict.kind) ? held : failed).push_back(fmt::format("{} ({})", c.claim->id, VerdictName(c.verdict.kind)));
+    VerdictKind kind = c.verdict.kind;
+    std::string entry = fmt::format("{} ({})", c.claim->id, VerdictName(kind));
+    if (kind == VerdictKind::kInconclusive && c.verdict.more_seeds) {
+      entry = fmt::format("{} (inconclusive; about {} more seed(s) would decide)", c.claim->id, *c.verdict.more_seeds);
+    }
+    bool open = kind == VerdictKind::kInconclusive || kind == VerdictKind::kPending;
+    (IsSuccess(kind) ? held : open ? undecided : failed).push_back(entry);
   }
   std::set<int64_t> seeds;
   for (const Experiment& e : m.experiments) {
@@ -213,15 +340,56 @@ std::vector<std::pair<std::string, std::string>> ChallengeSummary(const Evaluati
   return {
       {"Scope", fmt::format("{} claim(s) of \"{}\" were checked, each against the tolerance the manifest states.",
                             evaluation.claims.size(), m.paper.title)},
-      {"What was run", fmt::format("{} experiment(s) of the released code ({}), {} run(s) over {} seed value(s); "
+      {"What was run", fmt::format("{} experiment(s) of the released code ({}), {} run(s) over {} seed value(s){}; "
                                    "{} deviation(s) from the released code.",
-                                   m.experiments.size(), evaluation.source_description, runs, seeds.size(), evaluation.deviations.size())},
+                                   m.experiments.size(), evaluation.source_description, runs, seeds.size(),
+                                   m.setup.empty() ? "" : fmt::format(", after {} setup step(s)", m.setup.size()),
+                                   evaluation.deviations.size())},
       {"What held", held.empty() ? "No claim held." : Join(held, ", ") + "."},
-      {"What did not", failed.empty() ? "Every claim held." : Join(failed, ", ") + "."},
-      {"Compute", fmt::format("{} attempt(s), {} of wall time, {} of CPU time, {} of GPU time, at most {} of memory in one attempt.",
-                              cost.attempts, FormatDuration(cost.wall_seconds), FormatDuration(cost.cpu_seconds),
-                              FormatDuration(cost.gpu_seconds), FormatBytes(cost.peak_rss_kib * 1024))},
+      {"What did not", failed.empty() ? "No claim failed or was refuted." : Join(failed, ", ") + "."},
+      {"Inconclusive", undecided.empty() ? "None." : Join(undecided, ", ") + "."},
+      {"Compute", fmt::format("{} attempt(s){}, {} of wall time, {} of CPU time, {} of GPU time, at most {} of memory in one {}.",
+                              cost.attempts,
+                              evaluation.setup.compute.attempts > 0
+                                  ? fmt::format(" and {} setup step(s)", evaluation.setup.compute.attempts) : "",
+                              FormatDuration(cost.wall_seconds), FormatDuration(cost.cpu_seconds),
+                              FormatDuration(cost.gpu_seconds), FormatBytes(cost.peak_rss_kib * 1024),
+                              evaluation.setup.compute.attempts > 0 ? "attempt or step" : "attempt")},
   };
+}
+
+std::vector<ManifestFile> FilesBesideManifest(const Manifest& manifest, const std::vector<RunSpec>& runs) {
+  ManifestFileFinder finder(manifest);
+  for (size_t i = 0; i < manifest.setup.size(); ++i) finder.Scan(manifest.setup[i], false, fmt::format("setup step {}", i + 1));
+  for (const RunSpec& run : runs) {
+    Result<std::vector<std::string>> argv = ExpandCommand(run, "{out}");
+    if (argv) finder.Scan(*argv, run.experiment->shell, "experiment " + run.experiment->id);
+  }
+  return std::move(finder).Files();
+}
+
+std::string CommandLine(const std::vector<std::string>& argv) {
+  static constexpr std::string_view kPlain =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+@%";
+  std::vector<std::string> words;
+  for (const std::string& arg : argv) {
+    bool plain = !arg.empty() && arg.find_first_not_of(kPlain) == std::string::npos;
+    words.push_back(plain ? arg : ShellQuote(arg));
+  }
+  return Join(words, " ");
+}
+
+std::string Evaluation::SetupLine() const {
+  if (setup.steps.empty()) return "";
+  for (const SetupStepView& step : setup.steps) {
+    if (step.record.status == kStatusCompleted) continue;
+    std::string end = step.record.status;
+    if (step.record.exit_code) end += fmt::format(" (exit {})", *step.record.exit_code);
+    if (step.record.signal) end += fmt::format(" (signal {})", *step.record.signal);
+    return fmt::format("step {} of {} {}", step.record.step, manifest->setup.size(), end);
+  }
+  return fmt::format("{} step(s) completed in {} ({} execution(s), {} of CPU time)", setup.steps.size(),
+                     FormatDuration(setup.compute.wall_seconds), setup.executions, FormatDuration(setup.compute.cpu_seconds));
 }
 
 const ClaimEvaluation* Evaluation::Find(const std::string& claim_id) const {
@@ -258,7 +426,7 @@ std::string Evaluation::SummaryLine() const {
 }
 
 Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>& runs,
-                            const std::string& source_description, Store& store, Detail detail) {
+                            const std::string& source_description, Store& store, Detail detail, const std::string& setup_key) {
   Evaluation evaluation;
   evaluation.manifest = &manifest;
   evaluation.source_description = source_description;
@@ -287,6 +455,12 @@ Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>
     evaluation.claims.push_back(std::move(entry));
   }
   if (Status gathered = Gather(runs, latest, store, detail, evaluation); !gathered) return Error{gathered.error()};
+  if (!setup_key.empty() && !manifest.setup.empty()) {
+    if (Status gathered = GatherSetup(setup_key, store, detail, evaluation); !gathered) return Error{gathered.error()};
+  }
+  evaluation.commands = Commands(runs, latest);
+  evaluation.manifest_files = FilesBesideManifest(manifest, runs);
+  for (const ManifestFile& file : evaluation.manifest_files) evaluation.deviations.push_back(ManifestFileDeviation(file));
   return evaluation;
 }
 

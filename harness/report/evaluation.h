@@ -44,14 +44,50 @@ struct SeriesOfRun {
   std::vector<std::pair<double, double>> points;  // (step, value), finite values only
 };
 
+// A file beside the manifest that a command or setup step names (a driver script): code
+// that runs but is not the released code, so each is a deviation with its sha256.
+struct ManifestFile {
+  std::string path;                  // as named from the manifest's folder ("mnist1d/driver.py")
+  std::string absolute;              // where it was read
+  std::string sha256;                // "unreadable" when it could not be read
+  std::vector<std::string> used_by;  // "experiment logistic", "setup step 1"
+};
+
+// One planned run's command as it ran: "{out}" is its newest attempt's out folder (kept as
+// "{out}" when it never ran).
+struct RunCommand {
+  std::string label;
+  std::vector<std::string> argv;
+};
+
+// One setup step of the newest execution, with the tails of its logs (reports only).
+struct SetupStepView {
+  SetupStepRecord record;
+  std::vector<std::string> stdout_tail, stderr_tail;
+};
+
+// The manifest's setup as recorded for this source: the steps of its newest execution and
+// the compute of every execution (a failed setup ran again costs twice).
+struct SetupReport {
+  std::string key;
+  int executions = 0;
+  std::vector<SetupStepView> steps;
+  Compute compute;  // "attempts" counts the steps run
+};
+
 struct Evaluation {
   const Manifest* manifest = nullptr;
   std::string source_description;
-  std::vector<std::string> deviations;  // patches, added files, inputs (source/Deviations)
+  // The checkout's differences from its commit, patches, added files, inputs (source/Deviations),
+  // then the files beside the manifest that commands and setup steps use.
+  std::vector<std::string> deviations;
+  std::vector<ManifestFile> manifest_files;  // beside the manifest, named by commands or setup steps
+  std::vector<RunCommand> commands;          // every planned run's command, in plan order
+  SetupReport setup;
   std::vector<ClaimEvaluation> claims;
   std::vector<RunEvidence> unfinished_runs;  // every planned run whose newest attempt did not complete
-  Compute compute;                           // every attempt of every planned run, retries included
-  std::vector<HashedFile> integrity;         // logs and attempt.json of the newest attempts
+  Compute compute;                           // every attempt of every planned run, retries included, and setup's time
+  std::vector<HashedFile> integrity;         // logs and attempt.json of the newest attempts, setup logs
   std::vector<std::string> environments;     // JSON of each distinct environment of the newest attempts
   std::map<std::string, std::vector<SeriesOfRun>> series;  // claim id -> curves (value claims with series)
 
@@ -60,14 +96,26 @@ struct Evaluation {
   bool AllSucceeded() const;
   // "3 of 4 claims reproduced (1 better than claimed); 1 not reproduced"
   std::string SummaryLine() const;
+  // "2 step(s) completed in 1m30s (...)" or "step 2 of 2 failed (exit 1)"; empty when no
+  // setup step was recorded.
+  std::string SetupLine() const;
 };
 
 // What a caller needs: the verdicts (with compute and environments), or everything a
 // report file shows besides (file hashes, thinned metric curves), which costs reading logs.
 enum class Detail { kVerdicts, kReport };
 
+// "setup_key" (source/SetupIdentity) finds the recorded setup steps; empty: none shown.
 Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>& runs,
-                            const std::string& source_description, Store& store, Detail detail = Detail::kVerdicts);
+                            const std::string& source_description, Store& store, Detail detail = Detail::kVerdicts,
+                            const std::string& setup_key = "");
+
+// The files beside the manifest that the runs' commands or the setup steps name (patches and
+// added files are deviations of their own), hashed, in the order first named.
+std::vector<ManifestFile> FilesBesideManifest(const Manifest& manifest, const std::vector<RunSpec>& runs);
+
+// "argv" as one line a person can paste into a POSIX shell: arguments quoted only when needed.
+std::string CommandLine(const std::vector<std::string>& argv);
 
 std::vector<VerdictRecord> ToVerdictRecords(const Evaluation& evaluation);
 

@@ -143,6 +143,50 @@ std::string FailedRuns(const Evaluation& evaluation) {
   return out + "</details>\n";
 }
 
+std::string StepStatus(const SetupStepRecord& step) {
+  std::string status = step.status;
+  if (step.exit_code && step.status != kStatusCompleted) status += fmt::format(" (exit {})", *step.exit_code);
+  if (step.signal) status += fmt::format(" (signal {})", *step.signal);
+  return status;
+}
+
+std::string TailBlock(const std::string& what, const std::vector<std::string>& lines) {
+  if (lines.empty()) return "";
+  return "<details><summary>" + E(what) + "</summary><pre>" + E(Join(lines, "\n")) + "</pre></details>";
+}
+
+// Each setup step as it ran, or the steps as written when setup has not run for this code.
+std::string SetupSection(const Evaluation& evaluation) {
+  const Manifest& m = *evaluation.manifest;
+  if (m.setup.empty()) return "";
+  std::string out = "<h2>Setup</h2>\n";
+  const SetupReport& setup = evaluation.setup;
+  if (setup.steps.empty()) {
+    out += "<p>Not run yet for this code. The steps:</p><ol id=\"setup\">";
+    for (const auto& argv : m.setup) out += "<li><code>" + E(CommandLine(argv)) + "</code></li>";
+    return out + "</ol>\n";
+  }
+  if (setup.executions > 1) out += fmt::format("<p>Execution {} of this setup; the compute table counts every one.</p>", setup.executions);
+  out += "<table id=\"setup\"><tr><th>Step</th><th>Command</th><th>Status</th><th>Wall</th><th>CPU</th><th>Logs</th></tr>\n";
+  for (const SetupStepView& view : setup.steps) {
+    const SetupStepRecord& step = view.record;
+    out += fmt::format("<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code><br><code>{}</code>{}{}</td></tr>\n",
+                       step.step, E(CommandLine(step.argv)), E(StepStatus(step)), FormatDuration(step.wall_seconds),
+                       FormatDuration(step.cpu_seconds), E(step.stdout_path), E(step.stderr_path),
+                       TailBlock("last lines of stdout", view.stdout_tail), TailBlock("last lines of stderr", view.stderr_tail));
+  }
+  return out + "</table>\n";
+}
+
+std::string CommandsSection(const Evaluation& evaluation) {
+  if (evaluation.commands.empty()) return "";
+  std::string out = "<details id=\"commands\"><summary>The command of each run, as it ran</summary>\n<ul>";
+  for (const RunCommand& command : evaluation.commands) {
+    out += "<li>" + E(command.label) + ": <code>" + E(CommandLine(command.argv)) + "</code></li>";
+  }
+  return out + "</ul></details>\n";
+}
+
 std::string ComputeTable(const Evaluation& evaluation) {
   std::string out = "<table id=\"compute\"><tr><th></th><th>Attempts</th><th>Wall</th><th>CPU</th><th>GPU</th><th>Peak memory</th></tr>\n";
   auto row = [](const std::string& name, const Compute& c) {
@@ -151,7 +195,9 @@ std::string ComputeTable(const Evaluation& evaluation) {
                        FormatBytes(c.peak_rss_kib * 1024));
   };
   for (const ClaimEvaluation& c : evaluation.claims) out += row("<code>" + E(c.claim->id) + "</code>", c.compute);
-  out += row("<strong>Total, retries included</strong>", evaluation.compute);
+  if (evaluation.setup.compute.attempts > 0) out += row("Setup, every step run", evaluation.setup.compute);
+  out += row(evaluation.setup.compute.attempts > 0 ? "<strong>Total, retries and setup included</strong>" : "<strong>Total, retries included</strong>",
+             evaluation.compute);
   return out + "</table>\n";
 }
 
@@ -172,6 +218,7 @@ std::string RenderHtml(const Evaluation& evaluation) {
   for (const Experiment& experiment : m.experiments) {
     if (experiment.shell) out += "<p>Shell: experiment <code>" + E(experiment.id) + "</code> runs its command through /bin/sh.</p>\n";
   }
+  if (std::string setup = evaluation.SetupLine(); !setup.empty()) out += "<p>Setup: " + E(setup) + "</p>\n";
   out += "<p class=\"summary\">" + E(evaluation.SummaryLine()) + "</p>\n";
   BadgeSuggestion badge = SuggestBadge(evaluation);
   out += badge.badge.empty() ? "<p>" + E(badge.reason) + ".</p>\n"
@@ -182,7 +229,8 @@ std::string RenderHtml(const Evaluation& evaluation) {
   for (const ClaimEvaluation& c : evaluation.claims) out += ClaimSection(evaluation, c);
   out += "<h2>Summary</h2>\n<dl>";
   for (const auto& [heading, text] : ChallengeSummary(evaluation)) out += "<dt><strong>" + E(heading) + "</strong></dt><dd>" + E(text) + "</dd>";
-  out += "</dl>\n<h2>Compute used</h2>\n" + ComputeTable(evaluation);
+  out += "</dl>\n" + SetupSection(evaluation) + CommandsSection(evaluation);
+  out += "<h2>Compute used</h2>\n" + ComputeTable(evaluation);
   out += FailedRuns(evaluation);
   out += fmt::format("<details id=\"environment\"><summary>Environment ({} distinct)</summary>\n", evaluation.environments.size());
   for (const std::string& environment : evaluation.environments) {

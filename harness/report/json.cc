@@ -146,6 +146,40 @@ Json ReviewJson(const Evaluation& evaluation) {
               {"environments", environments}};
 }
 
+Json ManifestFilesJson(const Evaluation& evaluation) {
+  Json files = Json::array();
+  for (const ManifestFile& file : evaluation.manifest_files) {
+    files.push_back({{"path", file.path}, {"sha256", file.sha256}, {"used_by", file.used_by}});
+  }
+  return files;
+}
+
+Json SetupJson(const Evaluation& evaluation) {
+  const SetupReport& setup = evaluation.setup;
+  Json steps = Json::array();
+  for (const SetupStepView& view : setup.steps) {
+    const SetupStepRecord& step = view.record;
+    steps.push_back({{"step", step.step}, {"command", step.argv}, {"command_line", CommandLine(step.argv)},
+                     {"status", step.status}, {"exit_code", Optional(step.exit_code)}, {"signal", Optional(step.signal)},
+                     {"wall_seconds", step.wall_seconds}, {"cpu_seconds", step.cpu_seconds},
+                     {"peak_rss_bytes", static_cast<int64_t>(step.peak_rss_kib) * 1024}, {"finished_at", Text(step.finished_at)},
+                     {"stdout", step.stdout_path}, {"stderr", step.stderr_path},
+                     {"stdout_tail", view.stdout_tail}, {"stderr_tail", view.stderr_tail}});
+  }
+  Json declared = Json::array();
+  for (const auto& argv : evaluation.manifest->setup) declared.push_back(argv);
+  return Json{{"declared", declared}, {"key", Text(setup.key)}, {"executions", setup.executions}, {"steps", steps},
+              {"compute", ComputeJson(setup.compute)}};
+}
+
+Json CommandsJson(const Evaluation& evaluation) {
+  Json commands = Json::array();
+  for (const RunCommand& command : evaluation.commands) {
+    commands.push_back({{"label", command.label}, {"argv", command.argv}, {"line", CommandLine(command.argv)}});
+  }
+  return commands;
+}
+
 }  // namespace
 
 std::string RenderJson(const Evaluation& evaluation) {
@@ -170,8 +204,10 @@ std::string RenderJson(const Evaluation& evaluation) {
       {"manifest", {{"path", m.path.string()}, {"sha256", m.sha256}}},
       {"source", {{"description", evaluation.source_description}, {"git", Text(m.source.git)},
                   {"commit", Text(m.source.commit)}, {"path", m.source.is_git() ? Json() : Json(m.source.path.string())},
-                  {"deviations", evaluation.deviations}}},
+                  {"deviations", evaluation.deviations}, {"files_beside_manifest", ManifestFilesJson(evaluation)}}},
       {"shell_experiments", ShellExperiments(m)},
+      {"setup", SetupJson(evaluation)},
+      {"commands", CommandsJson(evaluation)},
       {"summary", summary},
       {"claims", claims},
       {"tables", TablesJson(evaluation)},

@@ -22,6 +22,8 @@ std::string RenderLatex(const Evaluation& evaluation) {
   const Manifest& m = *evaluation.manifest;
   std::string out = fmt::format("% Reproduction of \"{}\" by repro {} (manifest sha256 {}).\n", TeX(m.paper.title), REPRO_VERSION, TeX(m.sha256));
   out += "% Needs \\usepackage{booktabs}.\n";
+  for (const std::string& deviation : evaluation.deviations) out += "% Deviation from the released code: " + TeX(deviation) + "\n";
+  if (std::string setup = evaluation.SetupLine(); !setup.empty()) out += "% Setup: " + TeX(setup) + "\n";
   out += "\\begin{table}[t]\n\\centering\n\\begin{tabular}{lllll}\n\\toprule\n";
   out += "Claim & Paper & Reproduced & 95\\% CI & Verdict \\\\\n\\midrule\n";
   for (const ClaimEvaluation& c : evaluation.claims) {
@@ -63,6 +65,13 @@ std::string RenderJunit(const Evaluation& evaluation) {
   out += fmt::format(R"(<testsuites name="repro" tests="{0}" failures="{1}" skipped="{2}">)"
                      "\n" R"(<testsuite name="{3}" tests="{0}" failures="{1}" skipped="{2}">)" "\n",
                      evaluation.claims.size(), failures, skipped, X(m.paper.title));
+  // Deviations and setup as suite properties: a CI reader sees what ran besides the released code.
+  if (!evaluation.deviations.empty() || !evaluation.SetupLine().empty()) {
+    out += "  <properties>\n";
+    for (const std::string& deviation : evaluation.deviations) out += fmt::format(R"(    <property name="deviation" value="{}"/>)" "\n", X(deviation));
+    if (std::string setup = evaluation.SetupLine(); !setup.empty()) out += fmt::format(R"(    <property name="setup" value="{}"/>)" "\n", X(setup));
+    out += "  </properties>\n";
+  }
   for (const ClaimEvaluation& c : evaluation.claims) {
     double seconds = c.compute.wall_seconds;
     out += fmt::format(R"(  <testcase classname="{}" name="{}" time="{:.3f}">)", X(m.path.stem().string()), X(c.claim->id), seconds);

@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "harness/report/cells.h"
 #include "harness/report/escape.h"
@@ -40,6 +41,62 @@ std::string PaperLine(const Paper& paper) {
   return line;
 }
 
+std::string StepStatus(const SetupStepRecord& step) {
+  std::string status = step.status;
+  if (step.exit_code && step.status != kStatusCompleted) status += fmt::format(" (exit {})", *step.exit_code);
+  if (step.signal) status += fmt::format(" (signal {})", *step.signal);
+  return status;
+}
+
+std::string Tail(const std::string& what, const std::vector<std::string>& lines) {
+  if (lines.empty()) return "";
+  return fmt::format("\n<details><summary>{}</summary>\n\n", M(what)) + MarkdownBlock(Join(lines, "\n")) + "\n</details>\n";
+}
+
+// Each setup step as it ran (what built packages or fetched data, and what it cost), or the
+// steps as written when setup has not run for this code.
+std::string SetupSection(const Evaluation& evaluation) {
+  const Manifest& m = *evaluation.manifest;
+  if (m.setup.empty()) return "";
+  std::string out = "\n## Setup\n\n";
+  const SetupReport& setup = evaluation.setup;
+  if (setup.steps.empty()) {
+    out += "Not run yet for this code. The steps:\n\n";
+    for (size_t i = 0; i < m.setup.size(); ++i) out += fmt::format("{}. {}\n", i + 1, Code(CommandLine(m.setup[i])));
+    return out;
+  }
+  if (setup.executions > 1) out += fmt::format("Execution {} of this setup; the compute table counts every one.\n\n", setup.executions);
+  out += "| Step | Command | Status | Wall | CPU | Logs |\n|---|---|---|---|---|---|\n";
+  for (const SetupStepView& view : setup.steps) {
+    const SetupStepRecord& step = view.record;
+    out += fmt::format("| {} | {} | {} | {} | {} | {}, {} |\n", step.step, CodeCell(CommandLine(step.argv)), Cell(StepStatus(step)),
+                       FormatDuration(step.wall_seconds), FormatDuration(step.cpu_seconds), CodeCell(step.stdout_path),
+                       CodeCell(step.stderr_path));
+  }
+  for (const SetupStepView& view : setup.steps) {
+    out += Tail(fmt::format("Step {}: last lines of stdout", view.record.step), view.stdout_tail);
+    out += Tail(fmt::format("Step {}: last lines of stderr", view.record.step), view.stderr_tail);
+  }
+  return out;
+}
+
+std::string CommandsSection(const Evaluation& evaluation) {
+  if (evaluation.commands.empty()) return "";
+  std::string out = "\n## Commands\n\n<details><summary>The command of each run, as it ran</summary>\n\n";
+  for (const RunCommand& command : evaluation.commands) out += fmt::format("- {}: {}\n", M(command.label), Code(CommandLine(command.argv)));
+  return out + "\n</details>\n";
+}
+
+std::string EnvironmentSection(const Evaluation& evaluation) {
+  std::string out = fmt::format("\n## Environment\n\n<details><summary>Environment of the newest attempts ({} distinct)</summary>\n\n",
+                                evaluation.environments.size());
+  for (const std::string& environment : evaluation.environments) {
+    nlohmann::json parsed = nlohmann::json::parse(environment, nullptr, /*allow_exceptions=*/false);
+    out += MarkdownBlock(parsed.is_discarded() ? environment : parsed.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n";
+  }
+  return out + "</details>\n";
+}
+
 }  // namespace
 
 std::string RenderMarkdown(const Evaluation& evaluation) {
@@ -59,6 +116,7 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
   }
   out += fmt::format("- Manifest: {} (sha256 {})\n", Code(m.path.string()), Code(m.sha256));
   out += fmt::format("- Generated: {} by repro {}\n", NowUtcIso8601(), REPRO_VERSION);
+  if (std::string setup = evaluation.SetupLine(); !setup.empty()) out += fmt::format("- Setup: {}\n", M(setup));
   out += fmt::format("- Summary: **{}**\n\n", M(evaluation.SummaryLine()));
   out += "## Claims\n\n";
   out += "| Claim | Where in the paper | Paper | Measured (mean ± std, n) | 95% CI | Δ | Verdict |\n";
@@ -95,6 +153,8 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
     for (const std::string& note : c.environment_notes) out += fmt::format("  - Environment: {}\n", Cell(note));
     for (const std::string& part : c.verdict.parts) out += fmt::format("  - {}\n", M(part));
   }
+  out += SetupSection(evaluation);
+  out += CommandsSection(evaluation);
   BadgeSuggestion badge = SuggestBadge(evaluation);
   out += "\n## For reviewers\n\n";
   out += badge.badge.empty() ? fmt::format("- ACM badge: {}.\n", M(badge.reason))
@@ -106,7 +166,9 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
                        FormatDuration(c.cpu_seconds), FormatDuration(c.gpu_seconds), FormatBytes(c.peak_rss_kib * 1024));
   };
   for (const ClaimEvaluation& c : evaluation.claims) out += compute_row(CodeCell(c.claim->id), c.compute);
-  out += compute_row("**total, retries included**", evaluation.compute);
+  if (evaluation.setup.compute.attempts > 0) out += compute_row("setup, every step run", evaluation.setup.compute);
+  out += compute_row(evaluation.setup.compute.attempts > 0 ? "**total, retries and setup included**" : "**total, retries included**",
+                     evaluation.compute);
   if (!evaluation.unfinished_runs.empty()) {
     out += "\n## Runs that did not finish\n\n| Run | Status | Logs |\n|---|---|---|\n";
     for (const RunEvidence& run : evaluation.unfinished_runs) {
@@ -118,6 +180,7 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
                          CodeCell(run.dir + "/stderr.log"));
     }
   }
+  out += EnvironmentSection(evaluation);
   out += "\n<details><summary>Integrity: sha256 of the manifest, every log and every attempt record</summary>\n\n";
   out += fmt::format("- manifest {}: {}\n", Code(m.path.string()), Code(m.sha256));
   for (const HashedFile& file : evaluation.integrity) out += fmt::format("- {}: {}\n", Code(file.path), Code(file.sha256));

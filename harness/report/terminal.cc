@@ -74,6 +74,10 @@ std::string RenderTerminal(const Evaluation& evaluation, bool color) {
     for (const std::string& note : c.environment_notes) out += fmt::format("  environment: {}\n", V(note));
     for (const std::string& part : c.verdict.parts) out += fmt::format("  {}\n", V(part));
   }
+  // What was run besides the released code, and setup: a verdict is read with them in mind.
+  if (!evaluation.deviations.empty()) out += fmt::format("\n{} deviation(s) from the released code:\n", evaluation.deviations.size());
+  for (const std::string& deviation : evaluation.deviations) out += "  " + V(deviation) + "\n";
+  if (std::string setup = evaluation.SetupLine(); !setup.empty()) out += "\nsetup: " + V(setup) + "\n";
   out += "\n" + V(evaluation.SummaryLine()) + "\n";
   return out;
 }

@@ -32,7 +32,8 @@ Json MetricsJson(const std::vector<MetricRecord>& metrics) {
   Json out = Json::object();
   for (const MetricRecord& metric : metrics) {
     out[metric.name] = {{"value", Optional(metric.value)}, {"std", Optional(metric.std)}, {"unit", metric.unit},
-                        {"flag", metric.flag},           {"points", metric.points},   {"message", metric.message}};
+                        {"flag", metric.flag},           {"points", metric.points},   {"message", metric.message},
+                        {"count", metric.count ? Json(*metric.count) : Json()}};
   }
   return out;
 }
@@ -48,6 +49,7 @@ std::vector<MetricRecord> MetricsFromJson(const Json& json) {
     metric.flag = m.at("flag").get<std::string>();
     metric.points = m.at("points").get<int64_t>();
     metric.message = m.at("message").get<std::string>();
+    if (m.contains("count") && m.at("count").is_number_integer()) metric.count = m.at("count").get<int64_t>();
     metrics.push_back(std::move(metric));
   }
   return metrics;
@@ -156,7 +158,7 @@ std::string ParamsJson(const RunSpec& run) {
 std::vector<MetricRecord> ToRecords(const std::vector<MetricValue>& values) {
   std::vector<MetricRecord> records;
   for (const MetricValue& v : values) {
-    records.push_back({v.name, v.value, v.std, ValueFlagName(v.flag), v.message, v.unit, v.points});
+    records.push_back({v.name, v.value, v.std, ValueFlagName(v.flag), v.message, v.unit, v.points, v.count});
   }
   return records;
 }

@@ -15,6 +15,7 @@
 #include "harness/exec/tree_guard.h"
 #include "harness/fingerprint/fingerprint.h"
 #include "harness/runner/manifest_run.h"
+#include "harness/source/source.h"
 #include "harness/util/hash.h"
 #include "harness/util/process_identity.h"
 #include "harness/util/units.h"
@@ -118,19 +119,50 @@ std::optional<double> ManifestRun::Eta() {
   return work / std::max(1, options_.jobs);
 }
 
-std::string ManifestRun::SetupKey() const {
-  std::string text = source_.identity;
-  for (const auto& step : manifest_.setup) {
-    for (const std::string& arg : step) text += "\n" + arg;
-    text += "\n--";
-  }
-  for (const auto& [name, value] : manifest_.env) text += "\nenv:" + name + "=" + value;
-  return Sha256Hex(text);
-}
+// Reports find the setup's steps by the same identity (source/SetupIdentity).
+std::string ManifestRun::SetupKey() const { return SetupIdentity(manifest_, source_.identity); }
 
 AttemptSettings ManifestRun::Settings() const {
   return AttemptSettings{source_.dir, Sandboxed(), options_.kill_grace_seconds, options_.log_cap_bytes};
 }
+
+namespace {
+
+// A setup step's end in the words attempts use for theirs.
+const char* SetupStepStatus(const ProcessResult& result) {
+  switch (result.end) {
+    case ProcessEnd::kExited: return result.exit_code == 0 ? kStatusCompleted : kStatusFailed;
+    case ProcessEnd::kSignaled: return kStatusKilled;
+    case ProcessEnd::kTimedOut: return kStatusTimeout;
+    case ProcessEnd::kInterrupted: return kStatusInterrupted;
+    case ProcessEnd::kStartFailed: return kStatusStartFailed;
+    case ProcessEnd::kOutOfMemory: return kStatusOutOfMemory;
+    case ProcessEnd::kProcessLimit: return kStatusResourceLimit;
+  }
+  return kStatusFailed;
+}
+
+// Each step is stored as it ends, so a report shows what setup cost even when a later step
+// fails or the runner is interrupted.
+Status RecordSetupStep(Store& store, const std::string& key, int execution, int step, const ProcessSpec& spec,
+                       const ProcessResult& result) {
+  SetupStepRecord record;
+  record.setup_key = key;
+  record.execution = execution;
+  record.step = step;
+  record.argv = spec.argv;
+  record.status = SetupStepStatus(result);
+  record.exit_code = result.exit_code;
+  record.signal = result.signal;
+  record.wall_seconds = result.wall_seconds;
+  record.cpu_seconds = result.cpu_seconds;
+  record.peak_rss_kib = result.peak_rss_kib;
+  record.stdout_path = spec.stdout_path.string();
+  record.stderr_path = spec.stderr_path.string();
+  return store.RecordSetupStep(record);
+}
+
+}  // namespace
 
 Status ManifestRun::RunSetup() {
   if (manifest_.setup.empty()) return Status::Ok();
@@ -142,6 +174,8 @@ Status ManifestRun::RunSetup() {
   std::error_code ec;
   std::filesystem::create_directories(log_dir, ec);
   if (ec) return Error{fmt::format("cannot create {}: {}", log_dir.string(), ec.message())};
+  Result<int> execution = store_.NextSetupExecution(key);
+  if (!execution) return Error{execution.error()};
   for (size_t i = 0; i < manifest_.setup.size(); ++i) {
     Say(fmt::format("setup step {}/{}: {}", i + 1, manifest_.setup.size(), fmt::join(manifest_.setup[i], " ")));
     ProcessSpec spec;
@@ -153,6 +187,7 @@ Status ManifestRun::RunSetup() {
     spec.timeout_seconds = kDefaultSetupTimeoutSeconds;
     spec.kill_grace_seconds = options_.kill_grace_seconds;
     ProcessResult result = RunProcess(spec);
+    if (Status recorded = RecordSetupStep(store_, key, *execution, static_cast<int>(i + 1), spec, result); !recorded) return recorded;
     if (result.end == ProcessEnd::kInterrupted || Interrupted()) {
       summary_.interrupted = true;
       return Error{"interrupted during setup"};

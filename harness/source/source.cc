@@ -189,11 +189,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
+fs::path CheckoutDir(const Source& source, const fs::path& cache_dir) {
+  return cache_dir / "git" / fmt::format("{}-{}{}", Sha256Hex(source.git).substr(0, 12), source.commit,
+                                         source.submodules ? "-submodules" : "");
+}
+
 // The cached checkout of a git source at its commit (with its submodules when asked),
 // cloned on first use.
 Result<fs::path> CheckOutGit(const Source& source, const fs::path& cache_dir) {
-  fs::path dir = cache_dir / "git" / fmt::format("{}-{}{}", Sha256Hex(source.git).substr(0, 12), source.commit,
-                                                 source.submodules ? "-submodules" : "");
+  fs::path dir = CheckoutDir(source, cache_dir);
   std::error_code ec;
   fs::create_directories(cache_dir / "git", ec);
   if (ec) return Error{fmt::format("cannot create the source cache {}: {}", cache_dir.string(), ec.message())};
@@ -306,6 +310,67 @@ std::vector<std::string> CheckoutDeviations(const fs::path& dir, const std::stri
 
 namespace {
 
+// "a, b, c, ..." of at most five names: a report line stays readable however much is gone.
+std::string FirstNames(const std::vector<std::string>& names) {
+  return fmt::format("{}{}", fmt::join(names.begin(), names.begin() + std::min<size_t>(names.size(), 5), ", "),
+                     names.size() > 5 ? ", ..." : "");
+}
+
+}  // namespace
+
+// git status compares HEAD with the index and the index with the files, re-reading a file
+// whose stat data changed, so a file the checkout never wrote (a blob the mirror lacked) or
+// one changed since shows without hashing the whole tree each time a report is made.
+std::vector<std::string> TreeDeviations(const fs::path& dir, const std::string& commit) {
+  fs::path logs = fs::temp_directory_path() / fmt::format("repro-tree-{}", ::getpid());
+  std::error_code ec;
+  fs::create_directories(logs, ec);
+  std::string out;
+  // --no-optional-locks: a report only reads; it never rewrites the cache's index.
+  Status status = Git({"--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=no", "--no-renames"}, dir, logs, &out);
+  fs::remove_all(logs, ec);
+  if (!status) {
+    return {fmt::format("the checkout {} could not be compared with commit {}: {}", dir.string(), commit, status.error())};
+  }
+  std::vector<std::string> missing, changed;
+  std::stringstream entries(out);
+  for (std::string entry; std::getline(entries, entry, '\0');) {
+    if (entry.size() < 4) continue;
+    bool gone = entry[0] == 'D' || entry[1] == 'D';
+    (gone ? missing : changed).push_back(entry.substr(3));
+  }
+  std::vector<std::string> found;
+  if (!missing.empty()) {
+    found.push_back(fmt::format("the checkout of commit {} lacks {} file(s) of that commit: {} (in {})", commit, missing.size(),
+                                FirstNames(missing), dir.string()));
+  }
+  if (!changed.empty()) {
+    found.push_back(fmt::format("the checkout of commit {} has {} file(s) that differ from that commit: {} (in {})", commit,
+                                changed.size(), FirstNames(changed), dir.string()));
+  }
+  return found;
+}
+
+std::vector<std::string> CachedCheckoutDeviations(const Source& source, const fs::path& cache_dir) {
+  if (!source.is_git() || source.commit.empty()) return {};
+  fs::path dir = CheckoutDir(source, cache_dir);
+  std::error_code ec;
+  if (!fs::is_directory(dir / ".git", ec)) return {};
+  return TreeDeviations(dir, source.commit);
+}
+
+std::string SetupIdentity(const Manifest& manifest, const std::string& source_identity) {
+  std::string text = source_identity;
+  for (const auto& step : manifest.setup) {
+    for (const std::string& arg : step) text += "\n" + arg;
+    text += "\n--";
+  }
+  for (const auto& [name, value] : manifest.env) text += "\nenv:" + name + "=" + value;
+  return Sha256Hex(text);
+}
+
+namespace {
+
 // Files that are Git LFS pointers, not the content they stand for (no git-lfs at clone time).
 std::vector<std::string> LfsPointers(const fs::path& dir) {
   static constexpr std::string_view kHeader = "version https://git-lfs.github.com/spec/v1";
@@ -380,6 +445,7 @@ Result<PreparedSource> PrepareSource(const Manifest& manifest, const fs::path& c
     if (!checkout) return Error{checkout.error()};
     prepared.dir = *checkout;
     prepared.description = fmt::format("{} @ {}", source.git, source.commit);
+    prepared.deviations = TreeDeviations(prepared.dir, source.commit);
   } else {
     prepared.dir = source.path;
     prepared.description = fmt::format("{} (tree sha256 {})", source.path.string(), identity->substr(5, 12));

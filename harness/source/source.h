@@ -17,6 +17,9 @@ struct PreparedSource {
   std::string identity;       // "git:<commit>" or "tree:<sha256>", "+<digest>" when files, patches or inputs are added
   std::string description;    // for reports: "https://github.com/x/y @ <commit>" or "./code (tree sha256 ...)"
   std::vector<std::string> warnings;  // said before the runs (Git LFS pointers, say)
+  // How the checkout differs from its commit (files missing or changed), each a deviation
+  // for the report: git can exit 0 from a checkout that could not write every file.
+  std::vector<std::string> deviations;
 };
 
 // The identity without fetching anything (a git source is named by its commit): the code,
@@ -32,6 +35,20 @@ Result<std::string> ResolveRef(const Source& source, const std::filesystem::path
 // empty for a path source): not a git checkout, another HEAD, uncommitted changes. Each is a
 // deviation for the report.
 std::vector<std::string> CheckoutDeviations(const std::filesystem::path& dir, const std::string& pinned_commit);
+
+// How the git checkout "dir" differs from "commit": files git lists at that commit that are
+// missing or changed, and files it does not, one line each for the report; a checkout git
+// cannot compare is named too. Untracked files are not counted: setup steps build in the
+// checkout. Empty when the tree is the commit's.
+std::vector<std::string> TreeDeviations(const std::filesystem::path& dir, const std::string& commit);
+
+// TreeDeviations of the cached checkout of a git source, when repro run has made one
+// (compare and report judge the code that run ran); empty for a path source or no checkout.
+std::vector<std::string> CachedCheckoutDeviations(const Source& source, const std::filesystem::path& cache_dir);
+
+// What names a setup: the source identity, the steps and the env. Setup runs once per
+// identity, and reports find its recorded steps by it.
+std::string SetupIdentity(const Manifest& manifest, const std::string& source_identity);
 
 // A local folder is used in place; a git repository is cloned into "cache_dir" once per
 // commit and verified to be at that commit. With added files, patches or inputs, the code is

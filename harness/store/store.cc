@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "harness/store/sqlite_util.h"
 #include "harness/util/process_identity.h"
@@ -30,6 +31,30 @@ ALTER TABLE attempts ADD COLUMN environment TEXT REFERENCES environments(sha256)
 // through Slurm, never judged dead by its runner's process.
 constexpr const char* kMigrationToV3 = R"sql(
 ALTER TABLE attempts ADD COLUMN job TEXT;
+)sql";
+
+// Version 4: each setup step as it ran (command, end, durations, logs), every execution
+// kept: reports show the steps and count their compute. A JSON file beside the setup logs
+// would do too, but the store is what reports read and what a bundle's database carries.
+constexpr const char* kMigrationToV4 = R"sql(
+CREATE TABLE setup_steps(
+  setup_key TEXT NOT NULL,
+  execution INTEGER NOT NULL,
+  step INTEGER NOT NULL,
+  argv_json TEXT NOT NULL,
+  status TEXT NOT NULL,
+  exit_code INTEGER,
+  signal INTEGER,
+  wall_seconds REAL NOT NULL,
+  cpu_seconds REAL NOT NULL,
+  peak_rss_kib INTEGER NOT NULL,
+  stdout_path TEXT NOT NULL,
+  stderr_path TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  PRIMARY KEY(setup_key, execution, step));
+-- How many values a metric's printed value and spread summarise (a regex's group n):
+-- with it, one run's own "mean +/- std" is a sample the verdict can test.
+ALTER TABLE metric_values ADD COLUMN count INTEGER;
 )sql";
 
 constexpr const char* kSchemaV1 = R"sql(
@@ -220,6 +245,7 @@ Status Store::Migrate() {
     // Each step in this one transaction: a migration killed halfway leaves the old schema.
     if (version == 1) db_->exec(kMigrationToV2);
     if (version <= 2) db_->exec(kMigrationToV3);
+    if (version <= 3) db_->exec(kMigrationToV4);
     db_->exec(fmt::format("PRAGMA user_version={}", kSchemaVersion));
     return Status::Ok();
   });
@@ -349,8 +375,8 @@ Status Store::FinishAttemptRows(const AttemptRecord& attempt) {
   update.bind(9, attempt.environment);
   update.bind(10, static_cast<int64_t>(attempt.id));
   if (update.exec() != 1) return Error{fmt::format("attempt {} does not exist in the database", attempt.id)};
-  static constexpr const char* kValueSql = "INSERT OR REPLACE INTO metric_values(attempt_id, name, value, std, flag, message, unit, points) "
-                          "VALUES(?,?,?,?,?,?,?,?)";
+  static constexpr const char* kValueSql = "INSERT OR REPLACE INTO metric_values(attempt_id, name, value, std, flag, message, unit, points, count) "
+                          "VALUES(?,?,?,?,?,?,?,?,?)";
   StatementLease value_lease(Prepared(kValueSql));
   SQLite::Statement& value = value_lease.statement;
   for (const MetricRecord& metric : attempt.metrics) {
@@ -362,6 +388,7 @@ Status Store::FinishAttemptRows(const AttemptRecord& attempt) {
     value.bind(6, metric.message);
     value.bind(7, metric.unit);
     value.bind(8, metric.points);
+    BindOptional(value, 9, metric.count);
     value.exec();
     value.reset();
   }
@@ -489,6 +516,41 @@ Status Store::RecordSetup(const std::string& setup_key, const std::string& statu
     upsert.bind(3, log_dir);
     upsert.bind(4, NowUtcIso8601());
     upsert.exec();
+    return Status::Ok();
+  });
+}
+
+Result<int> Store::NextSetupExecution(const std::string& setup_key) {
+  try {
+    SQLite::Statement query(*db_, "SELECT COALESCE(MAX(execution), 0) + 1 FROM setup_steps WHERE setup_key = ?");
+    query.bind(1, setup_key);
+    query.executeStep();
+    return query.getColumn(0).getInt();
+  } catch (const SQLite::Exception& e) {
+    return DbError("reading setup steps", e);
+  }
+}
+
+Status Store::RecordSetupStep(const SetupStepRecord& step) {
+  return Write("recording a setup step", [&]() -> Status {
+    SQLite::Statement insert(*db_,
+                             "INSERT OR REPLACE INTO setup_steps(setup_key, execution, step, argv_json, status, exit_code, "
+                             "signal, wall_seconds, cpu_seconds, peak_rss_kib, stdout_path, stderr_path, finished_at) "
+                             "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    insert.bind(1, step.setup_key);
+    insert.bind(2, step.execution);
+    insert.bind(3, step.step);
+    insert.bind(4, nlohmann::json(step.argv).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    insert.bind(5, step.status);
+    BindOptional(insert, 6, step.exit_code);
+    BindOptional(insert, 7, step.signal);
+    insert.bind(8, step.wall_seconds);
+    insert.bind(9, step.cpu_seconds);
+    insert.bind(10, static_cast<int64_t>(step.peak_rss_kib));
+    insert.bind(11, step.stdout_path);
+    insert.bind(12, step.stderr_path);
+    insert.bind(13, NowUtcIso8601());
+    insert.exec();
     return Status::Ok();
   });
 }

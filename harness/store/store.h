@@ -51,6 +51,7 @@ struct MetricRecord {
   std::string message;
   std::string unit;
   int64_t points = 0;           // observations in the series
+  std::optional<int64_t> count; // how many values "value" and "std" summarise, when printed (group n)
 };
 
 // One observation of a metric's series, as streamed while the attempt runs.
@@ -81,6 +82,23 @@ struct AttemptRecord {
   std::string job;                    // the Slurm job running it ("4242_7"); empty when local
 };
 
+// One step of a setup as it ran: setup steps build packages and fetch data, and a report
+// must show what they did and what they cost, not only that setup completed.
+struct SetupStepRecord {
+  std::string setup_key;
+  int execution = 0;  // 1 for the first time this setup ran, 2 after a failure, ...
+  int step = 0;       // 1-based position in the manifest's setup list
+  std::vector<std::string> argv;
+  std::string status;  // completed, failed, killed, timeout, start-failed, interrupted
+  std::optional<int> exit_code;
+  std::optional<int> signal;
+  double wall_seconds = 0;
+  double cpu_seconds = 0;
+  long peak_rss_kib = 0;
+  std::string stdout_path, stderr_path;
+  std::string finished_at;
+};
+
 struct VerdictRecord {
   std::string claim_id;
   std::string verdict;
@@ -100,7 +118,7 @@ class Store {
   static Result<std::unique_ptr<Store>> OpenReadOnly(const std::filesystem::path& path);
   ~Store();
 
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   Status RecordManifest(const std::string& sha256, const std::string& path, const std::string& text);
   Status RecordRun(const RunRecord& run);
@@ -161,12 +179,20 @@ class Store {
   Status RecordEnvironment(const std::string& sha256, const std::string& json);
   Result<std::string> EnvironmentJson(const std::string& sha256);
   Status RecordSetup(const std::string& setup_key, const std::string& status, const std::string& log_dir);
+  // The number the next execution of this setup gets (1 + the largest recorded).
+  Result<int> NextSetupExecution(const std::string& setup_key);
+  // One step as it ended (schema 4), appended: every execution is kept, for compute used.
+  Status RecordSetupStep(const SetupStepRecord& step);
+  // Every recorded step of "setup_key", by execution and step.
+  Result<std::vector<SetupStepRecord>> SetupSteps(const std::string& setup_key);
 
   Status SaveVerdicts(const std::string& manifest_sha256, const std::vector<VerdictRecord>& verdicts);
 
   // Writes a new database at "to" holding only these runs, with their attempts, metrics,
-  // series and environments, and the manifest "manifest_sha256": what a bundle carries.
-  Status ExportRuns(const std::vector<std::string>& run_keys, const std::string& manifest_sha256, const std::filesystem::path& to);
+  // series and environments, the manifest "manifest_sha256" and the setup "setup_key" (none
+  // when empty): what a bundle carries.
+  Status ExportRuns(const std::vector<std::string>& run_keys, const std::string& manifest_sha256, const std::filesystem::path& to,
+                    const std::string& setup_key = "");
 
   int SchemaVersion();
 

@@ -2,6 +2,7 @@
 // manifest's runs into a database of their own. The schema and the writes are in store.cc.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 
@@ -16,7 +17,7 @@ using store_internal::DbError;
 using store_internal::StatementLease;
 
 Status Store::ExportRuns(const std::vector<std::string>& run_keys, const std::string& manifest_sha256,
-                         const std::filesystem::path& to) {
+                         const std::filesystem::path& to, const std::string& setup_key) {
   Result<std::unique_ptr<Store>> target = Open(to);
   if (!target) return Error{target.error()};
   SQLite::Database& out = *(*target)->db_;
@@ -45,6 +46,12 @@ Status Store::ExportRuns(const std::vector<std::string>& run_keys, const std::st
              "WHERE attempt_id IN (SELECT id FROM main.attempts)");
     out.exec("INSERT INTO main.environments SELECT * FROM source.environments "
              "WHERE sha256 IN (SELECT environment FROM main.attempts)");
+    SQLite::Statement setups(out, "INSERT INTO main.setups SELECT * FROM source.setups WHERE key = ?");
+    setups.bind(1, setup_key);
+    setups.exec();
+    SQLite::Statement steps(out, "INSERT INTO main.setup_steps SELECT * FROM source.setup_steps WHERE setup_key = ?");
+    steps.bind(1, setup_key);
+    steps.exec();
     transaction.commit();
     out.exec("DETACH DATABASE source");
     out.exec("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -168,7 +175,7 @@ Result<std::optional<AttemptRecord>> Store::ReadAttempt(const std::string& run_k
     attempt.peak_rss_kib = static_cast<long>(query.getColumn(11).getInt64());
     attempt.environment = query.getColumn(12).getString();
     attempt.job = query.getColumn(13).getString();
-    static constexpr const char* kMetricsSql = "SELECT name, value, std, flag, message, unit, points FROM metric_values "
+    static constexpr const char* kMetricsSql = "SELECT name, value, std, flag, message, unit, points, count FROM metric_values "
                                     "WHERE attempt_id = ? ORDER BY name";
     StatementLease metrics_lease(Prepared(kMetricsSql));
     SQLite::Statement& metrics = metrics_lease.statement;
@@ -182,6 +189,7 @@ Result<std::optional<AttemptRecord>> Store::ReadAttempt(const std::string& run_k
       metric.message = metrics.getColumn(4).getString();
       metric.unit = metrics.getColumn(5).getString();
       metric.points = metrics.getColumn(6).getInt64();
+      if (!metrics.getColumn(7).isNull()) metric.count = metrics.getColumn(7).getInt64();
       attempt.metrics.push_back(std::move(metric));
     }
     return std::optional<AttemptRecord>(std::move(attempt));
@@ -199,6 +207,39 @@ Result<std::optional<double>> Store::MeanCompletedSeconds(const std::string& exp
     return std::optional<double>(query.getColumn(0).getDouble());
   } catch (const SQLite::Exception& e) {
     return DbError("reading durations", e);
+  }
+}
+
+Result<std::vector<SetupStepRecord>> Store::SetupSteps(const std::string& setup_key) {
+  try {
+    SQLite::Statement query(*db_, "SELECT execution, step, argv_json, status, exit_code, signal, wall_seconds, cpu_seconds, "
+                                  "peak_rss_kib, stdout_path, stderr_path, finished_at FROM setup_steps WHERE setup_key = ? "
+                                  "ORDER BY execution, step");
+    query.bind(1, setup_key);
+    std::vector<SetupStepRecord> steps;
+    while (query.executeStep()) {
+      SetupStepRecord step;
+      step.setup_key = setup_key;
+      step.execution = query.getColumn(0).getInt();
+      step.step = query.getColumn(1).getInt();
+      nlohmann::json argv = nlohmann::json::parse(query.getColumn(2).getString(), nullptr, /*allow_exceptions=*/false);
+      if (argv.is_array()) {
+        for (const nlohmann::json& arg : argv) step.argv.push_back(arg.is_string() ? arg.get<std::string>() : arg.dump());
+      }
+      step.status = query.getColumn(3).getString();
+      step.exit_code = ColumnInt(query.getColumn(4));
+      step.signal = ColumnInt(query.getColumn(5));
+      step.wall_seconds = query.getColumn(6).getDouble();
+      step.cpu_seconds = query.getColumn(7).getDouble();
+      step.peak_rss_kib = static_cast<long>(query.getColumn(8).getInt64());
+      step.stdout_path = query.getColumn(9).getString();
+      step.stderr_path = query.getColumn(10).getString();
+      step.finished_at = query.getColumn(11).getString();
+      steps.push_back(std::move(step));
+    }
+    return steps;
+  } catch (const SQLite::Exception& e) {
+    return DbError("reading setup steps", e);
   }
 }
 

@@ -64,7 +64,8 @@ class SourceTest : public ::testing::Test {
   }
 
   std::string Manifest(const std::string& source, const std::string& extra = "") {
-    return "paper: {title: Sources}\nsource: " + source + "\n" + extra +
+    // The fixture prints fixed numbers: declared deterministic, one run decides (docs/claims.md).
+    return "paper: {title: Sources}\nsource: " + source + "\n" + extra + "defaults: {deterministic: true}\n" +
            "experiments:\n  - id: e\n    command: [/bin/sh, train.sh]\n"
            "    metrics:\n      version: {stdout: 'version=(?<value>\\d+)'}\n      extra: {stdout: 'extra=(?<value>\\d+)'}\n"
            "      input_bytes: {stdout: 'input_bytes=(?<value>\\d+)'}\n"

@@ -29,7 +29,7 @@ constexpr const char* kSecret = "SECRET-5e2b9d";
 std::string Manifest() {
   return "paper: {title: \"Hostile bundle\"}\n"
          "source: {path: code}\n"
-         "defaults: {timeout: 30s, seeds: [0]}\n"
+         "defaults: {timeout: 30s, seeds: [0], deterministic: true}\n"
          "experiments:\n"
          "  - id: e\n"
          "    command: [/bin/sh, train.sh]\n"

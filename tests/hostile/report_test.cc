@@ -224,7 +224,7 @@ TEST_F(HostileReportTest, MarkdownShowsEveryStringAsTextOnItsLine) {
   }
   EXPECT_EQ(headings, (std::vector<std::string>{"# Reproduction report: T # Injected heading &lt;img src=x onerror=alert(1)>",
                                                 "## Claims", "### t1: cap ## caption heading", "### Reasons", "## For reviewers",
-                                                "## Runs that did not finish"}))
+                                                "## Runs that did not finish", "## Environment"}))
       << md;
   EXPECT_EQ(md.find("<img"), std::string::npos);
   EXPECT_EQ(md.find("<script"), std::string::npos);
@@ -288,7 +288,7 @@ TEST(HostileProgress, StderrTailAndLabelsArePrintedVisiblyAndWhole) {
 std::string Manifest(const std::string& value) {
   return "paper: {title: \"Hostile\"}\n"
          "source: {path: code}\n"
-         "defaults: {timeout: 30s, seeds: [0]}\n"
+         "defaults: {timeout: 30s, seeds: [0], deterministic: true}\n"
          "experiments:\n"
          "  - id: e\n"
          "    command: [/bin/sh, train.sh, \"{p}\"]\n"

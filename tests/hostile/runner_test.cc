@@ -48,7 +48,7 @@ esac
 std::string Manifest(const std::string& mode, const std::string& metric) {
   return "paper: {title: Hostile}\n"
          "source: {path: code}\n"
-         "defaults: {timeout: 60s}\n"
+         "defaults: {timeout: 60s, deterministic: true}\n"
          "experiments:\n"
          "  - id: " + mode + "\n"
          "    command: [/bin/sh, hostile.sh, " + mode + ", \"{out}\", \"{manifest_dir}\"]\n"

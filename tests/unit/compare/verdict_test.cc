@@ -48,12 +48,152 @@ TEST(AllowedDeviationTest, RoundingOfThePrintedValueWidenedByTheLargestTolerance
   EXPECT_DOUBLE_EQ(AllowedDeviation(combined), 6);
 }
 
-TEST(JudgeValueTest, OneSeedUsesTheToleranceAndSaysSo) {
-  Verdict v = JudgeValue(MakeClaim("94"), Completed({94.6}));
+TEST(JudgeValueTest, OneSeedUsesADeclaredToleranceAndSaysSo) {
+  Verdict v = JudgeValue(MakeClaim("94", Better::kEither, 0.5), Completed({95.1}));
   EXPECT_EQ(v.kind, VerdictKind::kNotReproduced);
-  EXPECT_EQ(v.reason, "measured 94.6 (n=1), claimed 94: 0.6 above, allowed ±0.5; n=1, so no test: not-reproduced");
-  EXPECT_EQ(JudgeValue(MakeClaim("94"), Completed({94.4})).kind, VerdictKind::kReproduced);
-  EXPECT_EQ(JudgeValue(MakeClaim("94"), Completed({93.6})).kind, VerdictKind::kReproduced);
+  EXPECT_EQ(v.reason, "measured 95.1 (n=1), claimed 94: 1.1 above, allowed ±1; n=1, so no test: the declared tolerance "
+                      "decides: not-reproduced");
+  EXPECT_EQ(JudgeValue(MakeClaim("94", Better::kEither, 0.5), Completed({94.9})).kind, VerdictKind::kReproduced);
+  EXPECT_EQ(JudgeValue(MakeClaim("94", Better::kEither, 0.5), Completed({93.1})).kind, VerdictKind::kReproduced);
+}
+
+// nanoGPT's README: val loss "1.88"; one CPU run gives 1.8857. The printed digits (±0.005)
+// are the paper's rounding, not a measure of how much a second run would differ.
+TEST(JudgeValueTest, OneStochasticRunAgainstOnlyThePrintedDigitsIsInconclusive) {
+  Verdict v = JudgeValue(MakeClaim("1.88"), Completed({1.8857}));
+  EXPECT_EQ(v.kind, VerdictKind::kInconclusive);
+  EXPECT_EQ(v.test, "none (n=1)");
+  EXPECT_EQ(v.lean, "the value is outside the band");
+  EXPECT_EQ(v.reason, "measured 1.8857 (n=1), claimed 1.88: 0.0057 above, allowed ±0.005; one run of code not declared "
+                      "deterministic, and the band is only the paper's printed digits, which say nothing of run-to-run "
+                      "noise: inconclusive; the value is outside the band; to decide, run several seeds, declare a "
+                      "tolerance, or declare the experiment 'deterministic: true' if it is");
+  EXPECT_EQ(JudgeValue(MakeClaim("1.88"), Completed({1.8817})).lean, "the value is inside the band");
+  EXPECT_EQ(JudgeValue(MakeClaim("1.88"), Completed({1.8817})).kind, VerdictKind::kInconclusive);
+}
+
+TEST(JudgeValueTest, ADeterministicExperimentIsDecidedByOneRunAgainstThePrintedDigits) {
+  Claim claim = MakeClaim("1.88");
+  claim.deterministic = true;
+  Verdict v = JudgeValue(claim, Completed({1.8857}));
+  EXPECT_EQ(v.kind, VerdictKind::kNotReproduced);
+  EXPECT_EQ(v.test, "none (deterministic)");
+  EXPECT_EQ(v.reason, "measured 1.8857 (n=1), claimed 1.88: 0.0057 above, allowed ±0.005; declared deterministic, so one run "
+                      "decides: not-reproduced");
+  EXPECT_EQ(JudgeValue(claim, Completed({1.8843})).kind, VerdictKind::kReproduced);
+  claim.better = Better::kLower;
+  EXPECT_EQ(JudgeValue(claim, Completed({1.8643})).kind, VerdictKind::kBetterThanClaimed);
+}
+
+// A measured 0.95 against a claimed "1.0" (±0.05) lies on the band's edge, which is inside;
+// in binary floating point 1.0 - 0.95 is 0.05000000000000004 and would put it outside.
+TEST(JudgeValueTest, BandEdgesAreDecidedInDecimalAsPrinted) {
+  ASSERT_GT(1.0 - 0.95, 0.05) << "the binary arithmetic this test guards against";
+  Claim claim = MakeClaim("1.0");
+  claim.deterministic = true;
+  EXPECT_EQ(JudgeValue(claim, Completed({0.95})).kind, VerdictKind::kReproduced);
+  EXPECT_EQ(JudgeValue(claim, Completed({1.05})).kind, VerdictKind::kReproduced);
+  EXPECT_EQ(JudgeValue(claim, Completed({0.9499})).kind, VerdictKind::kNotReproduced);
+  EXPECT_EQ(JudgeValue(claim, Completed({1.0501})).kind, VerdictKind::kNotReproduced);
+  // Deterministic seeds at the edge: a zero-width interval on the edge is inside.
+  EXPECT_EQ(JudgeValue(claim, Completed({0.95, 0.95, 0.95})).kind, VerdictKind::kReproduced);
+  Claim scaled = MakeClaim("37 ± 2 (x10^-3)");
+  scaled.deterministic = true;
+  EXPECT_EQ(JudgeValue(scaled, Completed({0.0365})).kind, VerdictKind::kReproduced);
+  EXPECT_EQ(JudgeValue(scaled, Completed({0.0375})).kind, VerdictKind::kReproduced);
+}
+
+// Three seeds of code that never receives the seed: one value three times is not a spread of 0.
+TEST(JudgeValueTest, BitIdenticalSeedsCountAsOneRun) {
+  Verdict v = JudgeValue(MakeClaim("0.5", Better::kEither, 0.01), Completed({0.5, 0.5, 0.5}));
+  EXPECT_EQ(v.kind, VerdictKind::kReproduced);
+  EXPECT_EQ(v.test, "none (n=1)");
+  EXPECT_EQ(v.summary->n, 1);
+  EXPECT_FALSE(v.p_value.has_value()) << "no test was run, so no p-value is shown";
+  EXPECT_EQ(v.seeds, (std::vector<int64_t>{0, 1, 2}));
+  EXPECT_EQ(v.reason, "measured 0.5 (n=1), claimed 0.5: 0 off, allowed ±0.06; the 3 seeds gave bit-identical values (does "
+                      "the seed reach the code?), so they count as one run; n=1, so no test: the declared tolerance "
+                      "decides: reproduced");
+  // Without a declared tolerance that one run cannot decide.
+  EXPECT_EQ(JudgeValue(MakeClaim("0.5"), Completed({0.5, 0.5, 0.5})).kind, VerdictKind::kInconclusive);
+  // Values that differ in the last bit are different runs.
+  Verdict close = JudgeValue(MakeClaim("0.5", Better::kEither, 0.01), Completed({0.5, std::nextafter(0.5, 1.0), 0.5}));
+  EXPECT_EQ(close.summary->n, 3);
+  EXPECT_EQ(close.test, "TOST");
+  // Declared deterministic, identical seeds are what is expected, and they are tested as seeds.
+  Claim deterministic = MakeClaim("0.5");
+  deterministic.deterministic = true;
+  Verdict d = JudgeValue(deterministic, Completed({0.5, 0.5, 0.5}));
+  EXPECT_EQ(d.kind, VerdictKind::kReproduced);
+  EXPECT_EQ(d.summary->n, 3);
+  EXPECT_EQ(d.reason.find("bit-identical"), std::string::npos);
+}
+
+Side WithPrintedSpread(double value, std::optional<double> std, std::optional<int64_t> count) {
+  Side side = Completed({value});
+  side.runs[0].std = std;
+  side.runs[0].count = count;
+  return side;
+}
+
+// A boosting paper's script prints "RMSE 0.17 +/- 0.004" over 5 data splits: a mean, a
+// standard deviation and n, from which a t-interval follows as from 5 seeds.
+TEST(JudgeValueTest, APrintedSpreadWithItsCountIsTestedAsASummaryStatistic) {
+  // se = 0.004 / sqrt(5) = 0.001789, t(0.95, 4) = 2.1318: 90% interval 0.17 ± 0.003814.
+  Verdict v = JudgeValue(MakeClaim("0.17"), WithPrintedSpread(0.17, 0.004, 5));
+  EXPECT_EQ(v.kind, VerdictKind::kReproduced);
+  EXPECT_EQ(v.test, "TOST (printed spread)");
+  ASSERT_TRUE(v.interval90.has_value());
+  EXPECT_NEAR(v.interval90->first, 0.17 - 2.131846786 * 0.004 / std::sqrt(5.0), 1e-8);
+  EXPECT_EQ(v.measured, "0.17 ± 0.004 (printed, n=5)");
+  EXPECT_EQ(v.reason, "measured 0.17 (n=1), claimed 0.17: 0 off, allowed ±0.005; the code printed ± 0.004 over n=5: 90% "
+                      "interval [0.1662, 0.1738] inside [0.165, 0.175] (TOST p=0.025): reproduced");
+  Verdict edge = JudgeValue(MakeClaim("0.17"), WithPrintedSpread(0.173, 0.004, 5));
+  EXPECT_EQ(edge.kind, VerdictKind::kInconclusive);
+  EXPECT_EQ(edge.lean, "the value is inside the band");
+  EXPECT_EQ(JudgeValue(MakeClaim("0.17"), WithPrintedSpread(0.19, 0.004, 5)).kind, VerdictKind::kNotReproduced);
+  // A printed spread too wide for the band is not a reproduction, whatever the digits.
+  EXPECT_EQ(JudgeValue(MakeClaim("0.17"), WithPrintedSpread(0.17, 0.04, 5)).kind, VerdictKind::kInconclusive);
+}
+
+TEST(JudgeValueTest, APrintedSpreadWithoutItsCountIsIgnoredAndTheReasonSaysSo) {
+  Verdict v = JudgeValue(MakeClaim("0.17"), WithPrintedSpread(0.17, 0.004, std::nullopt));
+  EXPECT_EQ(v.kind, VerdictKind::kInconclusive);
+  EXPECT_NE(v.reason.find("the printed ± 0.004 is ignored: without the number of values it summarises (a regex group 'n') "
+                          "it cannot be tested"), std::string::npos) << v.reason;
+  // n = 1 is no spread either.
+  EXPECT_EQ(JudgeValue(MakeClaim("0.17"), WithPrintedSpread(0.17, 0.004, 1)).kind, VerdictKind::kInconclusive);
+}
+
+// "measured 912, claimed 911.6" was reproduced in one run and not in another (911.63, 912.07).
+TEST(JudgeValueTest, NumbersAreShownFinerThanTheClaim) {
+  Claim claim = MakeClaim("911.6");
+  claim.deterministic = true;
+  Verdict near = JudgeValue(claim, Completed({911.63}));
+  EXPECT_DOUBLE_EQ(near.resolution, 0.001);
+  EXPECT_EQ(near.reason.rfind("measured 911.63 (n=1), claimed 911.6: 0.03 above, allowed ±0.05;", 0), 0u) << near.reason;
+  Verdict far = JudgeValue(claim, Completed({912.07}));
+  EXPECT_EQ(far.reason.rfind("measured 912.07 (n=1), claimed 911.6: 0.47 above, allowed ±0.05;", 0), 0u) << far.reason;
+  Verdict seeds = JudgeValue(MakeClaim("911.6", Better::kEither, 0.5), Completed({911.63, 911.61, 911.66}));
+  EXPECT_NE(seeds.reason.find("90% interval [911.591, 911.676] inside [911.05, 912.15]"), std::string::npos) << seeds.reason;
+  EXPECT_EQ(FormatPair(911.996, 912.004, 0.01), (std::pair<std::string, std::string>{"911.996", "912.004"}));
+  EXPECT_EQ(FormatPair(911.63, 912.07, 0), (std::pair<std::string, std::string>{"911.6", "912.1"}));
+  EXPECT_EQ(FormatNumber(912.07, 0.01), "912.07");
+  EXPECT_EQ(FormatNumber(2.8437e-6, 1e-8), "2.844e-06");  // never fewer digits than without a resolution
+  EXPECT_EQ(FormatNumber(2.84371e-6, 1e-10), "2.8437e-06");
+  EXPECT_EQ(FormatNumber(1.8849, 0.0001), "1.8849");
+}
+
+// A regex that captured the word "at": the manifest's error, not the paper's.
+TEST(JudgeValueTest, ACaptureThatIsNotANumberFailsTheClaim) {
+  Side side = Completed({0.9, 0.91});
+  side.runs[1].value.reset();
+  side.runs[1].flag = "unparseable";
+  side.runs[1].message = "the regex /loss (?<value>\\S+)/ on stdout captured 'at', which is not a number";
+  Verdict v = JudgeValue(MakeClaim("0.9"), side);
+  EXPECT_EQ(v.kind, VerdictKind::kFailed);
+  EXPECT_EQ(v.reason, "the metric's extractor read text that is not a number in 1 of 2 runs (fix the manifest): e.acc "
+                      "seed=1: the regex /loss (?<value>\\S+)/ on stdout captured 'at', which is not a number");
 }
 
 TEST(JudgeValueTest, EquivalenceWhenTheIntervalIsInsideTheBand) {
@@ -74,7 +214,9 @@ TEST(JudgeValueTest, DifferenceWhenTheIntervalIsOutsideTheBand) {
   Verdict noisy = JudgeValue(MakeClaim("68", Better::kEither, 2.0), Completed({64, 65, 66}));
   EXPECT_EQ(noisy.kind, VerdictKind::kInconclusive);
   EXPECT_EQ(noisy.reason, "measured 65 ± 1 (n=3), claimed 68: 3 below, allowed ±2.5; 90% interval [63.31, 66.69] straddles "
-                          "65.5 (TOST p=0.76): inconclusive, about 10 more seeds would decide");
+                          "65.5 (TOST p=0.76): inconclusive; the mean is outside the band, and about 10 more seeds would "
+                          "likely show it is not reproduced");
+  EXPECT_EQ(noisy.lean, "the mean is outside the band");
 }
 
 TEST(JudgeValueTest, InconclusiveSaysHowManyMoreSeedsWouldDecide) {
@@ -83,13 +225,15 @@ TEST(JudgeValueTest, InconclusiveSaysHowManyMoreSeedsWouldDecide) {
   EXPECT_EQ(v.kind, VerdictKind::kInconclusive);
   EXPECT_EQ(v.more_seeds, 4);
   EXPECT_EQ(v.reason, "measured 68 ± 2 (n=3), claimed 68: 0 off, allowed ±1.5; 90% interval [64.63, 71.37] is wider than "
-                      "the band [66.5, 69.5] (TOST p=0.16): inconclusive, about 4 more seeds would decide");
+                      "the band [66.5, 69.5] (TOST p=0.16): inconclusive; the mean is inside the band, and about 4 more "
+                      "seeds would likely confirm it");
   Verdict straddle = JudgeValue(MakeClaim("68", Better::kEither, 1.0), Completed({66, 67, 68}));
   EXPECT_EQ(straddle.kind, VerdictKind::kInconclusive);
   EXPECT_NE(straddle.reason.find("90% interval [65.31, 68.69] straddles 66.5"), std::string::npos) << straddle.reason;
   Verdict on_edge = JudgeValue(MakeClaim("68", Better::kEither, 1.0), Completed({65.5, 66.5, 67.5}));
   EXPECT_FALSE(on_edge.more_seeds.has_value());
-  EXPECT_NE(on_edge.reason.find("more seeds are unlikely to decide (the estimate sits on the boundary)"), std::string::npos);
+  EXPECT_NE(on_edge.reason.find("the mean is inside the band, but on or near its edge: more seeds are unlikely to decide"),
+            std::string::npos) << on_edge.reason;
 }
 
 TEST(JudgeValueTest, DirectionMakesDoingBetterNotAFailure) {
@@ -224,6 +368,30 @@ TEST(JudgeComparisonTest, RatioFormAndSingleSeeds) {
   EXPECT_EQ(single.test, "none (n=1)");
 }
 
+TEST(JudgeComparisonTest, BitIdenticalSeedsOfASideCountAsOneRun) {
+  Verdict v = JudgeComparison(Compare("x.m > y.m"), Completed({3, 3, 3}, "x.m"), Completed({2, 2, 2}, "y.m"));
+  EXPECT_EQ(v.test, "none (n=1)");
+  EXPECT_EQ(v.reason, "x.m - y.m = diff 1 (n=1 vs 1), claimed > 0: x.m: its 3 seeds gave bit-identical values (does the "
+                      "seed reach the code?), so they count as one run; y.m: its 3 seeds gave bit-identical values (does "
+                      "the seed reach the code?), so they count as one run; diff 1 holds; a side has n=1, so no test: "
+                      "reproduced");
+  Claim deterministic = Compare("x.m > y.m");
+  deterministic.deterministic = true;
+  EXPECT_EQ(JudgeComparison(deterministic, Completed({3, 3, 3}, "x.m"), Completed({2, 2, 2}, "y.m")).test, "paired t");
+}
+
+TEST(JudgeComparisonTest, InconclusiveSaysWhichWayTheEstimateLeans) {
+  Side a = Completed({1, 2, 3, 4, 5}, "a.m"), b = Completed({1.5, 2.1, 3.9, 4.2, 5.8}, "b.m");
+  Verdict v = JudgeComparison(Compare("b.m > a.m + 0.4"), b, a);
+  EXPECT_EQ(v.kind, VerdictKind::kInconclusive);
+  EXPECT_EQ(v.lean, "the estimate is on the claimed side");
+  EXPECT_NE(v.reason.find("the estimate is on the claimed side, and about"), std::string::npos) << v.reason;
+  EXPECT_NE(v.reason.find("would likely confirm it"), std::string::npos) << v.reason;
+  Verdict other = JudgeComparison(Compare("b.m > a.m + 0.6"), b, a);
+  EXPECT_EQ(other.lean, "the estimate is on the other side");
+  EXPECT_NE(other.reason.find("would likely refute it"), std::string::npos) << other.reason;
+}
+
 TEST(JudgeRankingTest, EveryAdjacentPairInTheClaimedOrder) {
   Claim claim;
   claim.id = "rank";
@@ -241,7 +409,7 @@ TEST(JudgeRankingTest, EveryAdjacentPairInTheClaimedOrder) {
 }
 
 TEST(CombineForAllTest, TheWorstValueDecides) {
-  Claim claim = MakeClaim("68");
+  Claim claim = MakeClaim("68", Better::kEither, 0.5);
   claim.for_all = "lr";
   Verdict good = JudgeValue(claim, Completed({68.1}));
   Verdict bad = JudgeValue(claim, Completed({60}));

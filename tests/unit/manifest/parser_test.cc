@@ -1,5 +1,6 @@
 #include "harness/manifest/parser.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "tests/test_util.h"
@@ -315,6 +316,98 @@ TEST_F(ParserTest, AcceptsByteOrderMarkAndCrlf) {
   }
   ManifestLoad load = Parse("\xEF\xBB\xBF" + crlf);
   EXPECT_TRUE(load.ok()) << load.errors.front().ToString();
+}
+
+TEST_F(ParserTest, DeterministicIsReadFromDefaultsAndExperimentsAndReachesTheClaims) {
+  std::string text = R"yaml(paper: {title: t}
+source: {path: code}
+defaults: {deterministic: true}
+experiments:
+  - id: fit
+    command: [prog]
+    metrics: {m: {stdout: '(?<value>\d+)'}}
+  - id: train
+    command: [prog, "{seed}"]
+    deterministic: false
+    metrics: {m: {stdout: '(?<value>\d+)'}}
+claims:
+  - {id: a, experiment: fit, metric: m, reported: 1}
+  - {id: b, experiment: train, metric: m, reported: 1}
+  - {id: c, expect: "fit.m > train.m"}
+  - {id: e, rank: [fit, train], metric: m, better: higher}
+)yaml";
+  ManifestLoad load = Parse(text);
+  ASSERT_TRUE(load.ok()) << load.errors.front().ToString();
+  EXPECT_TRUE(load.manifest.experiments[0].deterministic);
+  EXPECT_FALSE(load.manifest.experiments[1].deterministic);
+  std::vector<bool> deterministic;
+  for (const Claim& claim : load.manifest.claims) deterministic.push_back(claim.deterministic);
+  EXPECT_EQ(deterministic, (std::vector<bool>{true, false, false, false}));
+  EXPECT_EQ(Errors("paper: {title: t}\nsource: {path: code}\nexperiments:\n  - {id: e, command: [p], deterministic: yes, "
+                   "metrics: {m: {stdout: '(?<value>x)'}}}\nclaims:\n  - {id: c, experiment: e, metric: m, reported: 1}\n")
+                .size(), 1u);
+}
+
+// Three seeds of code that never receives the seed are one run three times.
+TEST_F(ParserTest, WarnsWhenSeveralSeedsNeverReachTheCode) {
+  std::string text = R"yaml(paper: {title: t}
+source: {path: code}
+env: {OTHER: x}
+defaults: {seeds: [0, 1, 2]}
+experiments:
+  - id: ignores
+    command: [prog, --out, "{out}"]
+    metrics: {m: {stdout: '(?<value>\d+)'}}
+  - id: argument
+    command: [prog, "--seed={seed}"]
+    metrics: {m: {stdout: '(?<value>\d+)'}}
+  - id: shell
+    shell: true
+    command: "prog --seed $REPRO_SEED | tee log"
+    metrics: {m: {stdout: '(?<value>\d+)'}}
+  - id: declared
+    command: [prog]
+    seed_from_env: true
+    metrics: {m: {stdout: '(?<value>\d+)'}}
+  - id: once
+    command: [prog]
+    seeds: [0]
+    metrics: {m: {stdout: '(?<value>\d+)'}}
+  - id: literal
+    command: [prog, "{{seed}}"]
+    metrics: {m: {stdout: '(?<value>\d+)'}}
+claims:
+  - {id: c, experiment: ignores, metric: m, reported: 1}
+)yaml";
+  ManifestLoad load = Parse(text);
+  ASSERT_TRUE(load.ok()) << load.errors.front().ToString();
+  std::vector<std::string> warnings;
+  for (const Diagnostic& d : load.manifest.warnings) warnings.push_back(d.ToString());
+  auto expected = [](const std::string& id, int line) {
+    return fmt::format("x.yaml:{}:5: experiment '{}' runs 3 seeds, but the seed reaches its code nowhere ('{{seed}}' is in no "
+                       "argument and no env value): its runs would be repetitions, not replicates; pass '{{seed}}' to the "
+                       "code, or declare 'seed_from_env: true' if it reads REPRO_SEED, or 'deterministic: true' with one seed",
+                       line, id);
+  };
+  EXPECT_EQ(warnings, (std::vector<std::string>{expected("ignores", 6), expected("literal", 24)}));
+}
+
+TEST_F(ParserTest, ACountGroupNeedsASpreadToCount) {
+  std::string text = R"yaml(paper: {title: t}
+source: {path: code}
+experiments:
+  - id: e
+    command: [prog]
+    metrics:
+      a: {stdout: 'rmse (?<value>\S+) over (?<n>\d+)'}
+      b: {stdout: 'rmse (?<value>\S+) \+/- (?<std>\S+) over (?<n>\d+)'}
+      c: {stdout: 'rmse (?<value>\S+) \+/- (?<stderr>\S+) \(n=(?<n>\d+)\)'}
+claims:
+  - {id: c, experiment: e, metric: b, reported: 1}
+)yaml";
+  EXPECT_EQ(Errors(text), (std::vector<std::string>{
+      "x.yaml:7:19: regex in metric 'a' of experiment 'e' has a group 'n' but no group 'std' or 'stderr': 'n' counts the "
+      "values a printed \"± x\" summarises"}));
 }
 
 TEST_F(ParserTest, RenderedDiagnosticShowsTheLineAndACaret) {

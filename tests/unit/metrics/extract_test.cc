@@ -131,6 +131,38 @@ TEST(MetricCollectorTest, RegexGroupsForStepsStdAndNames) {
   EXPECT_EQ(none.flag, ValueFlag::kMissing);
 }
 
+// A boosting paper's script prints its spread over data splits: "RMSE 0.17 +/- 0.004 (n=5)".
+TEST(MetricCollectorTest, AGroupNCountsTheValuesAPrintedSpreadSummarises) {
+  std::vector<MetricValue> values = Collect(
+      {Regex("rmse", R"(RMSE (?<value>\S+) \+/- (?<std>\S+) \(n=(?<n>\d+)\))"),
+       Regex("mae", R"(MAE (?<value>\S+) \+/- (?<stderr>\S+) over (?<n>\d+))"),
+       Regex("r2", R"(R2 (?<value>\S+) \+/- (?<stderr>\S+))"),
+       Regex("acc", R"(acc (?<value>\S+) \+/- (?<std>\S+)(?: n=(?<n>\S+))?)")},
+      {"RMSE 0.17 +/- 0.004 (n=5)", "MAE 0.5 +/- 0.01 over 4", "R2 0.9 +/- 0.02", "acc 0.8 +/- 0.1 n=2.5"});
+  ASSERT_EQ(values.size(), 4u);
+  EXPECT_EQ(values[0].name, "rmse");
+  EXPECT_EQ(values[0].std, 0.004);
+  EXPECT_EQ(values[0].count, 5);
+  // A standard error over n values is stored as the standard deviation it implies: 0.01 * sqrt(4).
+  EXPECT_EQ(values[1].count, 4);
+  EXPECT_DOUBLE_EQ(*values[1].std, 0.02);
+  // Without n a standard error stays as printed, and nothing counts it.
+  EXPECT_EQ(values[2].std, 0.02);
+  EXPECT_FALSE(values[2].count.has_value());
+  EXPECT_FALSE(values[3].count.has_value()) << "a count must be a whole number";
+}
+
+// A regex that captured the word "at" names itself: the fix is in the manifest.
+TEST(MetricCollectorTest, ACaptureThatIsNotANumberNamesTheExtractorAndTheText) {
+  std::vector<MetricValue> values =
+      Collect({Regex("loss", R"(loss (?<value>\S+))"), Regex("nan", R"(val (?<value>\S+))")}, {"loss at step 3", "val nan"});
+  EXPECT_EQ(values[0].flag, ValueFlag::kUnparseable);
+  EXPECT_EQ(values[0].message, R"(the regex /loss (?<value>\S+)/ on stdout captured 'at', which is not a number)");
+  // nan is what the code printed: its own result, not the extractor's mistake.
+  EXPECT_EQ(values[1].flag, ValueFlag::kNonFinite);
+  EXPECT_EQ(values[1].message, "value 'nan' is non-finite");
+}
+
 TEST(MetricCollectorTest, ScaleAndUnit) {
   MetricSpec acc = Regex("acc", R"(acc=(?<value>\S+) \+- (?<std>\S+))");
   acc.scale = 100;

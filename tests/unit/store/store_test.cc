@@ -41,10 +41,10 @@ TEST(StoreTest, AVersionOneDatabaseIsMigratedKeepingItsAttempts) {
   {  // what version 1 looked like
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
     db.exec("ALTER TABLE attempts DROP COLUMN environment; ALTER TABLE attempts DROP COLUMN job; DROP TABLE environments; "
-            "PRAGMA user_version=1");
+            "DROP TABLE setup_steps; ALTER TABLE metric_values DROP COLUMN count; PRAGMA user_version=1");
   }
   std::unique_ptr<Store> store = OpenOrDie(path);
-  EXPECT_EQ(store->SchemaVersion(), 3);
+  EXPECT_EQ(store->SchemaVersion(), Store::kSchemaVersion);
   AttemptRecord kept = **store->LatestAttempt("k1");
   EXPECT_EQ(kept.status, kStatusCompleted);
   EXPECT_EQ(kept.environment, "");
@@ -196,7 +196,7 @@ TEST(StoreTest, RefusesFilesThatAreNotItsDatabase) {
   }
   Result<std::unique_ptr<Store>> newer = Store::Open(dir / "newer.db");
   ASSERT_FALSE(newer.ok());
-  EXPECT_NE(newer.error().find("schema version 99, newer than this repro understands (3); upgrade repro"), std::string::npos)
+  EXPECT_NE(newer.error().find("schema version 99, newer than this repro understands (4); upgrade repro"), std::string::npos)
       << newer.error();
 }
 
