@@ -3,7 +3,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,24 +43,6 @@ const std::map<std::string, size_t>& TextMembers() {
   return kLimits;
 }
 
-// SHA-256 fed chunk by chunk: members stream through, never held whole in memory.
-class Digest {
- public:
-  Digest() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) { EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr); }
-  void Update(std::string_view bytes) { EVP_DigestUpdate(ctx_.get(), bytes.data(), bytes.size()); }
-  std::string Hex() {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int size = 0;
-    EVP_DigestFinal_ex(ctx_.get(), digest.data(), &size);
-    std::string hex;
-    for (unsigned int i = 0; i < size; ++i) hex += fmt::format("{:02x}", digest[i]);
-    return hex;
-  }
-
- private:
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx_;
-};
-
 using ArchivePtr = std::unique_ptr<archive, int (*)(archive*)>;
 using EntryPtr = std::unique_ptr<archive_entry, void (*)(archive_entry*)>;
 
@@ -88,9 +69,9 @@ class BundleWriter {
 
   Status AddText(const std::string& name, std::string_view text) {
     if (Status s = Header(name, static_cast<int64_t>(text.size())); !s) return s;
-    Digest digest;
+    Sha256 digest;
     if (Status s = Write(text, digest); !s) return s;
-    sums_ += fmt::format("{}  {}\n", digest.Hex(), name);
+    sums_ += fmt::format("{}  {}\n", digest.HexDigest(), name);
     return Status::Ok();
   }
 
@@ -102,7 +83,7 @@ class BundleWriter {
     std::ifstream in(file.Path(), std::ios::binary);
     if (ec || !in) return Error{fmt::format("cannot read {} for the bundle", name)};
     if (Status s = Header(name, static_cast<int64_t>(size)); !s) return s;
-    Digest digest;
+    Sha256 digest;
     std::vector<char> buffer(kChunk);
     for (uintmax_t left = size; left > 0;) {
       size_t want = static_cast<size_t>(std::min<uintmax_t>(left, buffer.size()));
@@ -115,7 +96,7 @@ class BundleWriter {
       if (Status s = Write(std::string_view(buffer.data(), got), digest); !s) return s;
       left -= got;
     }
-    sums_ += fmt::format("{}  {}\n", digest.Hex(), name);
+    sums_ += fmt::format("{}  {}\n", digest.HexDigest(), name);
     return Status::Ok();
   }
 
@@ -130,7 +111,7 @@ class BundleWriter {
   // A member SHA256SUMS does not list (the signature over it).
   Status AddUnlisted(const std::string& name, std::string_view text) {
     if (Status s = Header(name, static_cast<int64_t>(text.size())); !s) return s;
-    Digest digest;
+    Sha256 digest;
     return Write(text, digest);
   }
 
@@ -155,7 +136,7 @@ class BundleWriter {
     return Status::Ok();
   }
 
-  Status Write(std::string_view bytes, Digest& digest) {
+  Status Write(std::string_view bytes, Sha256& digest) {
     digest.Update(bytes);
     for (size_t at = 0; at < bytes.size();) {
       la_ssize_t wrote = archive_write_data(archive_.get(), bytes.data() + at, std::min(bytes.size() - at, kChunk));
@@ -314,7 +295,7 @@ struct Contents {
 };
 
 Status ReadMemberData(archive* a, const std::string& name, Member& member, Contents& contents) {
-  Digest digest;
+  Sha256 digest;
   const void* block = nullptr;
   size_t size = 0;
   la_int64_t offset = 0;
@@ -330,7 +311,7 @@ Status ReadMemberData(archive* a, const std::string& name, Member& member, Conte
     }
     if (text != nullptr) text->append(bytes);
   }
-  member.sha256 = digest.Hex();
+  member.sha256 = digest.HexDigest();
   return Status::Ok();
 }
 

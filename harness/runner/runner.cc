@@ -128,20 +128,6 @@ AttemptSettings ManifestRun::Settings() const {
 
 namespace {
 
-// A setup step's end in the words attempts use for theirs.
-const char* SetupStepStatus(const ProcessResult& result) {
-  switch (result.end) {
-    case ProcessEnd::kExited: return result.exit_code == 0 ? kStatusCompleted : kStatusFailed;
-    case ProcessEnd::kSignaled: return kStatusKilled;
-    case ProcessEnd::kTimedOut: return kStatusTimeout;
-    case ProcessEnd::kInterrupted: return kStatusInterrupted;
-    case ProcessEnd::kStartFailed: return kStatusStartFailed;
-    case ProcessEnd::kOutOfMemory: return kStatusOutOfMemory;
-    case ProcessEnd::kProcessLimit: return kStatusResourceLimit;
-  }
-  return kStatusFailed;
-}
-
 // Each step is stored as it ends, so a report shows what setup cost even when a later step
 // fails or the runner is interrupted.
 Status RecordSetupStep(Store& store, const std::string& key, int execution, int step, const ProcessSpec& spec,
@@ -151,7 +137,7 @@ Status RecordSetupStep(Store& store, const std::string& key, int execution, int 
   record.execution = execution;
   record.step = step;
   record.argv = spec.argv;
-  record.status = SetupStepStatus(result);
+  record.status = AttemptStatus(result);
   record.exit_code = result.exit_code;
   record.signal = result.signal;
   record.wall_seconds = result.wall_seconds;

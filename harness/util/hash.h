@@ -2,12 +2,29 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "harness/util/result.h"
 
 namespace repro {
+
+// SHA-256 fed piece by piece, for bytes that stream past (files, archive members).
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void Update(std::string_view bytes);
+  // The digest of everything given so far; call once.
+  std::string HexDigest();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 std::string Sha256Hex(std::string_view bytes);
 
