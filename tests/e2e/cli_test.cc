@@ -273,14 +273,16 @@ TEST_F(CliTest, KillDashNineLosesNothingAndTheChildDiesWithTheRunner) {
 // completed attempt must have its whole series and its value: nothing half-written.
 TEST_F(CliTest, KillDashNineAtRandomMomentsNeverLeavesHalfWrittenRows) {
 #ifdef REPRO_SANITIZED
-  const int rounds = 40;  // the same moments, fewer of them: each start is slower here
+  // Fewer rounds over a longer window: each start is several times slower here, and the
+  // kills must still reach past it into running attempts.
+  const int rounds = 40, window_us = 1000000;
 #else
-  const int rounds = 200;
+  const int rounds = 200, window_us = 300000;
 #endif
   std::mt19937 rng(2026);
   for (int round = 0; round < rounds; ++round) {
     pid_t runner = SpawnRepro({"run", "crash-loop.yaml", "-j", "2", "--force", "-q"}, dir_.path());
-    std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<int>(0, 300000)(rng)));
+    std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<int>(0, window_us)(rng)));
     ::kill(runner, SIGKILL);
     ::waitpid(runner, nullptr, 0);
   }
