@@ -4,6 +4,7 @@
 #include <cmath>
 #include <bit>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -99,8 +100,25 @@ std::string Interval90(const std::pair<double, double>& interval, double resolut
   return fmt::format("90% interval [{}, {}]", lo, hi);
 }
 
+// One sample of a side: a seed's run, or one replicate inside it (-1: the run's own value).
+using SampleKey = std::pair<int64_t, int64_t>;
+using Samples = std::map<SampleKey, double>;
+
+bool HasReplicates(const Samples& samples) {
+  return std::any_of(samples.begin(), samples.end(), [](const auto& sample) { return sample.first.second >= 0; });
+}
+
+// What the samples are, in words: "5 seeds", "6 samples (3 replicates in each of 2 seeds)".
+std::string SamplesText(const Samples& samples) {
+  std::set<int64_t> seeds;
+  for (const auto& [key, value] : samples) seeds.insert(key.first);
+  if (!HasReplicates(samples)) return fmt::format("{} seeds", samples.size());
+  return fmt::format("{} samples (in-run replicates of {} seed{}, taken as independent)", samples.size(), seeds.size(),
+                     seeds.size() == 1 ? "" : "s");
+}
+
 // Whether all values are the same bits: seeds that never reached the code.
-bool BitIdentical(const std::map<int64_t, double>& by_seed) {
+bool BitIdentical(const Samples& by_seed) {
   if (by_seed.size() < 2) return false;
   uint64_t first = std::bit_cast<uint64_t>(by_seed.begin()->second);
   for (const auto& [seed, value] : by_seed) {
@@ -186,22 +204,31 @@ std::optional<Verdict> Unjudgeable(const Claim& claim, const std::vector<const S
   return verdict;
 }
 
-std::map<int64_t, double> ValuesBySeed(const Side& side) {
-  std::map<int64_t, double> values;
-  for (const RunEvidence& run : side.runs) values[run.seed] = *run.value;
+Samples ValuesBySeed(const Side& side) {
+  Samples values;
+  for (const RunEvidence& run : side.runs) values[{run.seed, run.replicate.value_or(-1)}] = *run.value;
   return values;
 }
 
-std::vector<double> Values(const std::map<int64_t, double>& by_seed) {
+std::vector<double> Values(const Samples& by_seed) {
   std::vector<double> values;
-  for (const auto& [seed, value] : by_seed) values.push_back(value);
+  for (const auto& [key, value] : by_seed) values.push_back(value);
   return values;
 }
 
-std::vector<int64_t> Seeds(const std::map<int64_t, double>& by_seed) {
+// The seeds, each once, in order.
+std::vector<int64_t> Seeds(const Samples& by_seed) {
   std::vector<int64_t> seeds;
-  for (const auto& [seed, value] : by_seed) seeds.push_back(seed);
+  for (const auto& [key, value] : by_seed) {
+    if (seeds.empty() || seeds.back() != key.first) seeds.push_back(key.first);
+  }
   return seeds;
+}
+
+std::vector<SampleKey> Keys(const Samples& by_seed) {
+  std::vector<SampleKey> keys;
+  for (const auto& [key, value] : by_seed) keys.push_back(key);
+  return keys;
 }
 
 std::string MeasuredText(const SeedSummary& s, double resolution = 0) {
@@ -352,16 +379,18 @@ Verdict JudgeValue(const Claim& claim, const Side& side) {
   verdict.allowed = AllowedDeviation(claim);
   verdict.resolution = DisplayResolution(claim);
   double res = verdict.resolution;
-  std::map<int64_t, double> by_seed = ValuesBySeed(side);
+  Samples by_seed = ValuesBySeed(side);
   verdict.seeds = Seeds(by_seed);
   std::vector<std::string> notes;
   std::vector<double> values = Values(by_seed);
   if (BitIdentical(by_seed) && !claim.deterministic) {
     // Identical bits from different seeds: the code most likely never received the seed.
     // Counting them as n replicates would fake a spread of 0.
-    notes.push_back(fmt::format("the {} seeds gave bit-identical values (does the seed reach the code?), so they count as "
-                                "one run", values.size()));
+    notes.push_back(fmt::format("the {} gave bit-identical values (does the seed reach the code?), so they count as "
+                                "one run", SamplesText(by_seed)));
     values.resize(1);
+  } else if (HasReplicates(by_seed)) {
+    notes.push_back("n counts " + SamplesText(by_seed));
   }
   SeedSummary s = Summarize(values);
   verdict.summary = s;
@@ -374,7 +403,10 @@ Verdict JudgeValue(const Claim& claim, const Side& side) {
   if (s.n < 2) {
     const RunEvidence* first = nullptr;
     for (const RunEvidence& run : side.runs) {
-      if (first == nullptr || run.seed < first->seed) first = &run;  // the run by_seed kept first
+      // the run by_seed kept first
+      if (first == nullptr || std::pair(run.seed, run.replicate.value_or(-1)) < std::pair(first->seed, first->replicate.value_or(-1))) {
+        first = &run;
+      }
     }
     JudgeOneRun(claim, *first, head, notes, verdict);
     return verdict;
@@ -418,24 +450,27 @@ struct PairResult {
 // Tests "left - right OP constant" (or left / right) with the seeds both sides ran.
 // Seeds of one side that gave bit-identical values count as one run (unless declared
 // deterministic); the note says so.
-void CollapseRepetitions(const Side& side, bool deterministic, std::map<int64_t, double>& by_seed, std::vector<std::string>& notes) {
-  if (deterministic || !BitIdentical(by_seed)) return;
-  notes.push_back(fmt::format("{}: its {} seeds gave bit-identical values (does the seed reach the code?), so they count as "
-                              "one run", side.label, by_seed.size()));
+void CollapseRepetitions(const Side& side, bool deterministic, Samples& by_seed, std::vector<std::string>& notes) {
+  if (deterministic || !BitIdentical(by_seed)) {
+    if (HasReplicates(by_seed)) notes.push_back(fmt::format("{}: n counts {}", side.label, SamplesText(by_seed)));
+    return;
+  }
+  notes.push_back(fmt::format("{}: its {} gave bit-identical values (does the seed reach the code?), so they count as "
+                              "one run", side.label, SamplesText(by_seed)));
   by_seed.erase(std::next(by_seed.begin()), by_seed.end());
 }
 
 PairResult ComparePair(const Side& left, const Side& right, Comparison::Form form, bool want_greater, double constant,
                        bool deterministic) {
   PairResult result;
-  std::map<int64_t, double> a = ValuesBySeed(left), b = ValuesBySeed(right);
+  Samples a = ValuesBySeed(left), b = ValuesBySeed(right);
   std::vector<std::string> notes;
   CollapseRepetitions(left, deterministic, a, notes);
   CollapseRepetitions(right, deterministic, b, notes);
   std::string noted = notes.empty() ? "" : Join(notes, "; ") + "; ";
   bool ratio = form == Comparison::Form::kRatio;
   std::string what = ratio ? "ratio" : "diff";
-  bool paired = a.size() >= 2 && Seeds(a) == Seeds(b);
+  bool paired = a.size() >= 2 && Keys(a) == Keys(b);
   Estimate e;
   double sd_for_seeds = 0;
   int n = 0;
@@ -443,7 +478,7 @@ PairResult ComparePair(const Side& left, const Side& right, Comparison::Form for
     std::vector<double> per_seed;
     for (const auto& [seed, value] : a) {
       if (ratio && b[seed] == 0) {
-        result.why = fmt::format("{} is 0 at seed {}: no ratio", right.label, seed);
+        result.why = fmt::format("{} is 0 at seed {}: no ratio", right.label, seed.first);
         return result;
       }
       per_seed.push_back(ratio ? value / b[seed] : value - b[seed]);

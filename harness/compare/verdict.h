@@ -32,6 +32,7 @@ inline constexpr double kAlpha = 0.05;
 struct RunEvidence {
   std::string label;
   int64_t seed = 0;
+  std::optional<int64_t> replicate;  // a repeat inside the run (a metric declared 'replicates'), by its index
   enum class State { kNotRun, kRunning, kCompleted, kUnfinished } state = State::kNotRun;
   std::string status;            // the attempt status, e.g. "timeout"
   std::optional<int> exit_code, signal;

@@ -19,7 +19,8 @@ using yaml::Diagnostics;
 using yaml::MapReader;
 
 const std::vector<std::string> kMetricKeys = {"stdout", "stderr", "file", "stream", "json", "jsonl",
-                                              "csv", "tensorboard", "step", "reduce", "scale", "unit", "max_size"};
+                                              "csv", "tensorboard", "regex", "step", "reduce", "scale", "unit", "max_size",
+                                              "replicates"};
 
 // A plain name, or letters, digits and '_' around one "{name}".
 bool IsMetricName(const std::string& name) {
@@ -84,13 +85,16 @@ class MetricParser {
     }
     if (reader.Find("stdout") || reader.Find("stderr")) {
       ParseRegex(reader, spec, context);
+    } else if (reader.Find("file") && reader.Find("regex")) {
+      ParseTextFile(reader, spec, context);
     } else {
       ParseStructured(reader, spec, context);
     }
-    if (spec.HasNameTemplate() && !(spec.source == MetricSource::kStdout || spec.source == MetricSource::kStderr)) {
+    if (spec.HasNameTemplate() && !spec.IsRegex()) {
       d_.Add(node, fmt::format("metric name '{}' has {{name}}, which only a regex with a (?<name>...) group can fill", name));
     }
     if (const YAML::Node* reduce = reader.Find("reduce")) ParseReducer(*reduce, spec, context);
+    ParseReplicates(reader, spec, context);
     if (auto scale = reader.String("scale")) {
       std::optional<double> value = ParseDecimal(*scale);
       if (!value || *value == 0) {
@@ -121,8 +125,29 @@ class MetricParser {
     for (const char* other : {"json", "jsonl", "csv", "tensorboard", "step"}) {
       if (reader.Find(other)) d_.Add(*reader.Find(other), fmt::format("'{}' {} only goes with 'file' or 'stream'", other, context));
     }
+    if (const YAML::Node* regex = reader.Find("regex")) {
+      d_.Add(*regex, fmt::format("'regex' {} goes with 'file' (a text file the code writes); on output, the pattern is the "
+                                 "value of '{}' itself", context, key));
+    }
+    CheckRegex(*reader.Find(key), spec, context);
+  }
+
+  // A regex over the lines of a file the code writes (result.txt, log.txt).
+  void ParseTextFile(const MapReader& reader, MetricSpec& spec, const std::string& context) {
+    spec.source = MetricSource::kTextFile;
+    spec.pattern = reader.String("regex").value_or("");
+    for (const char* other : {"json", "jsonl", "csv", "tensorboard", "step"}) {
+      if (reader.Find(other)) {
+        d_.Add(*reader.Find(other), fmt::format("'{}' {} does not go with 'regex': a file is read either as text under a regex "
+                                                "or as one format", other, context));
+      }
+    }
+    ParseFile(reader, spec, context);
+    CheckRegex(*reader.Find("regex"), spec, context);
+  }
+
+  void CheckRegex(const YAML::Node& at, const MetricSpec& spec, const std::string& context) {
     Result<Regex> regex = Regex::Compile(spec.pattern);
-    const YAML::Node& at = *reader.Find(key);
     if (!regex) {
       d_.Add(at, fmt::format("invalid regex {}: {}", context, regex.error()));
     } else if (!regex->HasGroup("value")) {
@@ -149,18 +174,16 @@ class MetricParser {
       spec.selector = reader.String(key).value_or("");
     }
     if (formats != 1) {
-      d_.Add(reader.node(), fmt::format("{} needs exactly one of 'json' (a JSON pointer), 'jsonl' (a field), 'csv' (a column) "
-                                        "or 'tensorboard' (a tag)", context));
+      d_.Add(reader.node(), fmt::format("{} needs exactly one of 'json' (a JSON pointer), 'jsonl' (a field), 'csv' (a column), "
+                                        "'tensorboard' (a tag) or, with 'file', 'regex' (a pattern over its lines)", context));
       return;
     }
+    if (const YAML::Node* regex = reader.Find("regex")) {
+      d_.Add(*regex, fmt::format("'regex' {} reads a 'file' as text; it does not go with 'stream' (write the pattern as "
+                                 "'stdout: PATTERN')", context));
+    }
     if (reader.Find("file")) {
-      spec.file = reader.String("file").value_or("");
-      CheckPlaceholders(spec.file, *reader.Find("file"), placeholders_, context, d_);
-      if (std::optional<std::string> problem = MetricFileProblem(spec.file)) {
-        d_.Add(*reader.Find("file"), fmt::format("'file' {} {}; metric files are read from the run's own folder: write "
-                                                 "{{out}}/NAME or a path relative to the working copy",
-                                                 context, *problem));
-      }
+      ParseFile(reader, spec, context);
     } else {
       spec.stream = reader.Choice("stream", {"stdout", "stderr"}).value_or("stdout");
       if (spec.source != MetricSource::kJsonLines) {
@@ -177,6 +200,28 @@ class MetricParser {
         d_.Add(*step, fmt::format("'step' {} only goes with 'jsonl' or 'csv' (other formats carry their steps)", context));
       }
     }
+  }
+
+  void ParseFile(const MapReader& reader, MetricSpec& spec, const std::string& context) {
+    spec.file = reader.String("file").value_or("");
+    CheckPlaceholders(spec.file, *reader.Find("file"), placeholders_, context, d_);
+    if (std::optional<std::string> problem = MetricFileProblem(spec.file)) {
+      d_.Add(*reader.Find("file"), fmt::format("'file' {} {}; metric files are read from the run's own folder: write "
+                                               "{{out}}/NAME or a path relative to the working copy",
+                                               context, *problem));
+    }
+  }
+
+  // Repeats inside one run: every value is a sample, so no reducer picks one of them.
+  void ParseReplicates(const MapReader& reader, MetricSpec& spec, const std::string& context) {
+    if (reader.Choice("replicates", {"true", "false"}).value_or("false") != "true") return;
+    spec.replicates = true;
+    if (const YAML::Node* reduce = reader.Find("reduce")) {
+      d_.Add(*reduce, fmt::format("'reduce' {} does not go with 'replicates: true': every value is a sample (the stored "
+                                  "value is their mean); remove 'reduce'", context));
+    }
+    spec.reduce = ReducerSpec{};
+    spec.reduce.kind = ReducerSpec::Kind::kMean;
   }
 
   // A metric file outside the attempt's folder would let a manifest report any file of the
@@ -307,18 +352,24 @@ bool MetricIndex::Has(const std::string& metric) const {
   return false;
 }
 
-bool ExperimentHasMetric(const Experiment& experiment, const std::string& metric) {
+const MetricSpec* FindMetricSpec(const Experiment& experiment, const std::string& metric) {
   for (const MetricSpec& spec : experiment.metrics) {
-    if (spec.name == metric) return true;
+    if (spec.name == metric) return &spec;
+  }
+  for (const MetricSpec& spec : experiment.metrics) {
     size_t at = spec.name.find("{name}");
     if (at == std::string::npos) continue;
     std::string prefix = spec.name.substr(0, at), suffix = spec.name.substr(at + 6);
     if (metric.size() > prefix.size() + suffix.size() && metric.rfind(prefix, 0) == 0 &&
         metric.compare(metric.size() - suffix.size(), suffix.size(), suffix) == 0) {
-      return true;
+      return &spec;
     }
   }
-  return false;
+  return nullptr;
+}
+
+bool ExperimentHasMetric(const Experiment& experiment, const std::string& metric) {
+  return FindMetricSpec(experiment, metric) != nullptr;
 }
 
 }  // namespace repro

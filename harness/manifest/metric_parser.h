@@ -45,5 +45,7 @@ class MetricIndex {
 // Whether "metric" names a metric of "experiment": a plain name, or one a "{name}"
 // template can produce ("test_loss" from "{name}_loss").
 bool ExperimentHasMetric(const Experiment& experiment, const std::string& metric);
+// The spec that yields "metric": the plain name first, else the first template that fits.
+const MetricSpec* FindMetricSpec(const Experiment& experiment, const std::string& metric);
 
 }  // namespace repro

@@ -133,6 +133,7 @@ void AddMetrics(const Experiment& experiment, IdentityText& identity) {
     identity.Add("metric-step", metric.step_field);
     identity.Add("metric-reduce", DescribeReducer(metric.reduce));
     identity.Add("metric-scale", fmt::format("{}", metric.scale));
+    if (metric.replicates) identity.Add("metric-replicates", "true");  // only when set: older identities stay
   }
 }
 

@@ -1,5 +1,6 @@
 // Turns what a program wrote into metric values: regexes and JSON Lines over its output
-// lines as they arrive, files (JSON, JSON Lines, CSV/TSV, TensorBoard) after it exits,
+// lines as they arrive, files (JSON, JSON Lines, CSV/TSV, TensorBoard, text under a regex)
+// after it exits,
 // then a reducer per metric. Every observation is also handed to a sink as it is found,
 // so the whole series can be stored without being held in memory.
 #pragma once
@@ -73,7 +74,7 @@ class MetricCollector {
   void ScanCompleteLines(StreamId stream, std::string_view text);
   void MatchLines(StreamId stream, std::string_view text);
   void SearchLines(size_t entry, std::string_view text);
-  void SearchLine(size_t entry, std::string_view line, Regex::Match& match);
+  void SearchLine(size_t entry, std::string_view line, Regex::Match& match, size_t from = 0);
   void Take(size_t entry, const Regex::Match& match);
   void Record(size_t entry, std::string_view name, Observation& observation);
   void ReadFiles(size_t entry, const std::filesystem::path& pattern, const std::filesystem::path& root);

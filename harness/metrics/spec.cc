@@ -12,6 +12,7 @@ const char* MetricSourceName(MetricSource source) {
     case MetricSource::kJsonLines: return "jsonl";
     case MetricSource::kCsv: return "csv";
     case MetricSource::kTensorBoard: return "tensorboard";
+    case MetricSource::kTextFile: return "text";
   }
   return "?";
 }

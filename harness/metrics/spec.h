@@ -14,6 +14,7 @@ enum class MetricSource {
   kJsonLines,     // JSON objects, one per line, in a file or on stdout/stderr
   kCsv,           // a CSV or TSV file, by column
   kTensorBoard,   // TensorBoard event files, by tag
+  kTextFile,      // a regex over the lines of a text file the program wrote (result.txt)
 };
 
 struct ReducerSpec {
@@ -27,7 +28,7 @@ struct ReducerSpec {
 struct MetricSpec {
   std::string name;         // may contain "{name}" when the pattern has a name group
   MetricSource source = MetricSource::kStdout;
-  std::string pattern;      // regex for kStdout/kStderr: groups value, step, std/stderr, name
+  std::string pattern;      // regex for kStdout/kStderr/kTextFile: groups value, step, std/stderr, n, name
   std::string file;         // path template (globs allowed) for file sources
   std::string stream;       // kJsonLines without a file: "stdout" or "stderr"
   std::string selector;     // JSON pointer, JSON Lines field, CSV column or TensorBoard tag
@@ -36,19 +37,25 @@ struct MetricSpec {
   double scale = 1;         // multiplies every value (100 turns a fraction into percent)
   std::string unit;         // for people: "%", "s", "nats"
   int64_t max_bytes = 0;    // file sources: the largest file read; 0: MetricFileLimit's default
+  // Each value found is one replicate (a repeat inside the run, indexed by its step): compare
+  // takes them as samples, as it takes seeds. The stored value is their mean.
+  bool replicates = false;
 
   bool FromStream() const {
     return source == MetricSource::kStdout || source == MetricSource::kStderr ||
            (source == MetricSource::kJsonLines && file.empty());
   }
   bool HasNameTemplate() const { return name.find("{name}") != std::string::npos; }
+  bool IsRegex() const {
+    return source == MetricSource::kStdout || source == MetricSource::kStderr || source == MetricSource::kTextFile;
+  }
 };
 
 const char* MetricSourceName(MetricSource source);
 
 // The largest metric file read for "spec": its max_bytes, else 64 MiB for a JSON document
 // (parsed whole, and a parsed document takes several times its size), 1 GiB for a
-// TensorBoard event file, 4 GiB for JSON Lines and CSV/TSV (read a line at a time).
+// TensorBoard event file, 4 GiB for JSON Lines, CSV/TSV and text files (read a line at a time).
 uint64_t MetricFileLimit(const MetricSpec& spec);
 std::string DescribeReducer(const ReducerSpec& reducer);
 

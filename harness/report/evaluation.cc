@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/manifest/metric_parser.h"
 #include "harness/report/environment.h"
 #include "harness/util/hash.h"
 #include "harness/util/regular_file.h"
@@ -55,13 +56,55 @@ RunEvidence EvidenceFor(const RunSpec& run, const std::optional<AttemptRecord>& 
   return evidence;
 }
 
-using LatestAttempts = std::map<std::string, std::optional<AttemptRecord>>;
+// The newest attempt of each run, and the series of the metrics declared 'replicates' in them.
+struct LatestAttempts {
+  std::map<std::string, std::optional<AttemptRecord>> by_run;
+  std::map<std::pair<int64_t, std::string>, std::vector<SeriesPoint>> replicates;  // (attempt, metric) -> series
+  const std::optional<AttemptRecord>& at(const std::string& run_key) const { return by_run.at(run_key); }
+};
+
+// Reads the series of every completed metric of "attempt" that its experiment declares
+// 'replicates': each point is one sample.
+Status ReadReplicates(const Experiment& experiment, const AttemptRecord& attempt, Store& store, LatestAttempts& latest) {
+  if (attempt.status != kStatusCompleted) return Status::Ok();
+  for (const MetricRecord& record : attempt.metrics) {
+    const MetricSpec* spec = FindMetricSpec(experiment, record.name);
+    if (spec == nullptr || !spec->replicates || record.flag != "ok") continue;
+    Result<std::vector<SeriesPoint>> series = store.Series(attempt.id, record.name);
+    if (!series) return Error{series.error()};
+    latest.replicates[{attempt.id, record.name}] = std::move(*series);
+  }
+  return Status::Ok();
+}
+
+// One run's evidence, or one per replicate (by index; a repeated index keeps its last value)
+// when its metric is declared 'replicates'.
+void AddEvidence(RunEvidence evidence, const LatestAttempts& latest, std::vector<RunEvidence>& out) {
+  auto series = latest.replicates.find({evidence.attempt_id, evidence.metric});
+  if (evidence.state != RunEvidence::State::kCompleted || series == latest.replicates.end()) {
+    out.push_back(std::move(evidence));
+    return;
+  }
+  std::map<int64_t, const SeriesPoint*> by_index;
+  for (const SeriesPoint& point : series->second) by_index[point.step.value_or(point.seq)] = &point;
+  for (const auto& [index, point] : by_index) {
+    RunEvidence sample = evidence;
+    sample.label = fmt::format("{} #{}", evidence.label, index);
+    sample.replicate = index;
+    sample.value = point->value;
+    sample.std.reset();
+    sample.count.reset();
+    sample.flag = point->flag;
+    sample.message = point->flag == "ok" ? "" : fmt::format("replicate #{}: {}", index, point->flag);
+    out.push_back(std::move(sample));
+  }
+}
 
 Side MakeSide(const std::vector<RunSpec>& runs, const LatestAttempts& latest, const std::string& experiment,
               const std::string& metric, const NamedValues& where) {
   Side side{experiment + "." + metric, {}};
   for (const RunSpec* run : RunsFor(runs, experiment, where)) {
-    side.runs.push_back(EvidenceFor(*run, latest.at(run->key), metric));
+    AddEvidence(EvidenceFor(*run, latest.at(run->key), metric), latest, side.runs);
   }
   return side;
 }
@@ -434,7 +477,10 @@ Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>
   for (const RunSpec& run : runs) {
     Result<std::optional<AttemptRecord>> attempt = store.LatestAttempt(run.key);
     if (!attempt) return Error{attempt.error()};
-    latest[run.key] = *attempt;
+    if (*attempt) {
+      if (Status read = ReadReplicates(*run.experiment, **attempt, store, latest); !read) return Error{read.error()};
+    }
+    latest.by_run[run.key] = *attempt;
     if (*attempt && (*attempt)->status != kStatusCompleted && (*attempt)->status != kStatusRunning) {
       evaluation.unfinished_runs.push_back(EvidenceFor(run, *attempt, ""));
     }

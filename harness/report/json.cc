@@ -23,6 +23,7 @@ Json RunJson(const RunEvidence& run) {
   static const char* const kStates[] = {"not-run", "running", "completed", "unfinished"};
   return Json{{"label", run.label},
               {"seed", run.seed},
+              {"replicate", run.replicate ? Json(*run.replicate) : Json()},
               {"state", kStates[static_cast<int>(run.state)]},
               {"status", Text(run.status)},
               {"exit_code", Optional(run.exit_code)},

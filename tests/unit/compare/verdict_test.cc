@@ -156,6 +156,44 @@ TEST(JudgeValueTest, APrintedSpreadWithItsCountIsTestedAsASummaryStatistic) {
   EXPECT_EQ(JudgeValue(MakeClaim("0.17"), WithPrintedSpread(0.17, 0.04, 5)).kind, VerdictKind::kInconclusive);
 }
 
+// Repeats inside one run ("--repeats 5") are samples as seeds are; with several seeds each
+// repeat of each seed is one sample, and pairs match by seed and repeat.
+Side Replicates(const std::vector<std::vector<double>>& per_seed, const std::string& label = "e.acc") {
+  Side side{label, {}};
+  for (size_t seed = 0; seed < per_seed.size(); ++seed) {
+    Side one = Completed(per_seed[seed], label, static_cast<int64_t>(seed));
+    for (size_t i = 0; i < one.runs.size(); ++i) {
+      one.runs[i].seed = static_cast<int64_t>(seed);
+      one.runs[i].replicate = static_cast<int64_t>(i);
+      side.runs.push_back(one.runs[i]);
+    }
+  }
+  return side;
+}
+
+TEST(JudgeValueTest, InRunReplicatesAreSamplesAsSeedsAre) {
+  Side one_run = Replicates({{0.90, 0.91, 0.89, 0.905, 0.895}});
+  Verdict v = JudgeValue(MakeClaim("0.9"), one_run);
+  EXPECT_EQ(v.kind, VerdictKind::kReproduced) << v.reason;
+  EXPECT_EQ(v.summary->n, 5);
+  EXPECT_EQ(v.test, "TOST");
+  EXPECT_EQ(v.seeds, (std::vector<int64_t>{0}));
+  EXPECT_NE(v.reason.find("n counts 5 samples (in-run replicates of 1 seed, taken as independent)"), std::string::npos)
+      << v.reason;
+  // The same values as five seeds give the same interval: replicates combine as seeds do.
+  Verdict seeds = JudgeValue(MakeClaim("0.9"), Completed({0.90, 0.91, 0.89, 0.905, 0.895}));
+  EXPECT_EQ(seeds.interval90, v.interval90);
+  // Two seeds of three repeats are six samples.
+  Verdict pooled = JudgeValue(MakeClaim("0.9"), Replicates({{0.90, 0.91, 0.89}, {0.905, 0.895, 0.9}}));
+  EXPECT_EQ(pooled.summary->n, 6);
+  EXPECT_EQ(pooled.seeds, (std::vector<int64_t>{0, 1}));
+  // Identical repeats are one run, whatever their count.
+  Verdict same = JudgeValue(MakeClaim("0.9"), Replicates({{0.9, 0.9, 0.9}}));
+  EXPECT_EQ(same.summary->n, 1);
+  EXPECT_NE(same.reason.find("the 3 samples (in-run replicates of 1 seed, taken as independent) gave bit-identical"),
+            std::string::npos) << same.reason;
+}
+
 TEST(JudgeValueTest, APrintedSpreadWithoutItsCountIsIgnoredAndTheReasonSaysSo) {
   Verdict v = JudgeValue(MakeClaim("0.17"), WithPrintedSpread(0.17, 0.004, std::nullopt));
   EXPECT_EQ(v.kind, VerdictKind::kInconclusive);
@@ -340,6 +378,16 @@ TEST(JudgeComparisonTest, PairedBySeedWhenBothSidesRanTheSameSeeds) {
                       "above 0 (paired t p=0.017): reproduced");
   EXPECT_EQ(JudgeComparison(Compare("b.m > a.m + 2"), b, a).kind, VerdictKind::kNotReproduced);
   EXPECT_EQ(JudgeComparison(Compare("b.m > a.m + 0.5"), b, a).kind, VerdictKind::kInconclusive);
+}
+
+TEST(JudgeComparisonTest, ReplicatesPairBySeedAndRepeat) {
+  Side b = Replicates({{1.5, 2.1, 3.9}, {4.2, 5.8, 6.1}}, "b.m"), a = Replicates({{1, 2, 3}, {4, 5, 6}}, "a.m");
+  Verdict v = JudgeComparison(Compare("b.m > a.m"), b, a);
+  EXPECT_EQ(v.test, "paired t");
+  EXPECT_NE(v.measured.find("(n=6, paired)"), std::string::npos) << v.measured;
+  // Repeats that do not line up are compared as independent samples.
+  Side short_a = Replicates({{1, 2}, {4, 5}}, "a.m");
+  EXPECT_EQ(JudgeComparison(Compare("b.m > a.m"), b, short_a).test, "Welch t");
 }
 
 TEST(JudgeComparisonTest, WelchWhenTheSeedsDiffer) {

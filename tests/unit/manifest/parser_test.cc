@@ -225,12 +225,65 @@ claims:
 )yaml";
   EXPECT_EQ(Errors(text), (std::vector<std::string>{
       "x.yaml:7:10: in metric 'a' of experiment 'e' must only say where the values are: exactly one of 'stdout', 'stderr' (a regex), 'file' or 'stream'",
-      "x.yaml:8:10: in metric 'b' of experiment 'e' needs exactly one of 'json' (a JSON pointer), 'jsonl' (a field), 'csv' (a column) or 'tensorboard' (a tag)",
+      "x.yaml:8:10: in metric 'b' of experiment 'e' needs exactly one of 'json' (a JSON pointer), 'jsonl' (a field), 'csv' (a column), 'tensorboard' (a tag) or, with 'file', 'regex' (a pattern over its lines)",
       "x.yaml:9:19: 'stream' in metric 'c' of experiment 'e' only reads JSON Lines ('jsonl'); use 'file' for csv",
       "x.yaml:10:19: regex in metric 'd' of experiment 'e' has a group 'name'; put {name} in the metric name, e.g. 'd_{name}'",
       "x.yaml:11:43: 'reduce' in metric 'e' of experiment 'e' must be last, first, min, max, mean, {mean_last: K}, {at_step: N} or {at_best: METRIC, best: max|min}, got 'median' (did you mean 'mean'?)",
       "x.yaml:12:42: 'at_best' in experiment 'e' names unknown metric 'vall'",
       "x.yaml:13:42: 'scale' in metric 'g' of experiment 'e' must be a non-zero number such as 100, got '0'",
+  }));
+}
+
+// Code that appends its results to a text file, prints a dict on one line, or repeats
+// inside one process (#21).
+TEST_F(ParserTest, RegexOverAFileAndReplicates) {
+  std::string text = R"yaml(paper: {title: t}
+source: {path: code}
+experiments:
+  - id: e
+    command: [prog]
+    metrics:
+      acc: {file: "{out}/result.txt", regex: 'acc (?<value>\S+)', replicates: true}
+      "{name}_score": {file: "logs/*.txt", regex: "'(?<name>\\w+)': (?<value>[-0-9.e]+)"}
+      loss: {stdout: 'loss (?<value>\S+)', replicates: false}
+claims:
+  - {id: c, experiment: e, metric: acc, reported: 1}
+  - {id: d, experiment: e, metric: f1_score, reported: 1}
+)yaml";
+  ManifestLoad load = Parse(text);
+  ASSERT_TRUE(load.ok()) << load.errors.front().ToString();
+  const std::vector<MetricSpec>& m = load.manifest.experiments[0].metrics;
+  EXPECT_EQ(m[0].source, MetricSource::kTextFile);
+  EXPECT_EQ(m[0].file, "{out}/result.txt");
+  EXPECT_EQ(m[0].pattern, R"(acc (?<value>\S+))");
+  EXPECT_TRUE(m[0].replicates);
+  EXPECT_EQ(m[0].reduce.kind, ReducerSpec::Kind::kMean) << "the stored value of replicates is their mean";
+  EXPECT_EQ(m[1].source, MetricSource::kTextFile);
+  EXPECT_TRUE(m[1].HasNameTemplate());
+  EXPECT_FALSE(m[2].replicates);
+
+  std::string mistakes = R"yaml(paper: {title: t}
+source: {path: code}
+experiments:
+  - id: e
+    command: [prog]
+    metrics:
+      a: {stdout: 'x (?<value>\d+)', regex: 'y (?<value>\d+)'}
+      b: {file: r.txt, regex: 'no value group'}
+      c: {file: r.txt, regex: 'x (?<value>\d+)', csv: acc}
+      d: {file: /etc/r.txt, regex: 'x (?<value>\d+)'}
+      f: {stdout: 'x (?<value>\d+)', replicates: true, reduce: last}
+      g: {stdout: 'x (?<value>\d+)', replicates: yes}
+claims:
+  - {id: c, experiment: e, metric: a, reported: 1}
+)yaml";
+  EXPECT_EQ(Errors(mistakes), (std::vector<std::string>{
+      "x.yaml:7:45: 'regex' in metric 'a' of experiment 'e' goes with 'file' (a text file the code writes); on output, the pattern is the value of 'stdout' itself",
+      "x.yaml:8:31: regex in metric 'b' of experiment 'e' has no named group 'value'; write (?<value>...) around the number",
+      "x.yaml:9:55: 'csv' in metric 'c' of experiment 'e' does not go with 'regex': a file is read either as text under a regex or as one format",
+      "x.yaml:10:17: 'file' in metric 'd' of experiment 'e' is absolute; metric files are read from the run's own folder: write {out}/NAME or a path relative to the working copy",
+      "x.yaml:11:64: 'reduce' in metric 'f' of experiment 'e' does not go with 'replicates: true': every value is a sample (the stored value is their mean); remove 'reduce'",
+      "x.yaml:12:50: 'replicates' in metric 'g' of experiment 'e' must be one of true, false, got 'yes'",
   }));
 }
 

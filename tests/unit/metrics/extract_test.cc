@@ -163,6 +163,66 @@ TEST(MetricCollectorTest, ACaptureThatIsNotANumberNamesTheExtractorAndTheText) {
   EXPECT_EQ(values[1].message, "value 'nan' is non-finite");
 }
 
+// scikit-learn's classification report printed as a dict: every match of the line counts.
+TEST(MetricCollectorTest, EveryMatchOfALineCountsInOrder) {
+  MetricSpec named = Regex("{name}", R"('(?<name>\w+)': (?<value>[-0-9.e]+))");
+  std::vector<MetricValue> values = Collect({named}, {"{'precision': 0.91, 'recall': 0.88, 'f1': 0.89}"});
+  ASSERT_EQ(values.size(), 3u);
+  EXPECT_EQ(values[0].name, "f1");
+  EXPECT_EQ(values[0].value, 0.89);
+  EXPECT_EQ(values[1].name, "precision");
+  EXPECT_EQ(values[2].name, "recall");
+  EXPECT_EQ(values[2].value, 0.88);
+  // A plain metric printed twice on a line: both are observations, in order, the last one last.
+  MetricValue both = Collect({Regex("acc", R"(acc=(?<value>\S+))")}, {"train acc=0.99 val acc=0.91"})[0];
+  EXPECT_EQ(both.points, 2);
+  EXPECT_EQ(both.value, 0.91);
+  // A pattern that can match the empty string ends, once per position.
+  EXPECT_EQ(Collect({Regex("e", R"((?<value>\d*))")}, {"ab"})[0].points, 3);
+}
+
+// Code that appends its results to a text file: the same regex groups as on stdout, the
+// same line cleaning, the file's glob, and the limits of any metric file.
+TEST(FileMetricsTest, ARegexOverATextFile) {
+  ScopedTempDir dir;
+  WriteText(dir / "out/result.txt", "epoch 1 acc 0.5\n\x1b[1mepoch 2 acc 0.75 +/- 0.02 (n=4)\x1b[0m\n 50%|##\repoch 3 acc 0.8\n");
+  WriteText(dir / "out/seed-0.log", "{'precision': 0.91, 'recall': 0.88}\n");
+  WriteText(dir / "out/seed-1.log", "{'precision': 0.93, 'recall': 0.86}\n");
+  MetricSpec acc = FileSpec("acc", MetricSource::kTextFile, "out/result.txt", "");
+  acc.pattern = R"(epoch (?<step>\d+) acc (?<value>[0-9.]+)(?: \+/- (?<std>\S+) \(n=(?<n>\d+)\))?)";
+  acc.reduce.kind = ReducerSpec::Kind::kAtStep;
+  acc.reduce.step = 2;
+  MetricSpec last = acc;
+  last.name = "acc_last";
+  last.reduce = R(ReducerSpec::Kind::kLast);
+  MetricSpec named = FileSpec("{name}", MetricSource::kTextFile, "out/seed-*.log", "");
+  named.pattern = R"('(?<name>\w+)': (?<value>[-0-9.e]+))";
+  named.reduce.kind = ReducerSpec::Kind::kMean;
+  std::vector<MetricValue> v = Collect({acc, last, named}, {}, dir.path());
+  ASSERT_EQ(v.size(), 4u);
+  EXPECT_EQ(v[0].value, 0.75);
+  EXPECT_EQ(v[0].std, 0.02);
+  EXPECT_EQ(v[0].count, 4);
+  EXPECT_EQ(v[1].value, 0.8) << "the progress bar before it was overwritten by '\\r'";
+  EXPECT_EQ(v[1].points, 3);
+  EXPECT_EQ(v[2].name, "precision");
+  EXPECT_DOUBLE_EQ(*v[2].value, 0.92);
+  EXPECT_EQ(v[3].name, "recall");
+
+  MetricSpec absent = FileSpec("x", MetricSource::kTextFile, "out/absent.txt", "");
+  absent.pattern = "x (?<value>\\d+)";
+  EXPECT_EQ(Collect({absent}, {}, dir.path())[0].message,
+            "not found: looked in lines of " + (dir / "out/absent.txt").string() + " matching /x (?<value>\\d+)/ (no file matches " +
+                (dir / "out/absent.txt").string() + " (it was not written, or the path is wrong))");
+  // A symlink out of the attempt's folder is not followed.
+  std::filesystem::create_symlink("/etc/hostname", dir / "out/link.txt");
+  MetricSpec link = FileSpec("x", MetricSource::kTextFile, "out/link.txt", "");
+  link.pattern = "(?<value>.+)";
+  MetricValue refused = Collect({link}, {}, dir.path())[0];
+  EXPECT_EQ(refused.flag, ValueFlag::kMissing);
+  EXPECT_NE(refused.message.find("link.txt"), std::string::npos) << refused.message;
+}
+
 TEST(MetricCollectorTest, ScaleAndUnit) {
   MetricSpec acc = Regex("acc", R"(acc=(?<value>\S+) \+- (?<std>\S+))");
   acc.scale = 100;
@@ -377,8 +437,8 @@ TEST(OutputScanTest, ChunkedScanningFindsExactlyWhatLineByLineSearchFinds) {
     splitter.Finish();
   });
   ASSERT_EQ(by_line["spanning"].size(), 160u) << "4 lines of each repeat; 'loss' then '0.25' is no match";
-  ASSERT_EQ(by_line["acc"].size(), 321u) << "8 lines of each repeat, the first match of a line only";
-  ASSERT_EQ(by_line["acc"].back(), "320 0.77 -1");
+  ASSERT_EQ(by_line["acc"].size(), 361u) << "9 matches in 8 lines of each repeat: every match of a line";
+  ASSERT_EQ(by_line["acc"].back(), "360 0.77 -1");
   std::mt19937 rng(7);
   for (size_t chunk : {size_t{1}, size_t{3}, size_t{64}, size_t{4096}, text.size()}) {
     auto chunked = SeenBy(specs, [&](MetricCollector& c) {
