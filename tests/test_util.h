@@ -73,6 +73,25 @@ inline CommandResult RunRepro(const std::vector<std::string>& args, const std::f
   return {result.exit_code.value_or(-1), ReadText(spec.stdout_path), ReadText(spec.stderr_path)};
 }
 
+// Runs git in "cwd" with a fixed author and returns its trimmed stdout; fails the test when
+// git fails. Its output goes through files in "scratch".
+inline std::string RunGit(const std::filesystem::path& cwd, const std::vector<std::string>& args, const std::filesystem::path& scratch) {
+  ProcessSpec spec;
+  spec.argv = {"git"};
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  spec.cwd = cwd;
+  spec.env = BuildChildEnvironment({{"GIT_AUTHOR_NAME", "t"}, {"GIT_AUTHOR_EMAIL", "t@example.org"},
+                                    {"GIT_COMMITTER_NAME", "t"}, {"GIT_COMMITTER_EMAIL", "t@example.org"}}, {});
+  spec.stdout_path = scratch / "git.out";
+  spec.stderr_path = scratch / "git.err";
+  spec.timeout_seconds = 60;
+  ProcessResult result = RunProcess(spec);
+  EXPECT_EQ(result.exit_code, 0) << "git " << args.front() << ": " << ReadText(spec.stderr_path);
+  std::string out = ReadText(spec.stdout_path);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
 // Starts the repro binary under test in the background, with this process's environment;
 // its stdout and stderr go to <cwd>/runner.log.
 inline pid_t SpawnRepro(const std::vector<std::string>& args, const std::filesystem::path& cwd) {

@@ -175,6 +175,11 @@ Status AddManifestFiles(const Evaluation& evaluation, BundleWriter& writer) {
   if (Status s = writer.AddText("manifest/" + m.path.filename().string(), m.text); !s) return s;
   std::vector<fs::path> files(m.source.patches.begin(), m.source.patches.end());
   for (const AddedFile& file : m.source.files) files.push_back(file.from);
+  for (const Experiment& experiment : m.experiments) {
+    if (experiment.source && experiment.source->patches) files.insert(files.end(), experiment.source->patches->begin(), experiment.source->patches->end());
+  }
+  std::sort(files.begin(), files.end());
+  files.erase(std::unique(files.begin(), files.end()), files.end());  // a patch may serve the manifest and an experiment
   for (const fs::path& file : files) {
     Result<std::string> text = ReadFile(file);
     if (!text) return Error{fmt::format("cannot copy {} into the bundle: {}", file.string(), text.error())};

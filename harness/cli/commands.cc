@@ -56,6 +56,12 @@ std::optional<Manifest> LoadOrReport(const std::string& path) {
 Status BindSource(Loaded& loaded, const CommonOptions& common, bool update) {
   Source& source = loaded.manifest.source;
   if (common.source) {
+    for (const Experiment& experiment : loaded.manifest.experiments) {
+      if (experiment.source && !experiment.source->commit.empty()) {
+        return Error{fmt::format("experiment '{}' pins its own commit {}; --source replaces only the manifest's code: run "
+                                 "without --source, or remove the experiment's 'commit'", experiment.id, experiment.source->commit)};
+      }
+    }
     std::string pinned = source.commit;
     source.path = std::filesystem::absolute(*common.source).lexically_normal();
     source.git.clear();
@@ -80,25 +86,41 @@ Status BindSource(Loaded& loaded, const CommonOptions& common, bool update) {
   return Status::Ok();
 }
 
+// The manifest's code identity, and each experiment's own where it overrides the source.
+Result<CodeIdentities> IdentitiesOf(const Manifest& manifest) {
+  CodeIdentities code;
+  Result<std::string> base = SourceIdentity(manifest);
+  if (!base) return Error{base.error()};
+  code.base = *base;
+  for (const Experiment& experiment : manifest.experiments) {
+    if (!experiment.source) continue;
+    Result<std::string> own = SourceIdentity(manifest, manifest.SourceOf(experiment));
+    if (!own) return Error{own.error()};
+    code.own[experiment.id] = *own;
+  }
+  return code;
+}
+
 }  // namespace
 
 std::variant<Loaded, int> LoadAndPlan(const std::string& path, const CommonOptions* common, bool update, int64_t max_runs) {
   std::optional<Manifest> manifest = LoadOrReport(path);
   if (!manifest) return kExitBadInput;
-  Loaded loaded{std::move(*manifest), {}, {}, {}};
+  Loaded loaded{std::move(*manifest), {}, {}, {}, {}};
   if (common != nullptr) {
     if (Status bound = BindSource(loaded, *common, update); !bound) {
       PrintError(bound.error());
       return kExitHarnessError;
     }
   }
-  Result<std::string> identity = SourceIdentity(loaded.manifest);
-  if (!identity) {
-    PrintError(identity.error());
+  Result<CodeIdentities> identities = IdentitiesOf(loaded.manifest);
+  if (!identities) {
+    PrintError(identities.error());
     return kExitHarnessError;
   }
-  loaded.source_identity = *identity;
-  Result<std::vector<RunSpec>> runs = PlanRuns(loaded.manifest, *identity, common != nullptr ? common->max_runs : max_runs);
+  loaded.source_identity = identities->base;
+  loaded.code = *identities;
+  Result<std::vector<RunSpec>> runs = PlanRuns(loaded.manifest, *identities, common != nullptr ? common->max_runs : max_runs);
   if (!runs) {
     PrintError(runs.error());
     return kExitBadInput;
@@ -343,6 +365,50 @@ int Plan(const std::string& manifest_path, const CommonOptions& common) {
   return kExitAllReproduced;
 }
 
+namespace {
+
+// Runs that use the same code: the manifest's source, or an experiment's own.
+struct CodeGroup {
+  Source source;
+  std::vector<RunSpec> runs;
+  std::string experiments;  // " of experiment 'old'", for an experiment's own code
+};
+
+std::vector<CodeGroup> GroupByCode(const Loaded& l) {
+  std::vector<CodeGroup> groups;
+  std::map<std::string, size_t> index;  // code identity -> group
+  for (const RunSpec& run : l.runs) {
+    const std::string& identity = l.code.Of(*run.experiment);
+    auto [it, fresh] = index.emplace(identity, groups.size());
+    if (fresh) {
+      bool own = identity != l.code.base;
+      groups.push_back({own ? l.manifest.SourceOf(*run.experiment) : l.manifest.source, {}, ""});
+      if (own) groups.back().experiments = fmt::format(" of experiment '{}'", run.experiment->id);
+    }
+    groups[it->second].runs.push_back(run);
+  }
+  // The manifest's own code first, as before experiments could have their own.
+  std::stable_partition(groups.begin(), groups.end(), [](const CodeGroup& group) { return group.experiments.empty(); });
+  return groups;
+}
+
+RunSummary Add(RunSummary a, const RunSummary& b) {
+  a.planned += b.planned;
+  a.cached += b.cached;
+  a.started += b.started;
+  a.completed += b.completed;
+  a.unfinished += b.unfinished;
+  a.elsewhere += b.elsewhere;
+  a.submitted += b.submitted;
+  a.attached += b.attached;
+  a.left_running += b.left_running;
+  a.setup_failed = a.setup_failed || b.setup_failed;
+  a.interrupted = a.interrupted || b.interrupted;
+  return a;
+}
+
+}  // namespace
+
 int Run(const std::string& manifest_path, const CommonOptions& common, const RunFlags& flags) {
   std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common, /*update=*/true);
   if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
@@ -358,12 +424,6 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
   if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
   Store& store = *std::get<std::unique_ptr<Store>>(opened);
   InstallInterruptHandlers();
-  Result<PreparedSource> source = PrepareSource(l.manifest, common.cache ? *common.cache : DefaultCacheDir());
-  if (!source) {
-    PrintError(source.error());
-    return InterruptCount() > 0 ? kExitInterrupted : kExitHarnessError;
-  }
-  for (const std::string& deviation : source->deviations) l.checkout_deviations.push_back(deviation);
   int jobs = flags.jobs > 0 ? flags.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   RunOptions options;
   // Stored attempt folders must make sense from wherever a report is made later.
@@ -382,30 +442,46 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
   ProgressPrinter printer(stderr, IsSmartTerminal(STDERR_FILENO), flags.verbosity);
   options.progress = [&printer](const ProgressEvent& event) { printer(event); };
   options.interrupted = [] { return InterruptCount() > 0; };
-  if (flags.verbosity != Verbosity::kQuiet) {
-    std::cerr << fmt::format("{}: {} runs, code {}\n", manifest_path, l.runs.size(), VisibleText(source->description));
-    for (const std::string& deviation : l.checkout_deviations) std::cerr << "  deviation: " << VisibleText(deviation) << "\n";
-    for (const std::string& deviation : Deviations(l.manifest)) std::cerr << "  deviation: " << VisibleText(deviation) << "\n";
+  RunSummary summary;
+  // Experiments with their own commit or patches run their code after the manifest's.
+  std::vector<CodeGroup> groups = GroupByCode(l);
+  for (const CodeGroup& group : groups) {
+    Result<PreparedSource> source = PrepareSource(l.manifest, group.source, common.cache ? *common.cache : DefaultCacheDir());
+    if (!source) {
+      PrintError(source.error());
+      return InterruptCount() > 0 ? kExitInterrupted : kExitHarnessError;
+    }
+    for (const std::string& deviation : source->deviations) l.checkout_deviations.push_back(deviation);
+    if (flags.verbosity != Verbosity::kQuiet) {
+      std::cerr << fmt::format("{}: {} runs{}, code {}\n", manifest_path, group.runs.size(), group.experiments,
+                               VisibleText(source->description));
+      if (&group == &groups.front()) {
+        for (const std::string& deviation : l.checkout_deviations) std::cerr << "  deviation: " << VisibleText(deviation) << "\n";
+        for (const std::string& deviation : Deviations(l.manifest)) std::cerr << "  deviation: " << VisibleText(deviation) << "\n";
+      }
+    }
+    for (const std::string& warning : source->warnings) std::cerr << "repro: warning: " << VisibleText(warning) << "\n";
+    Result<RunSummary> part = Error{""};
+    if (profile) {
+      part = RunOnSlurm(l, group.runs, *source, store, options, *profile);
+    } else {
+      LocalExecutor executor(jobs, DetectCapacity());
+      part = RunManifest(l.manifest, group.runs, *source, store, executor, options);
+    }
+    if (!part) {
+      PrintError(part.error());
+      return kExitHarnessError;
+    }
+    summary = Add(summary, *part);
+    if (part->interrupted || part->left_running > 0 || InterruptCount() > 0) break;
   }
-  for (const std::string& warning : source->warnings) std::cerr << "repro: warning: " << VisibleText(warning) << "\n";
-  Result<RunSummary> summary = Error{""};
-  if (profile) {
-    summary = RunOnSlurm(l, *source, store, options, *profile);
-  } else {
-    LocalExecutor executor(jobs, DetectCapacity());
-    summary = RunManifest(l.manifest, l.runs, *source, store, executor, options);
-  }
-  if (!summary) {
-    PrintError(summary.error());
-    return kExitHarnessError;
-  }
-  if (summary->left_running > 0) {
+  if (summary.left_running > 0) {
     std::cerr << fmt::format("repro: stopped following; {} attempt(s) stay queued or running on Slurm. Run the same command "
                              "again to follow them (nothing is submitted twice), or: repro cancel {}\n",
-                             summary->left_running, manifest_path);
+                             summary.left_running, manifest_path);
     return kExitInterrupted;
   }
-  if (summary->interrupted || InterruptCount() > 0) {
+  if (summary.interrupted || InterruptCount() > 0) {
     std::cerr << "repro: interrupted; completed runs are kept, run the same command again to continue\n";
     return kExitInterrupted;
   }

@@ -21,7 +21,8 @@ void PrintError(const std::string& message);
 struct Loaded {
   Manifest manifest;
   std::vector<RunSpec> runs;
-  std::string source_identity;
+  std::string source_identity;                    // of the manifest's own source
+  CodeIdentities code;                            // and of each experiment with its own
   std::vector<std::string> checkout_deviations;  // of a --source checkout
 };
 
@@ -40,8 +41,8 @@ std::variant<std::unique_ptr<Store>, int> OpenStore(const CommonOptions& common,
 // or an exit code after printing its errors with their lines.
 std::variant<SlurmProfile, int> ReadSlurmProfile(const std::string& name_or_path);
 // The manifest's runs on Slurm (slurm_commands.cc).
-Result<RunSummary> RunOnSlurm(const Loaded& loaded, const PreparedSource& source, Store& store, const RunOptions& options,
-                              const SlurmProfile& profile);
+Result<RunSummary> RunOnSlurm(const Loaded& loaded, const std::vector<RunSpec>& runs, const PreparedSource& source, Store& store,
+                              const RunOptions& options, const SlurmProfile& profile);
 
 // Judges every claim from the Store and prints the table; with "save" (after a run) the
 // verdicts are stored too, while compare only reads.

@@ -103,14 +103,14 @@ std::variant<SlurmProfile, int> ReadSlurmProfile(const std::string& name_or_path
   return kExitBadInput;
 }
 
-Result<RunSummary> RunOnSlurm(const Loaded& loaded, const PreparedSource& source, Store& store, const RunOptions& options,
-                              const SlurmProfile& profile) {
+Result<RunSummary> RunOnSlurm(const Loaded& loaded, const std::vector<RunSpec>& runs, const PreparedSource& source, Store& store,
+                              const RunOptions& options, const SlurmProfile& profile) {
   slurm::Client client(SlurmLogDir(options.results_dir, loaded.manifest));
   SlurmSettings settings;
   static_cast<SlurmProfile&>(settings) = profile;
   settings.client = &client;
   settings.repro_binary = ThisBinary();
-  Result<RunSummary> summary = RunManifestOnSlurm(loaded.manifest, loaded.runs, source, store, settings, options);
+  Result<RunSummary> summary = RunManifestOnSlurm(loaded.manifest, runs, source, store, settings, options);
   const slurm::CallCounts& calls = client.counts();
   std::cerr << fmt::format("slurm: {} sbatch, {} squeue, {} sacct call(s)\n", calls.sbatch, calls.squeue, calls.sacct);
   return summary;

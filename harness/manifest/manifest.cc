@@ -37,6 +37,27 @@ const char* BetterName(Better better) {
   return "?";
 }
 
+Source Manifest::SourceOf(const Experiment& experiment) const {
+  Source own = source;
+  if (!experiment.source) return own;
+  if (!experiment.source->commit.empty()) {
+    own.commit = experiment.source->commit;
+    own.ref.clear();
+  }
+  if (experiment.source->patches) own.patches = *experiment.source->patches;
+  return own;
+}
+
+NamedValues Manifest::EnvOf(const Experiment& experiment) const {
+  NamedValues merged;
+  for (const auto& [name, value] : env) {
+    bool replaced = std::any_of(experiment.env.begin(), experiment.env.end(), [&](const auto& own) { return own.first == name; });
+    if (!replaced) merged.emplace_back(name, value);
+  }
+  merged.insert(merged.end(), experiment.env.begin(), experiment.env.end());
+  return merged;
+}
+
 const Experiment* Manifest::FindExperiment(const std::string& id) const {
   for (const Experiment& experiment : experiments) {
     if (experiment.id == id) return &experiment;

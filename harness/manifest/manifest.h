@@ -74,6 +74,13 @@ struct Param {
   std::vector<std::string> values;  // as written in the manifest, never empty
 };
 
+// An experiment's own code: the manifest's git source at another commit, or with other
+// patches (a README claim true at the commit it was written for, false at the latest).
+struct SourceOverride {
+  std::string commit;                                      // full 40-hex; empty: the manifest's
+  std::optional<std::vector<std::filesystem::path>> patches;  // absolute; replace the manifest's when set
+};
+
 struct Experiment {
   std::string id;
   std::vector<std::string> command;  // argv template; placeholders checked against params
@@ -88,6 +95,8 @@ struct Experiment {
   bool deterministic = false;
   // The code reads its seed from REPRO_SEED, so seeds reach it without "{seed}" in the command.
   bool seed_from_env = false;
+  std::optional<SourceOverride> source;  // its own commit or patches; else the manifest's source
+  NamedValues env;                       // added to the manifest's env, replacing a variable of the same name
   int line = 0;
   int column = 0;
 };
@@ -158,6 +167,10 @@ struct Manifest {
   std::vector<Diagnostic> warnings;
 
   const Experiment* FindExperiment(const std::string& id) const;
+  // The code "experiment" runs: the manifest's source with the experiment's override applied.
+  Source SourceOf(const Experiment& experiment) const;
+  // The environment variables of its runs: the manifest's, then the experiment's own.
+  NamedValues EnvOf(const Experiment& experiment) const;
   const Claim* FindClaim(const std::string& id) const;
 };
 

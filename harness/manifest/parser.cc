@@ -55,7 +55,7 @@ class Parser {
     if (const YAML::Node* source = top.Require("source")) ParseSource(*source);
     if (const YAML::Node* inputs = top.Find("inputs")) ParseInputs(*inputs);
     if (const YAML::Node* setup = top.Find("setup")) ParseSetup(*setup);
-    if (const YAML::Node* env = top.Find("env")) ParseEnv(*env);
+    if (const YAML::Node* env = top.Find("env")) ParseEnv(*env, m_.env);
     m_.sandbox = top.Choice("isolation", {"none", "sandbox"}).value_or("none") == "sandbox";
     if (const YAML::Node* defaults = top.Find("defaults")) ParseDefaults(*defaults);
     if (const YAML::Node* experiments = top.Require("experiments")) ParseExperiments(*experiments);
@@ -300,7 +300,7 @@ class Parser {
     }
   }
 
-  void ParseEnv(const YAML::Node& node) {
+  void ParseEnv(const YAML::Node& node, NamedValues& env) {
     if (!node.IsMap()) {
       d_.Add(node, fmt::format("'env' must be a mapping of variable names to values, not {}", yaml::KindName(node)));
       return;
@@ -316,7 +316,7 @@ class Parser {
         d_.Add(it->first, fmt::format("duplicate key '{}' in env", *name));
       } else {
         CheckControlCharacters(*value, it->second, fmt::format("env variable '{}'", *name));
-        m_.env.emplace_back(*name, *value);
+        env.emplace_back(*name, *value);
       }
     }
   }
@@ -386,7 +386,8 @@ class Parser {
     std::string id = IdOf(item, "experiment", false);
     std::string context = id.empty() ? "in an experiment" : fmt::format("in experiment '{}'", yaml::Brief(id));
     MapReader reader(item, context,
-                     {"id", "command", "shell", "params", "seeds", "timeout", "resources", "deterministic", "seed_from_env", "metrics"}, d_);
+                     {"id", "command", "shell", "params", "seeds", "timeout", "resources", "deterministic", "seed_from_env", "metrics",
+                      "source", "env"}, d_);
     if (!reader.is_map()) return false;
     reader.String("id", /*required=*/true);
     e.id = id;
@@ -401,6 +402,8 @@ class Parser {
       e.resources = ParseResources(*resources, "in resources of experiment '" + yaml::Brief(id) + "'", e.resources);
     }
     if (const YAML::Node* params = reader.Find("params")) ParseParams(*params, context, e);
+    if (const YAML::Node* source = reader.Find("source")) ParseExperimentSource(*source, context, e);
+    if (const YAML::Node* env = reader.Find("env")) ParseEnv(*env, e.env);
     Placeholders placeholders{kBuiltinPlaceholders, {kBuiltinPlaceholders.begin(), kBuiltinPlaceholders.end()}};
     for (const Param& param : e.params) {
       placeholders.names.push_back(param.name);
@@ -423,11 +426,43 @@ class Parser {
     return !id.empty();
   }
 
+  // An experiment may run the manifest's repository at another full commit, or with other
+  // patches; everything else about the code (repository, files, inputs) is the manifest's.
+  void ParseExperimentSource(const YAML::Node& node, const std::string& context, Experiment& e) {
+    MapReader reader(node, "in 'source' " + context, {"commit", "patches"}, d_);
+    if (!reader.is_map()) return;
+    SourceOverride own;
+    if (std::optional<std::string> commit = reader.String("commit")) {
+      const YAML::Node& at = *reader.Find("commit");
+      if (!m_.source.is_git()) {
+        d_.Add(at, fmt::format("'commit' in 'source' {} needs the manifest's source to be a git repository ('git' and "
+                               "'commit')", context));
+      } else if (!IsHex(*commit, 40)) {
+        d_.Add(at, fmt::format("'commit' in 'source' {} must be a full 40-hex commit (git rev-parse {} prints it), got '{}'",
+                               context, yaml::Brief(*commit), yaml::Brief(*commit)));
+      } else {
+        own.commit = *commit;
+        std::transform(own.commit.begin(), own.commit.end(), own.commit.begin(), ::tolower);
+      }
+    }
+    if (const YAML::Node* patches = reader.Find("patches")) {
+      own.patches.emplace();
+      for (const std::string& patch : reader.StringList("patches").value_or(std::vector<std::string>{})) {
+        if (std::optional<std::filesystem::path> file = BesideManifest(patch, *patches, "patch")) own.patches->push_back(*file);
+      }
+    }
+    if (own.commit.empty() && !own.patches) {
+      d_.Add(node, fmt::format("'source' {} must set 'commit' (a full hash) or 'patches' (a list, [] for none)", context));
+      return;
+    }
+    e.source = std::move(own);
+  }
+
   // Several seeds of code that never receives the seed give one result several times; a
   // verdict would count them as independent runs. Only a warning: the code may read the
   // seed some way repro cannot see.
   void WarnIfSeedsAreRepetitions(const Experiment& e) {
-    if (e.seeds.size() < 2 || e.command.empty() || SeedReachesCode(e, m_.env)) return;
+    if (e.seeds.size() < 2 || e.command.empty() || SeedReachesCode(e, m_.EnvOf(e))) return;
     m_.warnings.push_back(
         {m_.path.string(), e.line, e.column,
          fmt::format("experiment '{}' runs {} seeds, but the seed reaches its code nowhere ('{{seed}}' is in no argument "

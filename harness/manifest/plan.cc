@@ -178,7 +178,12 @@ Result<int64_t> CountRuns(const Manifest& manifest, int64_t max_runs) {
   return total;
 }
 
-Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const std::string& source_identity, int64_t max_runs) {
+const std::string& CodeIdentities::Of(const Experiment& experiment) const {
+  auto it = own.find(experiment.id);
+  return it == own.end() ? base : it->second;
+}
+
+Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const CodeIdentities& code, int64_t max_runs) {
   Result<int64_t> count = CountRuns(manifest, max_runs);
   if (!count) return Error{count.error()};
   std::vector<RunSpec> runs;
@@ -198,7 +203,9 @@ Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const std::strin
         Result<std::vector<std::string>> argv = ExpandCommand(run, "{out}");
         if (!argv) return Error{fmt::format("experiment '{}': {}", experiment.id, argv.error())};
         IdentityText identity;
-        AddCommon(manifest, source_identity, identity);
+        AddCommon(manifest, code.Of(experiment), identity);
+        // Only an experiment's own variables are added: runs without any keep their identity.
+        for (const auto& [name, value] : experiment.env) identity.Add("experiment-env:" + name, value);
         for (const std::string& arg : *argv) {
           // Paths beside the manifest are identified by content, not by where the manifest sits.
           std::string portable = arg;

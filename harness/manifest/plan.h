@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,8 +39,18 @@ Result<int64_t> CountRuns(const Manifest& manifest, int64_t max_runs);
 // manifest that the command names (a driver script, say). The timeout and resources
 // are not part of it: a run that finished is not different because the limit was higher.
 // Refuses, before expanding anything, what CountRuns refuses.
-Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const std::string& source_identity,
-                                      int64_t max_runs = kDefaultMaxRuns);
+// The code identity of each experiment's runs: "base" (the manifest's source), or its own
+// when it overrides the commit or patches.
+struct CodeIdentities {
+  std::string base;
+  std::map<std::string, std::string> own;  // experiment id -> identity
+  const std::string& Of(const Experiment& experiment) const;
+};
+Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const CodeIdentities& code, int64_t max_runs = kDefaultMaxRuns);
+inline Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const std::string& source_identity,
+                                             int64_t max_runs = kDefaultMaxRuns) {
+  return PlanRuns(manifest, CodeIdentities{source_identity, {}}, max_runs);
+}
 
 // The runs of "experiment" at the grid point "where" picks; picks of parameters the
 // experiment does not have are ignored (a comparison's 'where' covers both sides).

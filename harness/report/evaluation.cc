@@ -19,9 +19,16 @@
 namespace repro {
 namespace {
 
+// Which code a number comes from, when its experiment runs its own: " @<commit>".
+std::string OwnCode(const Experiment& experiment) {
+  if (!experiment.source) return "";
+  if (!experiment.source->commit.empty()) return " @" + experiment.source->commit.substr(0, 12);
+  return " (its own patches)";
+}
+
 RunEvidence EvidenceFor(const RunSpec& run, const std::optional<AttemptRecord>& attempt, const std::string& metric) {
   RunEvidence evidence;
-  evidence.label = run.label;
+  evidence.label = run.label + OwnCode(*run.experiment);
   evidence.seed = run.seed;
   evidence.metric = metric;
   evidence.gpus = run.experiment->resources.gpus;
@@ -207,6 +214,10 @@ class ManifestFileFinder {
     // Patches and added files are deviations of their own (source/Deviations).
     for (const std::filesystem::path& patch : manifest.source.patches) known_.insert(patch.lexically_normal().string());
     for (const AddedFile& file : manifest.source.files) known_.insert(file.from.lexically_normal().string());
+    for (const Experiment& experiment : manifest.experiments) {
+      if (!experiment.source || !experiment.source->patches) continue;
+      for (const std::filesystem::path& patch : *experiment.source->patches) known_.insert(patch.lexically_normal().string());
+    }
   }
 
   void Scan(const std::vector<std::string>& argv, bool shell, const std::string& user) {
@@ -255,7 +266,7 @@ std::vector<RunCommand> Commands(const std::vector<RunSpec>& runs, const LatestA
     const std::optional<AttemptRecord>& attempt = latest.at(run.key);
     std::string out = attempt ? (std::filesystem::path(attempt->dir) / "out").string() : "{out}";
     Result<std::vector<std::string>> argv = ExpandCommand(run, out);
-    commands.push_back({run.label, argv ? *argv : std::vector<std::string>{"(" + argv.error() + ")"}});
+    commands.push_back({run.label + OwnCode(*run.experiment), argv ? *argv : std::vector<std::string>{"(" + argv.error() + ")"}});
   }
   return commands;
 }

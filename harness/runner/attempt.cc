@@ -105,7 +105,7 @@ Result<AttemptRequest> PrepareAttempt(const Manifest& manifest, const RunSpec& r
   request.process.argv = settings.sandbox ? SandboxCommand(*argv, work, dir) : *argv;
   request.process.cwd = work;
   request.process.env = BuildChildEnvironment(
-      manifest.env, {{"REPRO_SEED", std::to_string(run.seed)}, {"REPRO_OUT", out.string()},
+      manifest.EnvOf(*run.experiment), {{"REPRO_SEED", std::to_string(run.seed)}, {"REPRO_OUT", out.string()},
                      {"REPRO_RUN_KEY", run.key}, {"REPRO_ATTEMPT", std::to_string(attempt_number)}});
   request.process.stdout_path = dir / "stdout.log";
   request.process.stderr_path = dir / "stderr.log";

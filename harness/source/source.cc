@@ -137,8 +137,7 @@ std::filesystem::path DefaultCacheDir() {
   return std::filesystem::path(home != nullptr ? home : "/tmp") / ".cache" / "repro";
 }
 
-Result<std::string> SourceIdentity(const Manifest& manifest) {
-  const Source& source = manifest.source;
+Result<std::string> SourceIdentity(const Manifest& manifest, const Source& source) {
   std::string base;
   if (source.is_git()) {
     base = source.commit.empty() ? "git-ref:" + source.ref : "git:" + source.commit;  // unresolved: validate, plan
@@ -177,6 +176,18 @@ std::vector<std::string> Deviations(const Manifest& manifest) {
   if (!manifest.source.ref.empty()) {
     lines.push_back(fmt::format("commit '{}' is a ref, resolved to {} when run; it can move", manifest.source.ref,
                                 manifest.source.commit.empty() ? "(not yet resolved)" : manifest.source.commit));
+  }
+  for (const Experiment& experiment : manifest.experiments) {
+    if (!experiment.source) continue;
+    if (!experiment.source->commit.empty()) {
+      lines.push_back(fmt::format("experiment '{}' runs commit {} (the manifest's: {})", experiment.id,
+                                  experiment.source->commit, manifest.source.commit.empty() ? manifest.source.ref : manifest.source.commit));
+    }
+    if (!experiment.source->patches) continue;
+    if (experiment.source->patches->empty()) lines.push_back(fmt::format("experiment '{}' applies no patch", experiment.id));
+    for (const std::filesystem::path& patch : *experiment.source->patches) {
+      lines.push_back(fmt::format("experiment '{}': patch {} applied (sha256 {})", experiment.id, relative(patch), hash(patch)));
+    }
   }
   for (const Input& input : manifest.inputs) {
     lines.push_back(fmt::format("input {} (sha256 {}) from {}", input.path, input.sha256,
@@ -391,8 +402,8 @@ std::vector<std::string> LfsPointers(const fs::path& dir) {
 }
 
 // The code with added files, applied patches and linked inputs, made once per identity.
-Result<fs::path> PrepareModified(const Manifest& manifest, const fs::path& base, const std::string& identity,
-                                 const fs::path& cache_dir) {
+Result<fs::path> PrepareModified(const Manifest& manifest, const Source& source, const fs::path& base,
+                                 const std::string& identity, const fs::path& cache_dir) {
   fs::path dir = cache_dir / "prepared" / Sha256Hex(identity).substr(0, 24);
   std::error_code ec;
   if (fs::is_directory(dir, ec)) return dir;
@@ -405,12 +416,12 @@ Result<fs::path> PrepareModified(const Manifest& manifest, const fs::path& base,
   };
   if (Result<uint64_t> copied = MakeWorkingCopy(base, partial); !copied) return fail(copied.error());
   // Released code may ship symlinks where these go: every write resolves beneath the copy.
-  for (const AddedFile& file : manifest.source.files) {
+  for (const AddedFile& file : source.files) {
     if (Status added = ReplaceFileBeneath(partial, file.to, file.from); !added) {
       return fail(fmt::format("cannot add {} as {}: {}", file.from.string(), file.to, added.error()));
     }
   }
-  for (const fs::path& patch : manifest.source.patches) {
+  for (const fs::path& patch : source.patches) {
     if (Status applied = Git({"apply", "--whitespace=nowarn", patch.string()}, partial, cache_dir / "prepared"); !applied) {
       return fail(fmt::format("patch {} does not apply to {}: {}", patch.string(), base.string(), applied.error()));
     }
@@ -434,9 +445,8 @@ Result<fs::path> PrepareModified(const Manifest& manifest, const fs::path& base,
 
 }  // namespace
 
-Result<PreparedSource> PrepareSource(const Manifest& manifest, const fs::path& cache_dir) {
-  const Source& source = manifest.source;
-  Result<std::string> identity = SourceIdentity(manifest);
+Result<PreparedSource> PrepareSource(const Manifest& manifest, const Source& source, const fs::path& cache_dir) {
+  Result<std::string> identity = SourceIdentity(manifest, source);
   if (!identity) return Error{identity.error()};
   PreparedSource prepared;
   prepared.identity = *identity;
@@ -457,7 +467,7 @@ Result<PreparedSource> PrepareSource(const Manifest& manifest, const fs::path& c
         pointers.size() > 5 ? ", ..." : "", prepared.dir.string()));
   }
   if (source.modified() || !manifest.inputs.empty()) {
-    Result<fs::path> modified = PrepareModified(manifest, prepared.dir, *identity, cache_dir);
+    Result<fs::path> modified = PrepareModified(manifest, source, prepared.dir, *identity, cache_dir);
     if (!modified) return Error{modified.error()};
     prepared.dir = *modified;
   }

@@ -3,6 +3,7 @@
 // "paper" is a shell script that reports as such code does.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <map>
 #include <sstream>
 #include <string>
@@ -109,6 +110,92 @@ TEST_F(ReportingShapesTest, ATextFileADictLineAndInRunRepeats) {
     }
   }
   EXPECT_EQ(replicates, (std::vector<int64_t>{0, 1, 2, 3, 4}));
+}
+
+// A README claim true at the commit it was written for and false at the latest (a later
+// commit changed the data generation): one manifest runs both commits side by side, and an
+// experiment's own env reaches only its runs.
+TEST(ExperimentSourceTest, TwoCommitsOfOneRepositorySideBySide) {
+  ScopedTempDir dir;
+  std::filesystem::path repo = dir / "upstream", home = dir / "home";
+  std::filesystem::create_directories(repo);
+  std::filesystem::create_directories(home);
+  testing::RunGit(repo, {"init", "--quiet", "--initial-branch=main"}, dir.path());
+  std::vector<std::string> commits;
+  for (const char* acc : {"0.90", "0.85"}) {
+    WriteText(repo / "train.sh", std::string("echo \"acc ") + acc + "\"\necho \"scale ${SCALE:-none}\"\n");
+    testing::RunGit(repo, {"add", "train.sh"}, dir.path());
+    testing::RunGit(repo, {"commit", "--quiet", "-m", acc}, dir.path());
+    commits.push_back(testing::RunGit(repo, {"rev-parse", "HEAD"}, dir.path()));
+  }
+  WriteText(dir / "m.yaml", "paper: {title: Two commits}\nsource: {git: " + repo.string() + ", commit: " + commits[1] +
+                                "}\nenv: {SCALE: '1'}\ndefaults: {deterministic: true}\nexperiments:\n"
+                                "  - id: latest\n    command: [/bin/sh, train.sh]\n"
+                                "    metrics: {acc: {stdout: 'acc (?<value>\\S+)'}, scale: {stdout: 'scale (?<value>\\S+)'}}\n"
+                                "  - id: as-written\n    command: [/bin/sh, train.sh]\n"
+                                "    source: {commit: " + commits[0] + "}\n    env: {SCALE: '2'}\n"
+                                "    metrics: {acc: {stdout: 'acc (?<value>\\S+)'}, scale: {stdout: 'scale (?<value>\\S+)'}}\n"
+                                "claims:\n"
+                                "  - {id: readme-latest, experiment: latest, metric: acc, reported: \"0.90\"}\n"
+                                "  - {id: readme-as-written, experiment: as-written, metric: acc, reported: \"0.90\"}\n"
+                                "  - {id: scale-latest, experiment: latest, metric: scale, reported: \"1\"}\n"
+                                "  - {id: scale-as-written, experiment: as-written, metric: scale, reported: \"2\"}\n");
+  const char* old_home = std::getenv("HOME");
+  std::string saved = old_home != nullptr ? old_home : "";
+  ::setenv("HOME", home.c_str(), 1);  // repro's cache of clones
+  testing::CommandResult run = RunRepro({"run", "m.yaml"}, dir.path());
+  testing::CommandResult report = RunRepro({"report", "m.yaml", "--format", "md"}, dir.path());
+  testing::CommandResult validate = RunRepro({"validate", "m.yaml"}, dir.path());
+  ::setenv("HOME", saved.c_str(), 1);
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;  // the latest commit does not reproduce the README
+  std::map<std::string, std::string> reasons = Reasons(run.out);
+  EXPECT_NE(reasons["readme-latest"].find("measured 0.85 (n=1)"), std::string::npos) << run.out;
+  EXPECT_NE(reasons["readme-latest"].find("not-reproduced"), std::string::npos) << run.out;
+  EXPECT_NE(reasons["readme-as-written"].find("measured 0.9 (n=1)"), std::string::npos) << run.out;
+  EXPECT_NE(reasons["readme-as-written"].find(": reproduced"), std::string::npos) << run.out;
+  EXPECT_NE(reasons["scale-latest"].find(": reproduced"), std::string::npos) << run.out;
+  EXPECT_NE(reasons["scale-as-written"].find(": reproduced"), std::string::npos) << "the experiment's own env\n" << run.out;
+  EXPECT_NE(run.err.find("runs of experiment 'as-written', code " + repo.string() + " @ " + commits[0]), std::string::npos)
+      << run.err;
+  // The report says which commit each number comes from.
+  EXPECT_NE(report.out.find("experiment 'as-written' runs commit " + commits[0] + " (the manifest's: " + commits[1] + ")"),
+            std::string::npos) << report.out;
+  EXPECT_NE(report.out.find("as-written seed=0 @" + commits[0].substr(0, 12)), std::string::npos) << report.out;
+  EXPECT_EQ(validate.exit_code, 0) << validate.err;
+}
+
+TEST(ExperimentSourceTest, MisusedOverridesAreErrorsAtTheirLines) {
+  ScopedTempDir dir;
+  std::filesystem::create_directories(dir / "code");
+  WriteText(dir / "m.yaml", R"yaml(paper: {title: t}
+source: {path: code}
+experiments:
+  - id: a
+    command: [prog]
+    source: {commit: 0123456789abcdef0123456789abcdef01234567}
+    metrics: {acc: {stdout: 'acc (?<value>\S+)'}}
+  - id: b
+    command: [prog]
+    source: {patches: [missing.patch]}
+    env: {"1BAD": x}
+    metrics: {acc: {stdout: 'acc (?<value>\S+)'}}
+  - id: c
+    command: [prog]
+    source: {}
+    metrics: {acc: {stdout: 'acc (?<value>\S+)'}}
+claims:
+  - {id: c, experiment: a, metric: acc, reported: 1}
+)yaml");
+  testing::CommandResult validate = RunRepro({"validate", "m.yaml"}, dir.path());
+  EXPECT_EQ(validate.exit_code, 2) << validate.err;
+  for (const char* error : {"m.yaml:6:22: 'commit' in 'source' in experiment 'a' needs the manifest's source to be a git "
+                            "repository ('git' and 'commit')",
+                            "m.yaml:10:23: patch 'missing.patch' (resolved to ",
+                            "m.yaml:11:11: '1BAD' in env is not a valid variable name",
+                            "m.yaml:15:13: 'source' in experiment 'c' must set 'commit' (a full hash) or 'patches' (a list, [] "
+                            "for none)"}) {
+    EXPECT_NE(validate.err.find(error), std::string::npos) << error << "\n" << validate.err;
+  }
 }
 
 }  // namespace

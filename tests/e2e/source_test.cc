@@ -29,23 +29,7 @@ class SourceTest : public ::testing::Test {
   }
   void TearDown() override { ::setenv("HOME", old_home_.c_str(), 1); }
 
-  // Runs git in "cwd" and returns its trimmed stdout; fails the test when git fails.
-  std::string Git(const fs::path& cwd, std::vector<std::string> args) {
-    ProcessSpec spec;
-    spec.argv = {"git"};
-    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-    spec.cwd = cwd;
-    spec.env = BuildChildEnvironment({{"GIT_AUTHOR_NAME", "t"}, {"GIT_AUTHOR_EMAIL", "t@example.org"},
-                                      {"GIT_COMMITTER_NAME", "t"}, {"GIT_COMMITTER_EMAIL", "t@example.org"}}, {});
-    spec.stdout_path = dir_ / "git.out";
-    spec.stderr_path = dir_ / "git.err";
-    spec.timeout_seconds = 60;
-    ProcessResult result = RunProcess(spec);
-    EXPECT_EQ(result.exit_code, 0) << "git " << args.front() << ": " << ReadText(spec.stderr_path);
-    std::string out = ReadText(spec.stdout_path);
-    while (!out.empty() && out.back() == '\n') out.pop_back();
-    return out;
-  }
+  std::string Git(const fs::path& cwd, std::vector<std::string> args) { return testing::RunGit(cwd, args, dir_.path()); }
 
   // A repository whose train.sh prints "version=N"; returns the commit of each version.
   std::vector<std::string> MakeRepository(int versions) {

@@ -33,6 +33,37 @@ const char* kGrid = R"yaml(  - id: e
     metrics: {m: {stdout: '(?<value>\d+)'}}
 )yaml";
 
+// An experiment's own env and code change its runs' identities and no other's; an
+// experiment without them keeps the identity it had before experiments could have them.
+TEST_F(PlanTest, AnExperimentsOwnEnvAndCodeChangeOnlyItsIdentities) {
+  const char* two = R"yaml(  - id: e
+    command: [prog, "{seed}"]
+    metrics: {m: {stdout: '(?<value>\d+)'}}
+  - id: f
+    command: [prog, "{seed}"]
+    env: {A: "2", B: "3"}
+    metrics: {m: {stdout: '(?<value>\d+)'}}
+)yaml";
+  const char* claim = "  - {id: c, experiment: e, metric: m, reported: 1}\n";
+  Manifest m = Load(two, claim);
+  EXPECT_EQ(m.EnvOf(m.experiments[0]), (NamedValues{{"A", "1"}}));
+  EXPECT_EQ(m.EnvOf(m.experiments[1]), (NamedValues{{"A", "2"}, {"B", "3"}})) << "the experiment's A replaces the manifest's";
+  std::vector<RunSpec> plain = *PlanRuns(m, "tree:abc");
+  std::vector<RunSpec> own = *PlanRuns(m, CodeIdentities{"tree:abc", {{"f", "git:other"}}});
+  EXPECT_EQ(plain[0].key, own[0].key);
+  EXPECT_NE(plain[1].key, own[1].key);
+  Manifest without_env = Load(R"yaml(  - id: e
+    command: [prog, "{seed}"]
+    metrics: {m: {stdout: '(?<value>\d+)'}}
+  - id: f
+    command: [prog, "{seed}"]
+    metrics: {m: {stdout: '(?<value>\d+)'}}
+)yaml", claim);
+  std::vector<RunSpec> before = *PlanRuns(without_env, "tree:abc");
+  EXPECT_EQ(before[0].key, plain[0].key);
+  EXPECT_NE(before[1].key, plain[1].key) << "f's own env is part of its identity";
+}
+
 TEST_F(PlanTest, ExpandsGridTimesSeedsInManifestOrder) {
   Manifest m = Load(kGrid);
   Result<std::vector<RunSpec>> runs = PlanRuns(m, "tree:abc");
