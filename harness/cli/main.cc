@@ -142,6 +142,16 @@ int main(int argc, char** argv) {
   AddCommonOptions(*report, common);
   report->callback([&] { exit_code = repro::cli::Report(manifest, common, format, output); });
 
+  std::filesystem::path import_source;
+  std::vector<std::string> import_tables;
+  CLI::App* import = app.add_subcommand("import", "Draft a manifest's claims from where a paper publishes them");
+  import->require_subcommand(1);
+  CLI::App* latex = import->add_subcommand("latex", "Claims and tables from a paper's LaTeX source (a .tex file, or its folder)");
+  latex->add_option("source", import_source, "The main .tex file, or the folder of the paper's source")->required();
+  latex->add_option("--table", import_tables, "A table to import, by number (2) or label (tab:main); repeatable (default: all)");
+  latex->add_option("-o,--output", output, "The draft manifest to write (default: standard output)");
+  latex->callback([&] { exit_code = repro::cli::ImportLatex(import_source, import_tables, output); });
+
   std::string run_key;
   int attempt = 0;
   std::string series;

@@ -1,0 +1,116 @@
+#include "harness/importers/draft.h"
+
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace repro {
+namespace {
+
+// A YAML double-quoted scalar: any text reads back as itself.
+std::string Quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) continue;
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string MetricName(const std::string& column) {
+  std::string name = IdSlug(column);
+  for (char& c : name) c = c == '-' ? '_' : c;
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) name = "m_" + name;
+  return name;
+}
+
+std::string Unique(const std::string& id, std::set<std::string>& used) {
+  std::string unique = id;
+  for (int n = 2; !used.insert(unique).second; ++n) unique = fmt::format("{}-{}", id, n);
+  return unique;
+}
+
+struct Draft {
+  std::string claims, tables, experiments;
+  std::set<std::string> used_ids, rows_seen;
+};
+
+void AddTable(const LatexTable& table, Draft& draft) {
+  std::string table_id = fmt::format("table{}", table.number);
+  std::string place = table.label.empty() ? fmt::format("Table {}", table.number) : fmt::format("Table {} ({})", table.number, table.label);
+  draft.tables += fmt::format("  - id: {}\n    caption: {}\n    columns: [", table_id, Quoted(table.caption));
+  for (size_t c = 0; c < table.columns.size(); ++c) draft.tables += (c ? ", " : "") + Quoted(table.columns[c]);
+  draft.tables += "]\n    rows:\n";
+  for (const LatexTable::Row& row : table.rows) {
+    std::string experiment = IdSlug(row.label);
+    std::vector<std::string> cells;
+    for (size_t c = 0; c < row.cells.size() && c < table.columns.size(); ++c) {
+      const LatexCell& cell = row.cells[c];
+      if (!cell.number) {
+        cells.push_back("null");
+        continue;
+      }
+      std::string id = Unique(fmt::format("{}/{}/{}", table_id, experiment, IdSlug(table.columns[c])), draft.used_ids);
+      cells.push_back(id);
+      const std::string& better = table.better[c];
+      draft.claims += fmt::format("  - id: {}\n    source: {}\n    experiment: {}\n    metric: {}\n    reported: {}\n", id,
+                                  Quoted(fmt::format("{}, row '{}', column '{}'", place, row.label, table.columns[c])), experiment,
+                                  MetricName(table.columns[c]), Quoted(cell.number->text));
+      if (!cell.number->std_text.empty()) draft.claims += fmt::format("    reported_std: {}\n", cell.number->std_text);
+      draft.claims += better.empty() ? "    # better: higher or lower? (the header does not say)\n" : fmt::format("    better: {}\n", better);
+      if (cell.number->percent) draft.claims += "    # printed as a percentage: give the metric 'scale: 100' if the code prints a fraction\n";
+    }
+    draft.tables += fmt::format("      - {{label: {}, cells: [{}]}}\n", Quoted(row.label), fmt::join(cells, ", "));
+    if (draft.rows_seen.insert(experiment).second) {
+      draft.experiments += fmt::format("#  - id: {}          # {}, row '{}'\n#    command: [python, TODO.py, --seed, \"{{seed}}\"]\n"
+                                       "#    metrics:\n", experiment, place, row.label);
+      for (const std::string& column : table.columns) {
+        draft.experiments += fmt::format("#      {}: {{stdout: 'TODO (?<value>[-0-9.eE]+)'}}\n", MetricName(column));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string IdSlug(const std::string& text) {
+  std::string slug;
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) && u < 0x80) {
+      slug += static_cast<char>(std::tolower(u));
+    } else if (c == '.' && !slug.empty() && slug.back() != '-') {
+      slug += '.';
+    } else if (!slug.empty() && slug.back() != '-') {
+      slug += '-';
+    }
+  }
+  while (!slug.empty() && (slug.back() == '-' || slug.back() == '.')) slug.pop_back();
+  return slug.empty() ? "row" : slug;
+}
+
+std::string DraftManifest(const LatexPaper& paper, const std::vector<const LatexTable*>& tables, const std::string& from) {
+  Draft draft;
+  std::vector<const LatexTable*> chosen = tables;
+  if (chosen.empty()) {
+    for (const LatexTable& table : paper.tables) chosen.push_back(&table);
+  }
+  for (const LatexTable* table : chosen) AddTable(*table, draft);
+  std::string out = fmt::format("# A draft made by `repro import latex` from {}. What is left for you is marked TODO;\n"
+                                "# `repro validate` on this file names each missing piece.\nschema: 1\npaper:\n  title: {}\n",
+                                from, Quoted(paper.title.empty() ? "TODO: the paper's title" : paper.title));
+  if (!paper.authors.empty()) {
+    out += "  authors: [";
+    for (size_t a = 0; a < paper.authors.size(); ++a) out += (a ? ", " : "") + Quoted(paper.authors[a]);
+    out += "]\n";
+  }
+  out += "source: {path: .}  # TODO: the released code, as {git: URL, commit: FULL-40-HEX-HASH}\n";
+  out += "experiments: []  # TODO: one experiment per row of the tables, for instance:\n" + draft.experiments;
+  out += "claims:\n" + draft.claims;
+  out += "tables:\n" + draft.tables;
+  return out;
+}
+
+}  // namespace repro

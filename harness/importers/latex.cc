@@ -1,0 +1,686 @@
+#include "harness/importers/latex.h"
+
+#include <algorithm>
+#include <map>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "harness/util/confined_file.h"
+#include "harness/util/text.h"
+
+namespace repro {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Bounds on a stranger's source: nesting of \input, bytes read, macro expansions.
+constexpr int kMaxInputDepth = 16;
+constexpr uint64_t kMaxSourceBytes = 32 << 20;
+constexpr int kMaxExpansions = 100000;
+constexpr int kMaxMacroDepth = 32;
+
+// The assembled source with, for each stretch, the file and line it came from.
+struct Source {
+  std::string text;
+  struct Segment {
+    size_t offset;
+    std::string file;
+    int line;
+  };
+  std::vector<Segment> segments;
+  std::vector<std::string> problems;
+
+  void Append(std::string_view chunk, const std::string& file, int line) {
+    segments.push_back({text.size(), file, line});
+    text.append(chunk);
+  }
+  std::string Where(size_t offset) const {
+    auto it = std::upper_bound(segments.begin(), segments.end(), offset,
+                               [](size_t at, const Segment& s) { return at < s.offset; });
+    if (it == segments.begin()) return "?";
+    --it;
+    int line = it->line + static_cast<int>(std::count(text.begin() + it->offset, text.begin() + offset, '\n'));
+    return fmt::format("{}:{}", it->file, line);
+  }
+};
+
+// "%" to the end of the line, unless escaped; line ends are kept so lines still count.
+std::string StripComments(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size()) {
+      out += text[i];
+      out += text[++i];
+    } else if (text[i] == '%') {
+      while (i < text.size() && text[i] != '\n') ++i;
+      if (i < text.size()) out += '\n';
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+// The end of the group that opens at "open" ('{' or '['), or npos when it does not close.
+size_t GroupEnd(std::string_view text, size_t open) {
+  char opening = text[open], closing = opening == '{' ? '}' : ']';
+  int depth = 0;
+  for (size_t i = open; i < text.size(); ++i) {
+    if (text[i] == '\\') {
+      ++i;
+    } else if (text[i] == opening) {
+      ++depth;
+    } else if (text[i] == closing && --depth == 0) {
+      return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+size_t SkipSpaces(std::string_view text, size_t at) {
+  while (at < text.size() && (text[at] == ' ' || text[at] == '\t' || text[at] == '\n' || text[at] == '\r')) ++at;
+  return at;
+}
+
+// The content of the {group} at or after "at" (spaces skipped); "end" is set past it.
+std::optional<std::string_view> Argument(std::string_view text, size_t at, size_t& end) {
+  at = SkipSpaces(text, at);
+  if (at >= text.size() || text[at] != '{') return std::nullopt;
+  size_t close = GroupEnd(text, at);
+  if (close == std::string_view::npos) return std::nullopt;
+  end = close;
+  return text.substr(at + 1, close - at - 2);
+}
+
+// Skips an [optional] argument at "at", if there is one.
+size_t SkipOptional(std::string_view text, size_t at) {
+  size_t start = SkipSpaces(text, at);
+  if (start >= text.size() || text[start] != '[') return at;
+  size_t close = GroupEnd(text, start);
+  return close == std::string_view::npos ? at : close;
+}
+
+class Assembler {
+ public:
+  Assembler(fs::path root, Source& source) : root_(std::move(root)), source_(source) {}
+
+  void Add(const fs::path& relative, int depth) {
+    if (depth > kMaxInputDepth) {
+      source_.problems.push_back(fmt::format("{}: \\input nested deeper than {}; not followed", relative.string(), kMaxInputDepth));
+      return;
+    }
+    Result<std::string> read = ReadConfinedFile(root_, root_ / relative, kMaxSourceBytes);
+    if (!read) {
+      source_.problems.push_back(fmt::format("{}: {}", relative.string(), read.error()));
+      return;
+    }
+    bytes_ += read->size();
+    if (bytes_ > kMaxSourceBytes) {
+      source_.problems.push_back(fmt::format("{}: the source is over {} bytes; the rest is not read", relative.string(), kMaxSourceBytes));
+      return;
+    }
+    std::string text = StripComments(*read);
+    static const std::regex kInput(R"(\\(input|include)\s*\{([^}]*)\})");
+    size_t done = 0;
+    int line = 1;
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), kInput); it != std::sregex_iterator(); ++it) {
+      size_t at = static_cast<size_t>(it->position());
+      source_.Append(std::string_view(text).substr(done, at - done), relative.string(), line);
+      line += static_cast<int>(std::count(text.begin() + done, text.begin() + at, '\n'));
+      fs::path included = (*it)[2].str();
+      if (included.extension() != ".tex") included += ".tex";
+      Add(included.lexically_normal(), depth + 1);
+      done = at + it->length();
+    }
+    source_.Append(std::string_view(text).substr(done), relative.string(), line);
+  }
+
+ private:
+  fs::path root_;
+  Source& source_;
+  uint64_t bytes_ = 0;
+};
+
+// \newcommand{\name}[n]{body}, \renewcommand, \def\name{body}: simple macros, expanded in
+// the tables (a paper's \best{93.2} or \ours).
+struct Macro {
+  int arguments = 0;
+  std::string body;
+};
+
+std::map<std::string, Macro> CollectMacros(std::string_view text) {
+  std::map<std::string, Macro> macros;
+  static const std::regex kDefinition(R"(\\(?:re)?newcommand\*?\s*\{?\\([A-Za-z]+)\}?\s*(?:\[(\d)\])?|\\def\s*\\([A-Za-z]+))");
+  std::string owned(text);
+  for (auto it = std::sregex_iterator(owned.begin(), owned.end(), kDefinition); it != std::sregex_iterator(); ++it) {
+    std::string name = (*it)[1].matched ? (*it)[1].str() : (*it)[3].str();
+    size_t end = static_cast<size_t>(it->position() + it->length());
+    std::optional<std::string_view> body = Argument(text, end, end);
+    if (!body) continue;
+    macros[name] = {(*it)[2].matched ? std::stoi((*it)[2].str()) : 0, std::string(*body)};
+  }
+  return macros;
+}
+
+// Expands the macros in "text"; "budget" counts expansions left, and nesting deeper than
+// kMaxMacroDepth (a macro that expands to itself) spends it all, which marks the problem.
+std::string Expand(std::string_view text, const std::map<std::string, Macro>& macros, int& budget, int depth = 0) {
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] != '\\' || i + 1 >= text.size() || !std::isalpha(static_cast<unsigned char>(text[i + 1]))) {
+      out += text[i++];
+      continue;
+    }
+    size_t end = i + 1;
+    while (end < text.size() && std::isalpha(static_cast<unsigned char>(text[end]))) ++end;
+    auto macro = macros.find(std::string(text.substr(i + 1, end - i - 1)));
+    if (depth > kMaxMacroDepth) budget = 0;
+    if (macro == macros.end() || budget <= 0 || out.size() > kMaxSourceBytes) {
+      out.append(text.substr(i, end - i));
+      i = end;
+      continue;
+    }
+    --budget;
+    std::string body = macro->second.body;
+    for (int a = 1; a <= macro->second.arguments; ++a) {
+      std::optional<std::string_view> argument = Argument(text, end, end);
+      std::string placeholder = "#" + std::to_string(a), value(argument.value_or(""));
+      for (size_t at = body.find(placeholder); at != std::string::npos; at = body.find(placeholder, at + value.size())) {
+        body.replace(at, 2, value);
+      }
+    }
+    out += Expand(body, macros, budget, depth + 1);
+    i = end;
+  }
+  return out;
+}
+
+// ---- cells ------------------------------------------------------------------------
+
+const std::map<std::string, std::string> kSymbols = {
+    {"pm", "±"},  {"mp", "∓"},       {"uparrow", "↑"}, {"Uparrow", "↑"}, {"downarrow", "↓"}, {"Downarrow", "↓"},
+    {"times", "×"}, {"%", "%"},      {"&", "&"},       {"_", "_"},       {"#", "#"},         {"$", "$"},
+    {"textminus", "-"}, {"textpm", "±"}, {",", " "},   {";", " "},       {":", " "},         {" ", " "},
+    {"quad", " "}, {"qquad", " "},   {"enspace", " "}, {"!", ""},        {"textasteriskcentered", "*"}};
+const std::vector<std::string> kBold = {"textbf", "mathbf", "bm", "boldsymbol", "bfseries", "bf", "mathbold"};
+// Commands whose arguments are not text of the cell: colours, references, spacing boxes.
+const std::map<std::string, int> kDropArguments = {
+    {"color", 1},  {"cellcolor", 1}, {"rowcolor", 1}, {"columncolor", 1}, {"phantom", 1}, {"hphantom", 1},
+    {"vphantom", 1}, {"cite", 1},   {"citep", 1},    {"citet", 1},       {"ref", 1},     {"label", 1},
+    {"footnote", 1}, {"thanks", 1}, {"hspace", 1}, {"vspace", 1},   {"rule", 2},        {"tnote", 1},   {"footnotemark", 0}};
+
+struct Cleaned {
+  std::string text;
+  bool bold = false;
+};
+
+void CleanInto(std::string_view raw, Cleaned& out) {
+  for (size_t i = 0; i < raw.size();) {
+    char c = raw[i];
+    if (c == '\\' && i + 1 < raw.size()) {
+      size_t end = i + 1;
+      if (std::isalpha(static_cast<unsigned char>(raw[end]))) {
+        while (end < raw.size() && std::isalpha(static_cast<unsigned char>(raw[end]))) ++end;
+      } else {
+        ++end;
+      }
+      std::string name(raw.substr(i + 1, end - i - 1));
+      i = end;
+      if (auto symbol = kSymbols.find(name); symbol != kSymbols.end()) {
+        out.text += symbol->second;
+      } else if (std::find(kBold.begin(), kBold.end(), name) != kBold.end()) {
+        out.bold = true;
+      } else if (auto drop = kDropArguments.find(name); drop != kDropArguments.end()) {
+        i = SkipOptional(raw, i);
+        for (int a = 0; a < drop->second; ++a) Argument(raw, i, i);
+      } else if (name == "textcolor") {
+        i = SkipOptional(raw, i);
+        Argument(raw, i, i);  // the colour; the text that follows is kept
+      }
+      continue;  // any other command: its name goes, its {text} stays
+    }
+    if ((c == '^' || c == '_') && i + 1 < raw.size()) {  // markers: 93.2$^{*}$, 0.5$_{\pm 0.1}$ keeps the ±
+      size_t end = i + 1;
+      std::optional<std::string_view> group = Argument(raw, end, end);
+      std::string_view inner = group ? *group : raw.substr(i + 1, 1);
+      if (inner.find("pm") != std::string_view::npos) CleanInto(inner, out);
+      i = group ? end : i + 2;
+      continue;
+    }
+    if (c == '{' || c == '}' || c == '$') {
+      ++i;
+    } else if (c == '~' || c == '\n' || c == '\t') {
+      out.text += ' ';
+      ++i;
+    } else {
+      out.text += c;
+      ++i;
+    }
+  }
+}
+
+Cleaned Clean(std::string_view raw) {
+  Cleaned cleaned;
+  CleanInto(raw, cleaned);
+  std::string collapsed;
+  for (char c : cleaned.text) {
+    if (c == ' ' && (collapsed.empty() || collapsed.back() == ' ')) continue;
+    collapsed += c;
+  }
+  while (!collapsed.empty() && collapsed.back() == ' ') collapsed.pop_back();
+  for (size_t at = collapsed.find("−"); at != std::string::npos; at = collapsed.find("−", at)) collapsed.replace(at, 3, "-");
+  cleaned.text = collapsed;
+  return cleaned;
+}
+
+struct RawCell {
+  std::string_view content;
+  int span = 1;
+  int rows = 1;  // \multirow
+};
+
+RawCell ReadCell(std::string_view raw) {
+  RawCell cell{raw};
+  size_t at = SkipSpaces(raw, 0);
+  if (raw.substr(at).starts_with("\\multicolumn")) {
+    size_t end = at + 12;
+    std::optional<std::string_view> span = Argument(raw, end, end);
+    std::optional<std::string_view> spec = Argument(raw, end, end);
+    std::optional<std::string_view> content = Argument(raw, end, end);
+    if (span && spec && content) {
+      cell.span = std::max(1, std::atoi(std::string(*span).c_str()));
+      cell.content = *content;
+      raw = *content;
+      at = SkipSpaces(raw, 0);
+    }
+  }
+  if (raw.substr(at).starts_with("\\multirow")) {
+    size_t end = SkipOptional(raw, at + 9);
+    std::optional<std::string_view> rows = Argument(raw, end, end);
+    end = SkipOptional(raw, end);
+    std::optional<std::string_view> width = Argument(raw, end, end);
+    end = SkipOptional(raw, end);
+    std::optional<std::string_view> content = Argument(raw, end, end);
+    if (rows && width && content) {
+      cell.rows = std::max(1, std::atoi(std::string(*rows).c_str()));
+      cell.content = *content;
+    }
+  }
+  return cell;
+}
+
+// ---- rows -------------------------------------------------------------------------
+
+struct RawRow {
+  std::string_view text;
+  size_t offset;           // in the source, for its line
+  bool rule_before = false;  // a \midrule or \hline stood before it
+};
+
+// Leading rules and colour commands of a row; whether one was a rule that ends a header.
+size_t SkipRowPrefix(std::string_view row, bool& rule) {
+  static const std::vector<std::pair<std::string, int>> kPrefixes = {
+      {"\\toprule", 0}, {"\\midrule", 0}, {"\\bottomrule", 0}, {"\\hline", 0}, {"\\cline", 1}, {"\\cmidrule", 1},
+      {"\\addlinespace", 0}, {"\\morecmidrules", 0}, {"\\specialrule", 3}, {"\\rowcolor", 1}, {"\\hhline", 1},
+      {"\\endfirsthead", 0}, {"\\endhead", 0}, {"\\endfoot", 0}, {"\\endlastfoot", 0}, {"\\noalign", 1},
+      {"\\caption", 1}, {"\\label", 1}};  // a longtable's caption is its first "row"
+  size_t at = SkipSpaces(row, 0);
+  for (bool found = true; found;) {
+    found = false;
+    for (const auto& [prefix, arguments] : kPrefixes) {
+      if (!row.substr(at).starts_with(prefix)) continue;
+      size_t next = at + prefix.size();
+      if (next < row.size() && std::isalpha(static_cast<unsigned char>(row[next]))) continue;  // \hlinex
+      if (prefix == "\\midrule" || prefix == "\\hline" || prefix == "\\endhead" || prefix == "\\endfirsthead") rule = true;
+      if (prefix == "\\cmidrule" && next < row.size() && row[next] == '(') {
+        size_t close = row.find(')', next);
+        next = close == std::string_view::npos ? next : close + 1;
+      }
+      next = SkipOptional(row, next);
+      for (int a = 0; a < arguments; ++a) Argument(row, next, next);
+      at = SkipSpaces(row, next);
+      found = true;
+    }
+  }
+  return at;
+}
+
+std::vector<RawRow> SplitRows(std::string_view body, size_t base) {
+  std::vector<RawRow> rows;
+  size_t start = 0;
+  int depth = 0;
+  bool rule = false;
+  auto finish = [&](size_t end) {
+    std::string_view row = body.substr(start, end - start);
+    size_t skip = SkipRowPrefix(row, rule);
+    row.remove_prefix(skip);
+    if (!row.empty() && row.find_first_not_of(" \t\n\r") != std::string_view::npos) {
+      rows.push_back({row, base + start + skip, rule});
+      rule = false;
+    }
+  };
+  for (size_t i = 0; i < body.size(); ++i) {
+    char c = body[i];
+    if (c == '{') ++depth;
+    if (c == '}') --depth;
+    if (c != '\\' || i + 1 >= body.size()) continue;
+    bool newline = body[i + 1] == '\\' || body.substr(i).starts_with("\\tabularnewline");
+    if (!newline || depth != 0) {
+      ++i;
+      continue;
+    }
+    finish(i);
+    i += body[i + 1] == '\\' ? 2 : 15;
+    if (i < body.size() && body[i] == '*') ++i;
+    i = SkipOptional(body, i);  // \\[2pt]
+    start = i;
+    --i;
+  }
+  finish(body.size());
+  return rows;
+}
+
+std::vector<std::string_view> SplitCells(std::string_view row) {
+  std::vector<std::string_view> cells;
+  size_t start = 0;
+  int depth = 0;
+  for (size_t i = 0; i < row.size(); ++i) {
+    if (row[i] == '\\') {
+      ++i;
+    } else if (row[i] == '{') {
+      ++depth;
+    } else if (row[i] == '}') {
+      --depth;
+    } else if (row[i] == '&' && depth == 0) {
+      cells.push_back(row.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  cells.push_back(row.substr(start));
+  return cells;
+}
+
+}  // namespace
+
+std::optional<CellNumber> ParseCellNumber(std::string_view cleaned) {
+  static const std::regex kNumber(
+      R"(^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(%)?\s*(?:(?:±|\+-|\+/-)\s*((?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)|\(\s*((?:\d+\.?\d*|\.\d+))\s*\))?\s*(%)?\s*[*†‡§¶]*\s*$)");
+  std::string text(cleaned);
+  std::smatch match;
+  if (!std::regex_match(text, match, kNumber)) return std::nullopt;
+  CellNumber number;
+  number.text = match[1].str();
+  number.value = std::strtod(number.text.c_str(), nullptr);
+  number.std_text = match[3].matched ? match[3].str() : match[4].str();
+  number.percent = match[2].matched || match[5].matched;
+  return number;
+}
+
+namespace {
+
+struct TableRegion {
+  size_t begin, end;    // the float (or the longtable) in the source
+  bool longtable;
+};
+
+// Header rows, label columns, data columns and rows of one tabular body.
+class TableBuilder {
+ public:
+  TableBuilder(const Source& source, LatexTable& table) : source_(source), table_(table) {}
+
+  void Build(std::string_view body, size_t base) {
+    std::vector<RawRow> rows = SplitRows(body, base);
+    if (rows.empty()) {
+      table_.problems.push_back(fmt::format("{}: the table has no rows", table_.where));
+      return;
+    }
+    size_t header_end = 1;
+    for (size_t r = 1; r < rows.size(); ++r) {
+      if (rows[r].rule_before) {
+        header_end = r;
+        break;
+      }
+    }
+    std::vector<std::vector<LatexCell>> grid;
+    for (const RawRow& row : rows) grid.push_back(ExpandRow(row));
+    size_t width = 0;
+    for (const auto& cells : grid) width = std::max(width, cells.size());
+    for (auto& cells : grid) cells.resize(width);
+    CarryMultirowLabels(grid, header_end);
+    size_t labels = LabelColumns(grid, header_end);
+    for (size_t c = labels; c < width; ++c) AddColumn(ColumnName(grid, header_end, c));
+    table_.label_column = labels > 0 ? ColumnName(grid, header_end, 0) : "";
+    for (size_t r = header_end; r < grid.size(); ++r) {
+      LatexTable::Row row;
+      row.where = source_.Where(rows[r].offset);
+      std::vector<std::string> names;
+      for (size_t c = 0; c < labels; ++c) {
+        if (!grid[r][c].text.empty()) names.push_back(grid[r][c].text);
+      }
+      row.label = names.empty() ? fmt::format("row {}", r - header_end + 1) : Join(names, " / ");
+      row.cells.assign(grid[r].begin() + static_cast<long>(labels), grid[r].end());
+      table_.rows.push_back(std::move(row));
+    }
+  }
+
+ private:
+  // The row's cells, one per column it covers; its \multirow labels are noted.
+  std::vector<LatexCell> ExpandRow(const RawRow& row) {
+    std::vector<LatexCell> cells;
+    std::map<size_t, std::pair<std::string, int>>& multirows = multirows_.emplace_back();
+    for (std::string_view raw : SplitCells(row.text)) {
+      RawCell cell = ReadCell(raw);
+      Cleaned cleaned = Clean(cell.content);
+      LatexCell first{cleaned.text, cleaned.bold, ParseCellNumber(cleaned.text)};
+      if (cell.rows > 1) multirows[cells.size()] = {cleaned.text, cell.rows - 1};
+      cells.push_back(first);
+      // A spanning header names every column under it; a spanning value belongs to the first.
+      for (int s = 1; s < cell.span; ++s) cells.push_back(LatexCell{first.text, first.bold, std::nullopt});
+    }
+    return cells;
+  }
+
+  // Under a \multirow label the rows' own cells are empty: they carry its text.
+  void CarryMultirowLabels(std::vector<std::vector<LatexCell>>& grid, size_t header_end) {
+    std::map<size_t, std::pair<std::string, int>> carrying;
+    for (size_t r = header_end; r < grid.size(); ++r) {
+      for (size_t c = 0; c < grid[r].size(); ++c) {
+        const LatexCell& cell = grid[r][c];
+        auto it = carrying.find(c);
+        if (cell.text.empty() && it != carrying.end() && it->second.second > 0) {
+          grid[r][c].text = it->second.first;
+          --it->second.second;
+        } else if (!cell.text.empty()) {
+          carrying.erase(c);
+        }
+      }
+      for (const auto& [column, label] : multirows_[r]) carrying[column] = label;
+    }
+  }
+
+  // Leading columns with no number below the header: the row labels.
+  static size_t LabelColumns(const std::vector<std::vector<LatexCell>>& grid, size_t header_end) {
+    size_t width = grid.empty() ? 0 : grid[0].size(), labels = 0;
+    for (; labels < width; ++labels) {
+      bool numbers = std::any_of(grid.begin() + static_cast<long>(header_end), grid.end(),
+                                 [&](const auto& cells) { return cells[labels].number.has_value(); });
+      if (numbers) break;
+    }
+    if (labels == width) return std::min<size_t>(1, width);
+    // A first column of whole numbers (epochs, sizes, k) names its rows; it is no result.
+    bool whole = labels == 0 && width > 1 && std::all_of(grid.begin() + static_cast<long>(header_end), grid.end(), [](const auto& cells) {
+      return cells[0].number && cells[0].number->std_text.empty() && !cells[0].number->percent &&
+             cells[0].number->text.find_first_of(".eE") == std::string::npos;
+    });
+    return whole ? 1 : labels;
+  }
+
+  // The header without its arrows, which say which way is better.
+  void AddColumn(std::string header) {
+    std::string lowered = header;
+    std::transform(lowered.begin(), lowered.end(), lowered.begin(), ::tolower);
+    bool up = header.find("↑") != std::string::npos || lowered.find("higher is better") != std::string::npos;
+    bool down = header.find("↓") != std::string::npos || lowered.find("lower is better") != std::string::npos;
+    table_.better.push_back(up == down ? "" : up ? "higher" : "lower");
+    for (const char* arrow : {"↑", "↓"}) {
+      for (size_t at = header.find(arrow); at != std::string::npos; at = header.find(arrow)) header.erase(at, 3);
+    }
+    while (!header.empty() && header.back() == ' ') header.pop_back();
+    table_.columns.push_back(header.empty() ? fmt::format("column {}", table_.columns.size() + 1) : header);
+  }
+
+  static std::string ColumnName(const std::vector<std::vector<LatexCell>>& grid, size_t header_end, size_t column) {
+    std::vector<std::string> parts;
+    for (size_t r = 0; r < header_end && r < grid.size(); ++r) {
+      const std::string& text = grid[r][column].text;
+      if (!text.empty() && (parts.empty() || parts.back() != text)) parts.push_back(text);
+    }
+    return parts.empty() ? fmt::format("column {}", column + 1) : Join(parts, " / ");
+  }
+
+  const Source& source_;
+  LatexTable& table_;
+  std::vector<std::map<size_t, std::pair<std::string, int>>> multirows_;  // per row: column -> (label, rows below)
+};
+
+std::vector<TableRegion> FindTables(std::string_view text) {
+  std::vector<TableRegion> regions;
+  static const std::regex kBegin(R"(\\begin\s*\{(table\*?|longtable)\})");
+  std::string owned(text);
+  size_t covered = 0;
+  for (auto it = std::sregex_iterator(owned.begin(), owned.end(), kBegin); it != std::sregex_iterator(); ++it) {
+    size_t begin = static_cast<size_t>(it->position());
+    if (begin < covered) continue;  // a longtable inside a table float
+    std::string end_tag = "\\end{" + (*it)[1].str() + "}";
+    size_t end = text.find(end_tag, begin);
+    if (end == std::string_view::npos) end = text.size();
+    regions.push_back({begin, end, (*it)[1].str() == "longtable"});
+    covered = end;
+  }
+  return regions;
+}
+
+void ReadTable(const Source& source, const std::map<std::string, Macro>& macros, const TableRegion& region, LatexTable& table) {
+  std::string_view text = std::string_view(source.text).substr(region.begin, region.end - region.begin);
+  table.where = source.Where(region.begin);
+  int budget = kMaxExpansions;
+  size_t end = 0;
+  if (size_t at = text.find("\\caption"); at != std::string_view::npos) {
+    end = SkipOptional(text, at + 8);
+    if (std::optional<std::string_view> caption = Argument(text, end, end)) table.caption = Clean(Expand(*caption, macros, budget)).text;
+  }
+  if (size_t at = text.find("\\label"); at != std::string_view::npos) {
+    if (std::optional<std::string_view> label = Argument(text, at + 6, end)) table.label = std::string(*label);
+  }
+  static const std::regex kTabular(R"(\\begin\s*\{(tabular\*?|tabularx|tabulary|longtable)\})");
+  std::string owned(text);
+  std::smatch match;
+  size_t body_begin = 0, body_end = text.size();
+  if (region.longtable) {
+    body_begin = SkipOptional(text, text.find('}') + 1);
+    Argument(text, body_begin, body_begin);
+  } else if (std::regex_search(owned, match, kTabular)) {
+    std::string kind = match[1].str();
+    body_begin = static_cast<size_t>(match.position() + match.length());
+    if (kind == "tabular*" || kind == "tabularx" || kind == "tabulary") Argument(text, body_begin, body_begin);  // the width
+    body_begin = SkipOptional(text, body_begin);
+    Argument(text, body_begin, body_begin);  // the column spec
+    body_end = text.find("\\end{" + kind + "}", body_begin);
+    if (body_end == std::string_view::npos) body_end = text.size();
+  } else {
+    table.problems.push_back(fmt::format("{}: table {} has no tabular, tabularx or longtable; not read", table.where, table.number));
+    return;
+  }
+  std::string body(text.substr(body_begin, body_end - body_begin));
+  if (region.longtable) {  // the continuation head repeats the first head
+    size_t first = body.find("\\endfirsthead"), head = body.find("\\endhead");
+    if (first != std::string::npos && head != std::string::npos && head > first) body.erase(first + 13, head - first - 13);
+  }
+  body = Expand(body, macros, budget);
+  if (budget <= 0) table.problems.push_back(fmt::format("{}: macros expand without end; expansion stopped", table.where));
+  // Expansion moved the text: lines are counted from the body's start.
+  std::string body_where = source.Where(region.begin + body_begin);
+  Source local;
+  local.Append(body, body_where.substr(0, body_where.rfind(':')), std::atoi(body_where.substr(body_where.rfind(':') + 1).c_str()));
+  TableBuilder(local, table).Build(local.text, 0);
+}
+
+std::vector<std::string> Authors(std::string_view text) {
+  std::vector<std::string> authors;
+  size_t end = 0;
+  size_t at = text.find("\\author");
+  if (at == std::string_view::npos) return authors;
+  end = SkipOptional(text, at + 7);
+  std::optional<std::string_view> block = Argument(text, end, end);
+  if (!block) return authors;
+  std::string all(*block);
+  for (size_t from = 0; from <= all.size();) {
+    size_t split = all.find("\\and", from);
+    std::string one = all.substr(from, split == std::string::npos ? std::string::npos : split - from);
+    size_t line = one.find("\\\\");
+    std::string name = Clean(one.substr(0, line)).text;
+    if (!name.empty() && name.size() < 200) authors.push_back(name);
+    if (split == std::string::npos) break;
+    from = split + 4;
+  }
+  return authors;
+}
+
+}  // namespace
+
+namespace {
+
+LatexPaper AssembledPaper(const Source& source) {
+  LatexPaper paper;
+  paper.problems = source.problems;
+  std::map<std::string, Macro> macros = CollectMacros(source.text);
+  size_t end = 0;
+  if (size_t at = source.text.find("\\title"); at != std::string::npos) {
+    end = SkipOptional(source.text, at + 6);
+    if (auto title = Argument(source.text, end, end)) paper.title = Clean(*title).text;
+  }
+  paper.authors = Authors(source.text);
+  int number = 0;
+  for (const TableRegion& region : FindTables(source.text)) {
+    std::string_view text = std::string_view(source.text).substr(region.begin, region.end - region.begin);
+    if (region.longtable && text.find("\\caption") == std::string_view::npos) continue;  // not a numbered table
+    LatexTable table;
+    table.number = ++number;
+    ReadTable(source, macros, region, table);
+    for (const std::string& problem : table.problems) paper.problems.push_back(problem);
+    paper.tables.push_back(std::move(table));
+  }
+  return paper;
+}
+
+}  // namespace
+
+LatexPaper ParseLatexPaper(std::string_view text, const std::string& name) {
+  Source source;
+  source.Append(StripComments(text), name, 1);
+  return AssembledPaper(source);
+}
+
+Result<LatexPaper> ReadLatexPaper(const fs::path& path) {
+  std::error_code ec;
+  fs::path root = path, main = path.filename();
+  if (fs::is_directory(path, ec)) {
+    main.clear();
+    for (const auto& entry : fs::directory_iterator(path, ec)) {
+      if (entry.path().extension() != ".tex" || !entry.is_regular_file(ec)) continue;
+      Result<std::string> head = ReadConfinedFile(path, entry.path(), kMaxSourceBytes);
+      if (head && head->find("\\documentclass") != std::string::npos) main = entry.path().filename();
+    }
+    if (main.empty()) return Error{fmt::format("{} has no .tex file with \\documentclass; name the main file", path.string())};
+  } else {
+    root = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  }
+  Source source;
+  Assembler(fs::absolute(root), source).Add(main, 0);
+  if (source.text.empty() && !source.problems.empty()) return Error{source.problems.front()};
+  return AssembledPaper(source);
+}
+
+}  // namespace repro
