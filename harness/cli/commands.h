@@ -58,7 +58,7 @@ int Verify(const std::filesystem::path& archive, const VerifyOptions& options = 
 // Copies or downloads a manifest's inputs into the cache and verifies their hashes.
 int Fetch(const std::string& manifest, const CommonOptions& common);
 // repro import latex: a manifest draft from the tables of a paper's LaTeX source.
-int ImportLatex(const std::filesystem::path& source, const std::vector<std::string>& tables,
+int ImportLatex(const std::filesystem::path& source, const std::filesystem::path& within, const std::vector<std::string>& tables,
                 const std::optional<std::filesystem::path>& output);
 int Report(const std::string& manifest, const CommonOptions& common, const std::string& format,
            const std::optional<std::filesystem::path>& output);

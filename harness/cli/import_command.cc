@@ -36,9 +36,9 @@ Result<std::vector<const LatexTable*>> ChooseTables(const LatexPaper& paper, con
 
 }  // namespace
 
-int ImportLatex(const std::filesystem::path& source, const std::vector<std::string>& tables,
+int ImportLatex(const std::filesystem::path& source, const std::filesystem::path& within, const std::vector<std::string>& tables,
                 const std::optional<std::filesystem::path>& output) {
-  Result<LatexPaper> paper = ReadLatexPaper(source);
+  Result<LatexPaper> paper = ReadLatexPaper(source, within);
   if (!paper) {
     PrintError(paper.error());
     return kExitBadInput;

@@ -148,9 +148,11 @@ int main(int argc, char** argv) {
   import->require_subcommand(1);
   CLI::App* latex = import->add_subcommand("latex", "Claims and tables from a paper's LaTeX source (a .tex file, or its folder)");
   latex->add_option("source", import_source, "The main .tex file, or the folder of the paper's source")->required();
+  std::filesystem::path import_within;
+  latex->add_option("--within", import_within, "The folder \\input may reach (default: the main file's folder)");
   latex->add_option("--table", import_tables, "A table to import, by number (2) or label (tab:main); repeatable (default: all)");
   latex->add_option("-o,--output", output, "The draft manifest to write (default: standard output)");
-  latex->callback([&] { exit_code = repro::cli::ImportLatex(import_source, import_tables, output); });
+  latex->callback([&] { exit_code = repro::cli::ImportLatex(import_source, import_within, import_tables, output); });
 
   std::string run_key;
   int attempt = 0;

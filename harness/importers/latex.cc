@@ -104,7 +104,8 @@ size_t SkipOptional(std::string_view text, size_t at) {
 
 class Assembler {
  public:
-  Assembler(fs::path root, Source& source) : root_(std::move(root)), source_(source) {}
+  // \input names files relative to the folder LaTeX runs in, the main file's ("base").
+  Assembler(fs::path root, fs::path base, Source& source) : root_(std::move(root)), base_(std::move(base)), source_(source) {}
 
   void Add(const fs::path& relative, int depth) {
     if (depth > kMaxInputDepth) {
@@ -131,14 +132,14 @@ class Assembler {
       line += static_cast<int>(std::count(text.begin() + done, text.begin() + at, '\n'));
       fs::path included = (*it)[2].str();
       if (included.extension() != ".tex") included += ".tex";
-      Add(included.lexically_normal(), depth + 1);
+      Add((base_ / included).lexically_normal(), depth + 1);
       done = at + it->length();
     }
     source_.Append(std::string_view(text).substr(done), relative.string(), line);
   }
 
  private:
-  fs::path root_;
+  fs::path root_, base_;
   Source& source_;
   uint64_t bytes_ = 0;
 };
@@ -203,7 +204,8 @@ const std::map<std::string, std::string> kSymbols = {
     {"pm", "±"},  {"mp", "∓"},       {"uparrow", "↑"}, {"Uparrow", "↑"}, {"downarrow", "↓"}, {"Downarrow", "↓"},
     {"times", "×"}, {"%", "%"},      {"&", "&"},       {"_", "_"},       {"#", "#"},         {"$", "$"},
     {"textminus", "-"}, {"textpm", "±"}, {",", " "},   {";", " "},       {":", " "},         {" ", " "},
-    {"quad", " "}, {"qquad", " "},   {"enspace", " "}, {"!", ""},        {"textasteriskcentered", "*"}};
+    {"quad", " "}, {"qquad", " "},   {"enspace", " "}, {"!", ""},        {"textasteriskcentered", "*"},
+    {"\\", " "}, {"break", " "},    {"newline", " "}, {"alpha", "α"},   {"beta", "β"},      {"lambda", "λ"}};
 const std::vector<std::string> kBold = {"textbf", "mathbf", "bm", "boldsymbol", "bfseries", "bf", "mathbold"};
 // Commands whose arguments are not text of the cell: colours, references, spacing boxes.
 const std::map<std::string, int> kDropArguments = {
@@ -235,17 +237,27 @@ void CleanInto(std::string_view raw, Cleaned& out) {
       } else if (auto drop = kDropArguments.find(name); drop != kDropArguments.end()) {
         i = SkipOptional(raw, i);
         for (int a = 0; a < drop->second; ++a) Argument(raw, i, i);
-      } else if (name == "textcolor") {
+      } else if (name == "textcolor" || name == "parbox" || name == "pbox" || name == "makebox" || name == "raisebox") {
         i = SkipOptional(raw, i);
         Argument(raw, i, i);  // the colour; the text that follows is kept
       }
       continue;  // any other command: its name goes, its {text} stays
     }
-    if ((c == '^' || c == '_') && i + 1 < raw.size()) {  // markers: 93.2$^{*}$, 0.5$_{\pm 0.1}$ keeps the ±
+    if ((c == '^' || c == '_') && i + 1 < raw.size()) {
+      // A marker goes (93.2$^{*}$, $^\dagger$); a power (10$^6$) and a subscript (LIC$_M$) stay; a
+      // subscript ± is the std.
       size_t end = i + 1;
       std::optional<std::string_view> group = Argument(raw, end, end);
       std::string_view inner = group ? *group : raw.substr(i + 1, 1);
-      if (inner.find("pm") != std::string_view::npos) CleanInto(inner, out);
+      if (inner.find("pm") != std::string_view::npos) {
+        CleanInto(inner, out);
+      } else if (c == '^' && !inner.empty() && inner.find_first_not_of("0123456789-") == std::string_view::npos) {
+        out.text += "^" + std::string(inner);
+      } else if (c == '_') {  // LIC$_M$: part of a name
+        Cleaned sub;
+        CleanInto(inner, sub);
+        out.text += "_" + sub.text;
+      }
       i = group ? end : i + 2;
       continue;
     }
@@ -406,13 +418,15 @@ std::vector<std::string_view> SplitCells(std::string_view row) {
 
 std::optional<CellNumber> ParseCellNumber(std::string_view cleaned) {
   static const std::regex kNumber(
-      R"(^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(%)?\s*(?:(?:±|\+-|\+/-)\s*((?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)|\(\s*((?:\d+\.?\d*|\.\d+))\s*\))?\s*(%)?\s*[*†‡§¶]*\s*$)");
+      R"(^\s*([-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(%)?\s*(?:(?:±|\+-|\+/-)\s*((?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)|\(\s*(?:±\s*)?((?:\d+\.?\d*|\.\d+))\s*\))?\s*(%)?\s*[*†‡§¶]*\s*$)");
   std::string text(cleaned);
   std::smatch match;
   if (!std::regex_match(text, match, kNumber)) return std::nullopt;
   CellNumber number;
   number.text = match[1].str();
-  number.value = std::strtod(number.text.c_str(), nullptr);
+  std::string digits = number.text;
+  digits.erase(std::remove(digits.begin(), digits.end(), ','), digits.end());  // 19,766
+  number.value = std::strtod(digits.c_str(), nullptr);
   number.std_text = match[3].matched ? match[3].str() : match[4].str();
   number.percent = match[2].matched || match[5].matched;
   return number;
@@ -473,11 +487,11 @@ class TableBuilder {
     for (std::string_view raw : SplitCells(row.text)) {
       RawCell cell = ReadCell(raw);
       Cleaned cleaned = Clean(cell.content);
-      LatexCell first{cleaned.text, cleaned.bold, ParseCellNumber(cleaned.text)};
+      LatexCell first{cleaned.text, cleaned.bold, ParseCellNumber(cleaned.text), cell.span};
       if (cell.rows > 1) multirows[cells.size()] = {cleaned.text, cell.rows - 1};
       cells.push_back(first);
       // A spanning header names every column under it; a spanning value belongs to the first.
-      for (int s = 1; s < cell.span; ++s) cells.push_back(LatexCell{first.text, first.bold, std::nullopt});
+      for (int s = 1; s < cell.span; ++s) cells.push_back(LatexCell{first.text, first.bold, std::nullopt, cell.span});
     }
     return cells;
   }
@@ -531,13 +545,19 @@ class TableBuilder {
     table_.columns.push_back(header.empty() ? fmt::format("column {}", table_.columns.size() + 1) : header);
   }
 
+  // Header cells top to bottom: under a \multicolumn group "Group / Sub"; a header that only
+  // wraps onto a second row is one text ("raw" over "attention": "raw attention").
   static std::string ColumnName(const std::vector<std::vector<LatexCell>>& grid, size_t header_end, size_t column) {
-    std::vector<std::string> parts;
+    std::string name;
+    bool group_above = false;
     for (size_t r = 0; r < header_end && r < grid.size(); ++r) {
-      const std::string& text = grid[r][column].text;
-      if (!text.empty() && (parts.empty() || parts.back() != text)) parts.push_back(text);
+      const LatexCell& cell = grid[r][column];
+      if (cell.text.empty() || name.ends_with(cell.text)) continue;
+      name += name.empty() ? "" : group_above ? " / " : " ";
+      name += cell.text;
+      group_above = cell.span > 1;
     }
-    return parts.empty() ? fmt::format("column {}", column + 1) : Join(parts, " / ");
+    return name.empty() ? fmt::format("column {}", column + 1) : name;
   }
 
   const Source& source_;
@@ -663,7 +683,7 @@ LatexPaper ParseLatexPaper(std::string_view text, const std::string& name) {
   return AssembledPaper(source);
 }
 
-Result<LatexPaper> ReadLatexPaper(const fs::path& path) {
+Result<LatexPaper> ReadLatexPaper(const fs::path& path, const fs::path& within) {
   std::error_code ec;
   fs::path root = path, main = path.filename();
   if (fs::is_directory(path, ec)) {
@@ -677,8 +697,14 @@ Result<LatexPaper> ReadLatexPaper(const fs::path& path) {
   } else {
     root = path.parent_path().empty() ? fs::path(".") : path.parent_path();
   }
+  if (!within.empty()) {  // a main file in a subfolder that inputs ../shared/*.tex
+    fs::path relative = fs::absolute(root / main).lexically_normal().lexically_relative(fs::absolute(within).lexically_normal());
+    if (relative.empty() || *relative.begin() == "..") return Error{fmt::format("{} is not inside {}", path.string(), within.string())};
+    root = within;
+    main = relative;
+  }
   Source source;
-  Assembler(fs::absolute(root), source).Add(main, 0);
+  Assembler(fs::absolute(root), main.parent_path(), source).Add(main, 0);
   if (source.text.empty() && !source.problems.empty()) return Error{source.problems.front()};
   return AssembledPaper(source);
 }

@@ -27,6 +27,7 @@ struct LatexCell {
   std::string text;  // without formatting commands, math delimiters or colours
   bool bold = false;
   std::optional<CellNumber> number;
+  int span = 1;  // columns a \multicolumn covers (its text stands in each of them)
 };
 
 struct LatexTable {
@@ -54,8 +55,9 @@ struct LatexPaper {
 };
 
 // Reads "path": a .tex file, or a folder holding the paper's source (its main file is the
-// one with \documentclass). \input and \include are followed beneath that folder only.
-Result<LatexPaper> ReadLatexPaper(const std::filesystem::path& path);
+// one with \documentclass). \input and \include are followed beneath that folder only, or
+// beneath "within" when given (a source whose main file inputs ../shared/tables.tex).
+Result<LatexPaper> ReadLatexPaper(const std::filesystem::path& path, const std::filesystem::path& within = {});
 
 // The same over text already read ("name" for messages; \input is refused).
 LatexPaper ParseLatexPaper(std::string_view text, const std::string& name);
