@@ -44,7 +44,7 @@ body{max-width:none;margin:0;padding:0;font-size:10pt}
 a{color:inherit;text-decoration:none}
 details::details-content{content-visibility:visible;display:contents}
 summary{list-style:none}summary::-webkit-details-marker{display:none}
-.claim,figure,tr{break-inside:avoid}h2,h3,h4{break-after:avoid}
+.claim,figure,tr,div.chart{break-inside:avoid}h2,h3,h4,summary{break-after:avoid}
 #claims{font-size:8.5pt}pre{white-space:pre-wrap;word-break:break-all}
 #integrity table{font-size:7pt}#integrity td{padding:.1em .3em;word-break:break-all}
 }
@@ -206,7 +206,7 @@ std::string SeriesSections(const Evaluation& evaluation) {
                        E(experiment), E(experiment), found->second.size(), by_metric.size());
     for (auto& [metric, curves] : by_metric) {
       LineChart chart{MetricTitle(*evaluation.manifest, experiment, metric), std::move(curves), std::nullopt, 0, "", 0};
-      out += "<h4><code>" + E(metric) + "</code></h4><figure>" + RenderLineChart(chart) + "</figure>";
+      out += "<div class=\"chart\"><h4><code>" + E(metric) + "</code></h4><figure>" + RenderLineChart(chart) + "</figure></div>";
     }
     out += "</details>\n";
   }

@@ -37,7 +37,7 @@ struct Axis {
 
 // What a legend entry shows beside its text.
 struct LegendItem {
-  enum class Mark { kBand, kLine, kDashedLine, kDot, kSquare, kBar } mark;
+  enum class Mark { kBand, kLine, kDashedLine, kDot, kSquare, kBar, kNone } mark;
   std::string color;
   std::string text;
 };
@@ -58,6 +58,7 @@ std::string LegendMark(const LegendItem& item, double x, double y) {
     case LegendItem::Mark::kBar:
       return fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="3"/>)", x, y - 4, x + 18, y - 4,
                          item.color);
+    case LegendItem::Mark::kNone: break;
   }
   return "";
 }
@@ -232,9 +233,15 @@ YScale ChooseYScale(const LineChart& chart, const Bounds& b) {
 }
 
 std::vector<LegendItem> LineLegend(const LineChart& chart) {
+  // Past a dozen runs a legend would outgrow its chart (and the colours repeat): the rest
+  // are counted, and each line still names its run on hover.
+  constexpr size_t kMostNamed = 12;
   std::vector<LegendItem> items;
-  for (size_t i = 0; i < chart.curves.size(); ++i) {
+  for (size_t i = 0; i < chart.curves.size() && i < kMostNamed; ++i) {
     items.push_back({LegendItem::Mark::kLine, kPalette[i % std::size(kPalette)], chart.curves[i].label});
+  }
+  if (chart.curves.size() > kMostNamed) {
+    items.push_back({LegendItem::Mark::kNone, kInk, fmt::format("and {} more runs", chart.curves.size() - kMostNamed)});
   }
   if (chart.reported) {
     items.push_back({LegendItem::Mark::kDashedLine, kClaimColor, Claimed(chart.reported_text, *chart.reported)});

@@ -117,6 +117,16 @@ TEST_P(PrintTest, EveryChartHasALegendAxisTitlesAndRoundTicksAndTheEnvironmentIs
   EXPECT_NE(dom.find("<td>OS</td>"), std::string::npos);
   EXPECT_EQ(dom.find("\"interpreters\""), std::string::npos) << "no raw JSON fingerprint";
   EXPECT_NE(dom.find("of attempt time (summed over attempts)"), std::string::npos);
+  if (GetParam().fixture == "mnist1d-replay") {
+    // The best-step claim is drawn on its curves, and the experiment's every series is there.
+    size_t claim = dom.find("id=\"claim-best-step/cnn\"");
+    ASSERT_NE(claim, std::string::npos);
+    size_t curves = dom.find("<svg class=\"curves\"", claim);
+    ASSERT_NE(curves, std::string::npos);
+    EXPECT_NE(dom.find(">claimed 94.5<", curves), std::string::npos);
+    EXPECT_NE(dom.find("id=\"series-cnn\""), std::string::npos);
+    EXPECT_NE(dom.find(">train_loss (log scale)</text>"), std::string::npos) << "a loss over more than a decade";
+  }
 
   std::vector<std::string> shot = Chromium(work.path());
   fs::path png = Shots() / (GetParam().fixture + "-report.png");

@@ -108,6 +108,17 @@ TEST(LineChart, AFirstStepThatDwarfsTheRestIsCutWithANote) {
       << svg;
 }
 
+TEST(LineChart, ALegendNamesADozenRunsAndCountsTheRest) {
+  LineChart chart;
+  chart.metric = "acc";
+  for (int i = 0; i < 30; ++i) chart.curves.push_back({"run " + std::to_string(i), {{0, 1.0 * i}, {10, 2.0 * i}}});
+  std::string svg = RenderLineChart(chart);
+  EXPECT_NE(svg.find(R"(fill="#333">run 11</text>)"), std::string::npos);
+  EXPECT_EQ(svg.find(R"(fill="#333">run 12</text>)"), std::string::npos) << "named on hover only";
+  EXPECT_NE(svg.find("<title>run 29</title>"), std::string::npos);
+  EXPECT_NE(svg.find(">and 18 more runs<"), std::string::npos);
+}
+
 TEST(Charts, TextFromTheStoreAddsNoMarkup) {
   DotPlot plot = IssuePlot();
   plot.metric = "<script>x</script>";
