@@ -18,6 +18,7 @@
 #include "harness/manifest/plan.h"
 #include "harness/report/diff.h"
 #include "harness/report/evaluation.h"
+#include "harness/report/pdf.h"
 #include "harness/report/render.h"
 #include "harness/runner/runner.h"
 #include "harness/source/inputs.h"
@@ -617,11 +618,24 @@ int Report(const std::string& manifest_path, const CommonOptions& common, const 
   auto evaluated = LoadAndEvaluate(manifest_path, common);
   if (std::holds_alternative<int>(evaluated)) return std::get<int>(evaluated);
   const Evaluation* evaluation = &std::get<0>(evaluated)->evaluation;
+  if (format == "pdf" && (!output || output->string() == "-") && ::isatty(STDOUT_FILENO)) {
+    PrintError("a PDF is not for a terminal: give -o FILE.pdf");
+    return kExitBadInput;
+  }
   std::string text = format == "json"    ? RenderJson(*evaluation)
                      : format == "html"  ? RenderHtml(*evaluation)
+                     : format == "pdf"   ? RenderHtml(*evaluation, /*for_print=*/true)
                      : format == "latex" ? RenderLatex(*evaluation)
                      : format == "junit" ? RenderJunit(*evaluation)
                                          : RenderMarkdown(*evaluation);
+  if (format == "pdf") {
+    Result<std::string> pdf = RenderPdf(text);
+    if (!pdf) {
+      PrintError(pdf.error());
+      return kExitHarnessError;
+    }
+    text = std::move(*pdf);
+  }
   if (!output || output->string() == "-") {
     std::cout << text;
     return kExitAllReproduced;

@@ -135,8 +135,8 @@ int main(int argc, char** argv) {
   std::optional<std::filesystem::path> output;
   CLI::App* report = app.add_subcommand("report", "Write a reproduction report");
   report->add_option("manifest", manifest, "Manifest file")->required();
-  report->add_option("--format", format, "md, html (one self-contained file), json, latex (booktabs) or junit")
-      ->check(CLI::IsMember({"md", "html", "json", "latex", "junit"}))
+  report->add_option("--format", format, "md, html (one self-contained file), pdf (the HTML printed by headless Chromium), json, latex (booktabs) or junit")
+      ->check(CLI::IsMember({"md", "html", "pdf", "json", "latex", "junit"}))
       ->capture_default_str();
   report->add_option("-o,--output", output, "Output file (default: standard output)");
   AddCommonOptions(*report, common);

@@ -27,10 +27,28 @@ const char* VerdictName(VerdictKind kind) {
 
 bool IsSuccess(VerdictKind kind) { return kind == VerdictKind::kReproduced || kind == VerdictKind::kBetterThanClaimed; }
 
+namespace {
+
+// Below this magnitude (and from 1e6 up) a number is written in e-notation: "0.0003" reads
+// at a glance where "3.000e-04" does not, down to about five zeros.
+constexpr double kSmallestFixed = 1e-5;
+
+// "3.000e-04" -> "3e-04", "2.500e-06" -> "2.5e-06": the mantissa's trailing zeros say nothing.
+std::string ShortExponent(std::string text) {
+  size_t e = text.find('e');
+  if (e == std::string::npos || text.find('.') > e) return text;
+  size_t end = e;
+  while (text[end - 1] == '0') --end;
+  if (text[end - 1] == '.') --end;
+  return text.substr(0, end) + text.substr(e);
+}
+
+}  // namespace
+
 std::string FormatNumber(double value) {
   if (value == 0) return "0";
   double magnitude = std::fabs(value);
-  if (magnitude >= 1e-3 && magnitude < 1e6) {
+  if (magnitude >= kSmallestFixed && magnitude < 1e6) {
     int decimals = std::max(0, 3 - static_cast<int>(std::floor(std::log10(magnitude))));
     std::string text = fmt::format("{:.{}f}", value, decimals);
     if (text.find('.') != std::string::npos) {
@@ -39,7 +57,7 @@ std::string FormatNumber(double value) {
     }
     return text == "-0" ? "0" : text;
   }
-  return fmt::format("{:.3e}", value);
+  return ShortExponent(fmt::format("{:.3e}", value));
 }
 
 namespace {
@@ -58,7 +76,7 @@ std::string FormatNumber(double value, double resolution) {
   if (!(resolution > 0) || !std::isfinite(resolution) || value == 0 || !std::isfinite(value)) return FormatNumber(value);
   double magnitude = std::fabs(value);
   int wanted = static_cast<int>(std::ceil(-std::log10(resolution) - 1e-9));  // decimals down to the resolution
-  if (magnitude >= 1e-3 && magnitude < 1e6) {
+  if (magnitude >= kSmallestFixed && magnitude < 1e6) {
     int decimals = std::max(0, 3 - static_cast<int>(std::floor(std::log10(magnitude))));
     decimals = std::clamp(std::max(decimals, wanted), 0, 15);
     return StripZeros(fmt::format("{:.{}f}", value, decimals));

@@ -25,6 +25,17 @@ std::string HtmlText(std::string_view text) {
   return out;
 }
 
+std::string CssString(std::string_view text) {
+  std::string visible = VisibleText(text, Layout::kOneLine);
+  std::string out = "\"";
+  for (char c : visible) {
+    unsigned char byte = static_cast<unsigned char>(c);
+    bool plain = byte >= 0x80 || std::isalnum(byte) || std::string_view(" .,:;!?()[]-_+=/'#%*@|~^$").find(c) != std::string_view::npos;
+    out += plain ? std::string(1, c) : fmt::format("\\{:x} ", byte);
+  }
+  return out + "\"";
+}
+
 std::string MarkdownText(std::string_view text) {
   std::string visible = VisibleText(text, Layout::kOneLine);
   std::string out;

@@ -31,6 +31,11 @@ std::string MarkdownBlock(std::string_view text);
 // control character goes first; then each character TeX treats specially is spelled out.
 std::string TexText(std::string_view text);
 
+// A CSS string literal ("..." with its quotes) that shows "text" on one line, for a page
+// header in @page: quotes, backslashes, angle brackets (</style>) and control characters as
+// hexadecimal escapes, so no input can end the string, the rule or the style sheet.
+std::string CssString(std::string_view text);
+
 // Whether "url" may be a link in a report: http(s) only (never javascript:, data: or file:),
 // printable ASCII without spaces, quotes or angle brackets. Anything else is shown as text.
 bool IsWebLink(std::string_view url);

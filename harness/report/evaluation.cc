@@ -10,6 +10,7 @@
 
 #include "harness/manifest/metric_parser.h"
 #include "harness/report/environment.h"
+#include "harness/report/extras.h"
 #include "harness/util/hash.h"
 #include "harness/util/regular_file.h"
 #include "harness/report/render.h"
@@ -402,11 +403,16 @@ std::vector<std::pair<std::string, std::string>> ChallengeSummary(const Evaluati
       {"What held", held.empty() ? "No claim held." : Join(held, ", ") + "."},
       {"What did not", failed.empty() ? "No claim failed or was refuted." : Join(failed, ", ") + "."},
       {"Inconclusive", undecided.empty() ? "None." : Join(undecided, ", ") + "."},
-      {"Compute", fmt::format("{} attempt(s){}, {} of wall time, {} of CPU time, {} of GPU time, at most {} of memory in one {}.",
+      {"Compute", fmt::format("{} attempt(s){}, {} of attempt time (summed over attempts){}, {} of CPU time, {} of GPU time, "
+                              "at most {} of memory in one {}.",
                               cost.attempts,
                               evaluation.setup.compute.attempts > 0
                                   ? fmt::format(" and {} setup step(s)", evaluation.setup.compute.attempts) : "",
-                              FormatDuration(cost.wall_seconds), FormatDuration(cost.cpu_seconds),
+                              FormatDuration(cost.wall_seconds),
+                              evaluation.elapsed_seconds > 0
+                                  ? fmt::format(" in {} elapsed from the first start to the last end", FormatDuration(evaluation.elapsed_seconds))
+                                  : "",
+                              FormatDuration(cost.cpu_seconds),
                               FormatDuration(cost.gpu_seconds), FormatBytes(cost.peak_rss_kib * 1024),
                               evaluation.setup.compute.attempts > 0 ? "attempt or step" : "attempt")},
   };
@@ -512,6 +518,9 @@ Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>
     evaluation.claims.push_back(std::move(entry));
   }
   if (Status gathered = Gather(runs, latest, store, detail, evaluation); !gathered) return Error{gathered.error()};
+  if (detail == Detail::kReport) {
+    if (Status gathered = GatherReportExtras(runs, store, kCurvePoints, evaluation); !gathered) return Error{gathered.error()};
+  }
   if (!setup_key.empty() && !manifest.setup.empty()) {
     if (Status gathered = GatherSetup(setup_key, store, detail, evaluation); !gathered) return Error{gathered.error()};
   }

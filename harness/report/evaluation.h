@@ -42,6 +42,7 @@ struct SeriesOfRun {
   std::string label;
   std::string metric;
   std::vector<std::pair<double, double>> points;  // (step, value), finite values only
+  std::string unit;                               // the metric's, for an axis title; may be empty
 };
 
 // A file beside the manifest that a command or setup step names (a driver script): code
@@ -90,6 +91,12 @@ struct Evaluation {
   std::vector<HashedFile> integrity;         // logs and attempt.json of the newest attempts, setup logs
   std::vector<std::string> environments;     // JSON of each distinct environment of the newest attempts
   std::map<std::string, std::vector<SeriesOfRun>> series;  // claim id -> curves (value claims with series)
+  // Report files only (report/extras.h): experiment id -> every stored series of its runs'
+  // newest attempts, for each experiment a claim reads; and the time from the first
+  // attempt's start to the last one's end, which attempts side by side make shorter than
+  // compute.wall_seconds, their sum.
+  std::map<std::string, std::vector<SeriesOfRun>> experiment_series;
+  double elapsed_seconds = 0;
 
   int Count(VerdictKind kind) const;
   const ClaimEvaluation* Find(const std::string& claim_id) const;

@@ -3,10 +3,11 @@
 // string from the manifest, the store or a log goes through E(), in text and attributes
 // alike; the only <style> block is the constant below, and links are web links only.
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "harness/report/cells.h"
+#include "harness/report/environment.h"
 #include "harness/report/escape.h"
+#include "harness/report/extras.h"
 #include "harness/util/regular_file.h"
 #include "harness/report/render.h"
 #include "harness/report/svg.h"
@@ -33,9 +34,53 @@ td.reproduced,td.better-than-claimed{background:#dff3df}td.not-reproduced{backgr
 caption{text-align:left;font-weight:600;padding:.3em 0}
 .claim{margin:1.2em 0;padding:.6em 1em;border-left:4px solid #ddd}.reason{margin:.3em 0}.note{color:#7a5b00;margin:.2em 0}
 details{margin:.5em 0}summary{cursor:pointer;font-weight:600}
+figure{margin:.6em 0}svg{max-width:100%;height:auto}
+table.environment td:first-child{white-space:nowrap;font-weight:600}
+#claims td.where{min-width:11em}
+.series h4{margin:.8em 0 .2em}
+@media print{
+body{max-width:none;margin:0;padding:0;font-size:10pt}
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+a{color:inherit;text-decoration:none}
+details::details-content{content-visibility:visible;display:contents}
+summary{list-style:none}summary::-webkit-details-marker{display:none}
+.claim,figure,tr,div.chart{break-inside:avoid}h2,h3,h4,summary{break-after:avoid}
+#claims{font-size:8.5pt}pre{white-space:pre-wrap;word-break:break-all}
+#integrity table{font-size:7pt}#integrity td{padding:.1em .3em;word-break:break-all}
+}
 )css";
 
 std::string E(const std::string& text) { return HtmlText(text); }
+
+// An id such as "readme/shuffled/logistic", allowed to wrap after each "/" rather than
+// inside a word, so a narrow column breaks it where it reads well.
+std::string WrappableId(const std::string& id) {
+  std::string out;
+  for (char c : E(id)) out += c == '/' ? std::string("/<wbr>") : std::string(1, c);
+  return out;
+}
+
+// The verdict as a symbol and a word: the colour of its cell is gone in black and white.
+std::string VerdictText(VerdictKind kind) {
+  const char* symbol = "";
+  switch (kind) {
+    case VerdictKind::kReproduced: symbol = "✓"; break;
+    case VerdictKind::kBetterThanClaimed: symbol = "✓+"; break;
+    case VerdictKind::kNotReproduced: symbol = "✗"; break;
+    case VerdictKind::kInconclusive: symbol = "?"; break;
+    case VerdictKind::kFailed: symbol = "!"; break;
+    case VerdictKind::kMissing: symbol = "∅"; break;
+    case VerdictKind::kPending: symbol = "…"; break;
+  }
+  return fmt::format("{} {}", symbol, VerdictName(kind));
+}
+
+// "23m42s of attempt time" is a sum; the run took "elapsed". Both, each named.
+std::string ComputeLine(const Compute& cost) {
+  return fmt::format("{} attempt(s), {} of attempt time (summed over attempts), {} CPU{}, peak memory {}", cost.attempts,
+                     FormatDuration(cost.wall_seconds), FormatDuration(cost.cpu_seconds),
+                     cost.gpu_seconds > 0 ? ", " + FormatDuration(cost.gpu_seconds) + " GPU" : "", FormatBytes(cost.peak_rss_kib * 1024));
+}
 
 std::string PaperHeader(const Paper& paper) {
   std::string out = "<h1>Reproduction report: " + E(paper.title) + "</h1>\n<p>";
@@ -53,13 +98,13 @@ std::string PaperHeader(const Paper& paper) {
 }
 
 std::string ClaimsTable(const Evaluation& evaluation) {
-  std::string out = "<table id=\"claims\">\n<tr><th>Claim</th><th>Where in the paper</th><th>Paper</th><th>Measured (mean ± std, n)</th>"
+  std::string out = "<table id=\"claims\">\n<tr><th>Claim</th><th class=\"where\">Where in the paper</th><th>Paper</th><th>Measured (mean ± std, n)</th>"
                     "<th>95% CI</th><th>Δ</th><th>Verdict</th></tr>\n";
   for (const ClaimEvaluation& c : evaluation.claims) {
     const char* verdict = VerdictName(c.verdict.kind);
-    out += fmt::format(R"(<tr class="{}"><td><a href="#claim-{}"><code>{}</code></a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="verdict">{}</td></tr>)",
-                       verdict, E(c.claim->id), E(c.claim->id), E(c.claim->source), E(ReportedCell(*c.claim)),
-                       E(MeasuredCell(c.verdict)), E(IntervalCell(c.verdict)), E(DeltaCell(c.verdict)), verdict);
+    out += fmt::format(R"(<tr class="{}"><td><a href="#claim-{}"><code>{}</code></a></td><td class="where">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="verdict">{}</td></tr>)",
+                       verdict, E(c.claim->id), WrappableId(c.claim->id), E(c.claim->source), E(ReportedCell(*c.claim)),
+                       E(MeasuredCell(c.verdict)), E(IntervalCell(c.verdict)), E(DeltaCell(c.verdict)), VerdictText(c.verdict.kind));
     out += "\n";
   }
   return out + "</table>\n";
@@ -82,7 +127,7 @@ std::string PaperTables(const Evaluation& evaluation) {
         }
         const char* verdict = VerdictName(c->verdict.kind);
         out += fmt::format(R"(<td class="verdict-cell {}">paper {}<br>ours {}<br><span class="verdict">{}</span></td>)", verdict,
-                           E(ReportedCell(*c->claim)), E(MeasuredCell(c->verdict)), verdict);
+                           E(ReportedCell(*c->claim)), E(MeasuredCell(c->verdict)), VerdictText(c->verdict.kind));
       }
       out += "</tr>\n";
     }
@@ -91,39 +136,81 @@ std::string PaperTables(const Evaluation& evaluation) {
   return out;
 }
 
+// "test_acc (%)": the metric and its unit as the manifest declares them, for an axis title.
+std::string MetricTitle(const Manifest& manifest, const std::string& experiment_id, const std::string& metric) {
+  const Experiment* experiment = manifest.FindExperiment(experiment_id);
+  if (experiment != nullptr) {
+    for (const MetricSpec& spec : experiment->metrics) {
+      if (spec.name == metric && !spec.unit.empty()) return metric + " (" + spec.unit + ")";
+    }
+  }
+  return metric;
+}
+
+// The claim on a number line: what the paper printed, its band, each run and the interval the
+// verdict read (its 90% interval, the one-sided tests at 5%, not the table's 95% CI).
+std::string ClaimDotPlot(const Evaluation& evaluation, const ClaimEvaluation& c) {
+  DotPlot plot;
+  plot.metric = MetricTitle(*evaluation.manifest, c.claim->experiment, c.claim->metric);
+  plot.reported = c.claim->reported.value;
+  plot.reported_text = c.claim->reported.text;
+  plot.allowed = c.verdict.allowed;
+  plot.resolution = c.verdict.resolution;
+  for (const RunEvidence& run : c.runs) {
+    if (run.value) plot.measurements.emplace_back(run.label, *run.value);
+  }
+  if (plot.measurements.empty()) return "";
+  if (c.verdict.summary) plot.mean = c.verdict.summary->mean;
+  if (c.verdict.interval90) plot.interval = c.verdict.interval90;
+  return "<figure>" + RenderDotPlot(plot) + "</figure>";
+}
+
+std::string ClaimCurves(const Evaluation& evaluation, const ClaimEvaluation& c) {
+  auto series = evaluation.series.find(c.claim->id);
+  if (series == evaluation.series.end()) return "";
+  LineChart chart;
+  chart.metric = MetricTitle(*evaluation.manifest, c.claim->experiment, series->second.front().metric);
+  for (const SeriesOfRun& run : series->second) chart.curves.push_back({run.label, run.points});
+  chart.reported = c.claim->reported.value;
+  chart.reported_text = c.claim->reported.text;
+  chart.allowed = c.verdict.allowed;
+  chart.resolution = c.verdict.resolution;
+  return "<figure>" + RenderLineChart(chart) + "<figcaption>" + E(series->second.front().metric) +
+         " over steps, one line per run, with the claimed value and its band</figcaption></figure>";
+}
+
 std::string ClaimSection(const Evaluation& evaluation, const ClaimEvaluation& c) {
-  std::string out = fmt::format(R"(<div class="claim" id="claim-{}"><h3><code>{}</code> — {}</h3>)", E(c.claim->id), E(c.claim->id),
-                                VerdictName(c.verdict.kind));
+  std::string out = fmt::format(R"(<div class="claim {}" id="claim-{}"><h3><code>{}</code> — <span class="verdict">{}</span></h3>)",
+                                VerdictName(c.verdict.kind), E(c.claim->id), E(c.claim->id), VerdictText(c.verdict.kind));
+  if (!c.claim->source.empty()) out += "<p class=\"where\">Where in the paper: " + E(c.claim->source) + "</p>";
   out += "<p class=\"reason\">" + E(c.verdict.reason) + "</p>";
   for (const std::string& part : c.verdict.parts) out += "<p class=\"reason\">" + E(part) + "</p>";
   for (const std::string& note : c.environment_notes) out += "<p class=\"note\">Environment: " + E(note) + "</p>";
-  if (c.claim->kind == ClaimKind::kValue) {
-    DotPlot plot;
-    plot.reported = c.claim->reported.value;
-    plot.allowed = c.verdict.allowed;
-    for (const RunEvidence& run : c.runs) {
-      if (run.value) plot.measurements.emplace_back(run.label, *run.value);
-    }
-    if (c.verdict.summary) {
-      plot.mean = c.verdict.summary->mean;
-      if (c.verdict.summary->ci_low) plot.interval = std::make_pair(*c.verdict.summary->ci_low, *c.verdict.summary->ci_high);
-    }
-    if (!plot.measurements.empty()) out += "<figure>" + RenderDotPlot(plot) + "</figure>";
-  }
-  if (auto series = evaluation.series.find(c.claim->id); series != evaluation.series.end()) {
-    std::vector<Curve> curves;
-    for (const SeriesOfRun& run : series->second) curves.push_back({run.label, run.points});
-    out += "<figure>" + RenderLineChart(series->second.front().metric, curves) + "<figcaption>" +
-           E(series->second.front().metric) + " over steps, one line per run</figcaption></figure>";
-  }
-  const Compute& cost = c.compute;
-  if (cost.attempts > 0) {
-    out += fmt::format("<p>Compute: {} attempt(s), {} wall, {} CPU{}, peak memory {}.</p>", cost.attempts,
-                       FormatDuration(cost.wall_seconds), FormatDuration(cost.cpu_seconds),
-                       cost.gpu_seconds > 0 ? ", " + FormatDuration(cost.gpu_seconds) + " GPU" : "",
-                       FormatBytes(cost.peak_rss_kib * 1024));
-  }
+  if (c.claim->kind == ClaimKind::kValue) out += ClaimDotPlot(evaluation, c) + ClaimCurves(evaluation, c);
+  if (c.compute.attempts > 0) out += "<p class=\"compute\">Compute: " + ComputeLine(c.compute) + ".</p>";
   return out + "</div>\n";
+}
+
+// Every stored series of each experiment a claim reads, a chart per metric and a section per
+// experiment: the "best step" curve a final-versus-best question turns on is here even when
+// no claim names it. Collapsed on screen; print and the PDF open every section.
+std::string SeriesSections(const Evaluation& evaluation) {
+  if (evaluation.experiment_series.empty()) return "";
+  std::string out = "<h2>Every series of the claimed experiments</h2>\n";
+  for (const std::string& experiment : ClaimedExperiments(*evaluation.manifest)) {
+    auto found = evaluation.experiment_series.find(experiment);
+    if (found == evaluation.experiment_series.end()) continue;
+    std::map<std::string, std::vector<Curve>> by_metric;
+    for (const SeriesOfRun& run : found->second) by_metric[run.metric].push_back({run.label, run.points});
+    out += fmt::format(R"(<details class="series" id="series-{}"><summary>Experiment <code>{}</code>: {} series of {} metric(s)</summary>)",
+                       E(experiment), E(experiment), found->second.size(), by_metric.size());
+    for (auto& [metric, curves] : by_metric) {
+      LineChart chart{MetricTitle(*evaluation.manifest, experiment, metric), std::move(curves), std::nullopt, 0, "", 0};
+      out += "<div class=\"chart\"><h4><code>" + E(metric) + "</code></h4><figure>" + RenderLineChart(chart) + "</figure></div>";
+    }
+    out += "</details>\n";
+  }
+  return out;
 }
 
 std::string FailedRuns(const Evaluation& evaluation) {
@@ -188,7 +275,7 @@ std::string CommandsSection(const Evaluation& evaluation) {
 }
 
 std::string ComputeTable(const Evaluation& evaluation) {
-  std::string out = "<table id=\"compute\"><tr><th></th><th>Attempts</th><th>Wall</th><th>CPU</th><th>GPU</th><th>Peak memory</th></tr>\n";
+  std::string out = "<table id=\"compute\"><tr><th></th><th>Attempts</th><th>Attempt time (summed)</th><th>CPU</th><th>GPU</th><th>Peak memory</th></tr>\n";
   auto row = [](const std::string& name, const Compute& c) {
     return fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", name, c.attempts,
                        FormatDuration(c.wall_seconds), FormatDuration(c.cpu_seconds), FormatDuration(c.gpu_seconds),
@@ -198,17 +285,65 @@ std::string ComputeTable(const Evaluation& evaluation) {
   if (evaluation.setup.compute.attempts > 0) out += row("Setup, every step run", evaluation.setup.compute);
   out += row(evaluation.setup.compute.attempts > 0 ? "<strong>Total, retries and setup included</strong>" : "<strong>Total, retries included</strong>",
              evaluation.compute);
+  out += "</table>\n";
+  if (evaluation.elapsed_seconds > 0) {
+    out += fmt::format("<p id=\"elapsed\">Elapsed: the runs took {} from the first attempt's start to the last one's end; attempt time "
+                       "adds up each attempt's own wall time, {} in all, and is longer when attempts ran side by side.</p>\n",
+                       FormatDuration(evaluation.elapsed_seconds), FormatDuration(evaluation.compute.wall_seconds));
+  }
+  return out;
+}
+
+// The environments as a table (report/environment.h), a column per distinct environment.
+std::string EnvironmentSection(const Evaluation& evaluation) {
+  std::string out = fmt::format("<h2>Environment</h2>\n<table class=\"environment\" id=\"environment\"><tr><th></th>");
+  for (size_t i = 0; i < evaluation.environments.size(); ++i) {
+    out += evaluation.environments.size() == 1 ? "<th>Where the runs ran</th>" : fmt::format("<th>Environment {}</th>", i + 1);
+  }
+  out += "</tr>\n";
+  for (const EnvironmentRow& row : EnvironmentTable(evaluation.environments)) {
+    out += "<tr><td>" + E(row.name) + "</td>";
+    for (const std::string& value : row.values) out += "<td>" + E(value) + "</td>";
+    out += "</tr>\n";
+  }
+  if (evaluation.environments.empty()) out += "<tr><td colspan=\"2\">No environment was recorded.</td></tr>\n";
   return out + "</table>\n";
+}
+
+// Page margins for print and the PDF: the paper's title at the top of every page and the
+// page number at the bottom (CSS margin boxes, which Chromium prints).
+std::string PageStyle(const Paper& paper) {
+  return "@page{size:A4;margin:16mm 12mm 16mm 12mm;@top-center{content:" + CssString("Reproduction report: " + paper.title) +
+         ";font:9pt system-ui,sans-serif;color:#555}@bottom-right{content:\"page \" counter(page) \" of \" counter(pages);"
+         "font:9pt system-ui,sans-serif;color:#555}}";
+}
+
+std::string HtmlBody(const Evaluation& evaluation);
+
+std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
+  return text;
 }
 
 }  // namespace
 
-std::string RenderHtml(const Evaluation& evaluation) {
+std::string RenderHtml(const Evaluation& evaluation, bool for_print) {
   const Manifest& m = *evaluation.manifest;
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                    "<title>Reproduction report: " + E(m.paper.title) + "</title><style>" + kStyle + "</style></head><body>\n";
-  out += PaperHeader(m.paper);
+                    "<title>Reproduction report: " + E(m.paper.title) + "</title><style>" + kStyle + PageStyle(m.paper) +
+                    "</style></head><body>\n";
+  std::string body = HtmlBody(evaluation);
+  // Every string in the body went through E(), so "<details" is only ever our own tag.
+  if (for_print) body = ReplaceAll(std::move(body), "<details", "<details open");
+  return out + body + "</body></html>\n";
+}
+
+namespace {
+
+std::string HtmlBody(const Evaluation& evaluation) {
+  const Manifest& m = *evaluation.manifest;
+  std::string out = PaperHeader(m.paper);
   out += "<p>Code: <code>" + E(evaluation.source_description) + "</code></p>\n";
   if (!evaluation.deviations.empty()) {
     out += "<p>Deviations from the released code:</p><ul id=\"deviations\">";
@@ -227,25 +362,22 @@ std::string RenderHtml(const Evaluation& evaluation) {
   out += "<h2>Claims</h2>\n" + ClaimsTable(evaluation);
   if (!m.tables.empty()) out += "<h2>The paper's tables</h2>\n" + PaperTables(evaluation);
   for (const ClaimEvaluation& c : evaluation.claims) out += ClaimSection(evaluation, c);
+  out += SeriesSections(evaluation);
   out += "<h2>Summary</h2>\n<dl>";
   for (const auto& [heading, text] : ChallengeSummary(evaluation)) out += "<dt><strong>" + E(heading) + "</strong></dt><dd>" + E(text) + "</dd>";
   out += "</dl>\n" + SetupSection(evaluation) + CommandsSection(evaluation);
   out += "<h2>Compute used</h2>\n" + ComputeTable(evaluation);
   out += FailedRuns(evaluation);
-  out += fmt::format("<details id=\"environment\"><summary>Environment ({} distinct)</summary>\n", evaluation.environments.size());
-  for (const std::string& environment : evaluation.environments) {
-    nlohmann::json parsed = nlohmann::json::parse(environment, nullptr, /*allow_exceptions=*/false);
-    std::string shown = parsed.is_discarded() ? environment : parsed.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-    out += "<pre>" + E(shown) + "</pre>";
-  }
-  out += "</details>\n<details id=\"integrity\"><summary>Integrity: sha256 of every input to this report</summary>\n<table>";
+  out += EnvironmentSection(evaluation);
+  out += "<details id=\"integrity\"><summary>Integrity: sha256 of every input to this report</summary>\n<table>";
   out += fmt::format("<tr><td>manifest <code>{}</code></td><td><code>{}</code></td></tr>", E(m.path.string()), E(m.sha256));
   for (const HashedFile& file : evaluation.integrity) {
     out += fmt::format("<tr><td><code>{}</code></td><td><code>{}</code></td></tr>", E(file.path), E(file.sha256));
   }
   out += "</table></details>\n";
-  out += fmt::format("<p><small>Generated {} by repro {}.</small></p>\n</body></html>\n", NowUtcIso8601(), REPRO_VERSION);
+  out += fmt::format("<p><small>Generated {} by repro {}.</small></p>\n", NowUtcIso8601(), REPRO_VERSION);
   return out;
 }
 
+}  // namespace
 }  // namespace repro

@@ -1,7 +1,7 @@
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "harness/report/cells.h"
+#include "harness/report/environment.h"
 #include "harness/report/escape.h"
 #include "harness/report/render.h"
 #include "harness/util/text.h"
@@ -87,14 +87,21 @@ std::string CommandsSection(const Evaluation& evaluation) {
   return out + "\n</details>\n";
 }
 
+// The environments as a table (report/environment.h), a column per distinct environment.
 std::string EnvironmentSection(const Evaluation& evaluation) {
-  std::string out = fmt::format("\n## Environment\n\n<details><summary>Environment of the newest attempts ({} distinct)</summary>\n\n",
-                                evaluation.environments.size());
-  for (const std::string& environment : evaluation.environments) {
-    nlohmann::json parsed = nlohmann::json::parse(environment, nullptr, /*allow_exceptions=*/false);
-    out += MarkdownBlock(parsed.is_discarded() ? environment : parsed.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)) + "\n";
+  std::string out = "\n## Environment\n\n";
+  if (evaluation.environments.empty()) return out + "No environment was recorded.\n";
+  out += "| |";
+  for (size_t i = 0; i < evaluation.environments.size(); ++i) {
+    out += evaluation.environments.size() == 1 ? " Where the runs ran |" : fmt::format(" Environment {} |", i + 1);
   }
-  return out + "</details>\n";
+  out += "\n|---|" + Repeat("---|", evaluation.environments.size()) + "\n";
+  for (const EnvironmentRow& row : EnvironmentTable(evaluation.environments)) {
+    out += "| " + Cell(row.name) + " |";
+    for (const std::string& value : row.values) out += " " + Cell(value) + " |";
+    out += "\n";
+  }
+  return out;
 }
 
 }  // namespace
@@ -160,7 +167,7 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
   out += badge.badge.empty() ? fmt::format("- ACM badge: {}.\n", M(badge.reason))
                              : fmt::format("- Suggested ACM badge: **{}** — {}. A suggestion, not a decision.\n", M(badge.badge), M(badge.reason));
   for (const auto& [heading, text] : ChallengeSummary(evaluation)) out += fmt::format("- {}: {}\n", M(heading), M(text));
-  out += "\n| Compute | Attempts | Wall | CPU | GPU | Peak memory |\n|---|---|---|---|---|---|\n";
+  out += "\n| Compute | Attempts | Attempt time (summed) | CPU | GPU | Peak memory |\n|---|---|---|---|---|---|\n";
   auto compute_row = [](const std::string& name, const Compute& c) {
     return fmt::format("| {} | {} | {} | {} | {} | {} |\n", name, c.attempts, FormatDuration(c.wall_seconds),
                        FormatDuration(c.cpu_seconds), FormatDuration(c.gpu_seconds), FormatBytes(c.peak_rss_kib * 1024));
@@ -169,6 +176,11 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
   if (evaluation.setup.compute.attempts > 0) out += compute_row("setup, every step run", evaluation.setup.compute);
   out += compute_row(evaluation.setup.compute.attempts > 0 ? "**total, retries and setup included**" : "**total, retries included**",
                      evaluation.compute);
+  if (evaluation.elapsed_seconds > 0) {
+    out += fmt::format("\nElapsed: the runs took {} from the first attempt's start to the last one's end; attempt time adds up each "
+                       "attempt's own wall time and is longer when attempts ran side by side.\n",
+                       FormatDuration(evaluation.elapsed_seconds));
+  }
   if (!evaluation.unfinished_runs.empty()) {
     out += "\n## Runs that did not finish\n\n| Run | Status | Logs |\n|---|---|---|\n";
     for (const RunEvidence& run : evaluation.unfinished_runs) {

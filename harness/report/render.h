@@ -13,9 +13,11 @@ std::string RenderTerminal(const Evaluation& evaluation, bool color);
 
 std::string RenderMarkdown(const Evaluation& evaluation);
 
-// One self-contained HTML file: claims coloured by verdict, a chart per claim, curves where
-// series exist, compute used, environment, failed runs' log tails and file hashes.
-std::string RenderHtml(const Evaluation& evaluation);
+// One self-contained HTML file: claims coloured by verdict (and named, for black and white),
+// a chart per claim, curves where series exist, every series of the claimed experiments,
+// compute used, environment, failed runs' log tails and file hashes. "for_print": every
+// collapsed section open, as the PDF shows it (printing from a browser opens them by CSS).
+std::string RenderHtml(const Evaluation& evaluation, bool for_print = false);
 
 // The claims as a booktabs table, \input-able into a paper or a review.
 std::string RenderLatex(const Evaluation& evaluation);

@@ -5,40 +5,154 @@
 
 #include <fmt/format.h>
 
+#include "harness/compare/verdict.h"
 #include "harness/report/escape.h"
+#include "harness/report/ticks.h"
 
 namespace repro {
 namespace {
 
-constexpr double kWidth = 640, kLeft = 60, kRight = 20;
+constexpr double kWidth = 640, kLeft = 64, kRight = 16;
 constexpr const char* kPalette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                                     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+constexpr const char* kClaimColor = "#2ca02c";
+constexpr const char* kInk = "#333";
 
-struct Axis {
-  double low, high;
-  double To(double value, double from, double to) const {
-    return high == low ? (from + to) / 2 : from + (value - low) / (high - low) * (to - from);
-  }
-};
-
-Axis Padded(double low, double high) {
-  if (!std::isfinite(low) || !std::isfinite(high)) return {0, 1};
-  double span = high - low;
-  double pad = span > 0 ? span * 0.08 : std::max(std::abs(low) * 0.05, 1e-9);
-  return {low - pad, high + pad};
+std::string Text(double x, double y, const std::string& text, const char* anchor = "start", const char* extra = "") {
+  return fmt::format(R"(<text x="{:.1f}" y="{:.1f}" font-size="11" text-anchor="{}" fill="{}"{}>{}</text>)", x, y, anchor, kInk,
+                     extra, HtmlText(text));
 }
 
-std::string Number(double value) { return fmt::format("{:.4g}", value); }
+// An axis from "low" to "high" on the page, linear or logarithmic.
+struct Axis {
+  double low = 0, high = 1;
+  bool log = false;
+  double Fraction(double value) const {
+    double a = log ? std::log10(low) : low, b = log ? std::log10(high) : high;
+    double v = log ? std::log10(std::max(value, low * 1e-6)) : value;
+    return b == a ? 0.5 : (v - a) / (b - a);
+  }
+  double To(double value, double from, double to) const { return from + Fraction(value) * (to - from); }
+};
 
-// Five ticks along the x axis at "y".
-std::string XTicks(const Axis& axis, double y) {
-  std::string out;
-  for (int i = 0; i <= 4; ++i) {
-    double value = axis.low + (axis.high - axis.low) * i / 4;
-    double x = axis.To(value, kLeft, kWidth - kRight);
-    out += fmt::format(R"(<line x1="{0:.1f}" y1="{1}" x2="{0:.1f}" y2="{2}" stroke="#999"/>)"
-                       R"(<text x="{0:.1f}" y="{3}" font-size="11" text-anchor="middle" fill="#333">{4}</text>)",
-                       x, y, y + 4, y + 16, Number(value));
+// What a legend entry shows beside its text.
+struct LegendItem {
+  enum class Mark { kBand, kLine, kDashedLine, kDot, kSquare, kBar, kNone } mark;
+  std::string color;
+  std::string text;
+};
+
+std::string LegendMark(const LegendItem& item, double x, double y) {
+  switch (item.mark) {
+    case LegendItem::Mark::kBand:
+      return fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="18" height="10" fill="{}" fill-opacity="0.2" stroke="{}" stroke-opacity="0.5"/>)",
+                         x, y - 9, item.color, item.color);
+    case LegendItem::Mark::kLine:
+    case LegendItem::Mark::kDashedLine:
+      return fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="2"{}/>)", x, y - 4, x + 18, y - 4,
+                         item.color, item.mark == LegendItem::Mark::kDashedLine ? R"( stroke-dasharray="5 3")" : "");
+    case LegendItem::Mark::kDot:
+      return fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="4.5" fill="{}" fill-opacity="0.8"/>)", x + 9, y - 4, item.color);
+    case LegendItem::Mark::kSquare:
+      return fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="8" height="8" fill="{}"/>)", x + 5, y - 8, item.color);
+    case LegendItem::Mark::kBar:
+      return fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="3"/>)", x, y - 4, x + 18, y - 4,
+                         item.color);
+    case LegendItem::Mark::kNone: break;
+  }
+  return "";
+}
+
+// About how wide "text" is at 11 px (code points, not bytes): enough to lay out a legend.
+double TextWidth(const std::string& text) {
+  size_t points = std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+  return 6.2 * static_cast<double>(points);
+}
+
+// The legend, wrapped into rows from "top"; returns its markup and the y below it.
+std::pair<std::string, double> Legend(const std::vector<LegendItem>& items, double top) {
+  std::string out = R"(<g class="legend">)";
+  double x = kLeft, y = top + 11;
+  for (const LegendItem& item : items) {
+    double width = 24 + TextWidth(item.text) + 16;
+    if (x > kLeft && x + width > kWidth - kRight) x = kLeft, y += 17;
+    out += LegendMark(item, x, y) + Text(x + 24, y, item.text);
+    x += width;
+  }
+  return {out + "</g>", y + 8};
+}
+
+// Vertical grid lines and labels of "ticks" along an x axis at "y", with the axis title.
+std::string XAxis(const Axis& axis, const std::vector<Tick>& ticks, double top, double y, const std::string& title) {
+  std::string out = fmt::format(R"(<g class="x-axis"><line x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}" stroke="#999"/>)", kLeft, y,
+                                kWidth - kRight, y);
+  for (const Tick& tick : ticks) {
+    double x = axis.To(tick.value, kLeft, kWidth - kRight);
+    out += fmt::format(R"(<line x1="{0:.1f}" y1="{1:.1f}" x2="{0:.1f}" y2="{2:.1f}" stroke="#e4e4e4"/><line x1="{0:.1f}" y1="{2:.1f}" x2="{0:.1f}" y2="{3:.1f}" stroke="#999"/>)",
+                       x, top, y, y + 4);
+    out += Text(x, y + 15, tick.label, "middle", R"( class="tick")");
+  }
+  out += Text((kLeft + kWidth - kRight) / 2, y + 31, title, "middle", R"( class="axis-title" font-weight="600")");
+  return out + "</g>";
+}
+
+std::string YAxis(const Axis& axis, const std::vector<Tick>& ticks, double top, double bottom, const std::string& title) {
+  std::string out = fmt::format(R"(<g class="y-axis"><line x1="{0}" y1="{1:.1f}" x2="{0}" y2="{2:.1f}" stroke="#999"/>)", kLeft, top, bottom);
+  for (const Tick& tick : ticks) {
+    double y = axis.To(tick.value, bottom, top);
+    out += fmt::format(R"(<line x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}" stroke="#e4e4e4"/>)", kLeft, y, kWidth - kRight, y);
+    out += Text(kLeft - 5, y + 4, tick.label, "end", R"( class="tick")");
+  }
+  double middle = (top + bottom) / 2;
+  out += Text(13, middle, title, "middle", fmt::format(R"re( class="axis-title" font-weight="600" transform="rotate(-90 13 {:.1f})")re", middle).c_str());
+  return out + "</g>";
+}
+
+std::string Open(const char* css_class, double height, const std::string& title) {
+  return fmt::format(R"(<svg class="{}" role="img" xmlns="http://www.w3.org/2000/svg" width="{}" height="{:.0f}" viewBox="0 0 {} {:.0f}" font-family="system-ui, sans-serif"><title>{}</title>)",
+                     css_class, kWidth, height, kWidth, height, HtmlText(title));
+}
+
+std::string Claimed(const std::string& reported_text, double reported) {
+  return "claimed " + (reported_text.empty() ? FormatNumber(reported) : reported_text);
+}
+
+std::string BandText(double reported, double allowed, double resolution) {
+  auto [low, high] = FormatPair(reported - allowed, reported + allowed, resolution);
+  return fmt::format("allowed band {} to {}", low, high);
+}
+
+std::vector<LegendItem> DotPlotLegend(const DotPlot& plot) {
+  std::vector<LegendItem> items = {{LegendItem::Mark::kLine, kClaimColor, Claimed(plot.reported_text, plot.reported)},
+                                   {LegendItem::Mark::kBand, kClaimColor, BandText(plot.reported, plot.allowed, plot.resolution)},
+                                   {LegendItem::Mark::kDot, kPalette[0], "one run (seed)"}};
+  if (plot.mean) items.push_back({LegendItem::Mark::kSquare, kInk, "mean"});
+  if (plot.interval) items.push_back({LegendItem::Mark::kBar, kInk, plot.interval_label});
+  return items;
+}
+
+// The marks of a dot plot between "top" and "bottom": band, claimed line, dots, mean, interval.
+std::string DotPlotMarks(const DotPlot& plot, const Axis& axis, double top, double bottom) {
+  auto x = [&](double value) { return axis.To(value, kLeft, kWidth - kRight); };
+  double low = plot.reported - plot.allowed, high = plot.reported + plot.allowed;
+  double seeds_y = top + (bottom - top) * 0.33, mean_y = top + (bottom - top) * 0.72;
+  std::string out = fmt::format(R"(<rect class="band" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}" fill-opacity="0.15"><title>{}</title></rect>)",
+                                x(low), top, std::max(1.0, x(high) - x(low)), bottom - top, kClaimColor, HtmlText(BandText(plot.reported, plot.allowed, plot.resolution)));
+  out += fmt::format(R"(<line class="claimed" x1="{0:.1f}" y1="{1:.1f}" x2="{0:.1f}" y2="{2:.1f}" stroke="{3}" stroke-width="2"><title>{4}</title></line>)",
+                     x(plot.reported), top, bottom, kClaimColor, HtmlText(Claimed(plot.reported_text, plot.reported)));
+  out += Text(4, seeds_y + 4, "runs") + Text(4, mean_y + 4, "mean");
+  for (const auto& [label, value] : plot.measurements) {
+    out += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="5" fill="{}" fill-opacity="0.8"><title>{}: {}</title></circle>)", x(value), seeds_y,
+                       kPalette[0], HtmlText(label), FormatNumber(value, plot.resolution));
+  }
+  if (plot.interval) {
+    out += fmt::format(R"(<line class="interval" x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="3"><title>{} [{}, {}]</title></line>)",
+                       x(plot.interval->first), mean_y, x(plot.interval->second), mean_y, kInk, HtmlText(plot.interval_label),
+                       FormatNumber(plot.interval->first, plot.resolution), FormatNumber(plot.interval->second, plot.resolution));
+  }
+  if (plot.mean) {
+    out += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="8" height="8" fill="{}"><title>mean {}</title></rect>)", x(*plot.mean) - 4, mean_y - 4,
+                       kInk, FormatNumber(*plot.mean, plot.resolution));
   }
   return out;
 }
@@ -49,70 +163,132 @@ std::string RenderDotPlot(const DotPlot& plot) {
   double low = plot.reported - plot.allowed, high = plot.reported + plot.allowed;
   for (const auto& [label, value] : plot.measurements) low = std::min(low, value), high = std::max(high, value);
   if (plot.interval) low = std::min(low, plot.interval->first), high = std::max(high, plot.interval->second);
-  Axis axis = Padded(low, high);
-  const double height = 110, row = 40, bar = 70, axis_y = 88;
-  auto x = [&](double value) { return axis.To(value, kLeft, kWidth - kRight); };
-  std::string svg = fmt::format(R"(<svg class="dotplot" role="img" xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" viewBox="0 0 {} {}">)",
-                                kWidth, height, kWidth, height);
-  svg += fmt::format(R"(<title>reported {} ± {} against each measurement</title>)", Number(plot.reported), Number(plot.allowed));
-  svg += fmt::format(R"(<rect x="{:.1f}" y="8" width="{:.1f}" height="74" fill="#2ca02c" fill-opacity="0.15"><title>tolerance band [{}, {}]</title></rect>)",
-                     x(plot.reported - plot.allowed), std::max(1.0, x(plot.reported + plot.allowed) - x(plot.reported - plot.allowed)),
-                     Number(plot.reported - plot.allowed), Number(plot.reported + plot.allowed));
-  svg += fmt::format(R"(<line x1="{0:.1f}" y1="8" x2="{0:.1f}" y2="82" stroke="#2ca02c" stroke-width="2"><title>reported {1}</title></line>)",
-                     x(plot.reported), Number(plot.reported));
-  svg += fmt::format(R"(<text x="4" y="{}" font-size="11" fill="#333">seeds</text><text x="4" y="{}" font-size="11" fill="#333">{}</text>)",
-                     row + 4, bar + 4, HtmlText(plot.interval_label));
-  for (const auto& [label, value] : plot.measurements) {
-    svg += fmt::format(R"(<circle cx="{:.1f}" cy="{}" r="5" fill="#1f77b4" fill-opacity="0.8"><title>{}: {}</title></circle>)",
-                       x(value), row, HtmlText(label), Number(value));
-  }
-  if (plot.interval) {
-    svg += fmt::format(R"(<line x1="{:.1f}" y1="{}" x2="{:.1f}" y2="{}" stroke="#333" stroke-width="3"><title>{} [{}, {}]</title></line>)",
-                       x(plot.interval->first), bar, x(plot.interval->second), bar, HtmlText(plot.interval_label),
-                       Number(plot.interval->first), Number(plot.interval->second));
-  }
-  if (plot.mean) {
-    svg += fmt::format(R"(<rect x="{:.1f}" y="{}" width="8" height="8" fill="#333"><title>mean {}</title></rect>)", x(*plot.mean) - 4,
-                       bar - 4, Number(*plot.mean));
-  }
-  svg += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#999"/>)", kLeft, axis_y, kWidth - kRight, axis_y);
-  svg += XTicks(axis, axis_y);
+  // A little room at both ends, so that no dot sits on the axis's end.
+  double margin = (high - low) * 0.02;
+  LinearScale scale = NiceScale(low - margin, high + margin);
+  Axis axis{scale.low, scale.high};
+  auto [legend, top] = Legend(DotPlotLegend(plot), 0);
+  double bottom = top + 62;
+  std::string svg = Open("dotplot", bottom + 40, fmt::format("{} of each run against {}", plot.metric, Claimed(plot.reported_text, plot.reported)));
+  // The axis and its grid first: the marks are drawn over them.
+  svg += legend + XAxis(axis, scale.ticks, top, bottom, plot.metric) + DotPlotMarks(plot, axis, top, bottom);
   return svg + "</svg>";
 }
 
-std::string RenderLineChart(const std::string& metric, const std::vector<Curve>& curves) {
+namespace {
+
+struct Bounds {
   double x_low = INFINITY, x_high = -INFINITY, y_low = INFINITY, y_high = -INFINITY;
+};
+
+Bounds BoundsOf(const std::vector<Curve>& curves) {
+  Bounds b;
   for (const Curve& curve : curves) {
     for (const auto& [step, value] : curve.points) {
-      x_low = std::min(x_low, step), x_high = std::max(x_high, step);
-      y_low = std::min(y_low, value), y_high = std::max(y_high, value);
+      b.x_low = std::min(b.x_low, step), b.x_high = std::max(b.x_high, step);
+      b.y_low = std::min(b.y_low, value), b.y_high = std::max(b.y_high, value);
     }
   }
-  Axis xs = Padded(x_low, x_high), ys = Padded(y_low, y_high);
-  const double height = 240, top = 10, bottom = 200;
-  std::string svg = fmt::format(R"(<svg class="curves" role="img" xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" viewBox="0 0 {} {}">)",
-                                kWidth, height + 20 * ((curves.size() + 3) / 4), kWidth, height + 20 * ((curves.size() + 3) / 4));
-  svg += fmt::format("<title>{} over steps</title>", HtmlText(metric));
-  for (int i = 0; i <= 4; ++i) {
-    double value = ys.low + (ys.high - ys.low) * i / 4;
-    double y = ys.To(value, bottom, top);
-    svg += fmt::format(R"(<line x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}" stroke="#eee"/><text x="{}" y="{:.1f}" font-size="11" text-anchor="end" fill="#333">{}</text>)",
-                       kLeft, y, kWidth - kRight, y, kLeft - 4, y + 4, Number(value));
+  return b;
+}
+
+// The y axis of a line chart, and a note when it was cut.
+struct YScale {
+  Axis axis;
+  std::vector<Tick> ticks;
+  std::string note;
+};
+
+// The range of the values after the first tenth of the steps (and the claim's band): what
+// a reader compares, once a loss has come down from where it started.
+std::pair<double, double> LaterRange(const LineChart& chart, const Bounds& b) {
+  double low = INFINITY, high = -INFINITY, from = b.x_low + (b.x_high - b.x_low) * 0.1;
+  for (const Curve& curve : chart.curves) {
+    for (const auto& [step, value] : curve.points) {
+      if (step >= from) low = std::min(low, value), high = std::max(high, value);
+    }
   }
-  svg += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#999"/>)", kLeft, bottom, kWidth - kRight, bottom);
-  svg += XTicks(xs, bottom);
-  for (size_t i = 0; i < curves.size(); ++i) {
+  if (chart.reported) low = std::min(low, *chart.reported - chart.allowed), high = std::max(high, *chart.reported + chart.allowed);
+  return {low, high};
+}
+
+YScale ChooseYScale(const LineChart& chart, const Bounds& b) {
+  double low = b.y_low, high = b.y_high;
+  if (chart.reported) low = std::min(low, *chart.reported - chart.allowed), high = std::max(high, *chart.reported + chart.allowed);
+  if (low > 0 && high / low > 10) {
+    return {{low, high, true}, LogTicks(low, high), ""};  // more than a decade: the log axis shows every part
+  }
+  auto [later_low, later_high] = LaterRange(chart, b);
+  YScale y;
+  if (std::isfinite(later_low) && later_high > later_low && (high - low) > 3 * (later_high - later_low)) {
+    LinearScale scale = NiceScale(later_low, later_high);
+    y.axis = {scale.low, scale.high};
+    y.ticks = scale.ticks;
+    y.note = fmt::format("y axis cut to the values after the first tenth of the steps; the whole range is {} to {}",
+                         FormatNumber(low), FormatNumber(high));
+    return y;
+  }
+  LinearScale scale = NiceScale(low, high);
+  return {{scale.low, scale.high}, scale.ticks, ""};
+}
+
+std::vector<LegendItem> LineLegend(const LineChart& chart) {
+  // Past a dozen runs a legend would outgrow its chart (and the colours repeat): the rest
+  // are counted, and each line still names its run on hover.
+  constexpr size_t kMostNamed = 12;
+  std::vector<LegendItem> items;
+  for (size_t i = 0; i < chart.curves.size() && i < kMostNamed; ++i) {
+    items.push_back({LegendItem::Mark::kLine, kPalette[i % std::size(kPalette)], chart.curves[i].label});
+  }
+  if (chart.curves.size() > kMostNamed) {
+    items.push_back({LegendItem::Mark::kNone, kInk, fmt::format("and {} more runs", chart.curves.size() - kMostNamed)});
+  }
+  if (chart.reported) {
+    items.push_back({LegendItem::Mark::kDashedLine, kClaimColor, Claimed(chart.reported_text, *chart.reported)});
+    items.push_back({LegendItem::Mark::kBand, kClaimColor, BandText(*chart.reported, chart.allowed, chart.resolution)});
+  }
+  return items;
+}
+
+// The curves and the claim, drawn in a nested <svg> that clips them to the plot area (an
+// axis cut to the later values must not let the first steps run over the legend).
+std::string LineMarks(const LineChart& chart, const Axis& xs, const Axis& ys, double top, double bottom) {
+  double width = kWidth - kRight - kLeft, height = bottom - top;
+  std::string out = fmt::format(R"(<svg x="{}" y="{:.1f}" width="{}" height="{:.1f}" viewBox="0 0 {} {:.1f}" overflow="hidden">)", kLeft, top,
+                                width, height, width, height);
+  if (chart.reported) {
+    double y_high = ys.To(*chart.reported + chart.allowed, height, 0), y_low = ys.To(*chart.reported - chart.allowed, height, 0);
+    out += fmt::format(R"(<rect class="band" x="0" y="{:.1f}" width="{}" height="{:.1f}" fill="{}" fill-opacity="0.15"/>)", y_high, width,
+                       std::max(1.0, y_low - y_high), kClaimColor);
+    out += fmt::format(R"(<line class="claimed" x1="0" y1="{0:.1f}" x2="{1}" y2="{0:.1f}" stroke="{2}" stroke-width="1.5" stroke-dasharray="5 3"/>)",
+                       ys.To(*chart.reported, height, 0), width, kClaimColor);
+  }
+  for (size_t i = 0; i < chart.curves.size(); ++i) {
     std::string points;
-    for (const auto& [step, value] : curves[i].points) {
-      points += fmt::format("{:.1f},{:.1f} ", xs.To(step, kLeft, kWidth - kRight), ys.To(value, bottom, top));
+    for (const auto& [step, value] : chart.curves[i].points) {
+      points += fmt::format("{:.1f},{:.1f} ", xs.To(step, 0, width), ys.To(value, height, 0));
     }
-    const char* color = kPalette[i % std::size(kPalette)];
-    svg += fmt::format(R"(<polyline fill="none" stroke="{}" stroke-width="1.5" points="{}"><title>{}</title></polyline>)", color,
-                       points, HtmlText(curves[i].label));
-    double lx = kLeft + static_cast<double>(i % 4) * 140, ly = height + 20 * static_cast<double>(i / 4);
-    svg += fmt::format(R"(<rect x="{}" y="{}" width="10" height="10" fill="{}"/><text x="{}" y="{}" font-size="11" fill="#333">{}</text>)",
-                       lx, ly - 9, color, lx + 14, ly, HtmlText(curves[i].label));
+    out += fmt::format(R"(<polyline fill="none" stroke="{}" stroke-width="1.5" points="{}"><title>{}</title></polyline>)",
+                       kPalette[i % std::size(kPalette)], points, HtmlText(chart.curves[i].label));
   }
+  return out + "</svg>";
+}
+
+}  // namespace
+
+std::string RenderLineChart(const LineChart& chart) {
+  Bounds b = BoundsOf(chart.curves);
+  if (!std::isfinite(b.x_low)) return "";
+  Axis xs{b.x_low, b.x_high};
+  YScale ys = ChooseYScale(chart, b);
+  auto [legend, top] = Legend(LineLegend(chart), 0);
+  double bottom = top + 190;
+  double height = bottom + 40 + (ys.note.empty() ? 0 : 16);
+  std::string svg = Open("curves", height, chart.metric + " over steps");
+  svg += legend + YAxis(ys.axis, ys.ticks, top, bottom, chart.metric + (ys.axis.log ? " (log scale)" : ""));
+  svg += XAxis(xs, TicksWithin(b.x_low, b.x_high), top, bottom, "step");
+  svg += LineMarks(chart, xs, ys.axis, top, bottom);
+  if (!ys.note.empty()) svg += Text(kLeft, height - 4, ys.note, "start", R"( class="note" font-style="italic")");
   return svg + "</svg>";
 }
 

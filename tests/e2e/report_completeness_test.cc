@@ -183,7 +183,8 @@ TEST_F(BesideTheManifest, EachRunsCommandAsItRanAndTheEnvironmentAreInTheMarkdow
   EXPECT_NE(md.find("- e seed=0: `/bin/sh " + (dir_ / "tools/driver.sh").string() + " --out " + out + "`"), std::string::npos) << md;
   size_t environment = md.find("## Environment");
   ASSERT_NE(environment, std::string::npos) << md;
-  EXPECT_NE(md.find("\"interpreters\"", environment), std::string::npos) << "the fingerprint itself, not only a heading:\n" << md;
+  EXPECT_NE(md.find("| Interpreter /bin/sh |", environment), std::string::npos) << "the fingerprint itself, not only a heading:\n" << md;
+  EXPECT_NE(md.find("| OS |", environment), std::string::npos) << "as a table a reviewer reads:\n" << md;
 }
 
 TEST(ReportCompleteness, ASymlinkBesideTheManifestIsNamedButNeitherHashedNorBundled) {

@@ -34,7 +34,7 @@ std::string Masked(std::string text, const fs::path& dir) {
       {std::regex(R"(\b\d+(\.\d+)? (B|KiB|MiB|GiB)\b)"), "<bytes>"},
       {std::regex(R"(time="[0-9.]+")"), "time=\"<seconds>\""},
       // The machine's fingerprint (CPU, memory, kernel) differs from one machine to the next.
-      {std::regex(R"((<summary>Environment[^<]*</summary>\n\n)[\s\S]*?(\n</details>))"), "$1<environment>$2"},
+      {std::regex(R"((## Environment\n\n)[\s\S]*?(\n\n<details><summary>Integrity))"), "$1<environment>$2"},
   };
   for (const auto& [pattern, replacement] : kMasks) text = std::regex_replace(text, pattern, replacement);
   return text;

@@ -133,7 +133,7 @@ TEST_F(HostileReportTest, HtmlEscapesEveryStringInTextAttributesAndSvg) {
   manifest_.paper.arxiv = "1\"><script>alert(4)</script>";
   manifest_.tables.push_back({"t\"><svg onload=alert(5)>", "<b>cap</b>", {"<i>col</i>"}, {{"<u>row</u>", {claim_.id}}}, 1});
   Finish("reason </p><script>alert(6)</script>");
-  evaluation_.series[claim_.id].push_back({"run <script>alert(7)</script>", "</title><script>m</script>", {{0, 1}, {1, 2}}});
+  evaluation_.series[claim_.id].push_back({"run <script>alert(7)</script>", "</title><script>m</script>", {{0, 1}, {1, 2}}, ""});
   evaluation_.claims[0].runs[0].label = "seed </title><script>alert(8)</script>";
   std::string html = RenderHtml(evaluation_);
   EXPECT_EQ(html.find("<script"), std::string::npos) << html;

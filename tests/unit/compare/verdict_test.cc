@@ -472,7 +472,11 @@ TEST(FormatTest, NumbersAndPValues) {
   EXPECT_EQ(FormatNumber(0.97333333), "0.9733");
   EXPECT_EQ(FormatNumber(68.0), "68");
   EXPECT_EQ(FormatNumber(-2.6), "-2.6");
-  EXPECT_EQ(FormatNumber(2.8e-6), "2.800e-06");
+  EXPECT_EQ(FormatNumber(2.8e-6), "2.8e-06") << "the mantissa's trailing zeros say nothing";
+  EXPECT_EQ(FormatNumber(3e-4), "0.0003") << "not 3.000e-04 (#18)";
+  EXPECT_EQ(FormatNumber(5e-4, 5e-6), "0.0005");
+  EXPECT_EQ(FormatNumber(1.23456e-4), "0.0001235");
+  EXPECT_EQ(FormatNumber(2.5e7), "2.5e+07");
   EXPECT_EQ(FormatP(0.0004), "p<0.001");
   EXPECT_EQ(FormatP(0.01705), "p=0.017");
 }

@@ -34,3 +34,45 @@ TEST(EnvironmentNotesTest, NothingToSayWithoutFingerprints) {
 
 }  // namespace
 }  // namespace repro
+
+namespace repro {
+namespace {
+
+TEST(EnvironmentTableTest, AFingerprintReadsAsRowsAndUnknownKeysAreNotHidden) {
+  std::string machine = kRunEnvironment;
+  machine.insert(machine.size() - 1, R"(,"container":"podman 4.3")");
+  std::vector<EnvironmentRow> table = EnvironmentTable({machine});
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (const EnvironmentRow& row : table) rows.emplace_back(row.name, row.values.at(0));
+  EXPECT_EQ(rows, (std::vector<std::pair<std::string, std::string>>{
+                      {"OS", "Debian GNU/Linux 12 (bookworm)"},
+                      {"Kernel", "Linux 6.1 x86_64"},
+                      {"CPU", "Xeon, 2 cores"},
+                      {"Memory", "1 B"},
+                      {"GPU", "none"},
+                      {"Interpreter /usr/bin/python3", "3.11.2"},
+                      {"BLAS/LAPACK (/usr/bin/python3)", "libopenblas.so.0"},
+                      {"Packages (/usr/bin/python3)", "numpy 1.24.2, torch 2.1.0"},
+                      {"repro", "0.1.0"},
+                      {"container", "podman 4.3"},
+                  }));
+}
+
+TEST(EnvironmentTableTest, TwoEnvironmentsShareRowsAndTextThatIsNoObjectIsOneRow) {
+  std::string other = kRunEnvironment;
+  other.replace(other.find("1.24.2"), 6, "1.26.0");
+  std::vector<EnvironmentRow> table = EnvironmentTable({kRunEnvironment, other, "not json"});
+  ASSERT_FALSE(table.empty());
+  for (const EnvironmentRow& row : table) {
+    ASSERT_EQ(row.values.size(), 3u);
+    if (row.name == "Packages (/usr/bin/python3)") {
+      EXPECT_EQ(row.values[0], "numpy 1.24.2, torch 2.1.0");
+      EXPECT_EQ(row.values[1], "numpy 1.26.0, torch 2.1.0");
+    }
+  }
+  EXPECT_EQ(table.back().name, "Fingerprint");
+  EXPECT_EQ(table.back().values[2], "not json");
+}
+
+}  // namespace
+}  // namespace repro

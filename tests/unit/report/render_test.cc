@@ -1,5 +1,7 @@
 #include "harness/report/render.h"
 
+#include "harness/report/escape.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -88,6 +90,40 @@ TEST_F(RenderTest, JsonCarriesEverythingWithNullsNotOmissions) {
   EXPECT_EQ(json["summary"]["all_reproduced"], false);
   EXPECT_EQ(json["unfinished_runs"][0]["signal"], 15);
   EXPECT_TRUE(json["unfinished_runs"][0]["exit_code"].is_null());
+}
+
+TEST_F(RenderTest, HtmlForPrintOpensEverySectionAndHeadsEachPageWithTheTitle) {
+  std::string screen = RenderHtml(evaluation_), print = RenderHtml(evaluation_, /*for_print=*/true);
+  EXPECT_NE(screen.find("<details id=\"failed-runs\">"), std::string::npos);
+  EXPECT_NE(print.find("<details open id=\"failed-runs\">"), std::string::npos);
+  EXPECT_EQ(print.find("<details id"), std::string::npos) << "none left collapsed";
+  EXPECT_NE(print.find(R"(@top-center{content:"Reproduction report: A | paper";)"), std::string::npos);
+  EXPECT_NE(print.find(R"(content:"page " counter(page) " of " counter(pages))"), std::string::npos);
+  EXPECT_NE(screen.find("<td class=\"verdict\">✗ not-reproduced</td>"), std::string::npos) << "a word and a symbol, not only a colour";
+}
+
+TEST_F(RenderTest, ATitleCannotLeaveItsCssString) {
+  EXPECT_EQ(CssString("a \"b\" \\ </style><script>"), R"("a \22 b\22  \5c  \3c /style\3e \3c script\3e ")");
+  manifest_.paper.title = "x\";}</style><script>alert(1)</script>{\n";
+  std::string html = RenderHtml(evaluation_, /*for_print=*/true);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("</style><script"), std::string::npos);
+  EXPECT_EQ(html.find("</style>"), html.rfind("</style>")) << "one style sheet, closed once";
+}
+
+TEST_F(RenderTest, ComputeNamesTheSumOverAttemptsAndTheElapsedTime) {
+  evaluation_.claims[0].compute = {3, 1422, 1300, 0, 2048};
+  evaluation_.compute = evaluation_.claims[0].compute;
+  evaluation_.elapsed_seconds = 722;
+  std::string html = RenderHtml(evaluation_);
+  EXPECT_NE(html.find("Compute: 3 attempt(s), 23m42s of attempt time (summed over attempts), 21m40s CPU, peak memory 2 MiB."),
+            std::string::npos) << html;
+  EXPECT_NE(html.find("Elapsed: the runs took 12m02s from the first attempt's start"), std::string::npos);
+  std::string md = RenderMarkdown(evaluation_);
+  EXPECT_NE(md.find("| Compute | Attempts | Attempt time (summed) |"), std::string::npos);
+  EXPECT_NE(md.find("Elapsed: the runs took 12m02s"), std::string::npos);
+  EXPECT_NE(md.find("23m42s of attempt time (summed over attempts) in 12m02s elapsed from the first start to the last end"), std::string::npos)
+      << md;
 }
 
 }  // namespace

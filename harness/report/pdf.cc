@@ -1,0 +1,94 @@
+#include "harness/report/pdf.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <sstream>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "harness/exec/environment.h"
+#include "harness/exec/process.h"
+#include "harness/util/atomic_file.h"
+#include "harness/util/private_folder.h"
+
+namespace repro {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool Executable(const fs::path& path) { return !path.empty() && ::access(path.c_str(), X_OK) == 0 && !fs::is_directory(path); }
+
+// The last lines Chromium printed, for an error message (its log is long and mostly noise).
+std::string Tail(const fs::path& log) {
+  std::string out;
+  for (const std::string& line : LastLines(log, 3)) out += (out.empty() ? "" : " | ") + line;
+  return out.empty() ? "no output" : out;
+}
+
+std::vector<std::string> ChromiumArgv(const fs::path& chromium, const fs::path& folder) {
+  std::vector<std::string> argv = {chromium.string(), "--headless", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
+                                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                                   "--disable-extensions", "--user-data-dir=" + (folder / "profile").string(),
+                                   // No network: every host resolves to nothing, any proxy goes nowhere.
+                                   "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
+                                   // The page's @page margin boxes carry the title and page numbers, not Chromium's.
+                                   "--no-pdf-header-footer", "--print-to-pdf=" + (folder / "report.pdf").string()};
+  // Chromium's sandbox refuses to start as root; as anyone else it stays on.
+  if (::geteuid() == 0) argv.push_back("--no-sandbox");
+  argv.push_back("file://" + (folder / "report.html").string());
+  return argv;
+}
+
+}  // namespace
+
+fs::path FindChromium(const PdfOptions& options) {
+  if (!options.chromium.empty()) return Executable(options.chromium) ? options.chromium : fs::path();
+  if (const char* chosen = std::getenv("REPRO_CHROMIUM"); chosen != nullptr && *chosen != '\0') {
+    return Executable(chosen) ? fs::path(chosen) : fs::path();
+  }
+  const char* path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
+  for (const char* name : {"chromium", "chromium-browser", "google-chrome"}) {
+    std::istringstream in(dirs);
+    for (std::string dir; std::getline(in, dir, ':');) {
+      if (!dir.empty() && Executable(fs::path(dir) / name)) return fs::path(dir) / name;
+    }
+  }
+  return {};
+}
+
+Result<std::string> RenderPdf(const std::string& html, const PdfOptions& options) {
+  fs::path chromium = FindChromium(options);
+  if (chromium.empty()) {
+    return Error{"cannot make a PDF: no Chromium found (looked for $REPRO_CHROMIUM, then chromium, chromium-browser and "
+                 "google-chrome on PATH); install Debian's package 'chromium' (sudo apt-get install chromium, or "
+                 "scripts/install-deps), or write --format html and print it from a browser"};
+  }
+  PrivateFolder folder("repro-pdf");
+  if (folder.path().empty()) return Error{fmt::format("cannot create a folder in {}", fs::temp_directory_path().string())};
+  if (Status written = WriteFileAtomically(folder.path() / "report.html", html, /*durable=*/false); !written) return Error{written.error()};
+  ProcessSpec spec;
+  spec.argv = ChromiumArgv(chromium, folder.path());
+  spec.cwd = folder.path();
+  spec.env = BuildChildEnvironment({{"HOME", folder.path().string()}}, {});
+  spec.stdout_path = folder.path() / "chromium.out";
+  spec.stderr_path = folder.path() / "chromium.err";
+  spec.timeout_seconds = options.timeout_seconds;
+  ProcessResult result = RunProcess(spec);
+  if (result.end != ProcessEnd::kExited || result.exit_code != 0) {
+    std::string how = result.end == ProcessEnd::kTimedOut ? fmt::format("did not finish in {:g} s", options.timeout_seconds)
+                      : result.exit_code ? fmt::format("exited with {}", *result.exit_code)
+                                         : std::string(ProcessEndName(result.end));
+    return Error{fmt::format("{} could not print the report to PDF: it {}: {}", chromium.string(), how,
+                             result.message.empty() ? Tail(spec.stderr_path) : result.message)};
+  }
+  Result<std::string> pdf = ReadFile(folder.path() / "report.pdf");
+  if (!pdf || pdf->rfind("%PDF-", 0) != 0) {
+    return Error{fmt::format("{} wrote no PDF: {}", chromium.string(), Tail(spec.stderr_path))};
+  }
+  return pdf;
+}
+
+}  // namespace repro

@@ -1,0 +1,132 @@
+#include "harness/report/svg.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <regex>
+
+namespace repro {
+namespace {
+
+size_t Count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+std::vector<std::string> TickLabels(const std::string& svg) {
+  std::vector<std::string> labels;
+  static const std::regex kTick(R"re(class="tick">([^<]*)</text>)re");
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), kTick); it != std::sregex_iterator(); ++it) labels.push_back((*it)[1]);
+  return labels;
+}
+
+DotPlot IssuePlot() {
+  DotPlot plot;
+  plot.metric = "val_loss";
+  plot.reported = 1.88;
+  plot.reported_text = "1.88";
+  plot.allowed = 0.015;
+  plot.measurements = {{"seed=0", 1.881}, {"seed=1", 1.892}, {"seed=2", 1.884}};
+  plot.mean = 1.8857;
+  plot.interval = std::make_pair(1.8766, 1.8948);
+  return plot;
+}
+
+TEST(DotPlot, ALegendNamesEveryMarkAndTheIntervalTheVerdictRead) {
+  std::string svg = RenderDotPlot(IssuePlot());
+  EXPECT_NE(svg.find(R"(<g class="legend">)"), std::string::npos);
+  for (const char* entry : {">claimed 1.88<", ">allowed band 1.865 to 1.895<", ">one run (seed)<", ">mean<",
+                            ">90% interval of the mean (what the verdict reads)<"}) {
+    EXPECT_NE(svg.find(entry), std::string::npos) << entry << " in\n" << svg;
+  }
+  EXPECT_NE(svg.find(R"(class="axis-title" font-weight="600">val_loss</text>)"), std::string::npos) << svg;
+  EXPECT_EQ(Count(svg, "<circle"), 4u) << "three runs and the legend's dot";
+}
+
+// The issue's example: a tick labelled 1.88 stands where the claimed line is drawn.
+TEST(DotPlot, TicksAreRoundAndTheClaimedValueSitsOnItsTick) {
+  std::string svg = RenderDotPlot(IssuePlot());
+  std::vector<std::string> ticks = TickLabels(svg);
+  EXPECT_NE(std::find(ticks.begin(), ticks.end(), "1.88"), ticks.end()) << svg;
+  for (const std::string& tick : ticks) EXPECT_LE(tick.size(), 5u) << "a round tick: " << tick;
+  std::smatch claimed, tick;
+  ASSERT_TRUE(std::regex_search(svg, claimed, std::regex(R"re(class="claimed" x1="([0-9.]+)")re")));
+  ASSERT_TRUE(std::regex_search(svg, tick, std::regex(R"re(<text x="([0-9.]+)" y="[0-9.]+" font-size="11" text-anchor="middle" fill="#333" class="tick">1.88<)re")));
+  EXPECT_EQ(claimed[1], tick[1]) << "the claimed line and the 1.88 tick at the same x";
+}
+
+TEST(LineChart, StepsEndAtTheDataWithTitlesAndTheClaim) {
+  LineChart chart;
+  chart.metric = "test_acc (%)";
+  chart.curves = {{"cnn seed=0", {{0, 10}, {1000, 80}, {2000, 94}}}, {"cnn seed=1", {{0, 11}, {1000, 82}, {2000, 93}}}};
+  chart.reported = 94;
+  chart.reported_text = "94";
+  chart.allowed = 2.5;
+  std::string svg = RenderLineChart(chart);
+  std::vector<std::string> ticks = TickLabels(svg);
+  for (const char* expected : {"0", "500", "1000", "1500", "2000"}) {
+    EXPECT_NE(std::find(ticks.begin(), ticks.end(), expected), ticks.end()) << expected << svg;
+  }
+  EXPECT_EQ(std::find(ticks.begin(), ticks.end(), "-160"), ticks.end());
+  EXPECT_NE(svg.find(">step</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">test_acc (%)</text>"), std::string::npos);
+  for (const char* entry : {">cnn seed=0<", ">cnn seed=1<", ">claimed 94<", ">allowed band 91.5 to 96.5<"}) {
+    EXPECT_NE(svg.find(entry), std::string::npos) << entry;
+  }
+  EXPECT_NE(svg.find(R"(class="claimed")"), std::string::npos) << "the claimed line on the curve chart";
+}
+
+TEST(LineChart, AMetricOverMoreThanADecadeGetsALogAxis) {
+  LineChart chart;
+  chart.metric = "train_loss";
+  for (int step = 0; step <= 6000; step += 200) {
+    double value = 0.1 + 2.2 * std::exp(-step / 500.0);
+    if (chart.curves.empty()) chart.curves.push_back({"mlp", {}});
+    chart.curves[0].points.emplace_back(step, value);
+  }
+  std::string svg = RenderLineChart(chart);
+  EXPECT_NE(svg.find(">train_loss (log scale)</text>"), std::string::npos) << svg;
+  std::vector<std::string> ticks = TickLabels(svg);
+  EXPECT_NE(std::find(ticks.begin(), ticks.end(), "0.2"), ticks.end());
+  EXPECT_NE(std::find(ticks.begin(), ticks.end(), "1"), ticks.end());
+}
+
+// A loss from 4.16 down to 1.88-2.05: the axis shows the part that matters and says so.
+TEST(LineChart, AFirstStepThatDwarfsTheRestIsCutWithANote) {
+  LineChart chart;
+  chart.metric = "loss";
+  chart.curves = {{"run", {{0, 4.16}, {100, 2.3}, {200, 2.05}, {400, 1.97}, {800, 1.91}, {1000, 1.886}}}};
+  chart.reported = 1.88;
+  chart.reported_text = "1.88";
+  chart.allowed = 0.005;
+  std::string svg = RenderLineChart(chart);
+  std::vector<std::string> ticks = TickLabels(svg);
+  EXPECT_EQ(std::find(ticks.begin(), ticks.end(), "4"), ticks.end()) << svg;
+  EXPECT_NE(std::find(ticks.begin(), ticks.end(), "1.9"), ticks.end()) << svg;
+  EXPECT_NE(svg.find("y axis cut to the values after the first tenth of the steps; the whole range is 1.875 to 4.16"), std::string::npos)
+      << svg;
+}
+
+TEST(LineChart, ALegendNamesADozenRunsAndCountsTheRest) {
+  LineChart chart;
+  chart.metric = "acc";
+  for (int i = 0; i < 30; ++i) chart.curves.push_back({"run " + std::to_string(i), {{0, 1.0 * i}, {10, 2.0 * i}}});
+  std::string svg = RenderLineChart(chart);
+  EXPECT_NE(svg.find(R"(fill="#333">run 11</text>)"), std::string::npos);
+  EXPECT_EQ(svg.find(R"(fill="#333">run 12</text>)"), std::string::npos) << "named on hover only";
+  EXPECT_NE(svg.find("<title>run 29</title>"), std::string::npos);
+  EXPECT_NE(svg.find(">and 18 more runs<"), std::string::npos);
+}
+
+TEST(Charts, TextFromTheStoreAddsNoMarkup) {
+  DotPlot plot = IssuePlot();
+  plot.metric = "<script>x</script>";
+  plot.measurements[0].first = "a\"><b>";
+  std::string svg = RenderDotPlot(plot);
+  EXPECT_EQ(svg.find("<script>"), std::string::npos);
+  EXPECT_EQ(svg.find("<b>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace repro
