@@ -10,6 +10,7 @@
 #include <fmt/ranges.h>
 
 #include "harness/cli/commands.h"
+#include "harness/fingerprint/fingerprint.h"
 #include "harness/util/text.h"
 
 namespace {
@@ -70,7 +71,8 @@ void AddSelection(CLI::App& command, repro::cli::CommonOptions& common) {
 int main(int argc, char** argv) {
   CLI::App app{"repro: checks published AI results against the code that produced them.\n"
                "Exit codes: 0 all claims reproduced, 1 some not, 2 bad input, 3 repro failed, 130 interrupted."};
-  app.set_version_flag("--version", std::string("repro ") + REPRO_VERSION);
+  // Where its probes and Slurm profiles are, so an installed copy can be checked at a glance.
+  app.set_version_flag("--version", fmt::format("repro {} (data: {})", REPRO_VERSION, repro::ConfigDir().string()));
   app.require_subcommand(1);
   repro::cli::CommonOptions common;
   std::string manifest;

@@ -130,7 +130,17 @@ Json DescribeInterpreter(const fs::path& exe, const std::string& kind) {
 
 fs::path ConfigDir() {
   if (const char* dir = std::getenv("REPRO_CONFIG_DIR"); dir != nullptr && dir[0] != '\0') return dir;
-  return REPRO_CONFIG_DIR_DEFAULT;
+  // Relative to the binary first, so an installed or copied repro finds its own data, not
+  // that of a source tree that may be gone or newer.
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (const fs::path& candidate : {self.parent_path().parent_path() / "share" / "repro",  // <prefix>/bin/repro
+                                      self.parent_path().parent_path() / "configs"}) {      // <source>/build/repro
+      if (fs::is_directory(candidate / "probes", ec)) return candidate;
+    }
+  }
+  return REPRO_CONFIG_DIR_DEFAULT;  // the source tree it was built from
 }
 
 Fingerprint TakeFingerprint(const Manifest* manifest) {

@@ -17,7 +17,9 @@ struct Fingerprint {
   std::string sha256;  // of "json": the environment's identity
 };
 
-// $REPRO_CONFIG_DIR, else the configs/ folder of the repro source tree it was built from.
+// Where repro's data (probes/, slurm/) is: $REPRO_CONFIG_DIR; else, beside the binary,
+// <prefix>/share/repro (installed) or <binary>/../configs (a build folder inside the source
+// tree); else the configs/ folder of the source tree it was built from.
 std::filesystem::path ConfigDir();
 
 // This machine, with the interpreters the manifest's commands start (none without one).
