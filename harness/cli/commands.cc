@@ -606,7 +606,9 @@ int PrintFingerprint(const std::optional<std::string>& manifest_path) {
     manifest = LoadOrReport(*manifest_path);
     if (!manifest) return kExitBadInput;
   }
-  Fingerprint fingerprint = TakeFingerprint(manifest ? &*manifest : nullptr);
+  // A local folder's code is scanned for the packages it imports, as repro run does.
+  Fingerprint fingerprint = TakeFingerprint(manifest ? &*manifest : nullptr,
+                                            manifest && !manifest->source.is_git() ? manifest->source.path : std::filesystem::path());
   nlohmann::ordered_json out = {{"sha256", fingerprint.sha256}, {"environment", nlohmann::json::parse(fingerprint.json)}};
   std::cout << out.dump(2) << "\n";
   return kExitAllReproduced;

@@ -23,6 +23,8 @@ struct Fingerprint {
 std::filesystem::path ConfigDir();
 
 // This machine, with the interpreters the manifest's commands start (none without one).
-Fingerprint TakeFingerprint(const Manifest* manifest);
+// With "code_dir", the Python and R probes also record the versions of the packages the code
+// there imports (and, for Python, those on the manifest's PYTHONPATH, relative to it).
+Fingerprint TakeFingerprint(const Manifest* manifest, const std::filesystem::path& code_dir = {});
 
 }  // namespace repro

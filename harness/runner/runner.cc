@@ -277,7 +277,7 @@ Result<RunSummary> ManifestRun::RunLocally(const std::vector<RunSpec>& runs, Exe
   }
   if (queue.empty()) return summary_;
   // The environment is recorded once per run of the manifest and linked to each attempt.
-  Fingerprint fingerprint = TakeFingerprint(&manifest_);
+  Fingerprint fingerprint = TakeFingerprint(&manifest_, source_.dir);  // with the packages the code imports
   if (Status s = store_.RecordEnvironment(fingerprint.sha256, fingerprint.json); !s) return Error{s.error()};
   environment_ = fingerprint.sha256;
   if (Sandboxed()) {
