@@ -1,7 +1,8 @@
 """repro's Python probe: the versions of the scientific packages this interpreter has and the
 BLAS/LAPACK library numpy runs on (they change results by whole percentage points).
 Prints one JSON object. Reads package metadata without importing the packages, except
-numpy, which is imported to see which BLAS it loaded."""
+numpy, which is imported to see which BLAS it loaded. With "--code DIR [PATH...]" it also
+records the packages the code in DIR imports (found on PATH... too: the code's PYTHONPATH)."""
 import json
 import platform
 import sys
@@ -58,10 +59,59 @@ def torch_blas(packages):
                       ("BLAS_INFO", "LAPACK_INFO", "USE_CUDA", "USE_CUDNN", "USE_MKLDNN", "USE_OPENMP", "TORCH_VERSION")]
     return found
 
+def code_imports(code, paths):
+    """Top-level modules the code's .py files import, beyond the standard library and the code's
+    own modules: the packages a claim depends on, whatever this list above names. "paths" (the
+    code's PYTHONPATH, where inputs and setup put packages) are searched too. Files are parsed,
+    never run."""
+    import ast
+    import os
+    names = set()
+    scanned = 0
+    for root, dirs, files in os.walk(code):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
+        for name in files:
+            if not name.endswith(".py") or scanned >= 5000:
+                continue
+            scanned += 1
+            try:
+                with open(os.path.join(root, name), "rb") as source:
+                    tree = ast.parse(source.read(), name)
+            except Exception:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names.update(alias.name.split(".")[0] for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names.add(node.module.split(".")[0])
+    stdlib = set(getattr(sys, "stdlib_module_names", ())) | set(sys.builtin_module_names)
+    own = {entry[:-3] if entry.endswith(".py") else entry for entry in os.listdir(code)}
+    sys.path[:0] = paths
+    try:
+        from importlib import metadata
+        distributions = metadata.packages_distributions() if hasattr(metadata, "packages_distributions") else {}
+    except Exception:
+        return {}, []
+    found, unversioned = {}, []
+    for module in sorted(names - stdlib - own):
+        dists = distributions.get(module, [module])
+        for dist in dists:
+            try:
+                found[dist.lower()] = metadata.version(dist)
+            except Exception:
+                unversioned.append(module)
+    return found, sorted(set(unversioned))
+
 packages = versions()
+unversioned = []
+if len(sys.argv) > 2 and sys.argv[1] == "--code":
+    imported, unversioned = code_imports(sys.argv[2], [p for p in sys.argv[3:]])
+    packages.update(imported)
 found = {"implementation": platform.python_implementation(), "version": platform.python_version(),
          "executable": sys.executable, "packages": packages, "blas": blas()}
 torch_build = torch_blas(packages)
 if torch_build is not None:
     found["torch_build"] = torch_build
+if unversioned:
+    found["imports_without_version"] = unversioned
 print(json.dumps(found, sort_keys=True))

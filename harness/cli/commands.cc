@@ -7,6 +7,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "harness/bundle/bundle.h"
@@ -16,10 +17,12 @@
 #include "harness/fingerprint/fingerprint.h"
 #include "harness/manifest/parser.h"
 #include "harness/manifest/plan.h"
+#include "harness/manifest/selection.h"
 #include "harness/report/diff.h"
 #include "harness/report/evaluation.h"
 #include "harness/report/pdf.h"
 #include "harness/report/render.h"
+#include "harness/runner/attempt.h"
 #include "harness/runner/runner.h"
 #include "harness/source/inputs.h"
 #include "harness/source/source.h"
@@ -56,6 +59,9 @@ std::optional<Manifest> LoadOrReport(const std::string& path) {
 // its files and patches); a ref is resolved, fetching first when "update" (repro run).
 Status BindSource(Loaded& loaded, const CommonOptions& common, bool update) {
   Source& source = loaded.manifest.source;
+  source.outputs = ReproOutputs(common);
+  // A manifest kept inside its code describes the code; editing a claim must not make new runs.
+  source.outputs.push_back(loaded.manifest.dir / loaded.manifest.path.filename());
   if (common.source) {
     for (const Experiment& experiment : loaded.manifest.experiments) {
       if (experiment.source && !experiment.source->commit.empty()) {
@@ -104,15 +110,50 @@ Result<CodeIdentities> IdentitiesOf(const Manifest& manifest) {
 
 }  // namespace
 
+namespace {
+
+// Keeps the part of the manifest --experiment, --claim and --where name.
+Status Select(Loaded& loaded, const CommonOptions& common) {
+  Selection selection{common.experiments, common.claims, {}};
+  for (const std::string& text : common.where) {
+    Result<std::pair<std::string, std::string>> pair = ParseWhere(text);
+    if (!pair) return Error{pair.error()};
+    selection.where.push_back(*pair);
+  }
+  return ApplySelection(selection, loaded.manifest, loaded.runs);
+}
+
+}  // namespace
+
+// A local input ('from:') that is neither there nor already in the cache would stop the run
+// later: it is a mistake in the manifest, said at once with its line.
+static bool ReportMissingInputs(const std::string& path, const Manifest& manifest, const CommonOptions* common) {
+  std::filesystem::path cache = common != nullptr && common->cache ? *common->cache : DefaultCacheDir();
+  bool missing = false;
+  for (const Input& input : manifest.inputs) {
+    std::error_code ec;
+    if (input.from.empty() || std::filesystem::exists(input.from, ec)) continue;
+    if (std::filesystem::exists(cache / "inputs" / input.sha256 / std::filesystem::path(input.path).filename(), ec)) continue;
+    std::cerr << fmt::format("{}:{}: input '{}': 'from: {}' does not exist ({}); put the file there or change 'from'\n", path,
+                             input.line, VisibleText(input.path), VisibleText(input.from_written), VisibleText(input.from.string()));
+    missing = true;
+  }
+  return missing;
+}
+
 std::variant<Loaded, int> LoadAndPlan(const std::string& path, const CommonOptions* common, bool update, int64_t max_runs) {
   std::optional<Manifest> manifest = LoadOrReport(path);
   if (!manifest) return kExitBadInput;
+  if (ReportMissingInputs(path, *manifest, common)) return kExitBadInput;
   Loaded loaded{std::move(*manifest), {}, {}, {}, {}};
   if (common != nullptr) {
     if (Status bound = BindSource(loaded, *common, update); !bound) {
       PrintError(bound.error());
       return kExitHarnessError;
     }
+  } else {
+    loaded.manifest.source.outputs = ReproOutputs(CommonOptions{});  // validate: the default places
+    loaded.manifest.source.outputs.push_back(loaded.manifest.dir / loaded.manifest.path.filename());
   }
   Result<CodeIdentities> identities = IdentitiesOf(loaded.manifest);
   if (!identities) {
@@ -127,6 +168,12 @@ std::variant<Loaded, int> LoadAndPlan(const std::string& path, const CommonOptio
     return kExitBadInput;
   }
   loaded.runs = std::move(runs).value();
+  if (common != nullptr) {
+    if (Status selected = Select(loaded, *common); !selected) {
+      PrintError(selected.error());
+      return kExitBadInput;
+    }
+  }
   return loaded;
 }
 
@@ -206,7 +253,7 @@ std::variant<std::unique_ptr<Evaluated>, int> LoadAndEvaluate(const std::string&
 
 }  // namespace
 
-int JudgeAndPrint(const Loaded& loaded, Store& store, bool json, bool save) {
+int JudgeAndPrint(const Loaded& loaded, Store& store, bool json, bool save, bool quiet) {
   Result<Evaluation> evaluation = EvaluateLoaded(loaded, store);
   if (!evaluation) {
     PrintError(evaluation.error());
@@ -216,7 +263,15 @@ int JudgeAndPrint(const Loaded& loaded, Store& store, bool json, bool save) {
     PrintError(saved.error());
     return kExitHarnessError;
   }
-  std::cout << (json ? RenderJson(*evaluation) : RenderTerminal(*evaluation, ShouldUseColor(STDOUT_FILENO)));
+  if (std::optional<std::string> change = ExplainOtherCode(loaded, store, kDefaultMaxRuns)) {
+    std::cerr << "repro: the code changed since the runs: " << VisibleText(*change) << "\n";
+  }
+  std::string text = json ? RenderJson(*evaluation) : RenderTerminal(*evaluation, ShouldUseColor(STDOUT_FILENO));
+  if (quiet && !json) {  // the last line: "2 of 3 claims reproduced"
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    text = text.substr(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1) + "\n";
+  }
+  std::cout << text;
   return evaluation->AllSucceeded() ? kExitAllReproduced : kExitNotReproduced;
 }
 
@@ -341,10 +396,11 @@ int Validate(const std::vector<std::string>& manifests, int64_t max_runs) {
   return exit_code;
 }
 
-int Plan(const std::string& manifest_path, const CommonOptions& common) {
-  std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common);
-  if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
-  const Loaded& l = std::get<Loaded>(loaded);
+namespace {
+
+// What a run would start, after the store says what is done: "plan", and "run --dry-run"
+// (which also shows each command, with {out} left as the attempt's folder to be made).
+int PrintPlan(const Loaded& l, const CommonOptions& common, bool commands, bool force) {
   std::unique_ptr<Store> store;
   if (std::filesystem::exists(common.DbPath())) {
     auto opened = OpenStore(common, StoreAccess::kReadOnly);
@@ -358,15 +414,47 @@ int Plan(const std::string& manifest_path, const CommonOptions& common) {
       Result<std::optional<AttemptRecord>> latest = store->LatestAttempt(run.key);
       if (latest && *latest) state = (*latest)->status == kStatusCompleted ? "done" : "retry (" + (*latest)->status + ")";
     }
-    to_run += state == "done" ? 0 : 1;
+    bool runs = force || state != "done";
+    to_run += runs ? 1 : 0;
     std::cout << fmt::format("{:<12} {}  {}\n", VisibleText(state), run.key.substr(0, 12), VisibleText(run.label));
+    Result<std::vector<std::string>> argv = ExpandCommand(run, "<attempt>/out");
+    if (commands && runs && argv) std::cout << "             " << VisibleText(QuoteCommand(*argv)) << "\n";
   }
   std::cout << fmt::format("\n{} runs planned, {} to run; code: {}\n", l.runs.size(), to_run,
                            DescribeSource(l.manifest, l.source_identity));
+  if (commands && to_run > 0 && !l.manifest.setup.empty()) {
+    std::cout << fmt::format("setup: {} step(s) run first, unless this code's setup completed\n", l.manifest.setup.size());
+  }
   return kExitAllReproduced;
 }
 
+}  // namespace
+
+int Plan(const std::string& manifest_path, const CommonOptions& common) {
+  std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common);
+  if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
+  return PrintPlan(std::get<Loaded>(loaded), common, /*commands=*/false, /*force=*/false);
+}
+
 namespace {
+
+// The files of a local folder's code, kept so that compare can later say what changed.
+Status RecordLocalTree(const Manifest& manifest, const PreparedSource& source, Store& store) {
+  if (manifest.source.is_git()) return Status::Ok();
+  return store.RecordSourceTree({source.identity, manifest.source.path.string(), source.tree_files, ""});
+}
+
+// A folder's files that are not its code are named once, so a stale output of the user's own
+// runs is seen to be left out rather than silently read or silently missing.
+void PrintLeftOut(const Manifest& manifest, const PreparedSource& source) {
+  const std::vector<std::string>& left = source.left_out;
+  if (manifest.source.is_git() || left.empty()) return;
+  std::string names = fmt::format("{}", fmt::join(left.begin(), left.begin() + std::min<size_t>(left.size(), 8), ", "));
+  std::cerr << fmt::format("  code: {} path(s) of {} left out (ignored by {}): {}{}\n", left.size(),
+                           VisibleText(manifest.source.path.string()), source.from_git ? "git or .reproignore" : ".reproignore",
+                           VisibleText(names), left.size() > 8 ? ", ..." : "");
+}
+
 
 // Runs that use the same code: the manifest's source, or an experiment's own.
 struct CodeGroup {
@@ -411,6 +499,11 @@ RunSummary Add(RunSummary a, const RunSummary& b) {
 }  // namespace
 
 int Run(const std::string& manifest_path, const CommonOptions& common, const RunFlags& flags) {
+  if (flags.dry_run) {  // nothing is fetched, prepared, written or started
+    std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common);
+    if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
+    return PrintPlan(std::get<Loaded>(loaded), common, /*commands=*/true, flags.force);
+  }
   std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common, /*update=*/true);
   if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
   Loaded& l = std::get<Loaded>(loaded);
@@ -429,6 +522,7 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
   RunOptions options;
   // Stored attempt folders must make sense from wherever a report is made later.
   options.results_dir = std::filesystem::absolute(common.results_dir);
+  options.cache_dir = std::filesystem::absolute(common.cache ? *common.cache : DefaultCacheDir());
   options.force = flags.force;
   options.keep_work = flags.keep_work;
   if (!flags.isolation.empty()) options.sandbox = flags.isolation == "sandbox";
@@ -453,6 +547,10 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
       return InterruptCount() > 0 ? kExitInterrupted : kExitHarnessError;
     }
     for (const std::string& deviation : source->deviations) l.checkout_deviations.push_back(deviation);
+    if (Status kept = RecordLocalTree(l.manifest, *source, store); !kept) {
+      PrintError(kept.error());
+      return kExitHarnessError;
+    }
     if (flags.verbosity != Verbosity::kQuiet) {
       std::cerr << fmt::format("{}: {} runs{}, code {}\n", manifest_path, group.runs.size(), group.experiments,
                                VisibleText(source->description));
@@ -462,6 +560,7 @@ int Run(const std::string& manifest_path, const CommonOptions& common, const Run
       }
     }
     for (const std::string& warning : source->warnings) std::cerr << "repro: warning: " << VisibleText(warning) << "\n";
+    if (flags.verbosity != Verbosity::kQuiet) PrintLeftOut(l.manifest, *source);
     Result<RunSummary> part = Error{""};
     if (profile) {
       part = RunOnSlurm(l, group.runs, *source, store, options, *profile);
@@ -581,7 +680,9 @@ int PrintFingerprint(const std::optional<std::string>& manifest_path) {
     manifest = LoadOrReport(*manifest_path);
     if (!manifest) return kExitBadInput;
   }
-  Fingerprint fingerprint = TakeFingerprint(manifest ? &*manifest : nullptr);
+  // A local folder's code is scanned for the packages it imports, as repro run does.
+  Fingerprint fingerprint = TakeFingerprint(manifest ? &*manifest : nullptr,
+                                            manifest && !manifest->source.is_git() ? manifest->source.path : std::filesystem::path());
   nlohmann::ordered_json out = {{"sha256", fingerprint.sha256}, {"environment", nlohmann::json::parse(fingerprint.json)}};
   std::cout << out.dump(2) << "\n";
   return kExitAllReproduced;
@@ -605,12 +706,12 @@ int Fetch(const std::string& manifest_path, const CommonOptions& common) {
   return failed > 0 ? kExitHarnessError : kExitAllReproduced;
 }
 
-int Compare(const std::string& manifest_path, const CommonOptions& common, bool json) {
+int Compare(const std::string& manifest_path, const CommonOptions& common, bool json, bool quiet) {
   std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common);
   if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
   auto opened = OpenStore(common, StoreAccess::kReadOnly);
   if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
-  return JudgeAndPrint(std::get<Loaded>(loaded), *std::get<std::unique_ptr<Store>>(opened), json, /*save=*/false);
+  return JudgeAndPrint(std::get<Loaded>(loaded), *std::get<std::unique_ptr<Store>>(opened), json, /*save=*/false, quiet);
 }
 
 int Report(const std::string& manifest_path, const CommonOptions& common, const std::string& format,
@@ -621,6 +722,9 @@ int Report(const std::string& manifest_path, const CommonOptions& common, const 
   if (format == "pdf" && (!output || output->string() == "-") && ::isatty(STDOUT_FILENO)) {
     PrintError("a PDF is not for a terminal: give -o FILE.pdf");
     return kExitBadInput;
+  }
+  if (std::optional<std::string> change = ExplainOtherCode(std::get<0>(evaluated)->loaded, *std::get<0>(evaluated)->store, common.max_runs)) {
+    std::cerr << "repro: the code changed since the runs: " << VisibleText(*change) << "\n";
   }
   std::string text = format == "json"    ? RenderJson(*evaluation)
                      : format == "html"  ? RenderHtml(*evaluation)

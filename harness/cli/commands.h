@@ -27,6 +27,9 @@ struct CommonOptions {
   std::optional<std::filesystem::path> cache;   // default: DefaultCacheDir()
   std::optional<std::filesystem::path> source;  // an existing checkout instead of the manifest's source
   int64_t max_runs = kDefaultMaxRuns;           // --max-runs: the most runs a plan may have
+  // --experiment, --claim, --where NAME=VALUE (plan, run, compare, report): a part of the
+  // manifest (manifest/selection.h).
+  std::vector<std::string> experiments, claims, where;
   std::filesystem::path DbPath() const { return db ? *db : results_dir / "repro.db"; }
 };
 
@@ -43,9 +46,11 @@ struct RunFlags {
   std::string slurm_profile;       // configs/slurm/NAME.yaml or a path; empty: default
   std::string log_cap = "100M";  // per stream and attempt; "0": no cap
   Verbosity verbosity = Verbosity::kNormal;
+  bool dry_run = false;  // say what would run, run nothing
 };
 int Run(const std::string& manifest, const CommonOptions& common, const RunFlags& flags);
-int Compare(const std::string& manifest, const CommonOptions& common, bool json);
+// "quiet": only the table's last line (how many claims reproduced).
+int Compare(const std::string& manifest, const CommonOptions& common, bool json, bool quiet = false);
 // Prints this machine's environment fingerprint (with the interpreters of a manifest's commands).
 int PrintFingerprint(const std::optional<std::string>& manifest);
 // Two reproductions side by side: two databases of one manifest, or two manifests in one database.

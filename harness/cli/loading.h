@@ -2,7 +2,9 @@
 // Shared by commands.cc and slurm_commands.cc.
 #pragma once
 
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -44,8 +46,16 @@ std::variant<SlurmProfile, int> ReadSlurmProfile(const std::string& name_or_path
 Result<RunSummary> RunOnSlurm(const Loaded& loaded, const std::vector<RunSpec>& runs, const PreparedSource& source, Store& store,
                               const RunOptions& options, const SlurmProfile& profile);
 
+// What repro itself writes (results folder, database and its journals, cache), absolute:
+// never part of a local folder's code.
+std::vector<std::filesystem::path> ReproOutputs(const CommonOptions& common);
+
+// When runs of this manifest's code never ran but runs of the same folder's code as it was
+// earlier are stored: which files differ since, for a note beside the pending claims.
+std::optional<std::string> ExplainOtherCode(const Loaded& loaded, Store& store, int64_t max_runs);
+
 // Judges every claim from the Store and prints the table; with "save" (after a run) the
 // verdicts are stored too, while compare only reads.
-int JudgeAndPrint(const Loaded& loaded, Store& store, bool json, bool save);
+int JudgeAndPrint(const Loaded& loaded, Store& store, bool json, bool save, bool quiet = false);
 
 }  // namespace repro::cli

@@ -1,17 +1,51 @@
 // repro: checks published AI results against the code that produced them.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "harness/cli/commands.h"
+#include "harness/fingerprint/fingerprint.h"
+#include "harness/util/text.h"
 
 namespace {
+
+// A whole number >= "min" (or, with "fraction", any number >= min), with a message that names
+// what was given: CLI11's own range check prints the limits of a double, 300 digits long.
+CLI::Validator AtLeast(double min, bool fraction = false) {
+  std::string what = fraction ? fmt::format("a number >= {}", min) : fmt::format("a whole number >= {}", min);
+  return CLI::Validator(
+      [min, fraction, what](std::string& text) -> std::string {
+        std::optional<double> value = repro::ParseDecimal(text);
+        bool whole = value && *value == static_cast<double>(static_cast<int64_t>(*value)) && *value < 9e15;
+        if (!value || *value < min || (!fraction && (!whole || text.find_first_of(".eE") != std::string::npos))) {
+          return fmt::format("must be {}, got '{}'", what, text);
+        }
+        return "";
+      },
+      fraction ? "NUMBER" : "N");
+}
+
+// "repro frobnicate" names the word and the commands, rather than "A subcommand is required".
+bool ReportUnknownCommand(CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return false;
+  std::vector<std::string> names;
+  for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(command->get_name());
+  if (std::find(names.begin(), names.end(), argv[1]) != names.end()) return false;
+  std::cerr << fmt::format("repro: unknown command '{}'{}; the commands are: {}\n(repro --help says what each does)\n",
+                           repro::VisibleText(argv[1]), repro::DidYouMean(argv[1], names), fmt::join(names, ", "));
+  return true;
+}
 
 // For the commands that plan: the grid is a product, so its size is checked before anything
 // is expanded.
 void AddMaxRuns(CLI::App& command, int64_t& max_runs) {
-  command.add_option("--max-runs", max_runs, "Refuse a manifest that plans more runs than this (a grid is a product: it is counted before anything is expanded)")->capture_default_str()->check(CLI::PositiveNumber);
+  command.add_option("--max-runs", max_runs, "Refuse a manifest that plans more runs than this (a grid is a product: it is counted before anything is expanded)")->capture_default_str()->check(AtLeast(1));
 }
 
 void AddCommonOptions(CLI::App& command, repro::cli::CommonOptions& common) {
@@ -25,12 +59,20 @@ void AddCommonOptions(CLI::App& command, repro::cli::CommonOptions& common) {
       ->check(CLI::ExistingDirectory);
 }
 
+// The part of the manifest a command works on (manifest/selection.h).
+void AddSelection(CLI::App& command, repro::cli::CommonOptions& common) {
+  command.add_option("--experiment", common.experiments, "Only this experiment's runs and claims (repeatable)");
+  command.add_option("--claim", common.claims, "Only this claim and the runs it reads (repeatable)");
+  command.add_option("--where", common.where, "Only runs at this grid point, NAME=VALUE (repeatable)");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"repro: checks published AI results against the code that produced them.\n"
                "Exit codes: 0 all claims reproduced, 1 some not, 2 bad input, 3 repro failed, 130 interrupted."};
-  app.set_version_flag("--version", std::string("repro ") + REPRO_VERSION);
+  // Where its probes and Slurm profiles are, so an installed copy can be checked at a glance.
+  app.set_version_flag("--version", fmt::format("repro {} (data: {})", REPRO_VERSION, repro::ConfigDir().string()));
   app.require_subcommand(1);
   repro::cli::CommonOptions common;
   std::string manifest;
@@ -45,13 +87,15 @@ int main(int argc, char** argv) {
   CLI::App* plan = app.add_subcommand("plan", "List the runs a manifest expands to and which already completed");
   plan->add_option("manifest", manifest, "Manifest file")->required();
   AddCommonOptions(*plan, common);
+  AddSelection(*plan, common);
   plan->callback([&] { exit_code = repro::cli::Plan(manifest, common); });
 
   repro::cli::RunFlags run_flags;
   CLI::App* run = app.add_subcommand("run", "Run what is not yet run, then judge every claim");
   run->add_option("manifest", manifest, "Manifest file")->required();
-  run->add_option("-j,--jobs", run_flags.jobs, "Attempts at once (default: one per CPU)")->check(CLI::NonNegativeNumber);
+  run->add_option("-j,--jobs", run_flags.jobs, "Attempts at once (default: one per CPU)")->check(AtLeast(0));
   run->add_flag("--force", run_flags.force, "Run again even runs that already completed");
+  run->add_flag("--dry-run", run_flags.dry_run, "Print the runs that would start and their commands; run nothing");
   run->add_option("--isolation", run_flags.isolation,
                   "sandbox: run each attempt under bubblewrap (own PID namespace, no network, only its folder "
                   "writable); none: as a plain process. Overrides the manifest's 'isolation'")
@@ -59,7 +103,7 @@ int main(int argc, char** argv) {
   run->add_flag("--keep-work", run_flags.keep_work,
                 "Keep each completed attempt's working copy of the source (a failed attempt's is always kept)");
   run->add_option("--kill-grace", run_flags.kill_grace_seconds, "Seconds between SIGTERM and SIGKILL")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()->check(AtLeast(0, /*fraction=*/true));
   run->add_option("--log-cap", run_flags.log_cap, "Largest log kept per stream and attempt (head and tail; 0: no cap)")
       ->capture_default_str();
   run->add_option("--executor", run_flags.executor,
@@ -72,6 +116,7 @@ int main(int argc, char** argv) {
   run->add_flag("-q,--quiet", quiet, "Show only failures and the verdicts");
   run->add_flag("-v,--verbose", verbose, "Also show each command as it starts");
   AddCommonOptions(*run, common);
+  AddSelection(*run, common);
   run->callback([&] {
     run_flags.verbosity = quiet ? repro::cli::Verbosity::kQuiet : verbose ? repro::cli::Verbosity::kVerbose : repro::cli::Verbosity::kNormal;
     exit_code = repro::cli::Run(manifest, common, run_flags);
@@ -128,8 +173,11 @@ int main(int argc, char** argv) {
   CLI::App* compare = app.add_subcommand("compare", "Judge every claim from what is stored; runs nothing");
   compare->add_option("manifest", manifest, "Manifest file")->required();
   compare->add_flag("--json", json, "Print the verdicts as JSON (the report's JSON format)");
+  bool compare_quiet = false;
+  compare->add_flag("-q,--quiet", compare_quiet, "Print only the last line (how many claims reproduced) and errors");
   AddCommonOptions(*compare, common);
-  compare->callback([&] { exit_code = repro::cli::Compare(manifest, common, json); });
+  AddSelection(*compare, common);
+  compare->callback([&] { exit_code = repro::cli::Compare(manifest, common, json, compare_quiet); });
 
   std::string format = "md";
   std::optional<std::filesystem::path> output;
@@ -140,6 +188,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   report->add_option("-o,--output", output, "Output file (default: standard output)");
   AddCommonOptions(*report, common);
+  AddSelection(*report, common);
   report->callback([&] { exit_code = repro::cli::Report(manifest, common, format, output); });
 
   std::filesystem::path import_source;
@@ -159,7 +208,7 @@ int main(int argc, char** argv) {
   std::string series;
   CLI::App* show = app.add_subcommand("show", "Show how an attempt of a run ended and its metrics");
   show->add_option("run", run_key, "Run key or its first characters (repro plan lists them)")->required();
-  show->add_option("--attempt", attempt, "Attempt number (default: the newest)")->check(CLI::NonNegativeNumber);
+  show->add_option("--attempt", attempt, "Attempt number (default: the newest)")->check(AtLeast(0));
   show->add_option("--series", series, "Print every point of this metric (tab-separated)");
   AddCommonOptions(*show, common);
   show->callback([&] { exit_code = repro::cli::Show(run_key, common, attempt, series); });
@@ -167,7 +216,7 @@ int main(int argc, char** argv) {
   bool stderr_log = false;
   CLI::App* logs = app.add_subcommand("logs", "Print an attempt's stdout log (or --stderr)");
   logs->add_option("run", run_key, "Run key or its first characters")->required();
-  logs->add_option("--attempt", attempt, "Attempt number (default: the newest)")->check(CLI::NonNegativeNumber);
+  logs->add_option("--attempt", attempt, "Attempt number (default: the newest)")->check(AtLeast(0));
   logs->add_flag("--stderr", stderr_log, "The stderr log instead");
   AddCommonOptions(*logs, common);
   logs->callback([&] { exit_code = repro::cli::Logs(run_key, common, attempt, stderr_log); });
@@ -176,7 +225,7 @@ int main(int argc, char** argv) {
   int task = -1;
   CLI::App* attempt_command = app.add_subcommand("attempt", "Job-side: run one task of a Slurm job array (repro run --executor slurm submits it)");
   attempt_command->add_option("tasks", task_file, "The array's tasks.json")->required();
-  attempt_command->add_option("--task", task, "The task index (default: $SLURM_ARRAY_TASK_ID)")->check(CLI::NonNegativeNumber);
+  attempt_command->add_option("--task", task, "The task index (default: $SLURM_ARRAY_TASK_ID)")->check(AtLeast(0));
   attempt_command->callback([&] {
     if (task < 0) {
       const char* index = std::getenv("SLURM_ARRAY_TASK_ID");
@@ -200,6 +249,7 @@ int main(int argc, char** argv) {
   AddCommonOptions(*cancel, common);
   cancel->callback([&] { exit_code = repro::cli::CancelJobs(manifest, common); });
 
+  if (ReportUnknownCommand(app, argc, argv)) return repro::cli::kExitBadInput;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -18,7 +18,7 @@ namespace repro::cli {
 namespace {
 
 std::filesystem::path SlurmLogDir(const std::filesystem::path& results_dir, const Manifest& manifest) {
-  return std::filesystem::absolute(results_dir) / manifest.path.stem() / "slurm";
+  return std::filesystem::absolute(results_dir) / ManifestFolderName(manifest) / "slurm";
 }
 
 // This repro, as a task must start it: the nodes are expected to see the same path.

@@ -14,7 +14,16 @@ using EnvPairs = std::vector<std::pair<std::string, std::string>>;
 // Variables passed through from the runner when set. Documented in docs/manifest.md.
 const std::vector<std::string>& InheritedVariables();
 
-// "NAME=value" entries; later sources override earlier ones.
+// Variables that configure repro's own git and curl (git's config files, proxies, CA
+// bundles, ssh), passed to them when set, never to released code. Documented in docs/manifest.md.
+const std::vector<std::string>& ToolVariables();
+
+// "NAME=value" entries; later sources override earlier ones. PYTHONUNBUFFERED=1 comes
+// first (a Python child's log then shows its lines as they are printed); "manifest_env"
+// may override it.
 std::vector<std::string> BuildChildEnvironment(const EnvPairs& manifest_env, const EnvPairs& repro_vars);
+
+// The environment of repro's own helper tools (git, curl): the child's, plus ToolVariables().
+std::vector<std::string> BuildToolEnvironment(const EnvPairs& vars);
 
 }  // namespace repro

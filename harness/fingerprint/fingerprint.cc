@@ -105,7 +105,22 @@ std::string InterpreterKind(const std::string& name) {
   return others.count(name) ? name : "";
 }
 
-Json DescribeInterpreter(const fs::path& exe, const std::string& kind) {
+// The probe's arguments: the code to scan for the packages it imports, and the code's
+// PYTHONPATH (from the manifest's env, relative to the code) where inputs put packages.
+std::vector<std::string> ProbeArguments(const fs::path& code_dir, const Manifest* manifest) {
+  if (code_dir.empty()) return {};
+  std::vector<std::string> args = {"--code", code_dir.string()};
+  for (const auto& [name, value] : manifest != nullptr ? manifest->env : NamedValues{}) {
+    if (name != "PYTHONPATH") continue;
+    std::stringstream entries(value);
+    for (std::string entry; std::getline(entries, entry, ':');) {
+      if (!entry.empty()) args.push_back((fs::path(entry).is_absolute() ? fs::path(entry) : code_dir / entry).string());
+    }
+  }
+  return args;
+}
+
+Json DescribeInterpreter(const fs::path& exe, const std::string& kind, const std::vector<std::string>& probe_args) {
   Json info{{"path", exe.string()}};
   std::error_code ec;
   fs::path real = fs::canonical(exe, ec);
@@ -115,13 +130,20 @@ Json DescribeInterpreter(const fs::path& exe, const std::string& kind) {
   std::string first = version.out.substr(0, version.out.find('\n'));
   info["version"] = Trim(first);
   if (kind == "python") {
-    Captured probe = Capture({exe.string(), (ConfigDir() / "probes/python.py").string()}, 120);
+    std::vector<std::string> argv = {exe.string(), (ConfigDir() / "probes/python.py").string()};
+    argv.insert(argv.end(), probe_args.begin(), probe_args.end());
+    Captured probe = Capture(argv, 120);
     Json parsed = Json::parse(probe.out.substr(0, probe.out.find('\n')), nullptr, /*allow_exceptions=*/false);
     info["probe"] = probe.ok && parsed.is_object() ? parsed : Json{{"error", Trim(probe.out).substr(0, 400)}};
   } else if (kind == "r") {
     fs::path rscript = exe.filename() == "R" ? exe.parent_path() / "Rscript" : exe;
-    Captured probe = Capture({rscript.string(), (ConfigDir() / "probes/R.R").string()}, 120);
-    info["probe"] = Trim(probe.out);
+    std::vector<std::string> argv = {rscript.string(), (ConfigDir() / "probes/R.R").string()};
+    if (probe_args.size() >= 2) argv.push_back(probe_args[1]);  // the code folder
+    Captured probe = Capture(argv, 120);
+    // The last line is the JSON object (R may print warnings before it).
+    std::string out = Trim(probe.out);
+    Json parsed = Json::parse(out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1), nullptr, false);
+    info["probe"] = probe.ok && parsed.is_object() ? parsed : Json{{"error", out.substr(0, 400)}};
   }
   return info;
 }
@@ -130,10 +152,20 @@ Json DescribeInterpreter(const fs::path& exe, const std::string& kind) {
 
 fs::path ConfigDir() {
   if (const char* dir = std::getenv("REPRO_CONFIG_DIR"); dir != nullptr && dir[0] != '\0') return dir;
-  return REPRO_CONFIG_DIR_DEFAULT;
+  // Relative to the binary first, so an installed or copied repro finds its own data, not
+  // that of a source tree that may be gone or newer.
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (const fs::path& candidate : {self.parent_path().parent_path() / "share" / "repro",  // <prefix>/bin/repro
+                                      self.parent_path().parent_path() / "configs"}) {      // <source>/build/repro
+      if (fs::is_directory(candidate / "probes", ec)) return candidate;
+    }
+  }
+  return REPRO_CONFIG_DIR_DEFAULT;  // the source tree it was built from
 }
 
-Fingerprint TakeFingerprint(const Manifest* manifest) {
+Fingerprint TakeFingerprint(const Manifest* manifest, const fs::path& code_dir) {
   Json machine;
   struct utsname names {};
   ::uname(&names);
@@ -156,7 +188,7 @@ Fingerprint TakeFingerprint(const Manifest* manifest) {
       if (kind.empty()) continue;
       std::optional<fs::path> exe = program.find('/') != std::string::npos ? std::optional<fs::path>(program) : OnPath(program, path_variable);
       if (!exe || interpreters.contains(exe->string())) continue;
-      interpreters[exe->string()] = DescribeInterpreter(*exe, kind);
+      interpreters[exe->string()] = DescribeInterpreter(*exe, kind, ProbeArguments(code_dir, manifest));
     }
   }
   machine["interpreters"] = interpreters;

@@ -17,10 +17,14 @@ struct Fingerprint {
   std::string sha256;  // of "json": the environment's identity
 };
 
-// $REPRO_CONFIG_DIR, else the configs/ folder of the repro source tree it was built from.
+// Where repro's data (probes/, slurm/) is: $REPRO_CONFIG_DIR; else, beside the binary,
+// <prefix>/share/repro (installed) or <binary>/../configs (a build folder inside the source
+// tree); else the configs/ folder of the source tree it was built from.
 std::filesystem::path ConfigDir();
 
 // This machine, with the interpreters the manifest's commands start (none without one).
-Fingerprint TakeFingerprint(const Manifest* manifest);
+// With "code_dir", the Python and R probes also record the versions of the packages the code
+// there imports (and, for Python, those on the manifest's PYTHONPATH, relative to it).
+Fingerprint TakeFingerprint(const Manifest* manifest, const std::filesystem::path& code_dir = {});
 
 }  // namespace repro

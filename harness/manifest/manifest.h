@@ -43,6 +43,9 @@ struct Source {
   bool authors_code = true;    // the paper's authors' code (an ACM "reproduced" badge), else a replication
   std::vector<AddedFile> files;
   std::vector<std::filesystem::path> patches;  // absolute; unified diffs applied with git apply, in order
+  // Absolute paths of what repro itself writes (results folder, database, cache), set by
+  // the command: never part of a local folder's code, even when they lie inside it.
+  std::vector<std::filesystem::path> outputs;
   bool is_git() const { return !git.empty(); }
   bool modified() const { return !files.empty() || !patches.empty(); }
 };
@@ -54,6 +57,7 @@ struct Input {
   std::string sha256;          // lowercase hex
   std::string url;             // where to download it from, or ...
   std::filesystem::path from;  // ... a local file (absolute)
+  std::string from_written;    // "from" as the manifest writes it, for messages and reports
   int line = 0;
 };
 

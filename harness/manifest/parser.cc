@@ -252,6 +252,7 @@ class Parser {
       input.url = reader.String("url").value_or("");
       std::optional<std::string> from = reader.String("from");
       if (from) input.from = (m_.dir / *from).lexically_normal();  // may not exist yet: checked when fetched
+      if (from) input.from_written = *from;
       if (input.url.empty() == !from.has_value()) {
         d_.Add(item, fmt::format("input '{}' needs exactly one of 'url' (to download it) and 'from' (a local file)", input.path));
         continue;

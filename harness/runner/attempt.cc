@@ -176,7 +176,7 @@ std::string DescribeEnd(const AttemptRecord& attempt) {
 }
 
 std::string DescribeFailure(const AttemptRecord& attempt, const std::vector<std::string>& argv) {
-  std::string text = fmt::format("  command: {}\n", QuoteCommand(argv));
+  std::string text = argv.empty() ? "" : fmt::format("  command: {}\n", QuoteCommand(argv));  // empty: it never started
   if (!attempt.message.empty()) text += fmt::format("  note: {}\n", attempt.message);
   std::string tail;
   // The child may have replaced its log with a symlink or a FIFO: only a regular file is read.

@@ -163,7 +163,7 @@ int RunJobSideAttempt(const std::filesystem::path& task_file, int index) {
 
   Manifest manifest;
   Result<RunSpec> run = FindRun(*tasks, task.run_key, manifest);
-  Fingerprint fingerprint = run ? TakeFingerprint(&manifest) : TakeFingerprint(nullptr);
+  Fingerprint fingerprint = run ? TakeFingerprint(&manifest, tasks->settings.source_dir) : TakeFingerprint(nullptr);
   result.environment_json = fingerprint.json;
   attempt.environment = fingerprint.sha256;
   Result<AttemptRequest> request = run ? PrepareAttempt(manifest, *run, dir, attempt.number, tasks->settings)

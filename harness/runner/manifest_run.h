@@ -19,7 +19,7 @@ namespace repro {
 class ManifestRun {
  public:
   ManifestRun(const Manifest& manifest, const PreparedSource& source, Store& store, const RunOptions& options)
-      : manifest_(manifest), source_(source), store_(store), options_(options) {}
+      : manifest_(manifest), source_(source), store_(store), options_(options), code_dir_(source.dir) {}
 
   Result<RunSummary> RunLocally(const std::vector<RunSpec>& runs, Executor& executor);
   Result<RunSummary> RunOnSlurm(const std::vector<RunSpec>& runs, const SlurmSettings& slurm);
@@ -32,8 +32,12 @@ class ManifestRun {
   // Records the manifest and runs; sorts out which runs are done, to run, or already on Slurm.
   Result<Pending> Plan(const std::vector<RunSpec>& runs);
   void EndLeftovers(const std::vector<std::string>& dead_runners);
-  // The setup steps, once per setup identity; an error stops every run.
+  // The setup steps, once per setup identity, in a copy of the code (setup_folder.h) that
+  // attempts then copy from; an error stops every run.
   Status RunSetup();
+  // One step of it, in "cwd"; the error names the step and ends with its log's last lines.
+  Status RunSetupStep(size_t index, const std::string& key, int execution, const std::filesystem::path& cwd,
+                      const std::filesystem::path& log_dir);
   Result<RunSummary> RecordSetupFailure(const std::deque<const RunSpec*>& queue, const std::string& why);
   // Claims the run for a new attempt; nullopt (after saying why) when another runner has it.
   Result<std::optional<AttemptRecord>> Claim(const RunSpec& run);
@@ -77,6 +81,7 @@ class ManifestRun {
   std::string environment_;  // sha256 of this run's environment fingerprint (local runs)
   Store& store_;
   const RunOptions& options_;
+  std::filesystem::path code_dir_;  // what attempts copy: the prepared code, or its setup copy
   RunSummary summary_;
   std::map<int64_t, InFlight> in_flight_;
   std::set<const RunSpec*> waiting_;

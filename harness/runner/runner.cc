@@ -15,9 +15,12 @@
 #include "harness/exec/tree_guard.h"
 #include "harness/fingerprint/fingerprint.h"
 #include "harness/runner/manifest_run.h"
+#include "harness/runner/setup_folder.h"
 #include "harness/source/source.h"
 #include "harness/util/hash.h"
 #include "harness/util/process_identity.h"
+#include "harness/util/regular_file.h"
+#include "harness/util/time.h"
 #include "harness/util/units.h"
 
 namespace repro {
@@ -123,7 +126,7 @@ std::optional<double> ManifestRun::Eta() {
 std::string ManifestRun::SetupKey() const { return SetupIdentity(manifest_, source_.identity); }
 
 AttemptSettings ManifestRun::Settings() const {
-  return AttemptSettings{source_.dir, Sandboxed(), options_.kill_grace_seconds, options_.log_cap_bytes};
+  return AttemptSettings{code_dir_, Sandboxed(), options_.kill_grace_seconds, options_.log_cap_bytes};
 }
 
 namespace {
@@ -153,39 +156,57 @@ Status RecordSetupStep(Store& store, const std::string& key, int execution, int 
 Status ManifestRun::RunSetup() {
   if (manifest_.setup.empty()) return Status::Ok();
   std::string key = SetupKey();
-  Result<bool> done = store_.SetupCompleted(key);
-  if (!done) return Error{done.error()};
-  if (*done) return Status::Ok();
-  std::filesystem::path log_dir = options_.results_dir / manifest_.path.stem() / "setup" / key.substr(0, 12);
+  Result<SetupFolder> folder = SetupFolder::Lock(options_.cache_dir.empty() ? DefaultCacheDir() : options_.cache_dir, key);
+  if (!folder) return Error{folder.error()};
+  code_dir_ = folder->dir();
+  // Completion lives with the copy, so another database or results folder does not run it again.
+  if (folder->Completed()) return Status::Ok();
+  std::filesystem::path log_dir = options_.results_dir / ManifestFolderName(manifest_) / "setup" / key.substr(0, 12);
   std::error_code ec;
   std::filesystem::create_directories(log_dir, ec);
   if (ec) return Error{fmt::format("cannot create {}: {}", log_dir.string(), ec.message())};
+  if (Status fresh = folder->Fresh(source_.dir); !fresh) return fresh;
   Result<int> execution = store_.NextSetupExecution(key);
   if (!execution) return Error{execution.error()};
   for (size_t i = 0; i < manifest_.setup.size(); ++i) {
-    Say(fmt::format("setup step {}/{}: {}", i + 1, manifest_.setup.size(), fmt::join(manifest_.setup[i], " ")));
-    ProcessSpec spec;
-    spec.argv = manifest_.setup[i];
-    spec.cwd = source_.dir;
-    spec.env = BuildChildEnvironment(manifest_.env, {});
-    spec.stdout_path = log_dir / fmt::format("step-{}.stdout.log", i + 1);
-    spec.stderr_path = log_dir / fmt::format("step-{}.stderr.log", i + 1);
-    spec.timeout_seconds = kDefaultSetupTimeoutSeconds;
-    spec.kill_grace_seconds = options_.kill_grace_seconds;
-    ProcessResult result = RunProcess(spec);
-    if (Status recorded = RecordSetupStep(store_, key, *execution, static_cast<int>(i + 1), spec, result); !recorded) return recorded;
-    if (result.end == ProcessEnd::kInterrupted || Interrupted()) {
-      summary_.interrupted = true;
-      return Error{"interrupted during setup"};
-    }
-    if (result.end != ProcessEnd::kExited || result.exit_code != 0) {
-      (void)store_.RecordSetup(key, "failed", log_dir.string());
-      return Error{fmt::format("setup step {} ({}) {}{}; log: {}", i + 1, fmt::join(spec.argv, " "), ProcessEndName(result.end),
-                               result.exit_code ? fmt::format(" with exit code {}", *result.exit_code) : "",
-                               result.message.empty() ? spec.stderr_path.string() : result.message)};
+    if (Status step = RunSetupStep(i, key, *execution, folder->dir(), log_dir); !step) {
+      folder->Discard();  // nothing half-made is left for the next run or a patched variant
+      return step;
     }
   }
+  if (Status marked = folder->MarkCompleted(); !marked) return marked;
   return store_.RecordSetup(key, "completed", log_dir.string());
+}
+
+Status ManifestRun::RunSetupStep(size_t i, const std::string& key, int execution, const std::filesystem::path& cwd,
+                                 const std::filesystem::path& log_dir) {
+  Say(fmt::format("setup step {}/{}: {}", i + 1, manifest_.setup.size(), fmt::join(manifest_.setup[i], " ")));
+  ProcessSpec spec;
+  spec.argv = manifest_.setup[i];
+  spec.cwd = cwd;
+  spec.env = BuildChildEnvironment(manifest_.env, {});
+  spec.stdout_path = log_dir / fmt::format("step-{}.stdout.log", i + 1);
+  spec.stderr_path = log_dir / fmt::format("step-{}.stderr.log", i + 1);
+  spec.timeout_seconds = kDefaultSetupTimeoutSeconds;
+  spec.kill_grace_seconds = options_.kill_grace_seconds;
+  ProcessResult result = RunProcess(spec);
+  if (Status recorded = RecordSetupStep(store_, key, execution, static_cast<int>(i + 1), spec, result); !recorded) return recorded;
+  if (result.end == ProcessEnd::kInterrupted || Interrupted()) {
+    summary_.interrupted = true;
+    return Error{"interrupted during setup"};
+  }
+  if (result.end == ProcessEnd::kExited && result.exit_code == 0) return Status::Ok();
+  (void)store_.RecordSetup(key, "failed", log_dir.string());
+  // Its last words, not only where its log is: the reason is usually in them.
+  std::string tail;
+  std::filesystem::path log = spec.stderr_path;
+  std::vector<std::string> lines = LastLinesOfRegularFile(log, 10);
+  if (lines.empty()) lines = LastLinesOfRegularFile(log = spec.stdout_path, 10);
+  for (const std::string& line : lines) tail += "\n    | " + line;
+  return Error{fmt::format("setup step {} ({}) {}{}{}; log: {}{}", i + 1, fmt::join(spec.argv, " "), ProcessEndName(result.end),
+                           result.exit_code ? fmt::format(" with exit code {}", *result.exit_code) : "",
+                           result.message.empty() ? "" : " (" + result.message + ")", log.string(),
+                           tail.empty() ? "" : "; last lines:" + tail)};
 }
 
 Result<RunSummary> ManifestRun::RecordSetupFailure(const std::deque<const RunSpec*>& queue, const std::string& why) {
@@ -222,6 +243,7 @@ Result<std::optional<AttemptRecord>> ManifestRun::Claim(const RunSpec& run) {
 }
 
 Status ManifestRun::Record(AttemptRecord& attempt, const RunSpec& run, const std::vector<std::string>& argv) {
+  if (attempt.finished_at.empty()) attempt.finished_at = NowUtcIso8601();  // one time, in the database and attempt.json
   if (Status s = store_.FinishAttempt(attempt); !s) return s;
   WriteAttemptRecord(attempt, run, argv, Sandboxed());
   bool completed = attempt.status == std::string(kStatusCompleted);
@@ -255,7 +277,7 @@ Result<RunSummary> ManifestRun::RunLocally(const std::vector<RunSpec>& runs, Exe
   }
   if (queue.empty()) return summary_;
   // The environment is recorded once per run of the manifest and linked to each attempt.
-  Fingerprint fingerprint = TakeFingerprint(&manifest_);
+  Fingerprint fingerprint = TakeFingerprint(&manifest_, source_.dir);  // with the packages the code imports
   if (Status s = store_.RecordEnvironment(fingerprint.sha256, fingerprint.json); !s) return Error{s.error()};
   environment_ = fingerprint.sha256;
   if (Sandboxed()) {
@@ -309,11 +331,11 @@ Status ManifestRun::StartAttempt(const RunSpec& run, Executor& executor) {
   }
   Result<AttemptRequest> request = PrepareAttempt(manifest_, run, std::filesystem::absolute(attempt.dir), attempt.number, Settings());
   if (!request) {
+    // Recorded and printed like any other end: a reason kept only in the database is lost on the user.
     attempt.status = kStatusStartFailed;
     attempt.message = request.error();
     attempt.environment = environment_;
-    ++summary_.unfinished;
-    return store_.FinishAttempt(attempt);
+    return Record(attempt, run, {});
   }
   request->attempt_id = attempt.id;
   auto series = std::make_shared<SeriesBuffer>(store_, attempt.id);
@@ -348,7 +370,13 @@ std::filesystem::path RunDirectory(const std::filesystem::path& results_dir, con
   std::string name;
   for (const auto& [param, value] : run.params) name += Slug(param) + "-" + Slug(value) + "_";
   name += fmt::format("seed-{}_{}", run.seed, run.key.substr(0, 8));
-  return results_dir / Slug(manifest.path.stem().string()) / Slug(run.experiment->id) / name;
+  return results_dir / ManifestFolderName(manifest) / Slug(run.experiment->id) / name;
+}
+
+std::string ManifestFolderName(const Manifest& manifest) {
+  std::string stem = manifest.path.stem().string();
+  std::string folder = manifest.dir.filename().string();
+  return Slug(stem == "repro" && !folder.empty() ? folder : stem);
 }
 
 const char* AttemptStatus(const ProcessResult& result) {

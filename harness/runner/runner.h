@@ -58,6 +58,7 @@ struct ProgressEvent {
 
 struct RunOptions {
   std::filesystem::path results_dir = "results";
+  std::filesystem::path cache_dir;  // where setup copies live (setup_folder.h); empty: DefaultCacheDir()
   bool force = false;              // run again even when a completed attempt exists
   bool keep_work = false;          // keep a completed attempt's working copy (a failed one's is always kept)
   std::optional<bool> sandbox;     // overrides the manifest's isolation when set
@@ -85,7 +86,12 @@ struct RunSummary {
 // "text" with every character but letters, digits, '.' and '-' made '-': a safe folder name.
 std::string Slug(std::string_view text);
 
-// The folder holding a run's attempts: <results>/<manifest stem>/<experiment>/<params>_seed-N_<key8>.
+// The folder of a manifest's attempts, setup logs and Slurm files under the results folder:
+// its file name without extension, or, for the conventional name "repro.yaml", the name of
+// the folder holding it (every repository's repro.yaml would otherwise share results/repro/).
+std::string ManifestFolderName(const Manifest& manifest);
+
+// The folder holding a run's attempts: <results>/<ManifestFolderName>/<experiment>/<params>_seed-N_<key8>.
 std::filesystem::path RunDirectory(const std::filesystem::path& results_dir, const Manifest& manifest, const RunSpec& run);
 
 // The status an attempt is recorded with, from how its process ended.

@@ -130,8 +130,8 @@ Status ManifestRun::Reattach(Pending& pending, const SlurmSettings& slurm, std::
 Status ManifestRun::SubmitArray(const std::vector<const RunSpec*>& runs, const SlurmSettings& slurm, std::vector<Tracked>& tracked) {
   const Experiment& experiment = *runs.front()->experiment;
   std::string token = RandomToken();
-  std::string name = fmt::format("repro-{}-{}-{}", Slug(manifest_.path.stem().string()), Slug(experiment.id), token);
-  std::filesystem::path dir = options_.results_dir / Slug(manifest_.path.stem().string()) / "slurm" / (Slug(experiment.id) + "-" + token);
+  std::string name = fmt::format("repro-{}-{}-{}", ManifestFolderName(manifest_), Slug(experiment.id), token);
+  std::filesystem::path dir = options_.results_dir / ManifestFolderName(manifest_) / "slurm" / (Slug(experiment.id) + "-" + token);
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Error{fmt::format("cannot create {}: {}", dir.string(), ec.message())};

@@ -26,7 +26,7 @@ Status Download(const std::string& url, const fs::path& to) {
   ProcessSpec spec;
   spec.argv = {"curl", "--fail", "--silent", "--show-error", "--location", "--retry", "2", "--output", to.string(), url};
   spec.cwd = to.parent_path();
-  spec.env = BuildChildEnvironment({}, {});
+  spec.env = BuildToolEnvironment({});  // proxies and CA bundles of the user's shell apply
   spec.stdout_path = "/dev/null";
   spec.stderr_path = to.string() + ".curl.log";
   spec.timeout_seconds = 6 * 3600;
@@ -40,7 +40,15 @@ Status Download(const std::string& url, const fs::path& to) {
     return Error{fmt::format("cannot download {}: curl is not installed (apt-get install curl), or download it yourself "
                              "and name the file with 'from:'", url)};
   }
-  return Error{fmt::format("cannot download {}: {}", url, said.empty() ? result.message : said)};
+  // With --retry curl says the same thing once per try: its last line is the reason.
+  std::string last = said.substr(said.rfind('\n') == std::string::npos ? 0 : said.rfind('\n') + 1);
+  int code = result.exit_code.value_or(0);
+  if (code == 5 || code == 6 || code == 7 || code == 28) {  // proxy or host not resolved, no connection, timed out
+    return Error{fmt::format("cannot download {}: {}. This machine seems to be offline, or behind a proxy repro was not "
+                             "told of (it passes https_proxy and no_proxy to curl): download the file where there is "
+                             "network and name it with 'from: FILE' instead of 'url:'", url, last.empty() ? result.message : last)};
+  }
+  return Error{fmt::format("cannot download {}: {}", url, last.empty() ? result.message : last)};
 }
 
 }  // namespace

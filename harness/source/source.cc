@@ -17,7 +17,9 @@
 
 #include "harness/exec/environment.h"
 #include "harness/exec/process.h"
+#include "harness/source/git.h"
 #include "harness/source/inputs.h"
+#include "harness/source/tree.h"
 #include "harness/util/atomic_file.h"
 #include "harness/util/confined_file.h"
 #include "harness/util/hash.h"
@@ -25,30 +27,10 @@
 namespace repro {
 namespace {
 
-std::string Tail(const std::string& text, size_t max_chars) {
-  std::string tail = text.size() > max_chars ? text.substr(text.size() - max_chars) : text;
-  while (!tail.empty() && (tail.back() == '\n' || tail.back() == ' ')) tail.pop_back();
-  return tail;
-}
-
-// Runs git with its output captured in "log_dir"; the error carries git's own words.
+// Every git call of this file goes through source/git.h.
 Status Git(const std::vector<std::string>& args, const std::filesystem::path& cwd, const std::filesystem::path& log_dir,
            std::string* out = nullptr) {
-  ProcessSpec spec;
-  spec.argv = {"git"};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.cwd = cwd;
-  spec.env = BuildChildEnvironment({{"GIT_TERMINAL_PROMPT", "0"}}, {});
-  spec.stdout_path = log_dir / "git.stdout.log";
-  spec.stderr_path = log_dir / "git.stderr.log";
-  spec.timeout_seconds = 3600;
-  ProcessResult result = RunProcess(spec);
-  if (out != nullptr) *out = ReadFile(spec.stdout_path).value_or("");
-  if (result.end == ProcessEnd::kExited && result.exit_code == 0) return Status::Ok();
-  std::string stderr_text = Tail(ReadFile(spec.stderr_path).value_or(""), 600);
-  return Error{fmt::format("git {} failed ({}{}): {}", args.front(), ProcessEndName(result.end),
-                           result.exit_code ? fmt::format(", exit {}", *result.exit_code) : "",
-                           stderr_text.empty() ? result.message : stderr_text)};
+  return RunGit(args, cwd, log_dir, out);
 }
 
 Result<std::string> HeadCommit(const std::filesystem::path& dir, const std::filesystem::path& log_dir) {
@@ -128,6 +110,30 @@ Result<uint64_t> MakeWorkingCopy(const std::filesystem::path& from, const std::f
   return bytes;
 }
 
+Result<uint64_t> CopyFiles(const std::filesystem::path& from, const std::vector<std::string>& relative,
+                           const std::filesystem::path& to) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(to.parent_path(), ec);
+  if (!fs::create_directory(to, ec) || ec) {
+    return Error{fmt::format("cannot create {}: {}", to.string(), ec ? ec.message() : "it exists")};
+  }
+  uint64_t bytes = 0;
+  for (const std::string& file : relative) {
+    fs::path source = from / file, target = to / file;
+    fs::create_directories(target.parent_path(), ec);
+    fs::file_status status = fs::symlink_status(source, ec);
+    if (!ec && fs::is_symlink(status)) {
+      fs::copy_symlink(source, target, ec);
+    } else if (!ec) {
+      if (Status copied = CopyFile(source, target, status.permissions()); !copied) return Error{copied.error()};
+      bytes += fs::file_size(source, ec);
+    }
+    if (ec) return Error{fmt::format("cannot copy {} into {}: {}", source.string(), to.string(), ec.message())};
+  }
+  return bytes;
+}
+
 std::filesystem::path DefaultCacheDir() {
   if (const char* cache = std::getenv("REPRO_CACHE"); cache != nullptr && cache[0] != '\0') return cache;
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && xdg[0] != '\0') {
@@ -137,15 +143,11 @@ std::filesystem::path DefaultCacheDir() {
   return std::filesystem::path(home != nullptr ? home : "/tmp") / ".cache" / "repro";
 }
 
-Result<std::string> SourceIdentity(const Manifest& manifest, const Source& source) {
-  std::string base;
-  if (source.is_git()) {
-    base = source.commit.empty() ? "git-ref:" + source.ref : "git:" + source.commit;  // unresolved: validate, plan
-  } else {
-    Result<std::string> tree = Sha256Tree(source.path);
-    if (!tree) return Error{tree.error()};
-    base = "tree:" + *tree;
-  }
+namespace {
+
+// The identity of the code named by "base" ("git:<commit>" or "tree:<digest>"), with what
+// is added to "source".
+Result<std::string> IdentityFrom(const Manifest& manifest, const Source& source, const std::string& base) {
   if (!source.modified() && manifest.inputs.empty() && !source.submodules) return base;
   std::string text = base;
   if (source.submodules) text += "\nsubmodules";
@@ -161,6 +163,17 @@ Result<std::string> SourceIdentity(const Manifest& manifest, const Source& sourc
   }
   for (const Input& input : manifest.inputs) text += fmt::format("\ninput {} {}", input.path, input.sha256);
   return base + "+" + Sha256Hex(text).substr(0, 16);
+}
+
+}  // namespace
+
+Result<std::string> SourceIdentity(const Manifest& manifest, const Source& source) {
+  if (source.is_git()) {
+    return IdentityFrom(manifest, source, source.commit.empty() ? "git-ref:" + source.ref : "git:" + source.commit);  // unresolved: validate, plan
+  }
+  Result<SourceTree> tree = ReadSourceTree(source.path, source.outputs);
+  if (!tree) return Error{tree.error()};
+  return IdentityFrom(manifest, source, "tree:" + tree->digest);
 }
 
 std::vector<std::string> Deviations(const Manifest& manifest) {
@@ -191,7 +204,7 @@ std::vector<std::string> Deviations(const Manifest& manifest) {
   }
   for (const Input& input : manifest.inputs) {
     lines.push_back(fmt::format("input {} (sha256 {}) from {}", input.path, input.sha256,
-                                input.url.empty() ? relative(input.from) : input.url));
+                                !input.url.empty() ? input.url : !input.from_written.empty() ? input.from_written : relative(input.from)));
   }
   return lines;
 }
@@ -443,22 +456,59 @@ Result<fs::path> PrepareModified(const Manifest& manifest, const Source& source,
   return dir;
 }
 
+// A local folder's code as tree.h lists it, copied once per digest: attempts and setup
+// then never see what the folder holds besides its code (repro's own results, ignored files).
+Result<fs::path> PrepareTree(const SourceTree& tree, const fs::path& cache_dir) {
+  fs::path dir = cache_dir / "prepared" / ("tree-" + tree.digest.substr(0, 24));
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) return dir;
+  fs::path partial = dir;
+  partial += fmt::format(".partial-{}", ::getpid());
+  fs::remove_all(partial, ec);
+  std::vector<std::string> paths;
+  for (const TreeFile& file : tree.files) paths.push_back(file.path);
+  if (Result<uint64_t> copied = CopyFiles(tree.dir, paths, partial); !copied) {
+    fs::remove_all(partial, ec);
+    return Error{copied.error()};
+  }
+  fs::rename(partial, dir, ec);
+  if (ec && fs::is_directory(dir)) fs::remove_all(partial, ec);  // another runner made it first
+  else if (ec) return Error{fmt::format("cannot move the copy of {} into {}: {}", tree.dir.string(), dir.string(), ec.message())};
+  return dir;
+}
+
+// The local folder of a path source, read once: its identity and its prepared copy.
+Status PrepareLocal(const Manifest& manifest, const Source& source, const fs::path& cache_dir, PreparedSource& prepared) {
+  Result<SourceTree> tree = ReadSourceTree(source.path, source.outputs);
+  if (!tree) return Error{tree.error()};
+  Result<std::string> identity = IdentityFrom(manifest, source, "tree:" + tree->digest);
+  if (!identity) return Error{identity.error()};
+  Result<fs::path> copy = PrepareTree(*tree, cache_dir);
+  if (!copy) return Error{copy.error()};
+  prepared.identity = *identity;
+  prepared.dir = *copy;
+  prepared.description = fmt::format("{} (tree sha256 {})", source.path.string(), tree->digest.substr(0, 12));
+  prepared.from_git = tree->from_git;
+  prepared.left_out = tree->left_out;
+  prepared.tree_files = TreeFilesText(tree->files);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<PreparedSource> PrepareSource(const Manifest& manifest, const Source& source, const fs::path& cache_dir) {
-  Result<std::string> identity = SourceIdentity(manifest, source);
-  if (!identity) return Error{identity.error()};
   PreparedSource prepared;
-  prepared.identity = *identity;
-  if (source.is_git()) {
+  if (!source.is_git()) {
+    if (Status local = PrepareLocal(manifest, source, cache_dir, prepared); !local) return Error{local.error()};
+  } else {
+    Result<std::string> identity = SourceIdentity(manifest, source);
+    if (!identity) return Error{identity.error()};
+    prepared.identity = *identity;
     Result<fs::path> checkout = CheckOutGit(source, cache_dir);
     if (!checkout) return Error{checkout.error()};
     prepared.dir = *checkout;
     prepared.description = fmt::format("{} @ {}", source.git, source.commit);
     prepared.deviations = TreeDeviations(prepared.dir, source.commit);
-  } else {
-    prepared.dir = source.path;
-    prepared.description = fmt::format("{} (tree sha256 {})", source.path.string(), identity->substr(5, 12));
   }
   if (std::vector<std::string> pointers = LfsPointers(prepared.dir); !pointers.empty()) {
     prepared.warnings.push_back(fmt::format(
@@ -467,7 +517,7 @@ Result<PreparedSource> PrepareSource(const Manifest& manifest, const Source& sou
         pointers.size() > 5 ? ", ..." : "", prepared.dir.string()));
   }
   if (source.modified() || !manifest.inputs.empty()) {
-    Result<fs::path> modified = PrepareModified(manifest, source, prepared.dir, *identity, cache_dir);
+    Result<fs::path> modified = PrepareModified(manifest, source, prepared.dir, prepared.identity, cache_dir);
     if (!modified) return Error{modified.error()};
     prepared.dir = *modified;
   }

@@ -20,11 +20,17 @@ struct PreparedSource {
   // How the checkout differs from its commit (files missing or changed), each a deviation
   // for the report: git can exit 0 from a checkout that could not write every file.
   std::vector<std::string> deviations;
+  // A local folder's code: whether git listed it, what was left out (ignored by git or
+  // .reproignore) and every file with its sha256 (tree.h), kept so that compare can say
+  // later what changed since the runs.
+  bool from_git = false;
+  std::vector<std::string> left_out;
+  std::string tree_files;
 };
 
-// The identity without fetching anything (a git source is named by its commit): the code,
-// and the content of every added file, patch and input. "source" is the manifest's own, or
-// an experiment's (Manifest::SourceOf).
+// The identity without fetching anything (a git source is named by its commit): the code
+// (a local folder as tree.h lists it), and the content of every added file, patch and input.
+// "source" is the manifest's own, or an experiment's (Manifest::SourceOf).
 Result<std::string> SourceIdentity(const Manifest& manifest, const Source& source);
 inline Result<std::string> SourceIdentity(const Manifest& manifest) { return SourceIdentity(manifest, manifest.source); }
 
@@ -52,7 +58,8 @@ std::vector<std::string> CachedCheckoutDeviations(const Source& source, const st
 // identity, and reports find its recorded steps by it.
 std::string SetupIdentity(const Manifest& manifest, const std::string& source_identity);
 
-// A local folder is used in place; a git repository is cloned into "cache_dir" once per
+// A local folder's code (tree.h: git's view, never repro's outputs) is copied once per
+// identity into the cache; a git repository is cloned into "cache_dir" once per
 // commit and verified to be at that commit. With added files, patches or inputs, the code is
 // prepared once per identity in the cache: copied, files added, patches applied with git
 // apply, inputs fetched, verified and linked. Errors say what failed and how to get around it.
@@ -70,6 +77,11 @@ std::vector<std::string> Deviations(const Manifest& manifest);
 // attempt. Files are cloned (reflink) where the filesystem can, else copied; symlinks stay
 // symlinks and modes are kept. Returns the number of bytes copied.
 Result<uint64_t> MakeWorkingCopy(const std::filesystem::path& from, const std::filesystem::path& to);
+
+// Copies the files "relative" (paths beneath "from", with '/') into "to", which must not
+// exist yet, as MakeWorkingCopy does: how a local folder becomes its prepared copy.
+Result<uint64_t> CopyFiles(const std::filesystem::path& from, const std::vector<std::string>& relative,
+                           const std::filesystem::path& to);
 
 // $REPRO_CACHE, else $XDG_CACHE_HOME/repro, else ~/.cache/repro.
 std::filesystem::path DefaultCacheDir();

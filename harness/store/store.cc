@@ -57,6 +57,17 @@ CREATE TABLE setup_steps(
 ALTER TABLE metric_values ADD COLUMN count INTEGER;
 )sql";
 
+// Version 5: the files of each local folder's code that runs were made from, with their
+// sha256, so that compare can say which files changed since (source/tree.h) rather than
+// show every claim pending.
+constexpr const char* kMigrationToV5 = R"sql(
+CREATE TABLE source_trees(
+  identity TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  files TEXT NOT NULL,
+  recorded_at TEXT NOT NULL);
+)sql";
+
 constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE manifests(
   sha256 TEXT PRIMARY KEY,
@@ -246,6 +257,7 @@ Status Store::Migrate() {
     if (version == 1) db_->exec(kMigrationToV2);
     if (version <= 2) db_->exec(kMigrationToV3);
     if (version <= 3) db_->exec(kMigrationToV4);
+    if (version <= 4) db_->exec(kMigrationToV5);
     db_->exec(fmt::format("PRAGMA user_version={}", kSchemaVersion));
     return Status::Ok();
   });
@@ -369,7 +381,7 @@ Status Store::FinishAttemptRows(const AttemptRecord& attempt) {
   BindOptional(update, 3, attempt.signal);
   update.bind(4, attempt.wall_seconds);
   update.bind(5, attempt.message);
-  update.bind(6, NowUtcIso8601());
+  update.bind(6, attempt.finished_at.empty() ? NowUtcIso8601() : attempt.finished_at);  // the caller's, so attempt.json agrees
   update.bind(7, attempt.cpu_seconds);
   update.bind(8, static_cast<int64_t>(attempt.peak_rss_kib));
   update.bind(9, attempt.environment);
@@ -514,6 +526,18 @@ Status Store::RecordSetup(const std::string& setup_key, const std::string& statu
     upsert.bind(1, setup_key);
     upsert.bind(2, status);
     upsert.bind(3, log_dir);
+    upsert.bind(4, NowUtcIso8601());
+    upsert.exec();
+    return Status::Ok();
+  });
+}
+
+Status Store::RecordSourceTree(const SourceTreeRecord& tree) {
+  return Write("recording the source's files", [&]() -> Status {
+    SQLite::Statement upsert(*db_, "INSERT OR REPLACE INTO source_trees(identity, source, files, recorded_at) VALUES(?,?,?,?)");
+    upsert.bind(1, tree.identity);
+    upsert.bind(2, tree.source);
+    upsert.bind(3, tree.files);
     upsert.bind(4, NowUtcIso8601());
     upsert.exec();
     return Status::Ok();

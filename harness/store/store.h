@@ -99,6 +99,15 @@ struct SetupStepRecord {
   std::string finished_at;
 };
 
+// The files of a local folder's code as runs saw them (schema 5): "files" is
+// source/tree.h's text, one "sha256 path" line each.
+struct SourceTreeRecord {
+  std::string identity;  // the runs' source identity
+  std::string source;    // the folder
+  std::string files;
+  std::string recorded_at;
+};
+
 struct VerdictRecord {
   std::string claim_id;
   std::string verdict;
@@ -118,7 +127,7 @@ class Store {
   static Result<std::unique_ptr<Store>> OpenReadOnly(const std::filesystem::path& path);
   ~Store();
 
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   Status RecordManifest(const std::string& sha256, const std::string& path, const std::string& text);
   Status RecordRun(const RunRecord& run);
@@ -186,6 +195,10 @@ class Store {
   // Every recorded step of "setup_key", by execution and step.
   Result<std::vector<SetupStepRecord>> SetupSteps(const std::string& setup_key);
 
+  // Keeps the files of the code runs are made from; once per identity.
+  Status RecordSourceTree(const SourceTreeRecord& tree);
+  // Every recorded listing of the folder "source", newest first.
+  Result<std::vector<SourceTreeRecord>> SourceTrees(const std::string& source);
   Status SaveVerdicts(const std::string& manifest_sha256, const std::vector<VerdictRecord>& verdicts);
 
   // Writes a new database at "to" holding only these runs, with their attempts, metrics,

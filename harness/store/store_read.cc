@@ -253,4 +253,20 @@ Result<bool> Store::SetupCompleted(const std::string& setup_key) {
   }
 }
 
+Result<std::vector<SourceTreeRecord>> Store::SourceTrees(const std::string& source) {
+  try {
+    SQLite::Statement query(*db_, "SELECT identity, source, files, recorded_at FROM source_trees WHERE source = ? "
+                                  "ORDER BY recorded_at DESC, rowid DESC");
+    query.bind(1, source);
+    std::vector<SourceTreeRecord> trees;
+    while (query.executeStep()) {
+      trees.push_back({query.getColumn(0).getString(), query.getColumn(1).getString(), query.getColumn(2).getString(),
+                       query.getColumn(3).getString()});
+    }
+    return trees;
+  } catch (const SQLite::Exception& e) {
+    return DbError("reading source_trees", e);
+  }
+}
+
 }  // namespace repro

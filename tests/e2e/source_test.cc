@@ -230,8 +230,12 @@ TEST_F(SourceTest, AWrongInputHashStopsBeforeAnyRunAndSaysWhatItFound) {
   EXPECT_FALSE(fs::exists(dir_ / "results/repro.db") && fs::exists(dir_ / "results/m")) << "no attempt was started";
 
   testing::CommandResult missing = Run(Manifest("{path: code}", "inputs:\n  - {path: data/input.bin, sha256: " + wrong + ", from: gone.bin}\n"));
-  EXPECT_EQ(missing.exit_code, 3);
-  EXPECT_NE(missing.err.find((dir_ / "gone.bin").string() + " does not exist"), std::string::npos) << missing.err;
+  EXPECT_EQ(missing.exit_code, 2) << "a mistake in the manifest, said before anything runs";
+  EXPECT_NE(missing.err.find("m.yaml:4: input 'data/input.bin': 'from: gone.bin' does not exist (" + (dir_ / "gone.bin").string() + ")"),
+            std::string::npos) << missing.err;
+  testing::CommandResult validated = RunRepro({"validate", "m.yaml"}, dir_.path());
+  EXPECT_EQ(validated.exit_code, 2) << validated.out;
+  EXPECT_NE(validated.err.find("'from: gone.bin' does not exist"), std::string::npos) << validated.err;
 }
 
 TEST_F(SourceTest, FetchCachesInputsOnceAndVerifiesThem) {

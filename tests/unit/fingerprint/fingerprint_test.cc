@@ -37,5 +37,45 @@ TEST(FingerprintTest, APythonCommandBringsItsPackagesAndBlas) {
   EXPECT_TRUE(python["probe"]["packages"].contains("scikit-learn")) << python;
 }
 
+// The packages the code imports are recorded, also those it finds on its PYTHONPATH (an
+// input or a setup step put them there), and never the code's own modules or the stdlib.
+TEST(FingerprintTest, ThePackagesTheCodeImportsAreRecorded) {
+  REPRO_REQUIRE(std::filesystem::exists("/usr/bin/python3"), "/usr/bin/python3 (Debian package python3)");
+  testing::ScopedTempDir dir;
+  testing::WriteText(dir / "code/train.py", "import json\nimport helpers\nfrom vendored_pkg.sub import x\nimport not_installed_pkg\n");
+  testing::WriteText(dir / "code/helpers.py", "X = 1\n");
+  testing::WriteText(dir / "code/vendor/vendored_pkg/__init__.py", "");
+  testing::WriteText(dir / "code/vendor/vendored_pkg-1.2.dist-info/METADATA", "Metadata-Version: 2.1\nName: vendored_pkg\nVersion: 1.2\n");
+  testing::WriteText(dir / "code/vendor/vendored_pkg-1.2.dist-info/top_level.txt", "vendored_pkg\n");
+  std::string text = "paper: {title: t}\nsource: {path: code}\nenv: {PYTHONPATH: vendor}\nexperiments:\n"
+                     "  - {id: e, command: [/usr/bin/python3, train.py], metrics: {m: {stdout: '(?<value>\\d+)'}}}\n"
+                     "claims:\n  - {id: c, experiment: e, metric: m, reported: 1}\n";
+  ManifestLoad load = ParseManifest(text, "m.yaml", dir.path());
+  ASSERT_TRUE(load.ok()) << load.errors.front().ToString();
+  nlohmann::json machine = nlohmann::json::parse(TakeFingerprint(&load.manifest, dir / "code").json);
+  const nlohmann::json& probe = machine["interpreters"]["/usr/bin/python3"]["probe"];
+  ASSERT_TRUE(probe.contains("packages")) << probe;
+  EXPECT_EQ(probe["packages"].value("vendored_pkg", ""), "1.2") << probe;
+  EXPECT_EQ(probe["imports_without_version"], nlohmann::json::array({"not_installed_pkg"})) << probe;
+  EXPECT_FALSE(probe["packages"].contains("helpers")) << probe;
+}
+
+TEST(FingerprintTest, AnRCommandRecordsThePackagesItsCodeLoads) {
+  REPRO_REQUIRE(std::filesystem::exists("/usr/bin/Rscript"), "/usr/bin/Rscript (Debian package r-base-core)");
+  testing::ScopedTempDir dir;
+  testing::WriteText(dir / "code/fit.R", "library(stats)\nx <- utils::head(1:3)\n");
+  std::string text = "paper: {title: t}\nsource: {path: code}\nexperiments:\n"
+                     "  - {id: e, command: [/usr/bin/Rscript, fit.R], metrics: {m: {stdout: '(?<value>\\d+)'}}}\n"
+                     "claims:\n  - {id: c, experiment: e, metric: m, reported: 1}\n";
+  ManifestLoad load = ParseManifest(text, "m.yaml", dir.path());
+  ASSERT_TRUE(load.ok()) << load.errors.front().ToString();
+  nlohmann::json machine = nlohmann::json::parse(TakeFingerprint(&load.manifest, dir / "code").json);
+  const nlohmann::json& probe = machine["interpreters"]["/usr/bin/Rscript"]["probe"];
+  ASSERT_TRUE(probe.is_object() && probe.contains("packages")) << probe;
+  EXPECT_TRUE(probe["packages"].contains("stats")) << probe;
+  EXPECT_TRUE(probe["packages"].contains("utils")) << "named with ::, " << probe;
+  EXPECT_EQ(probe["implementation"], "R");
+}
+
 }  // namespace
 }  // namespace repro

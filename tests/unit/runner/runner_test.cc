@@ -77,6 +77,7 @@ claims:
     source_ = {dir_ / "code", "tree:abc", "code", {}};
     store_ = std::move(Store::Open(":memory:")).value();
     options_.results_dir = dir_ / "results";
+    options_.cache_dir = dir_ / "cache";
   }
 
   RunSummary Run(FakeExecutor& executor) {
@@ -111,6 +112,43 @@ TEST_F(RunnerTest, RunsEachSeedOnceWithinCapacityAndRecordsIt) {
     EXPECT_EQ(attempt.metrics[0].value, 0.9);
     EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(attempt.dir) / "attempt.json"));
   }
+}
+
+TEST_F(RunnerTest, AnAttemptThatCannotStartSaysWhyOnTheTerminal) {
+  source_.dir = dir_ / "no-such-code";  // its working copy cannot be made
+  std::vector<ProgressEvent> events;
+  options_.progress = [&](const ProgressEvent& event) { events.push_back(event); };
+  FakeExecutor executor(3, [](const AttemptRequest&) { return Exited(0, 0.9); });
+  RunSummary summary = Run(executor);
+  EXPECT_EQ(summary.unfinished, 3);
+  EXPECT_TRUE(executor.started.empty());
+  int failures = 0;
+  for (const ProgressEvent& event : events) {
+    if (event.kind != ProgressEvent::Kind::kFinished) continue;
+    ++failures;
+    EXPECT_TRUE(event.failed);
+    EXPECT_NE(event.text.find("start-failed"), std::string::npos) << event.text;
+    EXPECT_NE(event.detail.find("no-such-code"), std::string::npos) << "the reason is printed, not only stored: " << event.detail;
+    EXPECT_EQ(event.detail.find("command:"), std::string::npos) << "nothing was started: " << event.detail;
+  }
+  EXPECT_EQ(failures, 3);
+}
+
+TEST_F(RunnerTest, AManifestCalledReproIsFiledUnderItsFolder) {
+  EXPECT_EQ(ManifestFolderName(manifest_), "m");
+  Manifest inside = manifest_;
+  inside.path = "repro.yaml";
+  inside.dir = "/home/me/my paper";
+  EXPECT_EQ(ManifestFolderName(inside), "my-paper") << "not results/repro/ for every repository";
+}
+
+TEST_F(RunnerTest, AttemptJsonSaysWhenTheAttemptFinished) {
+  FakeExecutor executor(1, [](const AttemptRequest&) { return Exited(0, 0.9); });
+  Run(executor);
+  AttemptRecord attempt = **store_->LatestAttempt(runs_[0].key);
+  EXPECT_FALSE(attempt.finished_at.empty());
+  std::string record = testing::ReadText(std::filesystem::path(attempt.dir) / "attempt.json");
+  EXPECT_NE(record.find("\"finished_at\": \"" + attempt.finished_at + "\""), std::string::npos) << record;
 }
 
 TEST_F(RunnerTest, TheChildEnvironmentIsBuiltNotInherited) {
@@ -210,31 +248,46 @@ TEST_F(RunnerTest, AnInterruptStopsStartingNewAttempts) {
   EXPECT_EQ(executor.interrupts, 1);
 }
 
-TEST_F(RunnerTest, SetupRunsOncePerSetupIdentity) {
-  manifest_.setup = {{"/bin/sh", "-c", "echo once >> setup-count"}};
+TEST_F(RunnerTest, SetupRunsOncePerSetupIdentityInItsOwnCopyWhateverTheDatabase) {
+  std::string count = (dir_ / "setup-count").string();
+  manifest_.setup = {{"/bin/sh", "-c", "echo once >> " + count + "; mkdir _deps"}};
   FakeExecutor executor(3, [](const AttemptRequest&) { return Exited(0, 0.9); });
   Run(executor);
   options_.force = true;
   Run(executor);
-  EXPECT_EQ(testing::ReadText(dir_ / "code/setup-count"), "once\n") << "a completed setup is not repeated";
-  manifest_.setup = {{"/bin/sh", "-c", "echo changed >> setup-count"}};
+  EXPECT_EQ(testing::ReadText(count), "once\n") << "a completed setup is not repeated";
+  store_ = std::move(Store::Open(":memory:")).value();  // another database and results folder
+  options_.results_dir = dir_ / "results2";
   Run(executor);
-  EXPECT_EQ(testing::ReadText(dir_ / "code/setup-count"), "once\nchanged\n") << "a changed setup runs again";
+  EXPECT_EQ(testing::ReadText(count), "once\n") << "completion is kept with the setup's copy, not per database";
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "code/_deps")) << "setup never writes into the code it was given";
+  std::filesystem::path copied_from = executor.started.back().process.cwd.parent_path();
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "cache/prepared")) << copied_from;
+  manifest_.setup = {{"/bin/sh", "-c", "echo changed >> " + count}};
+  Run(executor);
+  EXPECT_EQ(testing::ReadText(count), "once\nchanged\n") << "a changed setup runs again";
   source_.identity = "tree:def";  // other code, same steps
   Run(executor);
-  EXPECT_EQ(testing::ReadText(dir_ / "code/setup-count"), "once\nchanged\nchanged\n");
+  EXPECT_EQ(testing::ReadText(count), "once\nchanged\nchanged\n");
 }
 
-TEST_F(RunnerTest, AFailedSetupMarksEveryPendingRun) {
-  manifest_.setup = {{"/bin/sh", "-c", "echo broken >&2; exit 4"}};
+TEST_F(RunnerTest, AFailedSetupMarksEveryPendingRunSaysWhyAndLeavesNothing) {
+  manifest_.setup = {{"/bin/sh", "-c", "mkdir -p _deps/lib; echo broken >&2; exit 4"}};
   FakeExecutor executor(3, [](const AttemptRequest&) { return Exited(0, 0.9); });
   RunSummary summary = Run(executor);
   EXPECT_TRUE(summary.setup_failed);
   EXPECT_TRUE(executor.started.empty());
   AttemptRecord attempt = **store_->LatestAttempt(runs_[0].key);
   EXPECT_EQ(attempt.status, kStatusSetupFailed);
-  EXPECT_NE(attempt.message.find("setup step 1 (/bin/sh -c echo broken >&2; exit 4) exited with exit code 4"), std::string::npos)
-      << attempt.message;
+  EXPECT_NE(attempt.message.find("setup step 1 (/bin/sh -c mkdir -p _deps/lib; echo broken >&2; exit 4) exited with exit code 4"),
+            std::string::npos) << attempt.message;
+  EXPECT_NE(attempt.message.find("last lines:\n    | broken"), std::string::npos) << attempt.message;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_ / "cache/prepared")) {
+    EXPECT_EQ(entry.path().extension(), ".lock") << "a failed setup leaves no half-made copy: " << entry.path();
+  }
+  manifest_.setup = {{"/bin/sh", "-c", "mkdir _deps"}};  // fixed: starts from clean code
+  options_.force = true;
+  EXPECT_FALSE(Run(executor).setup_failed);
 }
 
 }  // namespace

@@ -28,6 +28,18 @@ TEST(StoreTest, FreshDatabaseHasTheCurrentSchema) {
   EXPECT_EQ(store->SchemaVersion(), Store::kSchemaVersion);
 }
 
+TEST(StoreTest, KeepsTheFilesOfEachLocalCodeNewestFirst) {
+  std::unique_ptr<Store> store = OpenOrDie(":memory:");
+  ASSERT_TRUE(store->RecordSourceTree({"tree:a", "/code", "1 a.py\n", ""}).ok());
+  ASSERT_TRUE(store->RecordSourceTree({"tree:b", "/code", "2 a.py\n", ""}).ok());
+  ASSERT_TRUE(store->RecordSourceTree({"tree:c", "/other", "3 b.py\n", ""}).ok());
+  std::vector<SourceTreeRecord> trees = *store->SourceTrees("/code");
+  ASSERT_EQ(trees.size(), 2u);
+  EXPECT_EQ(trees[0].identity, "tree:b");
+  EXPECT_EQ(trees[1].files, "1 a.py\n");
+  EXPECT_FALSE(trees[0].recorded_at.empty());
+}
+
 TEST(StoreTest, AVersionOneDatabaseIsMigratedKeepingItsAttempts) {
   testing::ScopedTempDir dir;
   std::string path = (dir / "old.db").string();
@@ -41,7 +53,7 @@ TEST(StoreTest, AVersionOneDatabaseIsMigratedKeepingItsAttempts) {
   {  // what version 1 looked like
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
     db.exec("ALTER TABLE attempts DROP COLUMN environment; ALTER TABLE attempts DROP COLUMN job; DROP TABLE environments; "
-            "DROP TABLE setup_steps; ALTER TABLE metric_values DROP COLUMN count; PRAGMA user_version=1");
+            "DROP TABLE setup_steps; DROP TABLE source_trees; ALTER TABLE metric_values DROP COLUMN count; PRAGMA user_version=1");
   }
   std::unique_ptr<Store> store = OpenOrDie(path);
   EXPECT_EQ(store->SchemaVersion(), Store::kSchemaVersion);
@@ -196,7 +208,7 @@ TEST(StoreTest, RefusesFilesThatAreNotItsDatabase) {
   }
   Result<std::unique_ptr<Store>> newer = Store::Open(dir / "newer.db");
   ASSERT_FALSE(newer.ok());
-  EXPECT_NE(newer.error().find("schema version 99, newer than this repro understands (4); upgrade repro"), std::string::npos)
+  EXPECT_NE(newer.error().find("schema version 99, newer than this repro understands (5); upgrade repro"), std::string::npos)
       << newer.error();
 }
 

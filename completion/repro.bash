@@ -1,0 +1,73 @@
+# bash completion for repro: commands, their flags, manifest files, run keys and flag values.
+# Installed as <prefix>/share/bash-completion/completions/repro; or: source completion/repro.bash
+
+# Run keys (their first 8 characters) from the attempt folders under the results folder:
+# <results>/<manifest>/<experiment>/<params>_seed-N_<key8>.
+_repro_run_keys() {
+  local results=results i
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    [[ ${COMP_WORDS[i]} == --results ]] && results=${COMP_WORDS[i + 1]}
+  done
+  local dir
+  for dir in "$results"/*/*/*_seed-*_*; do
+    [[ -d $dir ]] && printf '%s\n' "${dir##*_}"
+  done
+}
+
+_repro() {
+  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+  local commands="validate plan run diff bundle verify fingerprint fetch compare report show logs attempt status cancel"
+  local common="--results --db --cache --source --max-runs -h --help"
+  local select="--experiment --claim --where"
+  local command="" i
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    [[ ${COMP_WORDS[i]} != -* ]] && { command=${COMP_WORDS[i]}; break; }
+  done
+  if [[ -z $command ]]; then
+    mapfile -t COMPREPLY < <(compgen -W "$commands --help --version" -- "$cur")
+    return
+  fi
+  case $prev in
+    --results|--cache|--source) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
+    --db|-o|--output|--sign|--allowed-signers) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+    --format)
+      case $command in
+        diff) mapfile -t COMPREPLY < <(compgen -W "text md html" -- "$cur") ;;
+        *) mapfile -t COMPREPLY < <(compgen -W "md html json latex junit" -- "$cur") ;;
+      esac
+      return ;;
+    --isolation) mapfile -t COMPREPLY < <(compgen -W "none sandbox" -- "$cur"); return ;;
+    --executor) mapfile -t COMPREPLY < <(compgen -W "local slurm" -- "$cur"); return ;;
+    -j|--jobs|--kill-grace|--log-cap|--max-runs|--attempt|--task|--experiment|--claim|--where|--digest|--identity|--series|--slurm-profile|--manifest)
+      return ;;
+  esac
+  local flags
+  case $command in
+    validate) flags="--max-runs" ;;
+    plan) flags="$common $select" ;;
+    run) flags="$common $select -j --jobs --force --dry-run --isolation --keep-work --kill-grace --log-cap --executor --slurm-profile -q --quiet -v --verbose" ;;
+    compare) flags="$common $select --json -q --quiet" ;;
+    report) flags="$common $select --format -o --output" ;;
+    diff) flags="$common --manifest --format -o --output" ;;
+    bundle) flags="$common -o --output --sign" ;;
+    verify) flags="--digest --allowed-signers --identity" ;;
+    show) flags="$common --attempt --series" ;;
+    logs) flags="$common --attempt --stderr" ;;
+    attempt) flags="--task" ;;
+    fetch|status|cancel) flags="$common" ;;
+    fingerprint) flags="" ;;
+  esac
+  if [[ $cur == -* ]]; then
+    mapfile -t COMPREPLY < <(compgen -W "$flags" -- "$cur")
+  elif [[ $command == show || $command == logs ]]; then
+    mapfile -t COMPREPLY < <(compgen -W "$(_repro_run_keys)" -- "$cur")
+  elif [[ $command == verify || $command == attempt ]]; then
+    mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+  else  # a manifest (or, for diff, a database): folders to walk into, and YAML files
+    mapfile -t COMPREPLY < <(compgen -d -S / -- "$cur"; compgen -f -X '!*.yaml' -- "$cur"; compgen -f -X '!*.yml' -- "$cur"; compgen -f -X '!*.db' -- "$cur")
+    compopt -o nospace 2>/dev/null
+    if [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} != */ ]]; then compopt +o nospace 2>/dev/null; fi
+  fi
+  return 0
+}
+complete -F _repro repro

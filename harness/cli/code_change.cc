@@ -1,0 +1,61 @@
+// Why claims are pending when runs exist: the code in a local folder changed since they
+// were made (a file edited, or one written into the folder after the run), so its identity
+// and every run key changed with it. Said in words, instead of a table of `pending`.
+#include <fmt/format.h>
+
+#include "harness/cli/loading.h"
+#include "harness/source/source.h"
+#include "harness/source/tree.h"
+
+namespace repro::cli {
+namespace {
+
+// How many of "runs" have a completed attempt in the store.
+int CompletedRuns(const std::vector<RunSpec>& runs, Store& store) {
+  int completed = 0;
+  for (const RunSpec& run : runs) {
+    Result<std::optional<AttemptRecord>> latest = store.LatestAttempt(run.key);
+    if (latest && *latest && (*latest)->status == kStatusCompleted) ++completed;
+  }
+  return completed;
+}
+
+bool SomeRunNeverRan(const std::vector<RunSpec>& runs, Store& store) {
+  for (const RunSpec& run : runs) {
+    Result<std::optional<AttemptRecord>> latest = store.LatestAttempt(run.key);
+    if (latest && !*latest) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::filesystem::path> ReproOutputs(const CommonOptions& common) {
+  std::filesystem::path db = std::filesystem::absolute(common.DbPath());
+  std::vector<std::filesystem::path> outputs = {std::filesystem::absolute(common.results_dir), db};
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) outputs.push_back(db.string() + suffix);
+  outputs.push_back(std::filesystem::absolute(common.cache ? *common.cache : DefaultCacheDir()));
+  return outputs;
+}
+
+std::optional<std::string> ExplainOtherCode(const Loaded& loaded, Store& store, int64_t max_runs) {
+  const Source& source = loaded.manifest.source;
+  if (source.is_git() || !SomeRunNeverRan(loaded.runs, store)) return std::nullopt;
+  Result<std::vector<SourceTreeRecord>> trees = store.SourceTrees(source.path.string());
+  if (!trees) return std::nullopt;
+  for (const SourceTreeRecord& then : *trees) {
+    if (then.identity == loaded.source_identity) continue;
+    Result<std::vector<RunSpec>> runs = PlanRuns(loaded.manifest, then.identity, max_runs);
+    int completed = runs ? CompletedRuns(*runs, store) : 0;
+    if (completed == 0) continue;
+    Result<SourceTree> now = ReadSourceTree(source.path, source.outputs);
+    std::string change = now ? DescribeTreeChange(ParseTreeFiles(then.files), now->files) : now.error();
+    if (change.empty()) change = "the added files, patches or inputs changed since the runs";
+    return fmt::format("{} ({}); {} of {} run(s) are stored for the code as it was then (recorded {}). Run again to measure "
+                       "the code as it is now, restore those files, or leave them out with {}",
+                       change, source.path.string(), completed, runs->size(), then.recorded_at, kReproIgnoreFile);
+  }
+  return std::nullopt;
+}
+
+}  // namespace repro::cli
