@@ -19,6 +19,7 @@ constexpr int kMaxInputDepth = 16;
 constexpr uint64_t kMaxSourceBytes = 32 << 20;
 constexpr int kMaxExpansions = 100000;
 constexpr int kMaxMacroDepth = 32;
+constexpr size_t kMaxGroupBytes = 4 << 20;
 
 // The assembled source with, for each stretch, the file and line it came from.
 struct Source {
@@ -67,7 +68,9 @@ std::string StripComments(std::string_view text) {
 size_t GroupEnd(std::string_view text, size_t open) {
   char opening = text[open], closing = opening == '{' ? '}' : ']';
   int depth = 0;
-  for (size_t i = open; i < text.size(); ++i) {
+  // An unclosed group in a stranger's source must not make every lookup read to its end.
+  size_t stop = std::min(text.size(), open + kMaxGroupBytes);
+  for (size_t i = open; i < stop; ++i) {
     if (text[i] == '\\') {
       ++i;
     } else if (text[i] == opening) {
@@ -102,6 +105,29 @@ size_t SkipOptional(std::string_view text, size_t at) {
   return close == std::string_view::npos ? at : close;
 }
 
+// The next "\name" at or after "from" that is the whole command (\include, not \includegraphics).
+size_t FindCommand(std::string_view text, std::string_view name, size_t from) {
+  for (size_t at = text.find(name, from); at != std::string_view::npos; at = text.find(name, at + 1)) {
+    size_t after = at + name.size();
+    if (after >= text.size() || !std::isalpha(static_cast<unsigned char>(text[after]))) return at;
+  }
+  return std::string_view::npos;
+}
+
+// The next \begin{ENV} with ENV one of "names", from "from": its position, name and end.
+struct Begin {
+  size_t at = std::string_view::npos, end = 0;
+  std::string name;
+};
+Begin FindBegin(std::string_view text, const std::vector<std::string_view>& names, size_t from) {
+  for (size_t at = FindCommand(text, "\\begin", from); at != std::string_view::npos; at = FindCommand(text, "\\begin", at + 1)) {
+    size_t end = at + 6;
+    std::optional<std::string_view> name = Argument(text, end, end);
+    if (name && std::find(names.begin(), names.end(), *name) != names.end()) return {at, end, std::string(*name)};
+  }
+  return {};
+}
+
 class Assembler {
  public:
   // \input names files relative to the folder LaTeX runs in, the main file's ("base").
@@ -123,22 +149,28 @@ class Assembler {
       return;
     }
     std::string text = StripComments(*read);
-    static const std::regex kInput(R"(\\(input|include)\s*\{([^}]*)\})");
-    size_t done = 0;
+    size_t done = 0, search = 0;
     int line = 1;
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), kInput); it != std::sregex_iterator(); ++it) {
-      size_t at = static_cast<size_t>(it->position());
+    for (size_t at = NextInput(text, search); at != std::string::npos; at = NextInput(text, search)) {
+      size_t end = at + (text.compare(at, 8, "\\include") == 0 ? 8 : 6);
+      std::optional<std::string_view> name = Argument(text, end, end);
+      search = at + 1;
+      if (!name) continue;  // "\input" in running text
       source_.Append(std::string_view(text).substr(done, at - done), relative.string(), line);
-      line += static_cast<int>(std::count(text.begin() + done, text.begin() + at, '\n'));
-      fs::path included = (*it)[2].str();
+      line += static_cast<int>(std::count(text.begin() + static_cast<long>(done), text.begin() + static_cast<long>(at), '\n'));
+      fs::path included{std::string(*name)};
       if (included.extension() != ".tex") included += ".tex";
       Add((base_ / included).lexically_normal(), depth + 1);
-      done = at + it->length();
+      done = search = end;
     }
     source_.Append(std::string_view(text).substr(done), relative.string(), line);
   }
 
  private:
+  static size_t NextInput(std::string_view text, size_t from) {
+    return std::min(FindCommand(text, "\\input", from), FindCommand(text, "\\include", from));
+  }
+
   fs::path root_, base_;
   Source& source_;
   uint64_t bytes_ = 0;
@@ -153,14 +185,29 @@ struct Macro {
 
 std::map<std::string, Macro> CollectMacros(std::string_view text) {
   std::map<std::string, Macro> macros;
-  static const std::regex kDefinition(R"(\\(?:re)?newcommand\*?\s*\{?\\([A-Za-z]+)\}?\s*(?:\[(\d)\])?|\\def\s*\\([A-Za-z]+))");
-  std::string owned(text);
-  for (auto it = std::sregex_iterator(owned.begin(), owned.end(), kDefinition); it != std::sregex_iterator(); ++it) {
-    std::string name = (*it)[1].matched ? (*it)[1].str() : (*it)[3].str();
-    size_t end = static_cast<size_t>(it->position() + it->length());
-    std::optional<std::string_view> body = Argument(text, end, end);
-    if (!body) continue;
-    macros[name] = {(*it)[2].matched ? std::stoi((*it)[2].str()) : 0, std::string(*body)};
+  for (std::string_view command : {"\\newcommand", "\\renewcommand", "\\def"}) {
+    for (size_t at = FindCommand(text, command, 0); at != std::string_view::npos; at = FindCommand(text, command, at + 1)) {
+      size_t i = at + command.size();
+      if (i < text.size() && text[i] == '*') ++i;
+      i = SkipSpaces(text, i);
+      bool braced = i < text.size() && text[i] == '{';
+      if (braced) ++i;
+      if (i >= text.size() || text[i] != '\\') continue;
+      size_t name_end = i + 1;
+      while (name_end < text.size() && std::isalpha(static_cast<unsigned char>(text[name_end]))) ++name_end;
+      std::string name(text.substr(i + 1, name_end - i - 1));
+      i = name_end;
+      if (braced) i = i < text.size() && text[i] == '}' ? i + 1 : i;
+      i = SkipSpaces(text, i);
+      int arguments = 0;
+      if (i + 2 < text.size() && text[i] == '[' && std::isdigit(static_cast<unsigned char>(text[i + 1])) && text[i + 2] == ']') {
+        arguments = text[i + 1] - '0';
+        i += 3;
+      }
+      if (std::optional<std::string_view> body = Argument(text, i, i); body && !name.empty()) {
+        macros[name] = {arguments, std::string(*body)};
+      }
+    }
   }
   return macros;
 }
@@ -419,6 +466,7 @@ std::vector<std::string_view> SplitCells(std::string_view row) {
 std::optional<CellNumber> ParseCellNumber(std::string_view cleaned) {
   static const std::regex kNumber(
       R"(^\s*([-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(%)?\s*(?:(?:±|\+-|\+/-)\s*((?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)|\(\s*(?:±\s*)?((?:\d+\.?\d*|\.\d+))\s*\))?\s*(%)?\s*[*†‡§¶]*\s*$)");
+  if (cleaned.size() > 120) return std::nullopt;  // no number is that long, and std::regex recurses per character
   std::string text(cleaned);
   std::smatch match;
   if (!std::regex_match(text, match, kNumber)) return std::nullopt;
@@ -567,17 +615,13 @@ class TableBuilder {
 
 std::vector<TableRegion> FindTables(std::string_view text) {
   std::vector<TableRegion> regions;
-  static const std::regex kBegin(R"(\\begin\s*\{(table\*?|longtable)\})");
-  std::string owned(text);
-  size_t covered = 0;
-  for (auto it = std::sregex_iterator(owned.begin(), owned.end(), kBegin); it != std::sregex_iterator(); ++it) {
-    size_t begin = static_cast<size_t>(it->position());
-    if (begin < covered) continue;  // a longtable inside a table float
-    std::string end_tag = "\\end{" + (*it)[1].str() + "}";
-    size_t end = text.find(end_tag, begin);
+  size_t from = 0;
+  for (Begin begin = FindBegin(text, {"table", "table*", "longtable"}, 0); begin.at != std::string_view::npos;
+       begin = FindBegin(text, {"table", "table*", "longtable"}, from)) {
+    size_t end = text.find("\\end{" + begin.name + "}", begin.end);
     if (end == std::string_view::npos) end = text.size();
-    regions.push_back({begin, end, (*it)[1].str() == "longtable"});
-    covered = end;
+    regions.push_back({begin.at, end, begin.name == "longtable"});
+    from = std::max(end, begin.end);  // a longtable inside a table float is part of it
   }
   return regions;
 }
@@ -594,16 +638,14 @@ void ReadTable(const Source& source, const std::map<std::string, Macro>& macros,
   if (size_t at = text.find("\\label"); at != std::string_view::npos) {
     if (std::optional<std::string_view> label = Argument(text, at + 6, end)) table.label = std::string(*label);
   }
-  static const std::regex kTabular(R"(\\begin\s*\{(tabular\*?|tabularx|tabulary|longtable)\})");
-  std::string owned(text);
-  std::smatch match;
   size_t body_begin = 0, body_end = text.size();
+  Begin tabular = FindBegin(text, {"tabular", "tabular*", "tabularx", "tabulary", "longtable"}, 0);
   if (region.longtable) {
     body_begin = SkipOptional(text, text.find('}') + 1);
     Argument(text, body_begin, body_begin);
-  } else if (std::regex_search(owned, match, kTabular)) {
-    std::string kind = match[1].str();
-    body_begin = static_cast<size_t>(match.position() + match.length());
+  } else if (tabular.at != std::string_view::npos) {
+    std::string kind = tabular.name;
+    body_begin = tabular.end;
     if (kind == "tabular*" || kind == "tabularx" || kind == "tabulary") Argument(text, body_begin, body_begin);  // the width
     body_begin = SkipOptional(text, body_begin);
     Argument(text, body_begin, body_begin);  // the column spec

@@ -146,6 +146,18 @@ TEST(LatexImportTest, MacrosThatNeverEndAreBounded) {
   EXPECT_FALSE(paper.problems.empty());
 }
 
+// A stranger's source: an unclosed group and a megabyte-long cell are read in bounded time
+// and stack (no regex runs over them).
+TEST(LatexImportTest, HostileSourcesAreBounded) {
+  std::string text = "\\newcommand{\\x}{" + std::string(1 << 20, '{') + "\\begin{table}\\begin{tabular}{ll}Name & Value \\\\ \\hline x & " +
+                     std::string(1 << 20, '9') + " \\\\ y & 2 \\\\ \\end{tabular}\\end{table}";
+  LatexPaper paper = ParseLatexPaper(text, "p.tex");
+  ASSERT_EQ(paper.tables.size(), 1u);
+  ASSERT_EQ(paper.tables[0].rows.size(), 2u);
+  EXPECT_FALSE(paper.tables[0].rows[0].cells[0].number.has_value()) << "a million digits is no printed number";
+  EXPECT_EQ(paper.tables[0].rows[1].cells[0].number->text, "2");
+}
+
 // import -> write -> parse gives the same claims and tables the importer read.
 TEST(LatexImportTest, TheDraftParsesBackToWhatWasRead) {
   ScopedTempDir dir;
