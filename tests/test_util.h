@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -71,6 +73,18 @@ inline CommandResult RunRepro(const std::vector<std::string>& args, const std::f
   spec.timeout_seconds = 120;
   ProcessResult result = RunProcess(spec);
   return {result.exit_code.value_or(-1), ReadText(spec.stdout_path), ReadText(spec.stderr_path)};
+}
+
+// The "claim: reason" lines repro prints after its table, by claim id.
+inline std::map<std::string, std::string> ReasonsByClaim(const std::string& out) {
+  std::map<std::string, std::string> reasons;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    size_t colon = line.find(": ");
+    if (colon == std::string::npos || line.find(' ') < colon) continue;
+    reasons[line.substr(0, colon)] = line.substr(colon + 2);
+  }
+  return reasons;
 }
 
 // Runs git in "cwd" with a fixed author and returns its trimmed stdout; fails the test when

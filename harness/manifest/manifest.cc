@@ -50,9 +50,10 @@ Source Manifest::SourceOf(const Experiment& experiment) const {
 
 NamedValues Manifest::EnvOf(const Experiment& experiment) const {
   NamedValues merged;
-  for (const auto& [name, value] : env) {
-    bool replaced = std::any_of(experiment.env.begin(), experiment.env.end(), [&](const auto& own) { return own.first == name; });
-    if (!replaced) merged.emplace_back(name, value);
+  for (const auto& variable : env) {  // not a structured binding: clang 14 cannot capture one
+    bool replaced = std::any_of(experiment.env.begin(), experiment.env.end(),
+                                [&](const auto& own) { return own.first == variable.first; });
+    if (!replaced) merged.push_back(variable);
   }
   merged.insert(merged.end(), experiment.env.begin(), experiment.env.end());
   return merged;

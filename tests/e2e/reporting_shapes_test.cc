@@ -5,7 +5,6 @@
 
 #include <cstdlib>
 #include <map>
-#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -60,17 +59,7 @@ claims:
   - {id: repeated-acc, experiment: repeats, metric: acc, reported: "0.90"}
 )yaml";
 
-// "claim: reason" lines of the terminal output, by claim id.
-std::map<std::string, std::string> Reasons(const std::string& out) {
-  std::map<std::string, std::string> reasons;
-  std::istringstream lines(out);
-  for (std::string line; std::getline(lines, line);) {
-    size_t colon = line.find(": ");
-    if (colon == std::string::npos || line.find(' ') < colon) continue;
-    reasons[line.substr(0, colon)] = line.substr(colon + 2);
-  }
-  return reasons;
-}
+std::map<std::string, std::string> Reasons(const std::string& out) { return testing::ReasonsByClaim(out); }
 
 class ReportingShapesTest : public ::testing::Test {
  protected:

@@ -71,17 +71,7 @@ class VerdictHonestyTest : public ::testing::Test {
     WriteText(dir_ / "paper.yaml", kManifest);
   }
 
-  // "claim: reason" lines of the terminal output, by claim id.
-  static std::map<std::string, std::string> Reasons(const std::string& out) {
-    std::map<std::string, std::string> reasons;
-    std::istringstream lines(out);
-    for (std::string line; std::getline(lines, line);) {
-      size_t colon = line.find(": ");
-      if (colon == std::string::npos || line.find(' ') < colon) continue;
-      reasons[line.substr(0, colon)] = line.substr(colon + 2);
-    }
-    return reasons;
-  }
+  static std::map<std::string, std::string> Reasons(const std::string& out) { return testing::ReasonsByClaim(out); }
 
   ScopedTempDir dir_;
 };
