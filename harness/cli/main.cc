@@ -22,7 +22,7 @@ CLI::Validator AtLeast(double min, bool fraction = false) {
   return CLI::Validator(
       [min, fraction, what](std::string& text) -> std::string {
         std::optional<double> value = repro::ParseDecimal(text);
-        bool whole = value && *value == static_cast<double>(static_cast<int64_t>(*value)) && *value < 9e15;
+        bool whole = value && repro::WholeNumber(*value).has_value();
         if (!value || *value < min || (!fraction && (!whole || text.find_first_of(".eE") != std::string::npos))) {
           return fmt::format("must be {}, got '{}'", what, text);
         }

@@ -74,7 +74,7 @@ class Parser {
     Paper& p = m_.paper;
     p.title = paper.String("title", /*required=*/true).value_or("");
     p.authors = paper.StringList("authors").value_or(std::vector<std::string>{});
-    if (std::optional<int64_t> year = paper.Integer("year", 1000)) p.year = static_cast<int>(*year);
+    if (std::optional<int64_t> year = paper.Integer("year", 1000, false, 9999)) p.year = static_cast<int>(*year);
     p.arxiv = paper.String("arxiv").value_or("");
     p.doi = paper.String("doi").value_or("");
     p.url = paper.String("url").value_or("");
@@ -324,9 +324,9 @@ class Parser {
 
   Resources ParseResources(const YAML::Node& node, const std::string& context, Resources resources) {
     MapReader reader(node, context, {"cpus", "memory", "gpus", "processes"}, d_);
-    if (auto cpus = reader.Integer("cpus", 1)) resources.cpus = static_cast<int>(*cpus);
+    if (auto cpus = reader.Integer("cpus", 1, false, 1 << 20)) resources.cpus = static_cast<int>(*cpus);
     if (auto memory = reader.Bytes("memory")) resources.memory_bytes = *memory;
-    if (auto gpus = reader.Integer("gpus", 0)) resources.gpus = static_cast<int>(*gpus);
+    if (auto gpus = reader.Integer("gpus", 0, false, 1 << 20)) resources.gpus = static_cast<int>(*gpus);
     if (auto processes = reader.Integer("processes", 1)) resources.processes = *processes;
     return resources;
   }
@@ -341,16 +341,17 @@ class Parser {
     std::vector<int64_t> seeds;
     std::unordered_set<int64_t> listed;  // a list of a million seeds must not be scanned per seed
     for (const YAML::Node& item : *node) {
-      std::optional<double> seed = item.IsScalar() ? ParseDecimal(item.Scalar()) : std::nullopt;
-      if (!seed || *seed < 0 || *seed != static_cast<double>(static_cast<int64_t>(*seed))) {
+      std::optional<double> number = item.IsScalar() ? ParseDecimal(item.Scalar()) : std::nullopt;
+      std::optional<int64_t> seed = number ? WholeNumber(*number) : std::nullopt;
+      if (!seed || *seed < 0) {
         d_.Add(item, fmt::format("seed {} is not a whole number >= 0", yaml::KindName(item)));
         continue;
       }
-      if (!listed.insert(static_cast<int64_t>(*seed)).second) {
+      if (!listed.insert(*seed).second) {
         d_.Add(item, fmt::format("seed {} is listed twice", item.Scalar()));
         continue;
       }
-      seeds.push_back(static_cast<int64_t>(*seed));
+      seeds.push_back(*seed);
     }
     return seeds;
   }

@@ -28,7 +28,7 @@ SlurmProfileLoad LoadSlurmProfile(const std::filesystem::path& path) {
       for (const std::string& option : profile.extra) {
         if (option.rfind("--", 0) != 0) diagnostics.Add(*top.Find("sbatch"), "each 'sbatch' option starts with --, got '" + option + "'");
       }
-      profile.max_running = static_cast<int>(top.Integer("max_running", 0).value_or(0));
+      profile.max_running = static_cast<int>(top.Integer("max_running", 0, false, 1 << 30).value_or(0));
       profile.warning_seconds = static_cast<int>(top.Duration("warning").value_or(profile.warning_seconds));
       profile.lost_after_seconds = top.Duration("lost_after").value_or(profile.lost_after_seconds);
       profile.record_grace_seconds = top.Duration("record_grace").value_or(profile.record_grace_seconds);

@@ -105,15 +105,17 @@ std::optional<std::string> MapReader::String(const std::string& key, bool requir
   return ScalarText(*value, Describe(key), diagnostics_);
 }
 
-std::optional<int64_t> MapReader::Integer(const std::string& key, int64_t min, bool required) const {
+std::optional<int64_t> MapReader::Integer(const std::string& key, int64_t min, bool required, int64_t max) const {
   std::optional<std::string> text = String(key, required);
   if (!text) return std::nullopt;
   std::optional<double> number = ParseDecimal(*text);
-  if (!number || *number != static_cast<double>(static_cast<int64_t>(*number)) || *number < static_cast<double>(min)) {
-    diagnostics_.Add(*Find(key), fmt::format("{} must be a whole number of at least {}, got '{}'", Describe(key), min, *text));
+  std::optional<int64_t> whole = number ? WholeNumber(*number) : std::nullopt;
+  if (!whole || *whole < min || *whole > max) {
+    std::string range = max == kLargestWhole ? fmt::format("of at least {}", min) : fmt::format("from {} to {}", min, max);
+    diagnostics_.Add(*Find(key), fmt::format("{} must be a whole number {}, got '{}'", Describe(key), range, *text));
     return std::nullopt;
   }
-  return static_cast<int64_t>(*number);
+  return whole;
 }
 
 std::optional<double> MapReader::Number(const std::string& key, double min, bool required) const {

@@ -45,6 +45,10 @@ std::string JoinSome(const std::vector<std::string>& parts, std::string_view sep
 std::string KindName(const YAML::Node& node);
 int LineOf(const YAML::Node& node);
 
+// The largest whole number a manifest may write where no smaller limit applies: 2^53, the
+// largest a double (which YAML numbers are read as) holds exactly.
+inline constexpr int64_t kLargestWhole = int64_t{1} << 53;
+
 // A mapping whose keys are checked against the allowed set when it is constructed:
 // unknown keys (with a did-you-mean) and duplicate keys are reported once.
 class MapReader {
@@ -63,7 +67,8 @@ class MapReader {
   const YAML::Node* Require(const std::string& key) const;
 
   std::optional<std::string> String(const std::string& key, bool required = false) const;
-  std::optional<int64_t> Integer(const std::string& key, int64_t min, bool required = false) const;
+  std::optional<int64_t> Integer(const std::string& key, int64_t min, bool required = false,
+                                 int64_t max = kLargestWhole) const;
   std::optional<double> Number(const std::string& key, double min, bool required = false) const;
   std::optional<double> Duration(const std::string& key) const;
   std::optional<int64_t> Bytes(const std::string& key) const;

@@ -115,6 +115,12 @@ std::optional<double> ParseShortDecimal(std::string_view text) {
 
 }  // namespace
 
+std::optional<int64_t> WholeNumber(double value) {
+  constexpr double kExact = 9007199254740992.0;  // 2^53
+  if (!(std::fabs(value) <= kExact) || value != std::floor(value)) return std::nullopt;
+  return static_cast<int64_t>(value);
+}
+
 std::optional<double> ParseDecimal(std::string_view text) {
   if (std::optional<double> value = ParseShortDecimal(text)) return value;
   if (!IsPlainDecimal(text)) return std::nullopt;

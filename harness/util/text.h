@@ -45,6 +45,11 @@ std::string VisibleText(std::string_view text, Layout layout = Layout::kEscape);
 // underflow to zero from a non-zero literal are rejected too.
 std::optional<double> ParseDecimal(std::string_view text);
 
+// "value" as an int64_t when it is a whole number a double holds exactly (|value| <= 2^53),
+// else none. Casting a larger or fractional double straight to int64_t is undefined
+// behaviour, and a stranger's manifest can write 2e33.
+std::optional<int64_t> WholeNumber(double value);
+
 // Number of digits after the decimal point as printed ("68.20" -> 2, "94" -> 0,
 // "2.8e-6" -> 7), the precision the author chose to print.
 int PrintedDecimals(std::string_view text);

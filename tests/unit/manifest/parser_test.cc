@@ -170,6 +170,31 @@ claims:
   }));
 }
 
+// Found by manifest_fuzz: a whole-number key holding 2e33 was cast to int64_t, which is
+// undefined behaviour. Numbers a double cannot hold exactly, or past a key's own range, are
+// refused at their line.
+TEST_F(ParserTest, HugeWholeNumbersAreRefusedNotCast) {
+  std::string text = R"yaml(paper: {title: Toy, year: 2e33}
+source: {path: code}
+defaults: {resources: {cpus: 4294967297}}
+experiments:
+  - id: mlp
+    command: [python3, train.py]
+    seeds: [2.08889e+33, -1e300, 3]
+    metrics:
+      acc: {stdout: 'acc=(?<value>[0-9.]+)', reduce: {mean_last: 1e300}}
+claims: []
+)yaml";
+  EXPECT_EQ(Errors(text), (std::vector<std::string>{
+      "x.yaml:1:27: 'year' in paper must be a whole number from 1000 to 9999, got '2e33'",
+      "x.yaml:3:30: 'cpus' in resources of defaults must be a whole number from 1 to 1048576, got '4294967297'",
+      "x.yaml:7:13: seed '2.08889e+33' is not a whole number >= 0",
+      "x.yaml:7:26: seed '-1e300' is not a whole number >= 0",
+      "x.yaml:9:66: 'mean_last' in 'reduce' in metric 'acc' of experiment 'mlp' must be a whole number of at least 1, got '1e300'",
+      "x.yaml:10:9: 'claims' must be a non-empty list of claims, each with an 'id', 'experiment', 'metric' and 'reported'",
+  }));
+}
+
 TEST_F(ParserTest, EveryMetricSourceReducerAndUnit) {
   std::string text = R"yaml(paper: {title: t}
 source: {path: code}
