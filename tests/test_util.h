@@ -57,7 +57,6 @@ struct CommandResult {
 
 // Runs the repro binary under test with "args" in "cwd".
 inline CommandResult RunRepro(const std::vector<std::string>& args, const std::filesystem::path& cwd) {
-  static int counter = 0;
   ProcessSpec spec;
   spec.argv = {REPRO_BINARY};
   spec.argv.insert(spec.argv.end(), args.begin(), args.end());
@@ -65,11 +64,9 @@ inline CommandResult RunRepro(const std::vector<std::string>& args, const std::f
   EnvPairs env = {{"NO_COLOR", "1"}};
   if (const char* slurm = std::getenv("SLURM_CONF")) env.emplace_back("SLURM_CONF", slurm);  // the test cluster
   spec.env = BuildChildEnvironment(env, {});
-  std::filesystem::path logs = std::filesystem::temp_directory_path() / ("repro-cli-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(logs);
-  ++counter;
-  spec.stdout_path = logs / (std::to_string(counter) + ".out");
-  spec.stderr_path = logs / (std::to_string(counter) + ".err");
+  ScopedTempDir logs;  // removed on return, so a test run leaves nothing in /tmp
+  spec.stdout_path = logs.path() / "out";
+  spec.stderr_path = logs.path() / "err";
   spec.timeout_seconds = 120;
   ProcessResult result = RunProcess(spec);
   return {result.exit_code.value_or(-1), ReadText(spec.stdout_path), ReadText(spec.stderr_path)};
