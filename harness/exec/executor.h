@@ -1,6 +1,7 @@
 // The seam between deciding what to run and running it. The runner hands an Executor
 // attempts; the Executor reports each one's end with its metrics. LocalExecutor runs them
-// as processes on this machine; tests use a fake; Slurm comes later behind the same seam.
+// as processes on this machine; tests use a fake. Slurm is the runner's other backend
+// (runner/backend.h), which hands attempts to the cluster instead of to an Executor.
 #pragma once
 
 #include <cstdint>

@@ -335,7 +335,7 @@ Status Gather(const std::vector<RunSpec>& runs, const LatestAttempts& latest, St
       if (detail != Detail::kReport || run.attempt_id == 0 || run.metric.empty()) continue;
       Result<std::vector<SeriesPoint>> points = store.Series(run.attempt_id, run.metric, kCurvePoints);
       if (!points || points->size() < 2) continue;
-      evaluation.series[claim.claim->id].push_back({run.label, run.metric, Finite(*points)});
+      evaluation.series[claim.claim->id].push_back({run.label, run.metric, Finite(*points), /*unit: the chart finds it by claim*/ ""});
     }
   }
   return Status::Ok();

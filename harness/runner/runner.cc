@@ -14,7 +14,9 @@
 #include "harness/exec/sandbox.h"
 #include "harness/exec/tree_guard.h"
 #include "harness/fingerprint/fingerprint.h"
+#include "harness/runner/local_backend.h"
 #include "harness/runner/manifest_run.h"
+#include "harness/runner/slurm_backend.h"
 #include "harness/runner/setup_folder.h"
 #include "harness/source/source.h"
 #include "harness/util/hash.h"
@@ -24,22 +26,6 @@
 #include "harness/util/units.h"
 
 namespace repro {
-
-// An attempt's folder is made here, never reused: when it exists already, the database does
-// not know attempts that ran (it was deleted, emptied or replaced), and running on would
-// overwrite their logs and read their stale {out} files as new results.
-static Status MakeFreshFolder(const std::filesystem::path& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir.parent_path(), ec);
-  if (ec) return Error{fmt::format("cannot create {}: {}", dir.parent_path().string(), ec.message())};
-  if (::mkdir(dir.c_str(), 0755) == 0) return Status::Ok();
-  if (errno != EEXIST) return Error{fmt::format("cannot create {}: {}", dir.string(), std::strerror(errno))};
-  return Error{fmt::format(
-      "{} already exists, but the database has no record of that attempt: the database was deleted, emptied or replaced "
-      "after runs were made into this results folder. Restore the database that goes with it, or move the results folder "
-      "aside (e.g. mv {} {}.old) to start afresh; repro never reuses an attempt's folder",
-      dir.string(), dir.parent_path().parent_path().parent_path().string(), dir.parent_path().parent_path().parent_path().string())};
-}
 
 // Processes of attempts whose runner died can outlive it (when its guard was killed too, or
 // never started): whatever carries the dead runner's tree tokens or sits in its cgroups ends
@@ -74,7 +60,7 @@ Result<ManifestRun::Pending> ManifestRun::Plan(const std::vector<RunSpec>& runs)
       continue;
     }
     if (*latest && (*latest)->status == kStatusRunning && !(*latest)->job.empty()) {
-      pending.on_slurm.emplace_back(&run, **latest);
+      pending.earlier.emplace_back(&run, **latest);
       continue;
     }
     pending.queue.push_back(&run);
@@ -87,11 +73,13 @@ void ManifestRun::Say(const std::string& line) {
   if (options_.progress) options_.progress(ProgressEvent::Note(line));
 }
 
+void ManifestRun::Started(const RunSpec& run, const std::string& detail) { Report(ProgressEvent::Started(run.label, detail)); }
+
 void ManifestRun::Report(ProgressEvent event) {
   if (!options_.progress) return;
   event.done = finished_;
   event.total = total_;
-  event.running = on_slurm_ ? running_on_slurm_ : static_cast<int>(in_flight_.size());
+  event.running = backend_ ? backend_->RunningNow() : 0;
   event.eta_seconds = Eta();
   options_.progress(event);
 }
@@ -107,15 +95,15 @@ std::optional<double> ManifestRun::ExpectedSeconds(const std::string& experiment
 }
 
 std::optional<double> ManifestRun::Eta() {
-  if (on_slurm_) return std::nullopt;
+  if (backend_ == nullptr || !backend_->PredictsEta()) return std::nullopt;
   double work = 0;
   for (const RunSpec* run : waiting_) {
     std::optional<double> expected = ExpectedSeconds(run->experiment->id);
     if (!expected) return std::nullopt;
     work += *expected;
   }
-  for (const auto& [id, flight] : in_flight_) {
-    std::optional<double> expected = ExpectedSeconds(flight.run->experiment->id);
+  for (const RunSpec* run : in_flight_) {
+    std::optional<double> expected = ExpectedSeconds(run->experiment->id);
     if (!expected) return std::nullopt;
     work += *expected / 2;  // on average half done
   }
@@ -266,98 +254,77 @@ Status ManifestRun::Record(AttemptRecord& attempt, const RunSpec& run, const std
   return Status::Ok();
 }
 
-Result<RunSummary> ManifestRun::RunLocally(const std::vector<RunSpec>& runs, Executor& executor) {
+Result<RunSummary> ManifestRun::Run(const std::vector<RunSpec>& runs, Backend& backend) {
+  backend_ = &backend;
   Result<Pending> pending = Plan(runs);
   if (!pending) return Error{pending.error()};
   std::deque<const RunSpec*>& queue = pending->queue;
-  for (const auto& [run, attempt] : pending->on_slurm) {
-    ++summary_.elsewhere;
-    Say(fmt::format("{}: queued or running on Slurm as job {}; skipped (follow it with --executor slurm, or repro cancel)",
-                    run->label, attempt.job));
+  Result<Backend::Adopted> adopted = backend.Adopt(std::move(pending->earlier), queue);
+  if (!adopted) return Error{adopted.error()};
+  summary_.attached = adopted->followed;
+  summary_.elsewhere += adopted->skipped;
+  if (!queue.empty()) {
+    Result<std::string> environment = backend.Prepare();
+    if (!environment) return Error{environment.error()};
+    environment_ = *environment;
+    if (Status setup = RunSetup(); !setup) {
+      if (summary_.interrupted) return summary_;  // not the setup's fault: nothing to record
+      summary_.setup_failed = true;
+      return RecordSetupFailure(queue, setup.error());
+    }
   }
-  if (queue.empty()) return summary_;
-  // The environment is recorded once per run of the manifest and linked to each attempt.
-  Fingerprint fingerprint = TakeFingerprint(&manifest_, source_.dir);  // with the packages the code imports
-  if (Status s = store_.RecordEnvironment(fingerprint.sha256, fingerprint.json); !s) return Error{s.error()};
-  environment_ = fingerprint.sha256;
-  if (Sandboxed()) {
-    if (Status sandbox = CheckSandbox(); !sandbox) return Error{sandbox.error()};
-    Say("isolation: sandbox (bubblewrap: own PID namespace, no network, only the attempt's folder writable)");
-  }
-  if (Status setup = RunSetup(); !setup) {
-    if (summary_.interrupted) return summary_;  // not the setup's fault: nothing to record
-    summary_.setup_failed = true;
-    return RecordSetupFailure(queue, setup.error());
-  }
-  return RunQueue(std::move(queue), executor);
-}
-
-Result<RunSummary> ManifestRun::RunQueue(std::deque<const RunSpec*> queue, Executor& executor) {
-  total_ = static_cast<int>(queue.size());
-  for (const RunSpec* run : queue) waiting_.insert(run);
+  total_ = static_cast<int>(queue.size()) + backend.Outstanding();
+  waiting_.insert(queue.begin(), queue.end());
   while (true) {
     if (Interrupted() && !summary_.interrupted) {
       summary_.interrupted = true;
-      executor.InterruptAll();
+      summary_.left_running = backend.Interrupt();
+      if (summary_.left_running > 0) return summary_;  // for the next run to adopt
     }
-    while (!summary_.interrupted && !queue.empty()) {
-      const RunSpec& next = *queue.front();
-      const Resources& r = next.experiment->resources;
-      if (!executor.CanStart(ResourceRequest{r.cpus, r.memory_bytes, r.gpus})) break;
-      if (Status s = StartAttempt(next, executor); !s) return Error{s.error()};
+    while (!summary_.interrupted && !queue.empty() && backend.CanStart(*queue.front())) {
+      if (Status s = StartAttempt(*queue.front(), backend); !s) return Error{s.error()};
       queue.pop_front();
     }
-    std::optional<AttemptOutcome> outcome = executor.WaitForOne();
-    if (!outcome) break;
-    if (Status s = Finish(*outcome); !s) return Error{s.error()};
+    Result<int> submitted = backend.Submit();
+    if (!submitted) return Error{submitted.error()};
+    summary_.submitted += *submitted;
+    if (backend.Outstanding() == 0) break;
+    Result<std::vector<EndedAttempt>> ended = backend.WaitForEnds();
+    if (!ended) return Error{ended.error()};
+    for (EndedAttempt& one : *ended) {
+      if (Status s = Finish(one); !s) return Error{s.error()};
+    }
   }
   return summary_;
 }
 
-Status ManifestRun::StartAttempt(const RunSpec& run, Executor& executor) {
+Status ManifestRun::StartAttempt(const RunSpec& run, Backend& backend) {
   waiting_.erase(&run);
   Result<std::optional<AttemptRecord>> claimed = Claim(run);
   if (!claimed) return Error{claimed.error()};
   if (!*claimed) return Status::Ok();
   AttemptRecord attempt = std::move(claimed).value().value();
-  if (Status fresh = MakeFreshFolder(std::filesystem::absolute(attempt.dir)); !fresh) {
-    // Never run into another attempt's folder: its logs and {out} files would pass as this one's.
+  auto flight = in_flight_.insert(&run);  // before Start, whose progress event counts it
+  if (Status started = backend.Start(run, attempt, Settings()); !started) {
+    in_flight_.erase(flight);
     attempt.status = kStatusStartFailed;
-    attempt.message = fresh.error();
+    attempt.message = started.error();
     attempt.environment = environment_;
     ++summary_.unfinished;
     if (Status s = store_.FinishAttempt(attempt); !s) return s;
-    return Error{fresh.error()};
+    return started;
   }
-  Result<AttemptRequest> request = PrepareAttempt(manifest_, run, std::filesystem::absolute(attempt.dir), attempt.number, Settings());
-  if (!request) {
-    // Recorded and printed like any other end: a reason kept only in the database is lost on the user.
-    attempt.status = kStatusStartFailed;
-    attempt.message = request.error();
-    attempt.environment = environment_;
-    return Record(attempt, run, {});
-  }
-  request->attempt_id = attempt.id;
-  auto series = std::make_shared<SeriesBuffer>(store_, attempt.id);
-  request->series = [series](const std::string& metric, const Observation& o) { series->Add(metric, o); };
   ++summary_.started;
-  std::string command = QuoteCommand(request->command);
-  in_flight_[attempt.id] = InFlight{&run, attempt, request->command, series};
-  executor.Start(std::move(*request));
-  Report(ProgressEvent::Started(run.label, command));
   return Status::Ok();
 }
 
-Status ManifestRun::Finish(const AttemptOutcome& outcome) {
-  auto it = in_flight_.find(outcome.attempt_id);
-  if (it == in_flight_.end()) return Error{fmt::format("executor reported unknown attempt {}", outcome.attempt_id)};
-  InFlight flight = std::move(it->second);
-  in_flight_.erase(it);
-  AttemptRecord& attempt = flight.attempt;
-  if (Status stored = flight.series->Flush(); !stored) return stored;
-  TakeOutcome(outcome, attempt);
-  attempt.environment = environment_;
-  return Record(attempt, *flight.run, flight.argv);
+Status ManifestRun::Finish(EndedAttempt& ended) {
+  if (ended.continues) {
+    ++total_;  // the run goes on as its next attempt
+  } else if (auto it = in_flight_.find(ended.run); it != in_flight_.end()) {
+    in_flight_.erase(it);
+  }
+  return Record(ended.attempt, *ended.run, ended.argv);
 }
 
 std::string Slug(std::string_view text) {
@@ -394,12 +361,16 @@ const char* AttemptStatus(const ProcessResult& result) {
 
 Result<RunSummary> RunManifest(const Manifest& manifest, const std::vector<RunSpec>& runs, const PreparedSource& source,
                                Store& store, Executor& executor, const RunOptions& options) {
-  return ManifestRun(manifest, source, store, options).RunLocally(runs, executor);
+  ManifestRun run(manifest, source, store, options);
+  LocalBackend backend(manifest, source.dir, store, executor, run, run.Sandboxed());
+  return run.Run(runs, backend);
 }
 
 Result<RunSummary> RunManifestOnSlurm(const Manifest& manifest, const std::vector<RunSpec>& runs, const PreparedSource& source,
                                       Store& store, const SlurmSettings& slurm, const RunOptions& options) {
-  return ManifestRun(manifest, source, store, options).RunOnSlurm(runs, slurm);
+  ManifestRun run(manifest, source, store, options);
+  SlurmBackend backend(manifest, source, store, slurm, options.results_dir, run, options.interrupted);
+  return run.Run(runs, backend);
 }
 
 }  // namespace repro

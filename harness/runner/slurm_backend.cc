@@ -1,7 +1,5 @@
-// The Slurm loop of a manifest run: claim, submit one held job array per experiment,
-// record the job ids, release; then follow every task with one batched squeue (and, for
-// tasks squeue has forgotten, sacct) call per poll, backing off while nothing changes, and
-// ingest each task's result record when its job has ended.
+#include "harness/runner/slurm_backend.h"
+
 #include <chrono>
 #include <random>
 #include <thread>
@@ -9,7 +7,6 @@
 #include <fmt/format.h>
 
 #include "harness/runner/job_side.h"
-#include "harness/runner/manifest_run.h"
 #include "harness/slurm/batch.h"
 #include "harness/slurm/client.h"
 #include "harness/util/atomic_file.h"
@@ -53,46 +50,10 @@ std::optional<SubmittingJob> ParseSubmittingJob(const std::string& job) {
   return SubmittingJob{job.substr(start, hash - start), std::atoi(job.c_str() + hash + 1)};
 }
 
-struct ManifestRun::Tracked {
-  const RunSpec* run = nullptr;
-  AttemptRecord attempt;
-  std::string task;  // "4242_3"
-  std::filesystem::path slurm_log;  // Slurm's own output of the task, when known
-  slurm::State state = slurm::State::kUnknown;
-  double last_known = 0;   // when a command last knew the task
-  double final_since = 0;  // when its job was first seen ended; 0: not yet
-  bool started = false;
-  bool done = false;
-};
-
-Result<RunSummary> ManifestRun::RunOnSlurm(const std::vector<RunSpec>& runs, const SlurmSettings& slurm) {
-  on_slurm_ = true;
-  Result<Pending> pending = Plan(runs);
-  if (!pending) return Error{pending.error()};
-  if (pending->queue.empty() && pending->on_slurm.empty()) return summary_;
-  std::vector<Tracked> tracked;
-  if (Status s = Reattach(*pending, slurm, tracked); !s) return Error{s.error()};
-  if (!pending->queue.empty()) {
-    if (Status setup = RunSetup(); !setup) {
-      if (summary_.interrupted) return summary_;
-      summary_.setup_failed = true;
-      return RecordSetupFailure(pending->queue, setup.error());
-    }
-    // One array per experiment: its runs share resources, timeout and command shape.
-    std::map<std::string, std::vector<const RunSpec*>> arrays;
-    for (const RunSpec* run : pending->queue) arrays[run->experiment->id].push_back(run);
-    for (const auto& [experiment, members] : arrays) {
-      if (Status s = SubmitArray(members, slurm, tracked); !s) return Error{s.error()};
-    }
-  }
-  total_ = static_cast<int>(tracked.size());
-  if (Status s = Follow(tracked, slurm); !s) return Error{s.error()};
-  return summary_;
-}
-
-Status ManifestRun::Reattach(Pending& pending, const SlurmSettings& slurm, std::vector<Tracked>& tracked) {
+Result<Backend::Adopted> SlurmBackend::Adopt(EarlierAttempts earlier, std::deque<const RunSpec*>& queue) {
+  Adopted adopted;
   std::vector<std::string> release;
-  for (auto& [run, attempt] : pending.on_slurm) {
+  for (auto& [run, attempt] : earlier) {
     Tracked task;
     task.run = run;
     task.attempt = attempt;
@@ -101,37 +62,55 @@ Status ManifestRun::Reattach(Pending& pending, const SlurmSettings& slurm, std::
     if (std::optional<SubmittingJob> submitting = ParseSubmittingJob(attempt.job)) {
       // The earlier repro stopped between sbatch and recording the job id: the job, if it
       // exists, is still held under its name.
-      Result<std::vector<slurm::JobRow>> found = slurm.client->FindByName(submitting->name);
+      Result<std::vector<slurm::JobRow>> found = slurm_.client->FindByName(submitting->name);
       if (!found) return Error{found.error()};
       if (found->empty()) {
         attempt.status = kStatusInterrupted;
         attempt.message = "repro stopped while submitting this attempt, before Slurm took it; submitted again";
-        if (Status s = store_.FinishAttempt(attempt); !s) return s;
-        pending.queue.push_back(run);
+        if (Status s = store_.FinishAttempt(attempt); !s) return Error{s.error()};
+        queue.push_back(run);
         continue;
       }
       task.task = fmt::format("{}_{}", found->front().job_id, submitting->index);
       task.attempt.job = task.task;
-      if (Status s = store_.SetAttemptJobs({{attempt.id, task.task}}); !s) return s;
+      if (Status s = store_.SetAttemptJobs({{attempt.id, task.task}}); !s) return Error{s.error()};
       release.push_back(found->front().job_id);
     }
-    ++summary_.attached;
-    tracked.push_back(std::move(task));
+    ++adopted.followed;
+    tracked_.push_back(std::move(task));
   }
   std::sort(release.begin(), release.end());
   release.erase(std::unique(release.begin(), release.end()), release.end());
-  if (Status s = slurm.client->Release(release); !s) return s;
-  if (summary_.attached > 0) {
-    Say(fmt::format("{} attempt(s) of an earlier run are on Slurm; following them again (nothing is submitted twice)", summary_.attached));
+  if (Status s = slurm_.client->Release(release); !s) return Error{s.error()};
+  if (adopted.followed > 0) {
+    events_.Say(fmt::format("{} attempt(s) of an earlier run are on Slurm; following them again (nothing is submitted twice)",
+                            adopted.followed));
   }
+  return adopted;
+}
+
+Status SlurmBackend::Start(const RunSpec& run, AttemptRecord attempt, const AttemptSettings& settings) {
+  settings_ = settings;
+  attempt.dir = std::filesystem::absolute(attempt.dir).string();
+  held_[run.experiment->id].push_back({&run, std::move(attempt)});
   return Status::Ok();
 }
 
-Status ManifestRun::SubmitArray(const std::vector<const RunSpec*>& runs, const SlurmSettings& slurm, std::vector<Tracked>& tracked) {
-  const Experiment& experiment = *runs.front()->experiment;
+Result<int> SlurmBackend::Submit() {
+  size_t before = tracked_.size();
+  // One array per experiment: its runs share resources, timeout and command shape.
+  for (const auto& [experiment, members] : held_) {
+    if (Status s = SubmitArray(members); !s) return Error{s.error()};
+  }
+  held_.clear();
+  return static_cast<int>(tracked_.size() - before);
+}
+
+Status SlurmBackend::SubmitArray(const std::vector<Held>& held) {
+  const Experiment& experiment = *held.front().run->experiment;
   std::string token = RandomToken();
   std::string name = fmt::format("repro-{}-{}-{}", ManifestFolderName(manifest_), Slug(experiment.id), token);
-  std::filesystem::path dir = options_.results_dir / ManifestFolderName(manifest_) / "slurm" / (Slug(experiment.id) + "-" + token);
+  std::filesystem::path dir = results_dir_ / ManifestFolderName(manifest_) / "slurm" / (Slug(experiment.id) + "-" + token);
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Error{fmt::format("cannot create {}: {}", dir.string(), ec.message())};
@@ -140,20 +119,15 @@ Status ManifestRun::SubmitArray(const std::vector<const RunSpec*>& runs, const S
   tasks.manifest_path = std::filesystem::absolute(manifest_.path);
   tasks.manifest_text = manifest_.text;
   tasks.source_identity = source_.identity;
-  tasks.settings = Settings();
+  tasks.settings = settings_;
   std::vector<Tracked> members;
   std::vector<std::pair<int64_t, std::string>> submitting;
-  for (const RunSpec* run : runs) {
-    Result<std::optional<AttemptRecord>> claimed = Claim(*run);
-    if (!claimed) return Error{claimed.error()};
-    if (!*claimed) continue;
-    AttemptRecord attempt = std::move(claimed).value().value();
-    attempt.dir = std::filesystem::absolute(attempt.dir).string();
-    submitting.emplace_back(attempt.id, fmt::format("{}{}#{}", kSubmitting, name, tasks.tasks.size()));
-    tasks.tasks.push_back({run->key, std::filesystem::path(attempt.dir).parent_path(), attempt.number});
+  for (const Held& one : held) {
+    submitting.emplace_back(one.attempt.id, fmt::format("{}{}#{}", kSubmitting, name, tasks.tasks.size()));
+    tasks.tasks.push_back({one.run->key, std::filesystem::path(one.attempt.dir).parent_path(), one.attempt.number});
     Tracked member;
-    member.run = run;
-    member.attempt = attempt;
+    member.run = one.run;
+    member.attempt = one.attempt;
     members.push_back(std::move(member));
   }
   if (members.empty()) return Status::Ok();
@@ -163,38 +137,38 @@ Status ManifestRun::SubmitArray(const std::vector<const RunSpec*>& runs, const S
   slurm::ArrayJob job;
   job.name = name;
   job.tasks = static_cast<int>(members.size());
-  job.max_running = slurm.max_running;
+  job.max_running = slurm_.max_running;
   job.cpus = experiment.resources.cpus;
   job.memory_bytes = experiment.resources.memory_bytes;
   job.gpus = experiment.resources.gpus;
   job.timeout_seconds = experiment.timeout_seconds;
-  job.warning_seconds = slurm.warning_seconds;
-  job.partition = slurm.partition;
-  job.account = slurm.account;
-  job.qos = slurm.qos;
-  job.extra = slurm.extra;
+  job.warning_seconds = slurm_.warning_seconds;
+  job.partition = slurm_.partition;
+  job.account = slurm_.account;
+  job.qos = slurm_.qos;
+  job.extra = slurm_.extra;
   job.log_dir = dir;
-  job.command = {slurm.repro_binary.string(), "attempt", task_file.string(), "--task", "${SLURM_ARRAY_TASK_ID}"};
+  job.command = {slurm_.repro_binary.string(), "attempt", task_file.string(), "--task", "${SLURM_ARRAY_TASK_ID}"};
   std::filesystem::path script = dir / "job.sh";
   if (Status s = WriteFileAtomically(script, slurm::RenderBatchScript(job)); !s) return s;
 
   // Named before sbatch and submitted held: if this repro dies before the ids are stored,
   // the next one finds the job by name and releases it, instead of submitting it again.
   if (Status s = store_.SetAttemptJobs(submitting); !s) return s;
-  Result<std::string> job_id = slurm.client->SubmitHeld(script);
+  Result<std::string> job_id = slurm_.client->SubmitHeld(script);
   if (!job_id) {
     // sbatch may have failed after Slurm took the array (interrupted, timed out): a held
     // job left behind would never run, so it is cancelled.
-    if (Result<std::vector<slurm::JobRow>> left = slurm.client->FindByName(name); left && !left->empty()) {
-      (void)slurm.client->Cancel({left->front().job_id});
+    if (Result<std::vector<slurm::JobRow>> left = slurm_.client->FindByName(name); left && !left->empty()) {
+      (void)slurm_.client->Cancel({left->front().job_id});
     }
+    std::string why = fmt::format("sbatch refused the job array ({}): {}", script.string(), job_id.error());
     for (Tracked& member : members) {
       member.attempt.status = kStatusStartFailed;
-      member.attempt.message = fmt::format("sbatch refused the job array ({}): {}", script.string(), job_id.error());
-      if (Status s = store_.FinishAttempt(member.attempt); !s) return s;
-      ++summary_.unfinished;
+      member.attempt.message = why;
+      ended_.push_back({member.run, std::move(member.attempt), {}, false});
     }
-    Say(members.front().attempt.message);
+    events_.Say(why);
     return Status::Ok();
   }
   std::vector<std::pair<int64_t, std::string>> ids;
@@ -206,84 +180,93 @@ Status ManifestRun::SubmitArray(const std::vector<const RunSpec*>& runs, const S
     ids.emplace_back(members[i].attempt.id, members[i].task);
   }
   if (Status s = store_.SetAttemptJobs(ids); !s) return s;
-  if (Status s = slurm.client->Release({*job_id}); !s) return s;
-  Say(fmt::format("submitted {} attempt(s) of {} as Slurm job array {} ({})", members.size(), experiment.id, *job_id, script.string()));
-  summary_.submitted += static_cast<int>(members.size());
-  summary_.started += static_cast<int>(members.size());
-  for (Tracked& member : members) tracked.push_back(std::move(member));
+  if (Status s = slurm_.client->Release({*job_id}); !s) return s;
+  events_.Say(fmt::format("submitted {} attempt(s) of {} as Slurm job array {} ({})", members.size(), experiment.id, *job_id, script.string()));
+  for (Tracked& member : members) tracked_.push_back(std::move(member));
   return Status::Ok();
 }
 
-void ManifestRun::SleepUnlessInterrupted(double seconds) const {
+void SlurmBackend::SleepUnlessInterrupted(double seconds) const {
   double until = Now() + seconds;
   while (Now() < until && !Interrupted()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
 }
 
-Status ManifestRun::Follow(std::vector<Tracked>& tracked, const SlurmSettings& slurm) {
-  double interval = slurm.poll_min_seconds;
-  while (!tracked.empty()) {
-    if (Interrupted()) {
-      summary_.interrupted = true;
-      summary_.left_running = static_cast<int>(tracked.size());
-      return Status::Ok();
-    }
-    std::vector<std::string> tasks;
-    for (const Tracked& task : tracked) tasks.push_back(task.task);
-    Result<std::vector<slurm::JobRow>> rows = slurm.client->Query(tasks);
-    if (!rows) Say(fmt::format("warning: {} (trying again)", rows.error()));
-    std::map<std::string, const slurm::JobRow*> by_task;
-    if (rows) {
-      for (const slurm::JobRow& row : *rows) {
-        if (row.task) by_task[fmt::format("{}_{}", row.job_id, *row.task)] = &row;
-      }
-    }
-    bool changed = false;
-    double now = Now();
-    running_on_slurm_ = 0;
-    for (Tracked& task : tracked) {
-      auto row = by_task.find(task.task);
-      if (row != by_task.end()) {
-        task.last_known = now;
-        slurm::State next = slurm::Advance(task.state, row->second->state);
-        changed = changed || next != task.state;
-        task.state = next;
-      }
-      if (task.state == slurm::State::kRunning) ++running_on_slurm_;
-      if (task.state == slurm::State::kRunning && !task.started) {
-        task.started = true;
-        Report(ProgressEvent::Started(task.run->label, "Slurm task " + task.task));
-      }
-      Result<bool> moved = FollowRequeue(task);
-      if (!moved) return Error{moved.error()};
-      changed = changed || *moved;
-      bool has_record = std::filesystem::exists(std::filesystem::path(task.attempt.dir) / kJobResultFile);
-      if (!slurm::IsFinal(task.state)) task.final_since = 0;
-      if (slurm::IsFinal(task.state)) {
-        if (task.final_since == 0) task.final_since = now;
-        // An end must hold a moment (a requeue may follow), and the record may reach this
-        // host a little after the job ended (NFS attribute caches).
-        double ended_for = now - task.final_since;
-        if (ended_for >= slurm.settle_seconds && (has_record || ended_for >= slurm.record_grace_seconds)) {
-          if (Status s = Ingest(task, /*lost=*/false, slurm); !s) return s;
-        }
-      } else if (row == by_task.end() && rows && has_record) {
-        // Gone from squeue without accounting: the record tells how it ended.
-        if (Status s = Ingest(task, /*lost=*/false, slurm); !s) return s;
-      } else if (row == by_task.end() && rows && now - task.last_known >= slurm.lost_after_seconds) {
-        // Only when Slurm answered: a controller that does not answer loses no job.
-        if (Status s = Ingest(task, /*lost=*/true, slurm); !s) return s;
-      }
-      changed = changed || task.done;
-    }
-    std::erase_if(tracked, [](const Tracked& task) { return task.done; });
-    if (tracked.empty()) break;
-    interval = changed ? slurm.poll_min_seconds : std::min(interval * 2, slurm.poll_max_seconds);
-    SleepUnlessInterrupted(interval);
+Result<std::vector<EndedAttempt>> SlurmBackend::WaitForEnds() {
+  while (ended_.empty() && !tracked_.empty()) {
+    if (polled_) SleepUnlessInterrupted(interval_);
+    if (Interrupted()) break;
+    polled_ = true;
+    if (Status s = Poll(); !s) return Error{s.error()};
   }
+  std::vector<EndedAttempt> ended = std::move(ended_);
+  ended_.clear();
+  return ended;
+}
+
+Status SlurmBackend::Poll() {
+  std::vector<std::string> tasks;
+  for (const Tracked& task : tracked_) tasks.push_back(task.task);
+  Result<std::vector<slurm::JobRow>> rows = slurm_.client->Query(tasks);
+  if (!rows) events_.Say(fmt::format("warning: {} (trying again)", rows.error()));
+  std::map<std::string, const slurm::JobRow*> by_task;
+  if (rows) {
+    for (const slurm::JobRow& row : *rows) {
+      if (row.task) by_task[fmt::format("{}_{}", row.job_id, *row.task)] = &row;
+    }
+  }
+  bool changed = false;
+  double now = Now();
+  running_ = 0;
+  size_t ended_before = ended_.size();
+  std::vector<bool> done(tracked_.size(), false);
+  for (size_t i = 0; i < tracked_.size(); ++i) {
+    Tracked& task = tracked_[i];
+    auto row = by_task.find(task.task);
+    if (row != by_task.end()) {
+      task.last_known = now;
+      slurm::State next = slurm::Advance(task.state, row->second->state);
+      changed = changed || next != task.state;
+      task.state = next;
+    }
+    if (task.state == slurm::State::kRunning) ++running_;
+    if (task.state == slurm::State::kRunning && !task.started) {
+      task.started = true;
+      events_.Started(*task.run, "Slurm task " + task.task);
+    }
+    Result<bool> moved = FollowRequeue(task);
+    if (!moved) return Error{moved.error()};
+    changed = changed || *moved;
+    bool has_record = std::filesystem::exists(std::filesystem::path(task.attempt.dir) / kJobResultFile);
+    if (!slurm::IsFinal(task.state)) task.final_since = 0;
+    Status ingested = Status::Ok();
+    if (slurm::IsFinal(task.state)) {
+      if (task.final_since == 0) task.final_since = now;
+      // An end must hold a moment (a requeue may follow), and the record may reach this
+      // host a little after the job ended (NFS attribute caches).
+      double ended_for = now - task.final_since;
+      if (ended_for >= slurm_.settle_seconds && (has_record || ended_for >= slurm_.record_grace_seconds)) {
+        ingested = Ingest(task, /*lost=*/false);
+        done[i] = true;
+      }
+    } else if (row == by_task.end() && rows && has_record) {
+      // Gone from squeue without accounting: the record tells how it ended.
+      ingested = Ingest(task, /*lost=*/false);
+      done[i] = true;
+    } else if (row == by_task.end() && rows && now - task.last_known >= slurm_.lost_after_seconds) {
+      // Only when Slurm answered: a controller that does not answer loses no job.
+      ingested = Ingest(task, /*lost=*/true);
+      done[i] = true;
+    }
+    if (!ingested) return ingested;
+  }
+  size_t i = 0;
+  std::erase_if(tracked_, [&](const Tracked&) { return done[i++]; });
+  changed = changed || ended_.size() > ended_before;
+  interval_ = changed ? slurm_.poll_min_seconds : std::min(interval_ * 2, slurm_.poll_max_seconds);
   return Status::Ok();
 }
 
-Result<bool> ManifestRun::FollowRequeue(Tracked& task) {
+Result<bool> SlurmBackend::FollowRequeue(Tracked& task) {
   bool moved = false;
   while (true) {
     std::filesystem::path next = std::filesystem::path(task.attempt.dir).parent_path() / fmt::format("attempt-{}", task.attempt.number + 1);
@@ -305,8 +288,7 @@ Result<bool> ManifestRun::FollowRequeue(Tracked& task) {
     }
     Result<AttemptRecord> continued = store_.ContinueAttempt(ended, next.string());
     if (!continued) return Error{continued.error()};
-    if (Status s = Record(ended, *task.run, argv); !s) return Error{s.error()};
-    ++total_;
+    ended_.push_back({task.run, std::move(ended), std::move(argv), /*continues=*/true});
     task.attempt = *continued;
     task.final_since = 0;
     task.started = false;
@@ -314,8 +296,7 @@ Result<bool> ManifestRun::FollowRequeue(Tracked& task) {
   }
 }
 
-Status ManifestRun::Ingest(Tracked& task, bool lost, const SlurmSettings& slurm) {
-  task.done = true;
+Status SlurmBackend::Ingest(Tracked& task, bool lost) {
   AttemptRecord attempt = task.attempt;
   std::vector<std::string> argv;
   Result<JobResult> record = ReadJobResult(attempt.dir);
@@ -348,8 +329,8 @@ Status ManifestRun::Ingest(Tracked& task, bool lost, const SlurmSettings& slurm)
     attempt.status = slurm::AttemptStatusWithoutRecord(slurm::State::kUnknown);
     attempt.message = fmt::format(
         "Slurm no longer knows job {} (not in squeue{} for {:.0f} s) and it left no result record in {}; its node may have "
-        "failed or its job record expired", task.task, slurm.client->accounting() ? " nor sacct" : ", and sacct has no accounting",
-        slurm.lost_after_seconds, attempt.dir);
+        "failed or its job record expired", task.task, slurm_.client->accounting() ? " nor sacct" : ", and sacct has no accounting",
+        slurm_.lost_after_seconds, attempt.dir);
   } else {
     attempt.status = slurm::AttemptStatusWithoutRecord(task.state);
     bool damaged = !record && std::filesystem::exists(std::filesystem::path(attempt.dir) / kJobResultFile);
@@ -358,7 +339,8 @@ Status ManifestRun::Ingest(Tracked& task, bool lost, const SlurmSettings& slurm)
                                   task.slurm_log.empty() ? "" : "; Slurm's output: " + task.slurm_log.string());
   }
   attempt.finished_at = NowUtcIso8601();
-  return Record(attempt, *task.run, argv);
+  ended_.push_back({task.run, std::move(attempt), std::move(argv), false});
+  return Status::Ok();
 }
 
 }  // namespace repro
