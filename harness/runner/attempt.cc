@@ -55,28 +55,6 @@ std::vector<MetricRecord> MetricsFromJson(const Json& json) {
   return metrics;
 }
 
-// The end of an attempt, as attempt.json and result.json both carry it.
-Json EndJson(const AttemptRecord& attempt) {
-  return {{"status", attempt.status},         {"exit_code", Optional(attempt.exit_code)},
-          {"signal", Optional(attempt.signal)}, {"wall_seconds", attempt.wall_seconds},
-          {"cpu_seconds", attempt.cpu_seconds}, {"peak_rss_kib", attempt.peak_rss_kib},
-          {"started_at", attempt.started_at},   {"finished_at", attempt.finished_at},
-          {"message", attempt.message},         {"metrics", MetricsJson(attempt.metrics)}};
-}
-
-void ReadEnd(const Json& json, AttemptRecord& attempt) {
-  attempt.status = json.at("status").get<std::string>();
-  if (json.at("exit_code").is_number()) attempt.exit_code = json.at("exit_code").get<int>();
-  if (json.at("signal").is_number()) attempt.signal = json.at("signal").get<int>();
-  attempt.wall_seconds = json.at("wall_seconds").get<double>();
-  attempt.cpu_seconds = json.at("cpu_seconds").get<double>();
-  attempt.peak_rss_kib = json.at("peak_rss_kib").get<long>();
-  attempt.started_at = json.at("started_at").get<std::string>();
-  attempt.finished_at = json.at("finished_at").get<std::string>();
-  attempt.message = json.at("message").get<std::string>();
-  attempt.metrics = MetricsFromJson(json.at("metrics"));
-}
-
 template <typename T>
 std::optional<T> ParseNumber(std::string_view text) {
   if (text.empty()) return std::nullopt;
@@ -87,6 +65,28 @@ std::optional<T> ParseNumber(std::string_view text) {
 }
 
 }  // namespace
+
+// The end of an attempt, as attempt.json and result.json both carry it (nlohmann finds these
+// by argument-dependent lookup).
+void to_json(Json& json, const AttemptEnd& end) {
+  json = {{"status", end.status},         {"exit_code", Optional(end.exit_code)},
+          {"signal", Optional(end.signal)}, {"wall_seconds", end.wall_seconds},
+          {"cpu_seconds", end.cpu_seconds}, {"peak_rss_kib", end.peak_rss_kib},
+          {"finished_at", end.finished_at}, {"message", end.message},
+          {"metrics", MetricsJson(end.metrics)}};
+}
+
+void from_json(const Json& json, AttemptEnd& end) {
+  end.status = json.at("status").get<std::string>();
+  if (json.at("exit_code").is_number()) end.exit_code = json.at("exit_code").get<int>();
+  if (json.at("signal").is_number()) end.signal = json.at("signal").get<int>();
+  end.wall_seconds = json.at("wall_seconds").get<double>();
+  end.cpu_seconds = json.at("cpu_seconds").get<double>();
+  end.peak_rss_kib = json.at("peak_rss_kib").get<long>();
+  end.finished_at = json.at("finished_at").get<std::string>();
+  end.message = json.at("message").get<std::string>();
+  end.metrics = MetricsFromJson(json.at("metrics"));
+}
 
 Result<AttemptRequest> PrepareAttempt(const Manifest& manifest, const RunSpec& run, const std::filesystem::path& dir,
                                       int attempt_number, const AttemptSettings& settings) {
@@ -136,17 +136,6 @@ void TakeOutcome(const AttemptOutcome& outcome, AttemptRecord& attempt) {
   attempt.peak_rss_kib = process.peak_rss_kib;
   attempt.message = process.message;
   attempt.metrics = ToRecords(outcome.metrics);
-}
-
-void TakeEnd(const AttemptRecord& ended, AttemptRecord& attempt) {
-  attempt.status = ended.status;
-  attempt.exit_code = ended.exit_code;
-  attempt.signal = ended.signal;
-  attempt.wall_seconds = ended.wall_seconds;
-  attempt.cpu_seconds = ended.cpu_seconds;
-  attempt.peak_rss_kib = ended.peak_rss_kib;
-  attempt.message = ended.message;
-  attempt.metrics = ended.metrics;
 }
 
 std::string ParamsJson(const RunSpec& run) {
@@ -208,7 +197,8 @@ void WriteAttemptRecord(const AttemptRecord& attempt, const RunSpec& run, const 
   record["isolation"] = sandboxed ? "sandbox" : "none";
   record["environment"] = attempt.environment;
   if (!attempt.job.empty()) record["slurm_job"] = attempt.job;
-  record.update(EndJson(attempt));
+  record["started_at"] = attempt.started_at;
+  record.update(Json(attempt.end()));
   // A record that cannot be written is not fatal, and it need not survive a power cut: the
   // database holds the same facts durably.
   (void)WriteFileAtomically(std::filesystem::path(attempt.dir) / "attempt.json", record.dump(2) + "\n", /*durable=*/false);
@@ -239,7 +229,7 @@ Status WriteJobResult(const std::filesystem::path& dir, const JobResult& result)
   record["node"] = result.node;
   record["restart"] = result.restart;
   record["argv"] = result.argv;
-  record.update(EndJson(result.attempt));
+  record.update(Json(result.attempt.end()));
   record["series_points"] = result.series_points;
   // The fingerprint's own text, so that its sha256 is the same here as in a local run.
   record["environment"] = result.attempt.environment;
@@ -261,7 +251,7 @@ Result<JobResult> ReadJobResult(const std::filesystem::path& dir) {
     result.node = json.at("node").get<std::string>();
     result.restart = json.at("restart").get<int>();
     result.argv = json.at("argv").get<std::vector<std::string>>();
-    ReadEnd(json, result.attempt);
+    result.attempt.end() = json.get<AttemptEnd>();
     result.series_points = json.at("series_points").get<int64_t>();
     result.attempt.environment = json.at("environment").get<std::string>();
     result.environment_json = json.at("environment_json").get<std::string>();

@@ -34,8 +34,6 @@ Result<AttemptRequest> PrepareAttempt(const Manifest& manifest, const RunSpec& r
 
 // Fills how an attempt ended (status, exit, timings, message, metrics) from its process.
 void TakeOutcome(const AttemptOutcome& outcome, AttemptRecord& attempt);
-// The same from another record of the same attempt (a Slurm task's result record).
-void TakeEnd(const AttemptRecord& ended, AttemptRecord& attempt);
 
 std::string ParamsJson(const RunSpec& run);
 std::vector<MetricRecord> ToRecords(const std::vector<MetricValue>& values);

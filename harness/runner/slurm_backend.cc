@@ -277,7 +277,7 @@ Result<bool> SlurmBackend::FollowRequeue(Tracked& task) {
     Result<JobResult> record = ReadJobResult(ended.dir);
     std::vector<std::string> argv;
     if (record) {
-      TakeEnd(record->attempt, ended);
+      ended.end() = record->attempt.end();
       argv = record->argv;
     } else {
       ended.status = kStatusInterrupted;
@@ -302,7 +302,7 @@ Status SlurmBackend::Ingest(Tracked& task, bool lost) {
   Result<JobResult> record = ReadJobResult(attempt.dir);
   if (record && record->attempt.number == attempt.number) {
     const AttemptRecord& r = record->attempt;
-    TakeEnd(r, attempt);
+    attempt.end() = r.end();
     argv = record->argv;
     if (!record->environment_json.empty()) {
       if (Status s = store_.RecordEnvironment(r.environment, record->environment_json); !s) return s;

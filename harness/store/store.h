@@ -64,22 +64,31 @@ struct SeriesPoint {
   std::string flag;
 };
 
-struct AttemptRecord {
-  int64_t id = 0;
-  std::string run_key;
-  int number = 0;
+// How an attempt ended: one struct, carried whole from its process (or a Slurm task's
+// record) to the database, attempt.json and result.json.
+struct AttemptEnd {
   std::string status;
   std::optional<int> exit_code;
   std::optional<int> signal;
   double wall_seconds = 0;
   double cpu_seconds = 0;
   long peak_rss_kib = 0;
-  std::string dir;
   std::string message;
-  std::string started_at, finished_at;
+  std::string finished_at;
   std::vector<MetricRecord> metrics;  // filled by LatestAttempt
-  std::string environment;            // sha256 of its environments row; empty when unknown
-  std::string job;                    // the Slurm job running it ("4242_7"); empty when local
+};
+
+struct AttemptRecord : AttemptEnd {
+  int64_t id = 0;
+  std::string run_key;
+  int number = 0;
+  std::string dir;
+  std::string started_at;
+  std::string environment;  // sha256 of its environments row; empty when unknown
+  std::string job;          // the Slurm job running it ("4242_7"); empty when local
+
+  AttemptEnd& end() { return *this; }
+  const AttemptEnd& end() const { return *this; }
 };
 
 // One step of a setup as it ran: setup steps build packages and fetch data, and a report
