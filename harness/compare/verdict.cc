@@ -86,6 +86,22 @@ std::string FormatNumber(double value, double resolution) {
   return fmt::format("{:.{}e}", value, digits);
 }
 
+std::string FormatAligned(double value, double resolution) {
+  double magnitude = std::fabs(value);
+  bool fixed = resolution > 0 && std::isfinite(resolution) && std::isfinite(value) && magnitude < 1e6 &&
+               (magnitude >= kSmallestFixed || magnitude < resolution);
+  if (!fixed) return FormatNumber(value, resolution);
+  int decimals = std::clamp(static_cast<int>(std::ceil(-std::log10(resolution) - 1e-9)), 0, 15);
+  std::string text = fmt::format("{:.{}f}", value, decimals);
+  return text.find_first_not_of("-0.") == std::string::npos ? text.substr(text[0] == '-') : text;  // no "-0.00"
+}
+
+double RowResolution(double resolution, double spread) {
+  if (!(spread > 0) || !std::isfinite(spread)) return resolution;
+  double two_digits = std::pow(10.0, std::floor(std::log10(spread)) - 1);
+  return resolution > 0 ? std::min(resolution, two_digits) : two_digits;
+}
+
 std::pair<std::string, std::string> FormatPair(double a, double b, double resolution) {
   std::string left = FormatNumber(a, resolution), right = FormatNumber(b, resolution);
   double r = resolution > 0 ? resolution : std::max(std::fabs(a), std::fabs(b)) * 1e-3;
@@ -249,9 +265,12 @@ std::vector<SampleKey> Keys(const Samples& by_seed) {
   return keys;
 }
 
+// Mean and spread with the same decimals (resolution: a row's, RowResolution).
 std::string MeasuredText(const SeedSummary& s, double resolution = 0) {
-  if (s.n < 2) return fmt::format("{} (n=1)", FormatNumber(s.mean, resolution));
-  return fmt::format("{} ± {} (n={})", FormatNumber(s.mean, resolution), FormatNumber(s.std, resolution), s.n);
+  if (resolution <= 0 && s.n < 2) return fmt::format("{} (n=1)", FormatNumber(s.mean));
+  if (s.n < 2) return fmt::format("{} (n=1)", FormatAligned(s.mean, resolution));
+  if (resolution <= 0) return fmt::format("{} ± {} (n={})", FormatNumber(s.mean), FormatNumber(s.std), s.n);
+  return fmt::format("{} ± {} (n={})", FormatAligned(s.mean, resolution), FormatAligned(s.std, resolution), s.n);
 }
 
 // ---- value claims ----------------------------------------------------------------
@@ -412,7 +431,8 @@ Verdict JudgeValue(const Claim& claim, const Side& side) {
   }
   SeedSummary s = Summarize(values);
   verdict.summary = s;
-  verdict.measured = MeasuredText(s, res);
+  if (s.n >= 2) verdict.resolution = RowResolution(res, s.std);  // the table's cells line up with the spread
+  verdict.measured = MeasuredText(s, verdict.resolution);
   double reported = claim.reported.value;
   verdict.delta = s.mean - reported;
   std::string direction = *verdict.delta > 0 ? "above" : *verdict.delta < 0 ? "below" : "off";

@@ -70,7 +70,7 @@ struct Verdict {
   std::optional<std::pair<double, double>> interval90;  // the interval the decision was read from
   std::optional<int> more_seeds;       // inconclusive: about how many more seeds would decide
   std::string lean;                    // inconclusive: where the estimate sits, "the mean is inside the band"
-  double resolution = 0;               // value claims: numbers are shown down to this unit (DisplayResolution)
+  double resolution = 0;               // value claims: the row's numbers are shown to this unit (DisplayResolution, RowResolution)
   std::vector<std::string> parts;      // ranking: one line per adjacent pair; for_all: one per value
   std::string reason;
 };
@@ -93,6 +93,13 @@ std::string FormatNumber(double value, double resolution);
 // Two numbers (an interval's or a band's ends) with digits added until different numbers
 // read differently: never "[912, 912]" for [911.96, 912.04].
 std::pair<std::string, std::string> FormatPair(double a, double b, double resolution);
+
+// "value" with exactly the decimals of "resolution", trailing zeros kept, so that the numbers
+// of one table row line up ("0.9000 ± 0.0016", Δ "+0.0057"); far from 1 it is FormatNumber's.
+std::string FormatAligned(double value, double resolution);
+// A row's resolution: "resolution", or finer when "spread" would show fewer than two
+// significant digits at it.
+double RowResolution(double resolution, double spread);
 // A hundredth of the unit of the claim's last printed digit ("911.6" -> 0.001): band edges lie
 // at half units, and a value must read differently from an edge it is not on.
 double DisplayResolution(const Claim& claim);

@@ -3,20 +3,25 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <tuple>
+
 namespace repro {
 
 std::string MeasuredCell(const Verdict& verdict) { return verdict.measured.empty() ? "—" : verdict.measured; }
 
 std::string IntervalCell(const Verdict& verdict) {
   if (!verdict.summary || !verdict.summary->ci_low) return "—";
-  // Digits down to a tenth of the claim's last digit, and more if the ends would read alike.
-  auto [low, high] = FormatPair(*verdict.summary->ci_low, *verdict.summary->ci_high, verdict.resolution);
+  // The row's digits (those of the measured cell), and more if the ends would read alike.
+  double lo = *verdict.summary->ci_low, hi = *verdict.summary->ci_high;
+  std::string low = FormatAligned(lo, verdict.resolution), high = FormatAligned(hi, verdict.resolution);
+  if (low == high && lo != hi) std::tie(low, high) = FormatPair(lo, hi, verdict.resolution);
   return fmt::format("[{}, {}]", low, high);
 }
 
 std::string DeltaCell(const Verdict& verdict) {
   if (!verdict.delta) return "—";
-  return (*verdict.delta >= 0 ? "+" : "") + FormatNumber(*verdict.delta, verdict.resolution);
+  std::string delta = FormatAligned(*verdict.delta, verdict.resolution);
+  return (delta[0] == '-' ? "" : "+") + delta;
 }
 
 std::string ReportedCell(const Claim& claim) {

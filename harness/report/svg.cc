@@ -90,7 +90,13 @@ std::string XAxis(const Axis& axis, const std::vector<Tick>& ticks, double top, 
     double x = axis.To(tick.value, kLeft, kWidth - kRight);
     out += fmt::format(R"(<line x1="{0:.1f}" y1="{1:.1f}" x2="{0:.1f}" y2="{2:.1f}" stroke="#e4e4e4"/><line x1="{0:.1f}" y1="{2:.1f}" x2="{0:.1f}" y2="{3:.1f}" stroke="#999"/>)",
                        x, top, y, y + 4);
-    out += Text(x, y + 15, tick.label, "middle", R"( class="tick")");
+    // A label centred on a tick near the edge would be cut by the chart's frame: it ends there.
+    double half = TextWidth(tick.label) / 2;
+    if (x + half > kWidth - 1) {
+      out += Text(kWidth - 1, y + 15, tick.label, "end", R"( class="tick")");
+    } else {
+      out += Text(std::max(x, half + 1), y + 15, tick.label, "middle", R"( class="tick")");
+    }
   }
   out += Text((kLeft + kWidth - kRight) / 2, y + 31, title, "middle", R"( class="axis-title" font-weight="600")");
   return out + "</g>";

@@ -80,9 +80,9 @@ TEST_F(CliTest, RunStoresEveryOutcomeAndJudgesEveryClaim) {
                                                                     {"good-beats-wrong", "reproduced"},
                                                                     {"order", "reproduced"}}))
       << run.out;
-  EXPECT_NE(run.out.find("good: measured 0.91 ± 0.01 (n=3), claimed 0.91: 0 off, allowed ±0.025; 90% interval [0.8931, "
+  EXPECT_NE(run.out.find("good: measured 0.9100 ± 0.0100 (n=3), claimed 0.91: 0 off, allowed ±0.025; 90% interval [0.8931, "
                          "0.9269] inside [0.885, 0.935] (TOST p=0.025): reproduced"), std::string::npos) << run.out;
-  EXPECT_NE(run.out.find("json-tight: measured 0.805 ± 0.007071 (n=2), claimed 0.805: 0 off, allowed ±0.0105; 90% interval "
+  EXPECT_NE(run.out.find("json-tight: measured 0.80500 ± 0.00707 (n=2), claimed 0.805: 0 off, allowed ±0.0105; 90% interval "
                          "[0.77343, 0.83657] is wider than the band [0.7945, 0.8155] (TOST p=0.14): inconclusive; the mean "
                          "is inside the band, and about 2 more seeds would likely confirm it"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("hang: 1 of 1 runs did not finish: hang seed=0 timeout (signal 15)"), std::string::npos) << run.out;
@@ -121,7 +121,7 @@ TEST_F(CliTest, AClaimThatDidNotReproduceShowsHowTheEnvironmentDiffersFromThePap
   testing::WriteText(dir_ / "toy.yaml", manifest);
   EXPECT_EQ(RunRepro({"run", "toy.yaml"}, dir_.path()).exit_code, 1);
   testing::CommandResult compare = RunRepro({"compare", "toy.yaml"}, dir_.path());
-  EXPECT_NE(compare.out.find("wrong: measured 0.5 (n=1), claimed 0.9"), std::string::npos) << compare.out;
+  EXPECT_NE(compare.out.find("wrong: measured 0.500 (n=1), claimed 0.9"), std::string::npos) << compare.out;
   EXPECT_NE(compare.out.find("  environment: the paper used os Windows 95; these runs used os "), std::string::npos) << compare.out;
   EXPECT_NE(compare.out.find("  environment: the paper used gpu V100; these runs used gpu "), std::string::npos) << compare.out;
   size_t good = compare.out.find("\ngood:");
@@ -138,7 +138,7 @@ TEST_F(CliTest, DiffPutsTwoReproductionsSideBySide) {
   RunRepro({"run", "other.yaml"}, dir_.path());
   testing::CommandResult diff = RunRepro({"diff", "toy.yaml", "other.yaml"}, dir_.path());
   EXPECT_EQ(diff.exit_code, 0) << diff.err;
-  EXPECT_NE(diff.out.find("good              0.91 ± 0.01 (n=3)       0.5 ± 0 (n=3)           -0.41  no: they differ    reproduced      not-reproduced"),
+  EXPECT_NE(diff.out.find("good              0.9100 ± 0.0100 (n=3)    0.5000 ± 0.0000 (n=3)    -0.41  no: they differ    reproduced      not-reproduced"),
             std::string::npos) << diff.out;
   EXPECT_NE(diff.out.find("environment: the same on both sides"), std::string::npos) << diff.out;
   testing::CommandResult html = RunRepro({"diff", "toy.yaml", "other.yaml", "--format", "html", "-o", "diff.html"}, dir_.path());
@@ -150,7 +150,7 @@ TEST_F(CliTest, DiffPutsTwoReproductionsSideBySide) {
   EXPECT_EQ(databases.exit_code, 2);
   EXPECT_NE(databases.err.find("add --manifest MANIFEST"), std::string::npos) << databases.err;
   testing::CommandResult same = RunRepro({"diff", "results/repro.db", "copy.db", "--manifest", "toy.yaml", "--format", "md"}, dir_.path());
-  EXPECT_NE(same.out.find("| good | 0.91 ± 0.01 (n=3) | 0.91 ± 0.01 (n=3) | +0 | yes | reproduced | reproduced |"), std::string::npos)
+  EXPECT_NE(same.out.find("| good | 0.9100 ± 0.0100 (n=3) | 0.9100 ± 0.0100 (n=3) | +0 | yes | reproduced | reproduced |"), std::string::npos)
       << same.out;
 }
 
@@ -174,7 +174,7 @@ TEST_F(CliTest, CompareAndReportsReadOnlyTheStore) {
   std::string report = ReadText(dir_ / "report.md");
   EXPECT_NE(report.find("# Reproduction report: A toy paper"), std::string::npos);
   EXPECT_NE(report.find("[arXiv:0000.00000](https://arxiv.org/abs/0000.00000)"), std::string::npos);
-  EXPECT_NE(report.find("| `good` | Table 1, row good | 0.91 | 0.91 ± 0.01 (n=3) | \\[0.8852, 0.9348\\] | +0 | **reproduced** |"),
+  EXPECT_NE(report.find("| `good` | Table 1, row good | 0.91 | 0.9100 ± 0.0100 (n=3) | \\[0.8852, 0.9348\\] | +0.0000 | **reproduced** |"),
             std::string::npos) << report;
   EXPECT_NE(report.find("## Runs that did not finish"), std::string::npos);
   EXPECT_NE(report.find("| crash seed=0 | failed (exit 3) | `" + (dir_ / "results/toy/crash").string()), std::string::npos) << report;

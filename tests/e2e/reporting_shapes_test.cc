@@ -76,12 +76,12 @@ TEST_F(ReportingShapesTest, ATextFileADictLineAndInRunRepeats) {
   testing::CommandResult run = RunRepro({"run", "paper.yaml"}, dir_.path());
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   std::map<std::string, std::string> reasons = Reasons(run.out);
-  EXPECT_EQ(reasons["rmse"], "measured 0.37 (n=1), claimed 0.37: 0 off, allowed ±0.005; declared deterministic, so one run "
+  EXPECT_EQ(reasons["rmse"], "measured 0.3700 (n=1), claimed 0.37: 0 off, allowed ±0.005; declared deterministic, so one run "
                              "decides: reproduced") << run.out;
-  EXPECT_NE(reasons["recall"].find("measured 0.88 (n=1)"), std::string::npos) << run.out;
-  EXPECT_NE(reasons["f1"].find("measured 0.89 (n=1)"), std::string::npos) << "every match of the line, not only the first\n"
+  EXPECT_NE(reasons["recall"].find("measured 0.8800 (n=1)"), std::string::npos) << run.out;
+  EXPECT_NE(reasons["f1"].find("measured 0.8900 (n=1)"), std::string::npos) << "every match of the line, not only the first\n"
                                                                           << run.out;
-  EXPECT_NE(reasons["repeated-acc"].find("measured 0.9 ± 0.001581 (n=5)"), std::string::npos) << run.out;
+  EXPECT_NE(reasons["repeated-acc"].find("measured 0.9000 ± 0.0016 (n=5)"), std::string::npos) << run.out;
   EXPECT_NE(reasons["repeated-acc"].find("n counts 5 samples (in-run replicates of 1 seed, taken as independent)"),
             std::string::npos) << run.out;
   EXPECT_NE(reasons["repeated-acc"].find("TOST"), std::string::npos) << run.out;
@@ -138,9 +138,9 @@ TEST(ExperimentSourceTest, TwoCommitsOfOneRepositorySideBySide) {
   ::setenv("HOME", saved.c_str(), 1);
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;  // the latest commit does not reproduce the README
   std::map<std::string, std::string> reasons = Reasons(run.out);
-  EXPECT_NE(reasons["readme-latest"].find("measured 0.85 (n=1)"), std::string::npos) << run.out;
+  EXPECT_NE(reasons["readme-latest"].find("measured 0.8500 (n=1)"), std::string::npos) << run.out;
   EXPECT_NE(reasons["readme-latest"].find("not-reproduced"), std::string::npos) << run.out;
-  EXPECT_NE(reasons["readme-as-written"].find("measured 0.9 (n=1)"), std::string::npos) << run.out;
+  EXPECT_NE(reasons["readme-as-written"].find("measured 0.9000 (n=1)"), std::string::npos) << run.out;
   EXPECT_NE(reasons["readme-as-written"].find(": reproduced"), std::string::npos) << run.out;
   EXPECT_NE(reasons["scale-latest"].find(": reproduced"), std::string::npos) << run.out;
   EXPECT_NE(reasons["scale-as-written"].find(": reproduced"), std::string::npos) << "the experiment's own env\n" << run.out;

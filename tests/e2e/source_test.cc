@@ -135,7 +135,7 @@ TEST_F(SourceTest, ACheckoutGivenWithSourceIsCheckedAgainstThePinnedCommit) {
       << run.err;
   testing::CommandResult report = RunRepro({"report", "m.yaml", "--source", "upstream"}, dir_.path());
   EXPECT_NE(report.out.find("has uncommitted changes in 1 file(s): notes.txt"), std::string::npos) << report.out;
-  EXPECT_NE(report.out.find("| `v` | — | 1 | 2 (n=1) |"), std::string::npos) << "the same runs are found again: " << report.out;
+  EXPECT_NE(report.out.find("| `v` | — | 1 | 2.00 (n=1) |"), std::string::npos) << "the same runs are found again: " << report.out;
 }
 
 TEST_F(SourceTest, SubmodulesAreCheckedOutWhenAsked) {

@@ -1,4 +1,5 @@
 #include "harness/compare/verdict.h"
+#include "harness/report/cells.h"
 
 #include <gtest/gtest.h>
 
@@ -51,7 +52,7 @@ TEST(AllowedDeviationTest, RoundingOfThePrintedValueWidenedByTheLargestTolerance
 TEST(JudgeValueTest, OneSeedUsesADeclaredToleranceAndSaysSo) {
   Verdict v = JudgeValue(MakeClaim("94", Better::kEither, 0.5), Completed({95.1}));
   EXPECT_EQ(v.kind, VerdictKind::kNotReproduced);
-  EXPECT_EQ(v.reason, "measured 95.1 (n=1), claimed 94: 1.1 above, allowed ±1; n=1, so no test: the declared tolerance "
+  EXPECT_EQ(v.reason, "measured 95.10 (n=1), claimed 94: 1.1 above, allowed ±1; n=1, so no test: the declared tolerance "
                       "decides: not-reproduced");
   EXPECT_EQ(JudgeValue(MakeClaim("94", Better::kEither, 0.5), Completed({94.9})).kind, VerdictKind::kReproduced);
   EXPECT_EQ(JudgeValue(MakeClaim("94", Better::kEither, 0.5), Completed({93.1})).kind, VerdictKind::kReproduced);
@@ -111,7 +112,7 @@ TEST(JudgeValueTest, BitIdenticalSeedsCountAsOneRun) {
   EXPECT_EQ(v.summary->n, 1);
   EXPECT_FALSE(v.p_value.has_value()) << "no test was run, so no p-value is shown";
   EXPECT_EQ(v.seeds, (std::vector<int64_t>{0, 1, 2}));
-  EXPECT_EQ(v.reason, "measured 0.5 (n=1), claimed 0.5: 0 off, allowed ±0.06; the 3 seeds gave bit-identical values (does "
+  EXPECT_EQ(v.reason, "measured 0.500 (n=1), claimed 0.5: 0 off, allowed ±0.06; the 3 seeds gave bit-identical values (does "
                       "the seed reach the code?), so they count as one run; n=1, so no test: the declared tolerance "
                       "decides: reproduced");
   // Without a declared tolerance that one run cannot decide.
@@ -146,7 +147,7 @@ TEST(JudgeValueTest, APrintedSpreadWithItsCountIsTestedAsASummaryStatistic) {
   ASSERT_TRUE(v.interval90.has_value());
   EXPECT_NEAR(v.interval90->first, 0.17 - 2.131846786 * 0.004 / std::sqrt(5.0), 1e-8);
   EXPECT_EQ(v.measured, "0.17 ± 0.004 (printed, n=5)");
-  EXPECT_EQ(v.reason, "measured 0.17 (n=1), claimed 0.17: 0 off, allowed ±0.005; the code printed ± 0.004 over n=5: 90% "
+  EXPECT_EQ(v.reason, "measured 0.1700 (n=1), claimed 0.17: 0 off, allowed ±0.005; the code printed ± 0.004 over n=5: 90% "
                       "interval [0.1662, 0.1738] inside [0.165, 0.175] (TOST p=0.025): reproduced");
   Verdict edge = JudgeValue(MakeClaim("0.17"), WithPrintedSpread(0.173, 0.004, 5));
   EXPECT_EQ(edge.kind, VerdictKind::kInconclusive);
@@ -209,9 +210,9 @@ TEST(JudgeValueTest, NumbersAreShownFinerThanTheClaim) {
   claim.deterministic = true;
   Verdict near = JudgeValue(claim, Completed({911.63}));
   EXPECT_DOUBLE_EQ(near.resolution, 0.001);
-  EXPECT_EQ(near.reason.rfind("measured 911.63 (n=1), claimed 911.6: 0.03 above, allowed ±0.05;", 0), 0u) << near.reason;
+  EXPECT_EQ(near.reason.rfind("measured 911.630 (n=1), claimed 911.6: 0.03 above, allowed ±0.05;", 0), 0u) << near.reason;
   Verdict far = JudgeValue(claim, Completed({912.07}));
-  EXPECT_EQ(far.reason.rfind("measured 912.07 (n=1), claimed 911.6: 0.47 above, allowed ±0.05;", 0), 0u) << far.reason;
+  EXPECT_EQ(far.reason.rfind("measured 912.070 (n=1), claimed 911.6: 0.47 above, allowed ±0.05;", 0), 0u) << far.reason;
   Verdict seeds = JudgeValue(MakeClaim("911.6", Better::kEither, 0.5), Completed({911.63, 911.61, 911.66}));
   EXPECT_NE(seeds.reason.find("90% interval [911.591, 911.676] inside [911.05, 912.15]"), std::string::npos) << seeds.reason;
   EXPECT_EQ(FormatPair(911.996, 912.004, 0.01), (std::pair<std::string, std::string>{"911.996", "912.004"}));
@@ -239,19 +240,19 @@ TEST(JudgeValueTest, EquivalenceWhenTheIntervalIsInsideTheBand) {
   EXPECT_EQ(v.kind, VerdictKind::kReproduced);
   EXPECT_EQ(v.test, "TOST");
   EXPECT_LT(*v.p_value, 0.001);
-  EXPECT_EQ(v.reason, "measured 68 ± 0.1581 (n=5), claimed 68: 0 off, allowed ±2.5; 90% interval [67.85, 68.15] inside "
+  EXPECT_EQ(v.reason, "measured 68.00 ± 0.16 (n=5), claimed 68: 0 off, allowed ±2.5; 90% interval [67.85, 68.15] inside "
                       "[65.5, 70.5] (TOST p<0.001): reproduced");
 }
 
 TEST(JudgeValueTest, DifferenceWhenTheIntervalIsOutsideTheBand) {
   Verdict v = JudgeValue(MakeClaim("68", Better::kEither, 2.0), Completed({62, 62.5, 63}));
   EXPECT_EQ(v.kind, VerdictKind::kNotReproduced);
-  EXPECT_EQ(v.reason, "measured 62.5 ± 0.5 (n=3), claimed 68: 5.5 below, allowed ±2.5; 90% interval [61.66, 63.34] entirely "
+  EXPECT_EQ(v.reason, "measured 62.50 ± 0.50 (n=3), claimed 68: 5.5 below, allowed ±2.5; 90% interval [61.66, 63.34] entirely "
                       "below 65.5 (one-sided t p=0.0046): not-reproduced");
   // The same distance with more spread is not a proven difference.
   Verdict noisy = JudgeValue(MakeClaim("68", Better::kEither, 2.0), Completed({64, 65, 66}));
   EXPECT_EQ(noisy.kind, VerdictKind::kInconclusive);
-  EXPECT_EQ(noisy.reason, "measured 65 ± 1 (n=3), claimed 68: 3 below, allowed ±2.5; 90% interval [63.31, 66.69] straddles "
+  EXPECT_EQ(noisy.reason, "measured 65.00 ± 1.00 (n=3), claimed 68: 3 below, allowed ±2.5; 90% interval [63.31, 66.69] straddles "
                           "65.5 (TOST p=0.76): inconclusive; the mean is outside the band, and about 10 more seeds would "
                           "likely show it is not reproduced");
   EXPECT_EQ(noisy.lean, "the mean is outside the band");
@@ -262,7 +263,7 @@ TEST(JudgeValueTest, InconclusiveSaysHowManyMoreSeedsWouldDecide) {
   Verdict v = JudgeValue(MakeClaim("68", Better::kEither, 1.0), Completed({66, 68, 70}));
   EXPECT_EQ(v.kind, VerdictKind::kInconclusive);
   EXPECT_EQ(v.more_seeds, 4);
-  EXPECT_EQ(v.reason, "measured 68 ± 2 (n=3), claimed 68: 0 off, allowed ±1.5; 90% interval [64.63, 71.37] is wider than "
+  EXPECT_EQ(v.reason, "measured 68.00 ± 2.00 (n=3), claimed 68: 0 off, allowed ±1.5; 90% interval [64.63, 71.37] is wider than "
                       "the band [66.5, 69.5] (TOST p=0.16): inconclusive; the mean is inside the band, and about 4 more "
                       "seeds would likely confirm it");
   Verdict straddle = JudgeValue(MakeClaim("68", Better::kEither, 1.0), Completed({66, 67, 68}));
@@ -464,7 +465,7 @@ TEST(CombineForAllTest, TheWorstValueDecides) {
   Verdict v = CombineForAll(claim, {{"lr=0.1", good}, {"lr=0.01", bad}});
   EXPECT_EQ(v.kind, VerdictKind::kNotReproduced);
   EXPECT_EQ(v.reason, "holds at 1 of 2 values of lr: not-reproduced");
-  EXPECT_EQ(v.parts[1].rfind("lr=0.01: measured 60 (n=1)", 0), 0u);
+  EXPECT_EQ(v.parts[1].rfind("lr=0.01: measured 60.00 (n=1)", 0), 0u);
   EXPECT_EQ(CombineForAll(claim, {{"lr=0.1", good}, {"lr=0.01", good}}).kind, VerdictKind::kReproduced);
 }
 
@@ -485,6 +486,22 @@ TEST(SeedsToResolveTest, SmallestSampleWhoseIntervalFits) {
   EXPECT_EQ(SeedsToResolve(2.0, 1.5), 7);
   EXPECT_FALSE(SeedsToResolve(2.0, 0).has_value());
   EXPECT_FALSE(SeedsToResolve(100.0, 1e-6).has_value()) << "beyond the cap";
+}
+
+// #18: the numbers of one row line up: the mean keeps its zeros, the spread shows two
+// significant digits and no more, and the interval and Δ use the same decimals.
+TEST(ValueClaim, TheNumbersOfARowHaveTheSameDecimals) {
+  Claim claim = MakeClaim("0.90");
+  Verdict v = JudgeValue(claim, Completed({0.9, 0.902, 0.904}));
+  EXPECT_EQ(v.measured, "0.9020 ± 0.0020 (n=3)");
+  EXPECT_EQ(DeltaCell(v), "+0.0020");
+  std::string interval = IntervalCell(v);
+  EXPECT_TRUE(interval.starts_with("[0.8") && interval.size() == std::string("[0.8970, 0.9070]").size()) << interval;
+  // A spread finer than the claim's digits gets the decimals it needs, the mean with it.
+  Verdict fine = JudgeValue(MakeClaim("94"), Completed({94.0012, 94.0031, 94.0020}));
+  EXPECT_EQ(fine.measured, "94.00210 ± 0.00095 (n=3)");
+  EXPECT_EQ(DeltaCell(fine), "+0.00210");
+  EXPECT_EQ(FormatAligned(-0.00001, 0.01), "0.00") << "no negative zero";
 }
 
 }  // namespace

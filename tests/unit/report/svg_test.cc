@@ -56,6 +56,31 @@ TEST(DotPlot, TicksAreRoundAndTheClaimedValueSitsOnItsTick) {
   EXPECT_EQ(claimed[1], tick[1]) << "the claimed line and the 1.88 tick at the same x";
 }
 
+// #18: the last label of a small dot chart ("0.3775") was cut by the chart's right edge.
+TEST(DotPlot, ALabelAtTheEdgeEndsInsideTheChart) {
+  DotPlot plot;
+  plot.metric = "acc";
+  plot.reported = 0.37;
+  plot.reported_text = "0.37";
+  plot.allowed = 0.001;
+  plot.measurements = {{"seed=0", 0.366}, {"seed=1", 0.3771}};  // the axis ends on a tick, 0.3775
+  plot.mean = 0.37155;
+  std::string svg = RenderDotPlot(plot);
+  static const std::regex kTick(R"re(<text x="([0-9.]+)" y="[0-9.]+" font-size="11" text-anchor="(\w+)" fill="#333" class="tick">([^<]*)<)re");
+  int labels = 0;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), kTick); it != std::sregex_iterator(); ++it, ++labels) {
+    double x = std::stod((*it)[1]);
+    double width = 6.2 * static_cast<double>((*it)[3].length());
+    std::string anchor = (*it)[2];
+    double right = anchor == "end" ? x : anchor == "middle" ? x + width / 2 : x + width;
+    double left = anchor == "end" ? x - width : anchor == "middle" ? x - width / 2 : x;
+    EXPECT_LE(right, 640) << (*it)[3] << " ends outside the chart";
+    EXPECT_GE(left, 0) << (*it)[3] << " starts outside the chart";
+  }
+  EXPECT_GE(labels, 3) << svg;
+  EXPECT_NE(svg.find(">0.3775<"), std::string::npos) << svg;
+}
+
 TEST(LineChart, StepsEndAtTheDataWithTitlesAndTheClaim) {
   LineChart chart;
   chart.metric = "test_acc (%)";
