@@ -116,7 +116,15 @@ Result<RunSummary> RunOnSlurm(const Loaded& loaded, const std::vector<RunSpec>& 
   return summary;
 }
 
-int Attempt(const std::filesystem::path& task_file, int task) { return RunJobSideAttempt(task_file, task); }
+int Attempt(const std::filesystem::path& task_file, int task) {
+  Result<JobResult> written = RunJobSideAttempt(task_file, task);
+  if (!written) {
+    // Without a record the submitting repro goes by Slurm's state, which this exit code sets.
+    std::cerr << "repro attempt: " << written.error() << "\n";
+    return kExitHarnessError;
+  }
+  return written->attempt.status == kStatusCompleted ? kExitAllReproduced : kExitNotReproduced;
+}
 
 int ShowStatus(const std::string& manifest_path, const CommonOptions& common) {
   auto found = LoadOnSlurm(manifest_path, common);
