@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "harness/cli/cli_error.h"
+#include "harness/cli/progress.h"
 #include "harness/util/terminal.h"
 #include "harness/util/text.h"
 
@@ -14,6 +15,9 @@ std::string ReproLine(std::string_view message) { return "repro: " + VisibleText
 
 void Console::Say(std::string_view message) const { err << ReproLine(message); }
 
-Console StandardConsole() { return {std::cout, std::cerr, ShouldUseColor(STDOUT_FILENO), ::isatty(STDOUT_FILENO) == 1}; }
+Console StandardConsole() {
+  return {std::cout, std::cerr, ShouldUseColor(STDOUT_FILENO), ::isatty(STDOUT_FILENO) == 1, IsSmartTerminal(STDERR_FILENO),
+          STDERR_FILENO};
+}
 
 }  // namespace repro::cli

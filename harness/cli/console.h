@@ -13,6 +13,9 @@ struct Console {
   // What stdout is, decided once by whoever made the streams (false for a string stream).
   bool out_in_color = false;     // the verdict table may colour its statuses
   bool out_is_terminal = false;  // a PDF is refused there
+  // What stderr is: a terminal that can overprint a status line, and its fd (for its width).
+  bool err_is_smart = false;
+  int err_terminal_fd = -1;
 
   // "repro: MESSAGE" on err, control characters shown (cli_error.h, ReproLine).
   void Say(std::string_view message) const;

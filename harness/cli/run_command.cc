@@ -3,8 +3,6 @@
 // prepared and run in turn, on this machine or on Slurm.
 #include <CLI/CLI.hpp>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -196,9 +194,7 @@ ExitCode Run(const Console& console, const std::string& manifest_path, const Com
   CliResult<RunOptions> options = OptionsFor(common, flags);
   if (!options) return options.error();
   run.options = std::move(*options);
-  // The status line is drawn on the process's stderr, not the console: overprinting it asks
-  // the terminal for its width.
-  ProgressPrinter printer(stderr, IsSmartTerminal(STDERR_FILENO), flags.verbosity);
+  ProgressPrinter printer(console.err, console.err_is_smart, flags.verbosity, console.err_terminal_fd);
   run.options.progress = [&printer](const ProgressEvent& event) { printer(event); };
   run.options.interrupted = [] { return InterruptCount() > 0; };
   CliResult<RunSummary> summary = RunEachCodeGroup(run, *loaded, **store);
