@@ -6,6 +6,7 @@
 #include "harness/cli/loading.h"
 #include "harness/source/source.h"
 #include "harness/source/tree.h"
+#include "harness/util/text.h"
 
 namespace repro::cli {
 namespace {
@@ -56,6 +57,12 @@ std::optional<std::string> ExplainOtherCode(const Loaded& loaded, Store& store, 
                        change, source.path.string(), completed, runs->size(), then.recorded_at, kReproIgnoreFile);
   }
   return std::nullopt;
+}
+
+void SayIfCodeChanged(const Console& console, const Loaded& loaded, Store& store, int64_t max_runs) {
+  if (std::optional<std::string> change = ExplainOtherCode(loaded, store, max_runs)) {
+    console.err << "repro: the code changed since the runs: " << VisibleText(*change) << "\n";
+  }
 }
 
 }  // namespace repro::cli

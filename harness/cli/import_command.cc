@@ -1,10 +1,12 @@
 // repro import latex: a manifest draft from a paper's LaTeX tables.
-#include <iostream>
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <memory>
 
 #include <fmt/format.h>
 
 #include "harness/cli/commands.h"
-#include "harness/cli/loading.h"
 #include "harness/importers/draft.h"
 #include "harness/importers/latex.h"
 #include "harness/util/atomic_file.h"
@@ -36,34 +38,44 @@ Result<std::vector<const LatexTable*>> ChooseTables(const LatexPaper& paper, con
 
 }  // namespace
 
-int ImportLatex(const std::filesystem::path& source, const std::filesystem::path& within, const std::vector<std::string>& tables,
-                const std::optional<std::filesystem::path>& output) {
+ExitCode ImportLatex(const Console& console, const std::filesystem::path& source, const std::filesystem::path& within,
+                     const std::vector<std::string>& tables, const std::optional<std::filesystem::path>& output) {
   Result<LatexPaper> paper = ReadLatexPaper(source, within);
-  if (!paper) {
-    PrintError(paper.error());
-    return kExitBadInput;
-  }
-  for (const std::string& problem : paper->problems) std::cerr << "repro: import: " << VisibleText(problem) << "\n";
+  if (!paper) return CliError::BadInput(paper.error());
+  for (const std::string& problem : paper->problems) console.err << "repro: import: " << VisibleText(problem) << "\n";
   Result<std::vector<const LatexTable*>> chosen = ChooseTables(*paper, tables);
-  if (!chosen) {
-    PrintError(chosen.error());
-    return kExitBadInput;
-  }
+  if (!chosen) return CliError::BadInput(chosen.error());
   if (paper->tables.empty()) {
-    PrintError(fmt::format("{} has no table (table, table* or a captioned longtable)", source.string()));
-    return kExitBadInput;
+    return CliError::BadInput(fmt::format("{} has no table (table, table* or a captioned longtable)", source.string()));
   }
   std::string draft = DraftManifest(*paper, *chosen, source.string());
   if (!output) {
-    std::cout << draft;
+    console.out << draft;
     return kExitAllReproduced;
   }
-  if (Status written = WriteFileAtomically(*output, draft); !written) {
-    PrintError(written.error());
-    return kExitHarnessError;
-  }
-  std::cerr << fmt::format("repro: wrote {}; fill in what is marked TODO, then: repro validate {}\n", output->string(), output->string());
+  if (Status written = WriteFileAtomically(*output, draft); !written) return CliError::Harness(written.error());
+  console.err << fmt::format("repro: wrote {}; fill in what is marked TODO, then: repro validate {}\n", output->string(), output->string());
   return kExitAllReproduced;
+}
+
+void AddImportCommand(CLI::App& app, Invocation& invocation) {
+  struct Options {
+    std::filesystem::path source, within;
+    std::vector<std::string> tables;
+    std::optional<std::filesystem::path> output;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* import = app.add_subcommand("import", "Draft a manifest's claims from where a paper publishes them");
+  import->require_subcommand(1);
+  CLI::App* latex = import->add_subcommand("latex", "Claims and tables from a paper's LaTeX source (a .tex file, or its folder)");
+  latex->add_option("source", options->source, "The main .tex file, or the folder of the paper's source")->required();
+  latex->add_option("--within", options->within, "The folder \\input may reach (default: the main file's folder)");
+  latex->add_option("--table", options->tables, "A table to import, by number (2) or label (tab:main); repeatable (default: all)");
+  latex->add_option("-o,--output", options->output, "The draft manifest to write (default: standard output)");
+  latex->callback([&invocation, options] {
+    const Options& o = *options;
+    invocation.end = ImportLatex(invocation.console, o.source, o.within, o.tables, o.output);
+  });
 }
 
 }  // namespace repro::cli

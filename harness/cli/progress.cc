@@ -26,8 +26,7 @@ std::string ProgressPrinter::StatusLine(const ProgressEvent& event) {
 
 void ProgressPrinter::ClearStatus() {
   if (!status_shown_) return;
-  std::fputs("\r\x1b[K", out_);
-  std::fflush(out_);
+  out_ << "\r\x1b[K" << std::flush;
   status_shown_ = false;
 }
 
@@ -36,9 +35,7 @@ void ProgressPrinter::ClearStatus() {
 // the rest off); line breaks and tabs stay, as the tail's lines and the command need them.
 void ProgressPrinter::Print(const std::string& text) {
   ClearStatus();
-  std::fputs(VisibleText(text, Layout::kLines).c_str(), out_);
-  std::fputc('\n', out_);
-  std::fflush(out_);
+  out_ << VisibleText(text, Layout::kLines) << '\n' << std::flush;
 }
 
 void ProgressPrinter::operator()(const ProgressEvent& event) {
@@ -60,11 +57,10 @@ void ProgressPrinter::operator()(const ProgressEvent& event) {
   if (!smart_ || verbosity_ == Verbosity::kQuiet) return;
   std::string line = StatusLine(event);
   struct winsize size {};
-  if (::ioctl(::fileno(out_), TIOCGWINSZ, &size) == 0 && size.ws_col > 1 && line.size() >= size.ws_col) {
+  if (terminal_fd_ >= 0 && ::ioctl(terminal_fd_, TIOCGWINSZ, &size) == 0 && size.ws_col > 1 && line.size() >= size.ws_col) {
     line.resize(size.ws_col - 1);  // a wrapped status line could not be overprinted
   }
-  std::fputs(("\r\x1b[K" + line).c_str(), out_);
-  std::fflush(out_);
+  out_ << "\r\x1b[K" << line << std::flush;
   status_shown_ = true;
 }
 

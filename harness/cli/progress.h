@@ -3,7 +3,7 @@
 // anything else (a log file, a CI job): one plain line per finished run.
 #pragma once
 
-#include <cstdio>
+#include <ostream>
 #include <string>
 
 #include "harness/runner/runner.h"
@@ -14,9 +14,11 @@ enum class Verbosity { kQuiet, kNormal, kVerbose };
 
 class ProgressPrinter {
  public:
-  // "smart": stderr is a terminal that can overprint. Quiet shows failures only; verbose
-  // adds each command as it starts.
-  ProgressPrinter(FILE* out, bool smart, Verbosity verbosity) : out_(out), smart_(smart), verbosity_(verbosity) {}
+  // "smart": "out" is a terminal that can overprint; "terminal_fd" is that terminal, asked
+  // for its width at each status line (-1: none, the line is not cut). Quiet shows failures
+  // only; verbose adds each command as it starts.
+  ProgressPrinter(std::ostream& out, bool smart, Verbosity verbosity, int terminal_fd = -1)
+      : out_(out), smart_(smart), verbosity_(verbosity), terminal_fd_(terminal_fd) {}
   ~ProgressPrinter() { ClearStatus(); }
 
   void operator()(const ProgressEvent& event);
@@ -27,9 +29,10 @@ class ProgressPrinter {
  private:
   void Print(const std::string& text);
   void ClearStatus();
-  FILE* out_;
+  std::ostream& out_;
   bool smart_;
   Verbosity verbosity_;
+  int terminal_fd_;
   bool status_shown_ = false;
 };
 

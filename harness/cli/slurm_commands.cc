@@ -1,13 +1,17 @@
 // The Slurm side of the CLI: `run --executor slurm`, the job-side `attempt`, `status` and
 // `cancel`.
+#include <CLI/CLI.hpp>
+
 #include <unistd.h>
 
 #include <algorithm>
-#include <iostream>
+#include <cstdlib>
 #include <map>
+#include <memory>
 
 #include <fmt/format.h>
 
+#include "harness/cli/flags.h"
 #include "harness/cli/loading.h"
 #include "harness/fingerprint/fingerprint.h"
 #include "harness/runner/job_side.h"
@@ -34,14 +38,11 @@ struct JobAttempt {
 };
 
 // The manifest's attempts that are on Slurm now (running, with a job id).
-std::variant<std::vector<JobAttempt>, int> AttemptsOnSlurm(const Loaded& loaded, Store& store) {
+CliResult<std::vector<JobAttempt>> AttemptsOnSlurm(const Loaded& loaded, Store& store) {
   std::vector<JobAttempt> on_slurm;
   for (const RunSpec& run : loaded.runs) {
     Result<std::optional<AttemptRecord>> latest = store.LatestAttempt(run.key);
-    if (!latest) {
-      PrintError(latest.error());
-      return kExitHarnessError;
-    }
+    if (!latest) return CliError::Harness(latest.error());
     if (*latest && (*latest)->status == kStatusRunning && !(*latest)->job.empty()) on_slurm.push_back({&run, **latest});
   }
   return on_slurm;
@@ -77,33 +78,54 @@ struct OnSlurm {
   std::vector<JobAttempt> attempts;
 };
 
-std::variant<std::unique_ptr<OnSlurm>, int> LoadOnSlurm(const std::string& manifest_path, const CommonOptions& common) {
-  std::variant<Loaded, int> loaded = LoadAndPlan(manifest_path, &common);
-  if (std::holds_alternative<int>(loaded)) return std::get<int>(loaded);
-  auto opened = OpenStore(common);
-  if (std::holds_alternative<int>(opened)) return std::get<int>(opened);
+CliResult<std::unique_ptr<OnSlurm>> LoadOnSlurm(const Console& console, const std::string& manifest_path, const CommonOptions& common) {
+  CliResult<Loaded> loaded = LoadAndPlan(console, manifest_path, &common);
+  if (!loaded) return loaded.error();
+  CliResult<std::unique_ptr<Store>> store = OpenStore(common);
+  if (!store) return store.error();
   // On the heap: the attempts point into the plan.
-  auto found = std::make_unique<OnSlurm>(OnSlurm{std::move(std::get<Loaded>(loaded)), std::move(std::get<std::unique_ptr<Store>>(opened)), {}});
-  auto attempts = AttemptsOnSlurm(found->loaded, *found->store);
-  if (std::holds_alternative<int>(attempts)) return std::get<int>(attempts);
-  found->attempts = std::move(std::get<std::vector<JobAttempt>>(attempts));
+  auto found = std::make_unique<OnSlurm>(OnSlurm{std::move(*loaded), std::move(*store), {}});
+  CliResult<std::vector<JobAttempt>> attempts = AttemptsOnSlurm(found->loaded, *found->store);
+  if (!attempts) return attempts.error();
+  found->attempts = std::move(*attempts);
   return found;
+}
+
+// What Slurm says of an attempt that is on it: "queued", "running" or "ended, not ingested".
+std::string SlurmStateOf(const std::map<std::string, slurm::State>& states, const AttemptRecord& a, std::string& where) {
+  auto known = states.find(a.job);
+  slurm::State s = known == states.end() ? slurm::State::kUnknown : known->second;
+  if (s != slurm::State::kUnknown) where += fmt::format(" ({})", slurm::StateName(s));
+  return s == slurm::State::kPending || s == slurm::State::kRequeued || s == slurm::State::kConfiguring ? "queued"
+         : s == slurm::State::kUnknown ? "running"  // not asked, or not known yet
+         : slurm::IsFinal(s) ? "ended, not ingested" : "running";
+}
+
+// The task index --task gives, else Slurm's SLURM_ARRAY_TASK_ID.
+CliResult<int> TaskIndex(int given) {
+  if (given >= 0) return given;
+  const char* index = std::getenv("SLURM_ARRAY_TASK_ID");
+  if (index == nullptr) {
+    return CliError{kExitBadInput, "repro attempt: give --task N (outside a Slurm array task there is no SLURM_ARRAY_TASK_ID)\n"};
+  }
+  return std::atoi(index);
 }
 
 }  // namespace
 
-std::variant<SlurmProfile, int> ReadSlurmProfile(const std::string& name_or_path) {
+CliResult<SlurmProfile> ReadSlurmProfile(const std::string& name_or_path) {
   std::filesystem::path path = name_or_path.find('/') != std::string::npos || name_or_path.ends_with(".yaml")
                                    ? std::filesystem::path(name_or_path)
                                    : ConfigDir() / "slurm" / ((name_or_path.empty() ? "default" : name_or_path) + ".yaml");
   SlurmProfileLoad load = LoadSlurmProfile(path);
   if (load.errors.empty()) return load.profile;
   std::string text = ReadFile(path).value_or("");
-  for (const Diagnostic& error : load.errors) std::cerr << RenderDiagnostic(error, text) << "\n";
-  return kExitBadInput;
+  std::string errors;
+  for (const Diagnostic& error : load.errors) errors += RenderDiagnostic(error, text) + "\n";
+  return CliError{kExitBadInput, errors};
 }
 
-Result<RunSummary> RunOnSlurm(const Loaded& loaded, const std::vector<RunSpec>& runs, const PreparedSource& source, Store& store,
+Result<RunSummary> RunOnSlurm(const Console& console, const Loaded& loaded, const std::vector<RunSpec>& runs, const PreparedSource& source, Store& store,
                               const RunOptions& options, const SlurmProfile& profile) {
   slurm::Client client(SlurmLogDir(options.results_dir, loaded.manifest));
   SlurmSettings settings;
@@ -112,21 +134,28 @@ Result<RunSummary> RunOnSlurm(const Loaded& loaded, const std::vector<RunSpec>& 
   settings.repro_binary = ThisBinary();
   Result<RunSummary> summary = RunManifestOnSlurm(loaded.manifest, runs, source, store, settings, options);
   const slurm::CallCounts& calls = client.counts();
-  std::cerr << fmt::format("slurm: {} sbatch, {} squeue, {} sacct call(s)\n", calls.sbatch, calls.squeue, calls.sacct);
+  console.err << fmt::format("slurm: {} sbatch, {} squeue, {} sacct call(s)\n", calls.sbatch, calls.squeue, calls.sacct);
   return summary;
 }
 
-int Attempt(const std::filesystem::path& task_file, int task) { return RunJobSideAttempt(task_file, task); }
+ExitCode Attempt(const Console& console, const std::filesystem::path& task_file, int task) {
+  CliResult<int> index = TaskIndex(task);
+  if (!index) return index.error();
+  Result<JobResult> written = RunJobSideAttempt(task_file, *index);
+  // Without a record the submitting repro goes by Slurm's state, which this exit code sets.
+  if (!written) return CliError{kExitHarnessError, "repro attempt: " + written.error() + "\n"};
+  return written->attempt.status == kStatusCompleted ? kExitAllReproduced : kExitNotReproduced;
+}
 
-int ShowStatus(const std::string& manifest_path, const CommonOptions& common) {
-  auto found = LoadOnSlurm(manifest_path, common);
-  if (std::holds_alternative<int>(found)) return std::get<int>(found);
-  const Loaded& l = std::get<0>(found)->loaded;
-  Store& store = *std::get<0>(found)->store;
+ExitCode ShowStatus(const Console& console, const std::string& manifest_path, const CommonOptions& common) {
+  CliResult<std::unique_ptr<OnSlurm>> found = LoadOnSlurm(console, manifest_path, common);
+  if (!found) return found.error();
+  const Loaded& l = (*found)->loaded;
+  Store& store = *(*found)->store;
   slurm::Client client(SlurmLogDir(common.results_dir, l.manifest));
   std::string error;
-  std::map<std::string, slurm::State> states = StatesOf(client, TaskIds(std::get<0>(found)->attempts), &error);
-  if (!error.empty()) std::cerr << "repro: warning: cannot ask Slurm: " << error << "\n";
+  std::map<std::string, slurm::State> states = StatesOf(client, TaskIds((*found)->attempts), &error);
+  if (!error.empty()) console.err << "repro: warning: cannot ask Slurm: " << error << "\n";
   std::map<std::string, int> counts;
   for (const RunSpec& run : l.runs) {
     Result<std::optional<AttemptRecord>> latest = store.LatestAttempt(run.key);
@@ -135,35 +164,28 @@ int ShowStatus(const std::string& manifest_path, const CommonOptions& common) {
       const AttemptRecord& a = **latest;
       state = a.status;
       if (!a.job.empty()) where = "job " + a.job;
-      if (a.status == kStatusRunning && !a.job.empty()) {
-        auto known = states.find(a.job);
-        slurm::State s = known == states.end() ? slurm::State::kUnknown : known->second;
-        state = s == slurm::State::kPending || s == slurm::State::kRequeued || s == slurm::State::kConfiguring ? "queued"
-                : s == slurm::State::kUnknown ? "running"  // not asked, or not known yet
-                : slurm::IsFinal(s) ? "ended, not ingested" : "running";
-        if (s != slurm::State::kUnknown) where += fmt::format(" ({})", slurm::StateName(s));
-      }
+      if (a.status == kStatusRunning && !a.job.empty()) state = SlurmStateOf(states, a, where);
     }
     ++counts[state];
-    std::cout << fmt::format("{:<20} {}  {}{}\n", state, run.key.substr(0, 12), run.label, where.empty() ? "" : "  " + where);
+    console.out << fmt::format("{:<20} {}  {}{}\n", state, run.key.substr(0, 12), run.label, where.empty() ? "" : "  " + where);
   }
   std::string summary;
   for (const auto& [state, count] : counts) summary += fmt::format("{}{} {}", summary.empty() ? "" : ", ", count, state);
-  std::cout << fmt::format("\n{} runs: {}\n", l.runs.size(), summary);
+  console.out << fmt::format("\n{} runs: {}\n", l.runs.size(), summary);
   if (counts.count("ended, not ingested") > 0) {
-    std::cout << fmt::format("run `repro run {} --executor slurm` to ingest the results of ended jobs\n", manifest_path);
+    console.out << fmt::format("run `repro run {} --executor slurm` to ingest the results of ended jobs\n", manifest_path);
   }
   return kExitAllReproduced;
 }
 
-int CancelJobs(const std::string& manifest_path, const CommonOptions& common) {
-  auto found = LoadOnSlurm(manifest_path, common);
-  if (std::holds_alternative<int>(found)) return std::get<int>(found);
-  const Loaded& l = std::get<0>(found)->loaded;
-  Store& store = *std::get<0>(found)->store;
-  std::vector<JobAttempt>& on_slurm = std::get<0>(found)->attempts;
+ExitCode CancelJobs(const Console& console, const std::string& manifest_path, const CommonOptions& common) {
+  CliResult<std::unique_ptr<OnSlurm>> found = LoadOnSlurm(console, manifest_path, common);
+  if (!found) return found.error();
+  const Loaded& l = (*found)->loaded;
+  Store& store = *(*found)->store;
+  std::vector<JobAttempt>& on_slurm = (*found)->attempts;
   if (on_slurm.empty()) {
-    std::cout << "no jobs of " << manifest_path << " are queued or running\n";
+    console.out << "no jobs of " << manifest_path << " are queued or running\n";
     return kExitAllReproduced;
   }
   slurm::Client client(SlurmLogDir(common.results_dir, l.manifest));
@@ -177,20 +199,36 @@ int CancelJobs(const std::string& manifest_path, const CommonOptions& common) {
   }
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  if (Status cancelled = client.Cancel(ids); !cancelled) {
-    PrintError(cancelled.error());
-    return kExitHarnessError;
-  }
+  if (Status cancelled = client.Cancel(ids); !cancelled) return CliError::Harness(cancelled.error());
   for (JobAttempt& a : on_slurm) {
     a.attempt.status = "cancelled";
     a.attempt.message = fmt::format("cancelled by repro cancel (Slurm job {})", a.attempt.job);
-    if (Status s = store.FinishAttempt(a.attempt); !s) {
-      PrintError(s.error());
-      return kExitHarnessError;
-    }
+    if (Status s = store.FinishAttempt(a.attempt); !s) return CliError::Harness(s.error());
   }
-  std::cout << fmt::format("cancelled {} attempt(s) of {}\n", on_slurm.size(), manifest_path);
+  console.out << fmt::format("cancelled {} attempt(s) of {}\n", on_slurm.size(), manifest_path);
   return kExitAllReproduced;
+}
+
+namespace {
+
+void AddAttemptCommand(CLI::App& app, Invocation& invocation) {
+  struct Options {
+    std::filesystem::path task_file;
+    int task = -1;  // -1: $SLURM_ARRAY_TASK_ID
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* attempt = app.add_subcommand("attempt", "Job-side: run one task of a Slurm job array (repro run --executor slurm submits it)");
+  attempt->add_option("tasks", options->task_file, "The array's tasks.json")->required();
+  attempt->add_option("--task", options->task, "The task index (default: $SLURM_ARRAY_TASK_ID)")->check(AtLeast(0));
+  attempt->callback([&invocation, options] { invocation.end = Attempt(invocation.console, options->task_file, options->task); });
+}
+
+}  // namespace
+
+void AddSlurmCommands(CLI::App& app, Invocation& invocation) {
+  AddAttemptCommand(app, invocation);
+  AddManifestCommand(app, invocation, "status", "Queued, running and finished work of a manifest, with its Slurm jobs", ShowStatus);
+  AddManifestCommand(app, invocation, "cancel", "Cancel a manifest's queued and running Slurm jobs", CancelJobs);
 }
 
 }  // namespace repro::cli

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <iostream>
 
 #include <limits>
 
@@ -129,16 +128,12 @@ std::filesystem::path TaskAttemptDir(const ArrayTasks::Task& task, int restart) 
   return task.run_dir / fmt::format("attempt-{}", task.first_attempt + restart);
 }
 
-int RunJobSideAttempt(const std::filesystem::path& task_file, int index) {
+Result<JobResult> RunJobSideAttempt(const std::filesystem::path& task_file, int index) {
   InstallInterruptHandlers(/*warning_signal=*/true);
   Result<ArrayTasks> tasks = ReadArrayTasks(task_file);
-  if (!tasks) {
-    std::cerr << "repro attempt: " << tasks.error() << "\n";
-    return 3;
-  }
+  if (!tasks) return Error{tasks.error()};
   if (index < 0 || index >= static_cast<int>(tasks->tasks.size())) {
-    std::cerr << fmt::format("repro attempt: {} has {} tasks, not task {}\n", task_file.string(), tasks->tasks.size(), index);
-    return 3;
+    return Error{fmt::format("{} has {} tasks, not task {}", task_file.string(), tasks->tasks.size(), index)};
   }
   const ArrayTasks::Task& task = tasks->tasks[index];
   JobResult result;
@@ -153,10 +148,7 @@ int RunJobSideAttempt(const std::filesystem::path& task_file, int index) {
   std::filesystem::path dir = attempt.dir;
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) {
-    std::cerr << fmt::format("repro attempt: cannot create {}: {}\n", dir.string(), ec.message());
-    return 3;
-  }
+  if (ec) return Error{fmt::format("cannot create {}: {}", dir.string(), ec.message())};
   // A record from before a requeue of this very folder is stale (it cannot be: each restart
   // has its own folder), but never ingest a half-old state: start clean.
   std::filesystem::remove(dir / kJobResultFile, ec);
@@ -193,11 +185,8 @@ int RunJobSideAttempt(const std::filesystem::path& task_file, int index) {
   }
   result.series_points = series.points();
   attempt.finished_at = NowUtcIso8601();
-  if (Status written = WriteJobResult(dir, result); !written) {
-    std::cerr << "repro attempt: " << written.error() << "\n";
-    return 3;
-  }
-  return attempt.status == std::string(kStatusCompleted) ? 0 : 1;
+  if (Status written = WriteJobResult(dir, result); !written) return Error{written.error()};
+  return result;
 }
 
 }  // namespace repro

@@ -34,9 +34,10 @@ Result<ArrayTasks> ReadArrayTasks(const std::filesystem::path& path);
 // The folder of a task's attempt after "restart" requeues.
 std::filesystem::path TaskAttemptDir(const ArrayTasks::Task& task, int restart);
 
-// Runs task "index" of the array in "task_file" and writes its result record. Returns 0
-// when the attempt completed, 1 when it ended otherwise (its record says how), 3 when no
-// record could be written (the submitting repro then goes by Slurm's state).
-int RunJobSideAttempt(const std::filesystem::path& task_file, int index);
+// Runs task "index" of the array in "task_file" and writes its result record. Returns the
+// record written (its attempt's status says how the attempt ended), or why no record could
+// be written (the submitting repro then goes by Slurm's state). Prints nothing: the CLI says
+// what happened and chooses the exit code.
+Result<JobResult> RunJobSideAttempt(const std::filesystem::path& task_file, int index);
 
 }  // namespace repro

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
+#include <sstream>
 
 namespace repro::cli {
 namespace {
@@ -10,21 +10,11 @@ namespace {
 // Everything a ProgressPrinter writes, captured in memory.
 class Capture {
  public:
-  Capture() : file_(open_memstream(&buffer_, &size_)) {}
-  ~Capture() {
-    std::fclose(file_);
-    std::free(buffer_);
-  }
-  FILE* file() { return file_; }
-  std::string text() {
-    std::fflush(file_);
-    return std::string(buffer_, size_);
-  }
+  std::ostream& stream() { return stream_; }
+  std::string text() const { return stream_.str(); }
 
  private:
-  char* buffer_ = nullptr;
-  size_t size_ = 0;
-  FILE* file_;
+  std::ostringstream stream_;
 };
 
 ProgressEvent Finished(const std::string& label, bool failed) {
@@ -38,7 +28,7 @@ ProgressEvent Finished(const std::string& label, bool failed) {
 TEST(ProgressPrinterTest, PlainLinesWhenNotOnATerminal) {
   Capture capture;
   {
-    ProgressPrinter printer(capture.file(), /*smart=*/false, Verbosity::kNormal);
+    ProgressPrinter printer(capture.stream(), /*smart=*/false, Verbosity::kNormal);
     printer(ProgressEvent::Note("setup step 1/1: make"));
     printer(ProgressEvent::Started("a seed=0", "prog --seed 0"));
     printer(Finished("a seed=0", false));
@@ -51,8 +41,8 @@ TEST(ProgressPrinterTest, PlainLinesWhenNotOnATerminal) {
 TEST(ProgressPrinterTest, QuietShowsFailuresOnlyAndVerboseShowsCommands) {
   Capture quiet_capture, verbose_capture;
   {
-    ProgressPrinter quiet(quiet_capture.file(), false, Verbosity::kQuiet);
-    ProgressPrinter verbose(verbose_capture.file(), false, Verbosity::kVerbose);
+    ProgressPrinter quiet(quiet_capture.stream(), false, Verbosity::kQuiet);
+    ProgressPrinter verbose(verbose_capture.stream(), false, Verbosity::kVerbose);
     for (ProgressPrinter* printer : {&quiet, &verbose}) {
       (*printer)(ProgressEvent::Note("note"));
       (*printer)(ProgressEvent::Started("a seed=0", "prog --seed 0"));
@@ -67,7 +57,7 @@ TEST(ProgressPrinterTest, QuietShowsFailuresOnlyAndVerboseShowsCommands) {
 TEST(ProgressPrinterTest, OneOverprintedStatusLineOnATerminal) {
   Capture capture;
   {
-    ProgressPrinter printer(capture.file(), /*smart=*/true, Verbosity::kNormal);
+    ProgressPrinter printer(capture.stream(), /*smart=*/true, Verbosity::kNormal);
     ProgressEvent started = ProgressEvent::Started("a seed=0", "");
     started.total = 2;
     started.running = 1;

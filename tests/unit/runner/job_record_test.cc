@@ -128,7 +128,10 @@ TEST(JobRecordTest, ATaskFileKeepsTheManifestAsSubmitted) {
 
 TEST(JobRecordTest, AJobSideAttemptOfAnUnknownTaskWritesNothingAndSaysWhy) {
   ScopedTempDir dir;
-  EXPECT_EQ(RunJobSideAttempt(dir / "missing.json", 0), 3);
+  Result<JobResult> result = RunJobSideAttempt(dir / "missing.json", 0);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error().find("cannot read " + (dir / "missing.json").string()), std::string::npos) << result.error();
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
 }  // namespace

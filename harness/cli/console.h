@@ -1,0 +1,27 @@
+// Console: where a command writes, injected so that commands run in tests without spawning
+// the binary. main() writes to the process's stdout and stderr; a test to string streams.
+#pragma once
+
+#include <ostream>
+#include <string_view>
+
+namespace repro::cli {
+
+struct Console {
+  std::ostream& out;  // what a command produces: tables, reports, logs
+  std::ostream& err;  // errors, warnings and notes for the person watching
+  // What stdout is, decided once by whoever made the streams (false for a string stream).
+  bool out_in_color = false;     // the verdict table may colour its statuses
+  bool out_is_terminal = false;  // a PDF is refused there
+  // What stderr is: a terminal that can overprint a status line, and its fd (for its width).
+  bool err_is_smart = false;
+  int err_terminal_fd = -1;
+
+  // "repro: MESSAGE" on err, control characters shown (cli_error.h, ReproLine).
+  void Say(std::string_view message) const;
+};
+
+// The process's own stdout and stderr.
+Console StandardConsole();
+
+}  // namespace repro::cli

@@ -1,0 +1,48 @@
+#include "harness/cli/app.h"
+
+#include <gtest/gtest.h>
+
+#include "harness/cli/cli_error.h"
+#include "tests/test_util.h"
+#include "tests/unit/cli/string_console.h"
+
+namespace repro::cli {
+namespace {
+
+int Repro(std::vector<const char*> argv, const testing::StringConsole& console) {
+  argv.insert(argv.begin(), "repro");
+  return RunCommandLine(static_cast<int>(argv.size()), argv.data(), console.console());
+}
+
+TEST(AppTest, AnUnknownCommandIsNamedWithTheCommands) {
+  testing::StringConsole console;
+  EXPECT_EQ(Repro({"valdate", "x.yaml"}, console), kExitBadInput);
+  EXPECT_EQ(console.err().rfind("repro: unknown command 'valdate' (did you mean 'validate'?); the commands are: validate, plan, run,", 0),
+            0u)
+      << console.err();
+}
+
+TEST(AppTest, AMissingArgumentIsAUsageError) {
+  testing::StringConsole console;
+  EXPECT_EQ(Repro({"run"}, console), kExitBadInput);
+  EXPECT_NE(console.err().find("manifest is required"), std::string::npos) << console.err();
+}
+
+TEST(AppTest, HelpGoesToTheConsoleAndIsNoError) {
+  testing::StringConsole console;
+  EXPECT_EQ(Repro({"--help"}, console), 0);
+  EXPECT_NE(console.out().find("Exit codes: 0 all claims reproduced"), std::string::npos) << console.out();
+}
+
+// A command's CliError becomes the process's exit code, its text what stderr says.
+TEST(AppTest, ACommandsErrorIsItsExitCodeAndItsText) {
+  repro::testing::ScopedTempDir dir;
+  std::string results = (dir / "results").string();
+  testing::StringConsole console;
+  EXPECT_EQ(Repro({"show", "abc", "--results", results.c_str()}, console), kExitBadInput);
+  EXPECT_EQ(console.err().rfind("repro: no database at ", 0), 0u) << console.err();
+  EXPECT_EQ(console.out(), "");
+}
+
+}  // namespace
+}  // namespace repro::cli
