@@ -28,11 +28,11 @@
 #include <boost/process/handles.hpp>
 #include <boost/process/io.hpp>
 #include <boost/process/pipe.hpp>
-#include <boost/process/search_path.hpp>
 #include <boost/process/start_dir.hpp>
 #include <fmt/format.h>
 
 #include "harness/exec/cgroup.h"
+#include "harness/exec/command.h"
 #include "harness/exec/log_cap.h"
 #include "harness/exec/process_tree.h"
 #include "harness/exec/subreaper.h"
@@ -106,19 +106,7 @@ std::optional<std::filesystem::path> ResolveExecutable(const ProcessSpec& spec) 
     std::filesystem::path path = name;
     return path.is_absolute() ? path : spec.cwd / path;
   }
-  std::vector<boost::filesystem::path> dirs;
-  std::string path_var = EnvValue(spec.env, "PATH");
-  size_t start = 0;
-  while (start <= path_var.size()) {
-    size_t end = path_var.find(':', start);
-    std::string dir = path_var.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (!dir.empty()) dirs.emplace_back(dir);
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  boost::filesystem::path found = bp::search_path(name, dirs);
-  if (found.empty()) return std::nullopt;
-  return std::filesystem::path(found.string());
+  return FindOnPath(name, EnvValue(spec.env, "PATH"));
 }
 
 void CloseFd(int& fd) {
