@@ -418,7 +418,7 @@ int PrintPlan(const Loaded& l, const CommonOptions& common, bool commands, bool 
     to_run += runs ? 1 : 0;
     std::cout << fmt::format("{:<12} {}  {}\n", VisibleText(state), run.key.substr(0, 12), VisibleText(run.label));
     Result<std::vector<std::string>> argv = ExpandCommand(run, "<attempt>/out");
-    if (commands && runs && argv) std::cout << "             " << VisibleText(QuoteCommand(*argv)) << "\n";
+    if (commands && runs && argv) std::cout << "             " << VisibleText(ShellCommandLine(*argv)) << "\n";
   }
   std::cout << fmt::format("\n{} runs planned, {} to run; code: {}\n", l.runs.size(), to_run,
                            DescribeSource(l.manifest, l.source_identity));

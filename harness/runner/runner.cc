@@ -341,7 +341,7 @@ Status ManifestRun::StartAttempt(const RunSpec& run, Executor& executor) {
   auto series = std::make_shared<SeriesBuffer>(store_, attempt.id);
   request->series = [series](const std::string& metric, const Observation& o) { series->Add(metric, o); };
   ++summary_.started;
-  std::string command = QuoteCommand(request->command);
+  std::string command = ShellCommandLine(request->command);
   in_flight_[attempt.id] = InFlight{&run, attempt, request->command, series};
   executor.Start(std::move(*request));
   Report(ProgressEvent::Started(run.label, command));
