@@ -51,8 +51,8 @@ void AddManifestScopedFiles(const Manifest& manifest, const std::vector<std::str
     auto [it, fresh] = digests.emplace(arg, "");
     if (fresh) {
       std::error_code ec;
-      Result<std::string> digest = std::filesystem::is_regular_file(arg, ec) ? Sha256File(arg) : Error{"-"};
-      it->second = digest ? *digest : ec || digest.error() == "-" ? "-" : "unreadable";
+      Result<std::string> digest = std::filesystem::is_regular_file(arg, ec) ? Sha256File(arg) : Error::NotFound("-");
+      it->second = digest ? *digest : ec || digest.IsNotFound() ? "-" : "unreadable";
     }
     if (it->second == "-") continue;  // not a file
     identity.Add("manifest-file", arg.substr(prefix.size()));

@@ -18,6 +18,15 @@ constexpr double kCommandTimeoutSeconds = 120;  // slurmctld busy: a poll is ret
 
 std::string JobOf(const std::string& task) { return task.substr(0, task.find('_')); }
 
+// The code of a failed client command, from what it said: squeue knows none of the jobs asked
+// for (an answer, "none"), or sacct has no accounting storage to ask (slurmdbd not running).
+// The one place Slurm's words are read; callers test IsNotFound() and IsUnavailable().
+ErrorCode CodeOf(const std::string& stderr_text) {
+  if (stderr_text.find("Invalid job id") != std::string::npos) return ErrorCode::kNotFound;
+  if (stderr_text.find("accounting storage is disabled") != std::string::npos) return ErrorCode::kUnavailable;
+  return ErrorCode::kFailed;
+}
+
 std::string TaskName(const JobRow& row) { return row.task ? fmt::format("{}_{}", row.job_id, *row.task) : row.job_id; }
 
 }  // namespace
@@ -45,7 +54,9 @@ Result<std::string> Client::Call(const std::vector<std::string>& argv, int& coun
   command.timeout_seconds = kCommandTimeoutSeconds;
   CommandResult result = RunCommand(command);
   if (result.succeeded()) return std::move(result.out);
-  return result.Failure(Join(argv, " "));
+  Error failure = result.Failure(Join(argv, " "));
+  failure.code = CodeOf(result.err);
+  return failure;
 }
 
 Result<std::string> Client::SubmitHeld(const std::filesystem::path& script) {
@@ -82,8 +93,8 @@ Result<std::vector<JobRow>> Client::Query(const std::vector<std::string>& tasks)
   Result<std::string> queue = Call({"squeue", "--noheader", "--states=all", "--jobs=" + list, "--format=%i|%T"}, counts_.squeue);
   if (queue) {
     rows = ParseSqueue(*queue);
-  } else if (queue.error().find("Invalid job id") == std::string::npos) {
-    return Error{queue.error()};
+  } else if (!queue.IsNotFound()) {
+    return queue.failure();
   }
   std::set<std::string> seen;
   for (const JobRow& row : rows) seen.insert(TaskName(row));
@@ -94,7 +105,7 @@ Result<std::vector<JobRow>> Client::Query(const std::vector<std::string>& tasks)
       Call({"sacct", "--noheader", "--parsable2", "--jobs=" + list, "--format=JobID,State,ExitCode"}, counts_.sacct);
   if (!accounted) {
     // Without slurmdbd, sacct cannot answer; from then on squeue alone is asked.
-    if (accounted.error().find("accounting storage is disabled") != std::string::npos) {
+    if (accounted.IsUnavailable()) {
       accounting_ = false;
       return rows;
     }
