@@ -205,7 +205,7 @@ Status AddAttemptFiles(const std::vector<RunSpec>& runs, Store& store, BundleWri
       for (const char* name : {"stdout.log", "stderr.log", "attempt.json"}) {
         fs::path path = fs::path(attempt.dir) / name;
         Result<RegularFile> file = RegularFile::Open(path);
-        if (!file && file.error() == "missing") continue;
+        if (file.IsNotFound()) continue;
         if (!file) {
           written.refused.push_back(fmt::format("{}: {}", path.string(), file.error()));
           continue;
@@ -227,7 +227,7 @@ Status AddSetupLogs(const Evaluation& evaluation, BundleWriter& writer, BundleWr
   for (const SetupStepView& step : evaluation.setup.steps) {
     for (const std::string& path : {step.record.stdout_path, step.record.stderr_path}) {
       Result<RegularFile> file = RegularFile::Open(path);
-      if (!file && file.error() == "missing") continue;
+      if (file.IsNotFound()) continue;
       if (!file) {
         written.refused.push_back(fmt::format("{}: {}", path, file.error()));
         continue;

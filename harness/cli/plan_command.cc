@@ -37,7 +37,7 @@ ExitCode PrintPlan(const Console& console, const Loaded& l, const CommonOptions&
     to_run += runs ? 1 : 0;
     console.out << fmt::format("{:<12} {}  {}\n", VisibleText(state), run.key.substr(0, 12), VisibleText(run.label));
     Result<std::vector<std::string>> argv = ExpandCommand(run, "<attempt>/out");
-    if (commands && runs && argv) console.out << "             " << VisibleText(QuoteCommand(*argv)) << "\n";
+    if (commands && runs && argv) console.out << "             " << VisibleText(ShellCommandLine(*argv)) << "\n";
   }
   console.out << fmt::format("\n{} runs planned, {} to run; code: {}\n", l.runs.size(), to_run,
                              DescribeSource(l.manifest, l.source_identity));

@@ -13,11 +13,6 @@
 
 namespace repro::cli {
 
-bool IsSmartTerminal(int fd) {
-  const char* term = std::getenv("TERM");
-  return ::isatty(fd) == 1 && term != nullptr && std::strcmp(term, "dumb") != 0;
-}
-
 std::string ProgressPrinter::StatusLine(const ProgressEvent& event) {
   std::string line = fmt::format("[{}/{}, running {}", event.done, event.total, event.running);
   if (event.eta_seconds) line += ", eta " + FormatDuration(*event.eta_seconds);

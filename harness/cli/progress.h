@@ -7,6 +7,7 @@
 #include <string>
 
 #include "harness/runner/runner.h"
+#include "harness/util/terminal.h"  // IsSmartTerminal, for the printer's callers
 
 namespace repro::cli {
 
@@ -35,8 +36,5 @@ class ProgressPrinter {
   int terminal_fd_;
   bool status_shown_ = false;
 };
-
-// Whether "fd" is a terminal that understands overprinting (not TERM=dumb).
-bool IsSmartTerminal(int fd);
 
 }  // namespace repro::cli

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/util/exit_text.h"
 #include "harness/util/text.h"
 
 namespace repro {
@@ -177,9 +178,7 @@ std::string MoreSeeds(const std::optional<int>& needed, int n, bool leaning_hold
 // ---- evidence that cannot be judged ------------------------------------------
 
 std::string DescribeUnfinished(const RunEvidence& run) {
-  std::string what = run.status;
-  if (run.exit_code && run.status == "failed") what += fmt::format(" (exit {})", *run.exit_code);
-  if (run.signal) what += fmt::format(" (signal {})", *run.signal);
+  std::string what = StatusWithExit(run.status, run.status == "failed" ? run.exit_code : std::nullopt, run.signal);
   return fmt::format("{} {}", run.label, what);
 }
 

@@ -28,13 +28,15 @@
 #include <boost/process/handles.hpp>
 #include <boost/process/io.hpp>
 #include <boost/process/pipe.hpp>
-#include <boost/process/search_path.hpp>
 #include <boost/process/start_dir.hpp>
 #include <fmt/format.h>
 
 #include "harness/exec/cgroup.h"
-#include "harness/exec/tree_guard.h"
+#include "harness/exec/command.h"
+#include "harness/exec/log_cap.h"
 #include "harness/exec/process_tree.h"
+#include "harness/exec/subreaper.h"
+#include "harness/exec/tree_guard.h"
 #include "harness/util/time.h"
 #include "harness/util/units.h"
 
@@ -49,20 +51,10 @@ constexpr double kNever = std::numeric_limits<double>::infinity();
 constexpr double kDrainSeconds = 2.0;
 // Without pidfd support, how often to look for exited children.
 constexpr int kReapPollMs = 50;
+// While a set waits, how often it reaps orphans at the least (see subreaper.h).
+constexpr double kOrphanSweepSeconds = 1.0;
 constexpr int kPipeBytes = 1 << 20;
 constexpr size_t kReadBytes = 256 * 1024;
-
-int g_signal_pipe[2] = {-1, -1};
-volatile sig_atomic_t g_interrupts = 0;
-volatile sig_atomic_t g_warned = 0;
-
-void OnInterruptSignal(int signal_number) {
-  int saved_errno = errno;
-  if (signal_number == SIGUSR2) g_warned = 1;
-  g_interrupts = g_interrupts + 1;
-  if (g_signal_pipe[1] >= 0) (void)!::write(g_signal_pipe[1], "!", 1);
-  errno = saved_errno;
-}
 
 // Marks every fd above 2 close-on-exec, so the child keeps only stdin, stdout and stderr:
 // no database handle, no other attempt's pipes (which would keep them from seeing EOF).
@@ -114,19 +106,7 @@ std::optional<std::filesystem::path> ResolveExecutable(const ProcessSpec& spec) 
     std::filesystem::path path = name;
     return path.is_absolute() ? path : spec.cwd / path;
   }
-  std::vector<boost::filesystem::path> dirs;
-  std::string path_var = EnvValue(spec.env, "PATH");
-  size_t start = 0;
-  while (start <= path_var.size()) {
-    size_t end = path_var.find(':', start);
-    std::string dir = path_var.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (!dir.empty()) dirs.emplace_back(dir);
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  boost::filesystem::path found = bp::search_path(name, dirs);
-  if (found.empty()) return std::nullopt;
-  return std::filesystem::path(found.string());
+  return FindOnPath(name, EnvValue(spec.env, "PATH"));
 }
 
 void CloseFd(int& fd) {
@@ -149,21 +129,6 @@ const char* ProcessEndName(ProcessEnd end) {
   return "?";
 }
 
-void InstallInterruptHandlers(bool warning_signal) {
-  if (g_signal_pipe[0] >= 0) return;
-  if (::pipe2(g_signal_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return;
-  struct sigaction action {};
-  action.sa_handler = OnInterruptSignal;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESTART;
-  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(signal_number, &action, nullptr);
-  if (warning_signal) ::sigaction(SIGUSR2, &action, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
-}
-
-int InterruptCount() { return g_interrupts; }
-bool WarningSignalReceived() { return g_warned != 0; }
-
 struct ProcessSet::Child {
   ProcessSpec spec;
   OutputCallback on_output;
@@ -172,11 +137,7 @@ struct ProcessSet::Child {
   int fds[2] = {-1, -1};   // read ends of the stdout and stderr pipes
   int logs[2] = {-1, -1};  // log files
   bool log_failed[2] = {false, false};
-  int64_t logged[2] = {0, 0};   // bytes written to the head of each log
-  int64_t seen[2] = {0, 0};     // bytes the stream produced
-  std::string tail[2];          // ring of the newest bytes beyond the head, TailCap() long
-  size_t tail_at[2] = {0, 0};   // next write position in the ring
-  bool tail_full[2] = {false, false};
+  std::optional<LogCap> caps[2];  // set in Start, from spec.log_cap_bytes
   double started = 0, timeout_at = kNever, kill_at = kNever, drain_until = kNever;
   bool timed_out = false, interrupted = false, reaped = false;
   int wait_status = 0;
@@ -196,6 +157,7 @@ struct ProcessSet::Child {
     if (pid > 0 && !reaped) {
       SignalTree(SIGKILL);
       ::waitpid(pid, nullptr, 0);
+      ReleaseChild(pid);
     }
     if (!tree_token.empty()) ForgetTree(tree_token);
   }
@@ -206,63 +168,24 @@ struct ProcessSet::Child {
 
   void Note(const std::string& note) { notes += (notes.empty() ? "" : "; ") + note; }
 
-  int64_t TailCap() const { return std::min<int64_t>(256 * 1024, spec.log_cap_bytes / 4); }
-  int64_t HeadCap() const { return spec.log_cap_bytes - TailCap(); }
+  const char* StreamName(int stream) const { return stream == 0 ? "stdout" : "stderr"; }
 
   void WriteLog(int stream, std::string_view bytes) {
-    if (log_failed[stream]) return;
+    if (log_failed[stream] || bytes.empty()) return;
     if (::write(logs[stream], bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) {
       log_failed[stream] = true;
-      Note(fmt::format("{} log incomplete: {}", stream == 0 ? "stdout" : "stderr", std::strerror(errno)));
+      Note(fmt::format("{} log incomplete: {}", StreamName(stream), std::strerror(errno)));
     }
   }
 
   // Sends output to the log: the head goes to the file at once, what comes after is kept
   // as a bounded tail and written when the stream ends (FinishLog).
-  void Log(int stream, std::string_view bytes) {
-    seen[stream] += static_cast<int64_t>(bytes.size());
-    if (spec.log_cap_bytes <= 0) {
-      WriteLog(stream, bytes);
-      return;
-    }
-    int64_t head_room = std::max<int64_t>(0, HeadCap() - logged[stream]);
-    std::string_view head = bytes.substr(0, static_cast<size_t>(std::min<int64_t>(head_room, static_cast<int64_t>(bytes.size()))));
-    WriteLog(stream, head);
-    logged[stream] += static_cast<int64_t>(head.size());
-    bytes.remove_prefix(head.size());
-    if (bytes.empty()) return;
-    // A fixed ring: memory stays TailCap() however much the stream produces.
-    std::string& ring = tail[stream];
-    size_t cap = static_cast<size_t>(TailCap());
-    if (ring.size() != cap) ring.assign(cap, '\0');
-    if (bytes.size() >= cap) {
-      bytes.remove_prefix(bytes.size() - cap);
-      tail_at[stream] = 0;
-    }
-    while (!bytes.empty()) {
-      size_t n = std::min(bytes.size(), cap - tail_at[stream]);
-      ring.replace(tail_at[stream], n, bytes.substr(0, n));
-      tail_at[stream] = (tail_at[stream] + n) % cap;
-      if (tail_at[stream] == 0) tail_full[stream] = true;
-      bytes.remove_prefix(n);
-    }
-  }
+  void Log(int stream, std::string_view bytes) { WriteLog(stream, caps[stream]->Head(bytes)); }
 
   void FinishLog(int stream) {
-    if (spec.log_cap_bytes <= 0) return;  // everything was written as it came
-    std::string& ring = tail[stream];
-    std::string t = tail_full[stream] ? ring.substr(tail_at[stream]) + ring.substr(0, tail_at[stream])
-                                      : ring.substr(0, tail_at[stream]);
-    int64_t cut = seen[stream] - logged[stream] - static_cast<int64_t>(t.size());
-    if (cut > 0) {
-      WriteLog(stream, fmt::format("\n[repro: {} bytes cut here; the log keeps the first {} and the last {} bytes]\n", cut,
-                                   logged[stream], t.size()));
-      Note(fmt::format("{} log capped: {} of {} bytes kept", stream == 0 ? "stdout" : "stderr",
-                       logged[stream] + static_cast<int64_t>(t.size()), seen[stream]));
-    }
-    WriteLog(stream, t);
-    ring.clear();
-    ring.shrink_to_fit();
+    LogCap::Ending ending = caps[stream]->Finish();
+    if (ending.cut > 0) Note(fmt::format("{} log capped: {} of {} bytes kept", StreamName(stream), ending.kept, ending.seen));
+    WriteLog(stream, ending.text);
   }
 
   void Fail(std::string message) {
@@ -296,10 +219,13 @@ struct ProcessSet::Child {
 
 ProcessSet::ProcessSet() {
   // Descendants that escape an attempt's group are re-parented here, not to init, so they
-  // stay in reach. Harmless for the rest of the process: they are reaped in ReapExited.
-  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  // stay in reach; ReapOrphans (called from Poll) reaps them.
+  BecomeSubreaper();
 }
-ProcessSet::~ProcessSet() = default;
+ProcessSet::~ProcessSet() {
+  children_.clear();  // kills and reaps what still runs
+  ReapOrphans();
+}
 
 int ProcessSet::Start(const ProcessSpec& spec, OutputCallback on_output) {
   int handle = next_handle_++;
@@ -309,6 +235,7 @@ int ProcessSet::Start(const ProcessSpec& spec, OutputCallback on_output) {
   c.spec = spec;
   c.on_output = std::move(on_output);
   c.started = MonotonicSeconds();
+  for (auto& cap : c.caps) cap.emplace(spec.log_cap_bytes);
   if (spec.argv.empty()) {
     c.Fail("empty command");
     return handle;
@@ -360,6 +287,7 @@ int ProcessSet::Start(const ProcessSpec& spec, OutputCallback on_output) {
   }
   c.pid = process.id();
   process.detach();  // this set reaps the child itself, keeping exit code and signal apart
+  ClaimChild(c.pid);
   c.fds[0] = ::fcntl(out_pipe.native_source(), F_DUPFD_CLOEXEC, 3);
   c.fds[1] = ::fcntl(err_pipe.native_source(), F_DUPFD_CLOEXEC, 3);
   // A 1 MiB pipe means fewer wake-ups per byte: 2-4x the throughput of the default 64 KiB.
@@ -381,11 +309,9 @@ void ProcessSet::InterruptAll() {
 }
 
 void ProcessSet::HandleSignals() {
-  char buffer[64];
-  while (::read(g_signal_pipe[0], buffer, sizeof(buffer)) > 0) {
-  }
+  DrainInterruptPipe();
   InterruptAll();
-  if (g_interrupts >= 2) {
+  if (InterruptCount() >= 2) {
     for (auto& [handle, child] : children_) child->Signal(SIGKILL);
   }
 }
@@ -409,8 +335,8 @@ void ProcessSet::CheckDeadlines(double now) {
 void ProcessSet::Poll() {
   std::vector<pollfd> fds;
   std::vector<std::pair<Child*, int>> owners;  // which child and which fd: 0/1 stream, 2 pidfd, -1 signals
-  if (g_signal_pipe[0] >= 0) {
-    fds.push_back({g_signal_pipe[0], POLLIN, 0});
+  if (InterruptPipeFd() >= 0) {
+    fds.push_back({InterruptPipeFd(), POLLIN, 0});
     owners.emplace_back(nullptr, -1);
   }
   double now = MonotonicSeconds();
@@ -432,6 +358,7 @@ void ProcessSet::Poll() {
     must_poll_for_exit |= !c.reaped && c.pidfd < 0;
     next = std::min({next, c.reaped ? kNever : c.timeout_at, c.kill_at, c.drain_until});
   }
+  next = std::min(next, next_orphan_sweep_);
   int timeout_ms = -1;
   if (next != kNever) timeout_ms = static_cast<int>(std::ceil(std::max(0.0, next - now) * 1000));
   if (must_poll_for_exit && (timeout_ms < 0 || timeout_ms > kReapPollMs)) timeout_ms = kReapPollMs;
@@ -445,7 +372,7 @@ void ProcessSet::Poll() {
     if (which == -1) {
       HandleSignals();
     } else if (which == 2) {
-      // Exit is handled below by waitpid for every child alike.
+      // Exit is handled below by wait4 on each child's pid alike.
     } else {
       ssize_t n = ::read(c->fds[which], buffer.data(), buffer.size());
       if (n > 0) {
@@ -462,6 +389,12 @@ void ProcessSet::Poll() {
   now = MonotonicSeconds();
   ReapExited(now);
   CheckDeadlines(now);
+  FinishDrained(now);
+}
+
+// Ends the result of each reaped child whose output is drained, or has drained as long as
+// it may (a background process that escaped its group can hold the pipes).
+void ProcessSet::FinishDrained(double now) {
   for (auto& [handle, child] : children_) {
     Child& c = *child;
     if (c.result || !c.reaped) continue;
@@ -506,31 +439,39 @@ void ProcessSet::Poll() {
   }
 }
 
+void ProcessSet::SweepOrphans(double now, bool now_or_later) {
+  if (!now_or_later && now < next_orphan_sweep_) return;
+  ReapOrphans();
+  next_orphan_sweep_ = now + kOrphanSweepSeconds;
+}
+
 void ProcessSet::ReapExited(double now) {
-  // As a child subreaper this process also inherits orphaned descendants of attempts:
-  // reap everything that exited, and give a direct child its status.
-  int status = 0;
-  struct rusage usage {};
-  pid_t pid;
-  while ((pid = ::wait4(-1, &status, WNOHANG, &usage)) > 0) {
-    for (auto& [handle, child] : children_) {
-      Child& c = *child;
-      if (c.pid != pid || c.reaped) continue;
-      c.reaped = true;
-      c.wait_status = status;
-      c.usage = usage;
-      // Whatever the attempt left behind, in its group or escaped from it, goes with it.
-      // Escapees are either still in the group or orphans re-parented to this subreaper;
-      // when neither exists, the /proc scan (the costly part) is skipped.
-      std::vector<pid_t> own = {TreeGuardPid()};
-      for (const auto& [other_handle, other] : children_) {
-        if (!other->reaped) own.push_back(other->pid);
-      }
-      bool group_alive = ::killpg(c.pid, 0) == 0;
-      c.strays_killed += c.SignalTree(SIGKILL, group_alive || HasForeignChildren(own).value_or(true));
-      c.drain_until = now + kDrainSeconds;
-    }
+  // Only this set's own children, each by its pid: a wait for any child would take the
+  // children of other sets and of RunProcess calls, whose owners would then wait forever.
+  bool reaped_any = false;
+  for (auto& [handle, child] : children_) {
+    Child& c = *child;
+    if (c.pid <= 0 || c.reaped) continue;
+    if (::wait4(c.pid, &c.wait_status, WNOHANG, &c.usage) != c.pid) continue;
+    ReleaseChild(c.pid);
+    c.reaped = true;
+    reaped_any = true;
+    EndRestOfTree(c, now);
   }
+  SweepOrphans(now, reaped_any);
+}
+
+void ProcessSet::EndRestOfTree(Child& c, double now) {
+  // Whatever the attempt left behind, in its group or escaped from it, goes with it.
+  // Escapees are either still in the group or orphans re-parented to this subreaper;
+  // when neither exists, the /proc scan (the costly part) is skipped.
+  std::vector<pid_t> own = {TreeGuardPid()};
+  for (const auto& [other_handle, other] : children_) {
+    if (!other->reaped) own.push_back(other->pid);
+  }
+  bool group_alive = ::killpg(c.pid, 0) == 0;
+  c.strays_killed += c.SignalTree(SIGKILL, group_alive || HasForeignChildren(own).value_or(true));
+  c.drain_until = now + kDrainSeconds;
 }
 
 std::optional<std::pair<int, ProcessResult>> ProcessSet::WaitAny() {

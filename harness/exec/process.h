@@ -4,7 +4,9 @@
 // code and signal kept apart. One poll loop serves every child (ninja's SubprocessSet).
 // A tree is its process group plus every process carrying the attempt's REPRO_TREE token
 // in its environment, so descendants that called setsid() are ended too; the runner is a
-// child subreaper, so such orphans come back to it rather than to init.
+// child subreaper, so such orphans come back to it rather than to init (subreaper.h says
+// who reaps them). A set reaps only its own children, by pid: sets and RunProcess calls
+// can live side by side without taking each other's children.
 #pragma once
 
 #include <sys/types.h>
@@ -19,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/exec/interrupts.h"
 #include "harness/metrics/extract.h"
 
 namespace repro {
@@ -81,20 +84,17 @@ class ProcessSet {
   struct Child;
   void Poll();
   void ReapExited(double now);
+  void EndRestOfTree(Child& child, double now);
+  // Reaps orphans (subreaper.h) when "now_or_later" or when the last sweep is a while ago.
+  void SweepOrphans(double now, bool now_or_later);
+  void FinishDrained(double now);
   void HandleSignals();
   void CheckDeadlines(double now);
   std::map<int, std::unique_ptr<Child>> children_;
   int next_handle_ = 1;
   std::vector<char> read_buffer_;
+  double next_orphan_sweep_ = 0;
 };
-
-// Installs handlers so that SIGINT, SIGTERM and SIGHUP are recorded instead of killing the
-// runner; the ProcessSet reacts to them. Returns how many have arrived so far.
-// With "warning_signal", SIGUSR2 interrupts too: Slurm's --signal=B:USR2@N says the job's
-// time limit is N seconds away, and the job-side supervisor stops its attempt cleanly.
-void InstallInterruptHandlers(bool warning_signal = false);
-int InterruptCount();
-bool WarningSignalReceived();
 
 // Runs one process to completion (for setup steps and helper commands like git).
 ProcessResult RunProcess(const ProcessSpec& spec, OutputCallback on_output = {});

@@ -1,12 +1,9 @@
 #include "harness/exec/sandbox.h"
 
-#include <unistd.h>
-
 #include <fmt/format.h>
 
+#include "harness/exec/command.h"
 #include "harness/exec/environment.h"
-#include "harness/exec/process.h"
-#include "harness/util/atomic_file.h"
 
 namespace repro {
 
@@ -29,27 +26,21 @@ std::vector<std::string> SandboxCommand(const std::vector<std::string>& argv, co
 
 Status CheckSandbox() {
   std::filesystem::path dir = std::filesystem::temp_directory_path();
-  ProcessSpec spec;
-  spec.argv = SandboxCommand({"true"}, dir, dir);
-  spec.cwd = dir;
-  spec.env = BuildChildEnvironment({}, {});
-  spec.stdout_path = "/dev/null";
-  spec.stderr_path = dir / fmt::format("repro-sandbox-check-{}.log", ::getpid());
-  spec.timeout_seconds = 30;
-  ProcessResult result = RunProcess(spec);
-  std::string said = ReadFile(spec.stderr_path).value_or("");
-  std::error_code ignored;
-  std::filesystem::remove(spec.stderr_path, ignored);
-  while (!said.empty() && (said.back() == '\n' || said.back() == ' ')) said.pop_back();
-  if (result.end == ProcessEnd::kExited && result.exit_code == 0) return Status::Ok();
-  if (result.end == ProcessEnd::kStartFailed) {
+  Command command;
+  command.argv = SandboxCommand({"true"}, dir, dir);
+  command.cwd = dir;
+  command.env = BuildChildEnvironment({}, {});
+  command.timeout_seconds = 30;
+  CommandResult result = RunCommand(command);
+  if (result.succeeded()) return Status::Ok();
+  if (result.not_started()) {
     return Error{"isolation: sandbox needs bubblewrap (the bwrap command), which is not installed: install the "
                  "package bubblewrap (apt-get install bubblewrap), or run with --isolation none"};
   }
   return Error{fmt::format("isolation: sandbox is not available here: bwrap cannot create its namespaces ({}). "
                            "It needs unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1 and "
                            "user.max_user_namespaces > 0) or root; or run with --isolation none",
-                           said.empty() ? result.message : said)};
+                           result.Reason())};
 }
 
 }  // namespace repro

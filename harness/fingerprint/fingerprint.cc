@@ -13,8 +13,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "harness/exec/command.h"
 #include "harness/exec/environment.h"
-#include "harness/exec/process.h"
 #include "harness/util/atomic_file.h"
 #include "harness/util/hash.h"
 
@@ -24,10 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;  // std::map inside: keys come out sorted, so the text is stable
 
-std::string Trim(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
-  return text;
-}
 
 // The value of "key" in a "key: value" or "key=value" file, the first time it appears.
 std::string FieldOf(const fs::path& file, const std::string& key, char separator) {
@@ -52,45 +48,26 @@ struct Captured {
 
 // Runs a short helper command and returns what it printed (stdout, then stderr).
 Captured Capture(const std::vector<std::string>& argv, double timeout_seconds) {
-  fs::path dir = fs::temp_directory_path();
-  ProcessSpec spec;
-  spec.argv = argv;
-  spec.cwd = dir;
-  spec.env = BuildChildEnvironment({}, {});
-  spec.stdout_path = dir / fmt::format("repro-fingerprint-{}.out", ::getpid());
-  spec.stderr_path = dir / fmt::format("repro-fingerprint-{}.err", ::getpid());
-  spec.timeout_seconds = timeout_seconds;
-  ProcessResult result = RunProcess(spec);
-  Captured captured{result.end == ProcessEnd::kExited && result.exit_code == 0,
-                    ReadFile(spec.stdout_path).value_or("") + ReadFile(spec.stderr_path).value_or("")};
-  std::error_code ignored;
-  fs::remove(spec.stdout_path, ignored);
-  fs::remove(spec.stderr_path, ignored);
-  return captured;
-}
-
-std::optional<fs::path> OnPath(const std::string& name, const std::string& path_variable) {
-  std::stringstream dirs(path_variable);
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    fs::path candidate = fs::path(dir.empty() ? "." : dir) / name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return std::nullopt;
+  Command command;
+  command.argv = argv;
+  command.env = BuildChildEnvironment({}, {});
+  command.timeout_seconds = timeout_seconds;
+  CommandResult result = RunCommand(command);
+  return Captured{result.succeeded(), result.out + result.err};
 }
 
 Json Gpus() {
   Json gpus = Json::array();
-  if (!OnPath("nvidia-smi", std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin")) return gpus;
+  if (!FindOnPath("nvidia-smi", OwnPath())) return gpus;
   Captured smi = Capture({"nvidia-smi", "--query-gpu=name,driver_version,memory.total", "--format=csv,noheader"}, 30);
-  if (!smi.ok) return Json{{"error", Trim(smi.out)}};
+  if (!smi.ok) return Json{{"error", TrimTrailingBlanks(smi.out)}};
   std::stringstream lines(smi.out);
   std::string line;
   while (std::getline(lines, line)) {
     std::vector<std::string> fields;
     std::stringstream parts(line);
     std::string part;
-    while (std::getline(parts, part, ',')) fields.push_back(Trim(part.erase(0, part.find_first_not_of(' '))));
+    while (std::getline(parts, part, ',')) fields.push_back(TrimTrailingBlanks(part.erase(0, part.find_first_not_of(' '))));
     if (fields.size() == 3) gpus.push_back({{"name", fields[0]}, {"driver", fields[1]}, {"memory", fields[2]}});
   }
   return gpus;
@@ -128,20 +105,20 @@ Json DescribeInterpreter(const fs::path& exe, const std::string& kind, const std
   if (kind == "sh" || kind == "dash") return info;  // no version flag
   Captured version = Capture({exe.string(), kind == "java" ? "-version" : "--version"}, 20);
   std::string first = version.out.substr(0, version.out.find('\n'));
-  info["version"] = Trim(first);
+  info["version"] = TrimTrailingBlanks(first);
   if (kind == "python") {
     std::vector<std::string> argv = {exe.string(), (ConfigDir() / "probes/python.py").string()};
     argv.insert(argv.end(), probe_args.begin(), probe_args.end());
     Captured probe = Capture(argv, 120);
     Json parsed = Json::parse(probe.out.substr(0, probe.out.find('\n')), nullptr, /*allow_exceptions=*/false);
-    info["probe"] = probe.ok && parsed.is_object() ? parsed : Json{{"error", Trim(probe.out).substr(0, 400)}};
+    info["probe"] = probe.ok && parsed.is_object() ? parsed : Json{{"error", TrimTrailingBlanks(probe.out).substr(0, 400)}};
   } else if (kind == "r") {
     fs::path rscript = exe.filename() == "R" ? exe.parent_path() / "Rscript" : exe;
     std::vector<std::string> argv = {rscript.string(), (ConfigDir() / "probes/R.R").string()};
     if (probe_args.size() >= 2) argv.push_back(probe_args[1]);  // the code folder
     Captured probe = Capture(argv, 120);
     // The last line is the JSON object (R may print warnings before it).
-    std::string out = Trim(probe.out);
+    std::string out = TrimTrailingBlanks(probe.out);
     Json parsed = Json::parse(out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1), nullptr, false);
     info["probe"] = probe.ok && parsed.is_object() ? parsed : Json{{"error", out.substr(0, 400)}};
   }
@@ -178,7 +155,7 @@ Fingerprint TakeFingerprint(const Manifest* manifest, const fs::path& code_dir) 
   machine["repro"] = REPRO_VERSION;
   Json interpreters = Json::object();
   if (manifest != nullptr) {
-    std::string path_variable = std::getenv("PATH") != nullptr ? std::getenv("PATH") : "/usr/bin:/bin";
+    std::string path_variable = OwnPath();
     for (const auto& [name, value] : manifest->env) {
       if (name == "PATH") path_variable = value;
     }
@@ -186,7 +163,7 @@ Fingerprint TakeFingerprint(const Manifest* manifest, const fs::path& code_dir) 
       std::string program = experiment.shell ? "/bin/sh" : experiment.command.front();
       std::string kind = InterpreterKind(fs::path(program).filename().string());
       if (kind.empty()) continue;
-      std::optional<fs::path> exe = program.find('/') != std::string::npos ? std::optional<fs::path>(program) : OnPath(program, path_variable);
+      std::optional<fs::path> exe = program.find('/') != std::string::npos ? std::optional<fs::path>(program) : FindOnPath(program, path_variable);
       if (!exe || interpreters.contains(exe->string())) continue;
       interpreters[exe->string()] = DescribeInterpreter(*exe, kind, ProbeArguments(code_dir, manifest));
     }

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "harness/util/hash.h"
+#include "harness/util/shell_quote.h"
 
 namespace repro {
 namespace {
@@ -50,8 +51,8 @@ void AddManifestScopedFiles(const Manifest& manifest, const std::vector<std::str
     auto [it, fresh] = digests.emplace(arg, "");
     if (fresh) {
       std::error_code ec;
-      Result<std::string> digest = std::filesystem::is_regular_file(arg, ec) ? Sha256File(arg) : Error{"-"};
-      it->second = digest ? *digest : ec || digest.error() == "-" ? "-" : "unreadable";
+      Result<std::string> digest = std::filesystem::is_regular_file(arg, ec) ? Sha256File(arg) : Error::NotFound("-");
+      it->second = digest ? *digest : ec || digest.IsNotFound() ? "-" : "unreadable";
     }
     if (it->second == "-") continue;  // not a file
     identity.Add("manifest-file", arg.substr(prefix.size()));
@@ -239,12 +240,6 @@ std::vector<const RunSpec*> RunsFor(const std::vector<RunSpec>& runs, const std:
     if (matches) selected.push_back(&run);
   }
   return selected;
-}
-
-std::string ShellQuote(const std::string& value) {
-  std::string quoted = "'";
-  for (char c : value) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
 }
 
 Result<std::vector<std::string>> ExpandCommand(const RunSpec& run, const std::string& out_dir) {

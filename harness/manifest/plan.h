@@ -60,7 +60,4 @@ std::vector<const RunSpec*> RunsFor(const std::vector<RunSpec>& runs, const std:
 // shell: true, ["/bin/sh", "-c", script] with every value single-quoted.
 Result<std::vector<std::string>> ExpandCommand(const RunSpec& run, const std::string& out_dir);
 
-// "value" as one single-quoted POSIX shell word.
-std::string ShellQuote(const std::string& value);
-
 }  // namespace repro

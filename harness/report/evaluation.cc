@@ -14,6 +14,8 @@
 #include "harness/util/hash.h"
 #include "harness/util/regular_file.h"
 #include "harness/report/render.h"
+#include "harness/util/exit_text.h"
+#include "harness/util/shell_quote.h"
 #include "harness/util/text.h"
 #include "harness/util/units.h"
 
@@ -428,28 +430,18 @@ std::vector<ManifestFile> FilesBesideManifest(const Manifest& manifest, const st
   return std::move(finder).Files();
 }
 
-std::string CommandLine(const std::vector<std::string>& argv) {
-  static constexpr std::string_view kPlain =
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:,+@%";
-  std::vector<std::string> words;
-  for (const std::string& arg : argv) {
-    bool plain = !arg.empty() && arg.find_first_not_of(kPlain) == std::string::npos;
-    words.push_back(plain ? arg : ShellQuote(arg));
-  }
-  return Join(words, " ");
-}
-
 std::string Evaluation::SetupLine() const {
   if (setup.steps.empty()) return "";
   for (const SetupStepView& step : setup.steps) {
     if (step.record.status == kStatusCompleted) continue;
-    std::string end = step.record.status;
-    if (step.record.exit_code) end += fmt::format(" (exit {})", *step.record.exit_code);
-    if (step.record.signal) end += fmt::format(" (signal {})", *step.record.signal);
-    return fmt::format("step {} of {} {}", step.record.step, manifest->setup.size(), end);
+    return fmt::format("step {} of {} {}", step.record.step, manifest->setup.size(), StepStatus(step.record));
   }
   return fmt::format("{} step(s) completed in {} ({} execution(s), {} of CPU time)", setup.steps.size(),
                      FormatDuration(setup.compute.wall_seconds), setup.executions, FormatDuration(setup.compute.cpu_seconds));
+}
+
+std::string StepStatus(const SetupStepRecord& step) {
+  return StatusWithExit(step.status, step.status != kStatusCompleted ? step.exit_code : std::nullopt, step.signal);
 }
 
 const ClaimEvaluation* Evaluation::Find(const std::string& claim_id) const {

@@ -121,10 +121,10 @@ Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>
 // added files are deviations of their own), hashed, in the order first named.
 std::vector<ManifestFile> FilesBesideManifest(const Manifest& manifest, const std::vector<RunSpec>& runs);
 
-// "argv" as one line a person can paste into a POSIX shell: arguments quoted only when needed.
-std::string CommandLine(const std::vector<std::string>& argv);
-
 std::vector<VerdictRecord> ToVerdictRecords(const Evaluation& evaluation);
+
+// A setup step's status with how it ended: "failed (exit 2)"; a completed step's code is left out.
+std::string StepStatus(const SetupStepRecord& step);
 
 // The ACM badge the evidence suggests ("Results Reproduced" for the authors' own code,
 // "Results Replicated" for other code, when every claim held), with the reason; a

@@ -11,6 +11,8 @@
 #include "harness/util/regular_file.h"
 #include "harness/report/render.h"
 #include "harness/report/svg.h"
+#include "harness/util/exit_text.h"
+#include "harness/util/shell_quote.h"
 #include "harness/util/text.h"
 #include "harness/util/time.h"
 #include "harness/util/units.h"
@@ -218,9 +220,7 @@ std::string FailedRuns(const Evaluation& evaluation) {
   std::string out = fmt::format("<details id=\"failed-runs\"><summary>Runs that did not finish ({})</summary>\n",
                                 evaluation.unfinished_runs.size());
   for (const RunEvidence& run : evaluation.unfinished_runs) {
-    std::string status = run.status;
-    if (run.exit_code) status += fmt::format(" (exit {})", *run.exit_code);
-    if (run.signal) status += fmt::format(" (signal {})", *run.signal);
+    std::string status = StatusWithExit(run.status, run.exit_code, run.signal);
     out += fmt::format("<h4>{}: {}</h4>", E(run.label), E(status));
     if (!run.message.empty()) out += "<p>" + E(run.message) + "</p>";
     std::vector<std::string> tail = LastLinesOfRegularFile(std::filesystem::path(run.dir) / "stderr.log", 20);
@@ -228,13 +228,6 @@ std::string FailedRuns(const Evaluation& evaluation) {
     if (!tail.empty()) out += "<pre>" + E(Join(tail, "\n")) + "</pre>";
   }
   return out + "</details>\n";
-}
-
-std::string StepStatus(const SetupStepRecord& step) {
-  std::string status = step.status;
-  if (step.exit_code && step.status != kStatusCompleted) status += fmt::format(" (exit {})", *step.exit_code);
-  if (step.signal) status += fmt::format(" (signal {})", *step.signal);
-  return status;
 }
 
 std::string TailBlock(const std::string& what, const std::vector<std::string>& lines) {
@@ -250,7 +243,7 @@ std::string SetupSection(const Evaluation& evaluation) {
   const SetupReport& setup = evaluation.setup;
   if (setup.steps.empty()) {
     out += "<p>Not run yet for this code. The steps:</p><ol id=\"setup\">";
-    for (const auto& argv : m.setup) out += "<li><code>" + E(CommandLine(argv)) + "</code></li>";
+    for (const auto& argv : m.setup) out += "<li><code>" + E(ShellCommandLine(argv)) + "</code></li>";
     return out + "</ol>\n";
   }
   if (setup.executions > 1) out += fmt::format("<p>Execution {} of this setup; the compute table counts every one.</p>", setup.executions);
@@ -258,7 +251,7 @@ std::string SetupSection(const Evaluation& evaluation) {
   for (const SetupStepView& view : setup.steps) {
     const SetupStepRecord& step = view.record;
     out += fmt::format("<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code><br><code>{}</code>{}{}</td></tr>\n",
-                       step.step, E(CommandLine(step.argv)), E(StepStatus(step)), FormatDuration(step.wall_seconds),
+                       step.step, E(ShellCommandLine(step.argv)), E(StepStatus(step)), FormatDuration(step.wall_seconds),
                        FormatDuration(step.cpu_seconds), E(step.stdout_path), E(step.stderr_path),
                        TailBlock("last lines of stdout", view.stdout_tail), TailBlock("last lines of stderr", view.stderr_tail));
   }
@@ -269,7 +262,7 @@ std::string CommandsSection(const Evaluation& evaluation) {
   if (evaluation.commands.empty()) return "";
   std::string out = "<details id=\"commands\"><summary>The command of each run, as it ran</summary>\n<ul>";
   for (const RunCommand& command : evaluation.commands) {
-    out += "<li>" + E(command.label) + ": <code>" + E(CommandLine(command.argv)) + "</code></li>";
+    out += "<li>" + E(command.label) + ": <code>" + E(ShellCommandLine(command.argv)) + "</code></li>";
   }
   return out + "</ul></details>\n";
 }

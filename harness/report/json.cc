@@ -2,6 +2,7 @@
 
 #include "harness/report/cells.h"
 #include "harness/report/render.h"
+#include "harness/util/shell_quote.h"
 #include "harness/util/time.h"
 
 namespace repro {
@@ -160,7 +161,7 @@ Json SetupJson(const Evaluation& evaluation) {
   Json steps = Json::array();
   for (const SetupStepView& view : setup.steps) {
     const SetupStepRecord& step = view.record;
-    steps.push_back({{"step", step.step}, {"command", step.argv}, {"command_line", CommandLine(step.argv)},
+    steps.push_back({{"step", step.step}, {"command", step.argv}, {"command_line", ShellCommandLine(step.argv)},
                      {"status", step.status}, {"exit_code", Optional(step.exit_code)}, {"signal", Optional(step.signal)},
                      {"wall_seconds", step.wall_seconds}, {"cpu_seconds", step.cpu_seconds},
                      {"peak_rss_bytes", static_cast<int64_t>(step.peak_rss_kib) * 1024}, {"finished_at", Text(step.finished_at)},
@@ -176,7 +177,7 @@ Json SetupJson(const Evaluation& evaluation) {
 Json CommandsJson(const Evaluation& evaluation) {
   Json commands = Json::array();
   for (const RunCommand& command : evaluation.commands) {
-    commands.push_back({{"label", command.label}, {"argv", command.argv}, {"line", CommandLine(command.argv)}});
+    commands.push_back({{"label", command.label}, {"argv", command.argv}, {"line", ShellCommandLine(command.argv)}});
   }
   return commands;
 }

@@ -4,6 +4,8 @@
 #include "harness/report/environment.h"
 #include "harness/report/escape.h"
 #include "harness/report/render.h"
+#include "harness/util/exit_text.h"
+#include "harness/util/shell_quote.h"
 #include "harness/util/text.h"
 #include "harness/util/time.h"
 #include "harness/util/units.h"
@@ -41,13 +43,6 @@ std::string PaperLine(const Paper& paper) {
   return line;
 }
 
-std::string StepStatus(const SetupStepRecord& step) {
-  std::string status = step.status;
-  if (step.exit_code && step.status != kStatusCompleted) status += fmt::format(" (exit {})", *step.exit_code);
-  if (step.signal) status += fmt::format(" (signal {})", *step.signal);
-  return status;
-}
-
 std::string Tail(const std::string& what, const std::vector<std::string>& lines) {
   if (lines.empty()) return "";
   return fmt::format("\n<details><summary>{}</summary>\n\n", M(what)) + MarkdownBlock(Join(lines, "\n")) + "\n</details>\n";
@@ -62,14 +57,14 @@ std::string SetupSection(const Evaluation& evaluation) {
   const SetupReport& setup = evaluation.setup;
   if (setup.steps.empty()) {
     out += "Not run yet for this code. The steps:\n\n";
-    for (size_t i = 0; i < m.setup.size(); ++i) out += fmt::format("{}. {}\n", i + 1, Code(CommandLine(m.setup[i])));
+    for (size_t i = 0; i < m.setup.size(); ++i) out += fmt::format("{}. {}\n", i + 1, Code(ShellCommandLine(m.setup[i])));
     return out;
   }
   if (setup.executions > 1) out += fmt::format("Execution {} of this setup; the compute table counts every one.\n\n", setup.executions);
   out += "| Step | Command | Status | Wall | CPU | Logs |\n|---|---|---|---|---|---|\n";
   for (const SetupStepView& view : setup.steps) {
     const SetupStepRecord& step = view.record;
-    out += fmt::format("| {} | {} | {} | {} | {} | {}, {} |\n", step.step, CodeCell(CommandLine(step.argv)), Cell(StepStatus(step)),
+    out += fmt::format("| {} | {} | {} | {} | {} | {}, {} |\n", step.step, CodeCell(ShellCommandLine(step.argv)), Cell(StepStatus(step)),
                        FormatDuration(step.wall_seconds), FormatDuration(step.cpu_seconds), CodeCell(step.stdout_path),
                        CodeCell(step.stderr_path));
   }
@@ -83,7 +78,7 @@ std::string SetupSection(const Evaluation& evaluation) {
 std::string CommandsSection(const Evaluation& evaluation) {
   if (evaluation.commands.empty()) return "";
   std::string out = "\n## Commands\n\n<details><summary>The command of each run, as it ran</summary>\n\n";
-  for (const RunCommand& command : evaluation.commands) out += fmt::format("- {}: {}\n", M(command.label), Code(CommandLine(command.argv)));
+  for (const RunCommand& command : evaluation.commands) out += fmt::format("- {}: {}\n", M(command.label), Code(ShellCommandLine(command.argv)));
   return out + "\n</details>\n";
 }
 
@@ -184,9 +179,7 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
   if (!evaluation.unfinished_runs.empty()) {
     out += "\n## Runs that did not finish\n\n| Run | Status | Logs |\n|---|---|---|\n";
     for (const RunEvidence& run : evaluation.unfinished_runs) {
-      std::string status = run.status;
-      if (run.exit_code && run.status == "failed") status += fmt::format(" (exit {})", *run.exit_code);
-      if (run.signal) status += fmt::format(" (signal {})", *run.signal);
+      std::string status = StatusWithExit(run.status, run.status == "failed" ? run.exit_code : std::nullopt, run.signal);
       if (!run.message.empty()) status += ": " + run.message;
       out += fmt::format("| {} | {} | {}, {} |\n", Cell(run.label), Cell(status), CodeCell(run.dir + "/stdout.log"),
                          CodeCell(run.dir + "/stderr.log"));

@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/exec/command.h"
 #include "harness/exec/environment.h"
-#include "harness/exec/process.h"
 #include "harness/util/atomic_file.h"
 #include "harness/util/private_folder.h"
 
@@ -48,13 +48,8 @@ fs::path FindChromium(const PdfOptions& options) {
   if (const char* chosen = std::getenv("REPRO_CHROMIUM"); chosen != nullptr && *chosen != '\0') {
     return Executable(chosen) ? fs::path(chosen) : fs::path();
   }
-  const char* path = std::getenv("PATH");
-  std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
   for (const char* name : {"chromium", "chromium-browser", "google-chrome"}) {
-    std::istringstream in(dirs);
-    for (std::string dir; std::getline(in, dir, ':');) {
-      if (!dir.empty() && Executable(fs::path(dir) / name)) return fs::path(dir) / name;
-    }
+    if (std::optional<fs::path> found = FindOnPath(name, OwnPath())) return *found;
   }
   return {};
 }
@@ -69,24 +64,26 @@ Result<std::string> RenderPdf(const std::string& html, const PdfOptions& options
   PrivateFolder folder("repro-pdf");
   if (folder.path().empty()) return Error{fmt::format("cannot create a folder in {}", fs::temp_directory_path().string())};
   if (Status written = WriteFileAtomically(folder.path() / "report.html", html, /*durable=*/false); !written) return Error{written.error()};
-  ProcessSpec spec;
-  spec.argv = ChromiumArgv(chromium, folder.path());
-  spec.cwd = folder.path();
-  spec.env = BuildChildEnvironment({{"HOME", folder.path().string()}}, {});
-  spec.stdout_path = folder.path() / "chromium.out";
-  spec.stderr_path = folder.path() / "chromium.err";
-  spec.timeout_seconds = options.timeout_seconds;
-  ProcessResult result = RunProcess(spec);
-  if (result.end != ProcessEnd::kExited || result.exit_code != 0) {
+  Command command;
+  command.argv = ChromiumArgv(chromium, folder.path());
+  command.cwd = folder.path();
+  command.env = BuildChildEnvironment({{"HOME", folder.path().string()}}, {});
+  command.log_dir = folder.path();
+  command.log_name = "chromium";
+  command.timeout_seconds = options.timeout_seconds;
+  fs::path stderr_log = folder.path() / "chromium.stderr.log";
+  CommandResult run = RunCommand(command);
+  const ProcessResult& result = run.process;
+  if (!run.succeeded()) {
     std::string how = result.end == ProcessEnd::kTimedOut ? fmt::format("did not finish in {:g} s", options.timeout_seconds)
                       : result.exit_code ? fmt::format("exited with {}", *result.exit_code)
                                          : std::string(ProcessEndName(result.end));
     return Error{fmt::format("{} could not print the report to PDF: it {}: {}", chromium.string(), how,
-                             result.message.empty() ? Tail(spec.stderr_path) : result.message)};
+                             result.message.empty() ? Tail(stderr_log) : result.message)};
   }
   Result<std::string> pdf = ReadFile(folder.path() / "report.pdf");
   if (!pdf || pdf->rfind("%PDF-", 0) != 0) {
-    return Error{fmt::format("{} wrote no PDF: {}", chromium.string(), Tail(spec.stderr_path))};
+    return Error{fmt::format("{} wrote no PDF: {}", chromium.string(), Tail(stderr_log))};
   }
   return pdf;
 }

@@ -21,13 +21,6 @@ using Json = nlohmann::ordered_json;
 Json Optional(const std::optional<double>& value) { return value ? Json(*value) : Json(); }
 Json Optional(const std::optional<int>& value) { return value ? Json(*value) : Json(); }
 
-std::string QuoteArgument(const std::string& arg) {
-  if (!arg.empty() && arg.find_first_of(" \t\n'\"\\$`;&|<>()*?[]#~") == std::string::npos) return arg;
-  std::string quoted = "'";
-  for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
 Json MetricsJson(const std::vector<MetricRecord>& metrics) {
   Json out = Json::object();
   for (const MetricRecord& metric : metrics) {
@@ -152,12 +145,6 @@ std::vector<MetricRecord> ToRecords(const std::vector<MetricValue>& values) {
   return records;
 }
 
-std::string QuoteCommand(const std::vector<std::string>& argv) {
-  std::vector<std::string> quoted;
-  for (const std::string& arg : argv) quoted.push_back(QuoteArgument(arg));
-  return fmt::format("{}", fmt::join(quoted, " "));
-}
-
 std::string DescribeEnd(const AttemptRecord& attempt) {
   if (attempt.status == kStatusFailed && attempt.exit_code) return fmt::format("failed (exit {})", *attempt.exit_code);
   if (attempt.signal) return fmt::format("{} (signal {})", attempt.status, *attempt.signal);
@@ -165,7 +152,7 @@ std::string DescribeEnd(const AttemptRecord& attempt) {
 }
 
 std::string DescribeFailure(const AttemptRecord& attempt, const std::vector<std::string>& argv) {
-  std::string text = argv.empty() ? "" : fmt::format("  command: {}\n", QuoteCommand(argv));  // empty: it never started
+  std::string text = argv.empty() ? "" : fmt::format("  command: {}\n", ShellCommandLine(argv));  // empty: it never started
   if (!attempt.message.empty()) text += fmt::format("  note: {}\n", attempt.message);
   std::string tail;
   // The child may have replaced its log with a symlink or a FIFO: only a regular file is read.

@@ -16,6 +16,7 @@
 #include "harness/manifest/plan.h"
 #include "harness/store/store.h"
 #include "harness/util/result.h"
+#include "harness/util/shell_quote.h"
 
 namespace repro {
 
@@ -37,7 +38,6 @@ void TakeOutcome(const AttemptOutcome& outcome, AttemptRecord& attempt);
 
 std::string ParamsJson(const RunSpec& run);
 std::vector<MetricRecord> ToRecords(const std::vector<MetricValue>& values);
-std::string QuoteCommand(const std::vector<std::string>& argv);
 
 // "failed (exit 3)", "killed (signal 9)", "completed".
 std::string DescribeEnd(const AttemptRecord& attempt);

@@ -72,7 +72,7 @@ Status LocalBackend::Start(const RunSpec& run, AttemptRecord attempt, const Atte
   request->attempt_id = attempt.id;
   auto series = std::make_shared<SeriesBuffer>(store_, attempt.id);
   request->series = [series](const std::string& metric, const Observation& o) { series->Add(metric, o); };
-  std::string command = QuoteCommand(request->command);
+  std::string command = ShellCommandLine(request->command);
   in_flight_[attempt.id] = InFlight{&run, attempt, request->command, series};
   executor_.Start(std::move(*request));
   events_.Started(run, command);

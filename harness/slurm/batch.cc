@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/util/shell_quote.h"
+
 namespace repro::slurm {
 namespace {
 
@@ -16,9 +18,7 @@ std::string Quote(const std::string& arg) {
   for (size_t at = arg.find(kTask); ; at = arg.find(kTask, start)) {
     std::string part = arg.substr(start, at == std::string::npos ? std::string::npos : at - start);
     if (!part.empty()) {
-      out += '\'';
-      for (char c : part) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-      out += '\'';
+      out += ShellQuote(part);
     }
     if (at == std::string::npos) break;
     out += "\"" + kTask + "\"";

@@ -7,9 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/exec/command.h"
 #include "harness/exec/environment.h"
-#include "harness/exec/process.h"
-#include "harness/util/atomic_file.h"
 #include "harness/util/text.h"
 
 namespace repro::slurm {
@@ -18,6 +17,15 @@ namespace {
 constexpr double kCommandTimeoutSeconds = 120;  // slurmctld busy: a poll is retried later
 
 std::string JobOf(const std::string& task) { return task.substr(0, task.find('_')); }
+
+// The code of a failed client command, from what it said: squeue knows none of the jobs asked
+// for (an answer, "none"), or sacct has no accounting storage to ask (slurmdbd not running).
+// The one place Slurm's words are read; callers test IsNotFound() and IsUnavailable().
+ErrorCode CodeOf(const std::string& stderr_text) {
+  if (stderr_text.find("Invalid job id") != std::string::npos) return ErrorCode::kNotFound;
+  if (stderr_text.find("accounting storage is disabled") != std::string::npos) return ErrorCode::kUnavailable;
+  return ErrorCode::kFailed;
+}
 
 std::string TaskName(const JobRow& row) { return row.task ? fmt::format("{}_{}", row.job_id, *row.task) : row.job_id; }
 
@@ -29,33 +37,26 @@ Result<std::string> Client::Call(const std::vector<std::string>& argv, int& coun
   ++counter;
   std::error_code ec;
   std::filesystem::create_directories(log_dir_, ec);
-  ProcessSpec spec;
-  spec.argv = argv;
-  spec.cwd = log_dir_;
+  Command command;
+  command.argv = argv;
+  command.cwd = log_dir_;
   EnvPairs slurm;
   // The client commands find the cluster through SLURM_CONF; sbatch hands PATH and it on
   // to the job, where repro runs again.
   for (const char* name : {"SLURM_CONF", "REPRO_CACHE"}) {
     if (const char* value = std::getenv(name)) slurm.emplace_back(name, value);
   }
-  spec.env = BuildChildEnvironment(slurm, {});
+  command.env = BuildChildEnvironment(slurm, {});
   // Per process: `repro status` may ask while `repro run` follows the same jobs.
-  spec.stdout_path = log_dir_ / fmt::format("{}.{}.stdout.log", argv.front(), ::getpid());
-  spec.stderr_path = log_dir_ / fmt::format("{}.{}.stderr.log", argv.front(), ::getpid());
-  spec.timeout_seconds = kCommandTimeoutSeconds;
-  ProcessResult result = RunProcess(spec);
-  std::string out = ReadFile(spec.stdout_path).value_or("");
-  if (result.end == ProcessEnd::kExited && result.exit_code == 0) {
-    // Kept only when the command failed, to be read.
-    std::filesystem::remove(spec.stdout_path, ec);
-    std::filesystem::remove(spec.stderr_path, ec);
-    return out;
-  }
-  std::string err = ReadFile(spec.stderr_path).value_or("");
-  while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
-  if (err.empty()) err = result.message;
-  return Error{fmt::format("{} failed ({}{}): {}", Join(argv, " "), ProcessEndName(result.end),
-                           result.exit_code ? fmt::format(", exit {}", *result.exit_code) : "", err)};
+  command.log_dir = log_dir_;
+  command.log_name = fmt::format("{}.{}", argv.front(), ::getpid());
+  command.keep_logs = Command::KeepLogs::kOnFailure;  // to be read
+  command.timeout_seconds = kCommandTimeoutSeconds;
+  CommandResult result = RunCommand(command);
+  if (result.succeeded()) return std::move(result.out);
+  Error failure = result.Failure(Join(argv, " "));
+  failure.code = CodeOf(result.err);
+  return failure;
 }
 
 Result<std::string> Client::SubmitHeld(const std::filesystem::path& script) {
@@ -92,8 +93,8 @@ Result<std::vector<JobRow>> Client::Query(const std::vector<std::string>& tasks)
   Result<std::string> queue = Call({"squeue", "--noheader", "--states=all", "--jobs=" + list, "--format=%i|%T"}, counts_.squeue);
   if (queue) {
     rows = ParseSqueue(*queue);
-  } else if (queue.error().find("Invalid job id") == std::string::npos) {
-    return Error{queue.error()};
+  } else if (!queue.IsNotFound()) {
+    return queue.failure();
   }
   std::set<std::string> seen;
   for (const JobRow& row : rows) seen.insert(TaskName(row));
@@ -104,7 +105,7 @@ Result<std::vector<JobRow>> Client::Query(const std::vector<std::string>& tasks)
       Call({"sacct", "--noheader", "--parsable2", "--jobs=" + list, "--format=JobID,State,ExitCode"}, counts_.sacct);
   if (!accounted) {
     // Without slurmdbd, sacct cannot answer; from then on squeue alone is asked.
-    if (accounted.error().find("accounting storage is disabled") != std::string::npos) {
+    if (accounted.IsUnavailable()) {
       accounting_ = false;
       return rows;
     }

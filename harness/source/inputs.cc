@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/exec/command.h"
 #include "harness/exec/environment.h"
-#include "harness/exec/process.h"
 #include "harness/util/atomic_file.h"
 #include "harness/util/hash.h"
 
@@ -23,32 +23,27 @@ std::string Stamp(const fs::path& file) {
 }
 
 Status Download(const std::string& url, const fs::path& to) {
-  ProcessSpec spec;
-  spec.argv = {"curl", "--fail", "--silent", "--show-error", "--location", "--retry", "2", "--output", to.string(), url};
-  spec.cwd = to.parent_path();
-  spec.env = BuildToolEnvironment({});  // proxies and CA bundles of the user's shell apply
-  spec.stdout_path = "/dev/null";
-  spec.stderr_path = to.string() + ".curl.log";
-  spec.timeout_seconds = 6 * 3600;
-  ProcessResult result = RunProcess(spec);
-  std::string said = ReadFile(spec.stderr_path).value_or("");
-  std::error_code ignored;
-  fs::remove(spec.stderr_path, ignored);
-  while (!said.empty() && (said.back() == '\n' || said.back() == ' ')) said.pop_back();
-  if (result.end == ProcessEnd::kExited && result.exit_code == 0) return Status::Ok();
-  if (result.end == ProcessEnd::kStartFailed) {
+  Command command;
+  command.argv = {"curl", "--fail", "--silent", "--show-error", "--location", "--retry", "2", "--output", to.string(), url};
+  command.cwd = to.parent_path();
+  command.env = BuildToolEnvironment({});  // proxies and CA bundles of the user's shell apply
+  command.timeout_seconds = 6 * 3600;
+  CommandResult result = RunCommand(command);
+  std::string said = TrimTrailingBlanks(result.err);
+  if (result.succeeded()) return Status::Ok();
+  if (result.not_started()) {
     return Error{fmt::format("cannot download {}: curl is not installed (apt-get install curl), or download it yourself "
                              "and name the file with 'from:'", url)};
   }
   // With --retry curl says the same thing once per try: its last line is the reason.
   std::string last = said.substr(said.rfind('\n') == std::string::npos ? 0 : said.rfind('\n') + 1);
-  int code = result.exit_code.value_or(0);
+  int code = result.process.exit_code.value_or(0);
   if (code == 5 || code == 6 || code == 7 || code == 28) {  // proxy or host not resolved, no connection, timed out
     return Error{fmt::format("cannot download {}: {}. This machine seems to be offline, or behind a proxy repro was not "
                              "told of (it passes https_proxy and no_proxy to curl): download the file where there is "
-                             "network and name it with 'from: FILE' instead of 'url:'", url, last.empty() ? result.message : last)};
+                             "network and name it with 'from: FILE' instead of 'url:'", url, last.empty() ? result.process.message : last)};
   }
-  return Error{fmt::format("cannot download {}: {}", url, last.empty() ? result.message : last)};
+  return Error{fmt::format("cannot download {}: {}", url, last.empty() ? result.process.message : last)};
 }
 
 }  // namespace

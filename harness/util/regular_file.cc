@@ -33,7 +33,7 @@ Result<RegularFile> RegularFile::Open(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) {
     int error = errno;
-    if (error == ENOENT) return Error{"missing"};
+    if (error == ENOENT) return Error::NotFound("missing");
     if (error == ELOOP) return Error{"not a regular file (a symbolic link)"};
     return Error{fmt::format("unreadable ({})", std::strerror(error))};
   }
@@ -61,7 +61,7 @@ std::filesystem::path RegularFile::Path() const { return fmt::format("/proc/self
 
 std::string HashOfRegularFile(const std::filesystem::path& path) {
   Result<RegularFile> file = RegularFile::Open(path);
-  if (!file) return file.error() == "missing" ? "missing" : "unreadable";
+  if (!file) return file.IsNotFound() ? "missing" : "unreadable";
   Result<std::string> hash = Sha256File(file->Path());
   return hash ? *hash : "unreadable";
 }

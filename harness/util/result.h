@@ -1,4 +1,5 @@
-// Result<T> and Status: expected failures as values, with a message a user can act on.
+// Result<T> and Status: expected failures as values, with a message a user can act on and a
+// code a caller can test (LevelDB's IsNotFound()), so no caller matches an error's text.
 // Library code returns these instead of throwing or printing; the CLI decides what to show.
 #pragma once
 
@@ -9,8 +10,20 @@
 
 namespace repro {
 
+// What kind of failure, for callers that act on some kinds; most errors are kFailed.
+enum class ErrorCode {
+  kFailed,       // anything not named below
+  kNotFound,     // the thing asked for does not exist (a missing file, a job Slurm does not know)
+  kUnavailable,  // a service cannot answer here (Slurm accounting without slurmdbd)
+};
+
+// "Error{message}" stays the usual way to fail; the named constructors set a code.
 struct Error {
   std::string message;
+  ErrorCode code = ErrorCode::kFailed;
+
+  static Error NotFound(std::string message) { return {std::move(message), ErrorCode::kNotFound}; }
+  static Error Unavailable(std::string message) { return {std::move(message), ErrorCode::kUnavailable}; }
 };
 
 template <typename T>
@@ -30,7 +43,11 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &value(); }
   T* operator->() { return &value(); }
 
-  const std::string& error() const { assert(!ok()); return std::get<Error>(state_).message; }
+  const std::string& error() const { return failure().message; }
+  // The error with its code, to pass on unchanged: "return result.failure();".
+  const Error& failure() const { assert(!ok()); return std::get<Error>(state_); }
+  bool IsNotFound() const { return !ok() && failure().code == ErrorCode::kNotFound; }
+  bool IsUnavailable() const { return !ok() && failure().code == ErrorCode::kUnavailable; }
 
   T value_or(T fallback) const& { return ok() ? value() : std::move(fallback); }
 
@@ -41,15 +58,18 @@ class [[nodiscard]] Result {
 class [[nodiscard]] Status {
  public:
   Status() = default;
-  Status(Error error) : message_(std::move(error.message)), failed_(true) {}  // NOLINT
+  Status(Error error) : error_(std::move(error)), failed_(true) {}  // NOLINT
   static Status Ok() { return {}; }
 
   bool ok() const { return !failed_; }
   explicit operator bool() const { return ok(); }
-  const std::string& error() const { return message_; }
+  const std::string& error() const { return error_.message; }
+  const Error& failure() const { return error_; }
+  bool IsNotFound() const { return failed_ && error_.code == ErrorCode::kNotFound; }
+  bool IsUnavailable() const { return failed_ && error_.code == ErrorCode::kUnavailable; }
 
  private:
-  std::string message_;
+  Error error_;
   bool failed_ = false;
 };
 

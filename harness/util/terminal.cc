@@ -7,12 +7,21 @@
 
 namespace repro {
 
+namespace {
+
+bool TermIsDumb() {
+  const char* term = std::getenv("TERM");
+  return term != nullptr && std::strcmp(term, "dumb") == 0;
+}
+
+}  // namespace
+
 bool ShouldUseColor(int fd) {
   const char* no_color = std::getenv("NO_COLOR");
   if (no_color != nullptr && no_color[0] != '\0') return false;
-  const char* term = std::getenv("TERM");
-  if (term != nullptr && std::strcmp(term, "dumb") == 0) return false;
-  return ::isatty(fd) == 1;
+  return !TermIsDumb() && ::isatty(fd) == 1;
 }
+
+bool IsSmartTerminal(int fd) { return ::isatty(fd) == 1 && std::getenv("TERM") != nullptr && !TermIsDumb(); }
 
 }  // namespace repro

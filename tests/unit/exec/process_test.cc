@@ -2,16 +2,19 @@
 #include "harness/exec/process.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <cctype>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "harness/exec/cgroup.h"
 #include "harness/exec/environment.h"
+#include "harness/exec/subreaper.h"
 #include "harness/util/time.h"
 #include "tests/test_util.h"
 
@@ -55,6 +58,40 @@ class ProcessTest : public ::testing::Test {
 
   ScopedTempDir dir_;
 };
+
+// A set reaps only its own children: a RunProcess call made while a set's child runs used
+// to reap that child too (a wait for any child), and the set's WaitAny() never returned.
+// The scenario runs in a child process under an alarm, so a regression fails, not hangs.
+TEST_F(ProcessTest, RunProcessLeavesALiveSetsChildToTheSet) {
+  auto scenario = [&] {
+    ::alarm(20);
+    ProcessSet set;
+    int handle = set.Start(Shell("sleep 0.2; exit 7"), {});
+    ProcessSpec helper_spec = Shell("sleep 1; exit 3");
+    helper_spec.stdout_path = dir_ / "helper.stdout.log";
+    helper_spec.stderr_path = dir_ / "helper.stderr.log";
+    ProcessResult helper = RunProcess(helper_spec);
+    std::optional<std::pair<int, ProcessResult>> done = set.WaitAny();
+    bool own_child_returned = done && done->first == handle && done->second.exit_code == 7;
+    std::_Exit(helper.exit_code == 3 && own_child_returned ? 0 : 1);
+  };
+  EXPECT_EXIT(scenario(), ::testing::ExitedWithCode(0), "");
+}
+
+// An orphan (a grandchild that setsid()s away and outlives its parent) is re-parented to
+// this process, the subreaper; it is killed with its tree and then reaped, not left a zombie.
+TEST_F(ProcessTest, AnOrphanOfAnAttemptIsKilledAndReaped) {
+  ProcessResult result = RunProcess(Shell("setsid sh -c 'echo $$ > orphan.pid; exec sleep 30' & sleep 0.2; exit 0"));
+  EXPECT_EQ(result.exit_code, 0);
+  pid_t orphan = std::stoi(ReadText(dir_ / "orphan.pid"));
+  bool reaped = false;
+  for (int i = 0; i < 100 && !reaped; ++i) {
+    ReapOrphans();
+    reaped = !std::filesystem::exists("/proc/" + std::to_string(orphan));
+    if (!reaped) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(reaped) << "pid " << orphan << " is still there (a zombie nobody reaped?)";
+}
 
 TEST_F(ProcessTest, ExitCodeAndSignalAreKeptApart) {
   ProcessResult exited = RunProcess(Shell("exit 3"));
