@@ -3,9 +3,8 @@
 #pragma once
 
 #include <fcntl.h>
-#include <spawn.h>
-
 #include <gtest/gtest.h>
+#include <spawn.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -86,13 +85,17 @@ inline std::map<std::string, std::string> ReasonsByClaim(const std::string& out)
 
 // Runs git in "cwd" with a fixed author and returns its trimmed stdout; fails the test when
 // git fails. Its output goes through files in "scratch".
-inline std::string RunGit(const std::filesystem::path& cwd, const std::vector<std::string>& args, const std::filesystem::path& scratch) {
+inline std::string RunGit(const std::filesystem::path& cwd, const std::vector<std::string>& args,
+                          const std::filesystem::path& scratch) {
   ProcessSpec spec;
   spec.argv = {"git"};
   spec.argv.insert(spec.argv.end(), args.begin(), args.end());
   spec.cwd = cwd;
-  spec.env = BuildChildEnvironment({{"GIT_AUTHOR_NAME", "t"}, {"GIT_AUTHOR_EMAIL", "t@example.org"},
-                                    {"GIT_COMMITTER_NAME", "t"}, {"GIT_COMMITTER_EMAIL", "t@example.org"}}, {});
+  spec.env = BuildChildEnvironment({{"GIT_AUTHOR_NAME", "t"},
+                                    {"GIT_AUTHOR_EMAIL", "t@example.org"},
+                                    {"GIT_COMMITTER_NAME", "t"},
+                                    {"GIT_COMMITTER_EMAIL", "t@example.org"}},
+                                   {});
   spec.stdout_path = scratch / "git.out";
   spec.stderr_path = scratch / "git.err";
   spec.timeout_seconds = 60;
@@ -125,13 +128,13 @@ inline pid_t SpawnRepro(const std::vector<std::string>& args, const std::filesys
 
 // A test that needs something this machine may lack: in CI (CI=true) it fails and says
 // what is missing; elsewhere it is skipped with the same message.
-#define REPRO_REQUIRE(condition, what)                                                          \
-  do {                                                                                          \
-    if (!(condition)) {                                                                         \
-      const char* ci = std::getenv("CI");                                                       \
-      if (ci != nullptr && std::string(ci) == "true") FAIL() << "missing in CI: " << (what);     \
-      GTEST_SKIP() << "skipped, missing: " << (what) << " (run scripts/install-deps)";          \
-    }                                                                                           \
+#define REPRO_REQUIRE(condition, what)                                                       \
+  do {                                                                                       \
+    if (!(condition)) {                                                                      \
+      const char* ci = std::getenv("CI");                                                    \
+      if (ci != nullptr && std::string(ci) == "true") FAIL() << "missing in CI: " << (what); \
+      GTEST_SKIP() << "skipped, missing: " << (what) << " (run scripts/install-deps)";       \
+    }                                                                                        \
   } while (0)
 
 }  // namespace repro::testing

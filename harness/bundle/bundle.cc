@@ -3,23 +3,21 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <array>
+#include <cctype>
 #include <ctime>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <sstream>
-
-#include <fmt/format.h>
-
-#include <nlohmann/json.hpp>
 
 #include "harness/bundle/signature.h"
 #include "harness/report/render.h"
@@ -39,7 +37,8 @@ constexpr size_t kChunk = 1 << 16;
 // Members verify reads as text, each with the most repro would write: SHA256SUMS has a line
 // per file (~100 bytes each), a signature is a few hundred bytes, a report a few MB.
 const std::map<std::string, size_t>& TextMembers() {
-  static const std::map<std::string, size_t> kLimits = {{kSums, 16 << 20}, {kSignature, 64 << 10}, {kReportJson, 256 << 20}};
+  static const std::map<std::string, size_t> kLimits = {
+      {kSums, 16 << 20}, {kSignature, 64 << 10}, {kReportJson, 256 << 20}};
   return kLimits;
 }
 
@@ -116,7 +115,8 @@ class BundleWriter {
   }
 
   Status Close() {
-    if (archive_write_close(archive_.get()) != ARCHIVE_OK) return Error{fmt::format("cannot finish the bundle: {}", ArchiveError(archive_.get()))};
+    if (archive_write_close(archive_.get()) != ARCHIVE_OK)
+      return Error{fmt::format("cannot finish the bundle: {}", ArchiveError(archive_.get()))};
     return Status::Ok();
   }
 
@@ -176,10 +176,12 @@ Status AddManifestFiles(const Evaluation& evaluation, BundleWriter& writer) {
   std::vector<fs::path> files(m.source.patches.begin(), m.source.patches.end());
   for (const AddedFile& file : m.source.files) files.push_back(file.from);
   for (const Experiment& experiment : m.experiments) {
-    if (experiment.source && experiment.source->patches) files.insert(files.end(), experiment.source->patches->begin(), experiment.source->patches->end());
+    if (experiment.source && experiment.source->patches)
+      files.insert(files.end(), experiment.source->patches->begin(), experiment.source->patches->end());
   }
   std::sort(files.begin(), files.end());
-  files.erase(std::unique(files.begin(), files.end()), files.end());  // a patch may serve the manifest and an experiment
+  files.erase(std::unique(files.begin(), files.end()),
+              files.end());  // a patch may serve the manifest and an experiment
   for (const fs::path& file : files) {
     Result<std::string> text = ReadFile(file);
     if (!text) return Error{fmt::format("cannot copy {} into the bundle: {}", file.string(), text.error())};
@@ -219,7 +221,9 @@ Status AddAttemptFiles(const std::vector<RunSpec>& runs, Store& store, BundleWri
 
 // Where a setup step's log goes in the bundle: "setup/<key>/step-1.stdout.log", as it lies
 // under results/<manifest>/setup/.
-std::string SetupLogName(const fs::path& log) { return (fs::path("setup") / log.parent_path().filename() / log.filename()).string(); }
+std::string SetupLogName(const fs::path& log) {
+  return (fs::path("setup") / log.parent_path().filename() / log.filename()).string();
+}
 
 // The logs of the newest setup execution: the setup's folder is repro's, but setup steps run
 // the released code's build, so only regular files are packed, as for attempts.
@@ -243,12 +247,14 @@ Status AddSetupLogs(const Evaluation& evaluation, BundleWriter& writer, BundleWr
 Status AddDatabase(const Manifest& m, const std::vector<RunSpec>& runs, const std::string& setup_key, Store& store,
                    BundleWriter& writer) {
   std::string pattern = (fs::temp_directory_path() / "repro-bundle-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) return Error{fmt::format("cannot create a folder in {}", fs::temp_directory_path().string())};
+  if (::mkdtemp(pattern.data()) == nullptr)
+    return Error{fmt::format("cannot create a folder in {}", fs::temp_directory_path().string())};
   fs::path folder = pattern;
   std::vector<std::string> keys;
   for (const RunSpec& run : runs) keys.push_back(run.key);
   Status exported = store.ExportRuns(keys, m.sha256, folder / "repro.db", setup_key);
-  Result<RegularFile> db = exported ? RegularFile::Open(folder / "repro.db") : Result<RegularFile>(Error{exported.error()});
+  Result<RegularFile> db =
+      exported ? RegularFile::Open(folder / "repro.db") : Result<RegularFile>(Error{exported.error()});
   std::error_code ec;
   fs::remove_all(folder, ec);
   if (!db) return Error{fmt::format("cannot export the database for the bundle: {}", db.error())};
@@ -266,12 +272,19 @@ struct Member {
 std::string KindOf(archive_entry* entry) {
   if (const char* target = archive_entry_hardlink(entry)) return fmt::format("a hard link to {}", target);
   switch (archive_entry_filetype(entry)) {
-    case AE_IFREG: return "";
-    case AE_IFDIR: return "a directory";
-    case AE_IFLNK: return fmt::format("a symbolic link to {}", archive_entry_symlink(entry) ? archive_entry_symlink(entry) : "?");
-    case AE_IFIFO: return "a FIFO";
-    case AE_IFSOCK: return "a socket";
-    case AE_IFCHR: case AE_IFBLK: return "a device";
+    case AE_IFREG:
+      return "";
+    case AE_IFDIR:
+      return "a directory";
+    case AE_IFLNK:
+      return fmt::format("a symbolic link to {}", archive_entry_symlink(entry) ? archive_entry_symlink(entry) : "?");
+    case AE_IFIFO:
+      return "a FIFO";
+    case AE_IFSOCK:
+      return "a socket";
+    case AE_IFCHR:
+    case AE_IFBLK:
+      return "a device";
   }
   return "not a regular file";
 }
@@ -355,7 +368,8 @@ Result<Contents> ReadContents(archive* a) {
 std::optional<std::pair<std::string, std::string>> ParseSumsLine(const std::string& line) {
   if (line.size() < 67 || line.compare(64, 2, "  ") != 0) return std::nullopt;
   std::string hash = line.substr(0, 64);
-  if (!std::all_of(hash.begin(), hash.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); })) return std::nullopt;
+  if (!std::all_of(hash.begin(), hash.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }))
+    return std::nullopt;
   return std::make_pair(hash, line.substr(66));
 }
 
@@ -385,7 +399,8 @@ void CheckListed(const Contents& contents, VerifyResult& result, std::set<std::s
     } else if (!member->second.kind.empty()) {
       result.problems.push_back(fmt::format("not a regular file: {} ({})", file, member->second.kind));
     } else if (member->second.sha256 != expected) {
-      result.problems.push_back(fmt::format("changed: {} (sha256 expected {}, found {})", file, expected, member->second.sha256));
+      result.problems.push_back(
+          fmt::format("changed: {} (sha256 expected {}, found {})", file, expected, member->second.sha256));
     } else {
       ++result.intact;
     }
@@ -395,7 +410,8 @@ void CheckListed(const Contents& contents, VerifyResult& result, std::set<std::s
 // Where a file report.json vouches for lies in the bundle (as WriteBundle names it):
 // setup logs under setup/, attempt files under logs/<experiment>/<run>/<attempt>/.
 std::string BundledName(const fs::path& path) {
-  if (path.filename().string().starts_with("step-") && path.parent_path().parent_path().filename() == "setup") return SetupLogName(path);
+  if (path.filename().string().starts_with("step-") && path.parent_path().parent_path().filename() == "setup")
+    return SetupLogName(path);
   return ("logs" / AttemptFolder(path.parent_path().string()) / path.filename()).string();
 }
 
@@ -407,18 +423,18 @@ std::string BundledManifestName(const std::string& relative) {
 }
 
 // One hash report.json vouches for, checked against the bundled member.
-void CrossCheck(const Contents& contents, const std::string& path, const std::string& member_name, const nlohmann::json& hash,
-                VerifyResult& result) {
+void CrossCheck(const Contents& contents, const std::string& path, const std::string& member_name,
+                const nlohmann::json& hash, VerifyResult& result) {
   if (!hash.is_string()) return;
   std::string expected = hash.get<std::string>();
   if (expected == "missing" || expected == "unreadable") return;  // the report vouches for nothing there
   auto member = contents.members.find(member_name);
   if (member == contents.members.end() || !member->second.kind.empty()) {
-    result.problems.push_back(fmt::format("{} vouches for {} (sha256 {}), which is not in the bundle as {}", kReportJson, path,
-                                          expected, member_name));
+    result.problems.push_back(fmt::format("{} vouches for {} (sha256 {}), which is not in the bundle as {}",
+                                          kReportJson, path, expected, member_name));
   } else if (member->second.sha256 != expected) {
-    result.problems.push_back(fmt::format("{} vouches for {} with sha256 {}; the bundled {} has {}", kReportJson, path, expected,
-                                          member_name, member->second.sha256));
+    result.problems.push_back(fmt::format("{} vouches for {} with sha256 {}; the bundled {} has {}", kReportJson, path,
+                                          expected, member_name, member->second.sha256));
   } else {
     ++result.report_hashes;
   }
@@ -430,18 +446,21 @@ void CrossCheck(const Contents& contents, const std::string& path, const std::st
 void CheckReport(const Contents& contents, VerifyResult& result) {
   auto member = contents.members.find(kReportJson);
   if (member == contents.members.end() || !member->second.kind.empty()) {
-    result.problems.push_back(fmt::format("no {} in the bundle: the hashes it lists cannot be cross-checked", kReportJson));
+    result.problems.push_back(
+        fmt::format("no {} in the bundle: the hashes it lists cannot be cross-checked", kReportJson));
     return;
   }
   nlohmann::json report = nlohmann::json::parse(contents.Text(kReportJson), nullptr, /*allow_exceptions=*/false);
   if (!report.is_object()) {
-    result.problems.push_back(fmt::format("{} is not a JSON object: the hashes it lists cannot be cross-checked", kReportJson));
+    result.problems.push_back(
+        fmt::format("{} is not a JSON object: the hashes it lists cannot be cross-checked", kReportJson));
     return;
   }
   const nlohmann::json& manifest = report.value("/manifest"_json_pointer, nlohmann::json());
   if (manifest.is_object() && manifest.value("path", nlohmann::json()).is_string()) {
     std::string path = manifest["path"].get<std::string>();
-    CrossCheck(contents, path, "manifest/" + fs::path(path).filename().string(), manifest.value("sha256", nlohmann::json()), result);
+    CrossCheck(contents, path, "manifest/" + fs::path(path).filename().string(),
+               manifest.value("sha256", nlohmann::json()), result);
   }
   const nlohmann::json& files = report.value("/source/files_beside_manifest"_json_pointer, nlohmann::json());
   for (const nlohmann::json& file : files.is_array() ? files : nlohmann::json::array()) {
@@ -461,11 +480,12 @@ void CheckReport(const Contents& contents, VerifyResult& result) {
 void CheckRoot(const Contents& contents, const VerifyOptions& options, VerifyResult& result) {
   if (!options.digest.empty()) {
     std::string given = options.digest;
-    std::transform(given.begin(), given.end(), given.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(given.begin(), given.end(), given.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     result.digest_matched = given == result.root_digest;
     if (!result.digest_matched) {
-      result.problems.push_back(fmt::format("root digest {} is not the one given ({}): {} is not the one published", result.root_digest,
-                                            options.digest, kSums));
+      result.problems.push_back(fmt::format("root digest {} is not the one given ({}): {} is not the one published",
+                                            result.root_digest, options.digest, kSums));
     }
   }
   auto signature = contents.members.find(kSignature);
@@ -476,18 +496,23 @@ void CheckRoot(const Contents& contents, const VerifyOptions& options, VerifyRes
                                           options.allowed_signers.string()));
     return;
   }
-  Result<std::string> verified = VerifySignature(contents.Text(kSums), contents.Text(kSignature), options.allowed_signers, options.identity);
-  if (verified) result.signature = *verified;
-  else result.problems.push_back(fmt::format("bad signature: {} does not verify for {}: {}", kSignature, options.identity, verified.error()));
+  Result<std::string> verified =
+      VerifySignature(contents.Text(kSums), contents.Text(kSignature), options.allowed_signers, options.identity);
+  if (verified)
+    result.signature = *verified;
+  else
+    result.problems.push_back(
+        fmt::format("bad signature: {} does not verify for {}: {}", kSignature, options.identity, verified.error()));
 }
 
 }  // namespace
 
-Result<BundleWritten> WriteBundle(const Evaluation& evaluation, const std::vector<RunSpec>& runs, Store& store, const fs::path& output,
-                                  const BundleOptions& options) {
+Result<BundleWritten> WriteBundle(const Evaluation& evaluation, const std::vector<RunSpec>& runs, Store& store,
+                                  const fs::path& output, const BundleOptions& options) {
   std::string name = output.filename().string();
   for (const char* suffix : {".tar.gz", ".tgz"}) {
-    if (name.size() > std::string(suffix).size() && name.ends_with(suffix)) name.resize(name.size() - std::string(suffix).size());
+    if (name.size() > std::string(suffix).size() && name.ends_with(suffix))
+      name.resize(name.size() - std::string(suffix).size());
   }
   fs::path absolute = fs::absolute(output);
   fs::path partial = absolute;
@@ -499,7 +524,8 @@ Result<BundleWritten> WriteBundle(const Evaluation& evaluation, const std::vecto
   Status packed = writer.Open(partial);
   if (packed) packed = AddManifestFiles(evaluation, writer);
   for (auto [file, text] : {std::pair<const char*, std::string>{"report.md", RenderMarkdown(evaluation)},
-                            {"report.html", RenderHtml(evaluation)}, {"report.json", RenderJson(evaluation)}}) {
+                            {"report.html", RenderHtml(evaluation)},
+                            {"report.json", RenderJson(evaluation)}}) {
     if (packed) packed = writer.AddText(file, text);
   }
   if (packed) packed = AddAttemptFiles(runs, store, writer, written);
@@ -545,11 +571,14 @@ Result<VerifyResult> VerifyBundle(const fs::path& archive_path, const VerifyOpti
   }
   reader.reset();
   ::close(fd);
-  if (!contents) return Error{fmt::format("{} is not a bundle repro can read: {}", archive_path.string(), contents.error())};
+  if (!contents)
+    return Error{fmt::format("{} is not a bundle repro can read: {}", archive_path.string(), contents.error())};
   auto sums = contents->members.find(kSums);
-  if (sums == contents->members.end()) return Error{fmt::format("{} holds no {}: not a repro bundle", archive_path.string(), kSums)};
+  if (sums == contents->members.end())
+    return Error{fmt::format("{} holds no {}: not a repro bundle", archive_path.string(), kSums)};
   if (!sums->second.kind.empty()) {
-    return Error{fmt::format("{}: its {} is {}, not a regular file: not a repro bundle", archive_path.string(), kSums, sums->second.kind)};
+    return Error{fmt::format("{}: its {} is {}, not a regular file: not a repro bundle", archive_path.string(), kSums,
+                             sums->second.kind)};
   }
   VerifyResult result;
   result.problems = contents->problems;

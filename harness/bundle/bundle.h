@@ -31,7 +31,7 @@ struct BundleWritten {
   // The sha256 of its SHA256SUMS, which names every other file's: published with the review,
   // it makes any change to the bundle show, SHA256SUMS rewritten to match or not.
   std::string root_digest;
-  bool is_signed = false;            // SHA256SUMS.sig holds an SSH signature over SHA256SUMS
+  bool is_signed = false;  // SHA256SUMS.sig holds an SSH signature over SHA256SUMS
 };
 Result<BundleWritten> WriteBundle(const Evaluation& evaluation, const std::vector<RunSpec>& runs, Store& store,
                                   const std::filesystem::path& output, const BundleOptions& options = {});
@@ -43,14 +43,14 @@ struct VerifyOptions {
 };
 
 struct VerifyResult {
-  int files = 0;                       // listed in SHA256SUMS
-  int intact = 0;                      // of those, present as regular files with the listed sha256
-  std::vector<std::string> problems;   // "changed: logs/.../stdout.log (sha256 expected ..., found ...)"
-  std::string root_digest;             // sha256 of the bundle's SHA256SUMS
-  bool digest_matched = false;         // the digest given in VerifyOptions is the root digest
-  bool has_signature = false;          // a SHA256SUMS.sig member is there
-  std::string signature;               // ssh-keygen's words for a good signature; empty when not checked or bad
-  int report_hashes = 0;               // hashes report.json vouches for, found equal in the bundle
+  int files = 0;                      // listed in SHA256SUMS
+  int intact = 0;                     // of those, present as regular files with the listed sha256
+  std::vector<std::string> problems;  // "changed: logs/.../stdout.log (sha256 expected ..., found ...)"
+  std::string root_digest;            // sha256 of the bundle's SHA256SUMS
+  bool digest_matched = false;        // the digest given in VerifyOptions is the root digest
+  bool has_signature = false;         // a SHA256SUMS.sig member is there
+  std::string signature;              // ssh-keygen's words for a good signature; empty when not checked or bad
+  int report_hashes = 0;              // hashes report.json vouches for, found equal in the bundle
   bool ok() const { return problems.empty(); }
 };
 // Besides SHA256SUMS, the hashes report.json lists (manifest, files beside it, logs) must

@@ -1,10 +1,9 @@
 #include "harness/bundle/signature.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 #include "harness/exec/command.h"
 #include "harness/exec/environment.h"
@@ -39,24 +38,29 @@ CommandResult RunKeygen(const std::vector<std::string>& args, const fs::path& fo
 
 Result<std::string> SignText(const std::string& text, const fs::path& key) {
   PrivateFolder folder("repro-sign");
-  if (folder.path().empty()) return Error{fmt::format("cannot create a folder in {}", fs::temp_directory_path().string())};
+  if (folder.path().empty())
+    return Error{fmt::format("cannot create a folder in {}", fs::temp_directory_path().string())};
   fs::path file = folder.path() / "SHA256SUMS";
   if (Status written = WriteFileAtomically(file, text, /*durable=*/false); !written) return Error{written.error()};
-  CommandResult run = RunKeygen({"-q", "-Y", "sign", "-f", fs::absolute(key).string(), "-n", kBundleSignatureNamespace, file.string()},
-                                folder.path());
+  CommandResult run =
+      RunKeygen({"-q", "-Y", "sign", "-f", fs::absolute(key).string(), "-n", kBundleSignatureNamespace, file.string()},
+                folder.path());
   if (!run.succeeded()) {
-    return Error{fmt::format("ssh-keygen could not sign with {}: {} (a key with a passphrase signs through ssh-agent: "
-                             "ssh-add it and give its .pub)", key.string(), TrimTrailingBlanks(run.err))};
+    return Error{
+        fmt::format("ssh-keygen could not sign with {}: {} (a key with a passphrase signs through ssh-agent: "
+                    "ssh-add it and give its .pub)",
+                    key.string(), TrimTrailingBlanks(run.err))};
   }
   Result<std::string> signature = ReadFile(folder.path() / "SHA256SUMS.sig");
   if (!signature) return Error{fmt::format("ssh-keygen wrote no signature: {}", signature.error())};
   return *signature;
 }
 
-Result<std::string> VerifySignature(const std::string& text, const std::string& signature, const fs::path& allowed_signers,
-                                    const std::string& identity) {
+Result<std::string> VerifySignature(const std::string& text, const std::string& signature,
+                                    const fs::path& allowed_signers, const std::string& identity) {
   PrivateFolder folder("repro-sign");
-  if (folder.path().empty()) return Error{fmt::format("cannot create a folder in {}", fs::temp_directory_path().string())};
+  if (folder.path().empty())
+    return Error{fmt::format("cannot create a folder in {}", fs::temp_directory_path().string())};
   fs::path data = folder.path() / "SHA256SUMS", sig = folder.path() / "SHA256SUMS.sig";
   if (Status s = WriteFileAtomically(data, text, false); !s) return Error{s.error()};
   if (Status s = WriteFileAtomically(sig, signature, false); !s) return Error{s.error()};

@@ -1,11 +1,10 @@
 #include "harness/cli/app.h"
 
-#include <CLI/CLI.hpp>
-
-#include <algorithm>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
 
 #include "harness/cli/commands.h"
 #include "harness/fingerprint/fingerprint.h"
@@ -18,10 +17,12 @@ namespace {
 bool ReportUnknownCommand(const Console& console, CLI::App& app, int argc, const char* const* argv) {
   if (argc < 2 || argv[1][0] == '-') return false;
   std::vector<std::string> names;
-  for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(command->get_name());
+  for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; }))
+    names.push_back(command->get_name());
   if (std::find(names.begin(), names.end(), argv[1]) != names.end()) return false;
-  console.err << fmt::format("repro: unknown command '{}'{}; the commands are: {}\n(repro --help says what each does)\n",
-                             VisibleText(argv[1]), DidYouMean(argv[1], names), fmt::join(names, ", "));
+  console.err << fmt::format(
+      "repro: unknown command '{}'{}; the commands are: {}\n(repro --help says what each does)\n", VisibleText(argv[1]),
+      DidYouMean(argv[1], names), fmt::join(names, ", "));
   return true;
 }
 
@@ -44,8 +45,9 @@ void AddCommands(CLI::App& app, Invocation& invocation) {
 }  // namespace
 
 int RunCommandLine(int argc, const char* const* argv, const Console& console) {
-  CLI::App app{"repro: checks published AI results against the code that produced them.\n"
-               "Exit codes: 0 all claims reproduced, 1 some not, 2 bad input, 3 repro failed, 130 interrupted."};
+  CLI::App app{
+      "repro: checks published AI results against the code that produced them.\n"
+      "Exit codes: 0 all claims reproduced, 1 some not, 2 bad input, 3 repro failed, 130 interrupted."};
   // Where its probes and Slurm profiles are, so an installed copy can be checked at a glance.
   app.set_version_flag("--version", fmt::format("repro {} (data: {})", REPRO_VERSION, ConfigDir().string()));
   app.require_subcommand(1);

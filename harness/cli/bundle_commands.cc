@@ -1,10 +1,9 @@
 // repro bundle and repro verify: a reproduction packed into one .tar.gz, and such a file
 // checked against its own SHA256SUMS, report and root digest.
-#include <CLI/CLI.hpp>
-
-#include <memory>
-
 #include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <memory>
 
 #include "harness/cli/flags.h"
 #include "harness/cli/loading.h"
@@ -23,8 +22,9 @@ void PrintSignature(const Console& console, const VerifyResult& result, const Ve
   if (!result.signature.empty()) {
     console.out << "signature: " << VisibleText(result.signature) << "\n";
   } else if (options.allowed_signers.empty()) {
-    console.out << (result.has_signature ? "signature: SHA256SUMS.sig present, not checked (give --allowed-signers FILE --identity ID)\n"
-                                         : "signature: none\n");
+    console.out << (result.has_signature
+                        ? "signature: SHA256SUMS.sig present, not checked (give --allowed-signers FILE --identity ID)\n"
+                        : "signature: none\n");
   }
 }
 
@@ -38,8 +38,8 @@ ExitCode Bundle(const Console& console, const std::string& manifest_path, const 
   Result<BundleWritten> written = WriteBundle(e.evaluation, e.loaded.runs, *e.store, output, options);
   if (!written) return CliError::Harness(written.error());
   for (const std::string& refused : written->refused) console.Say("warning: not bundled: " + refused);
-  console.out << fmt::format("{}: manifest, reports, logs and database of {} runs{}\n", output.string(), e.loaded.runs.size(),
-                             written->is_signed ? ", SHA256SUMS signed (SHA256SUMS.sig)" : "");
+  console.out << fmt::format("{}: manifest, reports, logs and database of {} runs{}\n", output.string(),
+                             e.loaded.runs.size(), written->is_signed ? ", SHA256SUMS signed (SHA256SUMS.sig)" : "");
   // The one value to publish with the review: it names SHA256SUMS, which names every file.
   console.out << fmt::format("root digest: {}\n", written->root_digest);
   console.out << fmt::format("check it with: repro verify {} --digest {}\n", output.string(), written->root_digest);
@@ -69,12 +69,16 @@ void AddBundleCommand(CLI::App& app, Invocation& invocation) {
     CommonOptions common;
   };
   auto options = std::make_shared<Options>();
-  CLI::App* bundle = app.add_subcommand("bundle", "Pack manifest, added files, patches, reports, logs and database into one .tar.gz; prints its root digest");
+  CLI::App* bundle = app.add_subcommand(
+      "bundle",
+      "Pack manifest, added files, patches, reports, logs and database into one .tar.gz; prints its root digest");
   bundle->add_option("manifest", options->manifest, "Manifest file")->required();
   bundle->add_option("-o,--output", options->output, "The .tar.gz to write")->required();
-  bundle->add_option("--sign", options->bundle.sign_key,
-                     "Sign SHA256SUMS with this SSH private key (ssh-keygen -Y sign, namespace repro-bundle; with ssh-agent, "
-                     "its .pub); the signature is the member SHA256SUMS.sig")
+  bundle
+      ->add_option(
+          "--sign", options->bundle.sign_key,
+          "Sign SHA256SUMS with this SSH private key (ssh-keygen -Y sign, namespace repro-bundle; with ssh-agent, "
+          "its .pub); the signature is the member SHA256SUMS.sig")
       ->check(CLI::ExistingFile);
   AddCommonOptions(*bundle, options->common);
   bundle->callback([&invocation, options] {
@@ -88,16 +92,21 @@ void AddVerifyCommand(CLI::App& app, Invocation& invocation) {
     VerifyOptions verify;
   };
   auto options = std::make_shared<Options>();
-  CLI::App* verify = app.add_subcommand("verify", "Check every file of a bundle against its SHA256SUMS and its report; names what changed");
+  CLI::App* verify = app.add_subcommand(
+      "verify", "Check every file of a bundle against its SHA256SUMS and its report; names what changed");
   verify->add_option("bundle", options->archive, "A .tar.gz made by repro bundle")->required();
-  verify->add_option("--digest", options->verify.digest, "The root digest published with the review (repro bundle prints it)");
-  CLI::Option* signers = verify->add_option("--allowed-signers", options->verify.allowed_signers,
-                                            "ssh-keygen allowed_signers file holding the signer's public key")
+  verify->add_option("--digest", options->verify.digest,
+                     "The root digest published with the review (repro bundle prints it)");
+  CLI::Option* signers = verify
+                             ->add_option("--allowed-signers", options->verify.allowed_signers,
+                                          "ssh-keygen allowed_signers file holding the signer's public key")
                              ->check(CLI::ExistingFile);
-  CLI::Option* identity = verify->add_option("--identity", options->verify.identity, "Who must have signed, as named in --allowed-signers");
+  CLI::Option* identity =
+      verify->add_option("--identity", options->verify.identity, "Who must have signed, as named in --allowed-signers");
   signers->needs(identity);
   identity->needs(signers);
-  verify->callback([&invocation, options] { invocation.end = Verify(invocation.console, options->archive, options->verify); });
+  verify->callback(
+      [&invocation, options] { invocation.end = Verify(invocation.console, options->archive, options->verify); });
 }
 
 }  // namespace

@@ -52,9 +52,10 @@ std::optional<std::string> ExplainOtherCode(const Loaded& loaded, Store& store, 
     Result<SourceTree> now = ReadSourceTree(source.path, source.outputs);
     std::string change = now ? DescribeTreeChange(ParseTreeFiles(then.files), now->files) : now.error();
     if (change.empty()) change = "the added files, patches or inputs changed since the runs";
-    return fmt::format("{} ({}); {} of {} run(s) are stored for the code as it was then (recorded {}). Run again to measure "
-                       "the code as it is now, restore those files, or leave them out with {}",
-                       change, source.path.string(), completed, runs->size(), then.recorded_at, kReproIgnoreFile);
+    return fmt::format(
+        "{} ({}); {} of {} run(s) are stored for the code as it was then (recorded {}). Run again to measure "
+        "the code as it is now, restore those files, or leave them out with {}",
+        change, source.path.string(), completed, runs->size(), then.recorded_at, kReproIgnoreFile);
   }
   return std::nullopt;
 }

@@ -56,7 +56,7 @@ struct RunFlags {
   double kill_grace_seconds = 5;
   std::string executor = "local";  // or "slurm"
   std::string slurm_profile;       // configs/slurm/NAME.yaml or a path; empty: default
-  std::string log_cap = "100M";  // per stream and attempt; "0": no cap
+  std::string log_cap = "100M";    // per stream and attempt; "0": no cap
   Verbosity verbosity = Verbosity::kNormal;
   bool dry_run = false;  // say what would run, run nothing
 };
@@ -64,11 +64,12 @@ ExitCode Run(const Console& console, const std::string& manifest, const CommonOp
 void AddRunCommand(CLI::App& app, Invocation& invocation);
 
 // "quiet": only the table's last line (how many claims reproduced).
-ExitCode Compare(const Console& console, const std::string& manifest, const CommonOptions& common, bool json, bool quiet);
+ExitCode Compare(const Console& console, const std::string& manifest, const CommonOptions& common, bool json,
+                 bool quiet);
 void AddCompareCommand(CLI::App& app, Invocation& invocation);
 
-ExitCode Report(const Console& console, const std::string& manifest, const CommonOptions& common, const std::string& format,
-                const std::optional<std::filesystem::path>& output);
+ExitCode Report(const Console& console, const std::string& manifest, const CommonOptions& common,
+                const std::string& format, const std::optional<std::filesystem::path>& output);
 void AddReportCommand(CLI::App& app, Invocation& invocation);
 
 // Prints this machine's environment fingerprint (with the interpreters of a manifest's commands).
@@ -76,8 +77,9 @@ ExitCode PrintFingerprint(const Console& console, const std::optional<std::strin
 void AddFingerprintCommand(CLI::App& app, Invocation& invocation);
 
 // Two reproductions side by side: two databases of one manifest, or two manifests in one database.
-ExitCode Diff(const Console& console, const std::string& a, const std::string& b, const std::optional<std::string>& manifest,
-              const CommonOptions& common, const std::string& format, const std::optional<std::filesystem::path>& output);
+ExitCode Diff(const Console& console, const std::string& a, const std::string& b,
+              const std::optional<std::string>& manifest, const CommonOptions& common, const std::string& format,
+              const std::optional<std::filesystem::path>& output);
 void AddDiffCommand(CLI::App& app, Invocation& invocation);
 
 // Packs a manifest's reproduction into one .tar.gz; checks such a file.
@@ -97,9 +99,11 @@ void AddImportCommand(CLI::App& app, Invocation& invocation);
 
 // An attempt of the run whose key starts with "run" (its newest, or "attempt"): how it
 // ended and its metrics; with "series", every point of that metric.
-ExitCode Show(const Console& console, const std::string& run, const CommonOptions& common, int attempt, const std::string& series);
+ExitCode Show(const Console& console, const std::string& run, const CommonOptions& common, int attempt,
+              const std::string& series);
 // The attempt's stdout log (or stderr) on standard output.
-ExitCode Logs(const Console& console, const std::string& run, const CommonOptions& common, int attempt, bool stderr_log);
+ExitCode Logs(const Console& console, const std::string& run, const CommonOptions& common, int attempt,
+              bool stderr_log);
 void AddShowCommands(CLI::App& app, Invocation& invocation);
 
 // Job-side: supervises task "task" of a Slurm job array and writes its result record.

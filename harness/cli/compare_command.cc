@@ -1,7 +1,6 @@
 // repro compare: every claim judged from what is stored; runs nothing. Also the table `run`
 // ends with.
 #include <CLI/CLI.hpp>
-
 #include <memory>
 
 #include "harness/cli/flags.h"
@@ -22,7 +21,8 @@ std::string LastLine(std::string text) {
 ExitCode JudgeAndPrint(const Console& console, const Loaded& loaded, Store& store, bool json, bool save, bool quiet) {
   Result<Evaluation> evaluation = EvaluateLoaded(loaded, store);
   if (!evaluation) return CliError::Harness(evaluation.error());
-  if (Status saved = save ? store.SaveVerdicts(loaded.manifest.sha256, ToVerdictRecords(*evaluation)) : Status::Ok(); !saved) {
+  if (Status saved = save ? store.SaveVerdicts(loaded.manifest.sha256, ToVerdictRecords(*evaluation)) : Status::Ok();
+      !saved) {
     return CliError::Harness(saved.error());
   }
   SayIfCodeChanged(console, loaded, store, kDefaultMaxRuns);
@@ -31,7 +31,8 @@ ExitCode JudgeAndPrint(const Console& console, const Loaded& loaded, Store& stor
   return evaluation->AllSucceeded() ? kExitAllReproduced : kExitNotReproduced;
 }
 
-ExitCode Compare(const Console& console, const std::string& manifest_path, const CommonOptions& common, bool json, bool quiet) {
+ExitCode Compare(const Console& console, const std::string& manifest_path, const CommonOptions& common, bool json,
+                 bool quiet) {
   CliResult<Loaded> loaded = LoadAndPlan(console, manifest_path, &common);
   if (!loaded) return loaded.error();
   CliResult<std::unique_ptr<Store>> store = OpenStore(common, StoreAccess::kReadOnly);

@@ -16,7 +16,11 @@ std::string ReproLine(std::string_view message) { return "repro: " + VisibleText
 void Console::Say(std::string_view message) const { err << ReproLine(message); }
 
 Console StandardConsole() {
-  return {std::cout, std::cerr, ShouldUseColor(STDOUT_FILENO), ::isatty(STDOUT_FILENO) == 1, IsSmartTerminal(STDERR_FILENO),
+  return {std::cout,
+          std::cerr,
+          ShouldUseColor(STDOUT_FILENO),
+          ::isatty(STDOUT_FILENO) == 1,
+          IsSmartTerminal(STDERR_FILENO),
           STDERR_FILENO};
 }
 

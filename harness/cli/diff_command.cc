@@ -1,7 +1,6 @@
 // repro diff: two reproductions side by side: two databases of one manifest, or two
 // manifests in one database.
 #include <CLI/CLI.hpp>
-
 #include <fstream>
 #include <memory>
 
@@ -22,10 +21,12 @@ bool IsSqliteFile(const std::string& path) {
 
 }  // namespace
 
-ExitCode Diff(const Console& console, const std::string& a, const std::string& b, const std::optional<std::string>& manifest,
-              const CommonOptions& common, const std::string& format, const std::optional<std::filesystem::path>& output) {
+ExitCode Diff(const Console& console, const std::string& a, const std::string& b,
+              const std::optional<std::string>& manifest, const CommonOptions& common, const std::string& format,
+              const std::optional<std::filesystem::path>& output) {
   bool databases = IsSqliteFile(a) && IsSqliteFile(b);
-  if (databases && !manifest) return CliError::BadInput("two databases are compared on the claims of one manifest: add --manifest MANIFEST");
+  if (databases && !manifest)
+    return CliError::BadInput("two databases are compared on the claims of one manifest: add --manifest MANIFEST");
   auto side = [&](const std::string& path) {
     CommonOptions options = common;
     if (databases) options.db = path;
@@ -53,11 +54,14 @@ void AddDiffCommand(CLI::App& app, Invocation& invocation) {
     CommonOptions common;
   };
   auto options = std::make_shared<Options>();
-  CLI::App* diff = app.add_subcommand("diff", "Two reproductions side by side: two databases (with --manifest) or two manifests");
+  CLI::App* diff =
+      app.add_subcommand("diff", "Two reproductions side by side: two databases (with --manifest) or two manifests");
   diff->add_option("a", options->a, "A database file, or a manifest")->required();
   diff->add_option("b", options->b, "Another database file, or another manifest")->required();
   diff->add_option("--manifest", options->manifest, "The manifest whose claims two databases are compared on");
-  diff->add_option("--format", options->format, "text, md or html")->check(CLI::IsMember({"text", "md", "html"}))->capture_default_str();
+  diff->add_option("--format", options->format, "text, md or html")
+      ->check(CLI::IsMember({"text", "md", "html"}))
+      ->capture_default_str();
   diff->add_option("-o,--output", options->output, "Output file (default: standard output)");
   AddCommonOptions(*diff, options->common);
   diff->callback([&invocation, options] {

@@ -1,9 +1,8 @@
 // repro fetch: a manifest's inputs copied or downloaded into the cache, their sha256 checked.
-#include <CLI/CLI.hpp>
-
-#include <memory>
-
 #include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <memory>
 
 #include "harness/cli/flags.h"
 #include "harness/cli/loading.h"
@@ -32,7 +31,8 @@ ExitCode Fetch(const Console& console, const std::string& manifest_path, const C
 }
 
 void AddFetchCommand(CLI::App& app, Invocation& invocation) {
-  AddManifestCommand(app, invocation, "fetch", "Copy or download a manifest's inputs into the cache and verify their sha256", Fetch);
+  AddManifestCommand(app, invocation, "fetch",
+                     "Copy or download a manifest's inputs into the cache and verify their sha256", Fetch);
 }
 
 }  // namespace repro::cli

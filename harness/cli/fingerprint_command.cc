@@ -1,8 +1,6 @@
 // repro fingerprint: this machine's environment as repro records it for each attempt.
 #include <CLI/CLI.hpp>
-
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "harness/cli/loading.h"
@@ -18,16 +16,19 @@ ExitCode PrintFingerprint(const Console& console, const std::optional<std::strin
     manifest = std::move(*loaded);
   }
   // A local folder's code is scanned for the packages it imports, as repro run does.
-  Fingerprint fingerprint = TakeFingerprint(manifest ? &*manifest : nullptr,
-                                            manifest && !manifest->source.is_git() ? manifest->source.path : std::filesystem::path());
-  nlohmann::ordered_json out = {{"sha256", fingerprint.sha256}, {"environment", nlohmann::json::parse(fingerprint.json)}};
+  Fingerprint fingerprint =
+      TakeFingerprint(manifest ? &*manifest : nullptr,
+                      manifest && !manifest->source.is_git() ? manifest->source.path : std::filesystem::path());
+  nlohmann::ordered_json out = {{"sha256", fingerprint.sha256},
+                                {"environment", nlohmann::json::parse(fingerprint.json)}};
   console.out << out.dump(2) << "\n";
   return kExitAllReproduced;
 }
 
 void AddFingerprintCommand(CLI::App& app, Invocation& invocation) {
   auto manifest = std::make_shared<std::optional<std::string>>();
-  CLI::App* fingerprint = app.add_subcommand("fingerprint", "Print this machine's environment as repro records it for each attempt");
+  CLI::App* fingerprint =
+      app.add_subcommand("fingerprint", "Print this machine's environment as repro records it for each attempt");
   fingerprint->add_option("manifest", *manifest, "Manifest whose commands' interpreters to describe too");
   fingerprint->callback([&invocation, manifest] { invocation.end = PrintFingerprint(invocation.console, *manifest); });
 }

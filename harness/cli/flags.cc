@@ -1,9 +1,9 @@
 #include "harness/cli/flags.h"
 
+#include <fmt/format.h>
+
 #include <memory>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "harness/util/text.h"
 
@@ -24,17 +24,24 @@ CLI::Validator AtLeast(double min, bool fraction) {
 }
 
 void AddMaxRuns(CLI::App& command, int64_t& max_runs) {
-  command.add_option("--max-runs", max_runs, "Refuse a manifest that plans more runs than this (a grid is a product: it is counted before anything is expanded)")->capture_default_str()->check(AtLeast(1));
+  command
+      .add_option("--max-runs", max_runs,
+                  "Refuse a manifest that plans more runs than this (a grid is a product: it is counted before "
+                  "anything is expanded)")
+      ->capture_default_str()
+      ->check(AtLeast(1));
 }
 
 void AddCommonOptions(CLI::App& command, CommonOptions& common) {
   AddMaxRuns(command, common.max_runs);
-  command.add_option("--results", common.results_dir, "Folder for attempt logs and the database")->capture_default_str();
+  command.add_option("--results", common.results_dir, "Folder for attempt logs and the database")
+      ->capture_default_str();
   command.add_option("--db", common.db, "SQLite database (default: <results>/repro.db)");
   command.add_option("--cache", common.cache, "Cache for cloned sources (default: $REPRO_CACHE or ~/.cache/repro)");
-  command.add_option("--source", common.source,
-                     "Use this existing checkout instead of the manifest's source; another HEAD or uncommitted changes "
-                     "are warned about and reported")
+  command
+      .add_option("--source", common.source,
+                  "Use this existing checkout instead of the manifest's source; another HEAD or uncommitted changes "
+                  "are warned about and reported")
       ->check(CLI::ExistingDirectory);
 }
 
@@ -55,7 +62,9 @@ void AddManifestCommand(CLI::App& app, Invocation& invocation, const std::string
   subcommand->add_option("manifest", options->manifest, "Manifest file")->required();
   AddCommonOptions(*subcommand, options->common);
   if (with_selection) AddSelection(*subcommand, options->common);
-  subcommand->callback([&invocation, options, command] { invocation.end = command(invocation.console, options->manifest, options->common); });
+  subcommand->callback([&invocation, options, command] {
+    invocation.end = command(invocation.console, options->manifest, options->common);
+  });
 }
 
 }  // namespace repro::cli

@@ -1,10 +1,9 @@
 // repro import latex: a manifest draft from a paper's LaTeX tables.
-#include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "harness/cli/commands.h"
 #include "harness/importers/draft.h"
@@ -18,7 +17,8 @@ namespace {
 std::string TableList(const LatexPaper& paper) {
   std::vector<std::string> names;
   for (const LatexTable& table : paper.tables) {
-    names.push_back(table.label.empty() ? std::to_string(table.number) : fmt::format("{} ({})", table.number, table.label));
+    names.push_back(table.label.empty() ? std::to_string(table.number)
+                                        : fmt::format("{} ({})", table.number, table.label));
   }
   return names.empty() ? "none" : Join(names, ", ");
 }
@@ -30,7 +30,8 @@ Result<std::vector<const LatexTable*>> ChooseTables(const LatexPaper& paper, con
     auto it = std::find_if(paper.tables.begin(), paper.tables.end(), [&](const LatexTable& table) {
       return name == std::to_string(table.number) || (!table.label.empty() && name == table.label);
     });
-    if (it == paper.tables.end()) return Error{fmt::format("no table '{}' in the source (tables: {})", name, TableList(paper))};
+    if (it == paper.tables.end())
+      return Error{fmt::format("no table '{}' in the source (tables: {})", name, TableList(paper))};
     chosen.push_back(&*it);
   }
   return chosen;
@@ -54,7 +55,8 @@ ExitCode ImportLatex(const Console& console, const std::filesystem::path& source
     return kExitAllReproduced;
   }
   if (Status written = WriteFileAtomically(*output, draft); !written) return CliError::Harness(written.error());
-  console.err << fmt::format("repro: wrote {}; fill in what is marked TODO, then: repro validate {}\n", output->string(), output->string());
+  console.err << fmt::format("repro: wrote {}; fill in what is marked TODO, then: repro validate {}\n",
+                             output->string(), output->string());
   return kExitAllReproduced;
 }
 
@@ -67,10 +69,12 @@ void AddImportCommand(CLI::App& app, Invocation& invocation) {
   auto options = std::make_shared<Options>();
   CLI::App* import = app.add_subcommand("import", "Draft a manifest's claims from where a paper publishes them");
   import->require_subcommand(1);
-  CLI::App* latex = import->add_subcommand("latex", "Claims and tables from a paper's LaTeX source (a .tex file, or its folder)");
+  CLI::App* latex =
+      import->add_subcommand("latex", "Claims and tables from a paper's LaTeX source (a .tex file, or its folder)");
   latex->add_option("source", options->source, "The main .tex file, or the folder of the paper's source")->required();
   latex->add_option("--within", options->within, "The folder \\input may reach (default: the main file's folder)");
-  latex->add_option("--table", options->tables, "A table to import, by number (2) or label (tab:main); repeatable (default: all)");
+  latex->add_option("--table", options->tables,
+                    "A table to import, by number (2) or label (tab:main); repeatable (default: all)");
   latex->add_option("-o,--output", options->output, "The draft manifest to write (default: standard output)");
   latex->callback([&invocation, options] {
     const Options& o = *options;

@@ -21,8 +21,10 @@ Status BindSource(const Console& console, Loaded& loaded, const CommonOptions& c
   if (common.source) {
     for (const Experiment& experiment : loaded.manifest.experiments) {
       if (experiment.source && !experiment.source->commit.empty()) {
-        return Error{fmt::format("experiment '{}' pins its own commit {}; --source replaces only the manifest's code: run "
-                                 "without --source, or remove the experiment's 'commit'", experiment.id, experiment.source->commit)};
+        return Error{
+            fmt::format("experiment '{}' pins its own commit {}; --source replaces only the manifest's code: run "
+                        "without --source, or remove the experiment's 'commit'",
+                        experiment.id, experiment.source->commit)};
       }
     }
     std::string pinned = source.commit;
@@ -40,8 +42,10 @@ Status BindSource(const Console& console, Loaded& loaded, const CommonOptions& c
     if (!commit) return Error{commit.error()};
     source.commit = *commit;
     if (update) {
-      console.err << fmt::format("repro: warning: source commit '{}' resolved to {}; a branch, tag or short hash can move: pin "
-                                 "'commit: {}' to run exactly this code again\n", source.ref, *commit, *commit);
+      console.err << fmt::format(
+          "repro: warning: source commit '{}' resolved to {}; a branch, tag or short hash can move: pin "
+          "'commit: {}' to run exactly this code again\n",
+          source.ref, *commit, *commit);
     }
   }
   // Compare and report judge the checkout the runs used; run checks it once it is prepared.
@@ -83,9 +87,11 @@ std::string MissingInputs(const std::string& path, const Manifest& manifest, con
   for (const Input& input : manifest.inputs) {
     std::error_code ec;
     if (input.from.empty() || std::filesystem::exists(input.from, ec)) continue;
-    if (std::filesystem::exists(cache / "inputs" / input.sha256 / std::filesystem::path(input.path).filename(), ec)) continue;
-    missing += fmt::format("{}:{}: input '{}': 'from: {}' does not exist ({}); put the file there or change 'from'\n", path,
-                           input.line, VisibleText(input.path), VisibleText(input.from_written), VisibleText(input.from.string()));
+    if (std::filesystem::exists(cache / "inputs" / input.sha256 / std::filesystem::path(input.path).filename(), ec))
+      continue;
+    missing += fmt::format("{}:{}: input '{}': 'from: {}' does not exist ({}); put the file there or change 'from'\n",
+                           path, input.line, VisibleText(input.path), VisibleText(input.from_written),
+                           VisibleText(input.from.string()));
   }
   return missing;
 }
@@ -96,7 +102,8 @@ CliResult<Loaded> PlanLoaded(Loaded loaded, const CommonOptions* common, int64_t
   if (!identities) return CliError::Harness(identities.error());
   loaded.source_identity = identities->base;
   loaded.code = *identities;
-  Result<std::vector<RunSpec>> runs = PlanRuns(loaded.manifest, *identities, common != nullptr ? common->max_runs : max_runs);
+  Result<std::vector<RunSpec>> runs =
+      PlanRuns(loaded.manifest, *identities, common != nullptr ? common->max_runs : max_runs);
   if (!runs) return CliError::BadInput(runs.error());
   loaded.runs = std::move(runs).value();
   if (common != nullptr) {
@@ -118,7 +125,8 @@ CliResult<Manifest> LoadValidManifest(const std::string& path) {
 
 void PrintWarnings(const Console& console, const std::string& path, const Manifest& manifest) {
   for (const Diagnostic& warning : manifest.warnings) {
-    console.err << fmt::format("{}:{}:{}: warning: {}\n", path, warning.line, warning.column, VisibleText(warning.message));
+    console.err << fmt::format("{}:{}:{}: warning: {}\n", path, warning.line, warning.column,
+                               VisibleText(warning.message));
   }
 }
 
@@ -126,7 +134,8 @@ CliResult<Loaded> LoadAndPlan(const Console& console, const std::string& path, c
                               int64_t max_runs) {
   CliResult<Manifest> manifest = LoadValidManifest(path);
   if (!manifest) return manifest.error();
-  if (std::string missing = MissingInputs(path, *manifest, common); !missing.empty()) return CliError{kExitBadInput, missing};
+  if (std::string missing = MissingInputs(path, *manifest, common); !missing.empty())
+    return CliError{kExitBadInput, missing};
   Loaded loaded{std::move(*manifest), {}, {}, {}, {}};
   if (common != nullptr) {
     if (Status bound = BindSource(console, loaded, *common, update); !bound) return CliError::Harness(bound.error());
@@ -154,14 +163,16 @@ CliResult<std::unique_ptr<Store>> OpenStore(const CommonOptions& common, StoreAc
 
 std::string DescribeSource(const Manifest& manifest, const std::string& identity) {
   const Source& source = manifest.source;
-  if (source.is_git() && !source.ref.empty()) return fmt::format("{} @ {} (resolved to {})", source.git, source.ref, source.commit);
+  if (source.is_git() && !source.ref.empty())
+    return fmt::format("{} @ {} (resolved to {})", source.git, source.ref, source.commit);
   if (source.is_git()) return fmt::format("{} @ {}", source.git, source.commit);
   return fmt::format("{} (tree sha256 {})", manifest.source.path.string(), identity.substr(5, 12));
 }
 
 Result<Evaluation> EvaluateLoaded(const Loaded& loaded, Store& store, Detail detail) {
-  Result<Evaluation> evaluation = Evaluate(loaded.manifest, loaded.runs, DescribeSource(loaded.manifest, loaded.source_identity),
-                                          store, detail, SetupIdentity(loaded.manifest, loaded.source_identity));
+  Result<Evaluation> evaluation =
+      Evaluate(loaded.manifest, loaded.runs, DescribeSource(loaded.manifest, loaded.source_identity), store, detail,
+               SetupIdentity(loaded.manifest, loaded.source_identity));
   if (evaluation) {
     // Before the files beside the manifest that Evaluate found: the checkout first.
     std::vector<std::string> deviations = loaded.checkout_deviations;

@@ -23,8 +23,8 @@ namespace repro::cli {
 struct Loaded {
   Manifest manifest;
   std::vector<RunSpec> runs;
-  std::string source_identity;                    // of the manifest's own source
-  CodeIdentities code;                            // and of each experiment with its own
+  std::string source_identity;                   // of the manifest's own source
+  CodeIdentities code;                           // and of each experiment with its own
   std::vector<std::string> checkout_deviations;  // of a --source checkout
 };
 
@@ -65,18 +65,21 @@ CliResult<std::unique_ptr<Evaluated>> LoadAndEvaluate(const Console& console, co
 // Judges every claim from the Store and prints the table; with "save" (after a run) the
 // verdicts are stored too, while compare only reads; "quiet": only the table's last line
 // (compare_command.cc).
-ExitCode JudgeAndPrint(const Console& console, const Loaded& loaded, Store& store, bool json, bool save, bool quiet = false);
+ExitCode JudgeAndPrint(const Console& console, const Loaded& loaded, Store& store, bool json, bool save,
+                       bool quiet = false);
 
 // What a run would start, after the store says what is done: "plan", and "run --dry-run"
 // (which also shows each command, "commands") (plan_command.cc).
-ExitCode PrintPlan(const Console& console, const Loaded& loaded, const CommonOptions& common, bool commands, bool force);
+ExitCode PrintPlan(const Console& console, const Loaded& loaded, const CommonOptions& common, bool commands,
+                   bool force);
 
 // The Slurm profile "name_or_path" (configs/slurm/NAME.yaml, or a file; empty: default),
 // or a bad-input error whose text is its errors with their lines (slurm_commands.cc).
 CliResult<SlurmProfile> ReadSlurmProfile(const std::string& name_or_path);
 // The manifest's runs on Slurm (slurm_commands.cc).
 Result<RunSummary> RunOnSlurm(const Console& console, const Loaded& loaded, const std::vector<RunSpec>& runs,
-                              const PreparedSource& source, Store& store, const RunOptions& options, const SlurmProfile& profile);
+                              const PreparedSource& source, Store& store, const RunOptions& options,
+                              const SlurmProfile& profile);
 
 // What repro itself writes (results folder, database and its journals, cache), absolute:
 // never part of a local folder's code (code_change.cc).

@@ -1,9 +1,8 @@
 // repro plan: the runs a manifest expands to, and which of them already completed.
-#include <CLI/CLI.hpp>
-
-#include <memory>
-
 #include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <memory>
 
 #include "harness/cli/flags.h"
 #include "harness/cli/loading.h"
@@ -42,7 +41,8 @@ ExitCode PrintPlan(const Console& console, const Loaded& l, const CommonOptions&
   console.out << fmt::format("\n{} runs planned, {} to run; code: {}\n", l.runs.size(), to_run,
                              DescribeSource(l.manifest, l.source_identity));
   if (commands && to_run > 0 && !l.manifest.setup.empty()) {
-    console.out << fmt::format("setup: {} step(s) run first, unless this code's setup completed\n", l.manifest.setup.size());
+    console.out << fmt::format("setup: {} step(s) run first, unless this code's setup completed\n",
+                               l.manifest.setup.size());
   }
   return kExitAllReproduced;
 }

@@ -1,12 +1,11 @@
 #include "harness/cli/progress.h"
 
+#include <fmt/format.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "harness/util/text.h"
 #include "harness/util/units.h"
@@ -52,7 +51,8 @@ void ProgressPrinter::operator()(const ProgressEvent& event) {
   if (!smart_ || verbosity_ == Verbosity::kQuiet) return;
   std::string line = StatusLine(event);
   struct winsize size {};
-  if (terminal_fd_ >= 0 && ::ioctl(terminal_fd_, TIOCGWINSZ, &size) == 0 && size.ws_col > 1 && line.size() >= size.ws_col) {
+  if (terminal_fd_ >= 0 && ::ioctl(terminal_fd_, TIOCGWINSZ, &size) == 0 && size.ws_col > 1 &&
+      line.size() >= size.ws_col) {
     line.resize(size.ws_col - 1);  // a wrapped status line could not be overprinted
   }
   out_ << "\r\x1b[K" << line << std::flush;

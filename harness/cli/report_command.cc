@@ -1,9 +1,8 @@
 // repro report: a reproduction report in one of several formats, on stdout or in a file.
-#include <CLI/CLI.hpp>
-
-#include <memory>
-
 #include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <memory>
 
 #include "harness/cli/flags.h"
 #include "harness/cli/loading.h"
@@ -26,13 +25,14 @@ Result<std::string> Render(const Evaluation& evaluation, const std::string& form
 
 }  // namespace
 
-ExitCode Report(const Console& console, const std::string& manifest_path, const CommonOptions& common, const std::string& format,
-                const std::optional<std::filesystem::path>& output) {
+ExitCode Report(const Console& console, const std::string& manifest_path, const CommonOptions& common,
+                const std::string& format, const std::optional<std::filesystem::path>& output) {
   CliResult<std::unique_ptr<Evaluated>> evaluated = LoadAndEvaluate(console, manifest_path, common);
   if (!evaluated) return evaluated.error();
   const Evaluated& e = **evaluated;
   bool to_stdout = !output || output->string() == "-";
-  if (format == "pdf" && to_stdout && console.out_is_terminal) return CliError::BadInput("a PDF is not for a terminal: give -o FILE.pdf");
+  if (format == "pdf" && to_stdout && console.out_is_terminal)
+    return CliError::BadInput("a PDF is not for a terminal: give -o FILE.pdf");
   SayIfCodeChanged(console, e.loaded, *e.store, common.max_runs);
   Result<std::string> text = Render(e.evaluation, format);
   if (!text) return CliError::Harness(text.error());
@@ -55,7 +55,10 @@ void AddReportCommand(CLI::App& app, Invocation& invocation) {
   auto options = std::make_shared<Options>();
   CLI::App* report = app.add_subcommand("report", "Write a reproduction report");
   report->add_option("manifest", options->manifest, "Manifest file")->required();
-  report->add_option("--format", options->format, "md, html (one self-contained file), pdf (the HTML printed by headless Chromium), json, latex (booktabs) or junit")
+  report
+      ->add_option("--format", options->format,
+                   "md, html (one self-contained file), pdf (the HTML printed by headless Chromium), json, latex "
+                   "(booktabs) or junit")
       ->check(CLI::IsMember({"md", "html", "pdf", "json", "latex", "junit"}))
       ->capture_default_str();
   report->add_option("-o,--output", options->output, "Output file (default: standard output)");

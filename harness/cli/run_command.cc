@@ -1,15 +1,14 @@
 // repro run: runs what is not yet run, then judges every claim. The plan is grouped by code
 // (the manifest's source, or an experiment's own commit or patches), and each group is
 // prepared and run in turn, on this machine or on Slurm.
-#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <map>
 #include <memory>
 #include <thread>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "harness/cli/flags.h"
 #include "harness/cli/loading.h"
@@ -74,14 +73,17 @@ void PrintLeftOut(const Console& console, const Manifest& manifest, const Prepar
   if (manifest.source.is_git() || left.empty()) return;
   std::string names = fmt::format("{}", fmt::join(left.begin(), left.begin() + std::min<size_t>(left.size(), 8), ", "));
   console.err << fmt::format("  code: {} path(s) of {} left out (ignored by {}): {}{}\n", left.size(),
-                             VisibleText(manifest.source.path.string()), source.from_git ? "git or .reproignore" : ".reproignore",
-                             VisibleText(names), left.size() > 8 ? ", ..." : "");
+                             VisibleText(manifest.source.path.string()),
+                             source.from_git ? "git or .reproignore" : ".reproignore", VisibleText(names),
+                             left.size() > 8 ? ", ..." : "");
 }
 
 // The runner's options from the flags; a --log-cap that is no size is bad input.
 CliResult<RunOptions> OptionsFor(const CommonOptions& common, const RunFlags& flags) {
   std::optional<int64_t> log_cap = flags.log_cap == "0" ? std::optional<int64_t>(0) : ParseBytes(flags.log_cap);
-  if (!log_cap) return CliError::BadInput(fmt::format("--log-cap must be a size such as 100M or 1G (0: no cap), got '{}'", flags.log_cap));
+  if (!log_cap)
+    return CliError::BadInput(
+        fmt::format("--log-cap must be a size such as 100M or 1G (0: no cap), got '{}'", flags.log_cap));
   RunOptions options;
   // Stored attempt folders must make sense from wherever a report is made later.
   options.results_dir = std::filesystem::absolute(common.results_dir);
@@ -106,15 +108,18 @@ struct RunContext {
 };
 
 // Which code a group runs; before the first group, how that code deviates from the manifest's.
-void PrintCodeOf(const RunContext& run, const Loaded& l, const CodeGroup& group, const PreparedSource& source, bool first) {
+void PrintCodeOf(const RunContext& run, const Loaded& l, const CodeGroup& group, const PreparedSource& source,
+                 bool first) {
   const Console& console = run.console;
   bool quiet = run.flags.verbosity == Verbosity::kQuiet;
   if (!quiet) {
     console.err << fmt::format("{}: {} runs{}, code {}\n", run.manifest_path, group.runs.size(), group.experiments,
                                VisibleText(source.description));
     if (first) {
-      for (const std::string& deviation : l.checkout_deviations) console.err << "  deviation: " << VisibleText(deviation) << "\n";
-      for (const std::string& deviation : Deviations(l.manifest)) console.err << "  deviation: " << VisibleText(deviation) << "\n";
+      for (const std::string& deviation : l.checkout_deviations)
+        console.err << "  deviation: " << VisibleText(deviation) << "\n";
+      for (const std::string& deviation : Deviations(l.manifest))
+        console.err << "  deviation: " << VisibleText(deviation) << "\n";
     }
   }
   for (const std::string& warning : source.warnings) console.err << "repro: warning: " << VisibleText(warning) << "\n";
@@ -156,20 +161,23 @@ CliResult<RunSummary> RunEachCodeGroup(const RunContext& run, Loaded& l, Store& 
 // The verdicts, unless the run stopped before every attempt ended.
 ExitCode JudgeUnlessStopped(const RunContext& run, const Loaded& l, Store& store, const RunSummary& summary) {
   if (summary.left_running > 0) {
-    return CliError{kExitInterrupted,
-                    fmt::format("repro: stopped following; {} attempt(s) stay queued or running on Slurm. Run the same command "
-                                "again to follow them (nothing is submitted twice), or: repro cancel {}\n",
-                                summary.left_running, run.manifest_path)};
+    return CliError{
+        kExitInterrupted,
+        fmt::format("repro: stopped following; {} attempt(s) stay queued or running on Slurm. Run the same command "
+                    "again to follow them (nothing is submitted twice), or: repro cancel {}\n",
+                    summary.left_running, run.manifest_path)};
   }
   if (summary.interrupted || InterruptCount() > 0) {
-    return CliError{kExitInterrupted, "repro: interrupted; completed runs are kept, run the same command again to continue\n"};
+    return CliError{kExitInterrupted,
+                    "repro: interrupted; completed runs are kept, run the same command again to continue\n"};
   }
   run.console.err << "\n";
   return JudgeAndPrint(run.console, l, store, /*json=*/false, /*save=*/true);
 }
 
 // Nothing is fetched, prepared, written or started.
-ExitCode DryRun(const Console& console, const std::string& manifest_path, const CommonOptions& common, const RunFlags& flags) {
+ExitCode DryRun(const Console& console, const std::string& manifest_path, const CommonOptions& common,
+                const RunFlags& flags) {
   CliResult<Loaded> loaded = LoadAndPlan(console, manifest_path, &common);
   if (!loaded) return loaded.error();
   return PrintPlan(console, *loaded, common, /*commands=*/true, flags.force);
@@ -177,7 +185,8 @@ ExitCode DryRun(const Console& console, const std::string& manifest_path, const 
 
 }  // namespace
 
-ExitCode Run(const Console& console, const std::string& manifest_path, const CommonOptions& common, const RunFlags& flags) {
+ExitCode Run(const Console& console, const std::string& manifest_path, const CommonOptions& common,
+             const RunFlags& flags) {
   if (flags.dry_run) return DryRun(console, manifest_path, common, flags);
   CliResult<Loaded> loaded = LoadAndPlan(console, manifest_path, &common, /*update=*/true);
   if (!loaded) return loaded.error();
@@ -216,13 +225,15 @@ void AddRunFlags(CLI::App& run, RunFlags& flags) {
   run.add_flag("--keep-work", flags.keep_work,
                "Keep each completed attempt's working copy of the source (a failed attempt's is always kept)");
   run.add_option("--kill-grace", flags.kill_grace_seconds, "Seconds between SIGTERM and SIGKILL")
-      ->capture_default_str()->check(AtLeast(0, /*fraction=*/true));
+      ->capture_default_str()
+      ->check(AtLeast(0, /*fraction=*/true));
   run.add_option("--log-cap", flags.log_cap, "Largest log kept per stream and attempt (head and tail; 0: no cap)")
       ->capture_default_str();
   run.add_option("--executor", flags.executor,
                  "local: attempts run on this machine; slurm: one job array per experiment, followed until every "
                  "attempt ended (an interrupted repro leaves the jobs running; running it again follows them)")
-      ->check(CLI::IsMember({"local", "slurm"}))->capture_default_str();
+      ->check(CLI::IsMember({"local", "slurm"}))
+      ->capture_default_str();
   run.add_option("--slurm-profile", flags.slurm_profile,
                  "Partition, account, qos and sbatch options: configs/slurm/NAME.yaml or a file (default: default)");
 }

@@ -1,10 +1,9 @@
 // repro show and repro logs: one attempt of a run, found by the first characters of its key.
-#include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <fstream>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "harness/cli/flags.h"
 #include "harness/cli/loading.h"
@@ -23,7 +22,8 @@ struct FoundAttempt {
 CliResult<RunRecord> FindRun(Store& store, const std::string& prefix) {
   Result<std::vector<RunRecord>> runs = store.FindRuns(prefix);
   if (!runs) return CliError::BadInput(runs.error());
-  if (runs->empty()) return CliError::BadInput(fmt::format("no run key starts with '{}' (repro plan MANIFEST lists them)", prefix));
+  if (runs->empty())
+    return CliError::BadInput(fmt::format("no run key starts with '{}' (repro plan MANIFEST lists them)", prefix));
   if (runs->size() > 1) {
     std::string list;
     for (const RunRecord& run : *runs) list += fmt::format("\n  {}  {}", run.key.substr(0, 12), run.label);
@@ -38,9 +38,11 @@ CliResult<FoundAttempt> FindAttempt(Store& store, const std::string& prefix, int
   if (!run) return run.error();
   Result<std::vector<AttemptRecord>> attempts = store.Attempts(run->key);
   if (!attempts) return CliError::Harness(attempts.error());
-  if (attempts->empty()) return CliError::BadInput(fmt::format("run {} ({}) has no attempts yet", run->key.substr(0, 12), run->label));
+  if (attempts->empty())
+    return CliError::BadInput(fmt::format("run {} ({}) has no attempts yet", run->key.substr(0, 12), run->label));
   if (number > static_cast<int>(attempts->size())) {
-    return CliError::BadInput(fmt::format("run {} has {} attempt(s), not {}", run->key.substr(0, 12), attempts->size(), number));
+    return CliError::BadInput(
+        fmt::format("run {} has {} attempt(s), not {}", run->key.substr(0, 12), attempts->size(), number));
   }
   return FoundAttempt{*run, number > 0 ? (*attempts)[number - 1] : attempts->back()};
 }
@@ -49,7 +51,8 @@ std::string DescribeMetric(const MetricRecord& metric) {
   std::string value = metric.value ? FormatNumber(*metric.value) : metric.flag;
   if (metric.std) value += " ± " + FormatNumber(*metric.std);
   if (!metric.unit.empty() && metric.value) value += " " + metric.unit;
-  std::string line = fmt::format("  {:<20} {:<24} {} point{}", metric.name, value, metric.points, metric.points == 1 ? "" : "s");
+  std::string line =
+      fmt::format("  {:<20} {:<24} {} point{}", metric.name, value, metric.points, metric.points == 1 ? "" : "s");
   if (!metric.message.empty()) line += "  (" + metric.message + ")";
   return VisibleText(line);
 }
@@ -59,12 +62,14 @@ ExitCode PrintSeries(const Console& console, Store& store, const FoundAttempt& f
   Result<std::vector<SeriesPoint>> points = store.Series(found.attempt.id, series);
   if (!points) return CliError::Harness(points.error());
   if (points->empty()) {
-    return CliError::BadInput(fmt::format("attempt {} of {} has no series '{}'", found.attempt.number, found.run.label, series));
+    return CliError::BadInput(
+        fmt::format("attempt {} of {} has no series '{}'", found.attempt.number, found.run.label, series));
   }
   console.out << "step\tvalue\tstd\tflag\n";
   for (const SeriesPoint& p : *points) {
-    console.out << fmt::format("{}\t{}\t{}\t{}\n", p.step ? std::to_string(*p.step) : "", p.value ? fmt::format("{}", *p.value) : "",
-                               p.std ? fmt::format("{}", *p.std) : "", p.flag);
+    console.out << fmt::format("{}\t{}\t{}\t{}\n", p.step ? std::to_string(*p.step) : "",
+                               p.value ? fmt::format("{}", *p.value) : "", p.std ? fmt::format("{}", *p.std) : "",
+                               p.flag);
   }
   return kExitAllReproduced;
 }
@@ -75,9 +80,11 @@ void PrintAttempt(const Console& console, const FoundAttempt& found) {
   std::string ended = a.status;
   if (a.exit_code) ended += fmt::format(", exit code {}", *a.exit_code);
   if (a.signal) ended += fmt::format(", signal {}", *a.signal);
-  console.out << fmt::format("run      {}  {}\nattempt  {} of run; {} in {}\nstarted  {}\nfolder   {}\n", run.key, VisibleText(run.label),
-                             a.number, ended, FormatDuration(a.wall_seconds), VisibleText(a.started_at), VisibleText(a.dir));
-  console.out << fmt::format("compute  {} CPU, peak memory {:.1f} MiB\n", FormatDuration(a.cpu_seconds), a.peak_rss_kib / 1024.0);
+  console.out << fmt::format("run      {}  {}\nattempt  {} of run; {} in {}\nstarted  {}\nfolder   {}\n", run.key,
+                             VisibleText(run.label), a.number, ended, FormatDuration(a.wall_seconds),
+                             VisibleText(a.started_at), VisibleText(a.dir));
+  console.out << fmt::format("compute  {} CPU, peak memory {:.1f} MiB\n", FormatDuration(a.cpu_seconds),
+                             a.peak_rss_kib / 1024.0);
   if (!a.message.empty()) console.out << "note     " << VisibleText(a.message) << "\n";
   console.out << "metrics\n";
   for (const MetricRecord& metric : a.metrics) console.out << DescribeMetric(metric) << "\n";
@@ -98,7 +105,8 @@ void AddAttemptOptions(CLI::App& command, AttemptOptions& options, const char* r
 
 }  // namespace
 
-ExitCode Show(const Console& console, const std::string& run_prefix, const CommonOptions& common, int number, const std::string& series) {
+ExitCode Show(const Console& console, const std::string& run_prefix, const CommonOptions& common, int number,
+              const std::string& series) {
   CliResult<std::unique_ptr<Store>> store = OpenStore(common, StoreAccess::kReadOnly);
   if (!store) return store.error();
   CliResult<FoundAttempt> found = FindAttempt(**store, run_prefix, number);
@@ -108,7 +116,8 @@ ExitCode Show(const Console& console, const std::string& run_prefix, const Commo
   return kExitAllReproduced;
 }
 
-ExitCode Logs(const Console& console, const std::string& run_prefix, const CommonOptions& common, int number, bool stderr_log) {
+ExitCode Logs(const Console& console, const std::string& run_prefix, const CommonOptions& common, int number,
+              bool stderr_log) {
   CliResult<std::unique_ptr<Store>> store = OpenStore(common, StoreAccess::kReadOnly);
   if (!store) return store.error();
   CliResult<FoundAttempt> found = FindAttempt(**store, run_prefix, number);
@@ -129,7 +138,9 @@ void AddShowCommands(CLI::App& app, Invocation& invocation) {
   AddAttemptOptions(*show, *show_options, "Run key or its first characters (repro plan lists them)");
   show->add_option("--series", show_options->series, "Print every point of this metric (tab-separated)");
   AddCommonOptions(*show, show_options->common);
-  show->callback([&invocation, o = show_options] { invocation.end = Show(invocation.console, o->run, o->common, o->attempt, o->series); });
+  show->callback([&invocation, o = show_options] {
+    invocation.end = Show(invocation.console, o->run, o->common, o->attempt, o->series);
+  });
 
   struct LogsOptions : AttemptOptions {
     bool stderr_log = false;
@@ -139,7 +150,9 @@ void AddShowCommands(CLI::App& app, Invocation& invocation) {
   AddAttemptOptions(*logs, *logs_options, "Run key or its first characters");
   logs->add_flag("--stderr", logs_options->stderr_log, "The stderr log instead");
   AddCommonOptions(*logs, logs_options->common);
-  logs->callback([&invocation, o = logs_options] { invocation.end = Logs(invocation.console, o->run, o->common, o->attempt, o->stderr_log); });
+  logs->callback([&invocation, o = logs_options] {
+    invocation.end = Logs(invocation.console, o->run, o->common, o->attempt, o->stderr_log);
+  });
 }
 
 }  // namespace repro::cli

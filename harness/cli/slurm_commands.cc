@@ -1,15 +1,13 @@
 // The Slurm side of the CLI: `run --executor slurm`, the job-side `attempt`, `status` and
 // `cancel`.
-#include <CLI/CLI.hpp>
-
+#include <fmt/format.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "harness/cli/flags.h"
 #include "harness/cli/loading.h"
@@ -57,7 +55,8 @@ std::vector<std::string> TaskIds(const std::vector<JobAttempt>& attempts) {
   return tasks;
 }
 
-std::map<std::string, slurm::State> StatesOf(slurm::Client& client, const std::vector<std::string>& tasks, std::string* error) {
+std::map<std::string, slurm::State> StatesOf(slurm::Client& client, const std::vector<std::string>& tasks,
+                                             std::string* error) {
   std::map<std::string, slurm::State> states;
   if (tasks.empty()) return states;
   Result<std::vector<slurm::JobRow>> rows = client.Query(tasks);
@@ -78,7 +77,8 @@ struct OnSlurm {
   std::vector<JobAttempt> attempts;
 };
 
-CliResult<std::unique_ptr<OnSlurm>> LoadOnSlurm(const Console& console, const std::string& manifest_path, const CommonOptions& common) {
+CliResult<std::unique_ptr<OnSlurm>> LoadOnSlurm(const Console& console, const std::string& manifest_path,
+                                                const CommonOptions& common) {
   CliResult<Loaded> loaded = LoadAndPlan(console, manifest_path, &common);
   if (!loaded) return loaded.error();
   CliResult<std::unique_ptr<Store>> store = OpenStore(common);
@@ -92,13 +92,15 @@ CliResult<std::unique_ptr<OnSlurm>> LoadOnSlurm(const Console& console, const st
 }
 
 // What Slurm says of an attempt that is on it: "queued", "running" or "ended, not ingested".
-std::string SlurmStateOf(const std::map<std::string, slurm::State>& states, const AttemptRecord& a, std::string& where) {
+std::string SlurmStateOf(const std::map<std::string, slurm::State>& states, const AttemptRecord& a,
+                         std::string& where) {
   auto known = states.find(a.job);
   slurm::State s = known == states.end() ? slurm::State::kUnknown : known->second;
   if (s != slurm::State::kUnknown) where += fmt::format(" ({})", slurm::StateName(s));
   return s == slurm::State::kPending || s == slurm::State::kRequeued || s == slurm::State::kConfiguring ? "queued"
          : s == slurm::State::kUnknown ? "running"  // not asked, or not known yet
-         : slurm::IsFinal(s) ? "ended, not ingested" : "running";
+         : slurm::IsFinal(s)           ? "ended, not ingested"
+                                       : "running";
 }
 
 // The task index --task gives, else Slurm's SLURM_ARRAY_TASK_ID.
@@ -106,7 +108,8 @@ CliResult<int> TaskIndex(int given) {
   if (given >= 0) return given;
   const char* index = std::getenv("SLURM_ARRAY_TASK_ID");
   if (index == nullptr) {
-    return CliError{kExitBadInput, "repro attempt: give --task N (outside a Slurm array task there is no SLURM_ARRAY_TASK_ID)\n"};
+    return CliError{kExitBadInput,
+                    "repro attempt: give --task N (outside a Slurm array task there is no SLURM_ARRAY_TASK_ID)\n"};
   }
   return std::atoi(index);
 }
@@ -114,9 +117,10 @@ CliResult<int> TaskIndex(int given) {
 }  // namespace
 
 CliResult<SlurmProfile> ReadSlurmProfile(const std::string& name_or_path) {
-  std::filesystem::path path = name_or_path.find('/') != std::string::npos || name_or_path.ends_with(".yaml")
-                                   ? std::filesystem::path(name_or_path)
-                                   : ConfigDir() / "slurm" / ((name_or_path.empty() ? "default" : name_or_path) + ".yaml");
+  std::filesystem::path path =
+      name_or_path.find('/') != std::string::npos || name_or_path.ends_with(".yaml")
+          ? std::filesystem::path(name_or_path)
+          : ConfigDir() / "slurm" / ((name_or_path.empty() ? "default" : name_or_path) + ".yaml");
   SlurmProfileLoad load = LoadSlurmProfile(path);
   if (load.errors.empty()) return load.profile;
   std::string text = ReadFile(path).value_or("");
@@ -125,8 +129,9 @@ CliResult<SlurmProfile> ReadSlurmProfile(const std::string& name_or_path) {
   return CliError{kExitBadInput, errors};
 }
 
-Result<RunSummary> RunOnSlurm(const Console& console, const Loaded& loaded, const std::vector<RunSpec>& runs, const PreparedSource& source, Store& store,
-                              const RunOptions& options, const SlurmProfile& profile) {
+Result<RunSummary> RunOnSlurm(const Console& console, const Loaded& loaded, const std::vector<RunSpec>& runs,
+                              const PreparedSource& source, Store& store, const RunOptions& options,
+                              const SlurmProfile& profile) {
   slurm::Client client(SlurmLogDir(options.results_dir, loaded.manifest));
   SlurmSettings settings;
   static_cast<SlurmProfile&>(settings) = profile;
@@ -134,7 +139,8 @@ Result<RunSummary> RunOnSlurm(const Console& console, const Loaded& loaded, cons
   settings.repro_binary = ThisBinary();
   Result<RunSummary> summary = RunManifestOnSlurm(loaded.manifest, runs, source, store, settings, options);
   const slurm::CallCounts& calls = client.counts();
-  console.err << fmt::format("slurm: {} sbatch, {} squeue, {} sacct call(s)\n", calls.sbatch, calls.squeue, calls.sacct);
+  console.err << fmt::format("slurm: {} sbatch, {} squeue, {} sacct call(s)\n", calls.sbatch, calls.squeue,
+                             calls.sacct);
   return summary;
 }
 
@@ -167,13 +173,16 @@ ExitCode ShowStatus(const Console& console, const std::string& manifest_path, co
       if (a.status == kStatusRunning && !a.job.empty()) state = SlurmStateOf(states, a, where);
     }
     ++counts[state];
-    console.out << fmt::format("{:<20} {}  {}{}\n", state, run.key.substr(0, 12), run.label, where.empty() ? "" : "  " + where);
+    console.out << fmt::format("{:<20} {}  {}{}\n", state, run.key.substr(0, 12), run.label,
+                               where.empty() ? "" : "  " + where);
   }
   std::string summary;
-  for (const auto& [state, count] : counts) summary += fmt::format("{}{} {}", summary.empty() ? "" : ", ", count, state);
+  for (const auto& [state, count] : counts)
+    summary += fmt::format("{}{} {}", summary.empty() ? "" : ", ", count, state);
   console.out << fmt::format("\n{} runs: {}\n", l.runs.size(), summary);
   if (counts.count("ended, not ingested") > 0) {
-    console.out << fmt::format("run `repro run {} --executor slurm` to ingest the results of ended jobs\n", manifest_path);
+    console.out << fmt::format("run `repro run {} --executor slurm` to ingest the results of ended jobs\n",
+                               manifest_path);
   }
   return kExitAllReproduced;
 }
@@ -217,17 +226,20 @@ void AddAttemptCommand(CLI::App& app, Invocation& invocation) {
     int task = -1;  // -1: $SLURM_ARRAY_TASK_ID
   };
   auto options = std::make_shared<Options>();
-  CLI::App* attempt = app.add_subcommand("attempt", "Job-side: run one task of a Slurm job array (repro run --executor slurm submits it)");
+  CLI::App* attempt = app.add_subcommand(
+      "attempt", "Job-side: run one task of a Slurm job array (repro run --executor slurm submits it)");
   attempt->add_option("tasks", options->task_file, "The array's tasks.json")->required();
   attempt->add_option("--task", options->task, "The task index (default: $SLURM_ARRAY_TASK_ID)")->check(AtLeast(0));
-  attempt->callback([&invocation, options] { invocation.end = Attempt(invocation.console, options->task_file, options->task); });
+  attempt->callback(
+      [&invocation, options] { invocation.end = Attempt(invocation.console, options->task_file, options->task); });
 }
 
 }  // namespace
 
 void AddSlurmCommands(CLI::App& app, Invocation& invocation) {
   AddAttemptCommand(app, invocation);
-  AddManifestCommand(app, invocation, "status", "Queued, running and finished work of a manifest, with its Slurm jobs", ShowStatus);
+  AddManifestCommand(app, invocation, "status", "Queued, running and finished work of a manifest, with its Slurm jobs",
+                     ShowStatus);
   AddManifestCommand(app, invocation, "cancel", "Cancel a manifest's queued and running Slurm jobs", CancelJobs);
 }
 

@@ -1,10 +1,9 @@
 // repro validate: every problem of each manifest with its position, and what it plans.
-#include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "harness/cli/flags.h"
 #include "harness/cli/loading.h"
@@ -12,7 +11,9 @@
 namespace repro::cli {
 namespace {
 
-std::string Plural(size_t count, const char* noun) { return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s"); }
+std::string Plural(size_t count, const char* noun) {
+  return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
+}
 
 }  // namespace
 
@@ -30,8 +31,10 @@ ExitCode Validate(const Console& console, const std::vector<std::string>& manife
                                Plural(loaded->runs.size(), "run"), Plural(manifest.claims.size(), "claim"));
     PrintWarnings(console, path, manifest);
     if (!manifest.source.ref.empty()) {
-      console.err << fmt::format("{}: warning: source commit '{}' is a branch, tag or short hash; repro run resolves it and the "
-                                 "code can move between runs: pin the full 40-hex hash\n", path, manifest.source.ref);
+      console.err << fmt::format(
+          "{}: warning: source commit '{}' is a branch, tag or short hash; repro run resolves it and the "
+          "code can move between runs: pin the full 40-hex hash\n",
+          path, manifest.source.ref);
     }
   }
   if (worst != kExitAllReproduced) return CliError::AlreadySaid(worst);
@@ -47,7 +50,8 @@ void AddValidateCommand(CLI::App& app, Invocation& invocation) {
   CLI::App* validate = app.add_subcommand("validate", "Check manifests and report every problem with its position");
   validate->add_option("manifest", options->manifests, "Manifest files")->required();
   AddMaxRuns(*validate, options->max_runs);
-  validate->callback([&invocation, options] { invocation.end = Validate(invocation.console, options->manifests, options->max_runs); });
+  validate->callback(
+      [&invocation, options] { invocation.end = Validate(invocation.console, options->manifests, options->max_runs); });
 }
 
 }  // namespace repro::cli

@@ -1,9 +1,8 @@
 #include "harness/compare/stats.h"
 
 #include <algorithm>
-#include <cmath>
-
 #include <boost/math/distributions/students_t.hpp>
+#include <cmath>
 
 namespace repro {
 
@@ -58,7 +57,10 @@ std::optional<int> SeedsToResolve(double sd, double gap, int cap) {
   int low = 2, high = cap;  // the half-width shrinks as n grows: binary search
   while (low < high) {
     int middle = low + (high - low) / 2;
-    if (fits(middle)) high = middle; else low = middle + 1;
+    if (fits(middle))
+      high = middle;
+    else
+      low = middle + 1;
   }
   return low;
 }

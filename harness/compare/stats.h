@@ -10,8 +10,8 @@ namespace repro {
 struct SeedSummary {
   int n = 0;
   double mean = 0;
-  double std = 0;   // sample standard deviation (n - 1); 0 when n < 2
-  double sem = 0;   // standard error of the mean; 0 when n < 2
+  double std = 0;  // sample standard deviation (n - 1); 0 when n < 2
+  double sem = 0;  // standard error of the mean; 0 when n < 2
   double min = 0, max = 0;
   std::optional<double> ci_low, ci_high;  // two-sided Student-t interval; set when n >= 2
 };
@@ -31,9 +31,9 @@ struct Estimate {
   double dof = 1;
 };
 
-Estimate MeanOf(const SeedSummary& s);                                   // one sample; n >= 2
-Estimate WelchDifference(const SeedSummary& a, const SeedSummary& b);    // a - b; both n >= 2
-Estimate RatioOfMeans(const SeedSummary& a, const SeedSummary& b);       // a / b by the delta method
+Estimate MeanOf(const SeedSummary& s);                                 // one sample; n >= 2
+Estimate WelchDifference(const SeedSummary& a, const SeedSummary& b);  // a - b; both n >= 2
+Estimate RatioOfMeans(const SeedSummary& a, const SeedSummary& b);     // a / b by the delta method
 
 // One-sided p-values for H1: true value > bound, and H1: true value < bound. With se == 0
 // the answer is certain: 0 when the estimate is strictly on the H1 side, else 1.

@@ -1,12 +1,12 @@
 #include "harness/compare/verdict.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <cmath>
 #include <bit>
+#include <cmath>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "harness/util/exit_text.h"
 #include "harness/util/text.h"
@@ -15,13 +15,20 @@ namespace repro {
 
 const char* VerdictName(VerdictKind kind) {
   switch (kind) {
-    case VerdictKind::kReproduced: return "reproduced";
-    case VerdictKind::kBetterThanClaimed: return "better-than-claimed";
-    case VerdictKind::kNotReproduced: return "not-reproduced";
-    case VerdictKind::kInconclusive: return "inconclusive";
-    case VerdictKind::kFailed: return "failed";
-    case VerdictKind::kMissing: return "missing";
-    case VerdictKind::kPending: return "pending";
+    case VerdictKind::kReproduced:
+      return "reproduced";
+    case VerdictKind::kBetterThanClaimed:
+      return "better-than-claimed";
+    case VerdictKind::kNotReproduced:
+      return "not-reproduced";
+    case VerdictKind::kInconclusive:
+      return "inconclusive";
+    case VerdictKind::kFailed:
+      return "failed";
+    case VerdictKind::kMissing:
+      return "missing";
+    case VerdictKind::kPending:
+      return "pending";
   }
   return "?";
 }
@@ -74,7 +81,8 @@ std::string StripZeros(std::string text) {
 }  // namespace
 
 std::string FormatNumber(double value, double resolution) {
-  if (!(resolution > 0) || !std::isfinite(resolution) || value == 0 || !std::isfinite(value)) return FormatNumber(value);
+  if (!(resolution > 0) || !std::isfinite(resolution) || value == 0 || !std::isfinite(value))
+    return FormatNumber(value);
   double magnitude = std::fabs(value);
   int wanted = static_cast<int>(std::ceil(-std::log10(resolution) - 1e-9));  // decimals down to the resolution
   if (magnitude >= kSmallestFixed && magnitude < 1e6) {
@@ -172,7 +180,8 @@ double EdgeSlack(double low, double high) { return 1e-12 * std::max({std::fabs(l
 std::string MoreSeeds(const std::optional<int>& needed, int n, bool leaning_holds) {
   if (!needed) return ", but more seeds are unlikely to decide (the estimate sits on the boundary)";
   int more = std::max(1, *needed - n);
-  return fmt::format(", and about {} more seed{} would likely {}", more, more == 1 ? "" : "s", leaning_holds ? "confirm it" : "refute it");
+  return fmt::format(", and about {} more seed{} would likely {}", more, more == 1 ? "" : "s",
+                     leaning_holds ? "confirm it" : "refute it");
 }
 
 // ---- evidence that cannot be judged ------------------------------------------
@@ -192,9 +201,15 @@ std::optional<Verdict> Unjudgeable(const Claim& claim, const std::vector<const S
     for (const RunEvidence& run : side->runs) {
       ++total;
       switch (run.state) {
-        case RunEvidence::State::kNotRun: ++not_run; break;
-        case RunEvidence::State::kRunning: ++running; break;
-        case RunEvidence::State::kUnfinished: unfinished.push_back(DescribeUnfinished(run)); break;
+        case RunEvidence::State::kNotRun:
+          ++not_run;
+          break;
+        case RunEvidence::State::kRunning:
+          ++running;
+          break;
+        case RunEvidence::State::kUnfinished:
+          unfinished.push_back(DescribeUnfinished(run));
+          break;
         case RunEvidence::State::kCompleted:
           if (run.value) break;
           if (run.flag == "unparseable") {
@@ -218,8 +233,10 @@ std::optional<Verdict> Unjudgeable(const Claim& claim, const std::vector<const S
     // The extractor read the wrong text (a regex that captured "at"): the manifest is at
     // fault, not the paper, and no verdict about the claim can be drawn from it.
     verdict.kind = VerdictKind::kFailed;
-    verdict.reason = fmt::format("the metric's extractor read text that is not a number in {} of {} runs (fix the "
-                                 "manifest): {}", not_numbers.size(), total, Join(not_numbers, "; "));
+    verdict.reason = fmt::format(
+        "the metric's extractor read text that is not a number in {} of {} runs (fix the "
+        "manifest): {}",
+        not_numbers.size(), total, Join(not_numbers, "; "));
   } else if (not_run + running > 0) {
     verdict.kind = VerdictKind::kPending;
     verdict.reason = fmt::format("{} of {} runs not finished yet{}", not_run + running, total,
@@ -230,7 +247,8 @@ std::optional<Verdict> Unjudgeable(const Claim& claim, const std::vector<const S
                                  missing_example->message.empty() ? "" : ": " + missing_example->message);
   } else if (!not_finite.empty()) {
     verdict.kind = VerdictKind::kNotReproduced;
-    verdict.reason = fmt::format("not a finite number in {} of {} runs: {}", not_finite.size(), total, Join(not_finite, "; "));
+    verdict.reason =
+        fmt::format("not a finite number in {} of {} runs: {}", not_finite.size(), total, Join(not_finite, "; "));
   } else {
     return std::nullopt;
   }
@@ -280,7 +298,7 @@ struct BandDecision {
   std::string relation;  // how the interval sits against the band, in words
   double p;
   std::string test;
-  double gap;            // for inconclusive: distance from the estimate to the edge to clear
+  double gap;  // for inconclusive: distance from the estimate to the edge to clear
 };
 
 BandDecision DecideAgainstBand(const Estimate& e, Better better, double low, double high, double resolution) {
@@ -292,15 +310,22 @@ BandDecision DecideAgainstBand(const Estimate& e, Better better, double low, dou
   double m = e.value;
   switch (better) {
     case Better::kHigher:
-      if (lo > U) return {VerdictKind::kBetterThanClaimed, "entirely above " + high_text, PGreater(e, high), "one-sided t", 0};
-      if (lo >= L) return {VerdictKind::kReproduced, "entirely above " + low_text, PGreater(e, low), "non-inferiority", 0};
+      if (lo > U)
+        return {VerdictKind::kBetterThanClaimed, "entirely above " + high_text, PGreater(e, high), "one-sided t", 0};
+      if (lo >= L)
+        return {VerdictKind::kReproduced, "entirely above " + low_text, PGreater(e, low), "non-inferiority", 0};
       if (hi < L) return {VerdictKind::kNotReproduced, "entirely below " + low_text, PLess(e, low), "one-sided t", 0};
-      return {VerdictKind::kInconclusive, "straddles " + low_text, PGreater(e, low), "non-inferiority", std::fabs(m - low)};
+      return {VerdictKind::kInconclusive, "straddles " + low_text, PGreater(e, low), "non-inferiority",
+              std::fabs(m - low)};
     case Better::kLower:
-      if (hi < L) return {VerdictKind::kBetterThanClaimed, "entirely below " + low_text, PLess(e, low), "one-sided t", 0};
-      if (hi <= U) return {VerdictKind::kReproduced, "entirely below " + high_text, PLess(e, high), "non-inferiority", 0};
-      if (lo > U) return {VerdictKind::kNotReproduced, "entirely above " + high_text, PGreater(e, high), "one-sided t", 0};
-      return {VerdictKind::kInconclusive, "straddles " + high_text, PLess(e, high), "non-inferiority", std::fabs(m - high)};
+      if (hi < L)
+        return {VerdictKind::kBetterThanClaimed, "entirely below " + low_text, PLess(e, low), "one-sided t", 0};
+      if (hi <= U)
+        return {VerdictKind::kReproduced, "entirely below " + high_text, PLess(e, high), "non-inferiority", 0};
+      if (lo > U)
+        return {VerdictKind::kNotReproduced, "entirely above " + high_text, PGreater(e, high), "one-sided t", 0};
+      return {VerdictKind::kInconclusive, "straddles " + high_text, PLess(e, high), "non-inferiority",
+              std::fabs(m - high)};
     case Better::kEither:
       break;
   }
@@ -310,7 +335,8 @@ BandDecision DecideAgainstBand(const Estimate& e, Better better, double low, dou
   if (hi < L) return {VerdictKind::kNotReproduced, "entirely below " + low_text, PLess(e, low), "one-sided t", 0};
   // Inside the band the question is equivalence (clear both edges); outside, difference.
   double gap = m >= low && m <= high ? std::min(m - low, high - m) : std::min(std::fabs(m - low), std::fabs(m - high));
-  std::string relation = lo < L && hi > U ? "is wider than the band " + band : "straddles " + (lo < L ? low_text : high_text);
+  std::string relation =
+      lo < L && hi > U ? "is wider than the band " + band : "straddles " + (lo < L ? low_text : high_text);
   return {VerdictKind::kInconclusive, relation, tost, "TOST", gap};
 }
 
@@ -318,16 +344,20 @@ BandDecision DecideAgainstBand(const Estimate& e, Better better, double low, dou
 VerdictKind Position(Better better, double value, double low, double high) {
   double slack = EdgeSlack(low, high);
   bool above = value > high + slack, below = value < low - slack;
-  if ((better == Better::kHigher && above) || (better == Better::kLower && below)) return VerdictKind::kBetterThanClaimed;
+  if ((better == Better::kHigher && above) || (better == Better::kLower && below))
+    return VerdictKind::kBetterThanClaimed;
   return above || below ? VerdictKind::kNotReproduced : VerdictKind::kReproduced;
 }
 
 // Which way undecided evidence leans, in words, for the reason and the report.
 std::string LeanText(VerdictKind position, const std::string& what) {
   switch (position) {
-    case VerdictKind::kReproduced: return fmt::format("the {} is inside the band", what);
-    case VerdictKind::kBetterThanClaimed: return fmt::format("the {} is beyond the band on the better side", what);
-    default: return fmt::format("the {} is outside the band", what);
+    case VerdictKind::kReproduced:
+      return fmt::format("the {} is inside the band", what);
+    case VerdictKind::kBetterThanClaimed:
+      return fmt::format("the {} is beyond the band on the better side", what);
+    default:
+      return fmt::format("the {} is outside the band", what);
   }
 }
 
@@ -356,8 +386,8 @@ namespace {
 // One run, or seeds that gave one value: the printed spread, a declared determinism or a
 // declared tolerance can decide; the paper's printed digits alone cannot, since they say
 // nothing of how much a second run would differ.
-void JudgeOneRun(const Claim& claim, const RunEvidence& run, const std::string& head, const std::vector<std::string>& notes,
-                 Verdict& verdict) {
+void JudgeOneRun(const Claim& claim, const RunEvidence& run, const std::string& head,
+                 const std::vector<std::string>& notes, Verdict& verdict) {
   double reported = claim.reported.value, low = reported - verdict.allowed, high = reported + verdict.allowed;
   std::string prefix = notes.empty() ? head : head + "; " + Join(notes, "; ");
   if (std::optional<Estimate> printed = PrintedSpread(run)) {
@@ -380,8 +410,10 @@ void JudgeOneRun(const Claim& claim, const RunEvidence& run, const std::string& 
     return;
   }
   if (run.std) {
-    prefix += fmt::format("; the printed ± {} is ignored: without the number of values it summarises (a regex group 'n') "
-                          "it cannot be tested", FormatNumber(*run.std, verdict.resolution));
+    prefix += fmt::format(
+        "; the printed ± {} is ignored: without the number of values it summarises (a regex group 'n') "
+        "it cannot be tested",
+        FormatNumber(*run.std, verdict.resolution));
   }
   VerdictKind position = Position(claim.better, *run.value, low, high);
   if (claim.deterministic) {
@@ -391,15 +423,17 @@ void JudgeOneRun(const Claim& claim, const RunEvidence& run, const std::string& 
   } else if (HasDeclaredTolerance(claim)) {
     verdict.kind = position;
     verdict.test = "none (n=1)";
-    verdict.reason = fmt::format("{}; n=1, so no test: the declared tolerance decides: {}", prefix, VerdictName(position));
+    verdict.reason =
+        fmt::format("{}; n=1, so no test: the declared tolerance decides: {}", prefix, VerdictName(position));
   } else {
     verdict.kind = VerdictKind::kInconclusive;
     verdict.test = "none (n=1)";
     verdict.lean = LeanText(position, "value");
-    verdict.reason = fmt::format("{}; one run of code not declared deterministic, and the band is only the paper's printed "
-                                 "digits, which say nothing of run-to-run noise: inconclusive; {}; to decide, run several "
-                                 "seeds, declare a tolerance, or declare the experiment 'deterministic: true' if it is",
-                                 prefix, verdict.lean);
+    verdict.reason = fmt::format(
+        "{}; one run of code not declared deterministic, and the band is only the paper's printed "
+        "digits, which say nothing of run-to-run noise: inconclusive; {}; to decide, run several "
+        "seeds, declare a tolerance, or declare the experiment 'deterministic: true' if it is",
+        prefix, verdict.lean);
   }
 }
 
@@ -422,8 +456,10 @@ Verdict JudgeValue(const Claim& claim, const Side& side) {
   if (BitIdentical(by_seed) && !claim.deterministic) {
     // Identical bits from different seeds: the code most likely never received the seed.
     // Counting them as n replicates would fake a spread of 0.
-    notes.push_back(fmt::format("the {} gave bit-identical values (does the seed reach the code?), so they count as "
-                                "one run", SamplesText(by_seed)));
+    notes.push_back(
+        fmt::format("the {} gave bit-identical values (does the seed reach the code?), so they count as "
+                    "one run",
+                    SamplesText(by_seed)));
     values.resize(1);
   } else if (HasReplicates(by_seed)) {
     notes.push_back("n counts " + SamplesText(by_seed));
@@ -435,13 +471,15 @@ Verdict JudgeValue(const Claim& claim, const Side& side) {
   double reported = claim.reported.value;
   verdict.delta = s.mean - reported;
   std::string direction = *verdict.delta > 0 ? "above" : *verdict.delta < 0 ? "below" : "off";
-  std::string head = fmt::format("measured {}, claimed {}: {} {}, allowed ±{}", verdict.measured, claim.reported.text,
-                                 FormatNumber(std::fabs(*verdict.delta), res), direction, FormatNumber(verdict.allowed, res));
+  std::string head =
+      fmt::format("measured {}, claimed {}: {} {}, allowed ±{}", verdict.measured, claim.reported.text,
+                  FormatNumber(std::fabs(*verdict.delta), res), direction, FormatNumber(verdict.allowed, res));
   if (s.n < 2) {
     const RunEvidence* first = nullptr;
     for (const RunEvidence& run : side.runs) {
       // the run by_seed kept first
-      if (first == nullptr || std::pair(run.seed, run.replicate.value_or(-1)) < std::pair(first->seed, first->replicate.value_or(-1))) {
+      if (first == nullptr ||
+          std::pair(run.seed, run.replicate.value_or(-1)) < std::pair(first->seed, first->replicate.value_or(-1))) {
         first = &run;
       }
     }
@@ -481,7 +519,7 @@ struct PairResult {
   std::optional<SeedSummary> paired_summary;
   std::optional<int> more_seeds;
   std::string lean;
-  std::string why;       // "90% interval [10.2, 13.8] entirely above 10 (paired t p<0.001)"
+  std::string why;  // "90% interval [10.2, 13.8] entirely above 10 (paired t p<0.001)"
 };
 
 // Tests "left - right OP constant" (or left / right) with the seeds both sides ran.
@@ -492,8 +530,10 @@ void CollapseRepetitions(const Side& side, bool deterministic, Samples& by_seed,
     if (HasReplicates(by_seed)) notes.push_back(fmt::format("{}: n counts {}", side.label, SamplesText(by_seed)));
     return;
   }
-  notes.push_back(fmt::format("{}: its {} gave bit-identical values (does the seed reach the code?), so they count as "
-                              "one run", side.label, SamplesText(by_seed)));
+  notes.push_back(
+      fmt::format("{}: its {} gave bit-identical values (does the seed reach the code?), so they count as "
+                  "one run",
+                  side.label, SamplesText(by_seed)));
   by_seed.erase(std::next(by_seed.begin()), by_seed.end());
 }
 
@@ -539,12 +579,14 @@ PairResult ComparePair(const Side& left, const Side& right, Comparison::Form for
       result.kind = holds ? VerdictKind::kReproduced : VerdictKind::kNotReproduced;
       result.test = "none (n=1)";
       result.measured = fmt::format("{} {} (n={} vs {})", what, FormatNumber(estimate), sa.n, sb.n);
-      result.why = fmt::format("{}{} {} {}; a side has n=1, so no test", noted, what, FormatNumber(estimate), holds ? "holds" : "does not hold");
+      result.why = fmt::format("{}{} {} {}; a side has n=1, so no test", noted, what, FormatNumber(estimate),
+                               holds ? "holds" : "does not hold");
       return result;
     }
     e = ratio ? RatioOfMeans(sa, sb) : WelchDifference(sa, sb);
     result.test = "Welch t";
-    result.measured = fmt::format("{} {} ± {} (n={} vs {})", what, FormatNumber(e.value), FormatNumber(e.se), sa.n, sb.n);
+    result.measured =
+        fmt::format("{} {} ± {} (n={} vs {})", what, FormatNumber(e.value), FormatNumber(e.se), sa.n, sb.n);
     n = std::min(sa.n, sb.n);
     // Seeds per side needed: the standard error shrinks like sqrt((sa² + sb²) / n).
     sd_for_seeds = ratio ? e.se * std::sqrt(static_cast<double>(n)) : std::sqrt(sa.std * sa.std + sb.std * sb.std);
@@ -557,11 +599,13 @@ PairResult ComparePair(const Side& left, const Side& right, Comparison::Form for
   if (want_greater ? lo > constant : hi < constant) {
     result.kind = VerdictKind::kReproduced;
     result.p = p_holds;
-    result.why = fmt::format("{}{} entirely {} {} ({} {})", noted, Interval90({lo, hi}), want_greater ? "above" : "below", c, result.test, FormatP(p_holds));
+    result.why = fmt::format("{}{} entirely {} {} ({} {})", noted, Interval90({lo, hi}),
+                             want_greater ? "above" : "below", c, result.test, FormatP(p_holds));
   } else if (want_greater ? hi < constant : lo > constant) {
     result.kind = VerdictKind::kNotReproduced;
     result.p = p_fails;
-    result.why = fmt::format("{}{} entirely {} {} ({} {})", noted, Interval90({lo, hi}), want_greater ? "below" : "above", c, result.test, FormatP(p_fails));
+    result.why = fmt::format("{}{} entirely {} {} ({} {})", noted, Interval90({lo, hi}),
+                             want_greater ? "below" : "above", c, result.test, FormatP(p_fails));
   } else {
     result.kind = VerdictKind::kInconclusive;
     result.p = p_holds;
@@ -569,8 +613,8 @@ PairResult ComparePair(const Side& left, const Side& right, Comparison::Form for
     result.more_seeds = needed ? std::optional<int>(std::max(1, *needed - n)) : std::nullopt;
     bool leaning = want_greater ? e.value > constant : e.value < constant;
     result.lean = fmt::format("the estimate is on the {} side", leaning ? "claimed" : "other");
-    result.why = fmt::format("{}{} straddles {} ({} {}); {}{}", noted, Interval90({lo, hi}), c, result.test, FormatP(p_holds),
-                             result.lean, MoreSeeds(needed, n, leaning));
+    result.why = fmt::format("{}{} straddles {} ({} {}); {}{}", noted, Interval90({lo, hi}), c, result.test,
+                             FormatP(p_holds), result.lean, MoreSeeds(needed, n, leaning));
   }
   return result;
 }
@@ -588,13 +632,20 @@ void Apply(const PairResult& pair, Verdict& verdict) {
 
 int Severity(VerdictKind kind) {
   switch (kind) {
-    case VerdictKind::kFailed: return 6;
-    case VerdictKind::kPending: return 5;
-    case VerdictKind::kMissing: return 4;
-    case VerdictKind::kNotReproduced: return 3;
-    case VerdictKind::kInconclusive: return 2;
-    case VerdictKind::kReproduced: return 1;
-    case VerdictKind::kBetterThanClaimed: return 0;
+    case VerdictKind::kFailed:
+      return 6;
+    case VerdictKind::kPending:
+      return 5;
+    case VerdictKind::kMissing:
+      return 4;
+    case VerdictKind::kNotReproduced:
+      return 3;
+    case VerdictKind::kInconclusive:
+      return 2;
+    case VerdictKind::kReproduced:
+      return 1;
+    case VerdictKind::kBetterThanClaimed:
+      return 0;
   }
   return 6;
 }
@@ -609,7 +660,8 @@ Verdict JudgeComparison(const Claim& claim, const Side& left, const Side& right)
   PairResult pair = ComparePair(left, right, c.form, c.WantsGreater(), c.constant, claim.deterministic);
   Apply(pair, verdict);
   verdict.seeds = Seeds(ValuesBySeed(left));
-  std::string expression = c.form == Comparison::Form::kRatio ? left.label + " / " + right.label : left.label + " - " + right.label;
+  std::string expression =
+      c.form == Comparison::Form::kRatio ? left.label + " / " + right.label : left.label + " - " + right.label;
   verdict.reason = fmt::format("{} = {}, claimed {} {}: {}: {}", expression, pair.measured, ComparisonOpText(c.op),
                                FormatNumber(c.constant), pair.why, VerdictName(pair.kind));
   return verdict;
@@ -625,11 +677,13 @@ Verdict JudgeRanking(const Claim& claim, const std::vector<Side>& entries) {
   VerdictKind worst = VerdictKind::kReproduced;
   int holding = 0;
   for (size_t i = 0; i + 1 < entries.size(); ++i) {
-    PairResult pair = ComparePair(entries[i], entries[i + 1], Comparison::Form::kDifference, higher, 0, claim.deterministic);
+    PairResult pair =
+        ComparePair(entries[i], entries[i + 1], Comparison::Form::kDifference, higher, 0, claim.deterministic);
     holding += IsSuccess(pair.kind) ? 1 : 0;
     if (Severity(pair.kind) > Severity(worst)) worst = pair.kind;
     verdict.parts.push_back(fmt::format("{} {} {}: {}: {}", entries[i].label, higher ? ">" : "<", entries[i + 1].label,
-                                        pair.why.empty() ? pair.measured : pair.measured + ", " + pair.why, VerdictName(pair.kind)));
+                                        pair.why.empty() ? pair.measured : pair.measured + ", " + pair.why,
+                                        VerdictName(pair.kind)));
   }
   verdict.kind = worst;
   size_t pairs = entries.size() - 1;
@@ -653,7 +707,8 @@ Verdict CombineForAll(const Claim& claim, const std::vector<std::pair<std::strin
   verdict.kind = worst;
   verdict.test = "at every value";
   verdict.measured = fmt::format("holds at {} of {}", holding, per_value.size());
-  verdict.reason = fmt::format("holds at {} of {} values of {}: {}", holding, per_value.size(), claim.for_all, VerdictName(worst));
+  verdict.reason =
+      fmt::format("holds at {} of {} values of {}: {}", holding, per_value.size(), claim.for_all, VerdictName(worst));
   return verdict;
 }
 

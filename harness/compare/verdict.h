@@ -34,20 +34,20 @@ struct RunEvidence {
   int64_t seed = 0;
   std::optional<int64_t> replicate;  // a repeat inside the run (a metric declared 'replicates'), by its index
   enum class State { kNotRun, kRunning, kCompleted, kUnfinished } state = State::kNotRun;
-  std::string status;            // the attempt status, e.g. "timeout"
+  std::string status;  // the attempt status, e.g. "timeout"
   std::optional<int> exit_code, signal;
   std::optional<double> value;   // the metric in question, when finite
   std::optional<double> std;     // the spread the code printed beside it, as a standard deviation
   std::optional<int64_t> count;  // how many values that value and std summarise (regex group "n")
   std::string flag;              // ok, non-finite, unparseable, missing
   std::string message;
-  std::string dir;               // the attempt folder, for logs
-  std::string environment;       // sha256 of the environment it ran in; empty when unknown
-  int64_t attempt_id = 0;        // for its series; 0 when it never ran
-  std::string metric;            // the metric read for this claim
+  std::string dir;          // the attempt folder, for logs
+  std::string environment;  // sha256 of the environment it ran in; empty when unknown
+  int64_t attempt_id = 0;   // for its series; 0 when it never ran
+  std::string metric;       // the metric read for this claim
   double wall_seconds = 0, cpu_seconds = 0;
   long peak_rss_kib = 0;
-  int gpus = 0;                  // declared by its experiment: GPU time is wall time x gpus
+  int gpus = 0;  // declared by its experiment: GPU time is wall time x gpus
 };
 
 // The runs of one experiment at one grid point, read for one metric: one side of a
@@ -68,10 +68,10 @@ struct Verdict {
   std::string test;                    // "TOST", "non-inferiority", "paired t", "Welch t", "none (n=1)"
   std::optional<double> p_value;
   std::optional<std::pair<double, double>> interval90;  // the interval the decision was read from
-  std::optional<int> more_seeds;       // inconclusive: about how many more seeds would decide
-  std::string lean;                    // inconclusive: where the estimate sits, "the mean is inside the band"
-  double resolution = 0;               // value claims: the row's numbers are shown to this unit (DisplayResolution, RowResolution)
-  std::vector<std::string> parts;      // ranking: one line per adjacent pair; for_all: one per value
+  std::optional<int> more_seeds;                        // inconclusive: about how many more seeds would decide
+  std::string lean;       // inconclusive: where the estimate sits, "the mean is inside the band"
+  double resolution = 0;  // value claims: the row's numbers are shown to this unit (DisplayResolution, RowResolution)
+  std::vector<std::string> parts;  // ranking: one line per adjacent pair; for_all: one per value
   std::string reason;
 };
 

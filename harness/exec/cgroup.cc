@@ -1,6 +1,7 @@
 #include "harness/exec/cgroup.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,8 +15,6 @@
 #include <set>
 #include <sstream>
 #include <thread>
-
-#include <fmt/format.h>
 
 namespace repro {
 namespace {
@@ -105,7 +104,8 @@ void RemoveStaleGroups(const fs::path& parent) {
 std::vector<fs::path> GroupParents() {
   std::map<std::string, std::string> own = OwnGroups();
   std::vector<fs::path> parents;
-  fs::path v2_mount = fs::exists(fs::path(kRoot) / "cgroup.controllers") ? fs::path(kRoot) : fs::path(kRoot) / "unified";
+  fs::path v2_mount =
+      fs::exists(fs::path(kRoot) / "cgroup.controllers") ? fs::path(kRoot) : fs::path(kRoot) / "unified";
   if (own.count("") && fs::exists(v2_mount / "cgroup.controllers")) parents.push_back(GroupDir(v2_mount, own[""]));
   for (const char* controller : {"memory", "pids"}) {
     if (own.count(controller) && fs::is_directory(fs::path(kRoot) / controller)) {
@@ -165,7 +165,8 @@ Result<std::unique_ptr<Cgroup>> Cgroup::Create(const std::string& name, const Cg
   group->limits_ = limits;
   std::string full_name = fmt::format("repro-{}-{}", ::getpid(), name);
 
-  fs::path v2_mount = fs::exists(fs::path(kRoot) / "cgroup.controllers") ? fs::path(kRoot) : fs::path(kRoot) / "unified";
+  fs::path v2_mount =
+      fs::exists(fs::path(kRoot) / "cgroup.controllers") ? fs::path(kRoot) : fs::path(kRoot) / "unified";
   if (own.count("") && fs::exists(v2_mount / "cgroup.controllers")) {
     fs::path parent = GroupDir(v2_mount, own[""]);
     if (Delegates(parent, "memory") && Delegates(parent, "pids")) {
@@ -179,9 +180,10 @@ Result<std::unique_ptr<Cgroup>> Cgroup::Create(const std::string& name, const Cg
   if (!group->v2_) {
     if (!own.count("memory") || !own.count("pids") || !fs::is_directory(fs::path(kRoot) / "memory") ||
         !fs::is_directory(fs::path(kRoot) / "pids")) {
-      return Error{"no cgroup to put the attempt in: neither a cgroup v2 group that delegates the memory and pids "
-                   "controllers (run repro inside one, e.g. systemd-run --user --scope -p Delegate=yes) nor "
-                   "writable cgroup v1 memory and pids hierarchies"};
+      return Error{
+          "no cgroup to put the attempt in: neither a cgroup v2 group that delegates the memory and pids "
+          "controllers (run repro inside one, e.g. systemd-run --user --scope -p Delegate=yes) nor "
+          "writable cgroup v1 memory and pids hierarchies"};
     }
     for (const char* controller : {"memory", "pids"}) {
       Result<fs::path> dir = MakeGroup(GroupDir(fs::path(kRoot) / controller, own[controller]), full_name);
@@ -194,7 +196,8 @@ Result<std::unique_ptr<Cgroup>> Cgroup::Create(const std::string& name, const Cg
   const fs::path memory = group->memory_dir_, pids = group->pids_dir_;
   if (limits.memory_bytes > 0) {
     std::string bytes = std::to_string(limits.memory_bytes);
-    Status set = group->v2_ ? WriteSmallFile(memory / "memory.max", bytes) : WriteSmallFile(memory / "memory.limit_in_bytes", bytes);
+    Status set = group->v2_ ? WriteSmallFile(memory / "memory.max", bytes)
+                            : WriteSmallFile(memory / "memory.limit_in_bytes", bytes);
     if (!set) return Error{set.error()};
     // Without this, a tree over its limit pages out to swap instead of ending.
     if (group->v2_) {
@@ -204,7 +207,8 @@ Result<std::unique_ptr<Cgroup>> Cgroup::Create(const std::string& name, const Cg
     }
   }
   if (limits.max_processes > 0) {
-    if (Status set = WriteSmallFile(pids / "pids.max", std::to_string(limits.max_processes)); !set) return Error{set.error()};
+    if (Status set = WriteSmallFile(pids / "pids.max", std::to_string(limits.max_processes)); !set)
+      return Error{set.error()};
   }
   for (const std::string& dir : group->dirs_) {
     int fd = ::open((fs::path(dir) / "cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);

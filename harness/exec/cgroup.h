@@ -18,7 +18,7 @@
 namespace repro {
 
 struct CgroupLimits {
-  int64_t memory_bytes = 0;  // 0: no memory limit
+  int64_t memory_bytes = 0;   // 0: no memory limit
   int64_t max_processes = 0;  // tasks (threads count too); 0: no limit
 };
 
@@ -42,7 +42,7 @@ class Cgroup {
   // SIGKILL to every member until none is left (a fork bomb refills between reads).
   void KillAll() const;
 
-  int64_t oom_kills() const;          // processes the OOM killer ended in this group
+  int64_t oom_kills() const;           // processes the OOM killer ended in this group
   bool process_limit_reached() const;  // a fork or clone failed at max_processes
   const CgroupLimits& limits() const { return limits_; }
 

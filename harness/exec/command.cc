@@ -1,10 +1,9 @@
 #include "harness/exec/command.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 #include "harness/util/atomic_file.h"
 #include "harness/util/private_folder.h"

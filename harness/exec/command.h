@@ -16,10 +16,10 @@
 namespace repro {
 
 struct Command {
-  std::vector<std::string> argv;  // argv[0] is looked up on "env"'s PATH
-  std::filesystem::path cwd;      // empty: the temporary folder the output goes to
-  std::vector<std::string> env;   // "NAME=value": the whole environment
-  double timeout_seconds = 0;     // 0: no limit
+  std::vector<std::string> argv;     // argv[0] is looked up on "env"'s PATH
+  std::filesystem::path cwd;         // empty: the temporary folder the output goes to
+  std::vector<std::string> env;      // "NAME=value": the whole environment
+  double timeout_seconds = 0;        // 0: no limit
   std::filesystem::path stdin_path;  // empty: /dev/null
 
   // Where stdout and stderr are written ("<log_name>.stdout.log", "<log_name>.stderr.log")

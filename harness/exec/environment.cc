@@ -7,16 +7,19 @@ namespace repro {
 
 const std::vector<std::string>& InheritedVariables() {
   static const std::vector<std::string> names = {
-      "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_NUMERIC",
-      "TZ", "TMPDIR", "TERM", "CUDA_VISIBLE_DEVICES", "SLURM_JOB_ID"};
+      "PATH",        "HOME",     "USER",       "LOGNAME", "SHELL",  "LANG", "LANGUAGE",
+      "LC_ALL",      "LC_CTYPE", "LC_NUMERIC", "TZ",      "TMPDIR", "TERM", "CUDA_VISIBLE_DEVICES",
+      "SLURM_JOB_ID"};
   return names;
 }
 
 const std::vector<std::string>& ToolVariables() {
   static const std::vector<std::string> names = {
-      "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM", "XDG_CONFIG_HOME", "GIT_SSH", "GIT_SSH_COMMAND",
-      "SSH_AUTH_SOCK", "GIT_SSL_CAINFO", "GIT_SSL_CAPATH", "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY",
-      "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY", "CURL_CA_BUNDLE", "CURL_HOME", "SSL_CERT_FILE", "SSL_CERT_DIR"};
+      "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM", "XDG_CONFIG_HOME", "GIT_SSH",
+      "GIT_SSH_COMMAND",   "SSH_AUTH_SOCK",     "GIT_SSL_CAINFO",      "GIT_SSL_CAPATH",  "http_proxy",
+      "https_proxy",       "HTTP_PROXY",        "HTTPS_PROXY",         "all_proxy",       "ALL_PROXY",
+      "no_proxy",          "NO_PROXY",          "CURL_CA_BUNDLE",      "CURL_HOME",       "SSL_CERT_FILE",
+      "SSL_CERT_DIR"};
   return names;
 }
 

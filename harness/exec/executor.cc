@@ -1,8 +1,8 @@
 #include "harness/exec/executor.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace repro {
 
@@ -30,7 +30,8 @@ namespace {
 
 void SetVariable(std::vector<std::string>& env, const std::string& name, const std::string& value) {
   std::string prefix = name + "=";
-  env.erase(std::remove_if(env.begin(), env.end(), [&](const std::string& e) { return e.rfind(prefix, 0) == 0; }), env.end());
+  env.erase(std::remove_if(env.begin(), env.end(), [&](const std::string& e) { return e.rfind(prefix, 0) == 0; }),
+            env.end());
   env.push_back(prefix + value);
 }
 
@@ -55,8 +56,9 @@ void LocalExecutor::Start(AttemptRequest request) {
   auto running = std::make_unique<Running>(std::move(request));
   running->gpus = std::move(gpus);
   MetricCollector* collector = &running->collector;
-  int handle = processes_.Start(running->request.process,
-                                [collector](StreamId stream, std::string_view chunk) { collector->OnOutput(stream, chunk); });
+  int handle = processes_.Start(running->request.process, [collector](StreamId stream, std::string_view chunk) {
+    collector->OnOutput(stream, chunk);
+  });
   running_[handle] = std::move(running);
 }
 

@@ -1,8 +1,8 @@
 #include "harness/exec/log_cap.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace repro {
 
@@ -56,8 +56,8 @@ LogCap::Ending LogCap::Finish() {
   ending.kept = head_written_ + static_cast<int64_t>(tail.size());
   ending.cut = seen_ - ending.kept;
   if (ending.cut > 0) {
-    ending.text = fmt::format("\n[repro: {} bytes cut here; the log keeps the first {} and the last {} bytes]\n", ending.cut,
-                              head_written_, tail.size());
+    ending.text = fmt::format("\n[repro: {} bytes cut here; the log keeps the first {} and the last {} bytes]\n",
+                              ending.cut, head_written_, tail.size());
   }
   ending.text += tail;
   ring_.clear();

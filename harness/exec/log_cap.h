@@ -19,10 +19,10 @@ class LogCap {
   std::string_view Head(std::string_view bytes);
 
   struct Ending {
-    std::string text;     // to write after the head: the cut line, when bytes were cut, and the tail
-    int64_t cut = 0;      // bytes left out of the log
-    int64_t kept = 0;     // bytes of output the log keeps (head and tail)
-    int64_t seen = 0;     // bytes the stream produced
+    std::string text;  // to write after the head: the cut line, when bytes were cut, and the tail
+    int64_t cut = 0;   // bytes left out of the log
+    int64_t kept = 0;  // bytes of output the log keeps (head and tail)
+    int64_t seen = 0;  // bytes the stream produced
   };
   // Called once, when the stream ends.
   Ending Finish();
@@ -35,7 +35,7 @@ class LogCap {
   int64_t cap_;
   int64_t head_written_ = 0;
   int64_t seen_ = 0;
-  std::string ring_;   // the newest bytes beyond the head, TailCap() long once used
+  std::string ring_;    // the newest bytes beyond the head, TailCap() long once used
   size_t ring_at_ = 0;  // next write position in the ring
   bool ring_full_ = false;
 };

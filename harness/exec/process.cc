@@ -1,9 +1,10 @@
 #include "harness/exec/process.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
-#include <linux/close_range.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -11,14 +12,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
-#include <sys/resource.h>
-#include <cerrno>
-#include <cmath>
-#include <cstring>
-#include <fstream>
-#include <limits>
-
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
 #include <boost/process/env.hpp>
@@ -29,7 +22,12 @@
 #include <boost/process/io.hpp>
 #include <boost/process/pipe.hpp>
 #include <boost/process/start_dir.hpp>
-#include <fmt/format.h>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <limits>
 
 #include "harness/exec/cgroup.h"
 #include "harness/exec/command.h"
@@ -118,13 +116,20 @@ void CloseFd(int& fd) {
 
 const char* ProcessEndName(ProcessEnd end) {
   switch (end) {
-    case ProcessEnd::kExited: return "exited";
-    case ProcessEnd::kSignaled: return "signaled";
-    case ProcessEnd::kTimedOut: return "timed out";
-    case ProcessEnd::kInterrupted: return "interrupted";
-    case ProcessEnd::kStartFailed: return "start failed";
-    case ProcessEnd::kOutOfMemory: return "out of memory";
-    case ProcessEnd::kProcessLimit: return "process limit";
+    case ProcessEnd::kExited:
+      return "exited";
+    case ProcessEnd::kSignaled:
+      return "signaled";
+    case ProcessEnd::kTimedOut:
+      return "timed out";
+    case ProcessEnd::kInterrupted:
+      return "interrupted";
+    case ProcessEnd::kStartFailed:
+      return "start failed";
+    case ProcessEnd::kOutOfMemory:
+      return "out of memory";
+    case ProcessEnd::kProcessLimit:
+      return "process limit";
   }
   return "?";
 }
@@ -184,7 +189,8 @@ struct ProcessSet::Child {
 
   void FinishLog(int stream) {
     LogCap::Ending ending = caps[stream]->Finish();
-    if (ending.cut > 0) Note(fmt::format("{} log capped: {} of {} bytes kept", StreamName(stream), ending.kept, ending.seen));
+    if (ending.cut > 0)
+      Note(fmt::format("{} log capped: {} of {} bytes kept", StreamName(stream), ending.kept, ending.seen));
     WriteLog(stream, ending.text);
   }
 
@@ -255,7 +261,8 @@ int ProcessSet::Start(const ProcessSpec& spec, OutputCallback on_output) {
   }
   std::optional<std::filesystem::path> exe = ResolveExecutable(spec);
   if (!exe) {
-    c.Fail(fmt::format("command '{}' not found on the child's PATH ({})", spec.argv.front(), EnvValue(spec.env, "PATH")));
+    c.Fail(
+        fmt::format("command '{}' not found on the child's PATH ({})", spec.argv.front(), EnvValue(spec.env, "PATH")));
     return handle;
   }
   c.tree_token = NewTreeToken(handle);
@@ -266,9 +273,12 @@ int ProcessSet::Start(const ProcessSpec& spec, OutputCallback on_output) {
     if (eq != std::string::npos && eq > 0) env[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
   if (spec.memory_limit_bytes > 0 || spec.max_processes > 0) {
-    Result<std::unique_ptr<Cgroup>> group = Cgroup::Create(std::to_string(handle), {spec.memory_limit_bytes, spec.max_processes});
-    if (group) c.cgroup = std::move(group).value();
-    else if (spec.memory_limit_bytes > 0) c.Note("memory limit not enforced: " + group.error());
+    Result<std::unique_ptr<Cgroup>> group =
+        Cgroup::Create(std::to_string(handle), {spec.memory_limit_bytes, spec.max_processes});
+    if (group)
+      c.cgroup = std::move(group).value();
+    else if (spec.memory_limit_bytes > 0)
+      c.Note("memory limit not enforced: " + group.error());
   }
   // Sent before the fork, so that no moment exists in which the tree runs unguarded.
   WatchTree(c.tree_token, c.cgroup ? c.cgroup->dirs() : std::vector<std::string>{});
@@ -277,9 +287,11 @@ int ProcessSet::Start(const ProcessSpec& spec, OutputCallback on_output) {
   std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
   bp::pipe out_pipe, err_pipe;
   pid_t runner = ::getpid();
-  bp::child process(bp::exe = exe->string(), bp::args = args, bp::start_dir = spec.cwd.string(), env,
-                    bp::std_in < (spec.stdin_path.empty() ? std::string("/dev/null") : spec.stdin_path.string()), bp::std_out > out_pipe, bp::std_err > err_pipe,
-                    bp::extend::on_exec_setup = [runner, &join_fds](auto&) { PrepareChild(runner, join_fds); }, ec);
+  bp::child process(
+      bp::exe = exe->string(), bp::args = args, bp::start_dir = spec.cwd.string(), env,
+      bp::std_in<(spec.stdin_path.empty() ? std::string("/dev/null") : spec.stdin_path.string()), bp::std_out> out_pipe,
+      bp::std_err > err_pipe,
+      bp::extend::on_exec_setup = [runner, &join_fds](auto&) { PrepareChild(runner, join_fds); }, ec);
   if (c.cgroup) c.cgroup->CloseJoinFds();
   if (ec) {
     c.Fail(fmt::format("cannot start '{}' in {}: {}", exe->string(), spec.cwd.string(), ec.message()));
@@ -423,17 +435,18 @@ void ProcessSet::FinishDrained(double now) {
     int64_t oom_kills = c.cgroup ? c.cgroup->oom_kills() : 0;
     bool process_limit = c.cgroup && c.cgroup->process_limit_reached();
     bool succeeded = result.exit_code == 0 && !c.timed_out && !c.interrupted;
-    result.end = c.interrupted              ? ProcessEnd::kInterrupted
-               : oom_kills && !succeeded    ? ProcessEnd::kOutOfMemory
-               : process_limit && !succeeded ? ProcessEnd::kProcessLimit
-               : c.timed_out                ? ProcessEnd::kTimedOut
-               : result.signal              ? ProcessEnd::kSignaled
-                                            : ProcessEnd::kExited;
+    result.end = c.interrupted                 ? ProcessEnd::kInterrupted
+                 : oom_kills && !succeeded     ? ProcessEnd::kOutOfMemory
+                 : process_limit && !succeeded ? ProcessEnd::kProcessLimit
+                 : c.timed_out                 ? ProcessEnd::kTimedOut
+                 : result.signal               ? ProcessEnd::kSignaled
+                                               : ProcessEnd::kExited;
     if (oom_kills > 0) {
-      c.Note(fmt::format("the kernel's OOM killer ended {} process(es) of this attempt at its memory limit of {}", oom_kills,
-                         FormatBytes(c.spec.memory_limit_bytes)));
+      c.Note(fmt::format("the kernel's OOM killer ended {} process(es) of this attempt at its memory limit of {}",
+                         oom_kills, FormatBytes(c.spec.memory_limit_bytes)));
     }
-    if (process_limit) c.Note(fmt::format("a fork failed at the limit of {} processes and threads", c.spec.max_processes));
+    if (process_limit)
+      c.Note(fmt::format("a fork failed at the limit of {} processes and threads", c.spec.max_processes));
     result.message = c.notes;
     c.result = std::move(result);
   }

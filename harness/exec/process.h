@@ -27,12 +27,12 @@
 namespace repro {
 
 struct ProcessSpec {
-  std::vector<std::string> argv;          // argv[0] is looked up on the child's PATH
+  std::vector<std::string> argv;  // argv[0] is looked up on the child's PATH
   std::filesystem::path cwd;
-  std::vector<std::string> env;           // "NAME=value": the child's whole environment
+  std::vector<std::string> env;  // "NAME=value": the child's whole environment
   std::filesystem::path stdout_path, stderr_path;
-  double timeout_seconds = 0;             // 0: no limit
-  double kill_grace_seconds = 5;          // between SIGTERM and SIGKILL
+  double timeout_seconds = 0;     // 0: no limit
+  double kill_grace_seconds = 5;  // between SIGTERM and SIGKILL
   // Each log file keeps at most this many bytes (0: no limit): the head, a line saying how
   // much was cut, and the tail. Metric extraction still sees every line.
   int64_t log_cap_bytes = 0;
@@ -52,9 +52,9 @@ struct ProcessResult {
   std::optional<int> exit_code;  // set when the process exited
   std::optional<int> signal;     // set when a signal ended it; never folded into 128+n
   double wall_seconds = 0;
-  double cpu_seconds = 0;        // user + system time of the process and the descendants it waited for
-  long peak_rss_kib = 0;         // the largest resident set among them
-  std::string message;           // why it could not start, or what went wrong around it
+  double cpu_seconds = 0;  // user + system time of the process and the descendants it waited for
+  long peak_rss_kib = 0;   // the largest resident set among them
+  std::string message;     // why it could not start, or what went wrong around it
 };
 
 // Receives each stream's output as it is read, in chunks; an empty chunk ends the stream.

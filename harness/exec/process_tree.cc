@@ -1,14 +1,13 @@
 #include "harness/exec/process_tree.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "harness/util/time.h"
 

@@ -1,12 +1,11 @@
 #include "harness/exec/resources.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 namespace repro {
 namespace {
@@ -62,8 +61,8 @@ Capacity DetectCapacity() {
 
 Status ResourcePool::Fits(const ResourceRequest& request) const {
   if (request.gpus > static_cast<int>(capacity_.gpu_ids.size())) {
-    return Error{fmt::format("needs {} GPU(s); this machine offers {} (CUDA_VISIBLE_DEVICES or nvidia-smi)", request.gpus,
-                             capacity_.gpu_ids.size())};
+    return Error{fmt::format("needs {} GPU(s); this machine offers {} (CUDA_VISIBLE_DEVICES or nvidia-smi)",
+                             request.gpus, capacity_.gpu_ids.size())};
   }
   return Status::Ok();
 }
@@ -72,7 +71,8 @@ std::optional<std::vector<std::string>> ResourcePool::TryAcquire(const ResourceR
   if (!Fits(request).ok()) return std::nullopt;
   bool alone = running_ == 0;
   if (!alone && cpus_used_ + request.cpus > capacity_.cpus) return std::nullopt;
-  if (!alone && capacity_.memory_bytes > 0 && memory_used_ + request.memory_bytes > capacity_.memory_bytes) return std::nullopt;
+  if (!alone && capacity_.memory_bytes > 0 && memory_used_ + request.memory_bytes > capacity_.memory_bytes)
+    return std::nullopt;
   std::vector<size_t> picked;
   for (size_t i = 0; i < gpu_free_.size() && static_cast<int>(picked.size()) < request.gpus; ++i) {
     if (gpu_free_[i]) picked.push_back(i);

@@ -29,7 +29,8 @@ Capacity DetectCapacity();
 
 class ResourcePool {
  public:
-  explicit ResourcePool(Capacity capacity) : capacity_(std::move(capacity)), gpu_free_(capacity_.gpu_ids.size(), true) {}
+  explicit ResourcePool(Capacity capacity)
+      : capacity_(std::move(capacity)), gpu_free_(capacity_.gpu_ids.size(), true) {}
 
   // Whether "request" could ever run here; the error says what is missing.
   Status Fits(const ResourceRequest& request) const;

@@ -1,5 +1,6 @@
 #include "harness/exec/subreaper.h"
 
+#include <fmt/format.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,8 +10,6 @@
 #include <optional>
 #include <set>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace repro {
 namespace {

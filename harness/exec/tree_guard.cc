@@ -1,6 +1,7 @@
 #include "harness/exec/tree_guard.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -12,8 +13,6 @@
 #include <string_view>
 #include <thread>
 
-#include <fmt/format.h>
-
 #include "harness/exec/cgroup.h"
 #include "harness/exec/process_tree.h"
 
@@ -21,7 +20,7 @@ namespace repro {
 namespace {
 
 struct GuardState {
-  int fd = -1;    // our end of the socket; the guard holds the other
+  int fd = -1;  // our end of the socket; the guard holds the other
   pid_t pid = -1;
   bool failed = false;
 };
@@ -42,7 +41,8 @@ std::vector<std::string> Split(std::string_view text, char separator) {
 // until the socket closes, then killing every tree still watched.
 [[noreturn]] void RunGuard(int fd) {
   ::setsid();
-  for (int signal_number : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE}) ::signal(signal_number, SIG_IGN);
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE})
+    ::signal(signal_number, SIG_IGN);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);

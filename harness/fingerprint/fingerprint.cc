@@ -1,17 +1,16 @@
 #include "harness/fingerprint/fingerprint.h"
 
+#include <fmt/format.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <thread>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "harness/exec/command.h"
 #include "harness/exec/environment.h"
@@ -23,7 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;  // std::map inside: keys come out sorted, so the text is stable
-
 
 // The value of "key" in a "key: value" or "key=value" file, the first time it appears.
 std::string FieldOf(const fs::path& file, const std::string& key, char separator) {
@@ -67,7 +65,8 @@ Json Gpus() {
     std::vector<std::string> fields;
     std::stringstream parts(line);
     std::string part;
-    while (std::getline(parts, part, ',')) fields.push_back(TrimTrailingBlanks(part.erase(0, part.find_first_not_of(' '))));
+    while (std::getline(parts, part, ','))
+      fields.push_back(TrimTrailingBlanks(part.erase(0, part.find_first_not_of(' '))));
     if (fields.size() == 3) gpus.push_back({{"name", fields[0]}, {"driver", fields[1]}, {"memory", fields[2]}});
   }
   return gpus;
@@ -111,7 +110,8 @@ Json DescribeInterpreter(const fs::path& exe, const std::string& kind, const std
     argv.insert(argv.end(), probe_args.begin(), probe_args.end());
     Captured probe = Capture(argv, 120);
     Json parsed = Json::parse(probe.out.substr(0, probe.out.find('\n')), nullptr, /*allow_exceptions=*/false);
-    info["probe"] = probe.ok && parsed.is_object() ? parsed : Json{{"error", TrimTrailingBlanks(probe.out).substr(0, 400)}};
+    info["probe"] =
+        probe.ok && parsed.is_object() ? parsed : Json{{"error", TrimTrailingBlanks(probe.out).substr(0, 400)}};
   } else if (kind == "r") {
     fs::path rscript = exe.filename() == "R" ? exe.parent_path() / "Rscript" : exe;
     std::vector<std::string> argv = {rscript.string(), (ConfigDir() / "probes/R.R").string()};
@@ -119,7 +119,8 @@ Json DescribeInterpreter(const fs::path& exe, const std::string& kind, const std
     Captured probe = Capture(argv, 120);
     // The last line is the JSON object (R may print warnings before it).
     std::string out = TrimTrailingBlanks(probe.out);
-    Json parsed = Json::parse(out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1), nullptr, false);
+    Json parsed =
+        Json::parse(out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1), nullptr, false);
     info["probe"] = probe.ok && parsed.is_object() ? parsed : Json{{"error", out.substr(0, 400)}};
   }
   return info;
@@ -135,7 +136,7 @@ fs::path ConfigDir() {
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
     for (const fs::path& candidate : {self.parent_path().parent_path() / "share" / "repro",  // <prefix>/bin/repro
-                                      self.parent_path().parent_path() / "configs"}) {      // <source>/build/repro
+                                      self.parent_path().parent_path() / "configs"}) {       // <source>/build/repro
       if (fs::is_directory(candidate / "probes", ec)) return candidate;
     }
   }
@@ -148,7 +149,8 @@ Fingerprint TakeFingerprint(const Manifest* manifest, const fs::path& code_dir) 
   ::uname(&names);
   machine["os"] = FieldOf("/etc/os-release", "PRETTY_NAME", '=');
   machine["kernel"] = fmt::format("{} {} {}", names.sysname, names.release, names.machine);
-  machine["cpu"] = {{"model", FieldOf("/proc/cpuinfo", "model name", ':')}, {"cores", std::thread::hardware_concurrency()}};
+  machine["cpu"] = {{"model", FieldOf("/proc/cpuinfo", "model name", ':')},
+                    {"cores", std::thread::hardware_concurrency()}};
   std::string mem_kb = FieldOf("/proc/meminfo", "MemTotal", ':');
   machine["memory_bytes"] = static_cast<int64_t>(std::atoll(mem_kb.c_str())) * 1024;
   machine["gpus"] = Gpus();
@@ -163,7 +165,8 @@ Fingerprint TakeFingerprint(const Manifest* manifest, const fs::path& code_dir) 
       std::string program = experiment.shell ? "/bin/sh" : experiment.command.front();
       std::string kind = InterpreterKind(fs::path(program).filename().string());
       if (kind.empty()) continue;
-      std::optional<fs::path> exe = program.find('/') != std::string::npos ? std::optional<fs::path>(program) : FindOnPath(program, path_variable);
+      std::optional<fs::path> exe = program.find('/') != std::string::npos ? std::optional<fs::path>(program)
+                                                                           : FindOnPath(program, path_variable);
       if (!exe || interpreters.contains(exe->string())) continue;
       interpreters[exe->string()] = DescribeInterpreter(*exe, kind, ProbeArguments(code_dir, manifest));
     }

@@ -1,9 +1,9 @@
 #include "harness/importers/draft.h"
 
+#include <fmt/format.h>
+
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 namespace repro {
 namespace {
@@ -39,7 +39,8 @@ struct Draft {
 
 void AddTable(const LatexTable& table, Draft& draft) {
   std::string table_id = fmt::format("table{}", table.number);
-  std::string place = table.label.empty() ? fmt::format("Table {}", table.number) : fmt::format("Table {} ({})", table.number, table.label);
+  std::string place = table.label.empty() ? fmt::format("Table {}", table.number)
+                                          : fmt::format("Table {} ({})", table.number, table.label);
   draft.tables += fmt::format("  - id: {}\n    caption: {}\n    columns: [", table_id, Quoted(table.caption));
   for (size_t c = 0; c < table.columns.size(); ++c) draft.tables += (c ? ", " : "") + Quoted(table.columns[c]);
   draft.tables += "]\n    rows:\n";
@@ -55,17 +56,22 @@ void AddTable(const LatexTable& table, Draft& draft) {
       std::string id = Unique(fmt::format("{}/{}/{}", table_id, experiment, IdSlug(table.columns[c])), draft.used_ids);
       cells.push_back(id);
       const std::string& better = table.better[c];
-      draft.claims += fmt::format("  - id: {}\n    source: {}\n    experiment: {}\n    metric: {}\n    reported: {}\n", id,
-                                  Quoted(fmt::format("{}, row '{}', column '{}'", place, row.label, table.columns[c])), experiment,
-                                  MetricName(table.columns[c]), Quoted(cell.number->text));
+      draft.claims +=
+          fmt::format("  - id: {}\n    source: {}\n    experiment: {}\n    metric: {}\n    reported: {}\n", id,
+                      Quoted(fmt::format("{}, row '{}', column '{}'", place, row.label, table.columns[c])), experiment,
+                      MetricName(table.columns[c]), Quoted(cell.number->text));
       if (!cell.number->std_text.empty()) draft.claims += fmt::format("    reported_std: {}\n", cell.number->std_text);
-      draft.claims += better.empty() ? "    # better: higher or lower? (the header does not say)\n" : fmt::format("    better: {}\n", better);
-      if (cell.number->percent) draft.claims += "    # printed as a percentage: give the metric 'scale: 100' if the code prints a fraction\n";
+      draft.claims += better.empty() ? "    # better: higher or lower? (the header does not say)\n"
+                                     : fmt::format("    better: {}\n", better);
+      if (cell.number->percent)
+        draft.claims += "    # printed as a percentage: give the metric 'scale: 100' if the code prints a fraction\n";
     }
     draft.tables += fmt::format("      - {{label: {}, cells: [{}]}}\n", Quoted(row.label), fmt::join(cells, ", "));
     if (draft.rows_seen.insert(experiment).second) {
-      draft.experiments += fmt::format("#  - id: {}          # {}, row '{}'\n#    command: [python, TODO.py, --seed, \"{{seed}}\"]\n"
-                                       "#    metrics:\n", experiment, place, row.label);
+      draft.experiments += fmt::format(
+          "#  - id: {}          # {}, row '{}'\n#    command: [python, TODO.py, --seed, \"{{seed}}\"]\n"
+          "#    metrics:\n",
+          experiment, place, row.label);
       for (const std::string& column : table.columns) {
         draft.experiments += fmt::format("#      {}: {{stdout: 'TODO (?<value>[-0-9.eE]+)'}}\n", MetricName(column));
       }
@@ -91,16 +97,18 @@ std::string IdSlug(const std::string& text) {
   return slug.empty() ? "row" : slug;
 }
 
-std::string DraftManifest(const LatexPaper& paper, const std::vector<const LatexTable*>& tables, const std::string& from) {
+std::string DraftManifest(const LatexPaper& paper, const std::vector<const LatexTable*>& tables,
+                          const std::string& from) {
   Draft draft;
   std::vector<const LatexTable*> chosen = tables;
   if (chosen.empty()) {
     for (const LatexTable& table : paper.tables) chosen.push_back(&table);
   }
   for (const LatexTable* table : chosen) AddTable(*table, draft);
-  std::string out = fmt::format("# A draft made by `repro import latex` from {}. What is left for you is marked TODO;\n"
-                                "# `repro validate` on this file names each missing piece.\nschema: 1\npaper:\n  title: {}\n",
-                                from, Quoted(paper.title.empty() ? "TODO: the paper's title" : paper.title));
+  std::string out = fmt::format(
+      "# A draft made by `repro import latex` from {}. What is left for you is marked TODO;\n"
+      "# `repro validate` on this file names each missing piece.\nschema: 1\npaper:\n  title: {}\n",
+      from, Quoted(paper.title.empty() ? "TODO: the paper's title" : paper.title));
   if (!paper.authors.empty()) {
     out += "  authors: [";
     for (size_t a = 0; a < paper.authors.size(); ++a) out += (a ? ", " : "") + Quoted(paper.authors[a]);

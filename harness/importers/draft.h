@@ -11,7 +11,8 @@
 namespace repro {
 
 // The draft for "tables" of "paper" (all of them when empty), read from "from".
-std::string DraftManifest(const LatexPaper& paper, const std::vector<const LatexTable*>& tables, const std::string& from);
+std::string DraftManifest(const LatexPaper& paper, const std::vector<const LatexTable*>& tables,
+                          const std::string& from);
 
 // "ResNet-50 (ours)" -> "resnet-50-ours": lowercase letters, digits and '-'.
 std::string IdSlug(const std::string& text);

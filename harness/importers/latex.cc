@@ -1,10 +1,10 @@
 #include "harness/importers/latex.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <regex>
-
-#include <fmt/format.h>
 
 #include "harness/util/confined_file.h"
 #include "harness/util/text.h"
@@ -120,7 +120,8 @@ struct Begin {
   std::string name;
 };
 Begin FindBegin(std::string_view text, const std::vector<std::string_view>& names, size_t from) {
-  for (size_t at = FindCommand(text, "\\begin", from); at != std::string_view::npos; at = FindCommand(text, "\\begin", at + 1)) {
+  for (size_t at = FindCommand(text, "\\begin", from); at != std::string_view::npos;
+       at = FindCommand(text, "\\begin", at + 1)) {
     size_t end = at + 6;
     std::optional<std::string_view> name = Argument(text, end, end);
     if (name && std::find(names.begin(), names.end(), *name) != names.end()) return {at, end, std::string(*name)};
@@ -131,11 +132,13 @@ Begin FindBegin(std::string_view text, const std::vector<std::string_view>& name
 class Assembler {
  public:
   // \input names files relative to the folder LaTeX runs in, the main file's ("base").
-  Assembler(fs::path root, fs::path base, Source& source) : root_(std::move(root)), base_(std::move(base)), source_(source) {}
+  Assembler(fs::path root, fs::path base, Source& source)
+      : root_(std::move(root)), base_(std::move(base)), source_(source) {}
 
   void Add(const fs::path& relative, int depth) {
     if (depth > kMaxInputDepth) {
-      source_.problems.push_back(fmt::format("{}: \\input nested deeper than {}; not followed", relative.string(), kMaxInputDepth));
+      source_.problems.push_back(
+          fmt::format("{}: \\input nested deeper than {}; not followed", relative.string(), kMaxInputDepth));
       return;
     }
     Result<std::string> read = ReadConfinedFile(root_, root_ / relative, kMaxSourceBytes);
@@ -145,7 +148,8 @@ class Assembler {
     }
     bytes_ += read->size();
     if (bytes_ > kMaxSourceBytes) {
-      source_.problems.push_back(fmt::format("{}: the source is over {} bytes; the rest is not read", relative.string(), kMaxSourceBytes));
+      source_.problems.push_back(
+          fmt::format("{}: the source is over {} bytes; the rest is not read", relative.string(), kMaxSourceBytes));
       return;
     }
     std::string text = StripComments(*read);
@@ -157,7 +161,8 @@ class Assembler {
       search = at + 1;
       if (!name) continue;  // "\input" in running text
       source_.Append(std::string_view(text).substr(done, at - done), relative.string(), line);
-      line += static_cast<int>(std::count(text.begin() + static_cast<long>(done), text.begin() + static_cast<long>(at), '\n'));
+      line += static_cast<int>(
+          std::count(text.begin() + static_cast<long>(done), text.begin() + static_cast<long>(at), '\n'));
       fs::path included{std::string(*name)};
       if (included.extension() != ".tex") included += ".tex";
       Add((base_ / included).lexically_normal(), depth + 1);
@@ -186,7 +191,8 @@ struct Macro {
 std::map<std::string, Macro> CollectMacros(std::string_view text) {
   std::map<std::string, Macro> macros;
   for (std::string_view command : {"\\newcommand", "\\renewcommand", "\\def"}) {
-    for (size_t at = FindCommand(text, command, 0); at != std::string_view::npos; at = FindCommand(text, command, at + 1)) {
+    for (size_t at = FindCommand(text, command, 0); at != std::string_view::npos;
+         at = FindCommand(text, command, at + 1)) {
       size_t i = at + command.size();
       if (i < text.size() && text[i] == '*') ++i;
       i = SkipSpaces(text, i);
@@ -200,7 +206,8 @@ std::map<std::string, Macro> CollectMacros(std::string_view text) {
       if (braced) i = i < text.size() && text[i] == '}' ? i + 1 : i;
       i = SkipSpaces(text, i);
       int arguments = 0;
-      if (i + 2 < text.size() && text[i] == '[' && std::isdigit(static_cast<unsigned char>(text[i + 1])) && text[i + 2] == ']') {
+      if (i + 2 < text.size() && text[i] == '[' && std::isdigit(static_cast<unsigned char>(text[i + 1])) &&
+          text[i + 2] == ']') {
         arguments = text[i + 1] - '0';
         i += 3;
       }
@@ -235,7 +242,8 @@ std::string Expand(std::string_view text, const std::map<std::string, Macro>& ma
     for (int a = 1; a <= macro->second.arguments; ++a) {
       std::optional<std::string_view> argument = Argument(text, end, end);
       std::string placeholder = "#" + std::to_string(a), value(argument.value_or(""));
-      for (size_t at = body.find(placeholder); at != std::string::npos; at = body.find(placeholder, at + value.size())) {
+      for (size_t at = body.find(placeholder); at != std::string::npos;
+           at = body.find(placeholder, at + value.size())) {
         body.replace(at, 2, value);
       }
     }
@@ -247,18 +255,42 @@ std::string Expand(std::string_view text, const std::map<std::string, Macro>& ma
 
 // ---- cells ------------------------------------------------------------------------
 
-const std::map<std::string, std::string> kSymbols = {
-    {"pm", "±"},  {"mp", "∓"},       {"uparrow", "↑"}, {"Uparrow", "↑"}, {"downarrow", "↓"}, {"Downarrow", "↓"},
-    {"times", "×"}, {"%", "%"},      {"&", "&"},       {"_", "_"},       {"#", "#"},         {"$", "$"},
-    {"textminus", "-"}, {"textpm", "±"}, {",", " "},   {";", " "},       {":", " "},         {" ", " "},
-    {"quad", " "}, {"qquad", " "},   {"enspace", " "}, {"!", ""},        {"textasteriskcentered", "*"},
-    {"\\", " "}, {"break", " "},    {"newline", " "}, {"alpha", "α"},   {"beta", "β"},      {"lambda", "λ"}};
+const std::map<std::string, std::string> kSymbols = {{"pm", "±"},
+                                                     {"mp", "∓"},
+                                                     {"uparrow", "↑"},
+                                                     {"Uparrow", "↑"},
+                                                     {"downarrow", "↓"},
+                                                     {"Downarrow", "↓"},
+                                                     {"times", "×"},
+                                                     {"%", "%"},
+                                                     {"&", "&"},
+                                                     {"_", "_"},
+                                                     {"#", "#"},
+                                                     {"$", "$"},
+                                                     {"textminus", "-"},
+                                                     {"textpm", "±"},
+                                                     {",", " "},
+                                                     {";", " "},
+                                                     {":", " "},
+                                                     {" ", " "},
+                                                     {"quad", " "},
+                                                     {"qquad", " "},
+                                                     {"enspace", " "},
+                                                     {"!", ""},
+                                                     {"textasteriskcentered", "*"},
+                                                     {"\\", " "},
+                                                     {"break", " "},
+                                                     {"newline", " "},
+                                                     {"alpha", "α"},
+                                                     {"beta", "β"},
+                                                     {"lambda", "λ"}};
 const std::vector<std::string> kBold = {"textbf", "mathbf", "bm", "boldsymbol", "bfseries", "bf", "mathbold"};
 // Commands whose arguments are not text of the cell: colours, references, spacing boxes.
 const std::map<std::string, int> kDropArguments = {
-    {"color", 1},  {"cellcolor", 1}, {"rowcolor", 1}, {"columncolor", 1}, {"phantom", 1}, {"hphantom", 1},
-    {"vphantom", 1}, {"cite", 1},   {"citep", 1},    {"citet", 1},       {"ref", 1},     {"label", 1},
-    {"footnote", 1}, {"thanks", 1}, {"hspace", 1}, {"vspace", 1},   {"rule", 2},        {"tnote", 1},   {"footnotemark", 0}};
+    {"color", 1},    {"cellcolor", 1}, {"rowcolor", 1}, {"columncolor", 1}, {"phantom", 1},
+    {"hphantom", 1}, {"vphantom", 1},  {"cite", 1},     {"citep", 1},       {"citet", 1},
+    {"ref", 1},      {"label", 1},     {"footnote", 1}, {"thanks", 1},      {"hspace", 1},
+    {"vspace", 1},   {"rule", 2},      {"tnote", 1},    {"footnotemark", 0}};
 
 struct Cleaned {
   std::string text;
@@ -329,7 +361,8 @@ Cleaned Clean(std::string_view raw) {
     collapsed += c;
   }
   while (!collapsed.empty() && collapsed.back() == ' ') collapsed.pop_back();
-  for (size_t at = collapsed.find("−"); at != std::string::npos; at = collapsed.find("−", at)) collapsed.replace(at, 3, "-");
+  for (size_t at = collapsed.find("−"); at != std::string::npos; at = collapsed.find("−", at))
+    collapsed.replace(at, 3, "-");
   cleaned.text = collapsed;
   return cleaned;
 }
@@ -374,17 +407,17 @@ RawCell ReadCell(std::string_view raw) {
 
 struct RawRow {
   std::string_view text;
-  size_t offset;           // in the source, for its line
+  size_t offset;             // in the source, for its line
   bool rule_before = false;  // a \midrule or \hline stood before it
 };
 
 // Leading rules and colour commands of a row; whether one was a rule that ends a header.
 size_t SkipRowPrefix(std::string_view row, bool& rule) {
   static const std::vector<std::pair<std::string, int>> kPrefixes = {
-      {"\\toprule", 0}, {"\\midrule", 0}, {"\\bottomrule", 0}, {"\\hline", 0}, {"\\cline", 1}, {"\\cmidrule", 1},
-      {"\\addlinespace", 0}, {"\\morecmidrules", 0}, {"\\specialrule", 3}, {"\\rowcolor", 1}, {"\\hhline", 1},
-      {"\\endfirsthead", 0}, {"\\endhead", 0}, {"\\endfoot", 0}, {"\\endlastfoot", 0}, {"\\noalign", 1},
-      {"\\caption", 1}, {"\\label", 1}};  // a longtable's caption is its first "row"
+      {"\\toprule", 0},  {"\\midrule", 0},      {"\\bottomrule", 0},    {"\\hline", 0},       {"\\cline", 1},
+      {"\\cmidrule", 1}, {"\\addlinespace", 0}, {"\\morecmidrules", 0}, {"\\specialrule", 3}, {"\\rowcolor", 1},
+      {"\\hhline", 1},   {"\\endfirsthead", 0}, {"\\endhead", 0},       {"\\endfoot", 0},     {"\\endlastfoot", 0},
+      {"\\noalign", 1},  {"\\caption", 1},      {"\\label", 1}};  // a longtable's caption is its first "row"
   size_t at = SkipSpaces(row, 0);
   for (bool found = true; found;) {
     found = false;
@@ -392,7 +425,8 @@ size_t SkipRowPrefix(std::string_view row, bool& rule) {
       if (!row.substr(at).starts_with(prefix)) continue;
       size_t next = at + prefix.size();
       if (next < row.size() && std::isalpha(static_cast<unsigned char>(row[next]))) continue;  // \hlinex
-      if (prefix == "\\midrule" || prefix == "\\hline" || prefix == "\\endhead" || prefix == "\\endfirsthead") rule = true;
+      if (prefix == "\\midrule" || prefix == "\\hline" || prefix == "\\endhead" || prefix == "\\endfirsthead")
+        rule = true;
       if (prefix == "\\cmidrule" && next < row.size() && row[next] == '(') {
         size_t close = row.find(')', next);
         next = close == std::string_view::npos ? next : close + 1;
@@ -483,7 +517,7 @@ std::optional<CellNumber> ParseCellNumber(std::string_view cleaned) {
 namespace {
 
 struct TableRegion {
-  size_t begin, end;    // the float (or the longtable) in the source
+  size_t begin, end;  // the float (or the longtable) in the source
   bool longtable;
 };
 
@@ -572,10 +606,11 @@ class TableBuilder {
     }
     if (labels == width) return std::min<size_t>(1, width);
     // A first column of whole numbers (epochs, sizes, k) names its rows; it is no result.
-    bool whole = labels == 0 && width > 1 && std::all_of(grid.begin() + static_cast<long>(header_end), grid.end(), [](const auto& cells) {
-      return cells[0].number && cells[0].number->std_text.empty() && !cells[0].number->percent &&
-             cells[0].number->text.find_first_of(".eE") == std::string::npos;
-    });
+    bool whole = labels == 0 && width > 1 &&
+                 std::all_of(grid.begin() + static_cast<long>(header_end), grid.end(), [](const auto& cells) {
+                   return cells[0].number && cells[0].number->std_text.empty() && !cells[0].number->percent &&
+                          cells[0].number->text.find_first_of(".eE") == std::string::npos;
+                 });
     return whole ? 1 : labels;
   }
 
@@ -626,14 +661,16 @@ std::vector<TableRegion> FindTables(std::string_view text) {
   return regions;
 }
 
-void ReadTable(const Source& source, const std::map<std::string, Macro>& macros, const TableRegion& region, LatexTable& table) {
+void ReadTable(const Source& source, const std::map<std::string, Macro>& macros, const TableRegion& region,
+               LatexTable& table) {
   std::string_view text = std::string_view(source.text).substr(region.begin, region.end - region.begin);
   table.where = source.Where(region.begin);
   int budget = kMaxExpansions;
   size_t end = 0;
   if (size_t at = text.find("\\caption"); at != std::string_view::npos) {
     end = SkipOptional(text, at + 8);
-    if (std::optional<std::string_view> caption = Argument(text, end, end)) table.caption = Clean(Expand(*caption, macros, budget)).text;
+    if (std::optional<std::string_view> caption = Argument(text, end, end))
+      table.caption = Clean(Expand(*caption, macros, budget)).text;
   }
   if (size_t at = text.find("\\label"); at != std::string_view::npos) {
     if (std::optional<std::string_view> label = Argument(text, at + 6, end)) table.label = std::string(*label);
@@ -646,26 +683,31 @@ void ReadTable(const Source& source, const std::map<std::string, Macro>& macros,
   } else if (tabular.at != std::string_view::npos) {
     std::string kind = tabular.name;
     body_begin = tabular.end;
-    if (kind == "tabular*" || kind == "tabularx" || kind == "tabulary") Argument(text, body_begin, body_begin);  // the width
+    if (kind == "tabular*" || kind == "tabularx" || kind == "tabulary")
+      Argument(text, body_begin, body_begin);  // the width
     body_begin = SkipOptional(text, body_begin);
     Argument(text, body_begin, body_begin);  // the column spec
     body_end = text.find("\\end{" + kind + "}", body_begin);
     if (body_end == std::string_view::npos) body_end = text.size();
   } else {
-    table.problems.push_back(fmt::format("{}: table {} has no tabular, tabularx or longtable; not read", table.where, table.number));
+    table.problems.push_back(
+        fmt::format("{}: table {} has no tabular, tabularx or longtable; not read", table.where, table.number));
     return;
   }
   std::string body(text.substr(body_begin, body_end - body_begin));
   if (region.longtable) {  // the continuation head repeats the first head
     size_t first = body.find("\\endfirsthead"), head = body.find("\\endhead");
-    if (first != std::string::npos && head != std::string::npos && head > first) body.erase(first + 13, head - first - 13);
+    if (first != std::string::npos && head != std::string::npos && head > first)
+      body.erase(first + 13, head - first - 13);
   }
   body = Expand(body, macros, budget);
-  if (budget <= 0) table.problems.push_back(fmt::format("{}: macros expand without end; expansion stopped", table.where));
+  if (budget <= 0)
+    table.problems.push_back(fmt::format("{}: macros expand without end; expansion stopped", table.where));
   // Expansion moved the text: lines are counted from the body's start.
   std::string body_where = source.Where(region.begin + body_begin);
   Source local;
-  local.Append(body, body_where.substr(0, body_where.rfind(':')), std::atoi(body_where.substr(body_where.rfind(':') + 1).c_str()));
+  local.Append(body, body_where.substr(0, body_where.rfind(':')),
+               std::atoi(body_where.substr(body_where.rfind(':') + 1).c_str()));
   TableBuilder(local, table).Build(local.text, 0);
 }
 
@@ -735,13 +777,16 @@ Result<LatexPaper> ReadLatexPaper(const fs::path& path, const fs::path& within) 
       Result<std::string> head = ReadConfinedFile(path, entry.path(), kMaxSourceBytes);
       if (head && head->find("\\documentclass") != std::string::npos) main = entry.path().filename();
     }
-    if (main.empty()) return Error{fmt::format("{} has no .tex file with \\documentclass; name the main file", path.string())};
+    if (main.empty())
+      return Error{fmt::format("{} has no .tex file with \\documentclass; name the main file", path.string())};
   } else {
     root = path.parent_path().empty() ? fs::path(".") : path.parent_path();
   }
   if (!within.empty()) {  // a main file in a subfolder that inputs ../shared/*.tex
-    fs::path relative = fs::absolute(root / main).lexically_normal().lexically_relative(fs::absolute(within).lexically_normal());
-    if (relative.empty() || *relative.begin() == "..") return Error{fmt::format("{} is not inside {}", path.string(), within.string())};
+    fs::path relative =
+        fs::absolute(root / main).lexically_normal().lexically_relative(fs::absolute(within).lexically_normal());
+    if (relative.empty() || *relative.begin() == "..")
+      return Error{fmt::format("{} is not inside {}", path.string(), within.string())};
     root = within;
     main = relative;
   }

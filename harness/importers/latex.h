@@ -17,7 +17,7 @@ namespace repro {
 
 // A number as a table cell prints it: "93.20", "$93.2 \pm 0.1$", "71.3\%", "\textbf{0.87}".
 struct CellNumber {
-  std::string text;      // the number as printed, digits kept ("93.20")
+  std::string text;  // the number as printed, digits kept ("93.20")
   double value = 0;
   std::string std_text;  // the ± part as printed, empty when none
   bool percent = false;  // a % in the cell
@@ -31,17 +31,17 @@ struct LatexCell {
 };
 
 struct LatexTable {
-  int number = 0;         // position among the document's tables (table, table*, captioned longtable)
-  std::string label;      // \label{...}
-  std::string caption;    // plain text
-  std::string where;      // "paper.tex:120"
+  int number = 0;                    // position among the document's tables (table, table*, captioned longtable)
+  std::string label;                 // \label{...}
+  std::string caption;               // plain text
+  std::string where;                 // "paper.tex:120"
   std::vector<std::string> columns;  // one per data column: its header cells joined with " / ", arrows removed
   std::vector<std::string> better;   // per column: "higher" (↑, "higher is better"), "lower" (↓) or ""
   std::string label_column;          // the header of the row labels ("Method")
   struct Row {
-    std::string label;                // its label cells joined with " / " (a \multirow label carried down)
+    std::string label;  // its label cells joined with " / " (a \multirow label carried down)
     std::string where;
-    std::vector<LatexCell> cells;     // one per column of "columns"
+    std::vector<LatexCell> cells;  // one per column of "columns"
   };
   std::vector<Row> rows;
   std::vector<std::string> problems;  // "paper.tex:131: a row of 5 cells in a table of 4 columns"

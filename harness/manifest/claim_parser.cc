@@ -1,15 +1,14 @@
 #include "harness/manifest/claim_parser.h"
 
-#include "harness/manifest/metric_parser.h"
-#include "harness/manifest/names.h"
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
 
-#include <fmt/format.h>
-
+#include "harness/manifest/metric_parser.h"
+#include "harness/manifest/names.h"
 #include "harness/util/text.h"
 
 namespace repro {
@@ -18,8 +17,8 @@ namespace {
 using yaml::Diagnostics;
 using yaml::MapReader;
 
-const std::vector<std::string> kClaimKeys = {"id", "source", "experiment", "metric", "reported", "reported_std",
-                                             "tolerance", "better", "where", "for_all", "expect", "rank"};
+const std::vector<std::string> kClaimKeys = {"id",        "source", "experiment", "metric",  "reported", "reported_std",
+                                             "tolerance", "better", "where",      "for_all", "expect",   "rank"};
 
 // Keys that belong to one kind of claim only, and the kind they belong to.
 const std::map<std::string, std::vector<ClaimKind>> kKeyKinds = {
@@ -36,9 +35,12 @@ const std::map<std::string, std::vector<ClaimKind>> kKeyKinds = {
 
 const char* KindName(ClaimKind kind) {
   switch (kind) {
-    case ClaimKind::kValue: return "a value claim";
-    case ClaimKind::kComparison: return "a comparison ('expect')";
-    case ClaimKind::kRanking: return "a ranking ('rank')";
+    case ClaimKind::kValue:
+      return "a value claim";
+    case ClaimKind::kComparison:
+      return "a comparison ('expect')";
+    case ClaimKind::kRanking:
+      return "a ranking ('rank')";
   }
   return "?";
 }
@@ -77,11 +79,11 @@ class ClaimParser {
   }
 
   void ParseAll(const YAML::Node& node) {
-    yaml::ReadUniqueList(node, "claim",
-                         "'claims' must be a non-empty list of claims, each with an 'id', 'experiment', 'metric' and 'reported'",
-                         d_, m_.claims, [&](const YAML::Node& item, Claim& c) { return ParseClaim(item, c); });
+    yaml::ReadUniqueList(
+        node, "claim",
+        "'claims' must be a non-empty list of claims, each with an 'id', 'experiment', 'metric' and 'reported'", d_,
+        m_.claims, [&](const YAML::Node& item, Claim& c) { return ParseClaim(item, c); });
   }
-
 
  private:
   std::string IdOf(const YAML::Node& item) {
@@ -102,12 +104,20 @@ class ClaimParser {
     c.id = id;
     c.line = yaml::LineOf(item);
     c.source = reader.String("source").value_or("");
-    c.kind = reader.Find("expect") ? ClaimKind::kComparison : reader.Find("rank") ? ClaimKind::kRanking : ClaimKind::kValue;
+    c.kind = reader.Find("expect") ? ClaimKind::kComparison
+             : reader.Find("rank") ? ClaimKind::kRanking
+                                   : ClaimKind::kValue;
     if (!CheckKeysFitKind(reader, c)) return !id.empty();
     switch (c.kind) {
-      case ClaimKind::kValue: ParseValueClaim(item, reader, c); break;
-      case ClaimKind::kComparison: ParseComparisonClaim(item, reader, c); break;
-      case ClaimKind::kRanking: ParseRankingClaim(item, reader, c); break;
+      case ClaimKind::kValue:
+        ParseValueClaim(item, reader, c);
+        break;
+      case ClaimKind::kComparison:
+        ParseComparisonClaim(item, reader, c);
+        break;
+      case ClaimKind::kRanking:
+        ParseRankingClaim(item, reader, c);
+        break;
     }
     return !id.empty();
   }
@@ -116,8 +126,8 @@ class ClaimParser {
     bool ok = true;
     for (const auto& [key, kinds] : kKeyKinds) {
       if (reader.Find(key) && std::find(kinds.begin(), kinds.end(), c.kind) == kinds.end()) {
-        d_.Add(*reader.Find(key), fmt::format("'{}' does not apply to {}; claim '{}' is {}", key, "this kind of claim", c.id,
-                                              KindName(c.kind)));
+        d_.Add(*reader.Find(key), fmt::format("'{}' does not apply to {}; claim '{}' is {}", key, "this kind of claim",
+                                              c.id, KindName(c.kind)));
         ok = false;
       }
     }
@@ -151,14 +161,16 @@ class ClaimParser {
     if (!text) return;
     Result<ReportedValue> reported = ParseReported(*text);
     if (!reported) {
-      d_.Add(*reader.Find("reported"), fmt::format("{} must be {}, got '{}'", reader.Describe("reported"), reported.error(), *text));
+      d_.Add(*reader.Find("reported"),
+             fmt::format("{} must be {}, got '{}'", reader.Describe("reported"), reported.error(), *text));
       return;
     }
     c.reported = *reported;
     if (auto std = reader.Number("reported_std", 0)) {
       if (c.reported.std) {
         d_.Add(*reader.Find("reported_std"), fmt::format("claim '{}' gives the std twice: in 'reported' ('{}') and in "
-                                                         "'reported_std'; keep one", c.id, *text));
+                                                         "'reported_std'; keep one",
+                                                         c.id, *text));
       } else {
         c.reported.std = *std * c.reported.scale;
       }
@@ -175,7 +187,8 @@ class ClaimParser {
       c.tolerance_sigma = *sigma;
       if (!reader.Find("reported_std") && reader.Find("reported") && !c.reported.std) {
         d_.Add(*tol.Find("sigma"), fmt::format("'sigma' in tolerance of claim '{}' needs the paper's std: write "
-                                               "reported: \"{} +- <std>\" or add reported_std", c.id, c.reported.text));
+                                               "reported: \"{} +- <std>\" or add reported_std",
+                                               c.id, c.reported.text));
       }
     }
     if (auto rounding = tol.Choice("rounding", {"true", "false"})) c.rounding = *rounding == "true";
@@ -183,8 +196,9 @@ class ClaimParser {
 
   bool CheckForAll(const YAML::Node& at, const ExperimentIndex& experiment, const Claim& c) {
     if (experiment.values.count(c.for_all) == 0) {
-      d_.Add(at, fmt::format("'for_all' in claim '{}' names unknown parameter '{}' of experiment '{}'{}", yaml::Brief(c.id),
-                             c.for_all, yaml::Brief(experiment.experiment->id), d_.DidYouMean(c.for_all, experiment.param_names)));
+      d_.Add(at, fmt::format("'for_all' in claim '{}' names unknown parameter '{}' of experiment '{}'{}",
+                             yaml::Brief(c.id), c.for_all, yaml::Brief(experiment.experiment->id),
+                             d_.DidYouMean(c.for_all, experiment.param_names)));
       return false;
     }
     if (std::any_of(c.where.begin(), c.where.end(), [&](const auto& w) { return w.first == c.for_all; })) {
@@ -223,7 +237,8 @@ class ClaimParser {
     c.metric = reader.String("metric", /*required=*/true).value_or("");
     std::optional<std::string> better = reader.Choice("better", {"higher", "lower"});
     if (!reader.Find("better")) {
-      d_.Add(item, fmt::format("ranking claim '{}' must say which end is best: add better: higher or better: lower", c.id));
+      d_.Add(item,
+             fmt::format("ranking claim '{}' must say which end is best: add better: higher or better: lower", c.id));
     }
     c.better = better ? ParseBetter(*better) : Better::kHigher;
     const YAML::Node& rank = *reader.Find("rank");
@@ -248,8 +263,8 @@ class ClaimParser {
         continue;
       }
       if (!c.metric.empty() && !experiment->metrics.Has(c.metric)) {
-        d_.Add(entry, fmt::format("claim '{}' ranks by metric '{}', which experiment '{}' does not have", yaml::Brief(c.id),
-                                  yaml::Brief(c.metric), *id));
+        d_.Add(entry, fmt::format("claim '{}' ranks by metric '{}', which experiment '{}' does not have",
+                                  yaml::Brief(c.id), yaml::Brief(c.metric), *id));
       }
       involved.push_back(experiment);
     }
@@ -280,11 +295,12 @@ class ClaimParser {
     return experiment;
   }
 
-  void CheckMetric(const MapReader& reader, const std::string& key, const ExperimentIndex& experiment, const std::string& metric,
-                   const std::string& claim) {
+  void CheckMetric(const MapReader& reader, const std::string& key, const ExperimentIndex& experiment,
+                   const std::string& metric, const std::string& claim) {
     if (metric.empty() || experiment.metrics.Has(metric)) return;
-    d_.Add(*reader.Find(key), fmt::format("claim '{}' names unknown metric '{}' of experiment '{}'{}", yaml::Brief(claim), metric,
-                                          yaml::Brief(experiment.experiment->id), d_.DidYouMean(metric, experiment.metrics.names())));
+    d_.Add(*reader.Find(key),
+           fmt::format("claim '{}' names unknown metric '{}' of experiment '{}'{}", yaml::Brief(claim), metric,
+                       yaml::Brief(experiment.experiment->id), d_.DidYouMean(metric, experiment.metrics.names())));
   }
 
   // Candidates for a did-you-mean over the parameters of "involved", copied only when few.
@@ -330,14 +346,15 @@ class ClaimParser {
         known = true;
         if (param->second.count(*value) == 0) {
           const Param& declared = *experiment->params.at(*name);
-          d_.Add(value_node, fmt::format("'where' {} picks {}={}, which is not in the grid of experiment '{}' ({})", context,
-                                         *name, *value, yaml::Brief(experiment->experiment->id),
-                                         yaml::JoinSome(declared.values, ", ")));
+          d_.Add(value_node,
+                 fmt::format("'where' {} picks {}={}, which is not in the grid of experiment '{}' ({})", context, *name,
+                             *value, yaml::Brief(experiment->experiment->id), yaml::JoinSome(declared.values, ", ")));
           ok = false;
         }
       }
       if (!known && !involved.empty()) {
-        d_.Add(key, fmt::format("'where' {} names unknown parameter '{}'{}", context, *name, SuggestParameter(*name, involved)));
+        d_.Add(key, fmt::format("'where' {} names unknown parameter '{}'{}", context, *name,
+                                SuggestParameter(*name, involved)));
         ok = false;
         continue;
       }
@@ -363,15 +380,16 @@ class ClaimParser {
     }
     std::string names = Join(open, ", ");
     if (missing > open.size()) names += fmt::format(", ... ({} more)", missing - open.size());
-    d_.Add(item, fmt::format("claim '{}' must pick one grid point of experiment '{}': add 'where' with a value for {}{}",
-                             yaml::Brief(c.id), yaml::Brief(experiment.experiment->id), names,
-                             c.kind == ClaimKind::kValue ? " (or for_all: " + open.front() + ")" : ""));
+    d_.Add(item,
+           fmt::format("claim '{}' must pick one grid point of experiment '{}': add 'where' with a value for {}{}",
+                       yaml::Brief(c.id), yaml::Brief(experiment.experiment->id), names,
+                       c.kind == ClaimKind::kValue ? " (or for_all: " + open.front() + ")" : ""));
   }
 
   Manifest& m_;
   Diagnostics& d_;
   std::unordered_map<std::string, ExperimentIndex> experiments_;  // by id
-  std::vector<std::string> experiment_ids_;                        // in order, for did-you-means
+  std::vector<std::string> experiment_ids_;                       // in order, for did-you-means
 };
 
 }  // namespace

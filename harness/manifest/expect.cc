@@ -1,10 +1,10 @@
 #include "harness/manifest/expect.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "harness/util/text.h"
 
@@ -34,8 +34,9 @@ Result<std::vector<Token>> Tokenize(const std::string& text) {
       ++i;
     } else if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {
       size_t start = i++;
-      while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.' || text[i] == 'e' ||
-                                 text[i] == 'E' || ((text[i] == '-' || text[i] == '+') && (text[i - 1] == 'e' || text[i - 1] == 'E')))) {
+      while (i < text.size() &&
+             (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.' || text[i] == 'e' || text[i] == 'E' ||
+              ((text[i] == '-' || text[i] == '+') && (text[i - 1] == 'e' || text[i - 1] == 'E')))) {
         ++i;
       }
       tokens.push_back({Token::kNumber, text.substr(start, i - start)});
@@ -63,16 +64,21 @@ MetricRef ToRef(const std::string& word) {
 
 const char* ComparisonOpText(Comparison::Op op) {
   switch (op) {
-    case Comparison::Op::kGreater: return ">";
-    case Comparison::Op::kGreaterEqual: return ">=";
-    case Comparison::Op::kLess: return "<";
-    case Comparison::Op::kLessEqual: return "<=";
+    case Comparison::Op::kGreater:
+      return ">";
+    case Comparison::Op::kGreaterEqual:
+      return ">=";
+    case Comparison::Op::kLess:
+      return "<";
+    case Comparison::Op::kLessEqual:
+      return "<=";
   }
   return "?";
 }
 
 Result<Comparison> ParseComparison(const std::string& text) {
-  const std::string forms = "write A.metric > B.metric [+ number], A.metric - B.metric > number, or A.metric / B.metric > number";
+  const std::string forms =
+      "write A.metric > B.metric [+ number], A.metric - B.metric > number, or A.metric / B.metric > number";
   Result<std::vector<Token>> tokens = Tokenize(text);
   if (!tokens) return Error{tokens.error() + "; " + forms};
   const std::vector<Token>& t = *tokens;
@@ -83,9 +89,13 @@ Result<Comparison> ParseComparison(const std::string& text) {
   std::vector<Token> left(t.begin(), op_at), right(op_at + 1, t.end());
   Comparison c;
   c.text = text;
-  c.op = op_at->text == ">" ? Comparison::Op::kGreater : op_at->text == ">=" ? Comparison::Op::kGreaterEqual
-       : op_at->text == "<" ? Comparison::Op::kLess : Comparison::Op::kLessEqual;
-  auto number = [](const Token& token) { return token.kind == Token::kNumber ? ParseDecimal(token.text) : std::nullopt; };
+  c.op = op_at->text == ">"    ? Comparison::Op::kGreater
+         : op_at->text == ">=" ? Comparison::Op::kGreaterEqual
+         : op_at->text == "<"  ? Comparison::Op::kLess
+                               : Comparison::Op::kLessEqual;
+  auto number = [](const Token& token) {
+    return token.kind == Token::kNumber ? ParseDecimal(token.text) : std::nullopt;
+  };
   auto is = [](const std::vector<Token>& side, std::initializer_list<Token::Kind> kinds) {
     if (side.size() != kinds.size()) return false;
     size_t i = 0;
@@ -97,13 +107,17 @@ Result<Comparison> ParseComparison(const std::string& text) {
   if (is(left, {Token::kRef}) && is(right, {Token::kRef})) {
     c.left = ToRef(left[0].text);
     c.right = ToRef(right[0].text);
-  } else if (is(left, {Token::kRef}) && (is(right, {Token::kRef, Token::kPlus, Token::kNumber}) ||
-                                         is(right, {Token::kRef, Token::kMinus, Token::kNumber})) && number(right[2])) {
+  } else if (is(left, {Token::kRef}) &&
+             (is(right, {Token::kRef, Token::kPlus, Token::kNumber}) ||
+              is(right, {Token::kRef, Token::kMinus, Token::kNumber})) &&
+             number(right[2])) {
     c.left = ToRef(left[0].text);
     c.right = ToRef(right[0].text);
     c.constant = *number(right[2]) * (right[1].kind == Token::kMinus ? -1 : 1);
-  } else if ((is(left, {Token::kRef, Token::kMinus, Token::kRef}) || is(left, {Token::kRef, Token::kSlash, Token::kRef})) &&
-             ((is(right, {Token::kNumber}) && number(right[0])) || (is(right, {Token::kMinus, Token::kNumber}) && number(right[1])))) {
+  } else if ((is(left, {Token::kRef, Token::kMinus, Token::kRef}) ||
+              is(left, {Token::kRef, Token::kSlash, Token::kRef})) &&
+             ((is(right, {Token::kNumber}) && number(right[0])) ||
+              (is(right, {Token::kMinus, Token::kNumber}) && number(right[1])))) {
     c.left = ToRef(left[0].text);
     c.right = ToRef(left[2].text);
     c.form = left[1].kind == Token::kSlash ? Comparison::Form::kRatio : Comparison::Form::kDifference;

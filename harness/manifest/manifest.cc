@@ -30,9 +30,12 @@ bool SeedReachesCode(const Experiment& experiment, const NamedValues& env) {
 
 const char* BetterName(Better better) {
   switch (better) {
-    case Better::kHigher: return "higher";
-    case Better::kLower: return "lower";
-    case Better::kEither: return "either";
+    case Better::kHigher:
+      return "higher";
+    case Better::kLower:
+      return "lower";
+    case Better::kEither:
+      return "either";
   }
   return "?";
 }

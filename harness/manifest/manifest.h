@@ -65,13 +65,12 @@ struct Resources {
   int cpus = 1;
   int64_t memory_bytes = 0;  // 0: not declared
   int gpus = 0;
-  int64_t processes = 0;     // processes and threads at once; 0: kDefaultMaxProcesses
+  int64_t processes = 0;  // processes and threads at once; 0: kDefaultMaxProcesses
 };
 
 // Contains a fork bomb without troubling real code: a PyTorch job with data loader
 // workers runs a few hundred threads.
 inline constexpr int64_t kDefaultMaxProcesses = 16384;
-
 
 struct Param {
   std::string name;
@@ -81,7 +80,7 @@ struct Param {
 // An experiment's own code: the manifest's git source at another commit, or with other
 // patches (a README claim true at the commit it was written for, false at the latest).
 struct SourceOverride {
-  std::string commit;                                      // full 40-hex; empty: the manifest's
+  std::string commit;                                         // full 40-hex; empty: the manifest's
   std::optional<std::vector<std::filesystem::path>> patches;  // absolute; replace the manifest's when set
 };
 
@@ -91,8 +90,8 @@ struct Experiment {
   bool shell = false;                // command[0] is one string for /bin/sh -c (explicit opt-in)
   std::vector<Param> params;
   std::vector<MetricSpec> metrics;
-  std::vector<int64_t> seeds;        // defaults applied; never empty
-  double timeout_seconds = 0;        // defaults applied
+  std::vector<int64_t> seeds;  // defaults applied; never empty
+  double timeout_seconds = 0;  // defaults applied
   Resources resources;
   // The computation gives the same number every time (an exact fit, a fixed evaluation of
   // released weights): the printed digits are then the band, and one run decides.
@@ -119,21 +118,21 @@ enum class ClaimKind { kValue, kComparison, kRanking };
 
 struct Claim {
   std::string id;
-  std::string source;         // where in the paper, e.g. "Table 1, row MLP"
+  std::string source;  // where in the paper, e.g. "Table 1, row MLP"
   ClaimKind kind = ClaimKind::kValue;
-  std::string experiment;     // value claims: an experiment id of this manifest
-  std::string metric;         // value and ranking claims: a metric of the experiment(s)
-  ReportedValue reported;     // value claims
+  std::string experiment;  // value claims: an experiment id of this manifest
+  std::string metric;      // value and ranking claims: a metric of the experiment(s)
+  ReportedValue reported;  // value claims
   std::optional<double> tolerance_abs;
   std::optional<double> tolerance_rel;
   std::optional<double> tolerance_sigma;  // times reported.std
-  bool rounding = true;       // the printed precision of 'reported' counts as tolerance
+  bool rounding = true;                   // the printed precision of 'reported' counts as tolerance
   Better better = Better::kEither;
-  NamedValues where;          // picks one grid point (of each experiment involved)
-  std::string for_all;        // value claims: holds at every value of this parameter
+  NamedValues where;                     // picks one grid point (of each experiment involved)
+  std::string for_all;                   // value claims: holds at every value of this parameter
   std::optional<Comparison> comparison;  // comparison claims
   std::vector<std::string> ranking;      // ranking claims: experiment ids, best first
-  bool deterministic = false;  // every experiment the claim reads is declared deterministic
+  bool deterministic = false;            // every experiment the claim reads is declared deterministic
   int line = 0;
 };
 
@@ -162,7 +161,7 @@ struct Manifest {
   std::vector<std::vector<std::string>> setup;
   NamedValues env;
   std::vector<Input> inputs;
-  bool sandbox = false;        // isolation: sandbox (exec/sandbox.h)
+  bool sandbox = false;  // isolation: sandbox (exec/sandbox.h)
   std::vector<Experiment> experiments;
   std::vector<Claim> claims;
   std::vector<PaperTable> tables;

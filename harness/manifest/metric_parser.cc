@@ -1,9 +1,9 @@
 #include "harness/manifest/metric_parser.h"
 
+#include <fmt/format.h>
+
 #include <set>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "harness/manifest/names.h"
 #include "harness/manifest/paths.h"
@@ -18,9 +18,9 @@ namespace {
 using yaml::Diagnostics;
 using yaml::MapReader;
 
-const std::vector<std::string> kMetricKeys = {"stdout", "stderr", "file", "stream", "json", "jsonl",
-                                              "csv", "tensorboard", "regex", "step", "reduce", "scale", "unit", "max_size",
-                                              "replicates"};
+const std::vector<std::string> kMetricKeys = {"stdout", "stderr", "file",        "stream",   "json",
+                                              "jsonl",  "csv",    "tensorboard", "regex",    "step",
+                                              "reduce", "scale",  "unit",        "max_size", "replicates"};
 
 // A plain name, or letters, digits and '_' around one "{name}".
 bool IsMetricName(const std::string& name) {
@@ -53,7 +53,8 @@ class MetricParser {
         continue;
       }
       if (!IsMetricName(*name)) {
-        d_.Add(key, fmt::format("metric name '{}' {} may only use letters, digits, '_' and one {{name}}", *name, context));
+        d_.Add(key,
+               fmt::format("metric name '{}' {} may only use letters, digits, '_' and one {{name}}", *name, context));
         continue;
       }
       if (std::optional<MetricSpec> spec = ParseMetric(*name, value)) {
@@ -64,8 +65,8 @@ class MetricParser {
     MetricIndex index(e_);
     for (const auto& [reduce, at] : at_best) {
       if (index.Has(reduce.other)) continue;
-      d_.Add(at, fmt::format("'at_best' in experiment '{}' names unknown metric '{}'{}", yaml::Brief(e_.id), reduce.other,
-                             d_.DidYouMean(reduce.other, index.names())));
+      d_.Add(at, fmt::format("'at_best' in experiment '{}' names unknown metric '{}'{}", yaml::Brief(e_.id),
+                             reduce.other, d_.DidYouMean(reduce.other, index.names())));
     }
   }
 
@@ -80,7 +81,8 @@ class MetricParser {
     for (const char* key : {"stdout", "stderr", "file", "stream"}) origins += reader.Find(key) ? 1 : 0;
     if (origins != 1) {
       d_.Add(node, fmt::format("{} {} say where the values are: exactly one of 'stdout', 'stderr' (a regex), 'file' or "
-                               "'stream'", context, origins == 0 ? "must" : "must only"));
+                               "'stream'",
+                               context, origins == 0 ? "must" : "must only"));
       return spec;  // still declares the name, so claims naming it get no second error
     }
     if (reader.Find("stdout") || reader.Find("stderr")) {
@@ -91,14 +93,16 @@ class MetricParser {
       ParseStructured(reader, spec, context);
     }
     if (spec.HasNameTemplate() && !spec.IsRegex()) {
-      d_.Add(node, fmt::format("metric name '{}' has {{name}}, which only a regex with a (?<name>...) group can fill", name));
+      d_.Add(node,
+             fmt::format("metric name '{}' has {{name}}, which only a regex with a (?<name>...) group can fill", name));
     }
     if (const YAML::Node* reduce = reader.Find("reduce")) ParseReducer(*reduce, spec, context);
     ParseReplicates(reader, spec, context);
     if (auto scale = reader.String("scale")) {
       std::optional<double> value = ParseDecimal(*scale);
       if (!value || *value == 0) {
-        d_.Add(*reader.Find("scale"), fmt::format("'scale' {} must be a non-zero number such as 100, got '{}'", context, *scale));
+        d_.Add(*reader.Find("scale"),
+               fmt::format("'scale' {} must be a non-zero number such as 100, got '{}'", context, *scale));
       } else {
         spec.scale = *value;
       }
@@ -109,7 +113,8 @@ class MetricParser {
       if (!reader.Find("file")) {
         d_.Add(*reader.Find("max_size"), fmt::format("'max_size' {} only goes with 'file'", context));
       } else if (!bytes || *bytes <= 0) {
-        d_.Add(*reader.Find("max_size"), fmt::format("'max_size' {} must be a size such as 512M or 8G, got '{}'", context, *size));
+        d_.Add(*reader.Find("max_size"),
+               fmt::format("'max_size' {} must be a size such as 512M or 8G, got '{}'", context, *size));
       } else {
         spec.max_bytes = *bytes;
       }
@@ -123,11 +128,14 @@ class MetricParser {
     spec.source = reader.Find("stdout") ? MetricSource::kStdout : MetricSource::kStderr;
     spec.pattern = reader.String(key).value_or("");
     for (const char* other : {"json", "jsonl", "csv", "tensorboard", "step"}) {
-      if (reader.Find(other)) d_.Add(*reader.Find(other), fmt::format("'{}' {} only goes with 'file' or 'stream'", other, context));
+      if (reader.Find(other))
+        d_.Add(*reader.Find(other), fmt::format("'{}' {} only goes with 'file' or 'stream'", other, context));
     }
     if (const YAML::Node* regex = reader.Find("regex")) {
-      d_.Add(*regex, fmt::format("'regex' {} goes with 'file' (a text file the code writes); on output, the pattern is the "
-                                 "value of '{}' itself", context, key));
+      d_.Add(*regex,
+             fmt::format("'regex' {} goes with 'file' (a text file the code writes); on output, the pattern is the "
+                         "value of '{}' itself",
+                         context, key));
     }
     CheckRegex(*reader.Find(key), spec, context);
   }
@@ -138,8 +146,10 @@ class MetricParser {
     spec.pattern = reader.String("regex").value_or("");
     for (const char* other : {"json", "jsonl", "csv", "tensorboard", "step"}) {
       if (reader.Find(other)) {
-        d_.Add(*reader.Find(other), fmt::format("'{}' {} does not go with 'regex': a file is read either as text under a regex "
-                                                "or as one format", other, context));
+        d_.Add(*reader.Find(other),
+               fmt::format("'{}' {} does not go with 'regex': a file is read either as text under a regex "
+                           "or as one format",
+                           other, context));
       }
     }
     ParseFile(reader, spec, context);
@@ -154,17 +164,21 @@ class MetricParser {
       d_.Add(at, fmt::format("regex {} has no named group 'value'; write (?<value>...) around the number", context));
     } else if (regex->HasGroup("n") && !regex->HasGroup("std") && !regex->HasGroup("stderr")) {
       d_.Add(at, fmt::format("regex {} has a group 'n' but no group 'std' or 'stderr': 'n' counts the values a printed "
-                             "\"± x\" summarises", context));
+                             "\"± x\" summarises",
+                             context));
     } else if (regex->HasGroup("name") != spec.HasNameTemplate()) {
       d_.Add(at, spec.HasNameTemplate()
                      ? fmt::format("regex {} has no group 'name' to fill {{name}} in the metric name", context)
-                     : fmt::format("regex {} has a group 'name'; put {{name}} in the metric name, e.g. '{}_{{name}}'", context, spec.name));
+                     : fmt::format("regex {} has a group 'name'; put {{name}} in the metric name, e.g. '{}_{{name}}'",
+                                   context, spec.name));
     }
   }
 
   void ParseStructured(const MapReader& reader, MetricSpec& spec, const std::string& context) {
     static const std::vector<std::pair<std::string, MetricSource>> kFormats = {
-        {"json", MetricSource::kJson}, {"jsonl", MetricSource::kJsonLines}, {"csv", MetricSource::kCsv},
+        {"json", MetricSource::kJson},
+        {"jsonl", MetricSource::kJsonLines},
+        {"csv", MetricSource::kCsv},
         {"tensorboard", MetricSource::kTensorBoard}};
     int formats = 0;
     for (const auto& [key, source] : kFormats) {
@@ -174,30 +188,36 @@ class MetricParser {
       spec.selector = reader.String(key).value_or("");
     }
     if (formats != 1) {
-      d_.Add(reader.node(), fmt::format("{} needs exactly one of 'json' (a JSON pointer), 'jsonl' (a field), 'csv' (a column), "
-                                        "'tensorboard' (a tag) or, with 'file', 'regex' (a pattern over its lines)", context));
+      d_.Add(reader.node(),
+             fmt::format("{} needs exactly one of 'json' (a JSON pointer), 'jsonl' (a field), 'csv' (a column), "
+                         "'tensorboard' (a tag) or, with 'file', 'regex' (a pattern over its lines)",
+                         context));
       return;
     }
     if (const YAML::Node* regex = reader.Find("regex")) {
-      d_.Add(*regex, fmt::format("'regex' {} reads a 'file' as text; it does not go with 'stream' (write the pattern as "
-                                 "'stdout: PATTERN')", context));
+      d_.Add(*regex,
+             fmt::format("'regex' {} reads a 'file' as text; it does not go with 'stream' (write the pattern as "
+                         "'stdout: PATTERN')",
+                         context));
     }
     if (reader.Find("file")) {
       ParseFile(reader, spec, context);
     } else {
       spec.stream = reader.Choice("stream", {"stdout", "stderr"}).value_or("stdout");
       if (spec.source != MetricSource::kJsonLines) {
-        d_.Add(*reader.Find("stream"), fmt::format("'stream' {} only reads JSON Lines ('jsonl'); use 'file' for {}", context,
-                                                   MetricSourceName(spec.source)));
+        d_.Add(*reader.Find("stream"), fmt::format("'stream' {} only reads JSON Lines ('jsonl'); use 'file' for {}",
+                                                   context, MetricSourceName(spec.source)));
       }
     }
     if (spec.source == MetricSource::kJson && !spec.selector.empty() && spec.selector[0] != '/') {
-      d_.Add(*reader.Find("json"), fmt::format("'json' {} must be a JSON pointer such as /test/acc, got '{}'", context, spec.selector));
+      d_.Add(*reader.Find("json"),
+             fmt::format("'json' {} must be a JSON pointer such as /test/acc, got '{}'", context, spec.selector));
     }
     if (const YAML::Node* step = reader.Find("step")) {
       spec.step_field = reader.String("step").value_or("");
       if (spec.source != MetricSource::kJsonLines && spec.source != MetricSource::kCsv) {
-        d_.Add(*step, fmt::format("'step' {} only goes with 'jsonl' or 'csv' (other formats carry their steps)", context));
+        d_.Add(*step,
+               fmt::format("'step' {} only goes with 'jsonl' or 'csv' (other formats carry their steps)", context));
       }
     }
   }
@@ -217,8 +237,10 @@ class MetricParser {
     if (reader.Choice("replicates", {"true", "false"}).value_or("false") != "true") return;
     spec.replicates = true;
     if (const YAML::Node* reduce = reader.Find("reduce")) {
-      d_.Add(*reduce, fmt::format("'reduce' {} does not go with 'replicates: true': every value is a sample (the stored "
-                                  "value is their mean); remove 'reduce'", context));
+      d_.Add(*reduce,
+             fmt::format("'reduce' {} does not go with 'replicates: true': every value is a sample (the stored "
+                         "value is their mean); remove 'reduce'",
+                         context));
     }
     spec.reduce = ReducerSpec{};
     spec.reduce.kind = ReducerSpec::Kind::kMean;
@@ -237,7 +259,8 @@ class MetricParser {
       if (name == "out" && !under_out) return "has {out} after its start";
       if (const Param* param = FindParam(name)) {
         if (std::optional<std::string> value = ClimbingValue(*param)) {
-          return fmt::format("takes parameter '{}', whose value '{}' is absolute or has a '..' component", name, *value);
+          return fmt::format("takes parameter '{}', whose value '{}' is absolute or has a '..' component", name,
+                             *value);
         }
         shape[name] = "p";
       }
@@ -269,14 +292,19 @@ class MetricParser {
 
   void ParseReducer(const YAML::Node& node, MetricSpec& spec, const std::string& context) {
     using Kind = ReducerSpec::Kind;
-    const std::string expected = "last, first, min, max, mean, {mean_last: K}, {at_step: N} or {at_best: METRIC, best: max|min}";
+    const std::string expected =
+        "last, first, min, max, mean, {mean_last: K}, {at_step: N} or {at_best: METRIC, best: max|min}";
     if (node.IsScalar()) {
-      static const std::map<std::string, Kind> kSimple = {
-          {"last", Kind::kLast}, {"first", Kind::kFirst}, {"min", Kind::kMin}, {"max", Kind::kMax}, {"mean", Kind::kMean}};
+      static const std::map<std::string, Kind> kSimple = {{"last", Kind::kLast},
+                                                          {"first", Kind::kFirst},
+                                                          {"min", Kind::kMin},
+                                                          {"max", Kind::kMax},
+                                                          {"mean", Kind::kMean}};
       auto it = kSimple.find(node.Scalar());
       if (it == kSimple.end()) {
         std::vector<std::string> names = {"last", "first", "min", "max", "mean", "mean_last", "at_step", "at_best"};
-        d_.Add(node, fmt::format("'reduce' {} must be {}, got '{}'{}", context, expected, node.Scalar(), d_.DidYouMean(node.Scalar(), names)));
+        d_.Add(node, fmt::format("'reduce' {} must be {}, got '{}'{}", context, expected, node.Scalar(),
+                                 d_.DidYouMean(node.Scalar(), names)));
         return;
       }
       spec.reduce.kind = it->second;
@@ -308,8 +336,8 @@ class MetricParser {
 
 }  // namespace
 
-void CheckPlaceholders(const std::string& text, const YAML::Node& at, const Placeholders& known, const std::string& context,
-                       yaml::Diagnostics& diagnostics) {
+void CheckPlaceholders(const std::string& text, const YAML::Node& at, const Placeholders& known,
+                       const std::string& context, yaml::Diagnostics& diagnostics) {
   Result<std::vector<std::string>> names = TemplatePlaceholders(text);
   if (!names) {
     diagnostics.Add(at, fmt::format("{} {}", names.error(), context));

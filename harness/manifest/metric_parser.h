@@ -21,8 +21,8 @@ struct Placeholders {
 };
 
 // Reports placeholders of "text" that are not in "known".
-void CheckPlaceholders(const std::string& text, const YAML::Node& at, const Placeholders& known, const std::string& context,
-                       yaml::Diagnostics& diagnostics);
+void CheckPlaceholders(const std::string& text, const YAML::Node& at, const Placeholders& known,
+                       const std::string& context, yaml::Diagnostics& diagnostics);
 
 // Reads every metric of "node" into experiment.metrics; reports every problem.
 void ParseMetrics(const YAML::Node& node, Experiment& experiment, const Placeholders& placeholders,

@@ -11,7 +11,8 @@ bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsName(std::string_view text, std::string_view first_extra, std::string_view rest_extra, bool digit_first) {
   if (text.empty()) return false;
   char first = text.front();
-  if (!IsAsciiLetter(first) && !(digit_first && IsAsciiDigit(first)) && first_extra.find(first) == std::string_view::npos) {
+  if (!IsAsciiLetter(first) && !(digit_first && IsAsciiDigit(first)) &&
+      first_extra.find(first) == std::string_view::npos) {
     return false;
   }
   for (char c : text.substr(1)) {

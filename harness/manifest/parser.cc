@@ -1,10 +1,10 @@
 #include "harness/manifest/parser.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 #include "harness/manifest/claim_parser.h"
 #include "harness/manifest/metric_parser.h"
@@ -46,7 +46,9 @@ class Parser {
 
   void ParseTop(const YAML::Node& root) {
     MapReader top(root, "at top level",
-                  {"schema", "paper", "source", "inputs", "setup", "env", "isolation", "defaults", "experiments", "claims", "tables"}, d_);
+                  {"schema", "paper", "source", "inputs", "setup", "env", "isolation", "defaults", "experiments",
+                   "claims", "tables"},
+                  d_);
     if (!top.is_map()) return;
     if (std::optional<int64_t> schema = top.Integer("schema", 1); schema && *schema != 1) {
       d_.Add(*top.Find("schema"), fmt::format("schema {} is not supported; this repro reads schema 1", *schema));
@@ -81,7 +83,8 @@ class Parser {
     p.venue = paper.String("venue").value_or("");
     if (const YAML::Node* environment = paper.Find("environment")) {
       if (!environment->IsMap()) {
-        d_.Add(*environment, "'environment' in paper must map names to what the paper states, like {gpu: V100, torch: \"1.13\"}");
+        d_.Add(*environment,
+               "'environment' in paper must map names to what the paper states, like {gpu: V100, torch: \"1.13\"}");
         return;
       }
       for (const auto& item : *environment) {
@@ -93,7 +96,8 @@ class Parser {
   }
 
   void ParseSource(const YAML::Node& node) {
-    MapReader source(node, "in source", {"path", "git", "commit", "submodules", "files", "patches", "authors_code"}, d_);
+    MapReader source(node, "in source", {"path", "git", "commit", "submodules", "files", "patches", "authors_code"},
+                     d_);
     if (!source.is_map()) return;
     std::optional<std::string> path = source.String("path");
     std::optional<std::string> git = source.String("git");
@@ -115,18 +119,20 @@ class Parser {
     if (const YAML::Node* files = source.Find("files")) ParseAddedFiles(*files);
     if (const YAML::Node* patches = source.Find("patches")) {
       for (const std::string& patch : source.StringList("patches").value_or(std::vector<std::string>{})) {
-        if (std::optional<std::filesystem::path> file = BesideManifest(patch, *patches, "patch")) m_.source.patches.push_back(*file);
+        if (std::optional<std::filesystem::path> file = BesideManifest(patch, *patches, "patch"))
+          m_.source.patches.push_back(*file);
       }
     }
   }
 
   // A file named relative to the manifest's folder that must exist.
-  std::optional<std::filesystem::path> BesideManifest(const std::string& name, const YAML::Node& at, const std::string& what) {
+  std::optional<std::filesystem::path> BesideManifest(const std::string& name, const YAML::Node& at,
+                                                      const std::string& what) {
     std::filesystem::path file = (m_.dir / name).lexically_normal();
     std::error_code ec;
     if (!std::filesystem::is_regular_file(file, ec)) {
-      d_.Add(at, fmt::format("{} '{}' (resolved to {}) is not a file; paths are relative to the manifest's folder", what, name,
-                             file.string()));
+      d_.Add(at, fmt::format("{} '{}' (resolved to {}) is not a file; paths are relative to the manifest's folder",
+                             what, name, file.string()));
       return std::nullopt;
     }
     return file;
@@ -147,9 +153,10 @@ class Parser {
   // name, by "..", or through a symlink) would carry /etc/shadow into a bundle or a run.
   bool CheckBesideManifest(const std::filesystem::path& file, const std::string& name, const YAML::Node& at) {
     if (ResolvesInside(file, m_.dir)) return true;
-    d_.Add(at, fmt::format("file '{}' (resolved to {}) is outside the manifest's folder {}; copy it into that folder and "
-                           "name it relative to it", yaml::Brief(name), yaml::Brief(std::filesystem::weakly_canonical(file).string()),
-                           m_.dir.string()));
+    d_.Add(at, fmt::format(
+                   "file '{}' (resolved to {}) is outside the manifest's folder {}; copy it into that folder and "
+                   "name it relative to it",
+                   yaml::Brief(name), yaml::Brief(std::filesystem::weakly_canonical(file).string()), m_.dir.string()));
     return false;
   }
 
@@ -173,7 +180,8 @@ class Parser {
     for (const YAML::Node& item : node) {
       MapReader file(item, "in a file of source", {"from", "to"}, d_);
       if (!file.is_map()) continue;
-      std::optional<std::string> from = file.String("from", /*required=*/true), to = file.String("to", /*required=*/true);
+      std::optional<std::string> from = file.String("from", /*required=*/true),
+                                 to = file.String("to", /*required=*/true);
       if (!from || !to) continue;
       std::optional<std::filesystem::path> found = BesideManifest(*from, *file.Find("from"), "file");
       if (found && !CheckBesideManifest(*found, *from, *file.Find("from"))) found.reset();
@@ -186,7 +194,8 @@ class Parser {
       claim_ids_.push_back(claim.id);
       known_claims_.insert(claim.id);
     }
-    yaml::ReadUniqueList(node, "table", "'tables' must be a list of tables, each with an 'id', 'columns' and 'rows'", d_, m_.tables,
+    yaml::ReadUniqueList(node, "table", "'tables' must be a list of tables, each with an 'id', 'columns' and 'rows'",
+                         d_, m_.tables,
                          [&](const YAML::Node& item, PaperTable& table) { return ParseTable(item, table); });
   }
 
@@ -197,7 +206,8 @@ class Parser {
     table.line = yaml::LineOf(item);
     table.caption = reader.String("caption").value_or("");
     table.columns = reader.StringList("columns").value_or(std::vector<std::string>{});
-    if (table.columns.empty()) d_.Add(item, fmt::format("table '{}' needs 'columns': the column headings, in order", table.id));
+    if (table.columns.empty())
+      d_.Add(item, fmt::format("table '{}' needs 'columns': the column headings, in order", table.id));
     const YAML::Node* rows = reader.Require("rows");
     if (rows == nullptr) return false;
     if (!rows->IsSequence()) {
@@ -211,19 +221,21 @@ class Parser {
       parsed.label = row.String("label", /*required=*/true).value_or("");
       const YAML::Node* cells = row.Require("cells");
       if (cells == nullptr || !cells->IsSequence()) {
-        if (cells != nullptr) d_.Add(*cells, "'cells' must be a list of claim ids, one per column (null for an empty cell)");
+        if (cells != nullptr)
+          d_.Add(*cells, "'cells' must be a list of claim ids, one per column (null for an empty cell)");
         continue;
       }
       for (const YAML::Node& cell : *cells) {
         std::string id = cell.IsNull() ? "" : yaml::ScalarText(cell, "a cell", d_).value_or("");
         if (!id.empty() && known_claims_.count(id) == 0) {
-          d_.Add(cell, fmt::format("table '{}' names unknown claim '{}'{}", yaml::Brief(table.id), id, d_.DidYouMean(id, claim_ids_)));
+          d_.Add(cell, fmt::format("table '{}' names unknown claim '{}'{}", yaml::Brief(table.id), id,
+                                   d_.DidYouMean(id, claim_ids_)));
         }
         parsed.cells.push_back(id);
       }
       if (parsed.cells.size() != table.columns.size()) {
-        d_.Add(*cells, fmt::format("row '{}' of table '{}' has {} cells for {} columns", parsed.label, table.id, parsed.cells.size(),
-                                   table.columns.size()));
+        d_.Add(*cells, fmt::format("row '{}' of table '{}' has {} cells for {} columns", parsed.label, table.id,
+                                   parsed.cells.size(), table.columns.size()));
       }
       table.rows.push_back(std::move(parsed));
     }
@@ -244,8 +256,9 @@ class Parser {
       if (!input.path.empty() && !CheckInsidePath(input.path, *reader.Find("path"), "input path")) continue;
       input.sha256 = reader.String("sha256", /*required=*/true).value_or("");
       if (!input.sha256.empty() && !IsHex(input.sha256, 64)) {
-        d_.Add(*reader.Find("sha256"), fmt::format("sha256 '{}' of input '{}' is not 64 hex digits (sha256sum FILE prints it)",
-                                                   input.sha256, input.path));
+        d_.Add(*reader.Find("sha256"),
+               fmt::format("sha256 '{}' of input '{}' is not 64 hex digits (sha256sum FILE prints it)", input.sha256,
+                           input.path));
         continue;
       }
       std::transform(input.sha256.begin(), input.sha256.end(), input.sha256.begin(), ::tolower);
@@ -254,7 +267,8 @@ class Parser {
       if (from) input.from = (m_.dir / *from).lexically_normal();  // may not exist yet: checked when fetched
       if (from) input.from_written = *from;
       if (input.url.empty() == !from.has_value()) {
-        d_.Add(item, fmt::format("input '{}' needs exactly one of 'url' (to download it) and 'from' (a local file)", input.path));
+        d_.Add(item, fmt::format("input '{}' needs exactly one of 'url' (to download it) and 'from' (a local file)",
+                                 input.path));
         continue;
       }
       if (!input.path.empty() && !input.sha256.empty()) m_.inputs.push_back(std::move(input));
@@ -278,24 +292,27 @@ class Parser {
     if (IsHex(commit, 40)) {
       std::transform(commit.begin(), commit.end(), commit.begin(), ::tolower);
       m_.source.commit = commit;
-    } else if (IsName(commit, "_", "_./+-", /*digit_first=*/true) && commit.find("..") == std::string::npos && commit.back() != '/' &&
-               commit.back() != '.') {
+    } else if (IsName(commit, "_", "_./+-", /*digit_first=*/true) && commit.find("..") == std::string::npos &&
+               commit.back() != '/' && commit.back() != '.') {
       m_.source.ref = commit;
     } else {
       d_.Add(at, fmt::format("commit '{}' in source is neither a commit hash nor a branch or tag name; "
-                             "pin the full 40-hex hash (git rev-parse HEAD prints it)", commit));
+                             "pin the full 40-hex hash (git rev-parse HEAD prints it)",
+                             commit));
     }
   }
 
   void ParseSetup(const YAML::Node& node) {
     if (!node.IsSequence()) {
-      d_.Add(node, fmt::format("'setup' must be a list of commands, each a list of arguments, not {}", yaml::KindName(node)));
+      d_.Add(node,
+             fmt::format("'setup' must be a list of commands, each a list of arguments, not {}", yaml::KindName(node)));
       return;
     }
     for (size_t i = 0; i < node.size(); ++i) {
       std::string what = fmt::format("setup step {}", i + 1);
       if (auto argv = yaml::Argv(node[i], what, d_)) {
-        for (size_t k = 0; k < argv->size(); ++k) CheckControlCharacters((*argv)[k], node[i][k], fmt::format("argument {} of {}", k + 1, what));
+        for (size_t k = 0; k < argv->size(); ++k)
+          CheckControlCharacters((*argv)[k], node[i][k], fmt::format("argument {} of {}", k + 1, what));
         m_.setup.push_back(*argv);
       }
     }
@@ -309,7 +326,8 @@ class Parser {
     std::set<std::string> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
       std::optional<std::string> name = yaml::ScalarText(it->first, "a variable name in env", d_);
-      std::optional<std::string> value = yaml::ScalarText(it->second, fmt::format("env variable '{}'", name.value_or("?")), d_);
+      std::optional<std::string> value =
+          yaml::ScalarText(it->second, fmt::format("env variable '{}'", name.value_or("?")), d_);
       if (!name || !value) continue;
       if (!IsIdentifier(*name)) {
         d_.Add(it->first, fmt::format("'{}' in env is not a valid variable name", *name));
@@ -335,7 +353,8 @@ class Parser {
     const YAML::Node* node = reader.Find("seeds");
     if (node == nullptr) return std::nullopt;
     if (!node->IsSequence() || node->size() == 0) {
-      d_.Add(*node, fmt::format("{} must be a non-empty list of whole numbers such as [0, 1, 2]", reader.Describe("seeds")));
+      d_.Add(*node,
+             fmt::format("{} must be a non-empty list of whole numbers such as [0, 1, 2]", reader.Describe("seeds")));
       return std::nullopt;
     }
     std::vector<int64_t> seeds;
@@ -368,18 +387,17 @@ class Parser {
   }
 
   void ParseExperiments(const YAML::Node& node) {
-    yaml::ReadUniqueList(node, "experiment",
-                         "'experiments' must be a non-empty list of experiments, each with an 'id' and a 'command'", d_,
-                         m_.experiments, [&](const YAML::Node& item, Experiment& e) { return ParseExperiment(item, e); });
+    yaml::ReadUniqueList(
+        node, "experiment", "'experiments' must be a non-empty list of experiments, each with an 'id' and a 'command'",
+        d_, m_.experiments, [&](const YAML::Node& item, Experiment& e) { return ParseExperiment(item, e); });
   }
-
 
   std::string IdOf(const YAML::Node& item, const std::string& kind, bool allow_slash) {
     if (!item.IsMap() || !item["id"] || !item["id"].IsScalar()) return "";
     std::string id = item["id"].Scalar();
     if (!IsValidId(id, allow_slash)) {
-      d_.Add(item["id"], fmt::format("{} id '{}' may only use letters, digits and _ . -{}", kind, id,
-                                     allow_slash ? " /" : ""));
+      d_.Add(item["id"],
+             fmt::format("{} id '{}' may only use letters, digits and _ . -{}", kind, id, allow_slash ? " /" : ""));
     }
     return id;
   }
@@ -388,8 +406,9 @@ class Parser {
     std::string id = IdOf(item, "experiment", false);
     std::string context = id.empty() ? "in an experiment" : fmt::format("in experiment '{}'", yaml::Brief(id));
     MapReader reader(item, context,
-                     {"id", "command", "shell", "params", "seeds", "timeout", "resources", "deterministic", "seed_from_env", "metrics",
-                      "source", "env"}, d_);
+                     {"id", "command", "shell", "params", "seeds", "timeout", "resources", "deterministic",
+                      "seed_from_env", "metrics", "source", "env"},
+                     d_);
     if (!reader.is_map()) return false;
     reader.String("id", /*required=*/true);
     e.id = id;
@@ -398,8 +417,12 @@ class Parser {
     e.seeds = ParseSeeds(reader).value_or(defaults_.seeds);
     e.timeout_seconds = reader.Duration("timeout").value_or(defaults_.timeout_seconds);
     e.resources = defaults_.resources;
-    e.deterministic = reader.Choice("deterministic", {"true", "false"}).value_or(defaults_.deterministic ? "true" : "false") == "true";
-    e.seed_from_env = reader.Choice("seed_from_env", {"true", "false"}).value_or(defaults_.seed_from_env ? "true" : "false") == "true";
+    e.deterministic =
+        reader.Choice("deterministic", {"true", "false"}).value_or(defaults_.deterministic ? "true" : "false") ==
+        "true";
+    e.seed_from_env =
+        reader.Choice("seed_from_env", {"true", "false"}).value_or(defaults_.seed_from_env ? "true" : "false") ==
+        "true";
     if (const YAML::Node* resources = reader.Find("resources")) {
       e.resources = ParseResources(*resources, "in resources of experiment '" + yaml::Brief(id) + "'", e.resources);
     }
@@ -419,7 +442,8 @@ class Parser {
         e.command = *argv;
         for (size_t i = 0; i < e.command.size(); ++i) {
           CheckPlaceholders(e.command[i], (*command)[i], placeholders, context, d_);
-          CheckControlCharacters(e.command[i], (*command)[i], fmt::format("argument {} of 'command' {}", i + 1, context));
+          CheckControlCharacters(e.command[i], (*command)[i],
+                                 fmt::format("argument {} of 'command' {}", i + 1, context));
         }
       }
     }
@@ -438,10 +462,12 @@ class Parser {
       const YAML::Node& at = *reader.Find("commit");
       if (!m_.source.is_git()) {
         d_.Add(at, fmt::format("'commit' in 'source' {} needs the manifest's source to be a git repository ('git' and "
-                               "'commit')", context));
+                               "'commit')",
+                               context));
       } else if (!IsHex(*commit, 40)) {
-        d_.Add(at, fmt::format("'commit' in 'source' {} must be a full 40-hex commit (git rev-parse {} prints it), got '{}'",
-                               context, yaml::Brief(*commit), yaml::Brief(*commit)));
+        d_.Add(at, fmt::format(
+                       "'commit' in 'source' {} must be a full 40-hex commit (git rev-parse {} prints it), got '{}'",
+                       context, yaml::Brief(*commit), yaml::Brief(*commit)));
       } else {
         own.commit = *commit;
         std::transform(own.commit.begin(), own.commit.end(), own.commit.begin(), ::tolower);
@@ -450,11 +476,13 @@ class Parser {
     if (const YAML::Node* patches = reader.Find("patches")) {
       own.patches.emplace();
       for (const std::string& patch : reader.StringList("patches").value_or(std::vector<std::string>{})) {
-        if (std::optional<std::filesystem::path> file = BesideManifest(patch, *patches, "patch")) own.patches->push_back(*file);
+        if (std::optional<std::filesystem::path> file = BesideManifest(patch, *patches, "patch"))
+          own.patches->push_back(*file);
       }
     }
     if (own.commit.empty() && !own.patches) {
-      d_.Add(node, fmt::format("'source' {} must set 'commit' (a full hash) or 'patches' (a list, [] for none)", context));
+      d_.Add(node,
+             fmt::format("'source' {} must set 'commit' (a full hash) or 'patches' (a list, [] for none)", context));
       return;
     }
     e.source = std::move(own);
@@ -467,21 +495,26 @@ class Parser {
     if (e.seeds.size() < 2 || e.command.empty() || SeedReachesCode(e, m_.EnvOf(e))) return;
     m_.warnings.push_back(
         {m_.path.string(), e.line, e.column,
-         fmt::format("experiment '{}' runs {} seeds, but the seed reaches its code nowhere ('{{seed}}' is in no argument "
-                     "and no env value): its runs would be repetitions, not replicates; pass '{{seed}}' to the code, or "
-                     "declare 'seed_from_env: true' if it reads REPRO_SEED, or 'deterministic: true' with one seed",
-                     yaml::Brief(e.id), e.seeds.size())});
+         fmt::format(
+             "experiment '{}' runs {} seeds, but the seed reaches its code nowhere ('{{seed}}' is in no argument "
+             "and no env value): its runs would be repetitions, not replicates; pass '{{seed}}' to the code, or "
+             "declare 'seed_from_env: true' if it reads REPRO_SEED, or 'deterministic: true' with one seed",
+             yaml::Brief(e.id), e.seeds.size())});
   }
 
   // Whether every experiment a claim reads is declared deterministic.
   static bool ReadsOnlyDeterministic(const Claim& claim, const std::set<std::string>& deterministic) {
     std::vector<std::string> ids;
     switch (claim.kind) {
-      case ClaimKind::kValue: ids = {claim.experiment}; break;
+      case ClaimKind::kValue:
+        ids = {claim.experiment};
+        break;
       case ClaimKind::kComparison:
         if (claim.comparison) ids = {claim.comparison->left.experiment, claim.comparison->right.experiment};
         break;
-      case ClaimKind::kRanking: ids = claim.ranking; break;
+      case ClaimKind::kRanking:
+        ids = claim.ranking;
+        break;
     }
     if (ids.empty()) return false;
     for (const std::string& id : ids) {
@@ -493,9 +526,12 @@ class Parser {
   // With shell: true the command is one string for /bin/sh -c. repro quotes every value it
   // substitutes, so a placeholder the author put inside quotes would end up quoted twice
   // (and a value could close the author's quote): that is refused.
-  void ParseShellCommand(const YAML::Node& node, const std::string& context, const Placeholders& placeholders, Experiment& e) {
+  void ParseShellCommand(const YAML::Node& node, const std::string& context, const Placeholders& placeholders,
+                         Experiment& e) {
     if (!node.IsScalar()) {
-      d_.Add(node, fmt::format("'command' {} has shell: true, so it must be one string such as \"python train.py | tee log\"", context));
+      d_.Add(node,
+             fmt::format("'command' {} has shell: true, so it must be one string such as \"python train.py | tee log\"",
+                         context));
       return;
     }
     e.command = {node.Scalar()};
@@ -512,8 +548,10 @@ class Parser {
       } else if (c == quote) {
         quote = 0;
       } else if (quote != 0 && c == '{' && i + 1 < text.size() && text[i + 1] != '{') {
-        d_.Add(node, fmt::format("placeholder at position {} of the shell command {} is inside quotes; write it bare: repro "
-                                 "quotes every value it substitutes", i + 1, context));
+        d_.Add(node,
+               fmt::format("placeholder at position {} of the shell command {} is inside quotes; write it bare: repro "
+                           "quotes every value it substitutes",
+                           i + 1, context));
         return;
       }
     }
@@ -620,8 +658,9 @@ ManifestLoad ParseManifest(std::string text, const std::filesystem::path& displa
   manifest.sha256 = Sha256Hex(text);
   Diagnostics diagnostics(display_path.string());
   if (text.size() > kMaxManifestBytes) {
-    diagnostics.AddAt(1, 1, fmt::format("the manifest is {} bytes; manifests over {} bytes are refused", text.size(),
-                                        kMaxManifestBytes));
+    diagnostics.AddAt(
+        1, 1,
+        fmt::format("the manifest is {} bytes; manifests over {} bytes are refused", text.size(), kMaxManifestBytes));
   } else if (RejectBadBytes(text, diagnostics)) {
   } else if (std::optional<TextProblem> problem = PrecheckYaml(text)) {
     diagnostics.AddAt(problem->line, problem->column, problem->message);
@@ -649,15 +688,17 @@ ManifestLoad LoadManifest(const std::filesystem::path& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {  // reading it would yield nothing, and "found nothing" misleads
     ManifestLoad load;
-    load.errors.push_back({path.string(), 0, 0, fmt::format("{} is a directory; give the manifest file, e.g. {}", path.string(),
-                                                             (path / "repro.yaml").string())});
+    load.errors.push_back({path.string(), 0, 0,
+                           fmt::format("{} is a directory; give the manifest file, e.g. {}", path.string(),
+                                       (path / "repro.yaml").string())});
     return load;
   }
   auto size = std::filesystem::file_size(path, ec);
   if (!ec && size > kMaxManifestBytes) {
     ManifestLoad load;
-    load.errors.push_back({path.string(), 1, 1,
-                           fmt::format("the manifest is {} bytes; manifests over {} bytes are refused", size, kMaxManifestBytes)});
+    load.errors.push_back(
+        {path.string(), 1, 1,
+         fmt::format("the manifest is {} bytes; manifests over {} bytes are refused", size, kMaxManifestBytes)});
     return load;
   }
   Result<std::string> text = ReadFile(path);

@@ -11,7 +11,7 @@
 namespace repro {
 
 struct ManifestLoad {
-  Manifest manifest;                // complete only when errors is empty
+  Manifest manifest;  // complete only when errors is empty
   std::vector<Diagnostic> errors;
   bool ok() const { return errors.empty(); }
 };

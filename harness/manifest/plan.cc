@@ -1,10 +1,10 @@
 #include "harness/manifest/plan.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "harness/util/hash.h"
 #include "harness/util/shell_quote.h"
@@ -149,14 +149,16 @@ Result<int64_t> CountRuns(const Manifest& manifest, int64_t max_runs) {
     double log10 = 0;
     int64_t runs = ExperimentRuns(experiment, max_runs, log10);
     if (runs > max_runs) {
-      return Error{fmt::format("{}: experiment '{}': {} runs ({}) exceeds the limit of {}; {}", Where(manifest, experiment),
-                               experiment.id, DescribeCount(log10, runs), DescribeGrid(experiment), max_runs, kRaise)};
+      return Error{fmt::format("{}: experiment '{}': {} runs ({}) exceeds the limit of {}; {}",
+                               Where(manifest, experiment), experiment.id, DescribeCount(log10, runs),
+                               DescribeGrid(experiment), max_runs, kRaise)};
     }
     int64_t run_bytes = RunBytes(experiment);
     if (runs > 0 && run_bytes > kMaxPlanBytes / runs) {
-      return Error{fmt::format("{}: experiment '{}': {} runs of {} bytes of command each exceed the {} bytes a plan may hold; "
-                               "shorten the command or its parameter values", Where(manifest, experiment), experiment.id, runs,
-                               run_bytes, kMaxPlanBytes)};
+      return Error{
+          fmt::format("{}: experiment '{}': {} runs of {} bytes of command each exceed the {} bytes a plan may hold; "
+                      "shorten the command or its parameter values",
+                      Where(manifest, experiment), experiment.id, runs, run_bytes, kMaxPlanBytes)};
     }
     total += runs;
     bytes += runs * run_bytes;
@@ -169,12 +171,14 @@ Result<int64_t> CountRuns(const Manifest& manifest, int64_t max_runs) {
   if (manifest.experiments.empty()) return total;
   std::string where = Where(manifest, manifest.experiments.front());
   if (total > max_runs) {
-    return Error{fmt::format("{}: the experiments plan {} runs in total ({}), over the limit of {}; {}", where, total, parts,
-                             max_runs, kRaise)};
+    return Error{fmt::format("{}: the experiments plan {} runs in total ({}), over the limit of {}; {}", where, total,
+                             parts, max_runs, kRaise)};
   }
   if (bytes > kMaxPlanBytes) {
-    return Error{fmt::format("{}: the plan's commands would take {} bytes, more than the {} a plan may hold; shorten the "
-                             "commands or their parameter values", where, bytes, kMaxPlanBytes)};
+    return Error{
+        fmt::format("{}: the plan's commands would take {} bytes, more than the {} a plan may hold; shorten the "
+                    "commands or their parameter values",
+                    where, bytes, kMaxPlanBytes)};
   }
   return total;
 }
@@ -210,7 +214,8 @@ Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const CodeIdenti
         for (const std::string& arg : *argv) {
           // Paths beside the manifest are identified by content, not by where the manifest sits.
           std::string portable = arg;
-          if (portable.rfind(manifest.dir.string(), 0) == 0) portable.replace(0, manifest.dir.string().size(), "{manifest_dir}");
+          if (portable.rfind(manifest.dir.string(), 0) == 0)
+            portable.replace(0, manifest.dir.string().size(), "{manifest_dir}");
           identity.Add("argv", portable);
         }
         AddManifestScopedFiles(manifest, *argv, identity, digests);
@@ -229,12 +234,14 @@ Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const CodeIdenti
   return runs;
 }
 
-std::vector<const RunSpec*> RunsFor(const std::vector<RunSpec>& runs, const std::string& experiment, const NamedValues& where) {
+std::vector<const RunSpec*> RunsFor(const std::vector<RunSpec>& runs, const std::string& experiment,
+                                    const NamedValues& where) {
   std::vector<const RunSpec*> selected;
   for (const RunSpec& run : runs) {
     if (run.experiment->id != experiment) continue;
     bool matches = std::all_of(where.begin(), where.end(), [&](const auto& pick) {
-      bool has_param = std::any_of(run.params.begin(), run.params.end(), [&](const auto& p) { return p.first == pick.first; });
+      bool has_param =
+          std::any_of(run.params.begin(), run.params.end(), [&](const auto& p) { return p.first == pick.first; });
       return !has_param || std::find(run.params.begin(), run.params.end(), pick) != run.params.end();
     });
     if (matches) selected.push_back(&run);

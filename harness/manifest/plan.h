@@ -17,9 +17,9 @@ struct RunSpec {
   const Experiment* experiment = nullptr;  // points into the planned Manifest
   NamedValues params;                      // this grid point, in manifest order
   int64_t seed = 0;
-  Bindings bindings;                       // params, seed and manifest_dir; "out" is per attempt
-  std::string key;                         // SHA-256 identity, hex
-  std::string label;                       // "mlp lr=0.01 seed=0", for people
+  Bindings bindings;  // params, seed and manifest_dir; "out" is per attempt
+  std::string key;    // SHA-256 identity, hex
+  std::string label;  // "mlp lr=0.01 seed=0", for people
 };
 
 // The most runs a manifest may plan unless the user raises it (repro ... --max-runs N): a
@@ -46,7 +46,8 @@ struct CodeIdentities {
   std::map<std::string, std::string> own;  // experiment id -> identity
   const std::string& Of(const Experiment& experiment) const;
 };
-Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const CodeIdentities& code, int64_t max_runs = kDefaultMaxRuns);
+Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const CodeIdentities& code,
+                                      int64_t max_runs = kDefaultMaxRuns);
 inline Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const std::string& source_identity,
                                              int64_t max_runs = kDefaultMaxRuns) {
   return PlanRuns(manifest, CodeIdentities{source_identity, {}}, max_runs);
@@ -54,7 +55,8 @@ inline Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const std
 
 // The runs of "experiment" at the grid point "where" picks; picks of parameters the
 // experiment does not have are ignored (a comparison's 'where' covers both sides).
-std::vector<const RunSpec*> RunsFor(const std::vector<RunSpec>& runs, const std::string& experiment, const NamedValues& where);
+std::vector<const RunSpec*> RunsFor(const std::vector<RunSpec>& runs, const std::string& experiment,
+                                    const NamedValues& where);
 
 // Argv for one attempt: the command with every placeholder bound, "{out}" included. With
 // shell: true, ["/bin/sh", "-c", script] with every value single-quoted.

@@ -1,9 +1,9 @@
 #include "harness/manifest/reported.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <regex>
-
-#include <fmt/format.h>
 
 #include "harness/util/text.h"
 
@@ -22,7 +22,8 @@ Result<ReportedValue> ParseReported(const std::string& text) {
   static const std::regex pattern(
       R"(^\s*(\S+?)\s*(?:(?:\+-|\+/-|±)\s*(\S+?))?\s*(?:\(\s*[x×]\s*10\^\s*([+-]?\d+)\s*\))?\s*$)");
   std::smatch match;
-  const std::string expected = "a number as printed in the paper, such as 68.2, \"-0.49 +- 0.02\" or \"37 ± 2 (x10^-3)\"";
+  const std::string expected =
+      "a number as printed in the paper, such as 68.2, \"-0.49 +- 0.02\" or \"37 ± 2 (x10^-3)\"";
   // std::regex recurses per character: a long text would overflow the stack. No printed
   // number is this long.
   constexpr size_t kLongest = 100;

@@ -10,11 +10,11 @@
 namespace repro {
 
 struct ReportedValue {
-  std::string text;             // exactly as written in the manifest
-  double value = 0;             // scale applied
-  std::optional<double> std;    // the printed "± x", scale applied
-  double scale = 1;             // from "(x10^k)"
-  double half_unit = 0.5;       // half a unit of the last printed digit, scale applied
+  std::string text;           // exactly as written in the manifest
+  double value = 0;           // scale applied
+  std::optional<double> std;  // the printed "± x", scale applied
+  double scale = 1;           // from "(x10^k)"
+  double half_unit = 0.5;     // half a unit of the last printed digit, scale applied
 };
 
 // Parses "VALUE [(+-|±|+/-) STD] [(x10^K)]"; the error says what was expected.

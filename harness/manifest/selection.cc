@@ -1,9 +1,9 @@
 #include "harness/manifest/selection.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include "harness/util/text.h"
 
@@ -42,7 +42,8 @@ Status CheckIds(const Selection& selection, const Manifest& manifest) {
   }
   for (const std::string& id : selection.claims) {
     if (!Contains(claims, id)) {
-      return Error{fmt::format("--claim '{}' is not a claim of {}{}", id, manifest.path.string(), DidYouMean(id, claims))};
+      return Error{
+          fmt::format("--claim '{}' is not a claim of {}{}", id, manifest.path.string(), DidYouMean(id, claims))};
     }
   }
   return Status::Ok();
@@ -59,11 +60,12 @@ Status CheckWhere(const Selection& selection, const Manifest& manifest) {
       }
     }
     if (!Contains(names, name)) {
-      return Error{fmt::format("--where {}={}: no experiment has a parameter '{}'{}", name, value, name, DidYouMean(name, names))};
+      return Error{fmt::format("--where {}={}: no experiment has a parameter '{}'{}", name, value, name,
+                               DidYouMean(name, names))};
     }
     if (!Contains(values, value)) {
-      return Error{fmt::format("--where {}={}: '{}' is not a value of parameter '{}' (values: {})", name, value, value, name,
-                               fmt::join(values, ", "))};
+      return Error{fmt::format("--where {}={}: '{}' is not a value of parameter '{}' (values: {})", name, value, value,
+                               name, fmt::join(values, ", "))};
     }
   }
   return Status::Ok();
@@ -130,11 +132,14 @@ Result<std::pair<std::string, std::string>> ParseWhere(const std::string& text) 
 
 std::vector<std::string> ClaimExperiments(const Claim& claim) {
   switch (claim.kind) {
-    case ClaimKind::kValue: return {claim.experiment};
+    case ClaimKind::kValue:
+      return {claim.experiment};
     case ClaimKind::kComparison:
-      return claim.comparison ? std::vector<std::string>{claim.comparison->left.experiment, claim.comparison->right.experiment}
-                              : std::vector<std::string>{};
-    case ClaimKind::kRanking: return claim.ranking;
+      return claim.comparison
+                 ? std::vector<std::string>{claim.comparison->left.experiment, claim.comparison->right.experiment}
+                 : std::vector<std::string>{};
+    case ClaimKind::kRanking:
+      return claim.ranking;
   }
   return {};
 }

@@ -18,7 +18,8 @@ SlurmProfileLoad LoadSlurmProfile(const std::filesystem::path& path) {
     YAML::Node root = YAML::Load(*text);
     if (root.IsNull()) return load;  // an empty profile: every default
     yaml::MapReader top(root, "the Slurm profile",
-                        {"partition", "account", "qos", "sbatch", "max_running", "warning", "poll", "lost_after", "record_grace", "settle"},
+                        {"partition", "account", "qos", "sbatch", "max_running", "warning", "poll", "lost_after",
+                         "record_grace", "settle"},
                         diagnostics);
     if (top.is_map()) {
       profile.partition = top.String("partition").value_or("");
@@ -26,7 +27,8 @@ SlurmProfileLoad LoadSlurmProfile(const std::filesystem::path& path) {
       profile.qos = top.String("qos").value_or("");
       profile.extra = top.StringList("sbatch").value_or(std::vector<std::string>{});
       for (const std::string& option : profile.extra) {
-        if (option.rfind("--", 0) != 0) diagnostics.Add(*top.Find("sbatch"), "each 'sbatch' option starts with --, got '" + option + "'");
+        if (option.rfind("--", 0) != 0)
+          diagnostics.Add(*top.Find("sbatch"), "each 'sbatch' option starts with --, got '" + option + "'");
       }
       profile.max_running = static_cast<int>(top.Integer("max_running", 0, false, 1 << 30).value_or(0));
       profile.warning_seconds = static_cast<int>(top.Duration("warning").value_or(profile.warning_seconds));
@@ -45,7 +47,8 @@ SlurmProfileLoad LoadSlurmProfile(const std::filesystem::path& path) {
       }
     }
   } catch (const YAML::Exception& e) {
-    diagnostics.AddAt(e.mark.is_null() ? 1 : e.mark.line + 1, e.mark.is_null() ? 1 : e.mark.column + 1, "YAML syntax error: " + e.msg);
+    diagnostics.AddAt(e.mark.is_null() ? 1 : e.mark.line + 1, e.mark.is_null() ? 1 : e.mark.column + 1,
+                      "YAML syntax error: " + e.msg);
   }
   load.errors = std::move(diagnostics.list());
   return load;

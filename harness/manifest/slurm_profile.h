@@ -12,14 +12,14 @@
 namespace repro {
 
 struct SlurmProfile {
-  std::string partition, account, qos;  // empty: the cluster's default
-  std::vector<std::string> extra;       // more sbatch options, as written ("--constraint=a100")
-  int max_running = 0;                  // tasks of one array at once; 0: no limit
-  int warning_seconds = 90;             // --signal=B:USR2@N before the time limit
+  std::string partition, account, qos;                 // empty: the cluster's default
+  std::vector<std::string> extra;                      // more sbatch options, as written ("--constraint=a100")
+  int max_running = 0;                                 // tasks of one array at once; 0: no limit
+  int warning_seconds = 90;                            // --signal=B:USR2@N before the time limit
   double poll_min_seconds = 1, poll_max_seconds = 30;  // squeue/sacct backoff
-  double lost_after_seconds = 600;      // a task no command knows for this long is lost
-  double record_grace_seconds = 30;     // a result record may reach this host late (NFS)
-  double settle_seconds = 3;            // a job's end must hold this long: a requeue can follow a brief FAILED
+  double lost_after_seconds = 600;                     // a task no command knows for this long is lost
+  double record_grace_seconds = 30;                    // a result record may reach this host late (NFS)
+  double settle_seconds = 3;  // a job's end must hold this long: a requeue can follow a brief FAILED
 };
 
 struct SlurmProfileLoad {

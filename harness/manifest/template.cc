@@ -1,8 +1,8 @@
 #include "harness/manifest/template.h"
 
-#include <cctype>
-
 #include <fmt/format.h>
+
+#include <cctype>
 
 namespace repro {
 namespace {

@@ -1,8 +1,8 @@
 #include "harness/manifest/yaml_precheck.h"
 
-#include <vector>
-
 #include <fmt/format.h>
+
+#include <vector>
 
 namespace repro {
 namespace {
@@ -19,16 +19,18 @@ class Precheck {
     int line = 1;
     for (size_t start = 0;; ++line) {
       size_t end = text.find('\n', start);
-      std::string_view content = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+      std::string_view content =
+          text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
       if (!content.empty() && content.back() == '\r') content.remove_suffix(1);
       if (std::optional<TextProblem> problem = Line(content, line)) return problem;
       if (end == std::string_view::npos) break;
       start = end + 1;
     }
     if (quote_ != Quote::kNone) {
-      return TextProblem{quote_line_, quote_column_,
-                         fmt::format("this {}-quoted string is never closed; add the closing {}",
-                                     quote_ == Quote::kDouble ? "double" : "single", quote_ == Quote::kDouble ? '"' : '\'')};
+      return TextProblem{
+          quote_line_, quote_column_,
+          fmt::format("this {}-quoted string is never closed; add the closing {}",
+                      quote_ == Quote::kDouble ? "double" : "single", quote_ == Quote::kDouble ? '"' : '\'')};
     }
     return std::nullopt;
   }
@@ -54,8 +56,9 @@ class Precheck {
 
   std::optional<TextProblem> TooDeep(int line, size_t index) const {
     if (Depth() <= kMaxYamlNesting) return std::nullopt;
-    return TextProblem{line, static_cast<int>(index) + 1,
-                       fmt::format("the YAML is nested deeper than {} levels here; a manifest needs a handful", kMaxYamlNesting)};
+    return TextProblem{
+        line, static_cast<int>(index) + 1,
+        fmt::format("the YAML is nested deeper than {} levels here; a manifest needs a handful", kMaxYamlNesting)};
   }
 
   // A block node starting at "column": closes the levels it is not inside of.

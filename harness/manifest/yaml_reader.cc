@@ -24,7 +24,8 @@ std::string Diagnostics::DidYouMean(std::string_view word, const std::vector<std
   constexpr size_t kLongestTypo = 64;
   if (word.size() > kLongestTypo) return "";
   int64_t cost = 0;
-  for (const std::string& candidate : candidates) cost += static_cast<int64_t>(word.size() * std::min(candidate.size(), kLongestTypo) + 1);
+  for (const std::string& candidate : candidates)
+    cost += static_cast<int64_t>(word.size() * std::min(candidate.size(), kLongestTypo) + 1);
   if (cost > suggestion_budget_) return "";
   suggestion_budget_ -= cost;
   return repro::DidYouMean(word, candidates);
@@ -46,11 +47,16 @@ std::string JoinSome(const std::vector<std::string>& parts, std::string_view sep
 
 std::string KindName(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Scalar: return fmt::format("'{}'", node.Scalar());
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Undefined: return "nothing";
+    case YAML::NodeType::Null:
+      return "nothing";
+    case YAML::NodeType::Scalar:
+      return fmt::format("'{}'", node.Scalar());
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Undefined:
+      return "nothing";
   }
   return "?";
 }
@@ -111,7 +117,8 @@ std::optional<int64_t> MapReader::Integer(const std::string& key, int64_t min, b
   std::optional<double> number = ParseDecimal(*text);
   std::optional<int64_t> whole = number ? WholeNumber(*number) : std::nullopt;
   if (!whole || *whole < min || *whole > max) {
-    std::string range = max == kLargestWhole ? fmt::format("of at least {}", min) : fmt::format("from {} to {}", min, max);
+    std::string range =
+        max == kLargestWhole ? fmt::format("of at least {}", min) : fmt::format("from {} to {}", min, max);
     diagnostics_.Add(*Find(key), fmt::format("{} must be a whole number {}, got '{}'", Describe(key), range, *text));
     return std::nullopt;
   }
@@ -123,7 +130,8 @@ std::optional<double> MapReader::Number(const std::string& key, double min, bool
   if (!text) return std::nullopt;
   std::optional<double> number = ParseDecimal(*text);
   if (!number || *number < min) {
-    diagnostics_.Add(*Find(key), fmt::format("{} must be a finite number of at least {}, got '{}'", Describe(key), min, *text));
+    diagnostics_.Add(*Find(key),
+                     fmt::format("{} must be a finite number of at least {}, got '{}'", Describe(key), min, *text));
     return std::nullopt;
   }
   return number;
@@ -134,7 +142,8 @@ std::optional<double> MapReader::Duration(const std::string& key) const {
   if (!text) return std::nullopt;
   std::optional<double> seconds = ParseDuration(*text);
   if (!seconds) {
-    diagnostics_.Add(*Find(key), fmt::format("{} must be a duration such as 90s, 30m, 2h or 1h30m, got '{}'", Describe(key), *text));
+    diagnostics_.Add(
+        *Find(key), fmt::format("{} must be a duration such as 90s, 30m, 2h or 1h30m, got '{}'", Describe(key), *text));
   }
   return seconds;
 }
@@ -153,8 +162,8 @@ std::optional<std::string> MapReader::Choice(const std::string& key, const std::
   std::optional<std::string> text = String(key);
   if (!text) return std::nullopt;
   if (std::find(choices.begin(), choices.end(), *text) == choices.end()) {
-    diagnostics_.Add(*Find(key), fmt::format("{} must be one of {}, got '{}'{}", Describe(key), Join(choices, ", "), *text,
-                                             diagnostics_.DidYouMean(*text, choices)));
+    diagnostics_.Add(*Find(key), fmt::format("{} must be one of {}, got '{}'{}", Describe(key), Join(choices, ", "),
+                                             *text, diagnostics_.DidYouMean(*text, choices)));
     return std::nullopt;
   }
   return text;
@@ -165,7 +174,8 @@ std::optional<std::vector<std::string>> MapReader::StringList(const std::string&
   if (value == nullptr) return std::nullopt;
   if (value->IsScalar()) return std::vector<std::string>{value->Scalar()};
   if (!value->IsSequence()) {
-    diagnostics_.Add(*value, fmt::format("{} must be a string or a list of strings, not {}", Describe(key), KindName(*value)));
+    diagnostics_.Add(*value,
+                     fmt::format("{} must be a string or a list of strings, not {}", Describe(key), KindName(*value)));
     return std::nullopt;
   }
   std::vector<std::string> items;

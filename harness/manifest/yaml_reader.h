@@ -2,6 +2,7 @@
 // one pass reports all mistakes. Internal to the manifest module (yaml-cpp lives here only).
 #pragma once
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
@@ -10,8 +11,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "harness/manifest/diagnostic.h"
 
@@ -92,8 +91,7 @@ class MapReader {
 std::optional<std::string> ScalarText(const YAML::Node& node, const std::string& what, Diagnostics& diagnostics);
 
 // A non-empty list of scalars (an argv).
-std::optional<std::vector<std::string>> Argv(const YAML::Node& node, const std::string& what,
-                                             Diagnostics& diagnostics);
+std::optional<std::vector<std::string>> Argv(const YAML::Node& node, const std::string& what, Diagnostics& diagnostics);
 
 // Reads a non-empty list whose items have unique ids (experiments, claims). "parse" fills
 // one item and returns false to skip it; a repeated id is reported citing its first line.
@@ -110,7 +108,8 @@ void ReadUniqueList(const YAML::Node& node, const std::string& kind, const std::
     T value;
     if (!parse(item, value)) continue;
     if (auto seen = first_line.find(value.id); seen != first_line.end()) {
-      diagnostics.Add(item, fmt::format("duplicate {} id '{}' (first at line {})", kind, Brief(value.id), seen->second));
+      diagnostics.Add(item,
+                      fmt::format("duplicate {} id '{}' (first at line {})", kind, Brief(value.id), seen->second));
       continue;
     }
     first_line[value.id] = value.line;

@@ -45,8 +45,10 @@ MetricCollector::MetricCollector(std::vector<MetricSpec> specs, SeriesSink sink)
     Entry entry;
     if (spec.IsRegex()) {
       Result<Regex> regex = Regex::Compile(spec.pattern);
-      if (regex) entry.regex.emplace(std::move(regex).value());
-      else entry.problem = "invalid regex: " + regex.error();
+      if (regex)
+        entry.regex.emplace(std::move(regex).value());
+      else
+        entry.problem = "invalid regex: " + regex.error();
     }
     entry.spec = std::move(spec);
     entries_.push_back(std::move(entry));
@@ -57,7 +59,8 @@ MetricCollector::MetricCollector(std::vector<MetricSpec> specs, SeriesSink sink)
     const char* name = i == 0 ? "stdout" : "stderr";
     MetricSource regex_source = i == 0 ? MetricSource::kStdout : MetricSource::kStderr;
     for (const Entry& entry : entries_) {
-      bool json_lines = entry.spec.source == MetricSource::kJsonLines && entry.spec.file.empty() && entry.spec.stream == name;
+      bool json_lines =
+          entry.spec.source == MetricSource::kJsonLines && entry.spec.file.empty() && entry.spec.stream == name;
       bool regex = entry.spec.source == regex_source && entry.regex;
       read_[i] = read_[i] || json_lines || regex;
       if (json_lines || (regex && !entry.regex->line_local())) whole_runs_[i] = false;
@@ -273,7 +276,8 @@ class FileLines {
 
 // One metric file, read under the limits of a file released code wrote (confined beneath
 // "root", regular, capped); the line formats are streamed.
-Status MetricCollector::ReadMetricFile(size_t index, const std::filesystem::path& root, const std::filesystem::path& file) {
+Status MetricCollector::ReadMetricFile(size_t index, const std::filesystem::path& root,
+                                       const std::filesystem::path& file) {
   const MetricSpec& spec = entries_[index].spec;
   auto emit = [&](Observation o) { Record(index, spec.name, o); };
   uint64_t limit = MetricFileLimit(spec);
@@ -308,7 +312,8 @@ Status MetricCollector::ReadMetricFile(size_t index, const std::filesystem::path
       LineSplitter lines([&](std::string_view line) { SearchLine(index, line, match); });
       Status read = ReadConfined(root, file, limit, [&](std::string_view chunk) { lines.Feed(chunk); });
       lines.Finish();
-      if (read && lines.overlong_lines() > 0) return Error{fmt::format("{} line(s) longer than 1 MiB cut", lines.overlong_lines())};
+      if (read && lines.overlong_lines() > 0)
+        return Error{fmt::format("{} line(s) longer than 1 MiB cut", lines.overlong_lines())};
       return read;
     }
     case MetricSource::kCsv: {
@@ -325,7 +330,8 @@ Status MetricCollector::ReadMetricFile(size_t index, const std::filesystem::path
       if (!first_error) return first_error;
       return reader.Finish();
     }
-    default: return Status::Ok();
+    default:
+      return Status::Ok();
   }
 }
 
@@ -342,7 +348,8 @@ void MetricCollector::ReadFiles(size_t index, const std::filesystem::path& patte
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) {
       if (!IsDirectoryBeneath(root, path)) {
-        warnings.push_back(fmt::format("{} is outside the attempt's folder or reached through a symlink; not read", path.string()));
+        warnings.push_back(
+            fmt::format("{} is outside the attempt's folder or reached through a symlink; not read", path.string()));
         continue;
       }
       // A TensorBoard log folder: its event files in name order, which is time order.
@@ -357,7 +364,8 @@ void MetricCollector::ReadFiles(size_t index, const std::filesystem::path& patte
       if (Status status = ReadMetricFile(index, root, file); !status) {
         std::string message = status.error();
         // Errors from the confined read name the file already.
-        warnings.push_back(message.find(file.string()) == std::string::npos ? fmt::format("{}: {}", file.string(), message) : message);
+        warnings.push_back(
+            message.find(file.string()) == std::string::npos ? fmt::format("{}: {}", file.string(), message) : message);
       }
     }
   }
@@ -370,7 +378,8 @@ std::string MetricCollector::Notes(const Entry& entry, bool with_problem) {
   if (!entry.warning.empty()) notes.push_back(entry.warning);
   if (entry.deep_lines > 0) notes.push_back(fmt::format("{} JSON line(s) {}", entry.deep_lines, TooDeepMessage()));
   if (entry.limit_lines > 0) {
-    notes.push_back(fmt::format("the regex hit PCRE2's match limit on {} line(s), which were not searched to the end", entry.limit_lines));
+    notes.push_back(fmt::format("the regex hit PCRE2's match limit on {} line(s), which were not searched to the end",
+                                entry.limit_lines));
   }
   return Join(notes, "; ");
 }
@@ -385,11 +394,13 @@ std::vector<std::string> MetricCollector::AttemptNotes() const {
   }
   for (const Entry& entry : entries_) {
     if (entry.limit_lines > 0) {
-      notes.push_back(fmt::format("metric '{}': the regex hit PCRE2's match limit on {} line(s); later lines were still searched",
-                                  entry.spec.name, entry.limit_lines));
+      notes.push_back(
+          fmt::format("metric '{}': the regex hit PCRE2's match limit on {} line(s); later lines were still searched",
+                      entry.spec.name, entry.limit_lines));
     }
     if (entry.deep_lines > 0) {
-      notes.push_back(fmt::format("metric '{}': {} JSON line(s) {}", entry.spec.name, entry.deep_lines, TooDeepMessage()));
+      notes.push_back(
+          fmt::format("metric '{}': {} JSON line(s) {}", entry.spec.name, entry.deep_lines, TooDeepMessage()));
     }
   }
   return notes;
@@ -399,12 +410,18 @@ std::vector<std::string> MetricCollector::AttemptNotes() const {
 std::string MetricCollector::DescribeExtractor(const MetricSpec& spec) {
   switch (spec.source) {
     case MetricSource::kStdout:
-    case MetricSource::kStderr: return fmt::format("the regex /{}/ on {}", spec.pattern, MetricSourceName(spec.source));
-    case MetricSource::kJsonLines: return fmt::format("JSON Lines field '{}' of {}", spec.selector, spec.file.empty() ? spec.stream : spec.file);
-    case MetricSource::kJson: return fmt::format("JSON pointer {} in {}", spec.selector, spec.file);
-    case MetricSource::kCsv: return fmt::format("column '{}' of {}", spec.selector, spec.file);
-    case MetricSource::kTensorBoard: return fmt::format("tag '{}' in {}", spec.selector, spec.file);
-    case MetricSource::kTextFile: return fmt::format("the regex /{}/ on {}", spec.pattern, spec.file);
+    case MetricSource::kStderr:
+      return fmt::format("the regex /{}/ on {}", spec.pattern, MetricSourceName(spec.source));
+    case MetricSource::kJsonLines:
+      return fmt::format("JSON Lines field '{}' of {}", spec.selector, spec.file.empty() ? spec.stream : spec.file);
+    case MetricSource::kJson:
+      return fmt::format("JSON pointer {} in {}", spec.selector, spec.file);
+    case MetricSource::kCsv:
+      return fmt::format("column '{}' of {}", spec.selector, spec.file);
+    case MetricSource::kTensorBoard:
+      return fmt::format("tag '{}' in {}", spec.selector, spec.file);
+    case MetricSource::kTextFile:
+      return fmt::format("the regex /{}/ on {}", spec.pattern, spec.file);
   }
   return "the extractor";
 }
@@ -421,10 +438,18 @@ std::string MetricCollector::WhereLooked(const Entry& entry, const std::filesyst
       where = spec.file.empty() ? fmt::format("JSON lines on {} with field '{}'", spec.stream, spec.selector)
                                 : fmt::format("JSON lines in {} with field '{}'", path.string(), spec.selector);
       break;
-    case MetricSource::kJson: where = fmt::format("{} at {}", path.string(), spec.selector); break;
-    case MetricSource::kCsv: where = fmt::format("column '{}' of {}", spec.selector, path.string()); break;
-    case MetricSource::kTensorBoard: where = fmt::format("tag '{}' in {}", spec.selector, path.string()); break;
-    case MetricSource::kTextFile: where = fmt::format("lines of {} matching /{}/", path.string(), spec.pattern); break;
+    case MetricSource::kJson:
+      where = fmt::format("{} at {}", path.string(), spec.selector);
+      break;
+    case MetricSource::kCsv:
+      where = fmt::format("column '{}' of {}", spec.selector, path.string());
+      break;
+    case MetricSource::kTensorBoard:
+      where = fmt::format("tag '{}' in {}", spec.selector, path.string());
+      break;
+    case MetricSource::kTextFile:
+      where = fmt::format("lines of {} matching /{}/", path.string(), spec.pattern);
+      break;
   }
   std::string notes = Notes(entry);
   return notes.empty() ? where : where + " (" + notes + ")";
@@ -444,7 +469,8 @@ MetricValue MetricCollector::Reduce(const std::string& name, const Series& serie
   }
   MetricValue value = series.accumulator.Result(name, best_step, problem);
   value.unit = spec.unit;
-  if (value.flag == ValueFlag::kUnparseable) value.message = fmt::format("{} captured {}", DescribeExtractor(spec), value.message);
+  if (value.flag == ValueFlag::kUnparseable)
+    value.message = fmt::format("{} captured {}", DescribeExtractor(spec), value.message);
   std::string notes = Notes(entries_[series.entry], /*with_problem=*/false);
   if (value.flag == ValueFlag::kOk && !notes.empty()) value.message = "note: " + notes;
   return value;

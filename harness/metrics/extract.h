@@ -64,11 +64,11 @@ class MetricCollector {
   struct Entry {
     MetricSpec spec;
     std::optional<Regex> regex;
-    std::string problem;       // why nothing may have been found, beyond "not printed"
-    std::string warning;       // a note to keep even when values were found
-    int64_t limit_lines = 0;   // lines on which the regex hit PCRE2's match limit
-    int64_t deep_lines = 0;    // JSON lines nested deeper than kMaxJsonDepth
-    Series* fixed = nullptr;   // the series of a metric without {name}, once it exists
+    std::string problem;      // why nothing may have been found, beyond "not printed"
+    std::string warning;      // a note to keep even when values were found
+    int64_t limit_lines = 0;  // lines on which the regex hit PCRE2's match limit
+    int64_t deep_lines = 0;   // JSON lines nested deeper than kMaxJsonDepth
+    Series* fixed = nullptr;  // the series of a metric without {name}, once it exists
   };
   LineSplitter& Lines(StreamId stream) const { return *splitters_[stream == StreamId::kStdout ? 0 : 1]; }
   void ScanCompleteLines(StreamId stream, std::string_view text);

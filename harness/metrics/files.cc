@@ -1,10 +1,9 @@
 #include "harness/metrics/files.h"
 
+#include <fmt/format.h>
 #include <glob.h>
 
 #include <cstdint>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "harness/util/text.h"
@@ -95,8 +94,10 @@ bool NestedTooDeep(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -128,7 +129,8 @@ Status ReadJson(std::string_view document, const std::string& pointer, const Emi
   return Status::Ok();
 }
 
-Status ReadJsonLine(std::string_view line, const std::string& field, const std::string& step_field, const EmitObservation& emit) {
+Status ReadJsonLine(std::string_view line, const std::string& field, const std::string& step_field,
+                    const EmitObservation& emit) {
   size_t start = line.find_first_not_of(" \t");
   if (start == std::string_view::npos || line[start] != '{') return Status::Ok();
   if (NestedTooDeep(line)) return Error{TooDeepMessage()};
@@ -166,11 +168,13 @@ Status CsvReader::Row(std::string_view row) {
     };
     std::optional<size_t> value_index = index_of(column_);
     if (!value_index) {
-      return Error{fmt::format("no column '{}' in the header (columns: {}){}", column_, Join(header, ", "), DidYouMean(column_, header))};
+      return Error{fmt::format("no column '{}' in the header (columns: {}){}", column_, Join(header, ", "),
+                               DidYouMean(column_, header))};
     }
     value_index_ = *value_index;
     step_index_ = step_column_.empty() ? std::nullopt : index_of(step_column_);
-    if (!step_column_.empty() && !step_index_) return Error{fmt::format("no step column '{}' in the header", step_column_)};
+    if (!step_column_.empty() && !step_index_)
+      return Error{fmt::format("no step column '{}' in the header", step_column_)};
     return Status::Ok();
   }
   if (row.empty() || row == "\r") return Status::Ok();
@@ -195,7 +199,9 @@ Status ReadCsv(std::string_view text, char delimiter, const std::string& column,
   CsvReader reader(delimiter, column, step_column, emit);
   for (size_t start = 0; start < text.size();) {
     size_t end = text.find('\n', start);
-    if (Status row = reader.Row(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start)); !row) {
+    if (Status row =
+            reader.Row(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+        !row) {
       return row;
     }
     start = end == std::string_view::npos ? text.size() : end + 1;

@@ -35,7 +35,8 @@ Status ReadJson(std::string_view document, const std::string& pointer, const Emi
 // One JSON object per line; "field" is a top-level key or a JSON pointer ("/eval/acc").
 // Lines that are not JSON objects, or lack the field, are skipped; a line nested too deep
 // is skipped with an error.
-Status ReadJsonLine(std::string_view line, const std::string& field, const std::string& step_field, const EmitObservation& emit);
+Status ReadJsonLine(std::string_view line, const std::string& field, const std::string& step_field,
+                    const EmitObservation& emit);
 
 // CSV or TSV read a row at a time: a header row, then rows; "delimiter" is ',' or '\t'.
 // Quoted fields ("a,b") are honoured; a field cannot span lines.

@@ -1,10 +1,10 @@
 #include "harness/metrics/reducer.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 #include "harness/util/text.h"
 
@@ -12,10 +12,14 @@ namespace repro {
 
 const char* ValueFlagName(ValueFlag flag) {
   switch (flag) {
-    case ValueFlag::kOk: return "ok";
-    case ValueFlag::kNonFinite: return "non-finite";
-    case ValueFlag::kUnparseable: return "unparseable";
-    case ValueFlag::kMissing: return "missing";
+    case ValueFlag::kOk:
+      return "ok";
+    case ValueFlag::kNonFinite:
+      return "non-finite";
+    case ValueFlag::kUnparseable:
+      return "unparseable";
+    case ValueFlag::kMissing:
+      return "missing";
   }
   return "?";
 }
@@ -108,15 +112,22 @@ MetricValue Accumulator::Result(const std::string& name, std::optional<int64_t> 
   result.name = name;
   if (count_ == 0) return result;  // missing; the caller says where it looked
   switch (spec_.kind) {
-    case Kind::kLast: result = FromObservation(name, *last_); break;  // only kept for kLast
-    case Kind::kFirst: result = FromObservation(name, *first_); break;
+    case Kind::kLast:
+      result = FromObservation(name, *last_);
+      break;  // only kept for kLast
+    case Kind::kFirst:
+      result = FromObservation(name, *first_);
+      break;
     case Kind::kMin:
     case Kind::kMax:
     case Kind::kMean:
       // A NaN anywhere means the run diverged: never hide it behind a min or a mean.
-      if (first_bad_) result = Bad(name, *first_bad_);
-      else if (spec_.kind == Kind::kMean) result = Good(name, sum_ / static_cast<double>(count_));
-      else result = FromObservation(name, *extreme_);
+      if (first_bad_)
+        result = Bad(name, *first_bad_);
+      else if (spec_.kind == Kind::kMean)
+        result = Good(name, sum_ / static_cast<double>(count_));
+      else
+        result = FromObservation(name, *extreme_);
       break;
     case Kind::kMeanLast: {
       double sum = 0;
@@ -136,7 +147,9 @@ MetricValue Accumulator::Result(const std::string& name, std::optional<int64_t> 
       }
       auto at = by_step_.find(*step);
       if (at == by_step_.end()) {
-        std::string seen = by_step_.empty() ? "no steps" : fmt::format("steps {}..{}", by_step_.begin()->first, by_step_.rbegin()->first);
+        std::string seen = by_step_.empty()
+                               ? "no steps"
+                               : fmt::format("steps {}..{}", by_step_.begin()->first, by_step_.rbegin()->first);
         result.message = fmt::format("no value at step {} ({} seen)", *step, seen);
         break;
       }

@@ -20,11 +20,11 @@ const char* ValueFlagName(ValueFlag flag);
 
 struct Observation {
   std::optional<int64_t> step;
-  double value = 0;               // meaningful only when flag == kOk
-  std::optional<double> std;      // a printed "± x" beside the value, as a standard deviation
-  std::optional<int64_t> count;   // how many values the printed value and std summarise (group "n")
+  double value = 0;              // meaningful only when flag == kOk
+  std::optional<double> std;     // a printed "± x" beside the value, as a standard deviation
+  std::optional<int64_t> count;  // how many values the printed value and std summarise (group "n")
   ValueFlag flag = ValueFlag::kOk;
-  std::string text;               // the value as printed, kept only when flag != kOk
+  std::string text;  // the value as printed, kept only when flag != kOk
 };
 
 // Parses a number as a program printed it. "nan", "inf", "1e309" are kNonFinite;
@@ -33,12 +33,12 @@ Observation ParseObservedNumber(std::string_view text);
 
 struct MetricValue {
   std::string name;
-  std::optional<double> value;  // the reduced value; nullopt unless flag == kOk
-  std::optional<double> std;    // the printed std of the observation the value came from
-  std::optional<int64_t> count; // how many values that observation summarises, when printed
+  std::optional<double> value;   // the reduced value; nullopt unless flag == kOk
+  std::optional<double> std;     // the printed std of the observation the value came from
+  std::optional<int64_t> count;  // how many values that observation summarises, when printed
   ValueFlag flag = ValueFlag::kMissing;
-  std::string message;          // why missing / not finite, in words
-  int64_t points = 0;           // observations seen
+  std::string message;  // why missing / not finite, in words
+  int64_t points = 0;   // observations seen
   std::string unit;
 };
 
@@ -62,8 +62,8 @@ class Accumulator {
   int64_t count_ = 0;
   std::optional<Observation> first_, last_, first_bad_, extreme_;
   double sum_ = 0;
-  std::deque<Observation> window_;                   // mean_last
-  std::map<int64_t, Observation> by_step_;           // at_step / at_best (only those)
+  std::deque<Observation> window_;          // mean_last
+  std::map<int64_t, Observation> by_step_;  // at_step / at_best (only those)
   std::optional<double> best_high_, best_low_;
   std::optional<int64_t> best_high_step_, best_low_step_;
 };

@@ -1,9 +1,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "harness/metrics/regex.h"
 
-#include <pcre2.h>
-
 #include <fmt/format.h>
+#include <pcre2.h>
 
 #include <algorithm>
 #include <cctype>
@@ -37,7 +36,8 @@ bool IsLineLocal(const std::string& pattern) {
   // An inline option group that touches 'm', like (?-m), changes what ^ and $ mean.
   for (size_t at = pattern.find("(?"); at != std::string::npos; at = pattern.find("(?", at + 2)) {
     size_t i = at + 2;
-    while (i < pattern.size() && (std::isalpha(static_cast<unsigned char>(pattern[i])) || pattern[i] == '-' || pattern[i] == '^')) {
+    while (i < pattern.size() &&
+           (std::isalpha(static_cast<unsigned char>(pattern[i])) || pattern[i] == '-' || pattern[i] == '^')) {
       if (pattern[i] == 'm') return false;
       ++i;
     }
@@ -55,8 +55,9 @@ Regex::~Regex() = default;
 Result<Regex> Regex::Compile(const std::string& pattern) {
   int error_code = 0;
   PCRE2_SIZE error_offset = 0;
-  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_MULTILINE,
-                                   &error_code, &error_offset, nullptr);
+  pcre2_code* code =
+      pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_MULTILINE, &error_code, &error_offset, nullptr);
   if (code == nullptr) {
     PCRE2_UCHAR message[256];
     pcre2_get_error_message(error_code, message, sizeof(message));

@@ -26,10 +26,10 @@ class Regex {
   struct Match {
     std::optional<std::string_view> value;
     std::optional<std::string_view> step;
-    std::optional<std::string_view> std;   // group "std" or "stderr": a printed "± x"
-    bool std_is_stderr = false;            // the "± x" came from group "stderr": a standard error
-    std::optional<std::string_view> count; // group "n": how many values the printed value and "± x" summarise
-    std::optional<std::string_view> name;  // group "name": names the metric
+    std::optional<std::string_view> std;    // group "std" or "stderr": a printed "± x"
+    bool std_is_stderr = false;             // the "± x" came from group "stderr": a standard error
+    std::optional<std::string_view> count;  // group "n": how many values the printed value and "± x" summarise
+    std::optional<std::string_view> name;   // group "name": names the metric
   };
   // kLimit: PCRE2 gave up at one of its limits (match, depth, heap, JIT stack) before it
   // could tell; a catastrophic pattern on a hostile line ends so, never in a hang.

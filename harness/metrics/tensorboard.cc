@@ -1,10 +1,10 @@
 #include "harness/metrics/tensorboard.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cstring>
 #include <optional>
-
-#include <fmt/format.h>
 
 namespace repro {
 namespace {
@@ -49,9 +49,12 @@ class Wire {
     field = static_cast<uint32_t>(key >> 3);
     wire_type = static_cast<uint32_t>(key & 7);
     switch (wire_type) {
-      case 0: return Varint(scalar);
-      case 1: return Fixed(8, scalar);
-      case 5: return Fixed(4, scalar);
+      case 0:
+        return Varint(scalar);
+      case 1:
+        return Fixed(8, scalar);
+      case 5:
+        return Fixed(4, scalar);
       case 2: {
         uint64_t length = 0;
         if (!Varint(length) || length > bytes_.size() - position_) return false;
@@ -59,7 +62,8 @@ class Wire {
         position_ += length;
         return true;
       }
-      default: return false;
+      default:
+        return false;
     }
   }
 
@@ -99,9 +103,10 @@ std::optional<double> TensorScalar(std::string_view tensor) {
   while (!wire.done() && wire.Next(field, type, payload, scalar)) {
     if (field == 1 && type == 0) dtype = scalar;
     if (field == 4 && type == 2) content = payload;
-    if (field == 5 && type == 5) value = AsFloat(scalar);                                        // float_val
-    if (field == 5 && type == 2 && payload.size() >= 4) value = AsFloat(ReadLittleEndian<uint32_t>(payload, 0));  // packed
-    if (field == 6 && type == 1) value = AsDouble(scalar);                                       // double_val
+    if (field == 5 && type == 5) value = AsFloat(scalar);  // float_val
+    if (field == 5 && type == 2 && payload.size() >= 4)
+      value = AsFloat(ReadLittleEndian<uint32_t>(payload, 0));  // packed
+    if (field == 6 && type == 1) value = AsDouble(scalar);      // double_val
     if (field == 6 && type == 2 && payload.size() >= 8) value = AsDouble(ReadLittleEndian<uint64_t>(payload, 0));
   }
   if (!value && dtype == 1 && content.size() == 4) value = AsFloat(ReadLittleEndian<uint32_t>(content, 0));
@@ -118,9 +123,9 @@ std::optional<double> SummaryValue(std::string_view value, const std::string& ta
   bool tag_matches = false;
   std::optional<double> result;
   while (!wire.done() && wire.Next(field, type, payload, scalar)) {
-    if (field == 1 && type == 2) tag_matches = payload == tag;                 // tag
-    if (field == 2 && type == 5) result = AsFloat(scalar);                     // simple_value
-    if (field == 8 && type == 2 && !result) result = TensorScalar(payload);    // tensor
+    if (field == 1 && type == 2) tag_matches = payload == tag;               // tag
+    if (field == 2 && type == 5) result = AsFloat(scalar);                   // simple_value
+    if (field == 8 && type == 2 && !result) result = TensorScalar(payload);  // tensor
   }
   return tag_matches ? result : std::nullopt;
 }

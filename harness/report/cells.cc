@@ -26,10 +26,13 @@ std::string DeltaCell(const Verdict& verdict) {
 
 std::string ReportedCell(const Claim& claim) {
   switch (claim.kind) {
-    case ClaimKind::kComparison: return claim.comparison->text;
+    case ClaimKind::kComparison:
+      return claim.comparison->text;
     case ClaimKind::kRanking:
-      return fmt::format("{} ({})", fmt::join(claim.ranking, claim.better == Better::kLower ? " < " : " > "), claim.metric);
-    case ClaimKind::kValue: break;
+      return fmt::format("{} ({})", fmt::join(claim.ranking, claim.better == Better::kLower ? " < " : " > "),
+                         claim.metric);
+    case ClaimKind::kValue:
+      break;
   }
   const std::string& text = claim.reported.text;
   bool std_printed = text.find("±") != std::string::npos || text.find("+-") != std::string::npos ||

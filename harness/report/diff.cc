@@ -28,8 +28,13 @@ std::vector<DiffRow> Rows(const Evaluation& a, const Evaluation& b) {
   auto add = [&](const std::string& id) {
     const ClaimEvaluation* x = a.Find(id);
     const ClaimEvaluation* y = b.Find(id);
-    DiffRow row{id, x ? MeasuredCell(x->verdict) : "(no such claim)", y ? MeasuredCell(y->verdict) : "(no such claim)", "—",
-                Overlap(x, y), x ? VerdictName(x->verdict.kind) : "—", y ? VerdictName(y->verdict.kind) : "—"};
+    DiffRow row{id,
+                x ? MeasuredCell(x->verdict) : "(no such claim)",
+                y ? MeasuredCell(y->verdict) : "(no such claim)",
+                "—",
+                Overlap(x, y),
+                x ? VerdictName(x->verdict.kind) : "—",
+                y ? VerdictName(y->verdict.kind) : "—"};
     if (x && y && x->verdict.summary && y->verdict.summary) {
       row.difference = fmt::format("{:+.4g}", y->verdict.summary->mean - x->verdict.summary->mean);
     }
@@ -56,16 +61,19 @@ std::string RenderDiff(const Evaluation& a, const std::string& label_a, const Ev
                        const std::string& format) {
   std::vector<DiffRow> rows = Rows(a, b);
   std::vector<std::string> environment = EnvironmentDifferences(a, b);
-  const std::vector<std::string> header = {"claim", "A: " + label_a, "B: " + label_b, "B - A", "95% CIs overlap", "verdict A", "verdict B"};
+  const std::vector<std::string> header = {"claim",           "A: " + label_a, "B: " + label_b, "B - A",
+                                           "95% CIs overlap", "verdict A",     "verdict B"};
   auto cells = [](const DiffRow& r) {
-    return std::vector<std::string>{r.claim, r.measured_a, r.measured_b, r.difference, r.overlap, r.verdict_a, r.verdict_b};
+    return std::vector<std::string>{r.claim,   r.measured_a, r.measured_b, r.difference,
+                                    r.overlap, r.verdict_a,  r.verdict_b};
   };
   std::string out;
   if (format == "html") {
-    out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>repro diff</title><style>"
-          "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:collapse}"
-          "td,th{border:1px solid #ddd;padding:.3em .5em}th{background:#f6f6f6}</style></head><body>\n"
-          "<h1>Two reproductions compared</h1>\n<table id=\"diff\"><tr>";
+    out =
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>repro diff</title><style>"
+        "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ddd;padding:.3em .5em}th{background:#f6f6f6}</style></head><body>\n"
+        "<h1>Two reproductions compared</h1>\n<table id=\"diff\"><tr>";
     for (const std::string& h : header) out += "<th>" + HtmlText(h) + "</th>";
     out += "</tr>\n";
     for (const DiffRow& r : rows) {
@@ -89,7 +97,8 @@ std::string RenderDiff(const Evaluation& a, const std::string& label_a, const Ev
       for (const std::string& cell : cells(r)) out += " " + MarkdownText(cell) + " |";
       out += "\n";
     }
-    out += "\n**Environment:** " + MarkdownText(environment.empty() ? std::string("the same on both sides.") : Join(environment, "; ")) + "\n";
+    out += "\n**Environment:** " +
+           MarkdownText(environment.empty() ? std::string("the same on both sides.") : Join(environment, "; ")) + "\n";
     return out;
   }
   std::vector<size_t> widths(header.size());
@@ -109,7 +118,8 @@ std::string RenderDiff(const Evaluation& a, const std::string& label_a, const Ev
     }
     out += text + "\n";
   }
-  out += "\nenvironment: " + VisibleText(environment.empty() ? std::string("the same on both sides") : Join(environment, "; ")) + "\n";
+  out += "\nenvironment: " +
+         VisibleText(environment.empty() ? std::string("the same on both sides") : Join(environment, "; ")) + "\n";
   return out;
 }
 

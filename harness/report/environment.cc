@@ -1,12 +1,12 @@
 #include "harness/report/environment.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <map>
-#include <set>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "harness/util/units.h"
 
@@ -64,7 +64,8 @@ bool Matches(const std::string& stated, const std::string& found) {
 
 }  // namespace
 
-std::vector<std::string> EnvironmentNotes(const NamedValues& paper_environment, const std::vector<std::string>& fingerprints) {
+std::vector<std::string> EnvironmentNotes(const NamedValues& paper_environment,
+                                          const std::vector<std::string>& fingerprints) {
   std::vector<std::string> notes;
   std::vector<Json> machines;
   for (const std::string& text : fingerprints) {
@@ -78,8 +79,10 @@ std::vector<std::string> EnvironmentNotes(const NamedValues& paper_environment, 
     found.erase("");
     if (found.empty()) {
       notes.push_back(fmt::format("the paper used {} {}; these runs did not record {}", key, stated, key));
-    } else if (std::any_of(found.begin(), found.end(), [&stated = stated](const std::string& f) { return !Matches(stated, f); })) {
-      notes.push_back(fmt::format("the paper used {} {}; these runs used {} {}", key, stated, key, fmt::join(found, " and ")));
+    } else if (std::any_of(found.begin(), found.end(),
+                           [&stated = stated](const std::string& f) { return !Matches(stated, f); })) {
+      notes.push_back(
+          fmt::format("the paper used {} {}; these runs used {} {}", key, stated, key, fmt::join(found, " and ")));
     }
   }
   if (machines.size() > 1) {
@@ -118,9 +121,11 @@ std::string Basename(const std::string& path) { return path.substr(path.rfind('/
 std::string JoinTexts(const std::vector<std::string>& texts) { return fmt::format("{}", fmt::join(texts, ", ")); }
 
 // "numpy 1.24.2, scipy 1.10.1"; the BLAS libraries by file name; torch's build lines.
-void InterpreterRows(const std::string& path, const Json& interpreter, std::vector<std::pair<std::string, std::string>>& rows) {
+void InterpreterRows(const std::string& path, const Json& interpreter,
+                     std::vector<std::pair<std::string, std::string>>& rows) {
   std::string version = interpreter.contains("version") ? Plain(interpreter["version"]) : "";
-  if (version.empty() && interpreter.contains("probe") && interpreter["probe"].is_object() && interpreter["probe"].contains("version")) {
+  if (version.empty() && interpreter.contains("probe") && interpreter["probe"].is_object() &&
+      interpreter["probe"].contains("version")) {
     version = Plain(interpreter["probe"]["version"]);
   }
   if (interpreter.contains("resolved") && Plain(interpreter["resolved"]) != path) {
@@ -137,7 +142,8 @@ void InterpreterRows(const std::string& path, const Json& interpreter, std::vect
   for (const auto& [key, value] : probe.items()) {
     std::vector<std::string> items;
     if (key == "packages" && value.is_object()) {
-      for (const auto& [package, package_version] : value.items()) items.push_back(package + " " + Plain(package_version));
+      for (const auto& [package, package_version] : value.items())
+        items.push_back(package + " " + Plain(package_version));
       rows.emplace_back("Packages (" + path + ")", items.empty() ? "none of those probed" : JoinTexts(items));
     } else if (key == "blas" && value.is_array()) {
       for (const Json& library : value) items.push_back(Basename(Plain(library)));
@@ -181,16 +187,16 @@ std::vector<std::pair<std::string, std::string>> RowsOf(const std::string& text)
     if (!cpu.is_object() || !cpu.contains("model")) return Plain(cpu);
     return Plain(cpu["model"]) + (cpu.contains("cores") ? fmt::format(", {} cores", Plain(cpu["cores"])) : "");
   });
-  take("memory_bytes", "Memory", [](const Json& bytes) {
-    return bytes.is_number_integer() ? FormatBytes(bytes.get<int64_t>()) : Plain(bytes);
-  });
+  take("memory_bytes", "Memory",
+       [](const Json& bytes) { return bytes.is_number_integer() ? FormatBytes(bytes.get<int64_t>()) : Plain(bytes); });
   take("gpus", "GPU", GpuText);
   if (machine.contains("interpreters") && machine["interpreters"].is_object()) {
     for (const auto& [path, interpreter] : machine["interpreters"].items()) InterpreterRows(path, interpreter, rows);
   }
   take("repro", "repro", Plain);
   for (const auto& [key, value] : machine.items()) {
-    static const std::set<std::string> kShown = {"os", "kernel", "cpu", "memory_bytes", "gpus", "interpreters", "repro"};
+    static const std::set<std::string> kShown = {"os",   "kernel",       "cpu",  "memory_bytes",
+                                                 "gpus", "interpreters", "repro"};
     if (!kShown.count(key)) rows.emplace_back(key, Plain(value));
   }
   return rows;

@@ -14,7 +14,8 @@ namespace repro {
 // "paper_environment": the manifest's paper.environment; "fingerprints": the JSON of each
 // distinct environment the claim's runs ran in (fingerprint/fingerprint.h). One line a
 // difference, e.g. "the paper used torch 1.13; these runs used torch 2.1.0".
-std::vector<std::string> EnvironmentNotes(const NamedValues& paper_environment, const std::vector<std::string>& fingerprints);
+std::vector<std::string> EnvironmentNotes(const NamedValues& paper_environment,
+                                          const std::vector<std::string>& fingerprints);
 
 // The environments of a report as one table a reviewer reads, printed or not: a row per
 // thing (OS, kernel, CPU, memory, GPU, each interpreter, its packages and BLAS, repro), a

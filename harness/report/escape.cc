@@ -1,9 +1,9 @@
 #include "harness/report/escape.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <fmt/format.h>
 
 #include "harness/util/text.h"
 
@@ -15,11 +15,20 @@ std::string HtmlText(std::string_view text) {
   out.reserve(visible.size());
   for (char c : visible) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -30,7 +39,8 @@ std::string CssString(std::string_view text) {
   std::string out = "\"";
   for (char c : visible) {
     unsigned char byte = static_cast<unsigned char>(c);
-    bool plain = byte >= 0x80 || std::isalnum(byte) || std::string_view(" .,:;!?()[]-_+=/'#%*@|~^$").find(c) != std::string_view::npos;
+    bool plain = byte >= 0x80 || std::isalnum(byte) ||
+                 std::string_view(" .,:;!?()[]-_+=/'#%*@|~^$").find(c) != std::string_view::npos;
     out += plain ? std::string(1, c) : fmt::format("\\{:x} ", byte);
   }
   return out + "\"";
@@ -43,10 +53,25 @@ std::string MarkdownText(std::string_view text) {
   for (char c : visible) {
     switch (c) {
       // Entities rather than backslashes: a renderer that passes HTML through sees no tag.
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '|': case '~': out += '\\'; out += c; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '|':
+      case '~':
+        out += '\\';
+        out += c;
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -88,16 +113,34 @@ std::string TexText(std::string_view text) {
   std::string out;
   for (char c : visible) {
     switch (c) {
-      case '&': case '%': case '$': case '#': case '_': case '{': case '}': out += '\\'; out += c; break;
-      case '~': out += "\\textasciitilde{}"; break;
-      case '^': out += "\\textasciicircum{}"; break;
-      case '\\': out += "\\textbackslash{}"; break;
-      default: out += c;
+      case '&':
+      case '%':
+      case '$':
+      case '#':
+      case '_':
+      case '{':
+      case '}':
+        out += '\\';
+        out += c;
+        break;
+      case '~':
+        out += "\\textasciitilde{}";
+        break;
+      case '^':
+        out += "\\textasciicircum{}";
+        break;
+      case '\\':
+        out += "\\textbackslash{}";
+        break;
+      default:
+        out += c;
     }
   }
   // The cells use Unicode signs; spell them for plain pdflatex.
-  for (auto [from, to] : {std::pair<std::string_view, std::string_view>{"±", "$\\pm$"}, {"—", "--"}, {"Δ", "$\\Delta$"}, {"−", "-"}}) {
-    for (size_t at = out.find(from); at != std::string::npos; at = out.find(from, at + to.size())) out.replace(at, from.size(), to);
+  for (auto [from, to] :
+       {std::pair<std::string_view, std::string_view>{"±", "$\\pm$"}, {"—", "--"}, {"Δ", "$\\Delta$"}, {"−", "-"}}) {
+    for (size_t at = out.find(from); at != std::string::npos; at = out.find(from, at + to.size()))
+      out.replace(at, from.size(), to);
   }
   return out;
 }

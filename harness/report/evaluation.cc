@@ -1,20 +1,20 @@
 #include "harness/report/evaluation.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <map>
 #include <set>
 
-#include <fmt/format.h>
-
 #include "harness/manifest/metric_parser.h"
 #include "harness/report/environment.h"
 #include "harness/report/extras.h"
-#include "harness/util/hash.h"
-#include "harness/util/regular_file.h"
 #include "harness/report/render.h"
 #include "harness/util/exit_text.h"
+#include "harness/util/hash.h"
+#include "harness/util/regular_file.h"
 #include "harness/util/shell_quote.h"
 #include "harness/util/text.h"
 #include "harness/util/units.h"
@@ -57,7 +57,7 @@ RunEvidence EvidenceFor(const RunSpec& run, const std::optional<AttemptRecord>& 
     for (const MetricRecord& record : attempt->metrics) {
       if (record.name != metric) continue;
       evidence.value = record.value;
-      evidence.std = record.std;      // a printed spread: with its count it decides a one-run verdict
+      evidence.std = record.std;  // a printed spread: with its count it decides a one-run verdict
       evidence.count = record.count;
       evidence.flag = record.flag;
       evidence.message = record.message;
@@ -75,7 +75,8 @@ struct LatestAttempts {
 
 // Reads the series of every completed metric of "attempt" that its experiment declares
 // 'replicates': each point is one sample.
-Status ReadReplicates(const Experiment& experiment, const AttemptRecord& attempt, Store& store, LatestAttempts& latest) {
+Status ReadReplicates(const Experiment& experiment, const AttemptRecord& attempt, Store& store,
+                      LatestAttempts& latest) {
   if (attempt.status != kStatusCompleted) return Status::Ok();
   for (const MetricRecord& record : attempt.metrics) {
     const MetricSpec* spec = FindMetricSpec(experiment, record.name);
@@ -119,7 +120,9 @@ Side MakeSide(const std::vector<RunSpec>& runs, const LatestAttempts& latest, co
   return side;
 }
 
-void AddRuns(const Side& side, ClaimEvaluation& entry) { entry.runs.insert(entry.runs.end(), side.runs.begin(), side.runs.end()); }
+void AddRuns(const Side& side, ClaimEvaluation& entry) {
+  entry.runs.insert(entry.runs.end(), side.runs.begin(), side.runs.end());
+}
 
 Verdict EvaluateForAll(const Manifest& manifest, const Claim& claim, const std::vector<RunSpec>& runs,
                        const LatestAttempts& latest, ClaimEvaluation& entry) {
@@ -219,7 +222,8 @@ class ManifestFileFinder {
     for (const AddedFile& file : manifest.source.files) known_.insert(file.from.lexically_normal().string());
     for (const Experiment& experiment : manifest.experiments) {
       if (!experiment.source || !experiment.source->patches) continue;
-      for (const std::filesystem::path& patch : *experiment.source->patches) known_.insert(patch.lexically_normal().string());
+      for (const std::filesystem::path& patch : *experiment.source->patches)
+        known_.insert(patch.lexically_normal().string());
     }
   }
 
@@ -245,7 +249,8 @@ class ManifestFileFinder {
       }
       // Never through a symlink: a manifest from someone else must not get another file of
       // this machine hashed into a report or packed into a bundle ("unreadable" instead).
-      files_.push_back({std::filesystem::path(path).lexically_relative(manifest_.dir).string(), path, HashOfRegularFile(path), {}});
+      files_.push_back(
+          {std::filesystem::path(path).lexically_relative(manifest_.dir).string(), path, HashOfRegularFile(path), {}});
     }
     if (it->second == SIZE_MAX) return;
     std::vector<std::string>& users = files_[it->second].used_by;
@@ -260,7 +265,8 @@ class ManifestFileFinder {
 
 // "file mnist1d/driver.py beside the manifest, used by experiment logistic, ... (sha256 ...)".
 std::string ManifestFileDeviation(const ManifestFile& file) {
-  return fmt::format("file {} beside the manifest, used by {} (sha256 {})", file.path, Join(file.used_by, ", "), file.sha256);
+  return fmt::format("file {} beside the manifest, used by {} (sha256 {})", file.path, Join(file.used_by, ", "),
+                     file.sha256);
 }
 
 std::vector<RunCommand> Commands(const std::vector<RunSpec>& runs, const LatestAttempts& latest) {
@@ -269,7 +275,8 @@ std::vector<RunCommand> Commands(const std::vector<RunSpec>& runs, const LatestA
     const std::optional<AttemptRecord>& attempt = latest.at(run.key);
     std::string out = attempt ? (std::filesystem::path(attempt->dir) / "out").string() : "{out}";
     Result<std::vector<std::string>> argv = ExpandCommand(run, out);
-    commands.push_back({run.label + OwnCode(*run.experiment), argv ? *argv : std::vector<std::string>{"(" + argv.error() + ")"}});
+    commands.push_back(
+        {run.label + OwnCode(*run.experiment), argv ? *argv : std::vector<std::string>{"(" + argv.error() + ")"}});
   }
   return commands;
 }
@@ -299,7 +306,8 @@ Status GatherSetup(const std::string& key, Store& store, Detail detail, Evaluati
     if (detail == Detail::kReport) {
       view.stdout_tail = LastLinesOfRegularFile(step.stdout_path, 10);
       view.stderr_tail = LastLinesOfRegularFile(step.stderr_path, 10);
-      for (const std::string& log : {step.stdout_path, step.stderr_path}) evaluation.integrity.push_back({log, HashOfRegularFile(log)});
+      for (const std::string& log : {step.stdout_path, step.stderr_path})
+        evaluation.integrity.push_back({log, HashOfRegularFile(log)});
     }
     setup.steps.push_back(std::move(view));
   }
@@ -307,7 +315,8 @@ Status GatherSetup(const std::string& key, Store& store, Detail detail, Evaluati
 }
 
 // Everything a report adds to the verdicts: compute used, file hashes, environments, curves.
-Status Gather(const std::vector<RunSpec>& runs, const LatestAttempts& latest, Store& store, Detail detail, Evaluation& evaluation) {
+Status Gather(const std::vector<RunSpec>& runs, const LatestAttempts& latest, Store& store, Detail detail,
+              Evaluation& evaluation) {
   std::set<std::string> environments;
   for (const RunSpec& run : runs) {
     Result<std::vector<AttemptRecord>> attempts = store.Attempts(run.key);
@@ -337,7 +346,8 @@ Status Gather(const std::vector<RunSpec>& runs, const LatestAttempts& latest, St
       if (detail != Detail::kReport || run.attempt_id == 0 || run.metric.empty()) continue;
       Result<std::vector<SeriesPoint>> points = store.Series(run.attempt_id, run.metric, kCurvePoints);
       if (!points || points->size() < 2) continue;
-      evaluation.series[claim.claim->id].push_back({run.label, run.metric, Finite(*points), /*unit: the chart finds it by claim*/ ""});
+      evaluation.series[claim.claim->id].push_back(
+          {run.label, run.metric, Finite(*points), /*unit: the chart finds it by claim*/ ""});
     }
   }
   return Status::Ok();
@@ -361,14 +371,18 @@ BadgeSuggestion SuggestBadge(const Evaluation& evaluation) {
   if (held < total) {
     return {"", fmt::format("no badge suggested: {} of {} claims held", held, total)};
   }
-  std::string code = m.source.is_git() ? fmt::format("{} at commit {}", m.source.git, m.source.commit) : m.source.path.string();
+  std::string code =
+      m.source.is_git() ? fmt::format("{} at commit {}", m.source.git, m.source.commit) : m.source.path.string();
   if (!m.source.authors_code) {
-    return {"Results Replicated", fmt::format("all {} claims held with code other than the authors' ({})", total, code)};
+    return {"Results Replicated",
+            fmt::format("all {} claims held with code other than the authors' ({})", total, code)};
   }
-  std::string caveat = evaluation.deviations.empty()
-                           ? ""
-                           : fmt::format(", with {} deviation(s) from the released code listed above", evaluation.deviations.size());
-  return {"Results Reproduced", fmt::format("all {} claims held running the authors' code ({}){}", total, code, caveat)};
+  std::string caveat =
+      evaluation.deviations.empty()
+          ? ""
+          : fmt::format(", with {} deviation(s) from the released code listed above", evaluation.deviations.size());
+  return {"Results Reproduced",
+          fmt::format("all {} claims held running the authors' code ({}){}", total, code, caveat)};
 }
 
 std::vector<std::pair<std::string, std::string>> ChallengeSummary(const Evaluation& evaluation) {
@@ -405,24 +419,27 @@ std::vector<std::pair<std::string, std::string>> ChallengeSummary(const Evaluati
       {"What held", held.empty() ? "No claim held." : Join(held, ", ") + "."},
       {"What did not", failed.empty() ? "No claim failed or was refuted." : Join(failed, ", ") + "."},
       {"Inconclusive", undecided.empty() ? "None." : Join(undecided, ", ") + "."},
-      {"Compute", fmt::format("{} attempt(s){}, {} of attempt time (summed over attempts){}, {} of CPU time, {} of GPU time, "
-                              "at most {} of memory in one {}.",
-                              cost.attempts,
-                              evaluation.setup.compute.attempts > 0
-                                  ? fmt::format(" and {} setup step(s)", evaluation.setup.compute.attempts) : "",
-                              FormatDuration(cost.wall_seconds),
-                              evaluation.elapsed_seconds > 0
-                                  ? fmt::format(" in {} elapsed from the first start to the last end", FormatDuration(evaluation.elapsed_seconds))
-                                  : "",
-                              FormatDuration(cost.cpu_seconds),
-                              FormatDuration(cost.gpu_seconds), FormatBytes(cost.peak_rss_kib * 1024),
-                              evaluation.setup.compute.attempts > 0 ? "attempt or step" : "attempt")},
+      {"Compute",
+       fmt::format("{} attempt(s){}, {} of attempt time (summed over attempts){}, {} of CPU time, {} of GPU time, "
+                   "at most {} of memory in one {}.",
+                   cost.attempts,
+                   evaluation.setup.compute.attempts > 0
+                       ? fmt::format(" and {} setup step(s)", evaluation.setup.compute.attempts)
+                       : "",
+                   FormatDuration(cost.wall_seconds),
+                   evaluation.elapsed_seconds > 0 ? fmt::format(" in {} elapsed from the first start to the last end",
+                                                                FormatDuration(evaluation.elapsed_seconds))
+                                                  : "",
+                   FormatDuration(cost.cpu_seconds), FormatDuration(cost.gpu_seconds),
+                   FormatBytes(cost.peak_rss_kib * 1024),
+                   evaluation.setup.compute.attempts > 0 ? "attempt or step" : "attempt")},
   };
 }
 
 std::vector<ManifestFile> FilesBesideManifest(const Manifest& manifest, const std::vector<RunSpec>& runs) {
   ManifestFileFinder finder(manifest);
-  for (size_t i = 0; i < manifest.setup.size(); ++i) finder.Scan(manifest.setup[i], false, fmt::format("setup step {}", i + 1));
+  for (size_t i = 0; i < manifest.setup.size(); ++i)
+    finder.Scan(manifest.setup[i], false, fmt::format("setup step {}", i + 1));
   for (const RunSpec& run : runs) {
     Result<std::vector<std::string>> argv = ExpandCommand(run, "{out}");
     if (argv) finder.Scan(*argv, run.experiment->shell, "experiment " + run.experiment->id);
@@ -437,7 +454,8 @@ std::string Evaluation::SetupLine() const {
     return fmt::format("step {} of {} {}", step.record.step, manifest->setup.size(), StepStatus(step.record));
   }
   return fmt::format("{} step(s) completed in {} ({} execution(s), {} of CPU time)", setup.steps.size(),
-                     FormatDuration(setup.compute.wall_seconds), setup.executions, FormatDuration(setup.compute.cpu_seconds));
+                     FormatDuration(setup.compute.wall_seconds), setup.executions,
+                     FormatDuration(setup.compute.cpu_seconds));
 }
 
 std::string StepStatus(const SetupStepRecord& step) {
@@ -478,7 +496,8 @@ std::string Evaluation::SummaryLine() const {
 }
 
 Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>& runs,
-                            const std::string& source_description, Store& store, Detail detail, const std::string& setup_key) {
+                            const std::string& source_description, Store& store, Detail detail,
+                            const std::string& setup_key) {
   Evaluation evaluation;
   evaluation.manifest = &manifest;
   evaluation.source_description = source_description;
@@ -502,7 +521,8 @@ Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>
       std::vector<std::string> texts;
       for (const RunEvidence& run : entry.runs) {
         if (run.environment.empty() || !seen.insert(run.environment).second) continue;
-        if (!fingerprints.count(run.environment)) fingerprints[run.environment] = store.EnvironmentJson(run.environment).value_or("");
+        if (!fingerprints.count(run.environment))
+          fingerprints[run.environment] = store.EnvironmentJson(run.environment).value_or("");
         texts.push_back(fingerprints[run.environment]);
       }
       entry.environment_notes = EnvironmentNotes(manifest.paper.environment, texts);
@@ -511,14 +531,16 @@ Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>
   }
   if (Status gathered = Gather(runs, latest, store, detail, evaluation); !gathered) return Error{gathered.error()};
   if (detail == Detail::kReport) {
-    if (Status gathered = GatherReportExtras(runs, store, kCurvePoints, evaluation); !gathered) return Error{gathered.error()};
+    if (Status gathered = GatherReportExtras(runs, store, kCurvePoints, evaluation); !gathered)
+      return Error{gathered.error()};
   }
   if (!setup_key.empty() && !manifest.setup.empty()) {
     if (Status gathered = GatherSetup(setup_key, store, detail, evaluation); !gathered) return Error{gathered.error()};
   }
   evaluation.commands = Commands(runs, latest);
   evaluation.manifest_files = FilesBesideManifest(manifest, runs);
-  for (const ManifestFile& file : evaluation.manifest_files) evaluation.deviations.push_back(ManifestFileDeviation(file));
+  for (const ManifestFile& file : evaluation.manifest_files)
+    evaluation.deviations.push_back(ManifestFileDeviation(file));
   return evaluation;
 }
 

@@ -130,7 +130,7 @@ std::string StepStatus(const SetupStepRecord& step);
 // "Results Replicated" for other code, when every claim held), with the reason; a
 // suggestion for a reviewer, never a verdict.
 struct BadgeSuggestion {
-  std::string badge;   // empty when none is suggested
+  std::string badge;  // empty when none is suggested
   std::string reason;
 };
 BadgeSuggestion SuggestBadge(const Evaluation& evaluation);

@@ -27,7 +27,8 @@ Status AddRunSeries(const RunSpec& run, Store& store, int64_t max_points, Evalua
     if (!points) return Error{points.error()};
     std::vector<std::pair<double, double>> finite = FinitePoints(*points);
     if (finite.size() < 2) continue;
-    evaluation.experiment_series[run.experiment->id].push_back({run.label, metric.name, std::move(finite), metric.unit});
+    evaluation.experiment_series[run.experiment->id].push_back(
+        {run.label, metric.name, std::move(finite), metric.unit});
   }
   return Status::Ok();
 }
@@ -51,8 +52,9 @@ std::vector<std::string> ClaimedExperiments(const Manifest& manifest) {
 std::optional<double> ParseUtcTimestamp(const std::string& text) {
   std::tm tm{};
   char zone = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
-                  &zone) != 7 || zone != 'Z') {
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                  &tm.tm_min, &tm.tm_sec, &zone) != 7 ||
+      zone != 'Z') {
     return std::nullopt;
   }
   tm.tm_year -= 1900;

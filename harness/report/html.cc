@@ -8,10 +8,10 @@
 #include "harness/report/environment.h"
 #include "harness/report/escape.h"
 #include "harness/report/extras.h"
-#include "harness/util/regular_file.h"
 #include "harness/report/render.h"
 #include "harness/report/svg.h"
 #include "harness/util/exit_text.h"
+#include "harness/util/regular_file.h"
 #include "harness/util/shell_quote.h"
 #include "harness/util/text.h"
 #include "harness/util/time.h"
@@ -66,22 +66,37 @@ std::string WrappableId(const std::string& id) {
 std::string VerdictText(VerdictKind kind) {
   const char* symbol = "";
   switch (kind) {
-    case VerdictKind::kReproduced: symbol = "✓"; break;
-    case VerdictKind::kBetterThanClaimed: symbol = "✓+"; break;
-    case VerdictKind::kNotReproduced: symbol = "✗"; break;
-    case VerdictKind::kInconclusive: symbol = "?"; break;
-    case VerdictKind::kFailed: symbol = "!"; break;
-    case VerdictKind::kMissing: symbol = "∅"; break;
-    case VerdictKind::kPending: symbol = "…"; break;
+    case VerdictKind::kReproduced:
+      symbol = "✓";
+      break;
+    case VerdictKind::kBetterThanClaimed:
+      symbol = "✓+";
+      break;
+    case VerdictKind::kNotReproduced:
+      symbol = "✗";
+      break;
+    case VerdictKind::kInconclusive:
+      symbol = "?";
+      break;
+    case VerdictKind::kFailed:
+      symbol = "!";
+      break;
+    case VerdictKind::kMissing:
+      symbol = "∅";
+      break;
+    case VerdictKind::kPending:
+      symbol = "…";
+      break;
   }
   return fmt::format("{} {}", symbol, VerdictName(kind));
 }
 
 // "23m42s of attempt time" is a sum; the run took "elapsed". Both, each named.
 std::string ComputeLine(const Compute& cost) {
-  return fmt::format("{} attempt(s), {} of attempt time (summed over attempts), {} CPU{}, peak memory {}", cost.attempts,
-                     FormatDuration(cost.wall_seconds), FormatDuration(cost.cpu_seconds),
-                     cost.gpu_seconds > 0 ? ", " + FormatDuration(cost.gpu_seconds) + " GPU" : "", FormatBytes(cost.peak_rss_kib * 1024));
+  return fmt::format("{} attempt(s), {} of attempt time (summed over attempts), {} CPU{}, peak memory {}",
+                     cost.attempts, FormatDuration(cost.wall_seconds), FormatDuration(cost.cpu_seconds),
+                     cost.gpu_seconds > 0 ? ", " + FormatDuration(cost.gpu_seconds) + " GPU" : "",
+                     FormatBytes(cost.peak_rss_kib * 1024));
 }
 
 std::string PaperHeader(const Paper& paper) {
@@ -90,8 +105,11 @@ std::string PaperHeader(const Paper& paper) {
   std::string venue = paper.venue;
   if (paper.year) venue += (venue.empty() ? "" : " ") + std::to_string(*paper.year);
   if (!venue.empty()) out += " (" + E(venue) + ")";
-  if (!paper.arxiv.empty()) out += fmt::format(R"( · <a href="https://arxiv.org/abs/{}">arXiv:{}</a>)", E(UrlPath(paper.arxiv)), E(paper.arxiv));
-  if (!paper.doi.empty()) out += fmt::format(R"( · <a href="https://doi.org/{}">doi:{}</a>)", E(UrlPath(paper.doi)), E(paper.doi));
+  if (!paper.arxiv.empty())
+    out +=
+        fmt::format(R"( · <a href="https://arxiv.org/abs/{}">arXiv:{}</a>)", E(UrlPath(paper.arxiv)), E(paper.arxiv));
+  if (!paper.doi.empty())
+    out += fmt::format(R"( · <a href="https://doi.org/{}">doi:{}</a>)", E(UrlPath(paper.doi)), E(paper.doi));
   if (!paper.url.empty()) {
     // Only a web link is a link: "javascript:" or "data:" would run when a reader clicks.
     out += IsWebLink(paper.url) ? fmt::format(R"( · <a href="{0}">{0}</a>)", E(paper.url)) : " · " + E(paper.url);
@@ -100,13 +118,16 @@ std::string PaperHeader(const Paper& paper) {
 }
 
 std::string ClaimsTable(const Evaluation& evaluation) {
-  std::string out = "<table id=\"claims\">\n<tr><th>Claim</th><th class=\"where\">Where in the paper</th><th>Paper</th><th>Measured (mean ± std, n)</th>"
-                    "<th>95% CI</th><th>Δ</th><th>Verdict</th></tr>\n";
+  std::string out =
+      "<table id=\"claims\">\n<tr><th>Claim</th><th class=\"where\">Where in the paper</th><th>Paper</th><th>Measured "
+      "(mean ± std, n)</th>"
+      "<th>95% CI</th><th>Δ</th><th>Verdict</th></tr>\n";
   for (const ClaimEvaluation& c : evaluation.claims) {
     const char* verdict = VerdictName(c.verdict.kind);
-    out += fmt::format(R"(<tr class="{}"><td><a href="#claim-{}"><code>{}</code></a></td><td class="where">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="verdict">{}</td></tr>)",
-                       verdict, E(c.claim->id), WrappableId(c.claim->id), E(c.claim->source), E(ReportedCell(*c.claim)),
-                       E(MeasuredCell(c.verdict)), E(IntervalCell(c.verdict)), E(DeltaCell(c.verdict)), VerdictText(c.verdict.kind));
+    out += fmt::format(
+        R"(<tr class="{}"><td><a href="#claim-{}"><code>{}</code></a></td><td class="where">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="verdict">{}</td></tr>)",
+        verdict, E(c.claim->id), WrappableId(c.claim->id), E(c.claim->source), E(ReportedCell(*c.claim)),
+        E(MeasuredCell(c.verdict)), E(IntervalCell(c.verdict)), E(DeltaCell(c.verdict)), VerdictText(c.verdict.kind));
     out += "\n";
   }
   return out + "</table>\n";
@@ -115,8 +136,8 @@ std::string ClaimsTable(const Evaluation& evaluation) {
 std::string PaperTables(const Evaluation& evaluation) {
   std::string out;
   for (const PaperTable& table : evaluation.manifest->tables) {
-    out += fmt::format(R"(<table class="paper-table" id="table-{}"><caption>{}{}</caption><tr><th></th>)", E(table.id), E(table.id),
-                       table.caption.empty() ? "" : ": " + E(table.caption));
+    out += fmt::format(R"(<table class="paper-table" id="table-{}"><caption>{}{}</caption><tr><th></th>)", E(table.id),
+                       E(table.id), table.caption.empty() ? "" : ": " + E(table.caption));
     for (const std::string& column : table.columns) out += "<th>" + E(column) + "</th>";
     out += "</tr>\n";
     for (const PaperTable::Row& row : table.rows) {
@@ -128,8 +149,9 @@ std::string PaperTables(const Evaluation& evaluation) {
           continue;
         }
         const char* verdict = VerdictName(c->verdict.kind);
-        out += fmt::format(R"(<td class="verdict-cell {}">paper {}<br>ours {}<br><span class="verdict">{}</span></td>)", verdict,
-                           E(ReportedCell(*c->claim)), E(MeasuredCell(c->verdict)), VerdictText(c->verdict.kind));
+        out +=
+            fmt::format(R"(<td class="verdict-cell {}">paper {}<br>ours {}<br><span class="verdict">{}</span></td>)",
+                        verdict, E(ReportedCell(*c->claim)), E(MeasuredCell(c->verdict)), VerdictText(c->verdict.kind));
       }
       out += "</tr>\n";
     }
@@ -182,8 +204,9 @@ std::string ClaimCurves(const Evaluation& evaluation, const ClaimEvaluation& c) 
 }
 
 std::string ClaimSection(const Evaluation& evaluation, const ClaimEvaluation& c) {
-  std::string out = fmt::format(R"(<div class="claim {}" id="claim-{}"><h3><code>{}</code> — <span class="verdict">{}</span></h3>)",
-                                VerdictName(c.verdict.kind), E(c.claim->id), E(c.claim->id), VerdictText(c.verdict.kind));
+  std::string out =
+      fmt::format(R"(<div class="claim {}" id="claim-{}"><h3><code>{}</code> — <span class="verdict">{}</span></h3>)",
+                  VerdictName(c.verdict.kind), E(c.claim->id), E(c.claim->id), VerdictText(c.verdict.kind));
   if (!c.claim->source.empty()) out += "<p class=\"where\">Where in the paper: " + E(c.claim->source) + "</p>";
   out += "<p class=\"reason\">" + E(c.verdict.reason) + "</p>";
   for (const std::string& part : c.verdict.parts) out += "<p class=\"reason\">" + E(part) + "</p>";
@@ -204,11 +227,13 @@ std::string SeriesSections(const Evaluation& evaluation) {
     if (found == evaluation.experiment_series.end()) continue;
     std::map<std::string, std::vector<Curve>> by_metric;
     for (const SeriesOfRun& run : found->second) by_metric[run.metric].push_back({run.label, run.points});
-    out += fmt::format(R"(<details class="series" id="series-{}"><summary>Experiment <code>{}</code>: {} series of {} metric(s)</summary>)",
-                       E(experiment), E(experiment), found->second.size(), by_metric.size());
+    out += fmt::format(
+        R"(<details class="series" id="series-{}"><summary>Experiment <code>{}</code>: {} series of {} metric(s)</summary>)",
+        E(experiment), E(experiment), found->second.size(), by_metric.size());
     for (auto& [metric, curves] : by_metric) {
       LineChart chart{MetricTitle(*evaluation.manifest, experiment, metric), std::move(curves), std::nullopt, 0, "", 0};
-      out += "<div class=\"chart\"><h4><code>" + E(metric) + "</code></h4><figure>" + RenderLineChart(chart) + "</figure></div>";
+      out += "<div class=\"chart\"><h4><code>" + E(metric) + "</code></h4><figure>" + RenderLineChart(chart) +
+             "</figure></div>";
     }
     out += "</details>\n";
   }
@@ -246,14 +271,19 @@ std::string SetupSection(const Evaluation& evaluation) {
     for (const auto& argv : m.setup) out += "<li><code>" + E(ShellCommandLine(argv)) + "</code></li>";
     return out + "</ol>\n";
   }
-  if (setup.executions > 1) out += fmt::format("<p>Execution {} of this setup; the compute table counts every one.</p>", setup.executions);
-  out += "<table id=\"setup\"><tr><th>Step</th><th>Command</th><th>Status</th><th>Wall</th><th>CPU</th><th>Logs</th></tr>\n";
+  if (setup.executions > 1)
+    out += fmt::format("<p>Execution {} of this setup; the compute table counts every one.</p>", setup.executions);
+  out +=
+      "<table "
+      "id=\"setup\"><tr><th>Step</th><th>Command</th><th>Status</th><th>Wall</th><th>CPU</th><th>Logs</th></tr>\n";
   for (const SetupStepView& view : setup.steps) {
     const SetupStepRecord& step = view.record;
-    out += fmt::format("<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code><br><code>{}</code>{}{}</td></tr>\n",
-                       step.step, E(ShellCommandLine(step.argv)), E(StepStatus(step)), FormatDuration(step.wall_seconds),
-                       FormatDuration(step.cpu_seconds), E(step.stdout_path), E(step.stderr_path),
-                       TailBlock("last lines of stdout", view.stdout_tail), TailBlock("last lines of stderr", view.stderr_tail));
+    out += fmt::format(
+        "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code><br><code>{}</"
+        "code>{}{}</td></tr>\n",
+        step.step, E(ShellCommandLine(step.argv)), E(StepStatus(step)), FormatDuration(step.wall_seconds),
+        FormatDuration(step.cpu_seconds), E(step.stdout_path), E(step.stderr_path),
+        TailBlock("last lines of stdout", view.stdout_tail), TailBlock("last lines of stderr", view.stderr_tail));
   }
   return out + "</table>\n";
 }
@@ -268,21 +298,26 @@ std::string CommandsSection(const Evaluation& evaluation) {
 }
 
 std::string ComputeTable(const Evaluation& evaluation) {
-  std::string out = "<table id=\"compute\"><tr><th></th><th>Attempts</th><th>Attempt time (summed)</th><th>CPU</th><th>GPU</th><th>Peak memory</th></tr>\n";
+  std::string out =
+      "<table id=\"compute\"><tr><th></th><th>Attempts</th><th>Attempt time "
+      "(summed)</th><th>CPU</th><th>GPU</th><th>Peak memory</th></tr>\n";
   auto row = [](const std::string& name, const Compute& c) {
-    return fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", name, c.attempts,
-                       FormatDuration(c.wall_seconds), FormatDuration(c.cpu_seconds), FormatDuration(c.gpu_seconds),
-                       FormatBytes(c.peak_rss_kib * 1024));
+    return fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", name,
+                       c.attempts, FormatDuration(c.wall_seconds), FormatDuration(c.cpu_seconds),
+                       FormatDuration(c.gpu_seconds), FormatBytes(c.peak_rss_kib * 1024));
   };
   for (const ClaimEvaluation& c : evaluation.claims) out += row("<code>" + E(c.claim->id) + "</code>", c.compute);
   if (evaluation.setup.compute.attempts > 0) out += row("Setup, every step run", evaluation.setup.compute);
-  out += row(evaluation.setup.compute.attempts > 0 ? "<strong>Total, retries and setup included</strong>" : "<strong>Total, retries included</strong>",
+  out += row(evaluation.setup.compute.attempts > 0 ? "<strong>Total, retries and setup included</strong>"
+                                                   : "<strong>Total, retries included</strong>",
              evaluation.compute);
   out += "</table>\n";
   if (evaluation.elapsed_seconds > 0) {
-    out += fmt::format("<p id=\"elapsed\">Elapsed: the runs took {} from the first attempt's start to the last one's end; attempt time "
-                       "adds up each attempt's own wall time, {} in all, and is longer when attempts ran side by side.</p>\n",
-                       FormatDuration(evaluation.elapsed_seconds), FormatDuration(evaluation.compute.wall_seconds));
+    out += fmt::format(
+        "<p id=\"elapsed\">Elapsed: the runs took {} from the first attempt's start to the last one's end; attempt "
+        "time "
+        "adds up each attempt's own wall time, {} in all, and is longer when attempts ran side by side.</p>\n",
+        FormatDuration(evaluation.elapsed_seconds), FormatDuration(evaluation.compute.wall_seconds));
   }
   return out;
 }
@@ -291,7 +326,8 @@ std::string ComputeTable(const Evaluation& evaluation) {
 std::string EnvironmentSection(const Evaluation& evaluation) {
   std::string out = fmt::format("<h2>Environment</h2>\n<table class=\"environment\" id=\"environment\"><tr><th></th>");
   for (size_t i = 0; i < evaluation.environments.size(); ++i) {
-    out += evaluation.environments.size() == 1 ? "<th>Where the runs ran</th>" : fmt::format("<th>Environment {}</th>", i + 1);
+    out += evaluation.environments.size() == 1 ? "<th>Where the runs ran</th>"
+                                               : fmt::format("<th>Environment {}</th>", i + 1);
   }
   out += "</tr>\n";
   for (const EnvironmentRow& row : EnvironmentTable(evaluation.environments)) {
@@ -306,15 +342,18 @@ std::string EnvironmentSection(const Evaluation& evaluation) {
 // Page margins for print and the PDF: the paper's title at the top of every page and the
 // page number at the bottom (CSS margin boxes, which Chromium prints).
 std::string PageStyle(const Paper& paper) {
-  return "@page{size:A4;margin:16mm 12mm 16mm 12mm;@top-center{content:" + CssString("Reproduction report: " + paper.title) +
-         ";font:9pt system-ui,sans-serif;color:#555}@bottom-right{content:\"page \" counter(page) \" of \" counter(pages);"
+  return "@page{size:A4;margin:16mm 12mm 16mm 12mm;@top-center{content:" +
+         CssString("Reproduction report: " + paper.title) +
+         ";font:9pt system-ui,sans-serif;color:#555}@bottom-right{content:\"page \" counter(page) \" of \" "
+         "counter(pages);"
          "font:9pt system-ui,sans-serif;color:#555}}";
 }
 
 std::string HtmlBody(const Evaluation& evaluation);
 
 std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
   return text;
 }
 
@@ -322,10 +361,11 @@ std::string ReplaceAll(std::string text, std::string_view from, std::string_view
 
 std::string RenderHtml(const Evaluation& evaluation, bool for_print) {
   const Manifest& m = *evaluation.manifest;
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                    "<title>Reproduction report: " + E(m.paper.title) + "</title><style>" + kStyle + PageStyle(m.paper) +
-                    "</style></head><body>\n";
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+      "<title>Reproduction report: " +
+      E(m.paper.title) + "</title><style>" + kStyle + PageStyle(m.paper) + "</style></head><body>\n";
   std::string body = HtmlBody(evaluation);
   // Every string in the body went through E(), so "<details" is only ever our own tag.
   if (for_print) body = ReplaceAll(std::move(body), "<details", "<details open");
@@ -344,26 +384,29 @@ std::string HtmlBody(const Evaluation& evaluation) {
     out += "</ul>\n";
   }
   for (const Experiment& experiment : m.experiments) {
-    if (experiment.shell) out += "<p>Shell: experiment <code>" + E(experiment.id) + "</code> runs its command through /bin/sh.</p>\n";
+    if (experiment.shell)
+      out += "<p>Shell: experiment <code>" + E(experiment.id) + "</code> runs its command through /bin/sh.</p>\n";
   }
   if (std::string setup = evaluation.SetupLine(); !setup.empty()) out += "<p>Setup: " + E(setup) + "</p>\n";
   out += "<p class=\"summary\">" + E(evaluation.SummaryLine()) + "</p>\n";
   BadgeSuggestion badge = SuggestBadge(evaluation);
   out += badge.badge.empty() ? "<p>" + E(badge.reason) + ".</p>\n"
-                             : "<p>Suggested ACM badge: <span class=\"badge\">" + E(badge.badge) + "</span> — " + E(badge.reason) +
-                                   ". A suggestion for the reviewer, not a decision.</p>\n";
+                             : "<p>Suggested ACM badge: <span class=\"badge\">" + E(badge.badge) + "</span> — " +
+                                   E(badge.reason) + ". A suggestion for the reviewer, not a decision.</p>\n";
   out += "<h2>Claims</h2>\n" + ClaimsTable(evaluation);
   if (!m.tables.empty()) out += "<h2>The paper's tables</h2>\n" + PaperTables(evaluation);
   for (const ClaimEvaluation& c : evaluation.claims) out += ClaimSection(evaluation, c);
   out += SeriesSections(evaluation);
   out += "<h2>Summary</h2>\n<dl>";
-  for (const auto& [heading, text] : ChallengeSummary(evaluation)) out += "<dt><strong>" + E(heading) + "</strong></dt><dd>" + E(text) + "</dd>";
+  for (const auto& [heading, text] : ChallengeSummary(evaluation))
+    out += "<dt><strong>" + E(heading) + "</strong></dt><dd>" + E(text) + "</dd>";
   out += "</dl>\n" + SetupSection(evaluation) + CommandsSection(evaluation);
   out += "<h2>Compute used</h2>\n" + ComputeTable(evaluation);
   out += FailedRuns(evaluation);
   out += EnvironmentSection(evaluation);
   out += "<details id=\"integrity\"><summary>Integrity: sha256 of every input to this report</summary>\n<table>";
-  out += fmt::format("<tr><td>manifest <code>{}</code></td><td><code>{}</code></td></tr>", E(m.path.string()), E(m.sha256));
+  out += fmt::format("<tr><td>manifest <code>{}</code></td><td><code>{}</code></td></tr>", E(m.path.string()),
+                     E(m.sha256));
   for (const HashedFile& file : evaluation.integrity) {
     out += fmt::format("<tr><td><code>{}</code></td><td><code>{}</code></td></tr>", E(file.path), E(file.sha256));
   }

@@ -37,9 +37,12 @@ Json RunJson(const RunEvidence& run) {
 
 const char* ClaimKindName(ClaimKind kind) {
   switch (kind) {
-    case ClaimKind::kValue: return "value";
-    case ClaimKind::kComparison: return "comparison";
-    case ClaimKind::kRanking: return "ranking";
+    case ClaimKind::kValue:
+      return "value";
+    case ClaimKind::kComparison:
+      return "comparison";
+    case ClaimKind::kRanking:
+      return "ranking";
   }
   return "?";
 }
@@ -52,9 +55,14 @@ Json ClaimJson(const ClaimEvaluation& c) {
   Json summary;
   if (v.summary) {
     const SeedSummary& s = *v.summary;
-    summary = Json{{"n", s.n}, {"mean", s.mean}, {"std", s.n >= 2 ? Json(s.std) : Json()},
-                   {"sem", s.n >= 2 ? Json(s.sem) : Json()}, {"ci95", s.ci_low ? Json{*s.ci_low, *s.ci_high} : Json()},
-                   {"min", s.min}, {"max", s.max}, {"seeds", v.seeds}};
+    summary = Json{{"n", s.n},
+                   {"mean", s.mean},
+                   {"std", s.n >= 2 ? Json(s.std) : Json()},
+                   {"sem", s.n >= 2 ? Json(s.sem) : Json()},
+                   {"ci95", s.ci_low ? Json{*s.ci_low, *s.ci_high} : Json()},
+                   {"min", s.min},
+                   {"max", s.max},
+                   {"seeds", v.seeds}};
   }
   Json runs = Json::array();
   for (const RunEvidence& run : c.runs) runs.push_back(RunJson(run));
@@ -64,9 +72,13 @@ Json ClaimJson(const ClaimEvaluation& c) {
       json["experiment"] = claim.experiment;
       json["metric"] = claim.metric;
       json["for_all"] = Text(claim.for_all);
-      json["reported"] = {{"text", claim.reported.text}, {"value", claim.reported.value}, {"std", Optional(claim.reported.std)}};
-      json["tolerance"] = {{"abs", Optional(claim.tolerance_abs)}, {"rel", Optional(claim.tolerance_rel)},
-                           {"sigma", Optional(claim.tolerance_sigma)}, {"rounding", claim.rounding}, {"allowed", v.allowed}};
+      json["reported"] = {
+          {"text", claim.reported.text}, {"value", claim.reported.value}, {"std", Optional(claim.reported.std)}};
+      json["tolerance"] = {{"abs", Optional(claim.tolerance_abs)},
+                           {"rel", Optional(claim.tolerance_rel)},
+                           {"sigma", Optional(claim.tolerance_sigma)},
+                           {"rounding", claim.rounding},
+                           {"allowed", v.allowed}};
       break;
     case ClaimKind::kComparison:
       json["expect"] = claim.comparison->text;
@@ -109,8 +121,11 @@ Json ShellExperiments(const Manifest& m) {
 }
 
 Json ComputeJson(const Compute& c) {
-  return Json{{"attempts", c.attempts}, {"wall_seconds", c.wall_seconds}, {"cpu_seconds", c.cpu_seconds},
-              {"gpu_seconds", c.gpu_seconds}, {"peak_rss_bytes", static_cast<int64_t>(c.peak_rss_kib) * 1024}};
+  return Json{{"attempts", c.attempts},
+              {"wall_seconds", c.wall_seconds},
+              {"cpu_seconds", c.cpu_seconds},
+              {"gpu_seconds", c.gpu_seconds},
+              {"peak_rss_bytes", static_cast<int64_t>(c.peak_rss_kib) * 1024}};
 }
 
 Json TablesJson(const Evaluation& evaluation) {
@@ -121,8 +136,11 @@ Json TablesJson(const Evaluation& evaluation) {
       Json cells = Json::array();
       for (const std::string& id : row.cells) {
         const ClaimEvaluation* c = id.empty() ? nullptr : evaluation.Find(id);
-        cells.push_back(c == nullptr ? Json() : Json{{"claim", id}, {"reported", ReportedCell(*c->claim)},
-                                                     {"measured", MeasuredCell(c->verdict)}, {"verdict", VerdictName(c->verdict.kind)}});
+        cells.push_back(c == nullptr ? Json()
+                                     : Json{{"claim", id},
+                                            {"reported", ReportedCell(*c->claim)},
+                                            {"measured", MeasuredCell(c->verdict)},
+                                            {"verdict", VerdictName(c->verdict.kind)}});
       }
       rows.push_back({{"label", row.label}, {"cells", cells}});
     }
@@ -136,7 +154,8 @@ Json ReviewJson(const Evaluation& evaluation) {
   Json summary = Json::object();
   for (const auto& [heading, text] : ChallengeSummary(evaluation)) summary[heading] = text;
   Json integrity = Json::array();
-  for (const HashedFile& file : evaluation.integrity) integrity.push_back({{"path", file.path}, {"sha256", file.sha256}});
+  for (const HashedFile& file : evaluation.integrity)
+    integrity.push_back({{"path", file.path}, {"sha256", file.sha256}});
   Json environments = Json::array();
   for (const std::string& environment : evaluation.environments) {
     environments.push_back(Json::parse(environment, nullptr, /*allow_exceptions=*/false));
@@ -161,16 +180,27 @@ Json SetupJson(const Evaluation& evaluation) {
   Json steps = Json::array();
   for (const SetupStepView& view : setup.steps) {
     const SetupStepRecord& step = view.record;
-    steps.push_back({{"step", step.step}, {"command", step.argv}, {"command_line", ShellCommandLine(step.argv)},
-                     {"status", step.status}, {"exit_code", Optional(step.exit_code)}, {"signal", Optional(step.signal)},
-                     {"wall_seconds", step.wall_seconds}, {"cpu_seconds", step.cpu_seconds},
-                     {"peak_rss_bytes", static_cast<int64_t>(step.peak_rss_kib) * 1024}, {"finished_at", Text(step.finished_at)},
-                     {"stdout", step.stdout_path}, {"stderr", step.stderr_path},
-                     {"stdout_tail", view.stdout_tail}, {"stderr_tail", view.stderr_tail}});
+    steps.push_back({{"step", step.step},
+                     {"command", step.argv},
+                     {"command_line", ShellCommandLine(step.argv)},
+                     {"status", step.status},
+                     {"exit_code", Optional(step.exit_code)},
+                     {"signal", Optional(step.signal)},
+                     {"wall_seconds", step.wall_seconds},
+                     {"cpu_seconds", step.cpu_seconds},
+                     {"peak_rss_bytes", static_cast<int64_t>(step.peak_rss_kib) * 1024},
+                     {"finished_at", Text(step.finished_at)},
+                     {"stdout", step.stdout_path},
+                     {"stderr", step.stderr_path},
+                     {"stdout_tail", view.stdout_tail},
+                     {"stderr_tail", view.stderr_tail}});
   }
   Json declared = Json::array();
   for (const auto& argv : evaluation.manifest->setup) declared.push_back(argv);
-  return Json{{"declared", declared}, {"key", Text(setup.key)}, {"executions", setup.executions}, {"steps", steps},
+  return Json{{"declared", declared},
+              {"key", Text(setup.key)},
+              {"executions", setup.executions},
+              {"steps", steps},
               {"compute", ComputeJson(setup.compute)}};
 }
 
@@ -187,8 +217,9 @@ Json CommandsJson(const Evaluation& evaluation) {
 std::string RenderJson(const Evaluation& evaluation) {
   const Manifest& m = *evaluation.manifest;
   Json summary{{"claims", evaluation.claims.size()}};
-  for (VerdictKind kind : {VerdictKind::kReproduced, VerdictKind::kBetterThanClaimed, VerdictKind::kNotReproduced,
-                           VerdictKind::kInconclusive, VerdictKind::kFailed, VerdictKind::kMissing, VerdictKind::kPending}) {
+  for (VerdictKind kind :
+       {VerdictKind::kReproduced, VerdictKind::kBetterThanClaimed, VerdictKind::kNotReproduced,
+        VerdictKind::kInconclusive, VerdictKind::kFailed, VerdictKind::kMissing, VerdictKind::kPending}) {
     summary[VerdictName(kind)] = evaluation.Count(kind);
   }
   summary["all_reproduced"] = evaluation.AllSucceeded();
@@ -196,25 +227,34 @@ std::string RenderJson(const Evaluation& evaluation) {
   for (const ClaimEvaluation& c : evaluation.claims) claims.push_back(ClaimJson(c));
   Json unfinished = Json::array();
   for (const RunEvidence& run : evaluation.unfinished_runs) unfinished.push_back(RunJson(run));
-  Json report{
-      {"format", "repro-report"},
-      {"version", kReportJsonVersion},
-      {"generated_at", NowUtcIso8601()},
-      {"repro_version", REPRO_VERSION},
-      {"paper", {{"title", m.paper.title}, {"authors", m.paper.authors}, {"year", m.paper.year ? Json(*m.paper.year) : Json()},
-                 {"venue", Text(m.paper.venue)}, {"arxiv", Text(m.paper.arxiv)}, {"doi", Text(m.paper.doi)}, {"url", Text(m.paper.url)}}},
-      {"manifest", {{"path", m.path.string()}, {"sha256", m.sha256}}},
-      {"source", {{"description", evaluation.source_description}, {"git", Text(m.source.git)},
-                  {"commit", Text(m.source.commit)}, {"path", m.source.is_git() ? Json() : Json(m.source.path.string())},
-                  {"deviations", evaluation.deviations}, {"files_beside_manifest", ManifestFilesJson(evaluation)}}},
-      {"shell_experiments", ShellExperiments(m)},
-      {"setup", SetupJson(evaluation)},
-      {"commands", CommandsJson(evaluation)},
-      {"summary", summary},
-      {"claims", claims},
-      {"tables", TablesJson(evaluation)},
-      {"review", ReviewJson(evaluation)},
-      {"unfinished_runs", unfinished}};
+  Json report{{"format", "repro-report"},
+              {"version", kReportJsonVersion},
+              {"generated_at", NowUtcIso8601()},
+              {"repro_version", REPRO_VERSION},
+              {"paper",
+               {{"title", m.paper.title},
+                {"authors", m.paper.authors},
+                {"year", m.paper.year ? Json(*m.paper.year) : Json()},
+                {"venue", Text(m.paper.venue)},
+                {"arxiv", Text(m.paper.arxiv)},
+                {"doi", Text(m.paper.doi)},
+                {"url", Text(m.paper.url)}}},
+              {"manifest", {{"path", m.path.string()}, {"sha256", m.sha256}}},
+              {"source",
+               {{"description", evaluation.source_description},
+                {"git", Text(m.source.git)},
+                {"commit", Text(m.source.commit)},
+                {"path", m.source.is_git() ? Json() : Json(m.source.path.string())},
+                {"deviations", evaluation.deviations},
+                {"files_beside_manifest", ManifestFilesJson(evaluation)}}},
+              {"shell_experiments", ShellExperiments(m)},
+              {"setup", SetupJson(evaluation)},
+              {"commands", CommandsJson(evaluation)},
+              {"summary", summary},
+              {"claims", claims},
+              {"tables", TablesJson(evaluation)},
+              {"review", ReviewJson(evaluation)},
+              {"unfinished_runs", unfinished}};
   return Dump(report, 2) + "\n";
 }
 

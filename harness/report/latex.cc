@@ -20,22 +20,27 @@ std::string X(const std::string& text) { return HtmlText(text); }
 
 std::string RenderLatex(const Evaluation& evaluation) {
   const Manifest& m = *evaluation.manifest;
-  std::string out = fmt::format("% Reproduction of \"{}\" by repro {} (manifest sha256 {}).\n", TeX(m.paper.title), REPRO_VERSION, TeX(m.sha256));
+  std::string out = fmt::format("% Reproduction of \"{}\" by repro {} (manifest sha256 {}).\n", TeX(m.paper.title),
+                                REPRO_VERSION, TeX(m.sha256));
   out += "% Needs \\usepackage{booktabs}.\n";
-  for (const std::string& deviation : evaluation.deviations) out += "% Deviation from the released code: " + TeX(deviation) + "\n";
+  for (const std::string& deviation : evaluation.deviations)
+    out += "% Deviation from the released code: " + TeX(deviation) + "\n";
   if (std::string setup = evaluation.SetupLine(); !setup.empty()) out += "% Setup: " + TeX(setup) + "\n";
   out += "\\begin{table}[t]\n\\centering\n\\begin{tabular}{lllll}\n\\toprule\n";
   out += "Claim & Paper & Reproduced & 95\\% CI & Verdict \\\\\n\\midrule\n";
   for (const ClaimEvaluation& c : evaluation.claims) {
-    out += fmt::format("{} & {} & {} & {} & {} \\\\\n", TeX(c.claim->id), TeX(ReportedCell(*c.claim)), TeX(MeasuredCell(c.verdict)),
-                       TeX(IntervalCell(c.verdict)), TeX(VerdictName(c.verdict.kind)));
+    out += fmt::format("{} & {} & {} & {} & {} \\\\\n", TeX(c.claim->id), TeX(ReportedCell(*c.claim)),
+                       TeX(MeasuredCell(c.verdict)), TeX(IntervalCell(c.verdict)), TeX(VerdictName(c.verdict.kind)));
   }
   out += "\\bottomrule\n\\end{tabular}\n";
-  out += fmt::format("\\caption{{Claims of ``{}'' and their reproduction: {}.}}\n", TeX(m.paper.title), TeX(evaluation.SummaryLine()));
+  out += fmt::format("\\caption{{Claims of ``{}'' and their reproduction: {}.}}\n", TeX(m.paper.title),
+                     TeX(evaluation.SummaryLine()));
   out += "\\end{table}\n";
   for (const PaperTable& table : m.tables) {
-    out += fmt::format("\n% Table {} of the paper, each column as reported (Paper) and reproduced (Ours).\n", TeX(table.id));
-    out += "\\begin{table}[t]\n\\centering\n\\begin{tabular}{l" + std::string(2 * table.columns.size(), 'l') + "}\n\\toprule\n";
+    out += fmt::format("\n% Table {} of the paper, each column as reported (Paper) and reproduced (Ours).\n",
+                       TeX(table.id));
+    out += "\\begin{table}[t]\n\\centering\n\\begin{tabular}{l" + std::string(2 * table.columns.size(), 'l') +
+           "}\n\\toprule\n";
     for (const std::string& column : table.columns) out += fmt::format(" & \\multicolumn{{2}}{{c}}{{{}}}", TeX(column));
     out += " \\\\\n";
     for (size_t i = 0; i < table.columns.size(); ++i) out += " & Paper & Ours";
@@ -44,7 +49,8 @@ std::string RenderLatex(const Evaluation& evaluation) {
       out += TeX(row.label);
       for (const std::string& id : row.cells) {
         const ClaimEvaluation* c = id.empty() ? nullptr : evaluation.Find(id);
-        out += c == nullptr ? " & & " : fmt::format(" & {} & {}", TeX(ReportedCell(*c->claim)), TeX(MeasuredCell(c->verdict)));
+        out += c == nullptr ? " & & "
+                            : fmt::format(" & {} & {}", TeX(ReportedCell(*c->claim)), TeX(MeasuredCell(c->verdict)));
       }
       out += " \\\\\n";
     }
@@ -58,28 +64,40 @@ std::string RenderJunit(const Evaluation& evaluation) {
   const Manifest& m = *evaluation.manifest;
   int failures = 0, skipped = 0;
   for (const ClaimEvaluation& c : evaluation.claims) {
-    if (c.verdict.kind == VerdictKind::kPending) ++skipped;
-    else if (!IsSuccess(c.verdict.kind)) ++failures;
+    if (c.verdict.kind == VerdictKind::kPending)
+      ++skipped;
+    else if (!IsSuccess(c.verdict.kind))
+      ++failures;
   }
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format(R"(<testsuites name="repro" tests="{0}" failures="{1}" skipped="{2}">)"
-                     "\n" R"(<testsuite name="{3}" tests="{0}" failures="{1}" skipped="{2}">)" "\n",
+                     "\n"
+                     R"(<testsuite name="{3}" tests="{0}" failures="{1}" skipped="{2}">)"
+                     "\n",
                      evaluation.claims.size(), failures, skipped, X(m.paper.title));
   // Deviations and setup as suite properties: a CI reader sees what ran besides the released code.
   if (!evaluation.deviations.empty() || !evaluation.SetupLine().empty()) {
     out += "  <properties>\n";
-    for (const std::string& deviation : evaluation.deviations) out += fmt::format(R"(    <property name="deviation" value="{}"/>)" "\n", X(deviation));
-    if (std::string setup = evaluation.SetupLine(); !setup.empty()) out += fmt::format(R"(    <property name="setup" value="{}"/>)" "\n", X(setup));
+    for (const std::string& deviation : evaluation.deviations)
+      out += fmt::format(R"(    <property name="deviation" value="{}"/>)"
+                         "\n",
+                         X(deviation));
+    if (std::string setup = evaluation.SetupLine(); !setup.empty())
+      out += fmt::format(R"(    <property name="setup" value="{}"/>)"
+                         "\n",
+                         X(setup));
     out += "  </properties>\n";
   }
   for (const ClaimEvaluation& c : evaluation.claims) {
     double seconds = c.compute.wall_seconds;
-    out += fmt::format(R"(  <testcase classname="{}" name="{}" time="{:.3f}">)", X(m.path.stem().string()), X(c.claim->id), seconds);
+    out += fmt::format(R"(  <testcase classname="{}" name="{}" time="{:.3f}">)", X(m.path.stem().string()),
+                       X(c.claim->id), seconds);
     std::string message = fmt::format("{}: {}", VerdictName(c.verdict.kind), c.verdict.reason);
     if (c.verdict.kind == VerdictKind::kPending) {
       out += fmt::format(R"(<skipped message="{}"/>)", X(message));
     } else if (!IsSuccess(c.verdict.kind)) {
-      out += fmt::format(R"(<failure type="{}" message="{}">{}</failure>)", X(VerdictName(c.verdict.kind)), X(message), X(message));
+      out += fmt::format(R"(<failure type="{}" message="{}">{}</failure>)", X(VerdictName(c.verdict.kind)), X(message),
+                         X(message));
     } else {
       out += fmt::format("<system-out>{}</system-out>", X(message));
     }

@@ -35,8 +35,10 @@ std::string PaperLine(const Paper& paper) {
   if (paper.year) venue += (venue.empty() ? "" : " ") + std::to_string(*paper.year);
   if (!venue.empty()) line += " (" + M(venue) + ")";
   std::vector<std::string> links;
-  if (!paper.arxiv.empty()) links.push_back(fmt::format("[arXiv:{}](https://arxiv.org/abs/{})", M(paper.arxiv), UrlPath(paper.arxiv)));
-  if (!paper.doi.empty()) links.push_back(fmt::format("[doi:{}](https://doi.org/{})", M(paper.doi), UrlPath(paper.doi)));
+  if (!paper.arxiv.empty())
+    links.push_back(fmt::format("[arXiv:{}](https://arxiv.org/abs/{})", M(paper.arxiv), UrlPath(paper.arxiv)));
+  if (!paper.doi.empty())
+    links.push_back(fmt::format("[doi:{}](https://doi.org/{})", M(paper.doi), UrlPath(paper.doi)));
   // Only a web link is a link (an autolink: IsWebLink admits no space or angle bracket).
   if (!paper.url.empty()) links.push_back(IsWebLink(paper.url) ? fmt::format("<{}>", paper.url) : M(paper.url));
   if (!links.empty()) line += ". " + Join(links, ", ");
@@ -45,7 +47,8 @@ std::string PaperLine(const Paper& paper) {
 
 std::string Tail(const std::string& what, const std::vector<std::string>& lines) {
   if (lines.empty()) return "";
-  return fmt::format("\n<details><summary>{}</summary>\n\n", M(what)) + MarkdownBlock(Join(lines, "\n")) + "\n</details>\n";
+  return fmt::format("\n<details><summary>{}</summary>\n\n", M(what)) + MarkdownBlock(Join(lines, "\n")) +
+         "\n</details>\n";
 }
 
 // Each setup step as it ran (what built packages or fetched data, and what it cost), or the
@@ -57,16 +60,18 @@ std::string SetupSection(const Evaluation& evaluation) {
   const SetupReport& setup = evaluation.setup;
   if (setup.steps.empty()) {
     out += "Not run yet for this code. The steps:\n\n";
-    for (size_t i = 0; i < m.setup.size(); ++i) out += fmt::format("{}. {}\n", i + 1, Code(ShellCommandLine(m.setup[i])));
+    for (size_t i = 0; i < m.setup.size(); ++i)
+      out += fmt::format("{}. {}\n", i + 1, Code(ShellCommandLine(m.setup[i])));
     return out;
   }
-  if (setup.executions > 1) out += fmt::format("Execution {} of this setup; the compute table counts every one.\n\n", setup.executions);
+  if (setup.executions > 1)
+    out += fmt::format("Execution {} of this setup; the compute table counts every one.\n\n", setup.executions);
   out += "| Step | Command | Status | Wall | CPU | Logs |\n|---|---|---|---|---|---|\n";
   for (const SetupStepView& view : setup.steps) {
     const SetupStepRecord& step = view.record;
-    out += fmt::format("| {} | {} | {} | {} | {} | {}, {} |\n", step.step, CodeCell(ShellCommandLine(step.argv)), Cell(StepStatus(step)),
-                       FormatDuration(step.wall_seconds), FormatDuration(step.cpu_seconds), CodeCell(step.stdout_path),
-                       CodeCell(step.stderr_path));
+    out += fmt::format("| {} | {} | {} | {} | {} | {}, {} |\n", step.step, CodeCell(ShellCommandLine(step.argv)),
+                       Cell(StepStatus(step)), FormatDuration(step.wall_seconds), FormatDuration(step.cpu_seconds),
+                       CodeCell(step.stdout_path), CodeCell(step.stderr_path));
   }
   for (const SetupStepView& view : setup.steps) {
     out += Tail(fmt::format("Step {}: last lines of stdout", view.record.step), view.stdout_tail);
@@ -78,7 +83,8 @@ std::string SetupSection(const Evaluation& evaluation) {
 std::string CommandsSection(const Evaluation& evaluation) {
   if (evaluation.commands.empty()) return "";
   std::string out = "\n## Commands\n\n<details><summary>The command of each run, as it ran</summary>\n\n";
-  for (const RunCommand& command : evaluation.commands) out += fmt::format("- {}: {}\n", M(command.label), Code(ShellCommandLine(command.argv)));
+  for (const RunCommand& command : evaluation.commands)
+    out += fmt::format("- {}: {}\n", M(command.label), Code(ShellCommandLine(command.argv)));
   return out + "\n</details>\n";
 }
 
@@ -112,8 +118,8 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
   }
   for (const Experiment& experiment : m.experiments) {
     if (experiment.shell) {
-      out += fmt::format("- Shell: experiment {} runs its command through /bin/sh (`shell: true`): {}\n", Code(experiment.id),
-                         Code(experiment.command.front()));
+      out += fmt::format("- Shell: experiment {} runs its command through /bin/sh (`shell: true`): {}\n",
+                         Code(experiment.id), Code(experiment.command.front()));
     }
   }
   out += fmt::format("- Manifest: {} (sha256 {})\n", Code(m.path.string()), Code(m.sha256));
@@ -129,16 +135,17 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
                        Cell(DeltaCell(c.verdict)), VerdictName(c.verdict.kind));
   }
   for (const PaperTable& table : m.tables) {
-    out += fmt::format("\n### {}{}\n\nEach cell: the paper's value, then the reproduced one and its verdict.\n\n| |", Cell(table.id),
-                       table.caption.empty() ? "" : ": " + Cell(table.caption));
+    out += fmt::format("\n### {}{}\n\nEach cell: the paper's value, then the reproduced one and its verdict.\n\n| |",
+                       Cell(table.id), table.caption.empty() ? "" : ": " + Cell(table.caption));
     for (const std::string& column : table.columns) out += " " + Cell(column) + " |";
     out += "\n|---|" + Repeat("---|", table.columns.size()) + "\n";
     for (const PaperTable::Row& row : table.rows) {
       out += "| " + Cell(row.label) + " |";
       for (const std::string& id : row.cells) {
         const ClaimEvaluation* c = id.empty() ? nullptr : evaluation.Find(id);
-        out += c == nullptr ? " |" : fmt::format(" {} → {} ({}) |", Cell(ReportedCell(*c->claim)), Cell(MeasuredCell(c->verdict)),
-                                                 VerdictName(c->verdict.kind));
+        out += c == nullptr ? " |"
+                            : fmt::format(" {} → {} ({}) |", Cell(ReportedCell(*c->claim)),
+                                          Cell(MeasuredCell(c->verdict)), VerdictName(c->verdict.kind));
       }
       out += "\n";
     }
@@ -160,26 +167,32 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
   BadgeSuggestion badge = SuggestBadge(evaluation);
   out += "\n## For reviewers\n\n";
   out += badge.badge.empty() ? fmt::format("- ACM badge: {}.\n", M(badge.reason))
-                             : fmt::format("- Suggested ACM badge: **{}** — {}. A suggestion, not a decision.\n", M(badge.badge), M(badge.reason));
-  for (const auto& [heading, text] : ChallengeSummary(evaluation)) out += fmt::format("- {}: {}\n", M(heading), M(text));
+                             : fmt::format("- Suggested ACM badge: **{}** — {}. A suggestion, not a decision.\n",
+                                           M(badge.badge), M(badge.reason));
+  for (const auto& [heading, text] : ChallengeSummary(evaluation))
+    out += fmt::format("- {}: {}\n", M(heading), M(text));
   out += "\n| Compute | Attempts | Attempt time (summed) | CPU | GPU | Peak memory |\n|---|---|---|---|---|---|\n";
   auto compute_row = [](const std::string& name, const Compute& c) {
     return fmt::format("| {} | {} | {} | {} | {} | {} |\n", name, c.attempts, FormatDuration(c.wall_seconds),
-                       FormatDuration(c.cpu_seconds), FormatDuration(c.gpu_seconds), FormatBytes(c.peak_rss_kib * 1024));
+                       FormatDuration(c.cpu_seconds), FormatDuration(c.gpu_seconds),
+                       FormatBytes(c.peak_rss_kib * 1024));
   };
   for (const ClaimEvaluation& c : evaluation.claims) out += compute_row(CodeCell(c.claim->id), c.compute);
   if (evaluation.setup.compute.attempts > 0) out += compute_row("setup, every step run", evaluation.setup.compute);
-  out += compute_row(evaluation.setup.compute.attempts > 0 ? "**total, retries and setup included**" : "**total, retries included**",
-                     evaluation.compute);
+  out += compute_row(
+      evaluation.setup.compute.attempts > 0 ? "**total, retries and setup included**" : "**total, retries included**",
+      evaluation.compute);
   if (evaluation.elapsed_seconds > 0) {
-    out += fmt::format("\nElapsed: the runs took {} from the first attempt's start to the last one's end; attempt time adds up each "
-                       "attempt's own wall time and is longer when attempts ran side by side.\n",
-                       FormatDuration(evaluation.elapsed_seconds));
+    out += fmt::format(
+        "\nElapsed: the runs took {} from the first attempt's start to the last one's end; attempt time adds up each "
+        "attempt's own wall time and is longer when attempts ran side by side.\n",
+        FormatDuration(evaluation.elapsed_seconds));
   }
   if (!evaluation.unfinished_runs.empty()) {
     out += "\n## Runs that did not finish\n\n| Run | Status | Logs |\n|---|---|---|\n";
     for (const RunEvidence& run : evaluation.unfinished_runs) {
-      std::string status = StatusWithExit(run.status, run.status == "failed" ? run.exit_code : std::nullopt, run.signal);
+      std::string status =
+          StatusWithExit(run.status, run.status == "failed" ? run.exit_code : std::nullopt, run.signal);
       if (!run.message.empty()) status += ": " + run.message;
       out += fmt::format("| {} | {} | {}, {} |\n", Cell(run.label), Cell(status), CodeCell(run.dir + "/stdout.log"),
                          CodeCell(run.dir + "/stderr.log"));
@@ -188,7 +201,8 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
   out += EnvironmentSection(evaluation);
   out += "\n<details><summary>Integrity: sha256 of the manifest, every log and every attempt record</summary>\n\n";
   out += fmt::format("- manifest {}: {}\n", Code(m.path.string()), Code(m.sha256));
-  for (const HashedFile& file : evaluation.integrity) out += fmt::format("- {}: {}\n", Code(file.path), Code(file.sha256));
+  for (const HashedFile& file : evaluation.integrity)
+    out += fmt::format("- {}: {}\n", Code(file.path), Code(file.sha256));
   out += "\n</details>\n";
   return out;
 }

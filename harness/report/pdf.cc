@@ -1,12 +1,11 @@
 #include "harness/report/pdf.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <sstream>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "harness/exec/command.h"
 #include "harness/exec/environment.h"
@@ -18,7 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool Executable(const fs::path& path) { return !path.empty() && ::access(path.c_str(), X_OK) == 0 && !fs::is_directory(path); }
+bool Executable(const fs::path& path) {
+  return !path.empty() && ::access(path.c_str(), X_OK) == 0 && !fs::is_directory(path);
+}
 
 // The last lines Chromium printed, for an error message (its log is long and mostly noise).
 std::string Tail(const fs::path& log) {
@@ -28,9 +29,10 @@ std::string Tail(const fs::path& log) {
 }
 
 std::vector<std::string> ChromiumArgv(const fs::path& chromium, const fs::path& folder) {
-  std::vector<std::string> argv = {chromium.string(), "--headless", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
-                                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                                   "--disable-extensions", "--user-data-dir=" + (folder / "profile").string(),
+  std::vector<std::string> argv = {chromium.string(), "--headless", "--disable-gpu", "--no-first-run",
+                                   "--no-default-browser-check", "--disable-background-networking",
+                                   "--disable-component-update", "--disable-sync", "--disable-extensions",
+                                   "--user-data-dir=" + (folder / "profile").string(),
                                    // No network: every host resolves to nothing, any proxy goes nowhere.
                                    "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
                                    // The page's @page margin boxes carry the title and page numbers, not Chromium's.
@@ -57,13 +59,16 @@ fs::path FindChromium(const PdfOptions& options) {
 Result<std::string> RenderPdf(const std::string& html, const PdfOptions& options) {
   fs::path chromium = FindChromium(options);
   if (chromium.empty()) {
-    return Error{"cannot make a PDF: no Chromium found (looked for $REPRO_CHROMIUM, then chromium, chromium-browser and "
-                 "google-chrome on PATH); install Debian's package 'chromium' (sudo apt-get install chromium, or "
-                 "scripts/install-deps), or write --format html and print it from a browser"};
+    return Error{
+        "cannot make a PDF: no Chromium found (looked for $REPRO_CHROMIUM, then chromium, chromium-browser and "
+        "google-chrome on PATH); install Debian's package 'chromium' (sudo apt-get install chromium, or "
+        "scripts/install-deps), or write --format html and print it from a browser"};
   }
   PrivateFolder folder("repro-pdf");
-  if (folder.path().empty()) return Error{fmt::format("cannot create a folder in {}", fs::temp_directory_path().string())};
-  if (Status written = WriteFileAtomically(folder.path() / "report.html", html, /*durable=*/false); !written) return Error{written.error()};
+  if (folder.path().empty())
+    return Error{fmt::format("cannot create a folder in {}", fs::temp_directory_path().string())};
+  if (Status written = WriteFileAtomically(folder.path() / "report.html", html, /*durable=*/false); !written)
+    return Error{written.error()};
   Command command;
   command.argv = ChromiumArgv(chromium, folder.path());
   command.cwd = folder.path();
@@ -75,7 +80,8 @@ Result<std::string> RenderPdf(const std::string& html, const PdfOptions& options
   CommandResult run = RunCommand(command);
   const ProcessResult& result = run.process;
   if (!run.succeeded()) {
-    std::string how = result.end == ProcessEnd::kTimedOut ? fmt::format("did not finish in {:g} s", options.timeout_seconds)
+    std::string how = result.end == ProcessEnd::kTimedOut
+                          ? fmt::format("did not finish in {:g} s", options.timeout_seconds)
                       : result.exit_code ? fmt::format("exited with {}", *result.exit_code)
                                          : std::string(ProcessEndName(result.end));
     return Error{fmt::format("{} could not print the report to PDF: it {}: {}", chromium.string(), how,

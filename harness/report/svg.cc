@@ -1,9 +1,9 @@
 #include "harness/report/svg.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "harness/compare/verdict.h"
 #include "harness/report/escape.h"
@@ -19,8 +19,8 @@ constexpr const char* kClaimColor = "#2ca02c";
 constexpr const char* kInk = "#333";
 
 std::string Text(double x, double y, const std::string& text, const char* anchor = "start", const char* extra = "") {
-  return fmt::format(R"(<text x="{:.1f}" y="{:.1f}" font-size="11" text-anchor="{}" fill="{}"{}>{}</text>)", x, y, anchor, kInk,
-                     extra, HtmlText(text));
+  return fmt::format(R"(<text x="{:.1f}" y="{:.1f}" font-size="11" text-anchor="{}" fill="{}"{}>{}</text>)", x, y,
+                     anchor, kInk, extra, HtmlText(text));
 }
 
 // An axis from "low" to "high" on the page, linear or logarithmic.
@@ -45,27 +45,32 @@ struct LegendItem {
 std::string LegendMark(const LegendItem& item, double x, double y) {
   switch (item.mark) {
     case LegendItem::Mark::kBand:
-      return fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="18" height="10" fill="{}" fill-opacity="0.2" stroke="{}" stroke-opacity="0.5"/>)",
-                         x, y - 9, item.color, item.color);
+      return fmt::format(
+          R"(<rect x="{:.1f}" y="{:.1f}" width="18" height="10" fill="{}" fill-opacity="0.2" stroke="{}" stroke-opacity="0.5"/>)",
+          x, y - 9, item.color, item.color);
     case LegendItem::Mark::kLine:
     case LegendItem::Mark::kDashedLine:
-      return fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="2"{}/>)", x, y - 4, x + 18, y - 4,
-                         item.color, item.mark == LegendItem::Mark::kDashedLine ? R"( stroke-dasharray="5 3")" : "");
+      return fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="2"{}/>)", x,
+                         y - 4, x + 18, y - 4, item.color,
+                         item.mark == LegendItem::Mark::kDashedLine ? R"( stroke-dasharray="5 3")" : "");
     case LegendItem::Mark::kDot:
-      return fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="4.5" fill="{}" fill-opacity="0.8"/>)", x + 9, y - 4, item.color);
+      return fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="4.5" fill="{}" fill-opacity="0.8"/>)", x + 9, y - 4,
+                         item.color);
     case LegendItem::Mark::kSquare:
       return fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="8" height="8" fill="{}"/>)", x + 5, y - 8, item.color);
     case LegendItem::Mark::kBar:
-      return fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="3"/>)", x, y - 4, x + 18, y - 4,
-                         item.color);
-    case LegendItem::Mark::kNone: break;
+      return fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="3"/>)", x,
+                         y - 4, x + 18, y - 4, item.color);
+    case LegendItem::Mark::kNone:
+      break;
   }
   return "";
 }
 
 // About how wide "text" is at 11 px (code points, not bytes): enough to lay out a legend.
 double TextWidth(const std::string& text) {
-  size_t points = std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+  size_t points =
+      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
   return 6.2 * static_cast<double>(points);
 }
 
@@ -84,12 +89,13 @@ std::pair<std::string, double> Legend(const std::vector<LegendItem>& items, doub
 
 // Vertical grid lines and labels of "ticks" along an x axis at "y", with the axis title.
 std::string XAxis(const Axis& axis, const std::vector<Tick>& ticks, double top, double y, const std::string& title) {
-  std::string out = fmt::format(R"(<g class="x-axis"><line x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}" stroke="#999"/>)", kLeft, y,
-                                kWidth - kRight, y);
+  std::string out = fmt::format(R"(<g class="x-axis"><line x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}" stroke="#999"/>)",
+                                kLeft, y, kWidth - kRight, y);
   for (const Tick& tick : ticks) {
     double x = axis.To(tick.value, kLeft, kWidth - kRight);
-    out += fmt::format(R"(<line x1="{0:.1f}" y1="{1:.1f}" x2="{0:.1f}" y2="{2:.1f}" stroke="#e4e4e4"/><line x1="{0:.1f}" y1="{2:.1f}" x2="{0:.1f}" y2="{3:.1f}" stroke="#999"/>)",
-                       x, top, y, y + 4);
+    out += fmt::format(
+        R"(<line x1="{0:.1f}" y1="{1:.1f}" x2="{0:.1f}" y2="{2:.1f}" stroke="#e4e4e4"/><line x1="{0:.1f}" y1="{2:.1f}" x2="{0:.1f}" y2="{3:.1f}" stroke="#999"/>)",
+        x, top, y, y + 4);
     // A label centred on a tick near the edge would be cut by the chart's frame: it ends there.
     double half = TextWidth(tick.label) / 2;
     if (x + half > kWidth - 1) {
@@ -102,21 +108,27 @@ std::string XAxis(const Axis& axis, const std::vector<Tick>& ticks, double top, 
   return out + "</g>";
 }
 
-std::string YAxis(const Axis& axis, const std::vector<Tick>& ticks, double top, double bottom, const std::string& title) {
-  std::string out = fmt::format(R"(<g class="y-axis"><line x1="{0}" y1="{1:.1f}" x2="{0}" y2="{2:.1f}" stroke="#999"/>)", kLeft, top, bottom);
+std::string YAxis(const Axis& axis, const std::vector<Tick>& ticks, double top, double bottom,
+                  const std::string& title) {
+  std::string out = fmt::format(
+      R"(<g class="y-axis"><line x1="{0}" y1="{1:.1f}" x2="{0}" y2="{2:.1f}" stroke="#999"/>)", kLeft, top, bottom);
   for (const Tick& tick : ticks) {
     double y = axis.To(tick.value, bottom, top);
-    out += fmt::format(R"(<line x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}" stroke="#e4e4e4"/>)", kLeft, y, kWidth - kRight, y);
+    out += fmt::format(R"(<line x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}" stroke="#e4e4e4"/>)", kLeft, y, kWidth - kRight,
+                       y);
     out += Text(kLeft - 5, y + 4, tick.label, "end", R"( class="tick")");
   }
   double middle = (top + bottom) / 2;
-  out += Text(13, middle, title, "middle", fmt::format(R"re( class="axis-title" font-weight="600" transform="rotate(-90 13 {:.1f})")re", middle).c_str());
+  out += Text(
+      13, middle, title, "middle",
+      fmt::format(R"re( class="axis-title" font-weight="600" transform="rotate(-90 13 {:.1f})")re", middle).c_str());
   return out + "</g>";
 }
 
 std::string Open(const char* css_class, double height, const std::string& title) {
-  return fmt::format(R"(<svg class="{}" role="img" xmlns="http://www.w3.org/2000/svg" width="{}" height="{:.0f}" viewBox="0 0 {} {:.0f}" font-family="system-ui, sans-serif"><title>{}</title>)",
-                     css_class, kWidth, height, kWidth, height, HtmlText(title));
+  return fmt::format(
+      R"(<svg class="{}" role="img" xmlns="http://www.w3.org/2000/svg" width="{}" height="{:.0f}" viewBox="0 0 {} {:.0f}" font-family="system-ui, sans-serif"><title>{}</title>)",
+      css_class, kWidth, height, kWidth, height, HtmlText(title));
 }
 
 std::string Claimed(const std::string& reported_text, double reported) {
@@ -129,9 +141,10 @@ std::string BandText(double reported, double allowed, double resolution) {
 }
 
 std::vector<LegendItem> DotPlotLegend(const DotPlot& plot) {
-  std::vector<LegendItem> items = {{LegendItem::Mark::kLine, kClaimColor, Claimed(plot.reported_text, plot.reported)},
-                                   {LegendItem::Mark::kBand, kClaimColor, BandText(plot.reported, plot.allowed, plot.resolution)},
-                                   {LegendItem::Mark::kDot, kPalette[0], "one run (seed)"}};
+  std::vector<LegendItem> items = {
+      {LegendItem::Mark::kLine, kClaimColor, Claimed(plot.reported_text, plot.reported)},
+      {LegendItem::Mark::kBand, kClaimColor, BandText(plot.reported, plot.allowed, plot.resolution)},
+      {LegendItem::Mark::kDot, kPalette[0], "one run (seed)"}};
   if (plot.mean) items.push_back({LegendItem::Mark::kSquare, kInk, "mean"});
   if (plot.interval) items.push_back({LegendItem::Mark::kBar, kInk, plot.interval_label});
   return items;
@@ -142,23 +155,28 @@ std::string DotPlotMarks(const DotPlot& plot, const Axis& axis, double top, doub
   auto x = [&](double value) { return axis.To(value, kLeft, kWidth - kRight); };
   double low = plot.reported - plot.allowed, high = plot.reported + plot.allowed;
   double seeds_y = top + (bottom - top) * 0.33, mean_y = top + (bottom - top) * 0.72;
-  std::string out = fmt::format(R"(<rect class="band" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}" fill-opacity="0.15"><title>{}</title></rect>)",
-                                x(low), top, std::max(1.0, x(high) - x(low)), bottom - top, kClaimColor, HtmlText(BandText(plot.reported, plot.allowed, plot.resolution)));
-  out += fmt::format(R"(<line class="claimed" x1="{0:.1f}" y1="{1:.1f}" x2="{0:.1f}" y2="{2:.1f}" stroke="{3}" stroke-width="2"><title>{4}</title></line>)",
-                     x(plot.reported), top, bottom, kClaimColor, HtmlText(Claimed(plot.reported_text, plot.reported)));
+  std::string out = fmt::format(
+      R"(<rect class="band" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}" fill-opacity="0.15"><title>{}</title></rect>)",
+      x(low), top, std::max(1.0, x(high) - x(low)), bottom - top, kClaimColor,
+      HtmlText(BandText(plot.reported, plot.allowed, plot.resolution)));
+  out += fmt::format(
+      R"(<line class="claimed" x1="{0:.1f}" y1="{1:.1f}" x2="{0:.1f}" y2="{2:.1f}" stroke="{3}" stroke-width="2"><title>{4}</title></line>)",
+      x(plot.reported), top, bottom, kClaimColor, HtmlText(Claimed(plot.reported_text, plot.reported)));
   out += Text(4, seeds_y + 4, "runs") + Text(4, mean_y + 4, "mean");
   for (const auto& [label, value] : plot.measurements) {
-    out += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="5" fill="{}" fill-opacity="0.8"><title>{}: {}</title></circle>)", x(value), seeds_y,
-                       kPalette[0], HtmlText(label), FormatNumber(value, plot.resolution));
+    out += fmt::format(
+        R"(<circle cx="{:.1f}" cy="{:.1f}" r="5" fill="{}" fill-opacity="0.8"><title>{}: {}</title></circle>)",
+        x(value), seeds_y, kPalette[0], HtmlText(label), FormatNumber(value, plot.resolution));
   }
   if (plot.interval) {
-    out += fmt::format(R"(<line class="interval" x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="3"><title>{} [{}, {}]</title></line>)",
-                       x(plot.interval->first), mean_y, x(plot.interval->second), mean_y, kInk, HtmlText(plot.interval_label),
-                       FormatNumber(plot.interval->first, plot.resolution), FormatNumber(plot.interval->second, plot.resolution));
+    out += fmt::format(
+        R"(<line class="interval" x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="3"><title>{} [{}, {}]</title></line>)",
+        x(plot.interval->first), mean_y, x(plot.interval->second), mean_y, kInk, HtmlText(plot.interval_label),
+        FormatNumber(plot.interval->first, plot.resolution), FormatNumber(plot.interval->second, plot.resolution));
   }
   if (plot.mean) {
-    out += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="8" height="8" fill="{}"><title>mean {}</title></rect>)", x(*plot.mean) - 4, mean_y - 4,
-                       kInk, FormatNumber(*plot.mean, plot.resolution));
+    out += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="8" height="8" fill="{}"><title>mean {}</title></rect>)",
+                       x(*plot.mean) - 4, mean_y - 4, kInk, FormatNumber(*plot.mean, plot.resolution));
   }
   return out;
 }
@@ -175,7 +193,9 @@ std::string RenderDotPlot(const DotPlot& plot) {
   Axis axis{scale.low, scale.high};
   auto [legend, top] = Legend(DotPlotLegend(plot), 0);
   double bottom = top + 62;
-  std::string svg = Open("dotplot", bottom + 40, fmt::format("{} of each run against {}", plot.metric, Claimed(plot.reported_text, plot.reported)));
+  std::string svg =
+      Open("dotplot", bottom + 40,
+           fmt::format("{} of each run against {}", plot.metric, Claimed(plot.reported_text, plot.reported)));
   // The axis and its grid first: the marks are drawn over them.
   svg += legend + XAxis(axis, scale.ticks, top, bottom, plot.metric) + DotPlotMarks(plot, axis, top, bottom);
   return svg + "</svg>";
@@ -214,13 +234,15 @@ std::pair<double, double> LaterRange(const LineChart& chart, const Bounds& b) {
       if (step >= from) low = std::min(low, value), high = std::max(high, value);
     }
   }
-  if (chart.reported) low = std::min(low, *chart.reported - chart.allowed), high = std::max(high, *chart.reported + chart.allowed);
+  if (chart.reported)
+    low = std::min(low, *chart.reported - chart.allowed), high = std::max(high, *chart.reported + chart.allowed);
   return {low, high};
 }
 
 YScale ChooseYScale(const LineChart& chart, const Bounds& b) {
   double low = b.y_low, high = b.y_high;
-  if (chart.reported) low = std::min(low, *chart.reported - chart.allowed), high = std::max(high, *chart.reported + chart.allowed);
+  if (chart.reported)
+    low = std::min(low, *chart.reported - chart.allowed), high = std::max(high, *chart.reported + chart.allowed);
   if (low > 0 && high / low > 10) {
     return {{low, high, true}, LogTicks(low, high), ""};  // more than a decade: the log axis shows every part
   }
@@ -260,22 +282,27 @@ std::vector<LegendItem> LineLegend(const LineChart& chart) {
 // axis cut to the later values must not let the first steps run over the legend).
 std::string LineMarks(const LineChart& chart, const Axis& xs, const Axis& ys, double top, double bottom) {
   double width = kWidth - kRight - kLeft, height = bottom - top;
-  std::string out = fmt::format(R"(<svg x="{}" y="{:.1f}" width="{}" height="{:.1f}" viewBox="0 0 {} {:.1f}" overflow="hidden">)", kLeft, top,
-                                width, height, width, height);
+  std::string out =
+      fmt::format(R"(<svg x="{}" y="{:.1f}" width="{}" height="{:.1f}" viewBox="0 0 {} {:.1f}" overflow="hidden">)",
+                  kLeft, top, width, height, width, height);
   if (chart.reported) {
-    double y_high = ys.To(*chart.reported + chart.allowed, height, 0), y_low = ys.To(*chart.reported - chart.allowed, height, 0);
-    out += fmt::format(R"(<rect class="band" x="0" y="{:.1f}" width="{}" height="{:.1f}" fill="{}" fill-opacity="0.15"/>)", y_high, width,
-                       std::max(1.0, y_low - y_high), kClaimColor);
-    out += fmt::format(R"(<line class="claimed" x1="0" y1="{0:.1f}" x2="{1}" y2="{0:.1f}" stroke="{2}" stroke-width="1.5" stroke-dasharray="5 3"/>)",
-                       ys.To(*chart.reported, height, 0), width, kClaimColor);
+    double y_high = ys.To(*chart.reported + chart.allowed, height, 0),
+           y_low = ys.To(*chart.reported - chart.allowed, height, 0);
+    out +=
+        fmt::format(R"(<rect class="band" x="0" y="{:.1f}" width="{}" height="{:.1f}" fill="{}" fill-opacity="0.15"/>)",
+                    y_high, width, std::max(1.0, y_low - y_high), kClaimColor);
+    out += fmt::format(
+        R"(<line class="claimed" x1="0" y1="{0:.1f}" x2="{1}" y2="{0:.1f}" stroke="{2}" stroke-width="1.5" stroke-dasharray="5 3"/>)",
+        ys.To(*chart.reported, height, 0), width, kClaimColor);
   }
   for (size_t i = 0; i < chart.curves.size(); ++i) {
     std::string points;
     for (const auto& [step, value] : chart.curves[i].points) {
       points += fmt::format("{:.1f},{:.1f} ", xs.To(step, 0, width), ys.To(value, height, 0));
     }
-    out += fmt::format(R"(<polyline fill="none" stroke="{}" stroke-width="1.5" points="{}"><title>{}</title></polyline>)",
-                       kPalette[i % std::size(kPalette)], points, HtmlText(chart.curves[i].label));
+    out +=
+        fmt::format(R"(<polyline fill="none" stroke="{}" stroke-width="1.5" points="{}"><title>{}</title></polyline>)",
+                    kPalette[i % std::size(kPalette)], points, HtmlText(chart.curves[i].label));
   }
   return out + "</svg>";
 }

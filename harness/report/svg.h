@@ -15,9 +15,9 @@ namespace repro {
 // One claim on a number line: the reported value with its allowed band, each seed's
 // measurement as a dot, and the mean with the interval the verdict read as a bar.
 struct DotPlot {
-  std::string metric;         // the axis title
+  std::string metric;  // the axis title
   double reported = 0, allowed = 0;
-  std::string reported_text;  // as the paper printed it ("1.88"); empty: formatted
+  std::string reported_text;                                 // as the paper printed it ("1.88"); empty: formatted
   std::vector<std::pair<std::string, double>> measurements;  // (label, value)
   std::optional<double> mean;
   std::optional<std::pair<double, double>> interval;

@@ -1,7 +1,7 @@
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "harness/report/cells.h"
 #include "harness/report/render.h"
@@ -26,12 +26,15 @@ std::string Truncate(const std::string& text, size_t width) {
 const char* VerdictColor(VerdictKind kind) {
   switch (kind) {
     case VerdictKind::kReproduced:
-    case VerdictKind::kBetterThanClaimed: return "\x1b[32m";
+    case VerdictKind::kBetterThanClaimed:
+      return "\x1b[32m";
     case VerdictKind::kNotReproduced:
-    case VerdictKind::kFailed: return "\x1b[31m";
+    case VerdictKind::kFailed:
+      return "\x1b[31m";
     case VerdictKind::kInconclusive:
     case VerdictKind::kMissing:
-    case VerdictKind::kPending: return "\x1b[33m";
+    case VerdictKind::kPending:
+      return "\x1b[33m";
   }
   return "";
 }
@@ -45,11 +48,12 @@ std::string V(const std::string& text) { return VisibleText(text); }
 }  // namespace
 
 std::string RenderTerminal(const Evaluation& evaluation, bool color) {
-  std::vector<std::vector<std::string>> rows = {{"claim", "paper", "reported", "measured", "95% CI", "delta", "verdict"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"claim", "paper", "reported", "measured", "95% CI", "delta", "verdict"}};
   for (const ClaimEvaluation& c : evaluation.claims) {
     rows.push_back({V(c.claim->id), c.claim->source.empty() ? "—" : Truncate(V(c.claim->source), kPaperColumnWidth),
-                    V(ReportedCell(*c.claim)), V(MeasuredCell(c.verdict)), IntervalCell(c.verdict), DeltaCell(c.verdict),
-                    VerdictName(c.verdict.kind)});
+                    V(ReportedCell(*c.claim)), V(MeasuredCell(c.verdict)), IntervalCell(c.verdict),
+                    DeltaCell(c.verdict), VerdictName(c.verdict.kind)});
   }
   std::vector<size_t> widths(rows.front().size(), 0);
   for (const auto& row : rows) {
@@ -75,7 +79,8 @@ std::string RenderTerminal(const Evaluation& evaluation, bool color) {
     for (const std::string& part : c.verdict.parts) out += fmt::format("  {}\n", V(part));
   }
   // What was run besides the released code, and setup: a verdict is read with them in mind.
-  if (!evaluation.deviations.empty()) out += fmt::format("\n{} deviation(s) from the released code:\n", evaluation.deviations.size());
+  if (!evaluation.deviations.empty())
+    out += fmt::format("\n{} deviation(s) from the released code:\n", evaluation.deviations.size());
   for (const std::string& deviation : evaluation.deviations) out += "  " + V(deviation) + "\n";
   if (std::string setup = evaluation.SetupLine(); !setup.empty()) out += "\nsetup: " + V(setup) + "\n";
   out += "\n" + V(evaluation.SummaryLine()) + "\n";

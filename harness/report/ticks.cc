@@ -60,7 +60,8 @@ std::string ExactDecimal(long long integer, int exponent) {
   if (point > 7 || point < -4) {
     int power = point - 1;
     std::string mantissa = digits.substr(0, 1) + (digits.size() > 1 ? "." + digits.substr(1) : "");
-    return sign + mantissa + (power < 0 ? "e-" : "e+") + (std::abs(power) < 10 ? "0" : "") + std::to_string(std::abs(power));
+    return sign + mantissa + (power < 0 ? "e-" : "e+") + (std::abs(power) < 10 ? "0" : "") +
+           std::to_string(std::abs(power));
   }
   if (exponent >= 0) return sign + digits + std::string(static_cast<size_t>(exponent), '0');
   if (point <= 0) return sign + "0." + std::string(static_cast<size_t>(-point), '0') + digits;

@@ -1,9 +1,9 @@
 #include "harness/runner/attempt.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <fstream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "harness/exec/environment.h"
@@ -24,8 +24,12 @@ Json Optional(const std::optional<int>& value) { return value ? Json(*value) : J
 Json MetricsJson(const std::vector<MetricRecord>& metrics) {
   Json out = Json::object();
   for (const MetricRecord& metric : metrics) {
-    out[metric.name] = {{"value", Optional(metric.value)}, {"std", Optional(metric.std)}, {"unit", metric.unit},
-                        {"flag", metric.flag},           {"points", metric.points},   {"message", metric.message},
+    out[metric.name] = {{"value", Optional(metric.value)},
+                        {"std", Optional(metric.std)},
+                        {"unit", metric.unit},
+                        {"flag", metric.flag},
+                        {"points", metric.points},
+                        {"message", metric.message},
                         {"count", metric.count ? Json(*metric.count) : Json()}};
   }
   return out;
@@ -62,10 +66,14 @@ std::optional<T> ParseNumber(std::string_view text) {
 // The end of an attempt, as attempt.json and result.json both carry it (nlohmann finds these
 // by argument-dependent lookup).
 void to_json(Json& json, const AttemptEnd& end) {
-  json = {{"status", end.status},         {"exit_code", Optional(end.exit_code)},
-          {"signal", Optional(end.signal)}, {"wall_seconds", end.wall_seconds},
-          {"cpu_seconds", end.cpu_seconds}, {"peak_rss_kib", end.peak_rss_kib},
-          {"finished_at", end.finished_at}, {"message", end.message},
+  json = {{"status", end.status},
+          {"exit_code", Optional(end.exit_code)},
+          {"signal", Optional(end.signal)},
+          {"wall_seconds", end.wall_seconds},
+          {"cpu_seconds", end.cpu_seconds},
+          {"peak_rss_kib", end.peak_rss_kib},
+          {"finished_at", end.finished_at},
+          {"message", end.message},
           {"metrics", MetricsJson(end.metrics)}};
 }
 
@@ -97,9 +105,11 @@ Result<AttemptRequest> PrepareAttempt(const Manifest& manifest, const RunSpec& r
   request.resources = ResourceRequest{resources.cpus, resources.memory_bytes, resources.gpus};
   request.process.argv = settings.sandbox ? SandboxCommand(*argv, work, dir) : *argv;
   request.process.cwd = work;
-  request.process.env = BuildChildEnvironment(
-      manifest.EnvOf(*run.experiment), {{"REPRO_SEED", std::to_string(run.seed)}, {"REPRO_OUT", out.string()},
-                     {"REPRO_RUN_KEY", run.key}, {"REPRO_ATTEMPT", std::to_string(attempt_number)}});
+  request.process.env =
+      BuildChildEnvironment(manifest.EnvOf(*run.experiment), {{"REPRO_SEED", std::to_string(run.seed)},
+                                                              {"REPRO_OUT", out.string()},
+                                                              {"REPRO_RUN_KEY", run.key},
+                                                              {"REPRO_ATTEMPT", std::to_string(attempt_number)}});
   request.process.stdout_path = dir / "stdout.log";
   request.process.stderr_path = dir / "stderr.log";
   request.process.timeout_seconds = run.experiment->timeout_seconds;
@@ -152,11 +162,13 @@ std::string DescribeEnd(const AttemptRecord& attempt) {
 }
 
 std::string DescribeFailure(const AttemptRecord& attempt, const std::vector<std::string>& argv) {
-  std::string text = argv.empty() ? "" : fmt::format("  command: {}\n", ShellCommandLine(argv));  // empty: it never started
+  std::string text =
+      argv.empty() ? "" : fmt::format("  command: {}\n", ShellCommandLine(argv));  // empty: it never started
   if (!attempt.message.empty()) text += fmt::format("  note: {}\n", attempt.message);
   std::string tail;
   // The child may have replaced its log with a symlink or a FIFO: only a regular file is read.
-  for (const std::string& line : LastLinesOfRegularFile(std::filesystem::path(attempt.dir) / "stderr.log", 5)) tail += "    | " + line + "\n";
+  for (const std::string& line : LastLinesOfRegularFile(std::filesystem::path(attempt.dir) / "stderr.log", 5))
+    tail += "    | " + line + "\n";
   if (!tail.empty()) text += "  last lines of stderr:\n" + tail;
   text += fmt::format("  logs: {}", attempt.dir);
   return text;
@@ -165,12 +177,14 @@ std::string DescribeFailure(const AttemptRecord& attempt, const std::vector<std:
 std::string DescribeMetrics(const std::vector<MetricRecord>& metrics) {
   std::vector<std::string> values;
   for (const MetricRecord& metric : metrics) {
-    values.push_back(metric.value ? fmt::format("{}={:.6g}", metric.name, *metric.value) : fmt::format("{} {}", metric.name, metric.flag));
+    values.push_back(metric.value ? fmt::format("{}={:.6g}", metric.name, *metric.value)
+                                  : fmt::format("{} {}", metric.name, metric.flag));
   }
   return fmt::format("{}", fmt::join(values, ", "));
 }
 
-void WriteAttemptRecord(const AttemptRecord& attempt, const RunSpec& run, const std::vector<std::string>& argv, bool sandboxed) {
+void WriteAttemptRecord(const AttemptRecord& attempt, const RunSpec& run, const std::vector<std::string>& argv,
+                        bool sandboxed) {
   Json record;
   record["schema"] = 1;
   record["run_key"] = run.key;
@@ -188,12 +202,14 @@ void WriteAttemptRecord(const AttemptRecord& attempt, const RunSpec& run, const 
   record.update(Json(attempt.end()));
   // A record that cannot be written is not fatal, and it need not survive a power cut: the
   // database holds the same facts durably.
-  (void)WriteFileAtomically(std::filesystem::path(attempt.dir) / "attempt.json", record.dump(2) + "\n", /*durable=*/false);
+  (void)WriteFileAtomically(std::filesystem::path(attempt.dir) / "attempt.json", record.dump(2) + "\n",
+                            /*durable=*/false);
 }
 
 void SeriesBuffer::Add(const std::string& metric, const Observation& o) {
   int64_t& seq = next_seq_[metric];
-  Add({metric, seq++, o.step, o.flag == ValueFlag::kOk ? std::optional<double>(o.value) : std::nullopt, o.std, ValueFlagName(o.flag)});
+  Add({metric, seq++, o.step, o.flag == ValueFlag::kOk ? std::optional<double>(o.value) : std::nullopt, o.std,
+       ValueFlagName(o.flag)});
 }
 
 void SeriesBuffer::Add(SeriesPoint point) {
@@ -269,7 +285,8 @@ Status ReadSeriesFile(const std::filesystem::path& path, const std::function<Sta
     std::vector<std::string_view> fields;
     for (size_t start = 0;;) {
       size_t tab = line.find('\t', start);
-      fields.emplace_back(std::string_view(line).substr(start, tab == std::string::npos ? std::string::npos : tab - start));
+      fields.emplace_back(
+          std::string_view(line).substr(start, tab == std::string::npos ? std::string::npos : tab - start));
       if (tab == std::string::npos) break;
       start = tab + 1;
     }

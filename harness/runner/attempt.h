@@ -74,13 +74,13 @@ class SeriesBuffer {
 // result.json, written atomically and durably after series.tsv is complete, so the
 // submitting repro finds either the whole record or none.
 struct JobResult {
-  AttemptRecord attempt;            // status, exit, timings, message, metrics
-  std::string job;                  // "4242_7"
+  AttemptRecord attempt;  // status, exit, timings, message, metrics
+  std::string job;        // "4242_7"
   std::string node;
-  int restart = 0;                  // SLURM_RESTART_COUNT
-  std::string environment_json;     // the fingerprint taken on the node
+  int restart = 0;               // SLURM_RESTART_COUNT
+  std::string environment_json;  // the fingerprint taken on the node
   std::vector<std::string> argv;
-  int64_t series_points = 0;        // lines in series.tsv
+  int64_t series_points = 0;  // lines in series.tsv
 };
 
 inline constexpr const char* kJobResultFile = "result.json";

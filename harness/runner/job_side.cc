@@ -1,14 +1,12 @@
 #include "harness/runner/job_side.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-
 #include <limits>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "harness/fingerprint/fingerprint.h"
@@ -70,7 +68,9 @@ class SeriesFile {
 // Where a task finds its run: the manifest as submitted, planned again.
 Result<RunSpec> FindRun(const ArrayTasks& tasks, const std::string& run_key, Manifest& manifest) {
   ManifestLoad load = ParseManifest(tasks.manifest_text, tasks.manifest_path, tasks.manifest_path.parent_path());
-  if (!load.ok()) return Error{fmt::format("{}: the submitted manifest no longer parses: {}", tasks.manifest_path.string(), load.errors.front().message)};
+  if (!load.ok())
+    return Error{fmt::format("{}: the submitted manifest no longer parses: {}", tasks.manifest_path.string(),
+                             load.errors.front().message)};
   manifest = std::move(load.manifest);
   // The submitter already held the plan to its --max-runs; a task only finds its run in it.
   Result<std::vector<RunSpec>> runs = PlanRuns(manifest, tasks.source_identity, std::numeric_limits<int64_t>::max());
@@ -95,7 +95,8 @@ Status WriteArrayTasks(const std::filesystem::path& path, const ArrayTasks& task
   json["log_cap_bytes"] = tasks.settings.log_cap_bytes;
   json["tasks"] = Json::array();
   for (const ArrayTasks::Task& task : tasks.tasks) {
-    json["tasks"].push_back({{"run_key", task.run_key}, {"run_dir", task.run_dir.string()}, {"first_attempt", task.first_attempt}});
+    json["tasks"].push_back(
+        {{"run_key", task.run_key}, {"run_dir", task.run_dir.string()}, {"first_attempt", task.first_attempt}});
   }
   return WriteFileAtomically(path, json.dump(1) + "\n");
 }
@@ -105,7 +106,8 @@ Result<ArrayTasks> ReadArrayTasks(const std::filesystem::path& path) {
   if (!text) return Error{text.error()};
   try {
     Json json = Json::parse(*text);
-    if (json.at("schema").get<int>() != 1) return Error{fmt::format("{}: written by another repro version", path.string())};
+    if (json.at("schema").get<int>() != 1)
+      return Error{fmt::format("{}: written by another repro version", path.string())};
     ArrayTasks tasks;
     tasks.manifest_path = json.at("manifest_path").get<std::string>();
     tasks.manifest_text = json.at("manifest_text").get<std::string>();
@@ -170,7 +172,8 @@ Result<JobResult> RunJobSideAttempt(const std::filesystem::path& task_file, int 
     Capacity capacity = DetectCapacity();
     // Slurm granted the job what it asked for; the node's own count is no reason to refuse.
     capacity.cpus = std::max(capacity.cpus, request->resources.cpus);
-    if (capacity.memory_bytes > 0) capacity.memory_bytes = std::max(capacity.memory_bytes, request->resources.memory_bytes);
+    if (capacity.memory_bytes > 0)
+      capacity.memory_bytes = std::max(capacity.memory_bytes, request->resources.memory_bytes);
     LocalExecutor executor(1, capacity);
     executor.Start(std::move(*request));
     TakeOutcome(*executor.WaitForOne(), attempt);

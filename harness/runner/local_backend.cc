@@ -1,11 +1,10 @@
 #include "harness/runner/local_backend.h"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "harness/exec/sandbox.h"
 #include "harness/fingerprint/fingerprint.h"
@@ -23,19 +22,22 @@ Status MakeFreshFolder(const std::filesystem::path& dir) {
   if (::mkdir(dir.c_str(), 0755) == 0) return Status::Ok();
   if (errno != EEXIST) return Error{fmt::format("cannot create {}: {}", dir.string(), std::strerror(errno))};
   std::filesystem::path results = dir.parent_path().parent_path().parent_path();
-  return Error{fmt::format(
-      "{} already exists, but the database has no record of that attempt: the database was deleted, emptied or replaced "
-      "after runs were made into this results folder. Restore the database that goes with it, or move the results folder "
-      "aside (e.g. mv {} {}.old) to start afresh; repro never reuses an attempt's folder",
-      dir.string(), results.string(), results.string())};
+  return Error{
+      fmt::format("{} already exists, but the database has no record of that attempt: the database was deleted, "
+                  "emptied or replaced "
+                  "after runs were made into this results folder. Restore the database that goes with it, or move the "
+                  "results folder "
+                  "aside (e.g. mv {} {}.old) to start afresh; repro never reuses an attempt's folder",
+                  dir.string(), results.string(), results.string())};
 }
 
 }  // namespace
 
 Result<Backend::Adopted> LocalBackend::Adopt(EarlierAttempts earlier, std::deque<const RunSpec*>&) {
   for (const auto& [run, attempt] : earlier) {
-    events_.Say(fmt::format("{}: queued or running on Slurm as job {}; skipped (follow it with --executor slurm, or repro cancel)",
-                            run->label, attempt.job));
+    events_.Say(fmt::format(
+        "{}: queued or running on Slurm as job {}; skipped (follow it with --executor slurm, or repro cancel)",
+        run->label, attempt.job));
   }
   return Adopted{0, static_cast<int>(earlier.size())};
 }

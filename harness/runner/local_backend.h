@@ -16,7 +16,12 @@ class LocalBackend : public Backend {
  public:
   LocalBackend(const Manifest& manifest, const std::filesystem::path& source_dir, Store& store, Executor& executor,
                RunEvents& events, bool sandboxed)
-      : manifest_(manifest), source_dir_(source_dir), store_(store), executor_(executor), events_(events), sandboxed_(sandboxed) {}
+      : manifest_(manifest),
+        source_dir_(source_dir),
+        store_(store),
+        executor_(executor),
+        events_(events),
+        sandboxed_(sandboxed) {}
 
   // Slurm jobs are followed only by `repro run --executor slurm`: here they are skipped.
   Result<Adopted> Adopt(EarlierAttempts earlier, std::deque<const RunSpec*>& queue) override;
@@ -48,7 +53,7 @@ class LocalBackend : public Backend {
   bool sandboxed_;
   std::string environment_;
   std::map<int64_t, InFlight> in_flight_;  // by attempt id
-  std::vector<EndedAttempt> ended_;         // ended before their process started
+  std::vector<EndedAttempt> ended_;        // ended before their process started
 };
 
 }  // namespace repro

@@ -1,14 +1,12 @@
 #include "harness/runner/runner.h"
 
+#include <fmt/format.h>
 #include <signal.h>
-
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "harness/exec/environment.h"
 #include "harness/exec/sandbox.h"
@@ -16,8 +14,8 @@
 #include "harness/fingerprint/fingerprint.h"
 #include "harness/runner/local_backend.h"
 #include "harness/runner/manifest_run.h"
-#include "harness/runner/slurm_backend.h"
 #include "harness/runner/setup_folder.h"
+#include "harness/runner/slurm_backend.h"
 #include "harness/source/source.h"
 #include "harness/util/hash.h"
 #include "harness/util/process_identity.h"
@@ -35,20 +33,24 @@ void ManifestRun::EndLeftovers(const std::vector<std::string>& dead_runners) {
   for (const std::string& runner : dead_runners) pids.insert(LocalProcessId(runner));
   int ended = 0;
   for (long pid : pids) {
-    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) ended += KillLeftoversOf(static_cast<pid_t>(pid));
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+      ended += KillLeftoversOf(static_cast<pid_t>(pid));
   }
   if (ended > 0) Say(fmt::format("ended {} process(es) left running by the attempts of a runner that stopped", ended));
 }
 
 Result<ManifestRun::Pending> ManifestRun::Plan(const std::vector<RunSpec>& runs) {
-  if (Status s = store_.RecordManifest(manifest_.sha256, manifest_.path.string(), manifest_.text); !s) return Error{s.error()};
+  if (Status s = store_.RecordManifest(manifest_.sha256, manifest_.path.string(), manifest_.text); !s)
+    return Error{s.error()};
   std::vector<std::string> dead_runners;
   Result<int> recovered = store_.RecoverAbandonedAttempts(&dead_runners);
   if (!recovered) return Error{recovered.error()};
-  if (*recovered > 0) Say(fmt::format("{} attempt(s) of an earlier runner that stopped were marked interrupted", *recovered));
+  if (*recovered > 0)
+    Say(fmt::format("{} attempt(s) of an earlier runner that stopped were marked interrupted", *recovered));
   EndLeftovers(dead_runners);
   std::vector<RunRecord> records;
-  for (const RunSpec& run : runs) records.push_back({run.key, run.experiment->id, run.label, ParamsJson(run), run.seed});
+  for (const RunSpec& run : runs)
+    records.push_back({run.key, run.experiment->id, run.label, ParamsJson(run), run.seed});
   if (Status s = store_.RecordRuns(records); !s) return Error{s.error()};
   Pending pending;
   for (const RunSpec& run : runs) {
@@ -65,7 +67,9 @@ Result<ManifestRun::Pending> ManifestRun::Plan(const std::vector<RunSpec>& runs)
     }
     pending.queue.push_back(&run);
   }
-  if (summary_.cached > 0) Say(fmt::format("{} of {} runs already completed; not running them again (use --force to)", summary_.cached, summary_.planned));
+  if (summary_.cached > 0)
+    Say(fmt::format("{} of {} runs already completed; not running them again (use --force to)", summary_.cached,
+                    summary_.planned));
   return pending;
 }
 
@@ -73,7 +77,9 @@ void ManifestRun::Say(const std::string& line) {
   if (options_.progress) options_.progress(ProgressEvent::Note(line));
 }
 
-void ManifestRun::Started(const RunSpec& run, const std::string& detail) { Report(ProgressEvent::Started(run.label, detail)); }
+void ManifestRun::Started(const RunSpec& run, const std::string& detail) {
+  Report(ProgressEvent::Started(run.label, detail));
+}
 
 void ManifestRun::Report(ProgressEvent event) {
   if (!options_.progress) return;
@@ -90,7 +96,8 @@ std::optional<double> ManifestRun::ExpectedSeconds(const std::string& experiment
   auto& [sum, count] = durations_[experiment];
   if (count > 0) return sum / count;
   auto prior = prior_.find(experiment);
-  if (prior == prior_.end()) prior = prior_.emplace(experiment, store_.MeanCompletedSeconds(experiment).value_or(std::nullopt)).first;
+  if (prior == prior_.end())
+    prior = prior_.emplace(experiment, store_.MeanCompletedSeconds(experiment).value_or(std::nullopt)).first;
   return prior->second;
 }
 
@@ -144,7 +151,8 @@ Status RecordSetupStep(Store& store, const std::string& key, int execution, int 
 Status ManifestRun::RunSetup() {
   if (manifest_.setup.empty()) return Status::Ok();
   std::string key = SetupKey();
-  Result<SetupFolder> folder = SetupFolder::Lock(options_.cache_dir.empty() ? DefaultCacheDir() : options_.cache_dir, key);
+  Result<SetupFolder> folder =
+      SetupFolder::Lock(options_.cache_dir.empty() ? DefaultCacheDir() : options_.cache_dir, key);
   if (!folder) return Error{folder.error()};
   code_dir_ = folder->dir();
   // Completion lives with the copy, so another database or results folder does not run it again.
@@ -178,7 +186,8 @@ Status ManifestRun::RunSetupStep(size_t i, const std::string& key, int execution
   spec.timeout_seconds = kDefaultSetupTimeoutSeconds;
   spec.kill_grace_seconds = options_.kill_grace_seconds;
   ProcessResult result = RunProcess(spec);
-  if (Status recorded = RecordSetupStep(store_, key, execution, static_cast<int>(i + 1), spec, result); !recorded) return recorded;
+  if (Status recorded = RecordSetupStep(store_, key, execution, static_cast<int>(i + 1), spec, result); !recorded)
+    return recorded;
   if (result.end == ProcessEnd::kInterrupted || Interrupted()) {
     summary_.interrupted = true;
     return Error{"interrupted during setup"};
@@ -191,7 +200,8 @@ Status ManifestRun::RunSetupStep(size_t i, const std::string& key, int execution
   std::vector<std::string> lines = LastLinesOfRegularFile(log, 10);
   if (lines.empty()) lines = LastLinesOfRegularFile(log = spec.stdout_path, 10);
   for (const std::string& line : lines) tail += "\n    | " + line;
-  return Error{fmt::format("setup step {} ({}) {}{}{}; log: {}{}", i + 1, fmt::join(spec.argv, " "), ProcessEndName(result.end),
+  return Error{fmt::format("setup step {} ({}) {}{}{}; log: {}{}", i + 1, fmt::join(spec.argv, " "),
+                           ProcessEndName(result.end),
                            result.exit_code ? fmt::format(" with exit code {}", *result.exit_code) : "",
                            result.message.empty() ? "" : " (" + result.message + ")", log.string(),
                            tail.empty() ? "" : "; last lines:" + tail)};
@@ -222,8 +232,9 @@ Result<std::optional<AttemptRecord>> ManifestRun::Claim(const RunSpec& run) {
   ++summary_.elsewhere;
   Result<std::optional<AttemptRecord>> latest = store_.LatestAttempt(run.key);
   if (latest && *latest && !(*latest)->job.empty() && (*latest)->status == kStatusRunning) {
-    Say(fmt::format("{}: queued or running on Slurm as job {}; skipped (follow it with --executor slurm, or repro cancel)",
-                    run.label, (*latest)->job));
+    Say(fmt::format(
+        "{}: queued or running on Slurm as job {}; skipped (follow it with --executor slurm, or repro cancel)",
+        run.label, (*latest)->job));
   } else {
     Say(fmt::format("{}: being run or already finished by another runner; skipped", run.label));
   }
@@ -333,7 +344,8 @@ std::string Slug(std::string_view text) {
   return slug;
 }
 
-std::filesystem::path RunDirectory(const std::filesystem::path& results_dir, const Manifest& manifest, const RunSpec& run) {
+std::filesystem::path RunDirectory(const std::filesystem::path& results_dir, const Manifest& manifest,
+                                   const RunSpec& run) {
   std::string name;
   for (const auto& [param, value] : run.params) name += Slug(param) + "-" + Slug(value) + "_";
   name += fmt::format("seed-{}_{}", run.seed, run.key.substr(0, 8));
@@ -348,13 +360,20 @@ std::string ManifestFolderName(const Manifest& manifest) {
 
 const char* AttemptStatus(const ProcessResult& result) {
   switch (result.end) {
-    case ProcessEnd::kExited: return result.exit_code == 0 ? kStatusCompleted : kStatusFailed;
-    case ProcessEnd::kSignaled: return kStatusKilled;
-    case ProcessEnd::kTimedOut: return kStatusTimeout;
-    case ProcessEnd::kInterrupted: return kStatusInterrupted;
-    case ProcessEnd::kStartFailed: return kStatusStartFailed;
-    case ProcessEnd::kOutOfMemory: return kStatusOutOfMemory;
-    case ProcessEnd::kProcessLimit: return kStatusResourceLimit;
+    case ProcessEnd::kExited:
+      return result.exit_code == 0 ? kStatusCompleted : kStatusFailed;
+    case ProcessEnd::kSignaled:
+      return kStatusKilled;
+    case ProcessEnd::kTimedOut:
+      return kStatusTimeout;
+    case ProcessEnd::kInterrupted:
+      return kStatusInterrupted;
+    case ProcessEnd::kStartFailed:
+      return kStatusStartFailed;
+    case ProcessEnd::kOutOfMemory:
+      return kStatusOutOfMemory;
+    case ProcessEnd::kProcessLimit:
+      return kStatusResourceLimit;
   }
   return kStatusFailed;
 }
@@ -366,8 +385,9 @@ Result<RunSummary> RunManifest(const Manifest& manifest, const std::vector<RunSp
   return run.Run(runs, backend);
 }
 
-Result<RunSummary> RunManifestOnSlurm(const Manifest& manifest, const std::vector<RunSpec>& runs, const PreparedSource& source,
-                                      Store& store, const SlurmSettings& slurm, const RunOptions& options) {
+Result<RunSummary> RunManifestOnSlurm(const Manifest& manifest, const std::vector<RunSpec>& runs,
+                                      const PreparedSource& source, Store& store, const SlurmSettings& slurm,
+                                      const RunOptions& options) {
   ManifestRun run(manifest, source, store, options);
   SlurmBackend backend(manifest, source, store, slurm, options.results_dir, run, options.interrupted);
   return run.Run(runs, backend);

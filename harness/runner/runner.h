@@ -59,25 +59,25 @@ struct ProgressEvent {
 struct RunOptions {
   std::filesystem::path results_dir = "results";
   std::filesystem::path cache_dir;  // where setup copies live (setup_folder.h); empty: DefaultCacheDir()
-  bool force = false;              // run again even when a completed attempt exists
-  bool keep_work = false;          // keep a completed attempt's working copy (a failed one's is always kept)
-  std::optional<bool> sandbox;     // overrides the manifest's isolation when set
+  bool force = false;               // run again even when a completed attempt exists
+  bool keep_work = false;           // keep a completed attempt's working copy (a failed one's is always kept)
+  std::optional<bool> sandbox;      // overrides the manifest's isolation when set
   double kill_grace_seconds = 5;
-  int64_t log_cap_bytes = kDefaultLogCapBytes;       // per stream and attempt; 0: no cap
-  int jobs = 1;                                        // attempts at once, for the ETA
+  int64_t log_cap_bytes = kDefaultLogCapBytes;  // per stream and attempt; 0: no cap
+  int jobs = 1;                                 // attempts at once, for the ETA
   std::function<void(const ProgressEvent&)> progress;
-  std::function<bool()> interrupted;                 // stop starting new attempts when true
+  std::function<bool()> interrupted;  // stop starting new attempts when true
 };
 
 struct RunSummary {
   int planned = 0;
-  int cached = 0;      // already completed earlier; not run again
+  int cached = 0;  // already completed earlier; not run again
   int started = 0;
   int completed = 0;
-  int unfinished = 0;  // failed, killed, timed out, interrupted, could not start
-  int elsewhere = 0;   // claimed by another runner on the same database
-  int submitted = 0;   // Slurm: tasks submitted by this run
-  int attached = 0;    // Slurm: tasks of an earlier run followed again
+  int unfinished = 0;    // failed, killed, timed out, interrupted, could not start
+  int elsewhere = 0;     // claimed by another runner on the same database
+  int submitted = 0;     // Slurm: tasks submitted by this run
+  int attached = 0;      // Slurm: tasks of an earlier run followed again
   int left_running = 0;  // Slurm: tasks still queued or running when this run stopped following
   bool setup_failed = false;
   bool interrupted = false;
@@ -92,7 +92,8 @@ std::string Slug(std::string_view text);
 std::string ManifestFolderName(const Manifest& manifest);
 
 // The folder holding a run's attempts: <results>/<ManifestFolderName>/<experiment>/<params>_seed-N_<key8>.
-std::filesystem::path RunDirectory(const std::filesystem::path& results_dir, const Manifest& manifest, const RunSpec& run);
+std::filesystem::path RunDirectory(const std::filesystem::path& results_dir, const Manifest& manifest,
+                                   const RunSpec& run);
 
 // The status an attempt is recorded with, from how its process ended.
 const char* AttemptStatus(const ProcessResult& result);
@@ -117,7 +118,8 @@ Result<RunSummary> RunManifest(const Manifest& manifest, const std::vector<RunSp
 // The same on Slurm: one job array per experiment and resource shape, followed with one
 // batched squeue/sacct call per poll. Jobs of an earlier, interrupted `repro run` are
 // re-attached, never submitted again; an interrupted repro leaves the jobs running.
-Result<RunSummary> RunManifestOnSlurm(const Manifest& manifest, const std::vector<RunSpec>& runs, const PreparedSource& source,
-                                      Store& store, const SlurmSettings& slurm, const RunOptions& options);
+Result<RunSummary> RunManifestOnSlurm(const Manifest& manifest, const std::vector<RunSpec>& runs,
+                                      const PreparedSource& source, Store& store, const SlurmSettings& slurm,
+                                      const RunOptions& options);
 
 }  // namespace repro

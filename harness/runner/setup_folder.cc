@@ -1,13 +1,12 @@
 #include "harness/runner/setup_folder.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "harness/source/source.h"
 #include "harness/util/atomic_file.h"

@@ -1,10 +1,10 @@
 #include "harness/runner/slurm_backend.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <random>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "harness/runner/job_side.h"
 #include "harness/slurm/batch.h"
@@ -17,9 +17,7 @@ namespace {
 
 constexpr const char* kSubmitting = "submitting:";
 
-double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+double Now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 std::string RandomToken() {
   std::random_device random;
@@ -83,8 +81,9 @@ Result<Backend::Adopted> SlurmBackend::Adopt(EarlierAttempts earlier, std::deque
   release.erase(std::unique(release.begin(), release.end()), release.end());
   if (Status s = slurm_.client->Release(release); !s) return Error{s.error()};
   if (adopted.followed > 0) {
-    events_.Say(fmt::format("{} attempt(s) of an earlier run are on Slurm; following them again (nothing is submitted twice)",
-                            adopted.followed));
+    events_.Say(
+        fmt::format("{} attempt(s) of an earlier run are on Slurm; following them again (nothing is submitted twice)",
+                    adopted.followed));
   }
   return adopted;
 }
@@ -110,7 +109,8 @@ Status SlurmBackend::SubmitArray(const std::vector<Held>& held) {
   const Experiment& experiment = *held.front().run->experiment;
   std::string token = RandomToken();
   std::string name = fmt::format("repro-{}-{}-{}", ManifestFolderName(manifest_), Slug(experiment.id), token);
-  std::filesystem::path dir = results_dir_ / ManifestFolderName(manifest_) / "slurm" / (Slug(experiment.id) + "-" + token);
+  std::filesystem::path dir =
+      results_dir_ / ManifestFolderName(manifest_) / "slurm" / (Slug(experiment.id) + "-" + token);
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Error{fmt::format("cannot create {}: {}", dir.string(), ec.message())};
@@ -181,7 +181,8 @@ Status SlurmBackend::SubmitArray(const std::vector<Held>& held) {
   }
   if (Status s = store_.SetAttemptJobs(ids); !s) return s;
   if (Status s = slurm_.client->Release({*job_id}); !s) return s;
-  events_.Say(fmt::format("submitted {} attempt(s) of {} as Slurm job array {} ({})", members.size(), experiment.id, *job_id, script.string()));
+  events_.Say(fmt::format("submitted {} attempt(s) of {} as Slurm job array {} ({})", members.size(), experiment.id,
+                          *job_id, script.string()));
   for (Tracked& member : members) tracked_.push_back(std::move(member));
   return Status::Ok();
 }
@@ -269,7 +270,8 @@ Status SlurmBackend::Poll() {
 Result<bool> SlurmBackend::FollowRequeue(Tracked& task) {
   bool moved = false;
   while (true) {
-    std::filesystem::path next = std::filesystem::path(task.attempt.dir).parent_path() / fmt::format("attempt-{}", task.attempt.number + 1);
+    std::filesystem::path next =
+        std::filesystem::path(task.attempt.dir).parent_path() / fmt::format("attempt-{}", task.attempt.number + 1);
     if (!std::filesystem::exists(next)) return moved;
     // Slurm requeued the task (preemption, a node failure, scontrol requeue) and it started
     // again in its own folder: this attempt ended there, and the next one is followed.
@@ -284,7 +286,8 @@ Result<bool> SlurmBackend::FollowRequeue(Tracked& task) {
     }
     if (ended.status != std::string(kStatusCompleted)) {
       ended.status = kStatusInterrupted;
-      ended.message = fmt::format("Slurm requeued job {}; the task continues as attempt {}", task.task, ended.number + 1);
+      ended.message =
+          fmt::format("Slurm requeued job {}; the task continues as attempt {}", task.task, ended.number + 1);
     }
     Result<AttemptRecord> continued = store_.ContinueAttempt(ended, next.string());
     if (!continued) return Error{continued.error()};
@@ -316,27 +319,32 @@ Status SlurmBackend::Ingest(Tracked& task, bool lost) {
     // A series ingest cut short by a crash of the last repro is done again, from the start.
     if (Status s = store_.DiscardSeries(attempt.id); !s) return s;
     int64_t points = 0;
-    Status series = ReadSeriesFile(std::filesystem::path(attempt.dir) / kJobSeriesFile, [&](std::vector<SeriesPoint>& batch) {
-      points += static_cast<int64_t>(batch.size());
-      return store_.AppendSeries(attempt.id, batch);
-    });
+    Status series =
+        ReadSeriesFile(std::filesystem::path(attempt.dir) / kJobSeriesFile, [&](std::vector<SeriesPoint>& batch) {
+          points += static_cast<int64_t>(batch.size());
+          return store_.AppendSeries(attempt.id, batch);
+        });
     if (!series || points != record->series_points) {
       if (attempt.status == std::string(kStatusCompleted)) attempt.status = "failed-no-result";
-      attempt.message = series ? fmt::format("{} holds {} points, its record says {}", kJobSeriesFile, points, record->series_points)
-                               : series.error();
+      attempt.message =
+          series ? fmt::format("{} holds {} points, its record says {}", kJobSeriesFile, points, record->series_points)
+                 : series.error();
     }
   } else if (lost) {
     attempt.status = slurm::AttemptStatusWithoutRecord(slurm::State::kUnknown);
     attempt.message = fmt::format(
-        "Slurm no longer knows job {} (not in squeue{} for {:.0f} s) and it left no result record in {}; its node may have "
-        "failed or its job record expired", task.task, slurm_.client->accounting() ? " nor sacct" : ", and sacct has no accounting",
+        "Slurm no longer knows job {} (not in squeue{} for {:.0f} s) and it left no result record in {}; its node may "
+        "have "
+        "failed or its job record expired",
+        task.task, slurm_.client->accounting() ? " nor sacct" : ", and sacct has no accounting",
         slurm_.lost_after_seconds, attempt.dir);
   } else {
     attempt.status = slurm::AttemptStatusWithoutRecord(task.state);
     bool damaged = !record && std::filesystem::exists(std::filesystem::path(attempt.dir) / kJobResultFile);
-    attempt.message = fmt::format("job {} ended {} {}{}", task.task, slurm::StateName(task.state),
-                                  damaged ? "and its result record cannot be read: " + record.error() : "without a result record",
-                                  task.slurm_log.empty() ? "" : "; Slurm's output: " + task.slurm_log.string());
+    attempt.message =
+        fmt::format("job {} ended {} {}{}", task.task, slurm::StateName(task.state),
+                    damaged ? "and its result record cannot be read: " + record.error() : "without a result record",
+                    task.slurm_log.empty() ? "" : "; Slurm's output: " + task.slurm_log.string());
   }
   attempt.finished_at = NowUtcIso8601();
   ended_.push_back({task.run, std::move(attempt), std::move(argv), false});

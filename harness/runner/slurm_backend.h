@@ -19,8 +19,14 @@ class SlurmBackend : public Backend {
  public:
   SlurmBackend(const Manifest& manifest, const PreparedSource& source, Store& store, const SlurmSettings& slurm,
                const std::filesystem::path& results_dir, RunEvents& events, std::function<bool()> interrupted)
-      : manifest_(manifest), source_(source), store_(store), slurm_(slurm), results_dir_(results_dir), events_(events),
-        interrupted_(std::move(interrupted)), interval_(slurm.poll_min_seconds) {}
+      : manifest_(manifest),
+        source_(source),
+        store_(store),
+        slurm_(slurm),
+        results_dir_(results_dir),
+        events_(events),
+        interrupted_(std::move(interrupted)),
+        interval_(slurm.poll_min_seconds) {}
 
   // Follows the jobs of an earlier run again; one whose submission never reached Slurm is
   // started afresh.
@@ -67,13 +73,13 @@ class SlurmBackend : public Backend {
   std::filesystem::path results_dir_;
   RunEvents& events_;
   std::function<bool()> interrupted_;
-  AttemptSettings settings_;                      // what the held attempts run with
+  AttemptSettings settings_;                       // what the held attempts run with
   std::map<std::string, std::vector<Held>> held_;  // by experiment: one array each
   std::vector<Tracked> tracked_;
   std::vector<EndedAttempt> ended_;  // seen to end, not yet handed to the runner
   double interval_;                  // between polls: grows while nothing changes
   bool polled_ = false;
-  int running_ = 0;                  // tasks Slurm said were running at the last poll
+  int running_ = 0;  // tasks Slurm said were running at the last poll
 };
 
 }  // namespace repro

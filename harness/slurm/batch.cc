@@ -1,9 +1,9 @@
 #include "harness/slurm/batch.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "harness/util/shell_quote.h"
 
@@ -15,7 +15,7 @@ std::string Quote(const std::string& arg) {
   static const std::string kTask = "${SLURM_ARRAY_TASK_ID}";
   std::string out;
   size_t start = 0;
-  for (size_t at = arg.find(kTask); ; at = arg.find(kTask, start)) {
+  for (size_t at = arg.find(kTask);; at = arg.find(kTask, start)) {
     std::string part = arg.substr(start, at == std::string::npos ? std::string::npos : at - start);
     if (!part.empty()) {
       out += ShellQuote(part);

@@ -1,11 +1,10 @@
 #include "harness/slurm/client.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "harness/exec/command.h"
 #include "harness/exec/environment.h"
@@ -78,7 +77,8 @@ Status Client::Release(const std::vector<std::string>& job_ids) {
 }
 
 Result<std::vector<JobRow>> Client::FindByName(const std::string& name) {
-  Result<std::string> out = Call({"squeue", "--noheader", "--states=all", "--name=" + name, "--format=%i|%T"}, counts_.squeue);
+  Result<std::string> out =
+      Call({"squeue", "--noheader", "--states=all", "--name=" + name, "--format=%i|%T"}, counts_.squeue);
   if (!out) return Error{out.error()};
   return ParseSqueue(*out);
 }
@@ -90,7 +90,8 @@ Result<std::vector<JobRow>> Client::Query(const std::vector<std::string>& tasks)
   std::vector<JobRow> rows;
   // squeue knows ended jobs for MinJobAge; when it knows none of them it exits 1, which is
   // an answer ("none"), not a failure.
-  Result<std::string> queue = Call({"squeue", "--noheader", "--states=all", "--jobs=" + list, "--format=%i|%T"}, counts_.squeue);
+  Result<std::string> queue =
+      Call({"squeue", "--noheader", "--states=all", "--jobs=" + list, "--format=%i|%T"}, counts_.squeue);
   if (queue) {
     rows = ParseSqueue(*queue);
   } else if (!queue.IsNotFound()) {

@@ -94,23 +94,48 @@ State ParseState(std::string_view text) {
   text = Trim(text);
   text = text.substr(0, text.find(' '));  // "CANCELLED by 1000"
   static const std::map<std::string_view, State> kStates = {
-      {"PENDING", State::kPending}, {"PD", State::kPending},
-      {"CONFIGURING", State::kConfiguring}, {"CF", State::kConfiguring},
-      {"REQUEUED", State::kRequeued}, {"RQ", State::kRequeued}, {"REQUEUE_HOLD", State::kRequeued},
-      {"RH", State::kRequeued}, {"REQUEUE_FED", State::kRequeued}, {"RF", State::kRequeued},
-      {"RUNNING", State::kRunning}, {"R", State::kRunning}, {"SIGNALING", State::kRunning}, {"SI", State::kRunning},
-      {"STAGE_OUT", State::kRunning}, {"SO", State::kRunning}, {"RESIZING", State::kRunning}, {"RS", State::kRunning},
-      {"SUSPENDED", State::kSuspended}, {"S", State::kSuspended}, {"STOPPED", State::kSuspended}, {"ST", State::kSuspended},
-      {"COMPLETING", State::kCompleting}, {"CG", State::kCompleting},
-      {"COMPLETED", State::kCompleted}, {"CD", State::kCompleted},
-      {"FAILED", State::kFailed}, {"F", State::kFailed},
-      {"TIMEOUT", State::kTimeout}, {"TO", State::kTimeout},
-      {"OUT_OF_MEMORY", State::kOutOfMemory}, {"OOM", State::kOutOfMemory},
-      {"CANCELLED", State::kCancelled}, {"CA", State::kCancelled},
-      {"NODE_FAIL", State::kNodeFail}, {"NF", State::kNodeFail},
-      {"PREEMPTED", State::kPreempted}, {"PR", State::kPreempted},
-      {"BOOT_FAIL", State::kBootFail}, {"BF", State::kBootFail},
-      {"DEADLINE", State::kDeadline}, {"DL", State::kDeadline},
+      {"PENDING", State::kPending},
+      {"PD", State::kPending},
+      {"CONFIGURING", State::kConfiguring},
+      {"CF", State::kConfiguring},
+      {"REQUEUED", State::kRequeued},
+      {"RQ", State::kRequeued},
+      {"REQUEUE_HOLD", State::kRequeued},
+      {"RH", State::kRequeued},
+      {"REQUEUE_FED", State::kRequeued},
+      {"RF", State::kRequeued},
+      {"RUNNING", State::kRunning},
+      {"R", State::kRunning},
+      {"SIGNALING", State::kRunning},
+      {"SI", State::kRunning},
+      {"STAGE_OUT", State::kRunning},
+      {"SO", State::kRunning},
+      {"RESIZING", State::kRunning},
+      {"RS", State::kRunning},
+      {"SUSPENDED", State::kSuspended},
+      {"S", State::kSuspended},
+      {"STOPPED", State::kSuspended},
+      {"ST", State::kSuspended},
+      {"COMPLETING", State::kCompleting},
+      {"CG", State::kCompleting},
+      {"COMPLETED", State::kCompleted},
+      {"CD", State::kCompleted},
+      {"FAILED", State::kFailed},
+      {"F", State::kFailed},
+      {"TIMEOUT", State::kTimeout},
+      {"TO", State::kTimeout},
+      {"OUT_OF_MEMORY", State::kOutOfMemory},
+      {"OOM", State::kOutOfMemory},
+      {"CANCELLED", State::kCancelled},
+      {"CA", State::kCancelled},
+      {"NODE_FAIL", State::kNodeFail},
+      {"NF", State::kNodeFail},
+      {"PREEMPTED", State::kPreempted},
+      {"PR", State::kPreempted},
+      {"BOOT_FAIL", State::kBootFail},
+      {"BF", State::kBootFail},
+      {"DEADLINE", State::kDeadline},
+      {"DL", State::kDeadline},
   };
   auto found = kStates.find(text);
   return found == kStates.end() ? State::kUnknown : found->second;
@@ -118,22 +143,38 @@ State ParseState(std::string_view text) {
 
 const char* StateName(State state) {
   switch (state) {
-    case State::kUnknown: return "UNKNOWN";
-    case State::kPending: return "PENDING";
-    case State::kConfiguring: return "CONFIGURING";
-    case State::kRequeued: return "REQUEUED";
-    case State::kRunning: return "RUNNING";
-    case State::kSuspended: return "SUSPENDED";
-    case State::kCompleting: return "COMPLETING";
-    case State::kCompleted: return "COMPLETED";
-    case State::kFailed: return "FAILED";
-    case State::kTimeout: return "TIMEOUT";
-    case State::kOutOfMemory: return "OUT_OF_MEMORY";
-    case State::kCancelled: return "CANCELLED";
-    case State::kNodeFail: return "NODE_FAIL";
-    case State::kPreempted: return "PREEMPTED";
-    case State::kBootFail: return "BOOT_FAIL";
-    case State::kDeadline: return "DEADLINE";
+    case State::kUnknown:
+      return "UNKNOWN";
+    case State::kPending:
+      return "PENDING";
+    case State::kConfiguring:
+      return "CONFIGURING";
+    case State::kRequeued:
+      return "REQUEUED";
+    case State::kRunning:
+      return "RUNNING";
+    case State::kSuspended:
+      return "SUSPENDED";
+    case State::kCompleting:
+      return "COMPLETING";
+    case State::kCompleted:
+      return "COMPLETED";
+    case State::kFailed:
+      return "FAILED";
+    case State::kTimeout:
+      return "TIMEOUT";
+    case State::kOutOfMemory:
+      return "OUT_OF_MEMORY";
+    case State::kCancelled:
+      return "CANCELLED";
+    case State::kNodeFail:
+      return "NODE_FAIL";
+    case State::kPreempted:
+      return "PREEMPTED";
+    case State::kBootFail:
+      return "BOOT_FAIL";
+    case State::kDeadline:
+      return "DEADLINE";
   }
   return "UNKNOWN";
 }
@@ -146,7 +187,7 @@ State Advance(State known, State observed) {
   // Slurm makes an ended job pending again only by requeueing it (a requeued job can show
   // FAILED or CANCELLED for a moment first); a late RUNNING, though, is stale news.
   if (IsFinal(known) && observed == State::kPending) return observed;
-  if (IsFinal(known)) return known;                   // a final state is kept
+  if (IsFinal(known)) return known;  // a final state is kept
   bool between_running_and_suspended = (known == State::kRunning || known == State::kSuspended) &&
                                        (observed == State::kRunning || observed == State::kSuspended);
   return observed > known || between_running_and_suspended ? observed : known;
@@ -154,16 +195,26 @@ State Advance(State known, State observed) {
 
 std::string AttemptStatusWithoutRecord(State final) {
   switch (final) {
-    case State::kCompleted: return "failed-no-result";
-    case State::kFailed: return "failed";
-    case State::kTimeout: return "timeout";
-    case State::kOutOfMemory: return "out-of-memory";
-    case State::kCancelled: return "cancelled";
-    case State::kNodeFail: return "node-failed";
-    case State::kPreempted: return "preempted";
-    case State::kBootFail: return "boot-failed";
-    case State::kDeadline: return "deadline";
-    default: return "lost";
+    case State::kCompleted:
+      return "failed-no-result";
+    case State::kFailed:
+      return "failed";
+    case State::kTimeout:
+      return "timeout";
+    case State::kOutOfMemory:
+      return "out-of-memory";
+    case State::kCancelled:
+      return "cancelled";
+    case State::kNodeFail:
+      return "node-failed";
+    case State::kPreempted:
+      return "preempted";
+    case State::kBootFail:
+      return "boot-failed";
+    case State::kDeadline:
+      return "deadline";
+    default:
+      return "lost";
   }
 }
 

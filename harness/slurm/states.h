@@ -15,10 +15,10 @@ enum class State {
   kUnknown,
   kPending,
   kConfiguring,
-  kRequeued,      // REQUEUED, REQUEUE_HOLD, REQUEUE_FED: will run again
+  kRequeued,  // REQUEUED, REQUEUE_HOLD, REQUEUE_FED: will run again
   kRunning,
-  kSuspended,     // SUSPENDED, STOPPED
-  kCompleting,    // not final: the job is ending, its processes may still be alive
+  kSuspended,   // SUSPENDED, STOPPED
+  kCompleting,  // not final: the job is ending, its processes may still be alive
   kCompleted,
   kFailed,
   kTimeout,
@@ -47,8 +47,8 @@ std::string AttemptStatusWithoutRecord(State final);
 
 // One line of sacct or squeue: a job or one task of an array.
 struct JobRow {
-  std::string job_id;            // "4242" (the array's id for a task)
-  std::optional<int> task;       // the array index, when a task
+  std::string job_id;       // "4242" (the array's id for a task)
+  std::optional<int> task;  // the array index, when a task
   State state = State::kUnknown;
   std::string raw_state;         // as printed, for messages
   std::optional<int> exit_code;  // sacct's "2:0" -> 2

@@ -11,8 +11,8 @@ constexpr size_t kReasonChars = 600;
 
 }  // namespace
 
-Status RunGit(const std::vector<std::string>& args, const std::filesystem::path& cwd, const std::filesystem::path& log_dir,
-              std::string* out) {
+Status RunGit(const std::vector<std::string>& args, const std::filesystem::path& cwd,
+              const std::filesystem::path& log_dir, std::string* out) {
   Command command;
   command.argv = {"git"};
   command.argv.insert(command.argv.end(), args.begin(), args.end());

@@ -1,18 +1,16 @@
 #include "harness/source/source.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-
-#include <algorithm>
 #include <sstream>
 
 #include "harness/exec/environment.h"
@@ -99,7 +97,8 @@ Result<uint64_t> MakeWorkingCopy(const std::filesystem::path& from, const std::f
       fs::copy_symlink(entry.path(), target, ec);
     } else if (fs::is_directory(status)) {
       fs::create_directory(target, ec);
-      if (!ec) fs::permissions(target, status.permissions() | fs::perms::owner_all, ec);  // writable: it is the attempt's own
+      if (!ec)
+        fs::permissions(target, status.permissions() | fs::perms::owner_all, ec);  // writable: it is the attempt's own
     } else if (fs::is_regular_file(status)) {
       if (Status copied = CopyFile(entry.path(), target, status.permissions()); !copied) return Error{copied.error()};
       bytes += entry.file_size(ec);
@@ -169,7 +168,9 @@ Result<std::string> IdentityFrom(const Manifest& manifest, const Source& source,
 
 Result<std::string> SourceIdentity(const Manifest& manifest, const Source& source) {
   if (source.is_git()) {
-    return IdentityFrom(manifest, source, source.commit.empty() ? "git-ref:" + source.ref : "git:" + source.commit);  // unresolved: validate, plan
+    return IdentityFrom(
+        manifest, source,
+        source.commit.empty() ? "git-ref:" + source.ref : "git:" + source.commit);  // unresolved: validate, plan
   }
   Result<SourceTree> tree = ReadSourceTree(source.path, source.outputs);
   if (!tree) return Error{tree.error()};
@@ -194,17 +195,22 @@ std::vector<std::string> Deviations(const Manifest& manifest) {
     if (!experiment.source) continue;
     if (!experiment.source->commit.empty()) {
       lines.push_back(fmt::format("experiment '{}' runs commit {} (the manifest's: {})", experiment.id,
-                                  experiment.source->commit, manifest.source.commit.empty() ? manifest.source.ref : manifest.source.commit));
+                                  experiment.source->commit,
+                                  manifest.source.commit.empty() ? manifest.source.ref : manifest.source.commit));
     }
     if (!experiment.source->patches) continue;
-    if (experiment.source->patches->empty()) lines.push_back(fmt::format("experiment '{}' applies no patch", experiment.id));
+    if (experiment.source->patches->empty())
+      lines.push_back(fmt::format("experiment '{}' applies no patch", experiment.id));
     for (const std::filesystem::path& patch : *experiment.source->patches) {
-      lines.push_back(fmt::format("experiment '{}': patch {} applied (sha256 {})", experiment.id, relative(patch), hash(patch)));
+      lines.push_back(
+          fmt::format("experiment '{}': patch {} applied (sha256 {})", experiment.id, relative(patch), hash(patch)));
     }
   }
   for (const Input& input : manifest.inputs) {
     lines.push_back(fmt::format("input {} (sha256 {}) from {}", input.path, input.sha256,
-                                !input.url.empty() ? input.url : !input.from_written.empty() ? input.from_written : relative(input.from)));
+                                !input.url.empty()            ? input.url
+                                : !input.from_written.empty() ? input.from_written
+                                                              : relative(input.from)));
   }
   return lines;
 }
@@ -214,8 +220,9 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path CheckoutDir(const Source& source, const fs::path& cache_dir) {
-  return cache_dir / "git" / fmt::format("{}-{}{}", Sha256Hex(source.git).substr(0, 12), source.commit,
-                                         source.submodules ? "-submodules" : "");
+  return cache_dir / "git" /
+         fmt::format("{}-{}{}", Sha256Hex(source.git).substr(0, 12), source.commit,
+                     source.submodules ? "-submodules" : "");
 }
 
 // The cached checkout of a git source at its commit (with its submodules when asked),
@@ -236,22 +243,27 @@ Result<fs::path> CheckOutGit(const Source& source, const fs::path& cache_dir) {
   fs::path partial = dir;
   partial += fmt::format(".partial-{}", ::getpid());
   fs::remove_all(partial, ec);
-  Status cloned = Git({"clone", "--quiet", "--no-checkout", source.git, partial.string()}, cache_dir / "git", cache_dir / "git");
+  Status cloned =
+      Git({"clone", "--quiet", "--no-checkout", source.git, partial.string()}, cache_dir / "git", cache_dir / "git");
   if (!cloned) {
     fs::remove_all(partial, ec);
-    return Error{fmt::format("cannot clone {}: {}\nTwo ways around it: point git at a reachable mirror "
-                             "(git config --global url.<mirror>.insteadOf {}), or clone it yourself and set "
-                             "'source: {{path: <checkout>}}' in a copy of the manifest",
-                             source.git, cloned.error(), source.git)};
+    return Error{
+        fmt::format("cannot clone {}: {}\nTwo ways around it: point git at a reachable mirror "
+                    "(git config --global url.<mirror>.insteadOf {}), or clone it yourself and set "
+                    "'source: {{path: <checkout>}}' in a copy of the manifest",
+                    source.git, cloned.error(), source.git)};
   }
   Status checked_out = Git({"checkout", "--quiet", "--detach", source.commit}, partial, cache_dir / "git");
-  Result<std::string> head = checked_out ? HeadCommit(partial, cache_dir / "git") : Result<std::string>(Error{checked_out.error()});
+  Result<std::string> head =
+      checked_out ? HeadCommit(partial, cache_dir / "git") : Result<std::string>(Error{checked_out.error()});
   if (!head || *head != source.commit) {
     fs::remove_all(partial, ec);
-    return Error{fmt::format("commit {} is not in {}: {}", source.commit, source.git, head ? "checked out " + *head : head.error())};
+    return Error{fmt::format("commit {} is not in {}: {}", source.commit, source.git,
+                             head ? "checked out " + *head : head.error())};
   }
   if (source.submodules) {
-    if (Status sub = Git({"submodule", "update", "--init", "--recursive", "--quiet"}, partial, cache_dir / "git"); !sub) {
+    if (Status sub = Git({"submodule", "update", "--init", "--recursive", "--quiet"}, partial, cache_dir / "git");
+        !sub) {
       fs::remove_all(partial, ec);
       return Error{fmt::format("cannot check out the submodules of {}: {}", source.git, sub.error())};
     }
@@ -270,21 +282,25 @@ Result<std::string> ResolveRef(const Source& source, const fs::path& cache_dir, 
   fs::create_directories(logs, ec);
   if (!fs::is_directory(mirror)) {
     if (!update) {
-      return Error{fmt::format("source commit '{}' is a branch, tag or short hash, resolved by repro run, which has not "
-                               "run yet; run it, or pin the full 40-hex hash", source.ref)};
+      return Error{
+          fmt::format("source commit '{}' is a branch, tag or short hash, resolved by repro run, which has not "
+                      "run yet; run it, or pin the full 40-hex hash",
+                      source.ref)};
     }
     fs::path partial = mirror;
     partial += fmt::format(".partial-{}", ::getpid());
     fs::remove_all(partial, ec);
     if (Status cloned = Git({"clone", "--mirror", "--quiet", source.git, partial.string()}, logs, logs); !cloned) {
       fs::remove_all(partial, ec);
-      return Error{fmt::format("cannot clone {} to resolve '{}': {}\nTwo ways around it: point git at a reachable mirror "
-                               "(git config --global url.<mirror>.insteadOf {}), or pin the full commit hash and clone it "
-                               "yourself with 'source: {{path: <checkout>}}'",
-                               source.git, source.ref, cloned.error(), source.git)};
+      return Error{
+          fmt::format("cannot clone {} to resolve '{}': {}\nTwo ways around it: point git at a reachable mirror "
+                      "(git config --global url.<mirror>.insteadOf {}), or pin the full commit hash and clone it "
+                      "yourself with 'source: {{path: <checkout>}}'",
+                      source.git, source.ref, cloned.error(), source.git)};
     }
     fs::rename(partial, mirror, ec);
-    if (ec && !fs::is_directory(mirror)) return Error{fmt::format("cannot move the mirror into {}: {}", mirror.string(), ec.message())};
+    if (ec && !fs::is_directory(mirror))
+      return Error{fmt::format("cannot move the mirror into {}: {}", mirror.string(), ec.message())};
     fs::remove_all(partial, ec);
   } else if (update) {
     if (Status fetched = Git({"fetch", "--prune", "--quiet"}, mirror, logs); !fetched) {
@@ -292,7 +308,8 @@ Result<std::string> ResolveRef(const Source& source, const fs::path& cache_dir, 
     }
   }
   std::string out;
-  if (Status parsed = Git({"rev-parse", "--verify", "--quiet", source.ref + "^{commit}"}, mirror, logs, &out); !parsed) {
+  if (Status parsed = Git({"rev-parse", "--verify", "--quiet", source.ref + "^{commit}"}, mirror, logs, &out);
+      !parsed) {
     return Error{fmt::format("'{}' is not a branch, tag or commit of {}", source.ref, source.git)};
   }
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
@@ -306,13 +323,15 @@ std::vector<std::string> CheckoutDeviations(const fs::path& dir, const std::stri
   fs::create_directories(logs, ec);
   Result<std::string> head = HeadCommit(dir, logs);
   if (!head) {
-    found.push_back(pinned_commit.empty()
-                        ? fmt::format("code from --source {}, not a git checkout", dir.string())
-                        : fmt::format("code from --source {}, not a git checkout: that it is commit {} cannot be checked",
-                                      dir.string(), pinned_commit));
+    found.push_back(
+        pinned_commit.empty()
+            ? fmt::format("code from --source {}, not a git checkout", dir.string())
+            : fmt::format("code from --source {}, not a git checkout: that it is commit {} cannot be checked",
+                          dir.string(), pinned_commit));
   } else {
     if (!pinned_commit.empty() && *head != pinned_commit) {
-      found.push_back(fmt::format("checkout {} is at {}, not at the manifest's commit {}", dir.string(), *head, pinned_commit));
+      found.push_back(
+          fmt::format("checkout {} is at {}, not at the manifest's commit {}", dir.string(), *head, pinned_commit));
     }
     std::string status;
     if (Git({"status", "--porcelain", "--untracked-files=normal"}, dir, logs, &status)) {
@@ -322,9 +341,10 @@ std::vector<std::string> CheckoutDeviations(const fs::path& dir, const std::stri
         if (line.size() > 3) changed.push_back(line.substr(3));
       }
       if (!changed.empty()) {
-        found.push_back(fmt::format("checkout {} has uncommitted changes in {} file(s): {}{}", dir.string(), changed.size(),
-                                    fmt::join(changed.begin(), changed.begin() + std::min<size_t>(changed.size(), 5), ", "),
-                                    changed.size() > 5 ? ", ..." : ""));
+        found.push_back(
+            fmt::format("checkout {} has uncommitted changes in {} file(s): {}{}", dir.string(), changed.size(),
+                        fmt::join(changed.begin(), changed.begin() + std::min<size_t>(changed.size(), 5), ", "),
+                        changed.size() > 5 ? ", ..." : ""));
       }
     }
   }
@@ -351,10 +371,12 @@ std::vector<std::string> TreeDeviations(const fs::path& dir, const std::string& 
   fs::create_directories(logs, ec);
   std::string out;
   // --no-optional-locks: a report only reads; it never rewrites the cache's index.
-  Status status = Git({"--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=no", "--no-renames"}, dir, logs, &out);
+  Status status = Git({"--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=no", "--no-renames"},
+                      dir, logs, &out);
   fs::remove_all(logs, ec);
   if (!status) {
-    return {fmt::format("the checkout {} could not be compared with commit {}: {}", dir.string(), commit, status.error())};
+    return {
+        fmt::format("the checkout {} could not be compared with commit {}: {}", dir.string(), commit, status.error())};
   }
   std::vector<std::string> missing, changed;
   std::stringstream entries(out);
@@ -365,12 +387,12 @@ std::vector<std::string> TreeDeviations(const fs::path& dir, const std::string& 
   }
   std::vector<std::string> found;
   if (!missing.empty()) {
-    found.push_back(fmt::format("the checkout of commit {} lacks {} file(s) of that commit: {} (in {})", commit, missing.size(),
-                                FirstNames(missing), dir.string()));
+    found.push_back(fmt::format("the checkout of commit {} lacks {} file(s) of that commit: {} (in {})", commit,
+                                missing.size(), FirstNames(missing), dir.string()));
   }
   if (!changed.empty()) {
-    found.push_back(fmt::format("the checkout of commit {} has {} file(s) that differ from that commit: {} (in {})", commit,
-                                changed.size(), FirstNames(changed), dir.string()));
+    found.push_back(fmt::format("the checkout of commit {} has {} file(s) that differ from that commit: {} (in {})",
+                                commit, changed.size(), FirstNames(changed), dir.string()));
   }
   return found;
 }
@@ -435,7 +457,8 @@ Result<fs::path> PrepareModified(const Manifest& manifest, const Source& source,
     }
   }
   for (const fs::path& patch : source.patches) {
-    if (Status applied = Git({"apply", "--whitespace=nowarn", patch.string()}, partial, cache_dir / "prepared"); !applied) {
+    if (Status applied = Git({"apply", "--whitespace=nowarn", patch.string()}, partial, cache_dir / "prepared");
+        !applied) {
       return fail(fmt::format("patch {} does not apply to {}: {}", patch.string(), base.string(), applied.error()));
     }
   }
@@ -472,13 +495,16 @@ Result<fs::path> PrepareTree(const SourceTree& tree, const fs::path& cache_dir) 
     return Error{copied.error()};
   }
   fs::rename(partial, dir, ec);
-  if (ec && fs::is_directory(dir)) fs::remove_all(partial, ec);  // another runner made it first
-  else if (ec) return Error{fmt::format("cannot move the copy of {} into {}: {}", tree.dir.string(), dir.string(), ec.message())};
+  if (ec && fs::is_directory(dir))
+    fs::remove_all(partial, ec);  // another runner made it first
+  else if (ec)
+    return Error{fmt::format("cannot move the copy of {} into {}: {}", tree.dir.string(), dir.string(), ec.message())};
   return dir;
 }
 
 // The local folder of a path source, read once: its identity and its prepared copy.
-Status PrepareLocal(const Manifest& manifest, const Source& source, const fs::path& cache_dir, PreparedSource& prepared) {
+Status PrepareLocal(const Manifest& manifest, const Source& source, const fs::path& cache_dir,
+                    PreparedSource& prepared) {
   Result<SourceTree> tree = ReadSourceTree(source.path, source.outputs);
   if (!tree) return Error{tree.error()};
   Result<std::string> identity = IdentityFrom(manifest, source, "tree:" + tree->digest);
@@ -512,8 +538,10 @@ Result<PreparedSource> PrepareSource(const Manifest& manifest, const Source& sou
   }
   if (std::vector<std::string> pointers = LfsPointers(prepared.dir); !pointers.empty()) {
     prepared.warnings.push_back(fmt::format(
-        "{} file(s) of the code are Git LFS pointers, not their content: {}{}. Install git-lfs and run 'git lfs pull' in {}, "
-        "or name them as inputs", pointers.size(), fmt::join(pointers.begin(), pointers.begin() + std::min<size_t>(pointers.size(), 5), ", "),
+        "{} file(s) of the code are Git LFS pointers, not their content: {}{}. Install git-lfs and run 'git lfs pull' "
+        "in {}, "
+        "or name them as inputs",
+        pointers.size(), fmt::join(pointers.begin(), pointers.begin() + std::min<size_t>(pointers.size(), 5), ", "),
         pointers.size() > 5 ? ", ..." : "", prepared.dir.string()));
   }
   if (source.modified() || !manifest.inputs.empty()) {

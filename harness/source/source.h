@@ -32,7 +32,9 @@ struct PreparedSource {
 // (a local folder as tree.h lists it), and the content of every added file, patch and input.
 // "source" is the manifest's own, or an experiment's (Manifest::SourceOf).
 Result<std::string> SourceIdentity(const Manifest& manifest, const Source& source);
-inline Result<std::string> SourceIdentity(const Manifest& manifest) { return SourceIdentity(manifest, manifest.source); }
+inline Result<std::string> SourceIdentity(const Manifest& manifest) {
+  return SourceIdentity(manifest, manifest.source);
+}
 
 // The commit a source's ref (short hash, branch, tag) names, from a mirror of the repository
 // in the cache. "update" fetches the mirror first (repro run); without it the mirror as last
@@ -63,7 +65,8 @@ std::string SetupIdentity(const Manifest& manifest, const std::string& source_id
 // commit and verified to be at that commit. With added files, patches or inputs, the code is
 // prepared once per identity in the cache: copied, files added, patches applied with git
 // apply, inputs fetched, verified and linked. Errors say what failed and how to get around it.
-Result<PreparedSource> PrepareSource(const Manifest& manifest, const Source& source, const std::filesystem::path& cache_dir);
+Result<PreparedSource> PrepareSource(const Manifest& manifest, const Source& source,
+                                     const std::filesystem::path& cache_dir);
 inline Result<PreparedSource> PrepareSource(const Manifest& manifest, const std::filesystem::path& cache_dir) {
   return PrepareSource(manifest, manifest.source, cache_dir);
 }

@@ -1,14 +1,13 @@
 #include "harness/source/tree.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <fnmatch.h>
 
 #include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "harness/source/git.h"
 #include "harness/util/atomic_file.h"
@@ -39,7 +38,9 @@ std::string Normal(const fs::path& path) {
 
 bool IsBeneath(const std::string& path, const std::vector<std::string>& roots) {
   for (const std::string& root : roots) {
-    if (path == root || (path.size() > root.size() && path.compare(0, root.size(), root) == 0 && path[root.size()] == '/')) return true;
+    if (path == root ||
+        (path.size() > root.size() && path.compare(0, root.size(), root) == 0 && path[root.size()] == '/'))
+      return true;
   }
   return false;
 }
@@ -120,7 +121,10 @@ std::vector<std::string> SplitNul(const std::string& text) {
 Status ListWithGit(const fs::path& dir, const Exclusions& exclusions, std::vector<std::string>& found,
                    std::vector<std::string>& left_out) {
   std::string listed, ignored;
-  if (Status s = RunGitQuietly({"-c", "core.quotePath=off", "ls-files", "-z", "--cached", "--others", "--exclude-standard"}, dir, &listed); !s) return s;
+  if (Status s = RunGitQuietly(
+          {"-c", "core.quotePath=off", "ls-files", "-z", "--cached", "--others", "--exclude-standard"}, dir, &listed);
+      !s)
+    return s;
   std::error_code ec;
   for (const std::string& relative : SplitNul(listed)) {
     // .reproignore configures repro, like its outputs it is not code (and outside git it is hidden).
@@ -137,7 +141,9 @@ Status ListWithGit(const fs::path& dir, const Exclusions& exclusions, std::vecto
     }
   }
   // What git ignores is named, so a stale output of the user's own runs is seen to be left out.
-  if (RunGitQuietly({"-c", "core.quotePath=off", "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"}, dir, &ignored)) {
+  if (RunGitQuietly(
+          {"-c", "core.quotePath=off", "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"},
+          dir, &ignored)) {
     for (std::string& relative : SplitNul(ignored)) {
       std::string bare = relative.back() == '/' ? relative.substr(0, relative.size() - 1) : relative;
       if (!exclusions.Output(bare)) left_out.push_back(relative);
@@ -166,7 +172,9 @@ bool ReproIgnores(const std::vector<std::string>& patterns, const std::string& r
       std::string name = prefix.substr(prefix.rfind('/') == std::string::npos ? 0 : prefix.rfind('/') + 1);
       bool folder = !whole || is_dir;
       if (!dir_only || folder) {
-        if (anchored ? ::fnmatch(pattern.c_str(), prefix.c_str(), FNM_PATHNAME) == 0 : ::fnmatch(pattern.c_str(), name.c_str(), 0) == 0) return true;
+        if (anchored ? ::fnmatch(pattern.c_str(), prefix.c_str(), FNM_PATHNAME) == 0
+                     : ::fnmatch(pattern.c_str(), name.c_str(), 0) == 0)
+          return true;
       }
       if (whole) break;
     }
@@ -183,7 +191,8 @@ Result<SourceTree> ReadSourceTree(const fs::path& dir, const std::vector<fs::pat
   tree.dir = dir;
   tree.from_git = InsideGitWorkTree(dir);
   std::vector<std::string> found;
-  Status listed = tree.from_git ? ListWithGit(dir, exclusions, found, tree.left_out) : Walk(dir, "", exclusions, found, tree.left_out);
+  Status listed = tree.from_git ? ListWithGit(dir, exclusions, found, tree.left_out)
+                                : Walk(dir, "", exclusions, found, tree.left_out);
   if (!listed) return Error{listed.error()};
   std::sort(found.begin(), found.end());
   found.erase(std::unique(found.begin(), found.end()), found.end());
@@ -219,8 +228,10 @@ std::string DescribeTreeChange(const std::vector<TreeFile>& then, const std::vec
   std::vector<std::string> changes;
   for (const auto& [path, sha] : after) {
     auto it = before.find(path);
-    if (it == before.end()) changes.push_back(path + " (new)");
-    else if (it->second != sha) changes.push_back(path + " (changed)");
+    if (it == before.end())
+      changes.push_back(path + " (new)");
+    else if (it->second != sha)
+      changes.push_back(path + " (changed)");
   }
   for (const auto& [path, sha] : before) {
     if (!after.count(path)) changes.push_back(path + " (removed)");

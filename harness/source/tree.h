@@ -20,10 +20,10 @@ struct TreeFile {
 
 struct SourceTree {
   std::filesystem::path dir;
-  bool from_git = false;               // listed by git
-  std::vector<TreeFile> files;         // sorted by path
-  std::string digest;                  // the folder's identity: a SHA-256 over paths and contents
-  std::vector<std::string> left_out;   // present but not code: ignored by git or .reproignore ("build/", "result.txt")
+  bool from_git = false;              // listed by git
+  std::vector<TreeFile> files;        // sorted by path
+  std::string digest;                 // the folder's identity: a SHA-256 over paths and contents
+  std::vector<std::string> left_out;  // present but not code: ignored by git or .reproignore ("build/", "result.txt")
 };
 
 // The file of ignore patterns a folder may hold at its top, gitignore-style.

@@ -1,9 +1,9 @@
 #include "harness/store/store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
 
 #include <algorithm>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "harness/store/sqlite_util.h"
@@ -138,13 +138,22 @@ CREATE TABLE verdicts(
 
 // SQLite turns NaN into NULL silently, so only finite values are ever bound as numbers.
 void BindOptional(SQLite::Statement& statement, int index, const std::optional<double>& value) {
-  if (value) statement.bind(index, *value); else statement.bind(index);
+  if (value)
+    statement.bind(index, *value);
+  else
+    statement.bind(index);
 }
 void BindOptional(SQLite::Statement& statement, int index, const std::optional<int>& value) {
-  if (value) statement.bind(index, *value); else statement.bind(index);
+  if (value)
+    statement.bind(index, *value);
+  else
+    statement.bind(index);
 }
 void BindOptional(SQLite::Statement& statement, int index, const std::optional<int64_t>& value) {
-  if (value) statement.bind(index, static_cast<int64_t>(*value)); else statement.bind(index);
+  if (value)
+    statement.bind(index, static_cast<int64_t>(*value));
+  else
+    statement.bind(index);
 }
 
 }  // namespace
@@ -182,7 +191,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& path) {
     db->setBusyTimeout(10000);
     // quick_check reads the file: a garbage or truncated file fails here, before any write.
     if (db->execAndGet("PRAGMA quick_check").getString() != "ok") {
-      return Error{fmt::format("{} is damaged (quick_check failed); restore it from a backup or move it aside", path.string())};
+      return Error{
+          fmt::format("{} is damaged (quick_check failed); restore it from a backup or move it aside", path.string())};
     }
     db->exec("PRAGMA journal_mode=WAL");
     db->exec("PRAGMA synchronous=NORMAL");
@@ -198,9 +208,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& path) {
 Result<std::unique_ptr<Store>> Store::OpenReadOnly(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
-    return Error{fmt::format("no database at {}: nothing has been run with these results. Run 'repro run MANIFEST' first, "
-                             "or point --results (or --db) at the folder of an earlier run",
-                             path.string())};
+    return Error{
+        fmt::format("no database at {}: nothing has been run with these results. Run 'repro run MANIFEST' first, "
+                    "or point --results (or --db) at the folder of an earlier run",
+                    path.string())};
   }
   try {
     // A database in WAL mode needs its -shm file even to read; where that cannot be made (a
@@ -215,18 +226,21 @@ Result<std::unique_ptr<Store>> Store::OpenReadOnly(const std::filesystem::path& 
     }
     db->setBusyTimeout(10000);
     if (db->execAndGet("PRAGMA quick_check").getString() != "ok") {
-      return Error{fmt::format("{} is damaged (quick_check failed); restore it from a backup or move it aside", path.string())};
+      return Error{
+          fmt::format("{} is damaged (quick_check failed); restore it from a backup or move it aside", path.string())};
     }
     std::unique_ptr<Store> store(new Store(std::move(db)));
     int version = store->SchemaVersion();
-    if (version == 0) return Error{fmt::format("{} is empty or not one of repro's databases: nothing has been run with it", path.string())};
+    if (version == 0)
+      return Error{
+          fmt::format("{} is empty or not one of repro's databases: nothing has been run with it", path.string())};
     if (version > kSchemaVersion) {
-      return Error{fmt::format("{} has schema version {}, newer than this repro understands ({}); upgrade repro", path.string(),
-                               version, kSchemaVersion)};
+      return Error{fmt::format("{} has schema version {}, newer than this repro understands ({}); upgrade repro",
+                               path.string(), version, kSchemaVersion)};
     }
     if (version < kSchemaVersion) {
-      return Error{fmt::format("{} was written by an older repro (schema {}); run 'repro run' on it once to upgrade it", path.string(),
-                               version)};
+      return Error{fmt::format("{} was written by an older repro (schema {}); run 'repro run' on it once to upgrade it",
+                               path.string(), version)};
     }
     return store;
   } catch (const SQLite::Exception& e) {
@@ -247,8 +261,8 @@ Status Store::Migrate() {
       SQLite::Statement tables(*db_, "SELECT count(*) FROM sqlite_master");
       tables.executeStep();
       if (tables.getColumn(0).getInt() != 0) {
-        return Error{fmt::format("{} is an SQLite database, but not one of repro's; use another --db path",
-                                 db_->getFilename())};
+        return Error{
+            fmt::format("{} is an SQLite database, but not one of repro's; use another --db path", db_->getFilename())};
       }
       db_->exec(kSchemaV1);
       version = 1;
@@ -290,8 +304,9 @@ Status Store::RecordRun(const RunRecord& run) { return RecordRuns({run}); }
 
 Status Store::RecordRuns(const std::vector<RunRecord>& runs) {
   return Write("recording the runs", [&]() -> Status {
-    static constexpr const char* kInsertSql = "INSERT OR IGNORE INTO runs(key, experiment, label, params_json, seed, created_at) "
-                             "VALUES(?,?,?,?,?,?)";
+    static constexpr const char* kInsertSql =
+        "INSERT OR IGNORE INTO runs(key, experiment, label, params_json, seed, created_at) "
+        "VALUES(?,?,?,?,?,?)";
     StatementLease insert_lease(Prepared(kInsertSql));
     SQLite::Statement& insert = insert_lease.statement;
     std::string now = NowUtcIso8601();
@@ -320,7 +335,8 @@ Result<std::optional<AttemptRecord>> Store::ClaimAttempt(const std::string& run_
                                                          bool rerun_completed) {
   try {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    static constexpr const char* kLatestSql = "SELECT id, status, runner, number, job FROM attempts WHERE run_key = ? ORDER BY number DESC LIMIT 1";
+    static constexpr const char* kLatestSql =
+        "SELECT id, status, runner, number, job FROM attempts WHERE run_key = ? ORDER BY number DESC LIMIT 1";
     StatementLease latest_lease(Prepared(kLatestSql));
     SQLite::Statement& latest = latest_lease.statement;
     latest.bind(1, run_key);
@@ -333,10 +349,11 @@ Result<std::optional<AttemptRecord>> Store::ClaimAttempt(const std::string& run_
         // A Slurm job's attempt is alive until Slurm says otherwise, whoever submitted it.
         if (!latest.getColumn(4).isNull()) return std::optional<AttemptRecord>();
         if (ProcessLiveness(latest.getColumn(2).getString()) != Liveness::kDead) return std::optional<AttemptRecord>();
-        static constexpr const char* kAbandonSql = "UPDATE attempts SET status='interrupted', message='the runner stopped before this "
-                                        "attempt finished', finished_at=? WHERE id=?";
-    StatementLease abandon_lease(Prepared(kAbandonSql));
-    SQLite::Statement& abandon = abandon_lease.statement;
+        static constexpr const char* kAbandonSql =
+            "UPDATE attempts SET status='interrupted', message='the runner stopped before this "
+            "attempt finished', finished_at=? WHERE id=?";
+        StatementLease abandon_lease(Prepared(kAbandonSql));
+        SQLite::Statement& abandon = abandon_lease.statement;
         abandon.bind(1, NowUtcIso8601());
         abandon.bind(2, latest.getColumn(0).getInt64());
         abandon.exec();
@@ -348,8 +365,9 @@ Result<std::optional<AttemptRecord>> Store::ClaimAttempt(const std::string& run_
     attempt.status = kStatusRunning;
     attempt.dir = fmt::format("{}/attempt-{}", run_dir, attempt.number);
     attempt.started_at = NowUtcIso8601();
-    static constexpr const char* kInsertSql = "INSERT INTO attempts(run_key, number, status, dir, runner, started_at) "
-                             "VALUES(?,?,?,?,?,?)";
+    static constexpr const char* kInsertSql =
+        "INSERT INTO attempts(run_key, number, status, dir, runner, started_at) "
+        "VALUES(?,?,?,?,?,?)";
     StatementLease insert_lease(Prepared(kInsertSql));
     SQLite::Statement& insert = insert_lease.statement;
     insert.bind(1, run_key);
@@ -372,8 +390,9 @@ Status Store::FinishAttempt(const AttemptRecord& attempt) {
 }
 
 Status Store::FinishAttemptRows(const AttemptRecord& attempt) {
-  static constexpr const char* kUpdateSql = "UPDATE attempts SET status=?, exit_code=?, signal=?, wall_seconds=?, message=?, "
-                           "finished_at=?, cpu_seconds=?, peak_rss_kib=?, environment=NULLIF(?, '') WHERE id=?";
+  static constexpr const char* kUpdateSql =
+      "UPDATE attempts SET status=?, exit_code=?, signal=?, wall_seconds=?, message=?, "
+      "finished_at=?, cpu_seconds=?, peak_rss_kib=?, environment=NULLIF(?, '') WHERE id=?";
   StatementLease update_lease(Prepared(kUpdateSql));
   SQLite::Statement& update = update_lease.statement;
   update.bind(1, attempt.status);
@@ -381,14 +400,16 @@ Status Store::FinishAttemptRows(const AttemptRecord& attempt) {
   BindOptional(update, 3, attempt.signal);
   update.bind(4, attempt.wall_seconds);
   update.bind(5, attempt.message);
-  update.bind(6, attempt.finished_at.empty() ? NowUtcIso8601() : attempt.finished_at);  // the caller's, so attempt.json agrees
+  update.bind(
+      6, attempt.finished_at.empty() ? NowUtcIso8601() : attempt.finished_at);  // the caller's, so attempt.json agrees
   update.bind(7, attempt.cpu_seconds);
   update.bind(8, static_cast<int64_t>(attempt.peak_rss_kib));
   update.bind(9, attempt.environment);
   update.bind(10, static_cast<int64_t>(attempt.id));
   if (update.exec() != 1) return Error{fmt::format("attempt {} does not exist in the database", attempt.id)};
-  static constexpr const char* kValueSql = "INSERT OR REPLACE INTO metric_values(attempt_id, name, value, std, flag, message, unit, points, count) "
-                          "VALUES(?,?,?,?,?,?,?,?,?)";
+  static constexpr const char* kValueSql =
+      "INSERT OR REPLACE INTO metric_values(attempt_id, name, value, std, flag, message, unit, points, count) "
+      "VALUES(?,?,?,?,?,?,?,?,?)";
   StatementLease value_lease(Prepared(kValueSql));
   SQLite::Statement& value = value_lease.statement;
   for (const MetricRecord& metric : attempt.metrics) {
@@ -431,7 +452,8 @@ Result<AttemptRecord> Store::ContinueAttempt(const AttemptRecord& previous, cons
   attempt.started_at = NowUtcIso8601();
   Status written = Write("recording a requeued attempt", [&]() -> Status {
     if (Status finished = FinishAttemptRows(previous); !finished) return finished;
-    SQLite::Statement insert(*db_, "INSERT INTO attempts(run_key, number, status, dir, runner, started_at, job) VALUES(?,?,?,?,?,?,?)");
+    SQLite::Statement insert(
+        *db_, "INSERT INTO attempts(run_key, number, status, dir, runner, started_at, job) VALUES(?,?,?,?,?,?,?)");
     insert.bind(1, attempt.run_key);
     insert.bind(2, attempt.number);
     insert.bind(3, attempt.status);
@@ -449,9 +471,10 @@ Result<AttemptRecord> Store::ContinueAttempt(const AttemptRecord& previous, cons
 
 Status Store::DiscardSeries(int64_t attempt_id) {
   return Write("discarding a partial series", [&]() -> Status {
-    SQLite::Statement remove(*db_,
-                             "DELETE FROM metric_series WHERE attempt_id = ?1 AND rowid BETWEEN "
-                             "(SELECT series_first FROM attempts WHERE id = ?1) AND (SELECT series_last FROM attempts WHERE id = ?1)");
+    SQLite::Statement remove(
+        *db_,
+        "DELETE FROM metric_series WHERE attempt_id = ?1 AND rowid BETWEEN "
+        "(SELECT series_first FROM attempts WHERE id = ?1) AND (SELECT series_last FROM attempts WHERE id = ?1)");
     remove.bind(1, attempt_id);
     remove.exec();
     SQLite::Statement reset(*db_, "UPDATE attempts SET series_first = NULL, series_last = NULL WHERE id = ?");
@@ -464,7 +487,8 @@ Status Store::DiscardSeries(int64_t attempt_id) {
 Status Store::AppendSeries(int64_t attempt_id, std::span<const SeriesPoint> points) {
   if (points.empty()) return Status::Ok();
   return Write("storing metric series", [&]() -> Status {
-    static constexpr const char* kInsertSql = "INSERT INTO metric_series(attempt_id, name, seq, step, value, std, flag) VALUES(?,?,?,?,?,?,?)";
+    static constexpr const char* kInsertSql =
+        "INSERT INTO metric_series(attempt_id, name, seq, step, value, std, flag) VALUES(?,?,?,?,?,?,?)";
     StatementLease insert_lease(Prepared(kInsertSql));
     SQLite::Statement& insert = insert_lease.statement;
     int64_t first = 0;
@@ -480,7 +504,8 @@ Status Store::AppendSeries(int64_t attempt_id, std::span<const SeriesPoint> poin
       insert.reset();
       if (first == 0) first = db_->getLastInsertRowid();
     }
-    static constexpr const char* kRangeSql = "UPDATE attempts SET series_first = COALESCE(series_first, ?), series_last = ? WHERE id = ?";
+    static constexpr const char* kRangeSql =
+        "UPDATE attempts SET series_first = COALESCE(series_first, ?), series_last = ? WHERE id = ?";
     StatementLease range_lease(Prepared(kRangeSql));
     SQLite::Statement& range = range_lease.statement;
     range.bind(1, first);
@@ -534,7 +559,8 @@ Status Store::RecordSetup(const std::string& setup_key, const std::string& statu
 
 Status Store::RecordSourceTree(const SourceTreeRecord& tree) {
   return Write("recording the source's files", [&]() -> Status {
-    SQLite::Statement upsert(*db_, "INSERT OR REPLACE INTO source_trees(identity, source, files, recorded_at) VALUES(?,?,?,?)");
+    SQLite::Statement upsert(
+        *db_, "INSERT OR REPLACE INTO source_trees(identity, source, files, recorded_at) VALUES(?,?,?,?)");
     upsert.bind(1, tree.identity);
     upsert.bind(2, tree.source);
     upsert.bind(3, tree.files);
@@ -557,10 +583,11 @@ Result<int> Store::NextSetupExecution(const std::string& setup_key) {
 
 Status Store::RecordSetupStep(const SetupStepRecord& step) {
   return Write("recording a setup step", [&]() -> Status {
-    SQLite::Statement insert(*db_,
-                             "INSERT OR REPLACE INTO setup_steps(setup_key, execution, step, argv_json, status, exit_code, "
-                             "signal, wall_seconds, cpu_seconds, peak_rss_kib, stdout_path, stderr_path, finished_at) "
-                             "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    SQLite::Statement insert(
+        *db_,
+        "INSERT OR REPLACE INTO setup_steps(setup_key, execution, step, argv_json, status, exit_code, "
+        "signal, wall_seconds, cpu_seconds, peak_rss_kib, stdout_path, stderr_path, finished_at) "
+        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
     insert.bind(1, step.setup_key);
     insert.bind(2, step.execution);
     insert.bind(3, step.step);
@@ -581,9 +608,10 @@ Status Store::RecordSetupStep(const SetupStepRecord& step) {
 
 Status Store::SaveVerdicts(const std::string& manifest_sha256, const std::vector<VerdictRecord>& verdicts) {
   return Write("saving verdicts", [&]() -> Status {
-    SQLite::Statement upsert(*db_,
-                             "INSERT OR REPLACE INTO verdicts(manifest_sha256, claim_id, verdict, n, mean, std, ci_low, "
-                             "ci_high, delta, reason, detail_json, computed_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+    SQLite::Statement upsert(
+        *db_,
+        "INSERT OR REPLACE INTO verdicts(manifest_sha256, claim_id, verdict, n, mean, std, ci_low, "
+        "ci_high, delta, reason, detail_json, computed_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
     for (const VerdictRecord& v : verdicts) {
       upsert.bind(1, manifest_sha256);
       upsert.bind(2, v.claim_id);

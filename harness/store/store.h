@@ -18,7 +18,7 @@
 namespace SQLite {
 class Database;
 class Statement;
-}
+}  // namespace SQLite
 
 namespace repro {
 
@@ -26,10 +26,10 @@ namespace repro {
 // whose runner died; the next runner marks those "interrupted".
 inline constexpr const char* kStatusRunning = "running";
 inline constexpr const char* kStatusCompleted = "completed";
-inline constexpr const char* kStatusFailed = "failed";          // exited non-zero
-inline constexpr const char* kStatusKilled = "killed";          // ended by a signal
+inline constexpr const char* kStatusFailed = "failed";  // exited non-zero
+inline constexpr const char* kStatusKilled = "killed";  // ended by a signal
 inline constexpr const char* kStatusTimeout = "timeout";
-inline constexpr const char* kStatusOutOfMemory = "out-of-memory";    // the OOM killer struck at the memory limit
+inline constexpr const char* kStatusOutOfMemory = "out-of-memory";     // the OOM killer struck at the memory limit
 inline constexpr const char* kStatusResourceLimit = "resource-limit";  // a fork failed at the process limit
 inline constexpr const char* kStatusInterrupted = "interrupted";
 inline constexpr const char* kStatusStartFailed = "start-failed";
@@ -50,14 +50,14 @@ struct MetricRecord {
   std::string flag;             // ok, non-finite, unparseable, missing
   std::string message;
   std::string unit;
-  int64_t points = 0;           // observations in the series
-  std::optional<int64_t> count; // how many values "value" and "std" summarise, when printed (group n)
+  int64_t points = 0;            // observations in the series
+  std::optional<int64_t> count;  // how many values "value" and "std" summarise, when printed (group n)
 };
 
 // One observation of a metric's series, as streamed while the attempt runs.
 struct SeriesPoint {
   std::string metric;
-  int64_t seq = 0;              // position in the metric's series
+  int64_t seq = 0;  // position in the metric's series
   std::optional<int64_t> step;
   std::optional<double> value;  // nullopt unless flag is "ok"
   std::optional<double> std;
@@ -213,8 +213,8 @@ class Store {
   // Writes a new database at "to" holding only these runs, with their attempts, metrics,
   // series and environments, the manifest "manifest_sha256" and the setup "setup_key" (none
   // when empty): what a bundle carries.
-  Status ExportRuns(const std::vector<std::string>& run_keys, const std::string& manifest_sha256, const std::filesystem::path& to,
-                    const std::string& setup_key = "");
+  Status ExportRuns(const std::vector<std::string>& run_keys, const std::string& manifest_sha256,
+                    const std::filesystem::path& to, const std::string& setup_key = "");
 
   int SchemaVersion();
 

@@ -2,9 +2,9 @@
 // manifest's runs into a database of their own. The schema and the writes are in store.cc.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "harness/store/sqlite_util.h"
 #include "harness/store/store.h"
@@ -39,13 +39,17 @@ Status Store::ExportRuns(const std::vector<std::string>& run_keys, const std::st
     manifest.exec();
     out.exec("INSERT INTO main.runs SELECT * FROM source.runs WHERE key IN (SELECT key FROM chosen)");
     out.exec("INSERT INTO main.attempts SELECT * FROM source.attempts WHERE run_key IN (SELECT key FROM chosen)");
-    out.exec("INSERT INTO main.metric_values SELECT * FROM source.metric_values WHERE attempt_id IN (SELECT id FROM main.attempts)");
+    out.exec(
+        "INSERT INTO main.metric_values SELECT * FROM source.metric_values WHERE attempt_id IN (SELECT id FROM "
+        "main.attempts)");
     // Rowids kept: attempts find their series through a rowid range.
-    out.exec("INSERT INTO main.metric_series(rowid, attempt_id, name, seq, step, value, std, flag) "
-             "SELECT rowid, attempt_id, name, seq, step, value, std, flag FROM source.metric_series "
-             "WHERE attempt_id IN (SELECT id FROM main.attempts)");
-    out.exec("INSERT INTO main.environments SELECT * FROM source.environments "
-             "WHERE sha256 IN (SELECT environment FROM main.attempts)");
+    out.exec(
+        "INSERT INTO main.metric_series(rowid, attempt_id, name, seq, step, value, std, flag) "
+        "SELECT rowid, attempt_id, name, seq, step, value, std, flag FROM source.metric_series "
+        "WHERE attempt_id IN (SELECT id FROM main.attempts)");
+    out.exec(
+        "INSERT INTO main.environments SELECT * FROM source.environments "
+        "WHERE sha256 IN (SELECT environment FROM main.attempts)");
     SQLite::Statement setups(out, "INSERT INTO main.setups SELECT * FROM source.setups WHERE key = ?");
     setups.bind(1, setup_key);
     setups.exec();
@@ -75,8 +79,9 @@ Result<std::string> Store::EnvironmentJson(const std::string& sha256) {
 Result<std::vector<RunRecord>> Store::FindRuns(const std::string& prefix) {
   if (prefix.size() < 4) return Error{"give at least 4 characters of the run key (repro plan shows them)"};
   try {
-    SQLite::Statement query(*db_, "SELECT key, experiment, label, params_json, seed FROM runs WHERE key >= ? AND key < ? "
-                                  "ORDER BY created_at DESC");
+    SQLite::Statement query(*db_,
+                            "SELECT key, experiment, label, params_json, seed FROM runs WHERE key >= ? AND key < ? "
+                            "ORDER BY created_at DESC");
     query.bind(1, prefix);
     query.bind(2, prefix + "\xff");
     std::vector<RunRecord> runs;
@@ -109,8 +114,9 @@ Result<std::vector<AttemptRecord>> Store::Attempts(const std::string& run_key) {
 }
 
 Result<std::vector<SeriesPoint>> Store::Series(int64_t attempt_id, const std::string& metric, int64_t max_points) {
-  static constexpr const char* kRange = "rowid BETWEEN (SELECT series_first FROM attempts WHERE id = ?1) AND "
-                                        "(SELECT series_last FROM attempts WHERE id = ?1) AND attempt_id = ?1 AND name = ?2";
+  static constexpr const char* kRange =
+      "rowid BETWEEN (SELECT series_first FROM attempts WHERE id = ?1) AND "
+      "(SELECT series_last FROM attempts WHERE id = ?1) AND attempt_id = ?1 AND name = ?2";
   try {
     int64_t stride = 1, count = 0;
     if (max_points > 0) {
@@ -123,7 +129,8 @@ Result<std::vector<SeriesPoint>> Store::Series(int64_t attempt_id, const std::st
     }
     // Every stride-th point, and the last: a curve's shape without the whole series in memory.
     SQLite::Statement query(*db_, fmt::format("SELECT seq, step, value, std, flag FROM metric_series WHERE {} "
-                                              "AND (seq % ?3 = 0 OR seq = ?4) ORDER BY seq", kRange));
+                                              "AND (seq % ?3 = 0 OR seq = ?4) ORDER BY seq",
+                                              kRange));
     query.bind(1, attempt_id);
     query.bind(2, metric);
     query.bind(3, stride);
@@ -145,14 +152,18 @@ Result<std::vector<SeriesPoint>> Store::Series(int64_t attempt_id, const std::st
   }
 }
 
-Result<std::optional<AttemptRecord>> Store::LatestAttempt(const std::string& run_key) { return ReadAttempt(run_key, 0); }
+Result<std::optional<AttemptRecord>> Store::LatestAttempt(const std::string& run_key) {
+  return ReadAttempt(run_key, 0);
+}
 
 Result<std::optional<AttemptRecord>> Store::ReadAttempt(const std::string& run_key, int number) {
   try {
-    static constexpr const char* kQuerySql = "SELECT id, number, status, exit_code, signal, COALESCE(wall_seconds, 0), dir, message, "
-                            "started_at, COALESCE(finished_at, ''), COALESCE(cpu_seconds, 0), COALESCE(peak_rss_kib, 0), COALESCE(environment, ''), COALESCE(job, '') "
-                            "FROM attempts WHERE run_key = ? AND (? = 0 OR number = ?) "
-                            "ORDER BY number DESC LIMIT 1";
+    static constexpr const char* kQuerySql =
+        "SELECT id, number, status, exit_code, signal, COALESCE(wall_seconds, 0), dir, message, "
+        "started_at, COALESCE(finished_at, ''), COALESCE(cpu_seconds, 0), COALESCE(peak_rss_kib, 0), "
+        "COALESCE(environment, ''), COALESCE(job, '') "
+        "FROM attempts WHERE run_key = ? AND (? = 0 OR number = ?) "
+        "ORDER BY number DESC LIMIT 1";
     StatementLease query_lease(Prepared(kQuerySql));
     SQLite::Statement& query = query_lease.statement;
     query.bind(1, run_key);
@@ -175,8 +186,9 @@ Result<std::optional<AttemptRecord>> Store::ReadAttempt(const std::string& run_k
     attempt.peak_rss_kib = static_cast<long>(query.getColumn(11).getInt64());
     attempt.environment = query.getColumn(12).getString();
     attempt.job = query.getColumn(13).getString();
-    static constexpr const char* kMetricsSql = "SELECT name, value, std, flag, message, unit, points, count FROM metric_values "
-                                    "WHERE attempt_id = ? ORDER BY name";
+    static constexpr const char* kMetricsSql =
+        "SELECT name, value, std, flag, message, unit, points, count FROM metric_values "
+        "WHERE attempt_id = ? ORDER BY name";
     StatementLease metrics_lease(Prepared(kMetricsSql));
     SQLite::Statement& metrics = metrics_lease.statement;
     metrics.bind(1, static_cast<int64_t>(attempt.id));
@@ -200,8 +212,9 @@ Result<std::optional<AttemptRecord>> Store::ReadAttempt(const std::string& run_k
 
 Result<std::optional<double>> Store::MeanCompletedSeconds(const std::string& experiment) {
   try {
-    SQLite::Statement query(*db_, "SELECT AVG(a.wall_seconds) FROM attempts a JOIN runs r ON r.key = a.run_key "
-                                  "WHERE r.experiment = ? AND a.status = 'completed'");
+    SQLite::Statement query(*db_,
+                            "SELECT AVG(a.wall_seconds) FROM attempts a JOIN runs r ON r.key = a.run_key "
+                            "WHERE r.experiment = ? AND a.status = 'completed'");
     query.bind(1, experiment);
     if (!query.executeStep() || query.getColumn(0).isNull()) return std::optional<double>();
     return std::optional<double>(query.getColumn(0).getDouble());
@@ -212,9 +225,10 @@ Result<std::optional<double>> Store::MeanCompletedSeconds(const std::string& exp
 
 Result<std::vector<SetupStepRecord>> Store::SetupSteps(const std::string& setup_key) {
   try {
-    SQLite::Statement query(*db_, "SELECT execution, step, argv_json, status, exit_code, signal, wall_seconds, cpu_seconds, "
-                                  "peak_rss_kib, stdout_path, stderr_path, finished_at FROM setup_steps WHERE setup_key = ? "
-                                  "ORDER BY execution, step");
+    SQLite::Statement query(*db_,
+                            "SELECT execution, step, argv_json, status, exit_code, signal, wall_seconds, cpu_seconds, "
+                            "peak_rss_kib, stdout_path, stderr_path, finished_at FROM setup_steps WHERE setup_key = ? "
+                            "ORDER BY execution, step");
     query.bind(1, setup_key);
     std::vector<SetupStepRecord> steps;
     while (query.executeStep()) {
@@ -224,7 +238,8 @@ Result<std::vector<SetupStepRecord>> Store::SetupSteps(const std::string& setup_
       step.step = query.getColumn(1).getInt();
       nlohmann::json argv = nlohmann::json::parse(query.getColumn(2).getString(), nullptr, /*allow_exceptions=*/false);
       if (argv.is_array()) {
-        for (const nlohmann::json& arg : argv) step.argv.push_back(arg.is_string() ? arg.get<std::string>() : arg.dump());
+        for (const nlohmann::json& arg : argv)
+          step.argv.push_back(arg.is_string() ? arg.get<std::string>() : arg.dump());
       }
       step.status = query.getColumn(3).getString();
       step.exit_code = ColumnInt(query.getColumn(4));
@@ -255,8 +270,9 @@ Result<bool> Store::SetupCompleted(const std::string& setup_key) {
 
 Result<std::vector<SourceTreeRecord>> Store::SourceTrees(const std::string& source) {
   try {
-    SQLite::Statement query(*db_, "SELECT identity, source, files, recorded_at FROM source_trees WHERE source = ? "
-                                  "ORDER BY recorded_at DESC, rowid DESC");
+    SQLite::Statement query(*db_,
+                            "SELECT identity, source, files, recorded_at FROM source_trees WHERE source = ? "
+                            "ORDER BY recorded_at DESC, rowid DESC");
     query.bind(1, source);
     std::vector<SourceTreeRecord> trees;
     while (query.executeStep()) {

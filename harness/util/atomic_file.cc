@@ -1,14 +1,13 @@
 #include "harness/util/atomic_file.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 namespace repro {
 namespace {
@@ -41,8 +40,8 @@ Status WriteFileAtomically(const std::filesystem::path& path, std::string_view c
   if (!written.ok() || !synced) {
     ::unlink(temp.c_str());
     errno = saved_errno;
-    return Error{fmt::format("cannot write {}: {}", path.string(),
-                             written.ok() ? std::strerror(saved_errno) : written.error())};
+    return Error{
+        fmt::format("cannot write {}: {}", path.string(), written.ok() ? std::strerror(saved_errno) : written.error())};
   }
   if (::rename(temp.c_str(), path.c_str()) != 0) {
     Error error = ErrnoError("rename into place", path);

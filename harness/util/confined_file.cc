@@ -1,6 +1,7 @@
 #include "harness/util/confined_file.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -9,8 +10,6 @@
 #include <cerrno>
 #include <cstring>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "harness/util/units.h"
 
@@ -72,9 +71,12 @@ int OpenByWalk(int dir_fd, const fs::path& relative, int flags, mode_t mode) {
 
 std::string Why(int error, const fs::path& root, const fs::path& relative) {
   switch (error) {
-    case EXDEV: return fmt::format("{} leads out of {} (through a symlink or '..'); refused", relative.string(), root.string());
-    case ELOOP: return fmt::format("{} in {} is, or passes through, a symlink; refused", relative.string(), root.string());
-    default: return fmt::format("{}: {}", (root / relative).string(), std::strerror(error));
+    case EXDEV:
+      return fmt::format("{} leads out of {} (through a symlink or '..'); refused", relative.string(), root.string());
+    case ELOOP:
+      return fmt::format("{} in {} is, or passes through, a symlink; refused", relative.string(), root.string());
+    default:
+      return fmt::format("{}: {}", (root / relative).string(), std::strerror(error));
   }
 }
 
@@ -137,7 +139,8 @@ Status MakeDirectoriesBeneath(const fs::path& root, const fs::path& relative) {
     if (part == "..") return Error{Why(EXDEV, root, relative)};
     Result<UniqueFd> parent = OpenBeneath(root, prefix, O_PATH | O_DIRECTORY);
     if (!parent) return Error{parent.error()};
-    if (::mkdirat(parent->get(), part.c_str(), 0755) != 0 && errno != EEXIST) return Error{Why(errno, root, prefix / part)};
+    if (::mkdirat(parent->get(), part.c_str(), 0755) != 0 && errno != EEXIST)
+      return Error{Why(errno, root, prefix / part)};
     prefix /= part;
     // An existing entry must be a folder beneath root, not a symlink leading out of it.
     if (Result<UniqueFd> made = OpenBeneath(root, prefix, O_PATH | O_DIRECTORY); !made) return Error{made.error()};
@@ -189,11 +192,12 @@ Status ReadConfined(const fs::path& root, const fs::path& path, uint64_t max_byt
   Result<UniqueFd> fd = OpenBeneath(root, *relative, O_RDONLY | O_NONBLOCK | O_NOCTTY);
   if (!fd) return Error{fd.error()};
   struct stat info {};
-  if (::fstat(fd->get(), &info) != 0) return Error{fmt::format("cannot stat {}: {}", path.string(), std::strerror(errno))};
+  if (::fstat(fd->get(), &info) != 0)
+    return Error{fmt::format("cannot stat {}: {}", path.string(), std::strerror(errno))};
   if (!S_ISREG(info.st_mode)) return Error{fmt::format("{} is {}; not read", path.string(), KindOf(info.st_mode))};
   if (static_cast<uint64_t>(info.st_size) > max_bytes) {
-    return Error{fmt::format("{} is {}, more than the limit of {} (a metric's max_size raises it); not read", path.string(),
-                             FormatBytes(info.st_size), FormatBytes(static_cast<int64_t>(max_bytes)))};
+    return Error{fmt::format("{} is {}, more than the limit of {} (a metric's max_size raises it); not read",
+                             path.string(), FormatBytes(info.st_size), FormatBytes(static_cast<int64_t>(max_bytes)))};
   }
   std::vector<char> buffer(1 << 20);
   uint64_t total = 0;

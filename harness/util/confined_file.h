@@ -59,7 +59,8 @@ Status ReplaceWithSymlinkBeneath(const std::filesystem::path& root, const std::f
 Status ReadConfined(const std::filesystem::path& root, const std::filesystem::path& path, uint64_t max_bytes,
                     const std::function<void(std::string_view)>& chunk);
 // The same, whole.
-Result<std::string> ReadConfinedFile(const std::filesystem::path& root, const std::filesystem::path& path, uint64_t max_bytes);
+Result<std::string> ReadConfinedFile(const std::filesystem::path& root, const std::filesystem::path& path,
+                                     uint64_t max_bytes);
 
 // Whether "path" is a folder beneath "root" (symlinks resolved, and confined, as above).
 bool IsDirectoryBeneath(const std::filesystem::path& root, const std::filesystem::path& path);

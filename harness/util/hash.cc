@@ -1,5 +1,6 @@
 #include "harness/util/hash.h"
 
+#include <fmt/format.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -7,8 +8,6 @@
 #include <fstream>
 #include <memory>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace repro {
 
@@ -44,9 +43,7 @@ Status HashFileInto(const std::filesystem::path& path, Sha256& sha) {
   return Status::Ok();
 }
 
-bool IsSkippedName(const std::string& name) {
-  return (!name.empty() && name[0] == '.') || name == "__pycache__";
-}
+bool IsSkippedName(const std::string& name) { return (!name.empty() && name[0] == '.') || name == "__pycache__"; }
 
 }  // namespace
 

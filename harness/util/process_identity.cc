@@ -1,11 +1,10 @@
 #include "harness/util/process_identity.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 namespace repro {
 std::string HostName() {
@@ -32,9 +31,7 @@ std::string StartTime(long pid) {
 
 }  // namespace
 
-std::string ThisProcessIdentity() {
-  return fmt::format("{}:{}:{}", HostName(), ::getpid(), StartTime(::getpid()));
-}
+std::string ThisProcessIdentity() { return fmt::format("{}:{}:{}", HostName(), ::getpid(), StartTime(::getpid())); }
 
 long LocalProcessId(const std::string& identity) {
   size_t last = identity.rfind(':');

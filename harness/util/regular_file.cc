@@ -1,13 +1,12 @@
 #include "harness/util/regular_file.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "harness/util/atomic_file.h"
 #include "harness/util/hash.h"

@@ -29,15 +29,24 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return std::holds_alternative<T>(state_); }
   explicit operator bool() const { return ok(); }
 
-  const T& value() const& { assert(ok()); return std::get<T>(state_); }
-  T& value() & { assert(ok()); return std::get<T>(state_); }
-  T&& value() && { assert(ok()); return std::get<T>(std::move(state_)); }
+  const T& value() const& {
+    assert(ok());
+    return std::get<T>(state_);
+  }
+  T& value() & {
+    assert(ok());
+    return std::get<T>(state_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<T>(std::move(state_));
+  }
   const T& operator*() const& { return value(); }
   T& operator*() & { return value(); }
   const T* operator->() const { return &value(); }
@@ -45,7 +54,10 @@ class [[nodiscard]] Result {
 
   const std::string& error() const { return failure().message; }
   // The error with its code, to pass on unchanged: "return result.failure();".
-  const Error& failure() const { assert(!ok()); return std::get<Error>(state_); }
+  const Error& failure() const {
+    assert(!ok());
+    return std::get<Error>(state_);
+  }
   bool IsNotFound() const { return !ok() && failure().code == ErrorCode::kNotFound; }
   bool IsUnavailable() const { return !ok() && failure().code == ErrorCode::kUnavailable; }
 

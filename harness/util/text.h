@@ -26,9 +26,9 @@ size_t DisplayWidth(const std::string& text);
 
 // What VisibleText does with line breaks and tabs.
 enum class Layout {
-  kEscape,    // everything visible on one line: "\n" shows as \x0a
-  kLines,     // "\n" and "\t" kept (a log tail of several lines); "\r" still visible
-  kOneLine,   // "\n", "\r" and "\t" become spaces (a table cell, a title)
+  kEscape,   // everything visible on one line: "\n" shows as \x0a
+  kLines,    // "\n" and "\t" kept (a log tail of several lines); "\r" still visible
+  kOneLine,  // "\n", "\r" and "\t" become spaces (a table cell, a title)
 };
 
 // Text that released code printed or wrote (or a manifest carries) as it may be shown: every

@@ -1,11 +1,11 @@
 #include "harness/util/units.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <iterator>
-
-#include <fmt/format.h>
 
 namespace repro {
 namespace {
@@ -58,11 +58,16 @@ std::optional<int64_t> ParseBytes(std::string_view text) {
   if (unit.ends_with("B")) unit.remove_suffix(1);
   if (unit.ends_with("i")) unit.remove_suffix(1);
   double scale = 1;
-  if (unit == "K" || unit == "k") scale = 1024.0;
-  else if (unit == "M") scale = 1024.0 * 1024;
-  else if (unit == "G") scale = 1024.0 * 1024 * 1024;
-  else if (unit == "T") scale = 1024.0 * 1024 * 1024 * 1024;
-  else if (!unit.empty()) return std::nullopt;
+  if (unit == "K" || unit == "k")
+    scale = 1024.0;
+  else if (unit == "M")
+    scale = 1024.0 * 1024;
+  else if (unit == "G")
+    scale = 1024.0 * 1024 * 1024;
+  else if (unit == "T")
+    scale = 1024.0 * 1024 * 1024 * 1024;
+  else if (!unit.empty())
+    return std::nullopt;
   double bytes = *number * scale;
   if (!std::isfinite(bytes) || bytes > 9.0e18) return std::nullopt;
   return static_cast<int64_t>(bytes);

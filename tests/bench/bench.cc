@@ -15,14 +15,13 @@
 //               a million seeds, many claims, a table naming every claim, megabytes
 //               of '['. Linear is a ratio of about 10.            target: <= 15
 //               `repro_bench --manifest` runs these alone (no repro binary needed).
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <SQLiteCpp/SQLiteCpp.h>
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
@@ -64,12 +63,27 @@ void WriteSyntheticLog(const fs::path& path, size_t bytes) {
   for (int64_t i = 0; written < bytes; ++i) {
     buffer.clear();
     switch (i % 8) {
-      case 0: case 2: case 4: buffer = fmt::format("epoch {} step {} acc={:.4f} loss={:.4f}\n", i / 1000, i, unit(rng), unit(rng) * 3); break;
-      case 1: buffer = fmt::format("INFO 2026-11-24 12:00:{:02} data loader worker {} ready\n", i % 60, i % 8); break;
-      case 3: buffer = fmt::format(" {}%|#####     | {}/1000 [00:10<00:12, 44.1it/s]\r {}%|######    | done\n", i % 100, i % 1000, i % 100); break;
-      case 5: buffer = fmt::format("val_acc={:.4f} val_loss={:.4f}\n", unit(rng), unit(rng)); break;
-      case 6: buffer = "WARNING: the learning rate scheduler was stepped before the optimizer\n"; break;
-      case 7: buffer = fmt::format("acc=nan at step {}\n", i); break;
+      case 0:
+      case 2:
+      case 4:
+        buffer = fmt::format("epoch {} step {} acc={:.4f} loss={:.4f}\n", i / 1000, i, unit(rng), unit(rng) * 3);
+        break;
+      case 1:
+        buffer = fmt::format("INFO 2026-11-24 12:00:{:02} data loader worker {} ready\n", i % 60, i % 8);
+        break;
+      case 3:
+        buffer = fmt::format(" {}%|#####     | {}/1000 [00:10<00:12, 44.1it/s]\r {}%|######    | done\n", i % 100,
+                             i % 1000, i % 100);
+        break;
+      case 5:
+        buffer = fmt::format("val_acc={:.4f} val_loss={:.4f}\n", unit(rng), unit(rng));
+        break;
+      case 6:
+        buffer = "WARNING: the learning rate scheduler was stepped before the optimizer\n";
+        break;
+      case 7:
+        buffer = fmt::format("acc=nan at step {}\n", i);
+        break;
     }
     out << buffer;
     written += buffer.size();
@@ -139,8 +153,9 @@ double RawIngestSeconds(const std::vector<repro::SeriesPoint>& points, const fs:
   SQLite::Database db(db_path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
   db.exec("PRAGMA journal_mode=WAL");
   db.exec("PRAGMA synchronous=NORMAL");
-  db.exec("CREATE TABLE metric_series(attempt_id INTEGER NOT NULL, name TEXT NOT NULL, seq INTEGER NOT NULL, step INTEGER, "
-          "value REAL, std REAL, flag TEXT NOT NULL)");
+  db.exec(
+      "CREATE TABLE metric_series(attempt_id INTEGER NOT NULL, name TEXT NOT NULL, seq INTEGER NOT NULL, step INTEGER, "
+      "value REAL, std REAL, flag TEXT NOT NULL)");
   double start = repro::MonotonicSeconds();
   SQLite::Statement insert(db, "INSERT INTO metric_series VALUES(?,?,?,?,?,?,?)");
   for (size_t begin = 0; begin < points.size(); begin += 10000) {
@@ -193,7 +208,8 @@ struct rusage RunRepro(const fs::path& repro, std::vector<std::string> args) {
   int status = 0;
   struct rusage usage {};
   ::wait4(pid, &status, 0, &usage);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) std::fprintf(stderr, "repro %s failed: status %d\n", args[1].c_str(), status);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) > 1)
+    std::fprintf(stderr, "repro %s failed: status %d\n", args[1].c_str(), status);
   return usage;
 }
 
@@ -204,7 +220,8 @@ long ReproRunPeakKiB(const fs::path& repro, const fs::path& log, const fs::path&
   fs::create_directories(work / "code");
   std::ofstream(work / "m.yaml") << fmt::format(
       "paper: {{title: bench}}\nsource: {{path: code}}\nexperiments:\n  - id: cat\n    command: [cat, \"{}\"]\n"
-      "    metrics: {{acc: {{stdout: '{}'}}}}\nclaims:\n  - {{id: c, experiment: cat, metric: acc, reported: \"0.5\"}}\n",
+      "    metrics: {{acc: {{stdout: '{}'}}}}\nclaims:\n  - {{id: c, experiment: cat, metric: acc, reported: "
+      "\"0.5\"}}\n",
       log.string(), kPattern);
   struct rusage usage = RunRepro(repro, {"run", (work / "m.yaml").string(), "--results", (work / "results").string()});
   fs::remove_all(work / "results");
@@ -213,7 +230,8 @@ long ReproRunPeakKiB(const fs::path& repro, const fs::path& log, const fs::path&
 
 // Seconds for "count" sequential posix_spawn + waitpid of /bin/true; CPU of those children.
 double RawLaunchSeconds(int count, double* child_cpu) {
-  struct rusage before {}, after {};
+  struct rusage before {
+  }, after{};
   ::getrusage(RUSAGE_CHILDREN, &before);
   char* argv[] = {const_cast<char*>("/bin/true"), nullptr};
   double start = repro::MonotonicSeconds();
@@ -225,7 +243,8 @@ double RawLaunchSeconds(int count, double* child_cpu) {
   double seconds = repro::MonotonicSeconds() - start;
   ::getrusage(RUSAGE_CHILDREN, &after);
   auto cpu = [](const struct rusage& r) {
-    return static_cast<double>(r.ru_utime.tv_sec + r.ru_stime.tv_sec) + static_cast<double>(r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1e6;
+    return static_cast<double>(r.ru_utime.tv_sec + r.ru_stime.tv_sec) +
+           static_cast<double>(r.ru_utime.tv_usec + r.ru_stime.tv_usec) / 1e6;
   };
   *child_cpu = cpu(after) - cpu(before);
   return seconds;
@@ -241,10 +260,12 @@ double ReproLaunchSeconds(const fs::path& repro, const fs::path& dir, int count,
   for (int i = 0; i < count; ++i) seeds += (i ? ", " : "") + std::to_string(i);
   std::ofstream(work / "m.yaml") << fmt::format(
       "paper: {{title: bench}}\nsource: {{path: code}}\nexperiments:\n  - id: t\n    command: [/bin/true]\n"
-      "    seeds: [{}]\n    metrics: {{x: {{stdout: '(?<value>\\d+)'}}}}\nclaims:\n  - {{id: c, experiment: t, metric: x, reported: \"1\"}}\n",
+      "    seeds: [{}]\n    metrics: {{x: {{stdout: '(?<value>\\d+)'}}}}\nclaims:\n  - {{id: c, experiment: t, metric: "
+      "x, reported: \"1\"}}\n",
       seeds);
   double start = repro::MonotonicSeconds();
-  struct rusage usage = RunRepro(repro, {"run", (work / "m.yaml").string(), "-j", "1", "--results", (work / "results").string()});
+  struct rusage usage =
+      RunRepro(repro, {"run", (work / "m.yaml").string(), "-j", "1", "--results", (work / "results").string()});
   double seconds = repro::MonotonicSeconds() - start;
   *total_cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
@@ -277,26 +298,28 @@ void SlurmBench(const fs::path& repro, const fs::path& dir, int count) {
   for (int i = 0; i < count; ++i) seeds += (i ? ", " : "") + std::to_string(i);
   std::ofstream(work / "m.yaml") << fmt::format(
       "paper: {{title: bench}}\nsource: {{path: code}}\nexperiments:\n  - id: t\n    command: [echo, \"x=1\"]\n"
-      "    seeds: [{}]\n    metrics: {{x: {{stdout: 'x=(?<value>\\d+)'}}}}\nclaims:\n  - {{id: c, experiment: t, metric: x, reported: \"1\"}}\n",
+      "    seeds: [{}]\n    metrics: {{x: {{stdout: 'x=(?<value>\\d+)'}}}}\nclaims:\n  - {{id: c, experiment: t, "
+      "metric: x, reported: \"1\"}}\n",
       seeds);
   std::string manifest = (work / "m.yaml").string();
   double start = repro::MonotonicSeconds();
   CaptureOutput(fmt::format("'{}' run '{}' -q --results '{}'", repro.string(), manifest, (work / "local").string()));
   double local = repro::MonotonicSeconds() - start;
   start = repro::MonotonicSeconds();
-  std::string out = CaptureOutput(fmt::format("'{}' run '{}' -q --results '{}' --executor slurm --slurm-profile local", repro.string(),
-                                              manifest, (work / "slurm").string()));
+  std::string out = CaptureOutput(fmt::format("'{}' run '{}' -q --results '{}' --executor slurm --slurm-profile local",
+                                              repro.string(), manifest, (work / "slurm").string()));
   double slurm = repro::MonotonicSeconds() - start;
   size_t at = out.find("slurm: ");
   std::string calls = at == std::string::npos ? "(no call counts printed)" : out.substr(at, out.find('\n', at) - at);
-  std::printf("slurm       %d trivial attempts: local %.1f s, Slurm %.1f s (ratio %.2f); %s\n", count, local, slurm, slurm / local,
-              calls.c_str());
+  std::printf("slurm       %d trivial attempts: local %.1f s, Slurm %.1f s (ratio %.2f); %s\n", count, local, slurm,
+              slurm / local, calls.c_str());
   fs::remove_all(work);
 }
 
 // A manifest with "n" of something a stranger may pile up; each is valid except "brackets".
 std::string HostileManifest(const std::string& kind, int n) {
-  std::string head = "paper: {title: bench}\nsource: {path: .}\nexperiments:\n  - id: e\n    command: [prog, \"{seed}\"]\n";
+  std::string head =
+      "paper: {title: bench}\nsource: {path: .}\nexperiments:\n  - id: e\n    command: [prog, \"{seed}\"]\n";
   std::string metrics = "    metrics: {m: {stdout: 'm=(?<value>\\S+)'}}\n";
   std::string claim = "claims:\n  - {id: c, experiment: e, metric: m, reported: \"1\"}\n";
   if (kind == "seeds") {
@@ -340,9 +363,10 @@ bool ManifestBench() {
     double small_seconds = ValidateSeconds(small, &small_errors), large_seconds = ValidateSeconds(large, &large_errors);
     double ratio = large_seconds / std::max(small_seconds, 1e-6);
     ok = ok && ratio <= 15;
-    std::printf("manifest    %-8s N=%d (%.1f MB) %.3f s, 10N (%.1f MB) %.3f s: ratio %.1f (target <= 15, linear ~10) %s%s\n", c.kind,
-                c.n, static_cast<double>(small.size()) / 1e6, small_seconds, static_cast<double>(large.size()) / 1e6, large_seconds,
-                ratio, ratio <= 15 ? "ok" : "MISSED", large_errors > 0 ? " (refused, as it should be)" : "");
+    std::printf(
+        "manifest    %-8s N=%d (%.1f MB) %.3f s, 10N (%.1f MB) %.3f s: ratio %.1f (target <= 15, linear ~10) %s%s\n",
+        c.kind, c.n, static_cast<double>(small.size()) / 1e6, small_seconds, static_cast<double>(large.size()) / 1e6,
+        large_seconds, ratio, ratio <= 15 ? "ok" : "MISSED", large_errors > 0 ? " (refused, as it should be)" : "");
   }
   return ok;
 }
@@ -352,7 +376,8 @@ bool ManifestBench() {
 int main(int argc, char** argv) {
   if (argc == 2 && std::string(argv[1]) == "--manifest") return ManifestBench() ? 0 : 1;
   if (argc < 3) {
-    std::fprintf(stderr, "usage: repro_bench REPRO_BINARY WORK_DIR [LARGE_MB] [SMALL_MB]\n       repro_bench --manifest\n");
+    std::fprintf(stderr,
+                 "usage: repro_bench REPRO_BINARY WORK_DIR [LARGE_MB] [SMALL_MB]\n       repro_bench --manifest\n");
     return 2;
   }
   fs::path repro = argv[1], dir = argv[2];
@@ -378,10 +403,12 @@ int main(int argc, char** argv) {
   double repro_launch = ReproLaunchSeconds(repro, dir, launches, &repro_cpu);
   double launch_ratio = repro_launch / raw_launch;
   double harness_us = (repro_cpu - raw_cpu) / launches * 1e6;
-  std::printf("launch      raw %.0f us/launch, repro %.0f us/attempt: ratio %.2f (target <= 1.25) %s; harness CPU %.0f us/attempt "
-              "(target <= 150) %s\n",
-              raw_launch / launches * 1e6, repro_launch / launches * 1e6, launch_ratio, launch_ratio <= 1.25 ? "ok" : "MISSED",
-              harness_us, harness_us <= 150 ? "ok" : "MISSED");
+  std::printf(
+      "launch      raw %.0f us/launch, repro %.0f us/attempt: ratio %.2f (target <= 1.25) %s; harness CPU %.0f "
+      "us/attempt "
+      "(target <= 150) %s\n",
+      raw_launch / launches * 1e6, repro_launch / launches * 1e6, launch_ratio, launch_ratio <= 1.25 ? "ok" : "MISSED",
+      harness_us, harness_us <= 150 ? "ok" : "MISSED");
 
   std::vector<double> raw, ours, logged_only;
   int64_t points = 0;
@@ -392,7 +419,8 @@ int main(int argc, char** argv) {
   }
   double extraction = Median(raw) / Median(ours);
   std::printf("extraction  raw pipe %.0f MB/s, repro %.0f MB/s (%lld points): ratio %.2f (target >= 0.80) %s\n",
-              mb / Median(raw), mb / Median(ours), static_cast<long long>(points), extraction, extraction >= 0.80 ? "ok" : "MISSED");
+              mb / Median(raw), mb / Median(ours), static_cast<long long>(points), extraction,
+              extraction >= 0.80 ? "ok" : "MISSED");
   std::printf("            of which supervision and the log file alone, no metric: %.0f MB/s, ratio %.2f\n",
               mb / Median(logged_only), Median(raw) / Median(logged_only));
 
@@ -404,8 +432,8 @@ int main(int argc, char** argv) {
   }
   double ingest = Median(raw_ingest) / Median(store_ingest);
   std::printf("ingest      raw %.0f rows/s, repro %.0f rows/s: ratio %.2f (target >= 0.50) %s\n",
-              static_cast<double>(points) / Median(raw_ingest), static_cast<double>(points) / Median(store_ingest), ingest,
-              ingest >= 0.50 ? "ok" : "MISSED");
+              static_cast<double>(points) / Median(raw_ingest), static_cast<double>(points) / Median(store_ingest),
+              ingest, ingest >= 0.50 ? "ok" : "MISSED");
 
   std::printf("memory      repro run peak RSS %ld KiB on %zu MB, %ld KiB on %zu MB: ratio %.2f (target <= 1.10) %s\n",
               small_rss, small_mb, large_rss, large_mb, memory, memory <= 1.10 ? "ok" : "MISSED");

@@ -1,14 +1,13 @@
 // End-to-end: the built repro binary on fixture papers (tests/fixtures) and the examples.
-#include <signal.h>
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
-#include <SQLiteCpp/SQLiteCpp.h>
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <thread>
@@ -24,8 +23,8 @@ namespace {
 
 using testing::ReadText;
 using testing::RunRepro;
-using testing::SpawnRepro;
 using testing::ScopedTempDir;
+using testing::SpawnRepro;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -39,8 +38,9 @@ class CliTest : public ::testing::Test {
   // Status of every attempt, "experiment seed=N #attempt status".
   std::vector<std::string> Attempts() const {
     SQLite::Database db(Db(), SQLite::OPEN_READONLY);
-    SQLite::Statement query(db, "SELECT r.experiment, r.seed, a.number, a.status, a.exit_code, a.signal FROM attempts a "
-                                "JOIN runs r ON r.key = a.run_key ORDER BY r.experiment, r.seed, a.number");
+    SQLite::Statement query(db,
+                            "SELECT r.experiment, r.seed, a.number, a.status, a.exit_code, a.signal FROM attempts a "
+                            "JOIN runs r ON r.key = a.run_key ORDER BY r.experiment, r.seed, a.number");
     std::vector<std::string> rows;
     while (query.executeStep()) {
       std::string row = query.getColumn(0).getString() + " seed=" + query.getColumn(1).getString() + " #" +
@@ -71,33 +71,45 @@ TEST_F(CliTest, RunStoresEveryOutcomeAndJudgesEveryClaim) {
   testing::CommandResult run = RunRepro({"run", "toy.yaml", "-j", "2"}, dir_.path());
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_EQ(Verdicts(run.out), (std::map<std::string, std::string>{{"good", "reproduced"},
-                                                                    {"wrong", "not-reproduced"},
-                                                                    {"crash", "failed"},
-                                                                    {"hang", "failed"},
-                                                                    {"silent", "missing"},
-                                                                    {"json", "reproduced"},
-                                                                    {"json-tight", "inconclusive"},
-                                                                    {"good-beats-wrong", "reproduced"},
-                                                                    {"order", "reproduced"}}))
+                                                                   {"wrong", "not-reproduced"},
+                                                                   {"crash", "failed"},
+                                                                   {"hang", "failed"},
+                                                                   {"silent", "missing"},
+                                                                   {"json", "reproduced"},
+                                                                   {"json-tight", "inconclusive"},
+                                                                   {"good-beats-wrong", "reproduced"},
+                                                                   {"order", "reproduced"}}))
       << run.out;
-  EXPECT_NE(run.out.find("good: measured 0.9100 ± 0.0100 (n=3), claimed 0.91: 0 off, allowed ±0.025; 90% interval [0.8931, "
-                         "0.9269] inside [0.885, 0.935] (TOST p=0.025): reproduced"), std::string::npos) << run.out;
-  EXPECT_NE(run.out.find("json-tight: measured 0.80500 ± 0.00707 (n=2), claimed 0.805: 0 off, allowed ±0.0105; 90% interval "
-                         "[0.77343, 0.83657] is wider than the band [0.7945, 0.8155] (TOST p=0.14): inconclusive; the mean "
-                         "is inside the band, and about 2 more seeds would likely confirm it"), std::string::npos) << run.out;
-  EXPECT_NE(run.out.find("hang: 1 of 1 runs did not finish: hang seed=0 timeout (signal 15)"), std::string::npos) << run.out;
-  EXPECT_NE(run.out.find("4 of 9 claims reproduced; 1 not-reproduced, 1 inconclusive, 2 failed, 1 missing"), std::string::npos) << run.out;
-  EXPECT_EQ(Attempts(), (std::vector<std::string>{
-                            "crash seed=0 #1 failed exit=3", "good seed=0 #1 completed exit=0", "good seed=1 #1 completed exit=0",
-                            "good seed=2 #1 completed exit=0", "hang seed=0 #1 timeout signal=15", "json seed=0 #1 completed exit=0",
-                            "json seed=1 #1 completed exit=0", "silent seed=0 #1 completed exit=0", "wrong seed=0 #1 completed exit=0"}));
+  EXPECT_NE(
+      run.out.find("good: measured 0.9100 ± 0.0100 (n=3), claimed 0.91: 0 off, allowed ±0.025; 90% interval [0.8931, "
+                   "0.9269] inside [0.885, 0.935] (TOST p=0.025): reproduced"),
+      std::string::npos)
+      << run.out;
+  EXPECT_NE(
+      run.out.find("json-tight: measured 0.80500 ± 0.00707 (n=2), claimed 0.805: 0 off, allowed ±0.0105; 90% interval "
+                   "[0.77343, 0.83657] is wider than the band [0.7945, 0.8155] (TOST p=0.14): inconclusive; the mean "
+                   "is inside the band, and about 2 more seeds would likely confirm it"),
+      std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("hang: 1 of 1 runs did not finish: hang seed=0 timeout (signal 15)"), std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("4 of 9 claims reproduced; 1 not-reproduced, 1 inconclusive, 2 failed, 1 missing"),
+            std::string::npos)
+      << run.out;
+  EXPECT_EQ(
+      Attempts(),
+      (std::vector<std::string>{
+          "crash seed=0 #1 failed exit=3", "good seed=0 #1 completed exit=0", "good seed=1 #1 completed exit=0",
+          "good seed=2 #1 completed exit=0", "hang seed=0 #1 timeout signal=15", "json seed=0 #1 completed exit=0",
+          "json seed=1 #1 completed exit=0", "silent seed=0 #1 completed exit=0", "wrong seed=0 #1 completed exit=0"}));
   std::string crash_dir = (dir_ / "results/toy/crash").string();
   EXPECT_NE(run.err.find("crash seed=0: failed (exit 3)"), std::string::npos) << run.err;
 
   // Running again re-runs only what did not complete, as new attempts.
   testing::CommandResult again = RunRepro({"run", "toy.yaml"}, dir_.path());
   EXPECT_EQ(again.exit_code, 1);
-  EXPECT_NE(again.err.find("7 of 9 runs already completed; not running them again (use --force to)"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("7 of 9 runs already completed; not running them again (use --force to)"), std::string::npos)
+      << again.err;
   std::vector<std::string> attempts = Attempts();
   EXPECT_EQ(attempts.size(), 11u);
   EXPECT_NE(std::find(attempts.begin(), attempts.end(), "crash seed=0 #2 failed exit=3"), attempts.end());
@@ -117,17 +129,22 @@ TEST_F(CliTest, EveryAttemptNamesTheEnvironmentItRanIn) {
 
 TEST_F(CliTest, AClaimThatDidNotReproduceShowsHowTheEnvironmentDiffersFromThePaper) {
   std::string manifest = ReadText(dir_ / "toy.yaml");
-  manifest.replace(manifest.find("arxiv: \"0000.00000\"}"), 20, "arxiv: \"0000.00000\", environment: {os: Windows 95, gpu: V100}}");
+  manifest.replace(manifest.find("arxiv: \"0000.00000\"}"), 20,
+                   "arxiv: \"0000.00000\", environment: {os: Windows 95, gpu: V100}}");
   testing::WriteText(dir_ / "toy.yaml", manifest);
   EXPECT_EQ(RunRepro({"run", "toy.yaml"}, dir_.path()).exit_code, 1);
   testing::CommandResult compare = RunRepro({"compare", "toy.yaml"}, dir_.path());
   EXPECT_NE(compare.out.find("wrong: measured 0.500 (n=1), claimed 0.9"), std::string::npos) << compare.out;
-  EXPECT_NE(compare.out.find("  environment: the paper used os Windows 95; these runs used os "), std::string::npos) << compare.out;
-  EXPECT_NE(compare.out.find("  environment: the paper used gpu V100; these runs used gpu "), std::string::npos) << compare.out;
+  EXPECT_NE(compare.out.find("  environment: the paper used os Windows 95; these runs used os "), std::string::npos)
+      << compare.out;
+  EXPECT_NE(compare.out.find("  environment: the paper used gpu V100; these runs used gpu "), std::string::npos)
+      << compare.out;
   size_t good = compare.out.find("\ngood:");
   ASSERT_NE(good, std::string::npos) << compare.out;
-  EXPECT_NE(compare.out.substr(good + 1, compare.out.find('\n', good + 1) - good).find("reproduced"), std::string::npos);
-  EXPECT_NE(compare.out.substr(compare.out.find('\n', good + 1) + 1, 13), "  environment") << "none under a reproduced claim";
+  EXPECT_NE(compare.out.substr(good + 1, compare.out.find('\n', good + 1) - good).find("reproduced"),
+            std::string::npos);
+  EXPECT_NE(compare.out.substr(compare.out.find('\n', good + 1) + 1, 13), "  environment")
+      << "none under a reproduced claim";
 }
 
 TEST_F(CliTest, DiffPutsTwoReproductionsSideBySide) {
@@ -138,10 +155,13 @@ TEST_F(CliTest, DiffPutsTwoReproductionsSideBySide) {
   RunRepro({"run", "other.yaml"}, dir_.path());
   testing::CommandResult diff = RunRepro({"diff", "toy.yaml", "other.yaml"}, dir_.path());
   EXPECT_EQ(diff.exit_code, 0) << diff.err;
-  EXPECT_NE(diff.out.find("good              0.9100 ± 0.0100 (n=3)    0.5000 ± 0.0000 (n=3)    -0.41  no: they differ    reproduced      not-reproduced"),
-            std::string::npos) << diff.out;
+  EXPECT_NE(diff.out.find("good              0.9100 ± 0.0100 (n=3)    0.5000 ± 0.0000 (n=3)    -0.41  no: they differ  "
+                          "  reproduced      not-reproduced"),
+            std::string::npos)
+      << diff.out;
   EXPECT_NE(diff.out.find("environment: the same on both sides"), std::string::npos) << diff.out;
-  testing::CommandResult html = RunRepro({"diff", "toy.yaml", "other.yaml", "--format", "html", "-o", "diff.html"}, dir_.path());
+  testing::CommandResult html =
+      RunRepro({"diff", "toy.yaml", "other.yaml", "--format", "html", "-o", "diff.html"}, dir_.path());
   EXPECT_EQ(html.exit_code, 0) << html.err;
   EXPECT_NE(ReadText(dir_ / "diff.html").find("<table id=\"diff\">"), std::string::npos);
 
@@ -149,8 +169,11 @@ TEST_F(CliTest, DiffPutsTwoReproductionsSideBySide) {
   testing::CommandResult databases = RunRepro({"diff", "results/repro.db", "copy.db"}, dir_.path());
   EXPECT_EQ(databases.exit_code, 2);
   EXPECT_NE(databases.err.find("add --manifest MANIFEST"), std::string::npos) << databases.err;
-  testing::CommandResult same = RunRepro({"diff", "results/repro.db", "copy.db", "--manifest", "toy.yaml", "--format", "md"}, dir_.path());
-  EXPECT_NE(same.out.find("| good | 0.9100 ± 0.0100 (n=3) | 0.9100 ± 0.0100 (n=3) | +0 | yes | reproduced | reproduced |"), std::string::npos)
+  testing::CommandResult same =
+      RunRepro({"diff", "results/repro.db", "copy.db", "--manifest", "toy.yaml", "--format", "md"}, dir_.path());
+  EXPECT_NE(
+      same.out.find("| good | 0.9100 ± 0.0100 (n=3) | 0.9100 ± 0.0100 (n=3) | +0 | yes | reproduced | reproduced |"),
+      std::string::npos)
       << same.out;
 }
 
@@ -174,10 +197,14 @@ TEST_F(CliTest, CompareAndReportsReadOnlyTheStore) {
   std::string report = ReadText(dir_ / "report.md");
   EXPECT_NE(report.find("# Reproduction report: A toy paper"), std::string::npos);
   EXPECT_NE(report.find("[arXiv:0000.00000](https://arxiv.org/abs/0000.00000)"), std::string::npos);
-  EXPECT_NE(report.find("| `good` | Table 1, row good | 0.91 | 0.9100 ± 0.0100 (n=3) | \\[0.8852, 0.9348\\] | +0.0000 | **reproduced** |"),
-            std::string::npos) << report;
+  EXPECT_NE(report.find("| `good` | Table 1, row good | 0.91 | 0.9100 ± 0.0100 (n=3) | \\[0.8852, 0.9348\\] | +0.0000 "
+                        "| **reproduced** |"),
+            std::string::npos)
+      << report;
   EXPECT_NE(report.find("## Runs that did not finish"), std::string::npos);
-  EXPECT_NE(report.find("| crash seed=0 | failed (exit 3) | `" + (dir_ / "results/toy/crash").string()), std::string::npos) << report;
+  EXPECT_NE(report.find("| crash seed=0 | failed (exit 3) | `" + (dir_ / "results/toy/crash").string()),
+            std::string::npos)
+      << report;
 
   testing::CommandResult json_report = RunRepro({"report", "toy.yaml", "--format", "json"}, dir_.path());
   EXPECT_EQ(nlohmann::json::parse(json_report.out)["unfinished_runs"].size(), 2u);
@@ -207,12 +234,19 @@ TEST_F(CliTest, ShowAndLogsFindAnAttemptByKeyPrefix) {
 TEST_F(CliTest, ValidateReportsAllThreeMistakesWithPositions) {
   testing::CommandResult result = RunRepro({"validate", "three-mistakes.yaml"}, dir_.path());
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_NE(result.err.find("three-mistakes.yaml:10:13: claim 'table1/mlp' names unknown metric 'accuracy' of experiment 'mlp'"),
-            std::string::npos) << result.err;
-  EXPECT_NE(result.err.find("three-mistakes.yaml:12:5: unknown key 'tolerence' in claim 'table1/mlp' (did you mean 'tolerance'?)"),
-            std::string::npos) << result.err;
-  EXPECT_NE(result.err.find("three-mistakes.yaml:13:13: 'better' in claim 'table1/mlp' must be one of higher, lower, either, got 'more'"),
-            std::string::npos) << result.err;
+  EXPECT_NE(result.err.find(
+                "three-mistakes.yaml:10:13: claim 'table1/mlp' names unknown metric 'accuracy' of experiment 'mlp'"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find(
+                "three-mistakes.yaml:12:5: unknown key 'tolerence' in claim 'table1/mlp' (did you mean 'tolerance'?)"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(
+      result.err.find(
+          "three-mistakes.yaml:13:13: 'better' in claim 'table1/mlp' must be one of higher, lower, either, got 'more'"),
+      std::string::npos)
+      << result.err;
   EXPECT_NE(result.err.find("three-mistakes.yaml: 3 errors"), std::string::npos) << result.err;
   EXPECT_EQ(RunRepro({"validate", "toy.yaml"}, dir_.path()).exit_code, 0);
   EXPECT_EQ(RunRepro({"run", "three-mistakes.yaml"}, dir_.path()).exit_code, 2);
@@ -264,7 +298,9 @@ TEST_F(CliTest, KillDashNineLosesNothingAndTheChildDiesWithTheRunner) {
   std::filesystem::remove(dir_ / "pause.marker");
   testing::CommandResult resumed = RunRepro({"run", "pause.yaml"}, dir_.path());
   EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
-  EXPECT_NE(resumed.err.find("1 attempt(s) of an earlier runner that stopped were marked interrupted"), std::string::npos) << resumed.err;
+  EXPECT_NE(resumed.err.find("1 attempt(s) of an earlier runner that stopped were marked interrupted"),
+            std::string::npos)
+      << resumed.err;
   EXPECT_EQ(Attempts(), (std::vector<std::string>{"pause seed=0 #1 interrupted", "pause seed=0 #2 completed exit=0"}));
 }
 
@@ -299,10 +335,14 @@ TEST_F(CliTest, KillDashNineAtRandomMomentsNeverLeavesHalfWrittenRows) {
                           "WHERE a.status = 'completed' AND v.name = 'acc' AND v.points = 200 AND v.value = 0.199")
                 .getInt(),
             completed);
-  SQLite::Statement series(db, "SELECT a.id, (SELECT count(*) FROM metric_series s WHERE s.rowid BETWEEN a.series_first AND "
-                               "a.series_last AND s.attempt_id = a.id) FROM attempts a WHERE a.status = 'completed'");
-  while (series.executeStep()) EXPECT_EQ(series.getColumn(1).getInt(), 200) << "attempt " << series.getColumn(0).getInt();
-  int statuses_unexplained = db.execAndGet("SELECT count(*) FROM attempts WHERE status NOT IN ('completed', 'interrupted')").getInt();
+  SQLite::Statement series(
+      db,
+      "SELECT a.id, (SELECT count(*) FROM metric_series s WHERE s.rowid BETWEEN a.series_first AND "
+      "a.series_last AND s.attempt_id = a.id) FROM attempts a WHERE a.status = 'completed'");
+  while (series.executeStep())
+    EXPECT_EQ(series.getColumn(1).getInt(), 200) << "attempt " << series.getColumn(0).getInt();
+  int statuses_unexplained =
+      db.execAndGet("SELECT count(*) FROM attempts WHERE status NOT IN ('completed', 'interrupted')").getInt();
   EXPECT_EQ(statuses_unexplained, 0);
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
     std::string cmdline = ReadText(entry.path() / "cmdline");
@@ -360,7 +400,8 @@ TEST_F(CliTest, EachAttemptWritesOnlyIntoItsOwnWorkingCopy) {
   EXPECT_NE(kept[0].string().find("seed-1_"), std::string::npos) << kept[0];
   EXPECT_EQ(ReadText(kept[0] / "notes.txt"), before + "seed 1\n");
   EXPECT_EQ(ReadText(kept[0] / "train.sh"), ReadText(dir_ / "code/train.sh"));
-  EXPECT_EQ(std::filesystem::status(kept[0] / "train.sh").permissions(), std::filesystem::status(dir_ / "code/train.sh").permissions());
+  EXPECT_EQ(std::filesystem::status(kept[0] / "train.sh").permissions(),
+            std::filesystem::status(dir_ / "code/train.sh").permissions());
   SQLite::Database db(Db(), SQLite::OPEN_READONLY);
   SQLite::Statement lines(db, "SELECT value FROM metric_values WHERE name = 'lines'");
   int attempts_seen = 0;
@@ -379,10 +420,12 @@ TEST_F(CliTest, EachAttemptWritesOnlyIntoItsOwnWorkingCopy) {
 }
 
 TEST_F(CliTest, AnAttemptOverItsMemoryIsOutOfMemoryAndTheOthersComplete) {
-  REPRO_REQUIRE(static_cast<bool>(Cgroup::Create("probe", {64 << 20, 100})), "writable cgroups (root, or a delegated cgroup v2 group)");
+  REPRO_REQUIRE(static_cast<bool>(Cgroup::Create("probe", {64 << 20, 100})),
+                "writable cgroups (root, or a delegated cgroup v2 group)");
   testing::CommandResult run = RunRepro({"run", "limits.yaml", "-j", "2"}, dir_.path());
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
-  EXPECT_EQ(Attempts(), (std::vector<std::string>{"good seed=0 #1 completed exit=0", "hog seed=0 #1 out-of-memory signal=9"}));
+  EXPECT_EQ(Attempts(),
+            (std::vector<std::string>{"good seed=0 #1 completed exit=0", "hog seed=0 #1 out-of-memory signal=9"}));
   EXPECT_NE(run.err.find("hog seed=0: out-of-memory (signal 9)"), std::string::npos) << run.err;
   EXPECT_NE(run.out.find("hog seed=0 out-of-memory (signal 9)"), std::string::npos) << run.out;
 }
@@ -392,7 +435,8 @@ TEST_F(CliTest, ASandboxedAttemptSeesItsOwnProcessesNoNetworkAndWritesOnlyItsFol
   auto measured = [&]() {
     std::map<std::string, double> values;
     SQLite::Database db(Db(), SQLite::OPEN_READONLY);
-    SQLite::Statement query(db, "SELECT name, value FROM metric_values WHERE attempt_id = (SELECT max(id) FROM attempts)");
+    SQLite::Statement query(db,
+                            "SELECT name, value FROM metric_values WHERE attempt_id = (SELECT max(id) FROM attempts)");
     while (query.executeStep()) values[query.getColumn(0).getString()] = query.getColumn(1).getDouble();
     return values;
   };
@@ -428,7 +472,8 @@ TEST_P(InjectionTest, ParameterValuesArriveVerbatimAsOneArgument) {
                                              "'; touch INJECTED; '", "--output=/etc/passwd", "-rf", "a b\nc"}));
 }
 
-INSTANTIATE_TEST_SUITE_P(WithAndWithoutShell, InjectionTest, ::testing::Values("injection.yaml", "injection-shell.yaml"));
+INSTANTIATE_TEST_SUITE_P(WithAndWithoutShell, InjectionTest,
+                         ::testing::Values("injection.yaml", "injection-shell.yaml"));
 
 TEST(ExamplesTest, MnistOneDManifestValidates) {
   testing::CommandResult result = RunRepro({"validate", "experiments/mnist1d.yaml"}, REPRO_SOURCE_DIR);
@@ -437,11 +482,18 @@ TEST(ExamplesTest, MnistOneDManifestValidates) {
 }
 
 TEST(ExamplesTest, SklearnExampleReproducesBothClaims) {
-  bool has_sklearn = RunProcess({{"/usr/bin/python3", "-c", "import sklearn"}, "/", BuildChildEnvironment({}, {}),
-                                 "/dev/null", "/dev/null", 60, 1}).exit_code == 0;
+  bool has_sklearn = RunProcess({{"/usr/bin/python3", "-c", "import sklearn"},
+                                 "/",
+                                 BuildChildEnvironment({}, {}),
+                                 "/dev/null",
+                                 "/dev/null",
+                                 60,
+                                 1})
+                         .exit_code == 0;
   REPRO_REQUIRE(has_sklearn, "/usr/bin/python3 with scikit-learn (Debian package python3-sklearn)");
   ScopedTempDir results;
-  std::string manifest = (std::filesystem::path(REPRO_SOURCE_DIR) / "experiments/examples/sklearn-svm/repro.yaml").string();
+  std::string manifest =
+      (std::filesystem::path(REPRO_SOURCE_DIR) / "experiments/examples/sklearn-svm/repro.yaml").string();
   testing::CommandResult result = RunRepro({"run", manifest, "--results", results.path().string()}, results.path());
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_NE(result.out.find("2 of 2 claims reproduced"), std::string::npos) << result.out;

@@ -15,11 +15,12 @@ namespace fs = std::filesystem;
 std::string Complete(const std::vector<std::string>& words, const fs::path& cwd) {
   std::string array;
   for (const std::string& word : words) array += " '" + word + "'";
-  std::string script = "cd '" + cwd.string() + "' && source '" + REPRO_SOURCE_DIR + "/completion/repro.bash' && COMP_WORDS=(" +
-                       array + ") && COMP_CWORD=" + std::to_string(words.size() - 1) +
-                       " && _repro && printf '%s\\n' \"${COMPREPLY[@]}\" | sort";
+  std::string script =
+      "cd '" + cwd.string() + "' && source '" + REPRO_SOURCE_DIR + "/completion/repro.bash' && COMP_WORDS=(" + array +
+      ") && COMP_CWORD=" + std::to_string(words.size() - 1) + " && _repro && printf '%s\\n' \"${COMPREPLY[@]}\" | sort";
   testing::WriteText(cwd / "complete.sh", script);
-  std::string command = "bash '" + (cwd / "complete.sh").string() + "' > '" + (cwd / "complete.out").string() + "' 2>&1";
+  std::string command =
+      "bash '" + (cwd / "complete.sh").string() + "' > '" + (cwd / "complete.out").string() + "' 2>&1";
   EXPECT_EQ(std::system(command.c_str()), 0) << testing::ReadText(cwd / "complete.out");
   return testing::ReadText(cwd / "complete.out");
 }

@@ -12,14 +12,17 @@ using testing::ScopedTempDir;
 
 class FlagsTest : public ::testing::Test {
  protected:
-  void SetUp() override { fs::copy(fs::path(REPRO_SOURCE_DIR) / "tests/fixtures/toy", dir_.path(), fs::copy_options::recursive); }
+  void SetUp() override {
+    fs::copy(fs::path(REPRO_SOURCE_DIR) / "tests/fixtures/toy", dir_.path(), fs::copy_options::recursive);
+  }
   ScopedTempDir dir_;
 };
 
 TEST_F(FlagsTest, AnUnknownCommandIsNamedWithTheCommands) {
   testing::CommandResult unknown = RunRepro({"frobnicate"}, dir_.path());
   EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_NE(unknown.err.find("repro: unknown command 'frobnicate'; the commands are: validate, plan, run"), std::string::npos)
+  EXPECT_NE(unknown.err.find("repro: unknown command 'frobnicate'; the commands are: validate, plan, run"),
+            std::string::npos)
       << unknown.err;
   testing::CommandResult typo = RunRepro({"valdate", "toy.yaml"}, dir_.path());
   EXPECT_EQ(typo.exit_code, 2);

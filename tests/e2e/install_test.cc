@@ -46,15 +46,17 @@ class InstallTest : public ::testing::Test {
 
   // The installed binary finds its data under "prefix"/share/repro and runs a paper.
   void CheckInstalled(const fs::path& prefix) {
-    for (const char* file : {"bin/repro", "share/repro/probes/python.py", "share/repro/probes/R.R", "share/repro/slurm/default.yaml",
-                             "share/bash-completion/completions/repro", "share/man/man1/repro.1"}) {
+    for (const char* file :
+         {"bin/repro", "share/repro/probes/python.py", "share/repro/probes/R.R", "share/repro/slurm/default.yaml",
+          "share/bash-completion/completions/repro", "share/man/man1/repro.1"}) {
       EXPECT_TRUE(fs::exists(prefix / file)) << file;
     }
     fs::path repro = prefix / "bin/repro";
     testing::CommandResult version = Run({repro.string(), "--version"}, dir_.path());
     EXPECT_NE(version.out.find("(data: " + (prefix / "share/repro").string() + ")"), std::string::npos) << version.out;
     fs::path paper = MakePaper();
-    testing::CommandResult run = Run({repro.string(), "run", "repro.yaml", "--results", (dir_ / prefix.filename()).string()}, paper);
+    testing::CommandResult run =
+        Run({repro.string(), "run", "repro.yaml", "--results", (dir_ / prefix.filename()).string()}, paper);
     EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
     testing::CommandResult fingerprint = Run({repro.string(), "fingerprint", "repro.yaml"}, paper);
     EXPECT_EQ(fingerprint.out.find("can't open file"), std::string::npos) << "the probe was found: " << fingerprint.out;
@@ -68,7 +70,8 @@ bool Has(const std::string& tool) { return std::system((tool + " --version >/dev
 
 TEST_F(InstallTest, CmakeInstallGivesARunnableReproWithItsData) {
   REPRO_REQUIRE(Has("cmake") && fs::exists("/usr/bin/python3"), "cmake and python3");
-  testing::CommandResult installed = Run({"cmake", "--install", REPRO_BUILD_DIR, "--prefix", (dir_ / "prefix").string()}, dir_.path());
+  testing::CommandResult installed =
+      Run({"cmake", "--install", REPRO_BUILD_DIR, "--prefix", (dir_ / "prefix").string()}, dir_.path());
   ASSERT_EQ(installed.exit_code, 0) << installed.out << installed.err;
   CheckInstalled(dir_ / "prefix");
 }
@@ -76,7 +79,8 @@ TEST_F(InstallTest, CmakeInstallGivesARunnableReproWithItsData) {
 TEST_F(InstallTest, TheDebianPackageUnpacksToARunnableRepro) {
   REPRO_REQUIRE(Has("cpack") && Has("dpkg-deb") && fs::exists("/usr/bin/python3"), "cpack, dpkg-deb and python3");
   testing::CommandResult packed = Run({"cpack", "-G", "DEB", "-B", (dir_ / "deb").string(), "--config",
-                                       std::string(REPRO_BUILD_DIR) + "/CPackConfig.cmake"}, dir_.path(), 280);
+                                       std::string(REPRO_BUILD_DIR) + "/CPackConfig.cmake"},
+                                      dir_.path(), 280);
   ASSERT_EQ(packed.exit_code, 0) << packed.out << packed.err;
   fs::path deb;
   for (const auto& entry : fs::directory_iterator(dir_ / "deb")) {
@@ -84,7 +88,8 @@ TEST_F(InstallTest, TheDebianPackageUnpacksToARunnableRepro) {
   }
   ASSERT_FALSE(deb.empty()) << packed.out;
   testing::CommandResult control = Run({"dpkg-deb", "--field", deb.string(), "Depends"}, dir_.path());
-  EXPECT_NE(control.out.find("libc6"), std::string::npos) << "shared library dependencies are declared: " << control.out;
+  EXPECT_NE(control.out.find("libc6"), std::string::npos)
+      << "shared library dependencies are declared: " << control.out;
   testing::CommandResult unpacked = Run({"dpkg-deb", "-x", deb.string(), (dir_ / "root").string()}, dir_.path());
   ASSERT_EQ(unpacked.exit_code, 0) << unpacked.err;
   CheckInstalled(dir_ / "root/usr");

@@ -47,7 +47,8 @@ class LayoutTest : public ::testing::Test {
   }
 
   static std::string Manifest(const std::string& source) {
-    return "paper: {title: Layout}\nsource: " + source + "\ndefaults: {deterministic: true}\n"
+    return "paper: {title: Layout}\nsource: " + source +
+           "\ndefaults: {deterministic: true}\n"
            "experiments:\n  - id: e\n    command: [/bin/sh, train.sh]\n"
            "    metrics: {acc: {stdout: 'acc=(?<value>[0-9.]+)'}}\n"
            "claims:\n  - {id: acc, experiment: e, metric: acc, reported: \"0.37\"}\n";

@@ -4,12 +4,11 @@
 // environment as a table; and `repro report --format pdf`, whose pages (pdfinfo, pdftotext)
 // carry the title and page numbers and never split a claim's heading, reason and chart.
 // Screenshots of the HTML and the PDF's first page go to <build>/test-output for a person.
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
-#include <regex>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
 
 #include "harness/exec/environment.h"
 #include "harness/exec/process.h"
@@ -23,7 +22,8 @@ using testing::ReadText;
 using testing::RunRepro;
 using testing::ScopedTempDir;
 
-ProcessResult RunTool(std::vector<std::string> argv, const fs::path& dir, const std::string& name, double timeout = 120) {
+ProcessResult RunTool(std::vector<std::string> argv, const fs::path& dir, const std::string& name,
+                      double timeout = 120) {
   ProcessSpec spec;
   spec.argv = std::move(argv);
   spec.cwd = dir;
@@ -35,15 +35,21 @@ ProcessResult RunTool(std::vector<std::string> argv, const fs::path& dir, const 
 }
 
 std::vector<std::string> Chromium(const fs::path& work) {
-  return {"/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-          "--disable-component-update", "--disable-sync", "--user-data-dir=" + (work / "profile").string(),
-          "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9"};
+  return {"/usr/bin/chromium",
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--user-data-dir=" + (work / "profile").string(),
+          "--host-resolver-rules=MAP * ~NOTFOUND",
+          "--proxy-server=127.0.0.1:9"};
 }
 
 // Whitespace (line breaks of a PDF's text) as single spaces, so a sentence is found whole.
-std::string Squeezed(const std::string& text) {
-  return std::regex_replace(text, std::regex(R"(\s+)"), " ");
-}
+std::string Squeezed(const std::string& text) { return std::regex_replace(text, std::regex(R"(\s+)"), " "); }
 
 size_t Count(const std::string& text, const std::string& what) {
   size_t n = 0;
@@ -58,13 +64,15 @@ struct Paper {
 class PrintTest : public ::testing::TestWithParam<Paper> {
  protected:
   void SetUp() override {
-    fs::copy(fs::path(REPRO_SOURCE_DIR) / "tests/fixtures" / GetParam().fixture, dir_.path(), fs::copy_options::recursive);
+    fs::copy(fs::path(REPRO_SOURCE_DIR) / "tests/fixtures" / GetParam().fixture, dir_.path(),
+             fs::copy_options::recursive);
     testing::CommandResult run = RunRepro({"run", GetParam().manifest, "-j", "2"}, dir_.path());
     ASSERT_TRUE(run.exit_code == 0 || run.exit_code == 1) << run.err;
   }
 
   std::string Report(const std::string& format, const fs::path& output) {
-    testing::CommandResult report = RunRepro({"report", GetParam().manifest, "--format", format, "-o", output.string()}, dir_.path());
+    testing::CommandResult report =
+        RunRepro({"report", GetParam().manifest, "--format", format, "-o", output.string()}, dir_.path());
     EXPECT_EQ(report.exit_code, 0) << report.err;
     return ReadText(output);
   }
@@ -76,7 +84,8 @@ class PrintTest : public ::testing::TestWithParam<Paper> {
   std::vector<ClaimText> Claims() {
     nlohmann::json report = nlohmann::json::parse(Report("json", dir_ / "report.json"));
     std::vector<ClaimText> claims;
-    for (const nlohmann::json& claim : report["claims"]) claims.push_back({claim["id"], claim["reason"], claim["verdict"]});
+    for (const nlohmann::json& claim : report["claims"])
+      claims.push_back({claim["id"], claim["reason"], claim["verdict"]});
     return claims;
   }
 
@@ -101,7 +110,8 @@ TEST_P(PrintTest, EveryChartHasALegendAxisTitlesAndRoundTicksAndTheEnvironmentIs
   size_t charts = Count(dom, "<svg class=\"dotplot\"") + Count(dom, "<svg class=\"curves\"");
   ASSERT_GT(charts, 0u);
   EXPECT_EQ(Count(dom, "<g class=\"legend\">"), charts) << "every chart has a legend";
-  EXPECT_EQ(Count(dom, "class=\"axis-title\""), Count(dom, "<svg class=\"dotplot\"") + 2 * Count(dom, "<svg class=\"curves\""))
+  EXPECT_EQ(Count(dom, "class=\"axis-title\""),
+            Count(dom, "<svg class=\"dotplot\"") + 2 * Count(dom, "<svg class=\"curves\""))
       << "a dot plot titles its axis, a curve chart both";
   EXPECT_NE(dom.find(">90% interval of the mean (what the verdict reads)<"), std::string::npos);
   // Tick labels are round numbers: at most three significant digits, never "1.88035".
@@ -130,30 +140,38 @@ TEST_P(PrintTest, EveryChartHasALegendAxisTitlesAndRoundTicksAndTheEnvironmentIs
 
   std::vector<std::string> shot = Chromium(work.path());
   fs::path png = Shots() / (GetParam().fixture + "-report.png");
-  shot.insert(shot.end(), {"--window-size=1000,3000", "--hide-scrollbars", "--screenshot=" + png.string(), "file://" + page.string()});
+  shot.insert(shot.end(), {"--window-size=1000,3000", "--hide-scrollbars", "--screenshot=" + png.string(),
+                           "file://" + page.string()});
   EXPECT_EQ(RunTool(shot, work.path(), "shot").exit_code, 0) << ReadText(work / "shot.err");
 }
 
 TEST_P(PrintTest, ThePdfHasPageNumbersTheTitleAndNoClaimSplitAcrossPages) {
   REPRO_REQUIRE(fs::exists("/usr/bin/chromium"), "Debian's chromium (scripts/install-deps installs it)");
-  REPRO_REQUIRE(fs::exists("/usr/bin/pdftotext") && fs::exists("/usr/bin/pdfinfo"), "poppler-utils (pdftotext, pdfinfo)");
+  REPRO_REQUIRE(fs::exists("/usr/bin/pdftotext") && fs::exists("/usr/bin/pdfinfo"),
+                "poppler-utils (pdftotext, pdfinfo)");
   fs::path pdf = dir_ / "report.pdf";
   ASSERT_EQ(Report("pdf", pdf).rfind("%PDF-", 0), 0u);
   ScopedTempDir work;
-  ASSERT_EQ(RunTool({"/usr/bin/pdfinfo", pdf.string()}, work.path(), "info").exit_code, 0) << ReadText(work / "info.err");
+  ASSERT_EQ(RunTool({"/usr/bin/pdfinfo", pdf.string()}, work.path(), "info").exit_code, 0)
+      << ReadText(work / "info.err");
   std::smatch pages_match;
   std::string info = ReadText(work / "info.out");
   ASSERT_TRUE(std::regex_search(info, pages_match, std::regex(R"(Pages:\s+(\d+))"))) << info;
   int pages = std::stoi(pages_match[1]);
   EXPECT_GE(pages, 2);
   EXPECT_LE(pages, 40) << "a report a reviewer can print";
-  ASSERT_EQ(RunTool({"/usr/bin/pdftotext", "-enc", "UTF-8", pdf.string(), (work / "report.txt").string()}, work.path(), "text").exit_code, 0);
+  ASSERT_EQ(RunTool({"/usr/bin/pdftotext", "-enc", "UTF-8", pdf.string(), (work / "report.txt").string()}, work.path(),
+                    "text")
+                .exit_code,
+            0);
   std::vector<std::string> text;  // pdftotext ends each page with a form feed
   std::string all = ReadText(work / "report.txt");
-  for (size_t start = 0, end; (end = all.find('\f', start)) != std::string::npos; start = end + 1) text.push_back(Squeezed(all.substr(start, end - start)));
+  for (size_t start = 0, end; (end = all.find('\f', start)) != std::string::npos; start = end + 1)
+    text.push_back(Squeezed(all.substr(start, end - start)));
   ASSERT_EQ(static_cast<int>(text.size()), pages);
   for (int i = 0; i < pages; ++i) {
-    EXPECT_NE(text[i].find(fmt::format("page {} of {}", i + 1, pages)), std::string::npos) << "page " << i + 1 << ": " << text[i];
+    EXPECT_NE(text[i].find(fmt::format("page {} of {}", i + 1, pages)), std::string::npos)
+        << "page " << i + 1 << ": " << text[i];
     EXPECT_NE(text[i].find("Reproduction report: "), std::string::npos) << "the title on page " << i + 1;
   }
   // A claim's block runs from its heading ("id — ✓ reproduced") to its compute line: both on
@@ -164,13 +182,17 @@ TEST_P(PrintTest, ThePdfHasPageNumbersTheTitleAndNoClaimSplitAcrossPages) {
     size_t at = std::string::npos;
     for (int i = 0; i < pages && page < 0; ++i) {
       for (at = text[i].find(heading); at != std::string::npos; at = text[i].find(heading, at + 1)) {
-        if (text[i].substr(at + heading.size(), claim.verdict.size() + 6).find(claim.verdict) != std::string::npos) break;
+        if (text[i].substr(at + heading.size(), claim.verdict.size() + 6).find(claim.verdict) != std::string::npos)
+          break;
       }
       if (at != std::string::npos) page = i;
     }
     ASSERT_GE(page, 0) << "the heading of " << claim.id;
-    EXPECT_NE(text[page].find(Squeezed(claim.reason).substr(0, 60), at), std::string::npos) << claim.id << ": its reason on page " << page + 1;
-    EXPECT_NE(text[page].find("Compute: ", at), std::string::npos) << claim.id << ": its block ends on page " << page + 1 << ":\n" << text[page];
+    EXPECT_NE(text[page].find(Squeezed(claim.reason).substr(0, 60), at), std::string::npos)
+        << claim.id << ": its reason on page " << page + 1;
+    EXPECT_NE(text[page].find("Compute: ", at), std::string::npos)
+        << claim.id << ": its block ends on page " << page + 1 << ":\n"
+        << text[page];
   }
 
   std::vector<std::string> shot = Chromium(work.path());
@@ -181,7 +203,9 @@ TEST_P(PrintTest, ThePdfHasPageNumbersTheTitleAndNoClaimSplitAcrossPages) {
 
 INSTANTIATE_TEST_SUITE_P(Papers, PrintTest,
                          ::testing::Values(Paper{"toy", "toy.yaml"}, Paper{"mnist1d-replay", "mnist1d.yaml"}),
-                         [](const ::testing::TestParamInfo<Paper>& info) { return info.param.fixture == "toy" ? std::string("Toy") : std::string("Mnist1d"); });
+                         [](const ::testing::TestParamInfo<Paper>& info) {
+                           return info.param.fixture == "toy" ? std::string("Toy") : std::string("Mnist1d");
+                         });
 
 }  // namespace
 }  // namespace repro

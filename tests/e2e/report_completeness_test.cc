@@ -5,9 +5,9 @@
 // Markdown report; inconclusive claims are listed apart; and a checkout missing a file of its
 // commit (a mirror that lacked the object, a file deleted from the cache) is a deviation.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 
 #include "harness/exec/environment.h"
 #include "harness/exec/process.h"
@@ -68,7 +68,8 @@ TEST(ReportCompleteness, TheMnist1dDriverBesideItsManifestIsFoundForEveryExperim
   ASSERT_EQ(files.size(), 1u);
   EXPECT_EQ(files[0].path, "mnist1d/driver.py");
   EXPECT_EQ(files[0].sha256, Sha256File(fs::path(REPRO_SOURCE_DIR) / "experiments/mnist1d/driver.py").value_or("?"));
-  EXPECT_EQ(files[0].used_by, (std::vector<std::string>{"experiment logistic", "experiment mlp", "experiment cnn", "experiment gru"}));
+  EXPECT_EQ(files[0].used_by,
+            (std::vector<std::string>{"experiment logistic", "experiment mlp", "experiment cnn", "experiment gru"}));
 }
 
 // A driver and a setup script beside the manifest, a setup that takes a second and writes
@@ -82,13 +83,15 @@ class BesideTheManifest : public ::testing::Test {
     WriteText(dir_ / "paper.yaml",
               "paper: {title: Beside}\n"
               "source: {path: code}\n"
-              "setup:\n  - [/bin/sh, " + (dir_ / "tools/prepare.sh").string() + "]\n"
-              "defaults: {timeout: 30s, seeds: [0]}\n"
-              "experiments:\n"
-              "  - id: e\n"
-              "    command: [/bin/sh, \"{manifest_dir}/tools/driver.sh\", --out, \"{out}\"]\n"
-              "    metrics: {acc: {stdout: 'final acc=(?<value>\\S+)'}}\n"
-              "claims:\n  - {id: c, experiment: e, metric: acc, reported: \"0.9\", tolerance: {abs: 0.05}}\n");
+              "setup:\n  - [/bin/sh, " +
+                  (dir_ / "tools/prepare.sh").string() +
+                  "]\n"
+                  "defaults: {timeout: 30s, seeds: [0]}\n"
+                  "experiments:\n"
+                  "  - id: e\n"
+                  "    command: [/bin/sh, \"{manifest_dir}/tools/driver.sh\", --out, \"{out}\"]\n"
+                  "    metrics: {acc: {stdout: 'final acc=(?<value>\\S+)'}}\n"
+                  "claims:\n  - {id: c, experiment: e, metric: acc, reported: \"0.9\", tolerance: {abs: 0.05}}\n");
     run_ = RunRepro({"run", "paper.yaml"}, dir_.path());
     ASSERT_NE(run_.exit_code, 2) << run_.err;
     ASSERT_NE(run_.exit_code, 3) << run_.err;
@@ -110,15 +113,18 @@ TEST_F(BesideTheManifest, EachFileIsADeviationWithItsHashInEveryFormat) {
   }
   // The run's own verdict table says so too.
   EXPECT_NE(run_.out.find("2 deviation(s) from the released code:"), std::string::npos) << run_.out;
-  EXPECT_NE(run_.out.find("file tools/driver.sh beside the manifest, used by experiment e (sha256 " + driver_hash_ + ")"),
-            std::string::npos) << run_.out;
+  EXPECT_NE(
+      run_.out.find("file tools/driver.sh beside the manifest, used by experiment e (sha256 " + driver_hash_ + ")"),
+      std::string::npos)
+      << run_.out;
   std::string md = Report(dir_.path(), "md");
   EXPECT_NE(md.find("; 2 deviation(s) from the released code."), std::string::npos) << md;
   EXPECT_EQ(md.find("0 deviation(s)"), std::string::npos) << md;
 
   Json json = JsonReport(dir_.path());
-  EXPECT_TRUE(Contains(json["source"]["deviations"], "file tools/prepare.sh beside the manifest, used by setup step 1 (sha256 " +
-                                                         prepare_hash_ + ")"))
+  EXPECT_TRUE(
+      Contains(json["source"]["deviations"],
+               "file tools/prepare.sh beside the manifest, used by setup step 1 (sha256 " + prepare_hash_ + ")"))
       << json["source"].dump(2);
   const Json& files = json["source"]["files_beside_manifest"];
   ASSERT_EQ(files.size(), 2u) << files.dump(2);
@@ -161,11 +167,13 @@ TEST_F(BesideTheManifest, SetupStepsAreShownWithTheirEndDurationAndLogsAndCounte
   for (const Json& claim : json["claims"]) attempts_wall += claim["compute"]["wall_seconds"].get<double>();
   EXPECT_GE(json["review"]["compute_total"]["wall_seconds"].get<double>(), attempts_wall + 0.9)
       << "the total counts the setup's second: " << json["review"]["compute_total"].dump();
-  EXPECT_NE(json["review"]["summary"]["What was run"].get<std::string>().find("after 1 setup step(s)"), std::string::npos);
+  EXPECT_NE(json["review"]["summary"]["What was run"].get<std::string>().find("after 1 setup step(s)"),
+            std::string::npos);
 
   std::string md = Report(dir_.path(), "md");
   EXPECT_NE(md.find("## Setup"), std::string::npos) << md;
-  EXPECT_NE(md.find("| 1 | `/bin/sh " + (dir_ / "tools/prepare.sh").string() + "` | completed |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| 1 | `/bin/sh " + (dir_ / "tools/prepare.sh").string() + "` | completed |"), std::string::npos)
+      << md;
   EXPECT_NE(md.find("built-it"), std::string::npos) << md;
   EXPECT_NE(md.find("| setup, every step run | 1 |"), std::string::npos) << md;
   std::string html = Report(dir_.path(), "html");
@@ -180,10 +188,14 @@ TEST_F(BesideTheManifest, EachRunsCommandAsItRanAndTheEnvironmentAreInTheMarkdow
   std::string out = json["claims"][0]["runs"][0]["dir"].get<std::string>() + "/out";
   EXPECT_EQ(json["commands"][0]["argv"], Json::array({"/bin/sh", (dir_ / "tools/driver.sh").string(), "--out", out}));
   std::string md = Report(dir_.path(), "md");
-  EXPECT_NE(md.find("- e seed=0: `/bin/sh " + (dir_ / "tools/driver.sh").string() + " --out " + out + "`"), std::string::npos) << md;
+  EXPECT_NE(md.find("- e seed=0: `/bin/sh " + (dir_ / "tools/driver.sh").string() + " --out " + out + "`"),
+            std::string::npos)
+      << md;
   size_t environment = md.find("## Environment");
   ASSERT_NE(environment, std::string::npos) << md;
-  EXPECT_NE(md.find("| Interpreter /bin/sh |", environment), std::string::npos) << "the fingerprint itself, not only a heading:\n" << md;
+  EXPECT_NE(md.find("| Interpreter /bin/sh |", environment), std::string::npos)
+      << "the fingerprint itself, not only a heading:\n"
+      << md;
   EXPECT_NE(md.find("| OS |", environment), std::string::npos) << "as a table a reviewer reads:\n" << md;
 }
 
@@ -200,7 +212,8 @@ TEST(ReportCompleteness, ASymlinkBesideTheManifestIsNamedButNeitherHashedNorBund
             "claims:\n  - {id: c, experiment: e, metric: acc, reported: \"0.9\"}\n");
   RunRepro({"run", "paper.yaml"}, dir / "m");
   Json json = JsonReport(dir / "m");
-  EXPECT_TRUE(Contains(json["source"]["deviations"], "file tools/driver.sh beside the manifest, used by experiment e (sha256 unreadable)"))
+  EXPECT_TRUE(Contains(json["source"]["deviations"],
+                       "file tools/driver.sh beside the manifest, used by experiment e (sha256 unreadable)"))
       << json["source"].dump(2);
   EXPECT_EQ(json.dump().find(Sha256Hex("SECRET-41c7\n")), std::string::npos);
   fs::path archive = dir / "b.tar.gz";
@@ -258,10 +271,12 @@ TEST(ReportCompleteness, InconclusiveClaimsAreListedApartFromThoseThatDidNotRepr
   ASSERT_FALSE(inconclusive.empty()) << "the test needs an inconclusive claim: " << json["claims"].dump(2);
   const Json& summary = json["review"]["summary"];
   for (const std::string& id : inconclusive) {
-    EXPECT_NE(summary["Inconclusive"].get<std::string>().find(id + " (inconclusive"), std::string::npos) << summary.dump(2);
+    EXPECT_NE(summary["Inconclusive"].get<std::string>().find(id + " (inconclusive"), std::string::npos)
+        << summary.dump(2);
     EXPECT_EQ(summary["What did not"].get<std::string>().find(id + " ("), std::string::npos) << summary.dump(2);
   }
-  EXPECT_NE(summary["What did not"].get<std::string>().find("far (not-reproduced)"), std::string::npos) << summary.dump(2);
+  EXPECT_NE(summary["What did not"].get<std::string>().find("far (not-reproduced)"), std::string::npos)
+      << summary.dump(2);
   std::string md = Report(dir.path(), "md");
   EXPECT_NE(md.find("- Inconclusive: tight (inconclusive"), std::string::npos) << md;
 }
@@ -288,8 +303,11 @@ class CheckoutTree : public ::testing::Test {
   std::string Git(const fs::path& cwd, const std::vector<std::string>& args) {
     std::vector<std::string> argv = {"git"};
     argv.insert(argv.end(), args.begin(), args.end());
-    ProcessResult result = RunTool(argv, cwd, {{"GIT_AUTHOR_NAME", "t"}, {"GIT_AUTHOR_EMAIL", "t@example.org"},
-                                               {"GIT_COMMITTER_NAME", "t"}, {"GIT_COMMITTER_EMAIL", "t@example.org"}});
+    ProcessResult result = RunTool(argv, cwd,
+                                   {{"GIT_AUTHOR_NAME", "t"},
+                                    {"GIT_AUTHOR_EMAIL", "t@example.org"},
+                                    {"GIT_COMMITTER_NAME", "t"},
+                                    {"GIT_COMMITTER_EMAIL", "t@example.org"}});
     EXPECT_EQ(result.exit_code, 0) << "git " << args.front() << ": " << ReadText(cwd / "tool.err");
     std::string out = ReadText(cwd / "tool.out");
     while (!out.empty() && out.back() == '\n') out.pop_back();
@@ -298,10 +316,11 @@ class CheckoutTree : public ::testing::Test {
 
   void WriteManifest(const std::string& url) {
     WriteText(dir_ / "paper.yaml",
-              "paper: {title: Checkout}\nsource: {git: " + url + ", commit: " + commit_ + "}\n"
-              "experiments:\n  - id: e\n    command: [/bin/sh, train.sh]\n"
-              "    metrics: {acc: {stdout: 'final acc=(?<value>\\S+)'}}\n"
-              "claims:\n  - {id: c, experiment: e, metric: acc, reported: \"0.9\", tolerance: {abs: 0.05}}\n");
+              "paper: {title: Checkout}\nsource: {git: " + url + ", commit: " + commit_ +
+                  "}\n"
+                  "experiments:\n  - id: e\n    command: [/bin/sh, train.sh]\n"
+                  "    metrics: {acc: {stdout: 'final acc=(?<value>\\S+)'}}\n"
+                  "claims:\n  - {id: c, experiment: e, metric: acc, reported: \"0.9\", tolerance: {abs: 0.05}}\n");
   }
 
   ScopedTempDir dir_;
@@ -311,11 +330,14 @@ class CheckoutTree : public ::testing::Test {
 TEST_F(CheckoutTree, AMirrorLackingAnObjectIsNamedInTheRunAndTheReport) {
   // A mirror that lost the blob of data.txt: a local clone copies what is there, and the
   // checkout exits 0 after "unable to read sha1 file", leaving data.txt out.
-  ASSERT_EQ(RunTool({"git", "clone", "--quiet", "--bare", (dir_ / "upstream").string(), (dir_ / "mirror.git").string()}, dir_.path())
-                .exit_code, 0);
+  ASSERT_EQ(RunTool({"git", "clone", "--quiet", "--bare", (dir_ / "upstream").string(), (dir_ / "mirror.git").string()},
+                    dir_.path())
+                .exit_code,
+            0);
   std::string blob = Git(dir_ / "upstream", {"rev-parse", "HEAD:data.txt"});
   ASSERT_TRUE(fs::remove(dir_ / "mirror.git/objects" / blob.substr(0, 2) / blob.substr(2)));
-  WriteText(dir_ / "home/.gitconfig", "[url \"" + (dir_ / "mirror.git").string() + "\"]\n\tinsteadOf = https://github.invalid/author/paper\n");
+  WriteText(dir_ / "home/.gitconfig",
+            "[url \"" + (dir_ / "mirror.git").string() + "\"]\n\tinsteadOf = https://github.invalid/author/paper\n");
   WriteManifest("https://github.invalid/author/paper");
 
   testing::CommandResult run = RunRepro({"run", "paper.yaml"}, dir_.path());
@@ -331,7 +353,8 @@ TEST_F(CheckoutTree, AFileRemovedOrChangedInTheCachedCheckoutIsNamedByTheReport)
   WriteManifest("file://" + (dir_ / "upstream").string());
   testing::CommandResult run = RunRepro({"run", "paper.yaml"}, dir_.path());
   ASSERT_EQ(run.err.find("lacks"), std::string::npos) << run.err;
-  EXPECT_FALSE(Contains(JsonReport(dir_.path())["source"]["deviations"], "checkout")) << "a clean checkout has no deviation";
+  EXPECT_FALSE(Contains(JsonReport(dir_.path())["source"]["deviations"], "checkout"))
+      << "a clean checkout has no deviation";
 
   fs::path checkout;
   for (const auto& entry : fs::directory_iterator(dir_ / "home/.cache/repro/git")) {
@@ -341,9 +364,11 @@ TEST_F(CheckoutTree, AFileRemovedOrChangedInTheCachedCheckoutIsNamedByTheReport)
   fs::remove(checkout / "data.txt");
   WriteText(checkout / "README", "changed after the clone\n");
   Json json = JsonReport(dir_.path());
-  EXPECT_TRUE(Contains(json["source"]["deviations"], "the checkout of commit " + commit_ + " lacks 1 file(s) of that commit: data.txt"))
+  EXPECT_TRUE(Contains(json["source"]["deviations"],
+                       "the checkout of commit " + commit_ + " lacks 1 file(s) of that commit: data.txt"))
       << json["source"].dump(2);
-  EXPECT_TRUE(Contains(json["source"]["deviations"], "has 1 file(s) that differ from that commit: README")) << json["source"].dump(2);
+  EXPECT_TRUE(Contains(json["source"]["deviations"], "has 1 file(s) that differ from that commit: README"))
+      << json["source"].dump(2);
   EXPECT_NE(Report(dir_.path(), "html").find("lacks 1 file(s) of that commit: data.txt"), std::string::npos);
 }
 

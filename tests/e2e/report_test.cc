@@ -61,7 +61,8 @@ class ReportTest : public ::testing::Test {
     if (const char* update = std::getenv("REPRO_UPDATE_GOLDEN"); update != nullptr && std::string(update) == "1") {
       testing::WriteText(golden, masked);
     }
-    EXPECT_EQ(masked, ReadText(golden)) << "differs from " << golden << " (REPRO_UPDATE_GOLDEN=1 rewrites it after a deliberate change)";
+    EXPECT_EQ(masked, ReadText(golden)) << "differs from " << golden
+                                        << " (REPRO_UPDATE_GOLDEN=1 rewrites it after a deliberate change)";
   }
 
   static ScopedTempDir* dir_;
@@ -72,7 +73,8 @@ TEST_F(ReportTest, MarkdownMatchesItsGoldenFile) { ExpectGolden("md", "toy.md");
 TEST_F(ReportTest, LatexMatchesItsGoldenFile) { ExpectGolden("latex", "toy.tex"); }
 TEST_F(ReportTest, JunitMatchesItsGoldenFile) { ExpectGolden("junit", "toy.junit.xml"); }
 
-ProcessResult RunTool(std::vector<std::string> argv, const fs::path& dir, const std::string& name, double timeout = 120) {
+ProcessResult RunTool(std::vector<std::string> argv, const fs::path& dir, const std::string& name,
+                      double timeout = 120) {
   ProcessSpec spec;
   spec.argv = std::move(argv);
   spec.cwd = dir;
@@ -87,21 +89,24 @@ TEST_F(ReportTest, JsonFollowsItsSchema) {
   ScopedTempDir work;
   testing::WriteText(work / "report.json", Render("json"));
   bool has_validator = RunTool({"/usr/bin/python3", "-c", "import jsonschema"}, work.path(), "probe").exit_code == 0;
-  REPRO_REQUIRE(has_validator, "python3-jsonschema (Debian package) to validate the report against docs/report.schema.json");
-  ProcessResult checked = RunTool({"/usr/bin/python3", "-c",
-                                   "import json, sys, jsonschema\n"
-                                   "schema = json.load(open(sys.argv[1])); report = json.load(open(sys.argv[2]))\n"
-                                   "jsonschema.Draft7Validator.check_schema(schema)\n"
-                                   "jsonschema.validate(report, schema)\n",
-                                   (fs::path(REPRO_SOURCE_DIR) / "docs/report.schema.json").string(), (work / "report.json").string()},
-                                  work.path(), "validate");
+  REPRO_REQUIRE(has_validator,
+                "python3-jsonschema (Debian package) to validate the report against docs/report.schema.json");
+  ProcessResult checked =
+      RunTool({"/usr/bin/python3", "-c",
+               "import json, sys, jsonschema\n"
+               "schema = json.load(open(sys.argv[1])); report = json.load(open(sys.argv[2]))\n"
+               "jsonschema.Draft7Validator.check_schema(schema)\n"
+               "jsonschema.validate(report, schema)\n",
+               (fs::path(REPRO_SOURCE_DIR) / "docs/report.schema.json").string(), (work / "report.json").string()},
+              work.path(), "validate");
   EXPECT_EQ(checked.exit_code, 0) << ReadText(work / "validate.err");
   testing::WriteText(work / "broken.json", "{\"format\": \"repro-report\", \"version\": 1}");
-  ProcessResult broken = RunTool({"/usr/bin/python3", "-c",
-                                  "import json, sys, jsonschema\n"
-                                  "jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))\n",
-                                  (fs::path(REPRO_SOURCE_DIR) / "docs/report.schema.json").string(), (work / "broken.json").string()},
-                                 work.path(), "broken");
+  ProcessResult broken =
+      RunTool({"/usr/bin/python3", "-c",
+               "import json, sys, jsonschema\n"
+               "jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))\n",
+               (fs::path(REPRO_SOURCE_DIR) / "docs/report.schema.json").string(), (work / "broken.json").string()},
+              work.path(), "broken");
   EXPECT_NE(broken.exit_code, 0) << "the schema rejects a report without its fields";
 }
 
@@ -110,12 +115,12 @@ TEST_F(ReportTest, HtmlOpensInHeadlessChromiumWithoutNetworkAndShowsTableAndChar
   ScopedTempDir work;
   fs::path page = work / "report.html";
   testing::WriteText(page, Render("html"));
-  std::vector<std::string> chromium = {"/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                                       "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                                       "--disable-sync", "--user-data-dir=" + (work / "profile").string(),
-                                       // No network: every host is unknown and every connection goes nowhere.
-                                       "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
-                                       "--enable-logging=stderr", "--v=0"};
+  std::vector<std::string> chromium = {
+      "/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      "--user-data-dir=" + (work / "profile").string(),
+      // No network: every host is unknown and every connection goes nowhere.
+      "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9", "--enable-logging=stderr", "--v=0"};
   std::vector<std::string> dump = chromium;
   dump.insert(dump.end(), {"--dump-dom", "file://" + page.string()});
   ProcessResult dumped = RunTool(dump, work.path(), "dom");
@@ -130,7 +135,8 @@ TEST_F(ReportTest, HtmlOpensInHeadlessChromiumWithoutNetworkAndShowsTableAndChar
   fs::path shots = fs::path(REPRO_BINARY).parent_path() / "test-output";
   fs::create_directories(shots);
   std::vector<std::string> shot = chromium;
-  shot.insert(shot.end(), {"--window-size=1000,2000", "--screenshot=" + (shots / "report.png").string(), "file://" + page.string()});
+  shot.insert(shot.end(), {"--window-size=1000,2000", "--screenshot=" + (shots / "report.png").string(),
+                           "file://" + page.string()});
   EXPECT_EQ(RunTool(shot, work.path(), "shot").exit_code, 0) << ReadText(work / "shot.err");
   EXPECT_GT(fs::file_size(shots / "report.png"), 10000u) << "a screenshot in " << shots;
 }
@@ -145,7 +151,8 @@ TEST_F(ReportTest, ABundleVerifiesAndNamesTheOneLogChangedInIt) {
   EXPECT_NE(verified.out.find("files as bundled\n"), std::string::npos) << verified.out;
 
   ASSERT_EQ(RunTool({"tar", "-xzf", archive.string()}, work.path(), "untar").exit_code, 0);
-  for (const char* expected : {"toy/manifest/toy.yaml", "toy/report.md", "toy/report.html", "toy/report.json", "toy/repro.db", "toy/SHA256SUMS"}) {
+  for (const char* expected : {"toy/manifest/toy.yaml", "toy/report.md", "toy/report.html", "toy/report.json",
+                               "toy/repro.db", "toy/SHA256SUMS"}) {
     EXPECT_TRUE(fs::exists(work / expected)) << expected;
   }
   fs::path log;
@@ -160,7 +167,8 @@ TEST_F(ReportTest, ABundleVerifiesAndNamesTheOneLogChangedInIt) {
   ASSERT_EQ(RunTool({"tar", "-czf", archive.string(), "toy"}, work.path(), "tar").exit_code, 0);
   testing::CommandResult tampered = RunRepro({"verify", archive.string()}, work.path());
   EXPECT_EQ(tampered.exit_code, 1);
-  EXPECT_NE(tampered.out.find("changed: " + log.lexically_relative(work / "toy").string() + " (sha256 expected"), std::string::npos)
+  EXPECT_NE(tampered.out.find("changed: " + log.lexically_relative(work / "toy").string() + " (sha256 expected"),
+            std::string::npos)
       << tampered.out;
   EXPECT_NE(tampered.out.find("this bundle was changed after it was made"), std::string::npos) << tampered.out;
 }

@@ -5,9 +5,8 @@
 
 #include <cstdlib>
 #include <map>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "tests/test_util.h"
 
@@ -76,14 +75,18 @@ TEST_F(ReportingShapesTest, ATextFileADictLineAndInRunRepeats) {
   testing::CommandResult run = RunRepro({"run", "paper.yaml"}, dir_.path());
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   std::map<std::string, std::string> reasons = Reasons(run.out);
-  EXPECT_EQ(reasons["rmse"], "measured 0.3700 (n=1), claimed 0.37: 0 off, allowed ±0.005; declared deterministic, so one run "
-                             "decides: reproduced") << run.out;
+  EXPECT_EQ(reasons["rmse"],
+            "measured 0.3700 (n=1), claimed 0.37: 0 off, allowed ±0.005; declared deterministic, so one run "
+            "decides: reproduced")
+      << run.out;
   EXPECT_NE(reasons["recall"].find("measured 0.8800 (n=1)"), std::string::npos) << run.out;
-  EXPECT_NE(reasons["f1"].find("measured 0.8900 (n=1)"), std::string::npos) << "every match of the line, not only the first\n"
-                                                                          << run.out;
+  EXPECT_NE(reasons["f1"].find("measured 0.8900 (n=1)"), std::string::npos)
+      << "every match of the line, not only the first\n"
+      << run.out;
   EXPECT_NE(reasons["repeated-acc"].find("measured 0.9000 ± 0.0016 (n=5)"), std::string::npos) << run.out;
   EXPECT_NE(reasons["repeated-acc"].find("n counts 5 samples (in-run replicates of 1 seed, taken as independent)"),
-            std::string::npos) << run.out;
+            std::string::npos)
+      << run.out;
   EXPECT_NE(reasons["repeated-acc"].find("TOST"), std::string::npos) << run.out;
 
   // The report lists each repeat as a sample with its index.
@@ -117,18 +120,21 @@ TEST(ExperimentSourceTest, TwoCommitsOfOneRepositorySideBySide) {
     testing::RunGit(repo, {"commit", "--quiet", "-m", acc}, dir.path());
     commits.push_back(testing::RunGit(repo, {"rev-parse", "HEAD"}, dir.path()));
   }
-  WriteText(dir / "m.yaml", "paper: {title: Two commits}\nsource: {git: " + repo.string() + ", commit: " + commits[1] +
-                                "}\nenv: {SCALE: '1'}\ndefaults: {deterministic: true}\nexperiments:\n"
-                                "  - id: latest\n    command: [/bin/sh, train.sh]\n"
-                                "    metrics: {acc: {stdout: 'acc (?<value>\\S+)'}, scale: {stdout: 'scale (?<value>\\S+)'}}\n"
-                                "  - id: as-written\n    command: [/bin/sh, train.sh]\n"
-                                "    source: {commit: " + commits[0] + "}\n    env: {SCALE: '2'}\n"
-                                "    metrics: {acc: {stdout: 'acc (?<value>\\S+)'}, scale: {stdout: 'scale (?<value>\\S+)'}}\n"
-                                "claims:\n"
-                                "  - {id: readme-latest, experiment: latest, metric: acc, reported: \"0.90\"}\n"
-                                "  - {id: readme-as-written, experiment: as-written, metric: acc, reported: \"0.90\"}\n"
-                                "  - {id: scale-latest, experiment: latest, metric: scale, reported: \"1\"}\n"
-                                "  - {id: scale-as-written, experiment: as-written, metric: scale, reported: \"2\"}\n");
+  WriteText(dir / "m.yaml",
+            "paper: {title: Two commits}\nsource: {git: " + repo.string() + ", commit: " + commits[1] +
+                "}\nenv: {SCALE: '1'}\ndefaults: {deterministic: true}\nexperiments:\n"
+                "  - id: latest\n    command: [/bin/sh, train.sh]\n"
+                "    metrics: {acc: {stdout: 'acc (?<value>\\S+)'}, scale: {stdout: 'scale (?<value>\\S+)'}}\n"
+                "  - id: as-written\n    command: [/bin/sh, train.sh]\n"
+                "    source: {commit: " +
+                commits[0] +
+                "}\n    env: {SCALE: '2'}\n"
+                "    metrics: {acc: {stdout: 'acc (?<value>\\S+)'}, scale: {stdout: 'scale (?<value>\\S+)'}}\n"
+                "claims:\n"
+                "  - {id: readme-latest, experiment: latest, metric: acc, reported: \"0.90\"}\n"
+                "  - {id: readme-as-written, experiment: as-written, metric: acc, reported: \"0.90\"}\n"
+                "  - {id: scale-latest, experiment: latest, metric: scale, reported: \"1\"}\n"
+                "  - {id: scale-as-written, experiment: as-written, metric: scale, reported: \"2\"}\n");
   const char* old_home = std::getenv("HOME");
   std::string saved = old_home != nullptr ? old_home : "";
   ::setenv("HOME", home.c_str(), 1);  // repro's cache of clones
@@ -143,12 +149,16 @@ TEST(ExperimentSourceTest, TwoCommitsOfOneRepositorySideBySide) {
   EXPECT_NE(reasons["readme-as-written"].find("measured 0.9000 (n=1)"), std::string::npos) << run.out;
   EXPECT_NE(reasons["readme-as-written"].find(": reproduced"), std::string::npos) << run.out;
   EXPECT_NE(reasons["scale-latest"].find(": reproduced"), std::string::npos) << run.out;
-  EXPECT_NE(reasons["scale-as-written"].find(": reproduced"), std::string::npos) << "the experiment's own env\n" << run.out;
-  EXPECT_NE(run.err.find("runs of experiment 'as-written', code " + repo.string() + " @ " + commits[0]), std::string::npos)
+  EXPECT_NE(reasons["scale-as-written"].find(": reproduced"), std::string::npos) << "the experiment's own env\n"
+                                                                                 << run.out;
+  EXPECT_NE(run.err.find("runs of experiment 'as-written', code " + repo.string() + " @ " + commits[0]),
+            std::string::npos)
       << run.err;
   // The report says which commit each number comes from.
-  EXPECT_NE(report.out.find("experiment 'as-written' runs commit " + commits[0] + " (the manifest's: " + commits[1] + ")"),
-            std::string::npos) << report.out;
+  EXPECT_NE(
+      report.out.find("experiment 'as-written' runs commit " + commits[0] + " (the manifest's: " + commits[1] + ")"),
+      std::string::npos)
+      << report.out;
   EXPECT_NE(report.out.find("as-written seed=0 @" + commits[0].substr(0, 12)), std::string::npos) << report.out;
   EXPECT_EQ(validate.exit_code, 0) << validate.err;
 }
@@ -177,12 +187,12 @@ claims:
 )yaml");
   testing::CommandResult validate = RunRepro({"validate", "m.yaml"}, dir.path());
   EXPECT_EQ(validate.exit_code, 2) << validate.err;
-  for (const char* error : {"m.yaml:6:22: 'commit' in 'source' in experiment 'a' needs the manifest's source to be a git "
-                            "repository ('git' and 'commit')",
-                            "m.yaml:10:23: patch 'missing.patch' (resolved to ",
-                            "m.yaml:11:11: '1BAD' in env is not a valid variable name",
-                            "m.yaml:15:13: 'source' in experiment 'c' must set 'commit' (a full hash) or 'patches' (a list, [] "
-                            "for none)"}) {
+  for (const char* error :
+       {"m.yaml:6:22: 'commit' in 'source' in experiment 'a' needs the manifest's source to be a git "
+        "repository ('git' and 'commit')",
+        "m.yaml:10:23: patch 'missing.patch' (resolved to ", "m.yaml:11:11: '1BAD' in env is not a valid variable name",
+        "m.yaml:15:13: 'source' in experiment 'c' must set 'commit' (a full hash) or 'patches' (a list, [] "
+        "for none)"}) {
     EXPECT_NE(validate.err.find(error), std::string::npos) << error << "\n" << validate.err;
   }
 }

@@ -39,7 +39,8 @@ TEST_F(SelectionCliTest, OneClaimRunsOnlyItsRunsAndIsJudgedAlone) {
   testing::CommandResult plan = RunRepro({"plan", "grid.yaml", "--experiment", "grid"}, dir_.path());
   EXPECT_NE(plan.out.find("6 runs planned, 3 to run"), std::string::npos) << plan.out;
   testing::CommandResult point = RunRepro({"plan", "grid.yaml", "--where", "lr=2"}, dir_.path());
-  EXPECT_NE(point.out.find("5 runs planned, 5 to run"), std::string::npos) << "lr=2 of grid, and the others: " << point.out;
+  EXPECT_NE(point.out.find("5 runs planned, 5 to run"), std::string::npos)
+      << "lr=2 of grid, and the others: " << point.out;
   testing::CommandResult compare = RunRepro({"compare", "grid.yaml", "--claim", "lr1"}, dir_.path());
   EXPECT_EQ(compare.exit_code, 0) << compare.out << compare.err;
   testing::CommandResult report = RunRepro({"report", "grid.yaml", "--claim", "lr1", "--format", "json"}, dir_.path());
@@ -50,13 +51,16 @@ TEST_F(SelectionCliTest, OneClaimRunsOnlyItsRunsAndIsJudgedAlone) {
 TEST_F(SelectionCliTest, ASelectionThatNamesNothingSaysWhat) {
   testing::CommandResult typo = RunRepro({"plan", "grid.yaml", "--experiment", "gird"}, dir_.path());
   EXPECT_EQ(typo.exit_code, 2);
-  EXPECT_NE(typo.err.find("--experiment 'gird' is not an experiment of grid.yaml (did you mean 'grid'?)"), std::string::npos) << typo.err;
+  EXPECT_NE(typo.err.find("--experiment 'gird' is not an experiment of grid.yaml (did you mean 'grid'?)"),
+            std::string::npos)
+      << typo.err;
   testing::CommandResult claim = RunRepro({"compare", "grid.yaml", "--claim", "lr3"}, dir_.path());
   EXPECT_EQ(claim.exit_code, 2);
   EXPECT_NE(claim.err.find("--claim 'lr3' is not a claim of grid.yaml"), std::string::npos) << claim.err;
   testing::CommandResult value = RunRepro({"run", "grid.yaml", "--where", "lr=3"}, dir_.path());
   EXPECT_EQ(value.exit_code, 2);
-  EXPECT_NE(value.err.find("--where lr=3: '3' is not a value of parameter 'lr' (values: 1, 2)"), std::string::npos) << value.err;
+  EXPECT_NE(value.err.find("--where lr=3: '3' is not a value of parameter 'lr' (values: 1, 2)"), std::string::npos)
+      << value.err;
   testing::CommandResult shape = RunRepro({"run", "grid.yaml", "--where", "lr"}, dir_.path());
   EXPECT_EQ(shape.exit_code, 2);
   EXPECT_NE(shape.err.find("--where takes NAME=VALUE"), std::string::npos) << shape.err;

@@ -1,10 +1,9 @@
 // End-to-end against a real Slurm cluster: scripts/test starts one with scripts/slurm-local
 // and exports SLURM_CONF. Without one these tests fail under CI=true and skip elsewhere.
-#include <signal.h>
-#include <sys/wait.h>
-
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 
 #include <chrono>
 #include <thread>
@@ -17,8 +16,8 @@ namespace {
 
 using testing::ReadText;
 using testing::RunRepro;
-using testing::SpawnRepro;
 using testing::ScopedTempDir;
+using testing::SpawnRepro;
 
 // A Slurm client command, as the test drives the cluster behind repro's back.
 testing::CommandResult Slurm(const std::vector<std::string>& argv) {
@@ -70,13 +69,16 @@ class SlurmTest : public ::testing::Test {
   // "experiment seed=N #attempt status" per attempt, plus "@job" when "with_job".
   std::vector<std::string> Attempts(bool with_job = false) const {
     SQLite::Database db((dir_ / "results/repro.db").string(), SQLite::OPEN_READONLY);
-    SQLite::Statement query(db, "SELECT r.experiment, r.params_json, r.seed, a.number, a.status, a.exit_code, COALESCE(a.job, '') "
-                                "FROM attempts a JOIN runs r ON r.key = a.run_key ORDER BY r.experiment, r.params_json, r.seed, a.number");
+    SQLite::Statement query(
+        db,
+        "SELECT r.experiment, r.params_json, r.seed, a.number, a.status, a.exit_code, COALESCE(a.job, '') "
+        "FROM attempts a JOIN runs r ON r.key = a.run_key ORDER BY r.experiment, r.params_json, r.seed, a.number");
     std::vector<std::string> rows;
     while (query.executeStep()) {
       std::string params = query.getColumn(1).getString();
-      std::string row = query.getColumn(0).getString() + (params == "{}" ? "" : " " + params) + " seed=" +
-                        query.getColumn(2).getString() + " #" + query.getColumn(3).getString() + " " + query.getColumn(4).getString();
+      std::string row = query.getColumn(0).getString() + (params == "{}" ? "" : " " + params) +
+                        " seed=" + query.getColumn(2).getString() + " #" + query.getColumn(3).getString() + " " +
+                        query.getColumn(4).getString();
       if (!query.getColumn(5).isNull()) row += " exit=" + query.getColumn(5).getString();
       if (with_job) row += " @" + query.getColumn(6).getString();
       rows.push_back(row);
@@ -87,8 +89,10 @@ class SlurmTest : public ::testing::Test {
   // The Slurm task of the newest attempt of "seed" in wait.yaml.
   std::string JobOfSeed(int seed) const {
     SQLite::Database db((dir_ / "results/repro.db").string(), SQLite::OPEN_READONLY);
-    SQLite::Statement query(db, "SELECT COALESCE(a.job, '') FROM attempts a JOIN runs r ON r.key = a.run_key WHERE r.seed = ? "
-                                "ORDER BY a.number DESC LIMIT 1");
+    SQLite::Statement query(
+        db,
+        "SELECT COALESCE(a.job, '') FROM attempts a JOIN runs r ON r.key = a.run_key WHERE r.seed = ? "
+        "ORDER BY a.number DESC LIMIT 1");
     query.bind(1, seed);
     return query.executeStep() ? query.getColumn(0).getString() : "";
   }
@@ -118,7 +122,8 @@ class SlurmTest : public ::testing::Test {
     std::string text;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_ / "results")) {
       std::string name = entry.path().filename().string();
-      if (name.starts_with("slurm-") || name == kJobResultFile) text += "--- " + entry.path().string() + "\n" + ReadText(entry.path());
+      if (name.starts_with("slurm-") || name == kJobResultFile)
+        text += "--- " + entry.path().string() + "\n" + ReadText(entry.path());
     }
     return text;
   }
@@ -137,16 +142,17 @@ TEST_F(SlurmTest, AGridRunsAsOneArrayPerExperimentAndIsJudgedAsLocally) {
   testing::CommandResult run = RunRepro(RunArgs("grid.yaml"), dir_.path());
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_NE(run.err.find("slurm: 3 sbatch"), std::string::npos) << "one array per experiment\n" << run.err;
-  EXPECT_EQ(Attempts(), (std::vector<std::string>{
-                            "crash seed=0 #1 failed exit=3",
-                            "grid {\"lr\":\"1\"} seed=0 #1 completed exit=0", "grid {\"lr\":\"1\"} seed=1 #1 completed exit=0",
-                            "grid {\"lr\":\"1\"} seed=2 #1 completed exit=0", "grid {\"lr\":\"2\"} seed=0 #1 completed exit=0",
-                            "grid {\"lr\":\"2\"} seed=1 #1 completed exit=0", "grid {\"lr\":\"2\"} seed=2 #1 completed exit=0",
-                            "hang seed=0 #1 timeout"}));
+  EXPECT_EQ(Attempts(),
+            (std::vector<std::string>{
+                "crash seed=0 #1 failed exit=3", "grid {\"lr\":\"1\"} seed=0 #1 completed exit=0",
+                "grid {\"lr\":\"1\"} seed=1 #1 completed exit=0", "grid {\"lr\":\"1\"} seed=2 #1 completed exit=0",
+                "grid {\"lr\":\"2\"} seed=0 #1 completed exit=0", "grid {\"lr\":\"2\"} seed=1 #1 completed exit=0",
+                "grid {\"lr\":\"2\"} seed=2 #1 completed exit=0", "hang seed=0 #1 timeout"}));
   SQLite::Database db((dir_ / "results/repro.db").string(), SQLite::OPEN_READONLY);
   // Every point of every series came through the task's series file.
   EXPECT_EQ(db.execAndGet("SELECT count(*) FROM metric_series").getInt(), 6);
-  EXPECT_EQ(db.execAndGet("SELECT group_concat(value, ' ') FROM (SELECT v.value FROM metric_values v ORDER BY v.value)").getString(),
+  EXPECT_EQ(db.execAndGet("SELECT group_concat(value, ' ') FROM (SELECT v.value FROM metric_values v ORDER BY v.value)")
+                .getString(),
             "0.1 0.11 0.12 0.5 0.51 0.52");
   EXPECT_EQ(db.execAndGet("SELECT count(*) FROM attempts WHERE job IS NULL OR environment IS NULL").getInt(), 0);
   std::map<std::string, std::string> on_slurm = Verdicts(run.out);
@@ -184,8 +190,9 @@ TEST_F(SlurmTest, ARequeuedTaskContinuesAsANewAttemptWithoutASecondSubmission) {
       << ReadText(dir_ / "runner.log") << Slurm({"scontrol", "show", "job", task}).out << SlurmOutputs();
   std::filesystem::remove(dir_ / "pause.marker");
   EXPECT_EQ(WaitForRunner(runner), 0) << ReadText(dir_ / "runner.log");
-  EXPECT_EQ(Attempts(true), (std::vector<std::string>{"wait seed=0 #1 interrupted @" + task, "wait seed=0 #2 completed exit=0 @" + task,
-                                                      "wait seed=1 #1 completed exit=0 @" + JobOfSeed(1)}));
+  EXPECT_EQ(Attempts(true),
+            (std::vector<std::string>{"wait seed=0 #1 interrupted @" + task, "wait seed=0 #2 completed exit=0 @" + task,
+                                      "wait seed=1 #1 completed exit=0 @" + JobOfSeed(1)}));
   std::string log = ReadText(dir_ / "runner.log");
   EXPECT_NE(log.find("slurm: 1 sbatch"), std::string::npos) << log;
   EXPECT_NE(log.find("Slurm requeued job " + task + "; the task continues as attempt 2"), std::string::npos) << log;
@@ -203,9 +210,11 @@ TEST_F(SlurmTest, ARunKilledAfterSubmittingReattachesAndSubmitsNothingNew) {
   std::filesystem::remove(dir_ / "pause.marker");
   testing::CommandResult again = RunRepro(RunArgs("wait.yaml"), dir_.path());
   EXPECT_EQ(again.exit_code, 0) << again.err;
-  EXPECT_NE(again.err.find("2 attempt(s) of an earlier run are on Slurm; following them again"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("2 attempt(s) of an earlier run are on Slurm; following them again"), std::string::npos)
+      << again.err;
   EXPECT_NE(again.err.find("slurm: 0 sbatch"), std::string::npos) << again.err;
-  EXPECT_EQ(Attempts(), (std::vector<std::string>{"wait seed=0 #1 completed exit=0", "wait seed=1 #1 completed exit=0"}));
+  EXPECT_EQ(Attempts(),
+            (std::vector<std::string>{"wait seed=0 #1 completed exit=0", "wait seed=1 #1 completed exit=0"}));
 }
 
 TEST_F(SlurmTest, TheWarningSignalStopsTheAttemptAsATimeoutAndCancelEndsTheRest) {
@@ -214,7 +223,8 @@ TEST_F(SlurmTest, TheWarningSignalStopsTheAttemptAsATimeoutAndCancelEndsTheRest)
   ASSERT_TRUE(WaitUntil([&] { return StartedWaiters() == 2; }, 60)) << ReadText(dir_ / "runner.log");
   // What --signal=B:USR2@N sends N seconds before the time limit.
   EXPECT_EQ(Slurm({"scancel", "--signal=USR2", "--batch", JobOfSeed(0)}).exit_code, 0);
-  ASSERT_TRUE(WaitUntil([&] { return Attempts().front() == "wait seed=0 #1 timeout"; }, 30)) << ReadText(dir_ / "runner.log");
+  ASSERT_TRUE(WaitUntil([&] { return Attempts().front() == "wait seed=0 #1 timeout"; }, 30))
+      << ReadText(dir_ / "runner.log");
   ::kill(runner, SIGINT);
   EXPECT_EQ(WaitForRunner(runner), 130);
   EXPECT_NE(ReadText(dir_ / "runner.log").find("1 attempt(s) stay queued or running on Slurm"), std::string::npos)
@@ -224,8 +234,13 @@ TEST_F(SlurmTest, TheWarningSignalStopsTheAttemptAsATimeoutAndCancelEndsTheRest)
   EXPECT_NE(cancel.out.find("cancelled 1 attempt(s)"), std::string::npos) << cancel.out;
   EXPECT_EQ(Attempts(), (std::vector<std::string>{"wait seed=0 #1 timeout", "wait seed=1 #1 cancelled"}));
   std::string gone = JobOfSeed(1);
-  EXPECT_TRUE(WaitUntil([&] { return Slurm({"squeue", "--noheader", "--states=all", "--jobs=" + gone.substr(0, gone.find('_')),
-                                             "--format=%i %T"}).out.find(gone + " CANCELLED") != std::string::npos; }, 30));
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        return Slurm({"squeue", "--noheader", "--states=all", "--jobs=" + gone.substr(0, gone.find('_')),
+                      "--format=%i %T"})
+                   .out.find(gone + " CANCELLED") != std::string::npos;
+      },
+      30));
 }
 
 TEST_F(SlurmTest, ATaskNoCommandKnowsIsRecordedAsLost) {
@@ -241,8 +256,10 @@ TEST_F(SlurmTest, ATaskNoCommandKnowsIsRecordedAsLost) {
   }
   std::filesystem::remove(dir_ / "pause.marker");
   testing::WriteText(dir_ / "quick.yaml", "poll: {min: 0.2s, max: 0.5s}\nlost_after: 2s\n");
-  testing::CommandResult again = RunRepro({"run", "wait.yaml", "--executor", "slurm", "--slurm-profile", "./quick.yaml"}, dir_.path());
-  EXPECT_EQ(Attempts(), (std::vector<std::string>{"wait seed=0 #1 lost", "wait seed=1 #1 completed exit=0"})) << again.err;
+  testing::CommandResult again =
+      RunRepro({"run", "wait.yaml", "--executor", "slurm", "--slurm-profile", "./quick.yaml"}, dir_.path());
+  EXPECT_EQ(Attempts(), (std::vector<std::string>{"wait seed=0 #1 lost", "wait seed=1 #1 completed exit=0"}))
+      << again.err;
   EXPECT_NE(again.err.find("Slurm no longer knows job 999999_0"), std::string::npos) << again.err;
   Slurm({"scancel", real});
 }

@@ -1,7 +1,7 @@
 // End-to-end: where the code comes from. A local git repository made by each test is the
 // remote; HOME (and with it git's config and repro's cache) is a folder of the test's own.
-#include <gtest/gtest.h>
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
 
 #include <cstdlib>
 
@@ -29,7 +29,9 @@ class SourceTest : public ::testing::Test {
   }
   void TearDown() override { ::setenv("HOME", old_home_.c_str(), 1); }
 
-  std::string Git(const fs::path& cwd, std::vector<std::string> args) { return testing::RunGit(cwd, args, dir_.path()); }
+  std::string Git(const fs::path& cwd, std::vector<std::string> args) {
+    return testing::RunGit(cwd, args, dir_.path());
+  }
 
   // A repository whose train.sh prints "version=N"; returns the commit of each version.
   std::vector<std::string> MakeRepository(int versions) {
@@ -38,8 +40,10 @@ class SourceTest : public ::testing::Test {
     Git(repo, {"init", "--quiet", "--initial-branch=main"});
     std::vector<std::string> commits;
     for (int v = 1; v <= versions; ++v) {
-      WriteText(repo / "train.sh", "echo version=" + std::to_string(v) + "\ncat data/extra.txt 2>/dev/null\n"
-                                   "if [ -f data/input.bin ]; then echo input_bytes=$(wc -c < data/input.bin); fi\n");
+      WriteText(repo / "train.sh",
+                "echo version=" + std::to_string(v) +
+                    "\ncat data/extra.txt 2>/dev/null\n"
+                    "if [ -f data/input.bin ]; then echo input_bytes=$(wc -c < data/input.bin); fi\n");
       Git(repo, {"add", "train.sh"});
       Git(repo, {"commit", "--quiet", "-m", "version " + std::to_string(v)});
       commits.push_back(Git(repo, {"rev-parse", "HEAD"}));
@@ -51,7 +55,8 @@ class SourceTest : public ::testing::Test {
     // The fixture prints fixed numbers: declared deterministic, one run decides (docs/claims.md).
     return "paper: {title: Sources}\nsource: " + source + "\n" + extra + "defaults: {deterministic: true}\n" +
            "experiments:\n  - id: e\n    command: [/bin/sh, train.sh]\n"
-           "    metrics:\n      version: {stdout: 'version=(?<value>\\d+)'}\n      extra: {stdout: 'extra=(?<value>\\d+)'}\n"
+           "    metrics:\n      version: {stdout: 'version=(?<value>\\d+)'}\n      extra: {stdout: "
+           "'extra=(?<value>\\d+)'}\n"
            "      input_bytes: {stdout: 'input_bytes=(?<value>\\d+)'}\n"
            "claims:\n  - {id: v, experiment: e, metric: version, reported: \"1\"}\n";
   }
@@ -67,8 +72,9 @@ class SourceTest : public ::testing::Test {
   std::map<std::string, double> Newest() {
     std::map<std::string, double> values;
     SQLite::Database db((dir_ / "results/repro.db").string(), SQLite::OPEN_READONLY);
-    SQLite::Statement query(db, "SELECT name, value FROM metric_values WHERE value IS NOT NULL AND "
-                                "attempt_id = (SELECT max(id) FROM attempts)");
+    SQLite::Statement query(db,
+                            "SELECT name, value FROM metric_values WHERE value IS NOT NULL AND "
+                            "attempt_id = (SELECT max(id) FROM attempts)");
     while (query.executeStep()) values[query.getColumn(0).getString()] = query.getColumn(1).getDouble();
     return values;
   }
@@ -98,14 +104,18 @@ TEST_F(SourceTest, ABranchOrShortHashIsResolvedWarnedAboutAndFollowsTheBranch) {
   EXPECT_EQ(run.exit_code, 1) << "version 2 is not the claimed 1: " << run.err;
   testing::CommandResult validated = RunRepro({"validate", "m.yaml"}, dir_.path());
   EXPECT_EQ(validated.exit_code, 0);
-  EXPECT_NE(validated.err.find("m.yaml: warning: source commit 'main' is a branch, tag or short hash"), std::string::npos)
+  EXPECT_NE(validated.err.find("m.yaml: warning: source commit 'main' is a branch, tag or short hash"),
+            std::string::npos)
       << validated.err;
-  EXPECT_NE(run.err.find("source commit 'main' resolved to " + commits[1] + "; a branch, tag or short hash can move: pin 'commit: " +
-                         commits[1] + "'"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("source commit 'main' resolved to " + commits[1] +
+                         "; a branch, tag or short hash can move: pin 'commit: " + commits[1] + "'"),
+            std::string::npos)
+      << run.err;
   EXPECT_EQ(Newest()["version"], 2);
   testing::CommandResult report = RunRepro({"report", "m.yaml"}, dir_.path());
   EXPECT_NE(report.out.find(url + " @ main (resolved to " + commits[1] + ")"), std::string::npos) << report.out;
-  EXPECT_NE(report.out.find("commit 'main' is a ref, resolved to " + commits[1] + " when run; it can move"), std::string::npos)
+  EXPECT_NE(report.out.find("commit 'main' is a ref, resolved to " + commits[1] + " when run; it can move"),
+            std::string::npos)
       << report.out;
 
   WriteText(dir_ / "upstream/train.sh", "echo version=3\n");
@@ -118,24 +128,30 @@ TEST_F(SourceTest, ABranchOrShortHashIsResolvedWarnedAboutAndFollowsTheBranch) {
   EXPECT_EQ(Newest()["version"], 1);
   testing::CommandResult missing = Run(Manifest("{git: " + url + ", commit: no-such-branch}"));
   EXPECT_EQ(missing.exit_code, 3);
-  EXPECT_NE(missing.err.find("'no-such-branch' is not a branch, tag or commit of " + url), std::string::npos) << missing.err;
+  EXPECT_NE(missing.err.find("'no-such-branch' is not a branch, tag or commit of " + url), std::string::npos)
+      << missing.err;
 }
 
 TEST_F(SourceTest, ACheckoutGivenWithSourceIsCheckedAgainstThePinnedCommit) {
   std::vector<std::string> commits = MakeRepository(2);
   std::string url = "file://" + (dir_ / "upstream").string();
   WriteText(dir_ / "upstream/notes.txt", "local notes\n");  // untracked: an uncommitted change
-  testing::CommandResult run = Run(Manifest("{git: " + url + ", commit: " + commits[0] + "}"), {"--source", "upstream"});
+  testing::CommandResult run =
+      Run(Manifest("{git: " + url + ", commit: " + commits[0] + "}"), {"--source", "upstream"});
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_EQ(Newest()["version"], 2) << "the checkout's code ran, at its own HEAD";
   std::string checkout = (dir_ / "upstream").string();
-  EXPECT_NE(run.err.find("deviation: checkout " + checkout + " is at " + commits[1] + ", not at the manifest's commit " + commits[0]),
-            std::string::npos) << run.err;
-  EXPECT_NE(run.err.find("deviation: checkout " + checkout + " has uncommitted changes in 1 file(s): notes.txt"), std::string::npos)
+  EXPECT_NE(run.err.find("deviation: checkout " + checkout + " is at " + commits[1] +
+                         ", not at the manifest's commit " + commits[0]),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("deviation: checkout " + checkout + " has uncommitted changes in 1 file(s): notes.txt"),
+            std::string::npos)
       << run.err;
   testing::CommandResult report = RunRepro({"report", "m.yaml", "--source", "upstream"}, dir_.path());
   EXPECT_NE(report.out.find("has uncommitted changes in 1 file(s): notes.txt"), std::string::npos) << report.out;
-  EXPECT_NE(report.out.find("| `v` | — | 1 | 2.00 (n=1) |"), std::string::npos) << "the same runs are found again: " << report.out;
+  EXPECT_NE(report.out.find("| `v` | — | 1 | 2.00 (n=1) |"), std::string::npos)
+      << "the same runs are found again: " << report.out;
 }
 
 TEST_F(SourceTest, SubmodulesAreCheckedOutWhenAsked) {
@@ -172,8 +188,9 @@ TEST_F(SourceTest, AnUnreachableUrlIsNamedWithTheTwoWaysAroundIt) {
 
 TEST_F(SourceTest, AMirrorThroughInsteadOfServesAnUnreachableUrl) {
   std::vector<std::string> commits = MakeRepository(1);
-  WriteText(dir_ / "home/.gitconfig", "[url \"file://" + (dir_ / "upstream").string() + "\"]\n"
-                                      "\tinsteadOf = https://github.invalid/author/paper\n");
+  WriteText(dir_ / "home/.gitconfig", "[url \"file://" + (dir_ / "upstream").string() +
+                                          "\"]\n"
+                                          "\tinsteadOf = https://github.invalid/author/paper\n");
   testing::CommandResult run = Run(Manifest("{git: https://github.invalid/author/paper, commit: " + commits[0] + "}"));
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(Newest()["version"], 1);
@@ -194,8 +211,10 @@ TEST_F(SourceTest, AddedFilesPatchesAndInputsAreAppliedAndReportedAsDeviations) 
   WriteText(dir_ / "extra.txt", "extra=7\n");
   WriteText(dir_ / "input.bin", std::string(1234, 'x'));
   std::string input_sha = Sha256Hex(std::string(1234, 'x'));
-  WriteText(dir_ / "v3.patch", "--- a/train.sh\n+++ b/train.sh\n@@ -1,3 +1,3 @@\n-echo version=1\n+echo version=3\n"
-                               " cat data/extra.txt 2>/dev/null\n if [ -f data/input.bin ]; then echo input_bytes=$(wc -c < data/input.bin); fi\n");
+  WriteText(dir_ / "v3.patch",
+            "--- a/train.sh\n+++ b/train.sh\n@@ -1,3 +1,3 @@\n-echo version=1\n+echo version=3\n"
+            " cat data/extra.txt 2>/dev/null\n if [ -f data/input.bin ]; then echo input_bytes=$(wc -c < "
+            "data/input.bin); fi\n");
   std::string source = "{git: " + url + ", commit: " + commits[0] +
                        ", files: [{from: extra.txt, to: data/extra.txt}], patches: [v3.patch]}";
   std::string inputs = "inputs:\n  - {path: data/input.bin, sha256: " + input_sha + ", from: input.bin}\n";
@@ -206,14 +225,17 @@ TEST_F(SourceTest, AddedFilesPatchesAndInputsAreAppliedAndReportedAsDeviations) 
   EXPECT_EQ(values["extra"], 7);
   EXPECT_EQ(values["input_bytes"], 1234);
   EXPECT_NE(run.err.find("deviation: patch v3.patch applied (sha256 " + Sha256File(dir_ / "v3.patch").value() + ")"),
-            std::string::npos) << run.err;
+            std::string::npos)
+      << run.err;
   testing::CommandResult report = RunRepro({"report", "m.yaml"}, dir_.path());
   EXPECT_NE(report.out.find("- Deviations from the released code:"), std::string::npos) << report.out;
   EXPECT_NE(report.out.find("file extra.txt added as data/extra.txt"), std::string::npos) << report.out;
-  EXPECT_NE(report.out.find("input data/input.bin (sha256 " + input_sha + ") from input.bin"), std::string::npos) << report.out;
+  EXPECT_NE(report.out.find("input data/input.bin (sha256 " + input_sha + ") from input.bin"), std::string::npos)
+      << report.out;
   for (const auto& entry : fs::directory_iterator(dir_ / "home/.cache/repro/git")) {
     if (entry.is_directory()) {
-      EXPECT_EQ(ReadText(entry.path() / "train.sh").substr(0, 14), "echo version=1") << "the cached checkout is never patched";
+      EXPECT_EQ(ReadText(entry.path() / "train.sh").substr(0, 14), "echo version=1")
+          << "the cached checkout is never patched";
     }
   }
 }
@@ -222,17 +244,23 @@ TEST_F(SourceTest, AWrongInputHashStopsBeforeAnyRunAndSaysWhatItFound) {
   WriteText(dir_ / "code/train.sh", "echo version=1\n");
   WriteText(dir_ / "input.bin", "not what the paper used");
   std::string wrong(64, 'c');
-  testing::CommandResult run = Run(Manifest("{path: code}", "inputs:\n  - {path: data/input.bin, sha256: " + wrong + ", from: input.bin}\n"));
+  testing::CommandResult run =
+      Run(Manifest("{path: code}", "inputs:\n  - {path: data/input.bin, sha256: " + wrong + ", from: input.bin}\n"));
   EXPECT_EQ(run.exit_code, 3);
-  EXPECT_NE(run.err.find("input 'data/input.bin' (manifest line 4): sha256 mismatch for " + (dir_ / "input.bin").string() +
-                         ": expected " + wrong + ", found " + Sha256Hex("not what the paper used")),
-            std::string::npos) << run.err;
+  EXPECT_NE(
+      run.err.find("input 'data/input.bin' (manifest line 4): sha256 mismatch for " + (dir_ / "input.bin").string() +
+                   ": expected " + wrong + ", found " + Sha256Hex("not what the paper used")),
+      std::string::npos)
+      << run.err;
   EXPECT_FALSE(fs::exists(dir_ / "results/repro.db") && fs::exists(dir_ / "results/m")) << "no attempt was started";
 
-  testing::CommandResult missing = Run(Manifest("{path: code}", "inputs:\n  - {path: data/input.bin, sha256: " + wrong + ", from: gone.bin}\n"));
+  testing::CommandResult missing =
+      Run(Manifest("{path: code}", "inputs:\n  - {path: data/input.bin, sha256: " + wrong + ", from: gone.bin}\n"));
   EXPECT_EQ(missing.exit_code, 2) << "a mistake in the manifest, said before anything runs";
-  EXPECT_NE(missing.err.find("m.yaml:4: input 'data/input.bin': 'from: gone.bin' does not exist (" + (dir_ / "gone.bin").string() + ")"),
-            std::string::npos) << missing.err;
+  EXPECT_NE(missing.err.find("m.yaml:4: input 'data/input.bin': 'from: gone.bin' does not exist (" +
+                             (dir_ / "gone.bin").string() + ")"),
+            std::string::npos)
+      << missing.err;
   testing::CommandResult validated = RunRepro({"validate", "m.yaml"}, dir_.path());
   EXPECT_EQ(validated.exit_code, 2) << validated.out;
   EXPECT_NE(validated.err.find("'from: gone.bin' does not exist"), std::string::npos) << validated.err;
@@ -242,10 +270,12 @@ TEST_F(SourceTest, FetchCachesInputsOnceAndVerifiesThem) {
   WriteText(dir_ / "code/train.sh", "echo version=1\n");
   WriteText(dir_ / "input.bin", "dataset");
   std::string sha = Sha256Hex("dataset");
-  WriteText(dir_ / "m.yaml", Manifest("{path: code}", "inputs:\n  - {path: data/input.bin, sha256: " + sha + ", from: input.bin}\n"));
+  WriteText(dir_ / "m.yaml",
+            Manifest("{path: code}", "inputs:\n  - {path: data/input.bin, sha256: " + sha + ", from: input.bin}\n"));
   testing::CommandResult fetched = RunRepro({"fetch", "m.yaml"}, dir_.path());
   EXPECT_EQ(fetched.exit_code, 0) << fetched.err;
-  EXPECT_NE(fetched.out.find("data/input.bin: ok (sha256 " + sha.substr(0, 12) + ")"), std::string::npos) << fetched.out;
+  EXPECT_NE(fetched.out.find("data/input.bin: ok (sha256 " + sha.substr(0, 12) + ")"), std::string::npos)
+      << fetched.out;
   fs::remove(dir_ / "input.bin");  // cached now: the original is no longer needed
   testing::CommandResult run = RunRepro({"run", "m.yaml"}, dir_.path());
   EXPECT_EQ(run.exit_code, 0) << run.err;
@@ -253,10 +283,12 @@ TEST_F(SourceTest, FetchCachesInputsOnceAndVerifiesThem) {
 
 TEST_F(SourceTest, AnInputIsDownloadedFromItsUrlOnce) {
   REPRO_REQUIRE(fs::exists("/usr/bin/curl"), "curl (Debian package curl) to download inputs");
-  WriteText(dir_ / "code/train.sh", "if [ -f data/input.bin ]; then echo input_bytes=$(wc -c < data/input.bin); fi\necho version=1\n");
+  WriteText(dir_ / "code/train.sh",
+            "if [ -f data/input.bin ]; then echo input_bytes=$(wc -c < data/input.bin); fi\necho version=1\n");
   WriteText(dir_ / "served/input.bin", std::string(4321, 'd'));
   std::string sha = Sha256Hex(std::string(4321, 'd'));
-  std::string inputs = "inputs:\n  - {path: data/input.bin, sha256: " + sha + ", url: \"file://" + (dir_ / "served/input.bin").string() + "\"}\n";
+  std::string inputs = "inputs:\n  - {path: data/input.bin, sha256: " + sha + ", url: \"file://" +
+                       (dir_ / "served/input.bin").string() + "\"}\n";
   testing::CommandResult run = Run(Manifest("{path: code}", inputs));
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(Newest()["input_bytes"], 4321);
@@ -267,7 +299,8 @@ TEST_F(SourceTest, AnInputIsDownloadedFromItsUrlOnce) {
                         (dir_ / "nowhere.bin").string() + "\"}\n";
   testing::CommandResult failed = Run(Manifest("{path: code}", missing));
   EXPECT_EQ(failed.exit_code, 3);
-  EXPECT_NE(failed.err.find("cannot download file://" + (dir_ / "nowhere.bin").string()), std::string::npos) << failed.err;
+  EXPECT_NE(failed.err.find("cannot download file://" + (dir_ / "nowhere.bin").string()), std::string::npos)
+      << failed.err;
 }
 
 TEST_F(SourceTest, APatchThatDoesNotApplyIsNamed) {
@@ -283,7 +316,9 @@ TEST_F(SourceTest, GitLfsPointersAreNamed) {
   WriteText(dir_ / "code/weights.pt", "version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 12345\n");
   testing::CommandResult run = Run(Manifest("{path: code}"));
   EXPECT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_NE(run.err.find("1 file(s) of the code are Git LFS pointers, not their content: weights.pt"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("1 file(s) of the code are Git LFS pointers, not their content: weights.pt"),
+            std::string::npos)
+      << run.err;
 }
 
 }  // namespace

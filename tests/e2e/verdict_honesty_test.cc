@@ -82,29 +82,43 @@ TEST_F(VerdictHonestyTest, EachVerdictSaysWhatTheEvidenceCanCarry) {
   std::map<std::string, std::string> reasons = Reasons(run.out);
 
   // nanoGPT's case: one stochastic run against the printed digits decides nothing.
-  EXPECT_EQ(reasons["one-run"],
-            "measured 1.8857 (n=1), claimed 1.88: 0.0057 above, allowed ±0.005; one run of code not declared deterministic, "
-            "and the band is only the paper's printed digits, which say nothing of run-to-run noise: inconclusive; the "
-            "value is outside the band; to decide, run several seeds, declare a tolerance, or declare the experiment "
-            "'deterministic: true' if it is") << run.out;
+  EXPECT_EQ(
+      reasons["one-run"],
+      "measured 1.8857 (n=1), claimed 1.88: 0.0057 above, allowed ±0.005; one run of code not declared deterministic, "
+      "and the band is only the paper's printed digits, which say nothing of run-to-run noise: inconclusive; the "
+      "value is outside the band; to decide, run several seeds, declare a tolerance, or declare the experiment "
+      "'deterministic: true' if it is")
+      << run.out;
   // A declared tolerance, or a declared deterministic computation, lets one run decide.
-  EXPECT_EQ(reasons["one-run-tolerance"], "measured 1.8857 (n=1), claimed 1.88: 0.0057 above, allowed ±0.015; n=1, so no "
-                                          "test: the declared tolerance decides: reproduced") << run.out;
-  EXPECT_EQ(reasons["one-exact-run"], "measured 1.8857 (n=1), claimed 1.88: 0.0057 above, allowed ±0.005; declared "
-                                      "deterministic, so one run decides: not-reproduced") << run.out;
+  EXPECT_EQ(reasons["one-run-tolerance"],
+            "measured 1.8857 (n=1), claimed 1.88: 0.0057 above, allowed ±0.015; n=1, so no "
+            "test: the declared tolerance decides: reproduced")
+      << run.out;
+  EXPECT_EQ(reasons["one-exact-run"],
+            "measured 1.8857 (n=1), claimed 1.88: 0.0057 above, allowed ±0.005; declared "
+            "deterministic, so one run decides: not-reproduced")
+      << run.out;
   // 0.95 against "1.0" is on the band's edge, which is inside.
-  EXPECT_EQ(reasons["on-the-edge"], "measured 0.950 (n=1), claimed 1.0: 0.05 below, allowed ±0.05; declared deterministic, so "
-                                    "one run decides: reproduced") << run.out;
+  EXPECT_EQ(reasons["on-the-edge"],
+            "measured 0.950 (n=1), claimed 1.0: 0.05 below, allowed ±0.05; declared deterministic, so "
+            "one run decides: reproduced")
+      << run.out;
   // Three seeds that never reached the code are one run, not a spread of 0 over n=3.
-  EXPECT_EQ(reasons["repetitions"], "measured 0.500 (n=1), claimed 0.5: 0 off, allowed ±0.06; the 3 seeds gave bit-identical "
-                                    "values (does the seed reach the code?), so they count as one run; n=1, so no test: "
-                                    "the declared tolerance decides: reproduced") << run.out;
+  EXPECT_EQ(reasons["repetitions"],
+            "measured 0.500 (n=1), claimed 0.5: 0 off, allowed ±0.06; the 3 seeds gave bit-identical "
+            "values (does the seed reach the code?), so they count as one run; n=1, so no test: "
+            "the declared tolerance decides: reproduced")
+      << run.out;
   // A regex that captured a word is the manifest's error; a printed nan is the code's result.
-  EXPECT_EQ(reasons["captured-a-word"], "the metric's extractor read text that is not a number in 1 of 1 runs (fix the "
-                                        "manifest): words seed=0: the regex /val loss (?<value>\\S+)/ on stdout captured "
-                                        "'at', which is not a number") << run.out;
-  EXPECT_EQ(reasons["printed-nan"], "not a finite number in 1 of 1 runs: nan seed=0 value 'nan' is non-finite") << run.out;
-  EXPECT_NE(run.out.find("3 of 7 claims reproduced; 2 not-reproduced, 1 inconclusive, 1 failed"), std::string::npos) << run.out;
+  EXPECT_EQ(reasons["captured-a-word"],
+            "the metric's extractor read text that is not a number in 1 of 1 runs (fix the "
+            "manifest): words seed=0: the regex /val loss (?<value>\\S+)/ on stdout captured "
+            "'at', which is not a number")
+      << run.out;
+  EXPECT_EQ(reasons["printed-nan"], "not a finite number in 1 of 1 runs: nan seed=0 value 'nan' is non-finite")
+      << run.out;
+  EXPECT_NE(run.out.find("3 of 7 claims reproduced; 2 not-reproduced, 1 inconclusive, 1 failed"), std::string::npos)
+      << run.out;
 
   // The verdicts come from the store alone: compare gives the same after the run.
   testing::CommandResult compare = RunRepro({"compare", "paper.yaml"}, dir_.path());
@@ -131,8 +145,9 @@ claims:
   std::map<std::string, std::string> reasons = Reasons(run.out);
   EXPECT_NE(reasons["with-count"].find("n=5"), std::string::npos) << run.out;
   EXPECT_EQ(reasons["with-count"].find("inconclusive"), std::string::npos) << run.out;
-  EXPECT_NE(reasons["without-count"].find("ignore"), std::string::npos) << "a std without its count is named as ignored\n"
-                                                                        << run.out;
+  EXPECT_NE(reasons["without-count"].find("ignore"), std::string::npos)
+      << "a std without its count is named as ignored\n"
+      << run.out;
 }
 
 TEST_F(VerdictHonestyTest, ValidateWarnsWhenTheSeedNeverReachesTheCode) {

@@ -33,7 +33,8 @@ MetricSpec Regex(const std::string& name, MetricSource source, const std::string
   return spec;
 }
 
-MetricSpec JsonLines(const std::string& name, const std::string& stream, const std::string& field, const std::string& step) {
+MetricSpec JsonLines(const std::string& name, const std::string& stream, const std::string& field,
+                     const std::string& step) {
   MetricSpec spec;
   spec.name = name;
   spec.source = MetricSource::kJsonLines;
@@ -99,8 +100,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Feed(collector, StreamId::kStdout, in.rest, chunk);
   Feed(collector, StreamId::kStderr, in.rest, err_chunk);
   (void)collector.AttemptNotes();
-  std::vector<MetricValue> values =
-      collector.Finish([](const MetricSpec&) { return std::filesystem::path("/nonexistent/repro-fuzz"); }, "/nonexistent");
+  std::vector<MetricValue> values = collector.Finish(
+      [](const MetricSpec&) { return std::filesystem::path("/nonexistent/repro-fuzz"); }, "/nonexistent");
 
   MetricCollector reference(Specs(set), sink_into(by_line));
   for (StreamId stream : {StreamId::kStdout, StreamId::kStderr}) {

@@ -17,8 +17,8 @@ struct Selector {
 };
 // JSON pointers, plain keys and column names, with and without a step.
 constexpr Selector kSelectors[] = {
-    {"/test/acc", ""}, {"acc", "step"}, {"/eval/acc", "/eval/step"}, {"", ""},
-    {"/", "epoch"},    {"val acc", "epoch"}, {"/a~1b/0", ""},        {"loss", "/~0"},
+    {"/test/acc", ""}, {"acc", "step"}, {"/eval/acc", "/eval/step"}, {"", ""}, {"/", "epoch"}, {"val acc", "epoch"},
+    {"/a~1b/0", ""},   {"loss", "/~0"},
 };
 
 }  // namespace

@@ -63,10 +63,11 @@ class BundleSigning : public ::testing::Test {
  protected:
   void SetUp() override {
     WriteText(dir_ / "code/train.sh", "echo acc=0.9\n");
-    WriteText(dir_ / "paper.yaml", "paper: {title: Signed}\nsource: {path: code}\ndefaults: {timeout: 30s, seeds: [0]}\n"
-                                   "experiments:\n  - id: e\n    command: [/bin/sh, train.sh]\n"
-                                   "    metrics: {acc: {stdout: 'acc=(?<value>\\S+)'}}\n"
-                                   "claims:\n  - {id: c, experiment: e, metric: acc, reported: \"0.9\", tolerance: {abs: 0.05}}\n");
+    WriteText(dir_ / "paper.yaml",
+              "paper: {title: Signed}\nsource: {path: code}\ndefaults: {timeout: 30s, seeds: [0]}\n"
+              "experiments:\n  - id: e\n    command: [/bin/sh, train.sh]\n"
+              "    metrics: {acc: {stdout: 'acc=(?<value>\\S+)'}}\n"
+              "claims:\n  - {id: c, experiment: e, metric: acc, reported: \"0.9\", tolerance: {abs: 0.05}}\n");
     testing::CommandResult run = RunRepro({"run", "paper.yaml", "--isolation", "none"}, dir_.path());
     ASSERT_NE(run.exit_code, 3) << run.err;
   }
@@ -113,9 +114,11 @@ class BundleSigning : public ::testing::Test {
 
   // An ed25519 key pair in dir_/name and an allowed_signers file naming "identity" for it.
   fs::path MakeKey(const std::string& name, const std::string& identity) {
-    Tool made = RunTool({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", identity, "-f", (dir_ / name).string()}, dir_.path());
+    Tool made = RunTool({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", identity, "-f", (dir_ / name).string()},
+                        dir_.path());
     EXPECT_EQ(made.exit_code, 0) << made.out;
-    WriteText(dir_ / (name + ".allowed"), identity + " namespaces=\"repro-bundle\" " + ReadText(dir_ / (name + ".pub")));
+    WriteText(dir_ / (name + ".allowed"),
+              identity + " namespaces=\"repro-bundle\" " + ReadText(dir_ / (name + ".pub")));
     return dir_ / name;
   }
 
@@ -136,9 +139,12 @@ TEST_F(BundleSigning, ALogEditedWithItsSumsLineDisagreesWithTheReportAndTheRootD
   Verified verified = Verify(tampered, dir_.path());
   EXPECT_EQ(verified.exit_code, 1) << verified.out;
   std::smatch listed;
-  ASSERT_TRUE(std::regex_search(verified.out, listed, std::regex(R"(tampered\.tar\.gz: (\d+) of (\d+) files as bundled)"))) << verified.out;
+  ASSERT_TRUE(
+      std::regex_search(verified.out, listed, std::regex(R"(tampered\.tar\.gz: (\d+) of (\d+) files as bundled)")))
+      << verified.out;
   EXPECT_EQ(listed[1], listed[2]) << "SHA256SUMS was rewritten to match: every listed file is 'intact'";
-  EXPECT_NE(verified.out.find("report.json vouches for " + (dir_ / "results").string()), std::string::npos) << verified.out;
+  EXPECT_NE(verified.out.find("report.json vouches for " + (dir_ / "results").string()), std::string::npos)
+      << verified.out;
   EXPECT_NE(verified.out.find("stdout.log with sha256"), std::string::npos) << verified.out;
   EXPECT_NE(verified.out.find("this bundle was changed after it was made"), std::string::npos) << verified.out;
 
@@ -169,9 +175,11 @@ TEST_F(BundleSigning, ASignedBundleVerifiesForItsSignerOnlyAndNotOnceRewritten) 
   EXPECT_NE(listing.out.find("b/SHA256SUMS.sig\n"), std::string::npos) << listing.out;
 
   std::string allowed = (dir_ / "author.allowed").string();
-  Verified good = Verify(dir_ / "b.tar.gz", dir_.path(), {"--allowed-signers", allowed, "--identity", "author@example.org"});
+  Verified good =
+      Verify(dir_ / "b.tar.gz", dir_.path(), {"--allowed-signers", allowed, "--identity", "author@example.org"});
   EXPECT_EQ(good.exit_code, 0) << good.out;
-  EXPECT_NE(good.out.find("signature: Good \"repro-bundle\" signature for author@example.org"), std::string::npos) << good.out;
+  EXPECT_NE(good.out.find("signature: Good \"repro-bundle\" signature for author@example.org"), std::string::npos)
+      << good.out;
   EXPECT_EQ(good.out.find("not listed"), std::string::npos) << "the signature is not a slipped-in file: " << good.out;
   EXPECT_TRUE(good.left_in_tmp.empty()) << "nothing left behind: " << good.left_in_tmp.front();
 
@@ -179,10 +187,12 @@ TEST_F(BundleSigning, ASignedBundleVerifiesForItsSignerOnlyAndNotOnceRewritten) 
   EXPECT_EQ(unsigned_check.exit_code, 0) << unsigned_check.out;
   EXPECT_NE(unsigned_check.out.find("SHA256SUMS.sig present, not checked"), std::string::npos) << unsigned_check.out;
 
-  Verified other_signer = Verify(dir_ / "b.tar.gz", dir_.path(),
-                                 {"--allowed-signers", (dir_ / "stranger.allowed").string(), "--identity", "stranger@example.org"});
+  Verified other_signer =
+      Verify(dir_ / "b.tar.gz", dir_.path(),
+             {"--allowed-signers", (dir_ / "stranger.allowed").string(), "--identity", "stranger@example.org"});
   EXPECT_EQ(other_signer.exit_code, 1) << other_signer.out;
-  EXPECT_NE(other_signer.out.find("bad signature: SHA256SUMS.sig does not verify for stranger@example.org"), std::string::npos)
+  EXPECT_NE(other_signer.out.find("bad signature: SHA256SUMS.sig does not verify for stranger@example.org"),
+            std::string::npos)
       << other_signer.out;
 
   // Rewritten consistently, signature kept: SHA256SUMS is no longer what was signed.
@@ -195,9 +205,11 @@ TEST_F(BundleSigning, ASignedBundleVerifiesForItsSignerOnlyAndNotOnceRewritten) 
     }
     WriteText(b / "report.json", report);
   });
-  Verified rewritten = Verify(tampered, dir_.path(), {"--allowed-signers", allowed, "--identity", "author@example.org"});
+  Verified rewritten =
+      Verify(tampered, dir_.path(), {"--allowed-signers", allowed, "--identity", "author@example.org"});
   EXPECT_EQ(rewritten.exit_code, 1) << rewritten.out;
-  EXPECT_NE(rewritten.out.find("bad signature: SHA256SUMS.sig does not verify for author@example.org"), std::string::npos)
+  EXPECT_NE(rewritten.out.find("bad signature: SHA256SUMS.sig does not verify for author@example.org"),
+            std::string::npos)
       << rewritten.out;
   EXPECT_TRUE(rewritten.left_in_tmp.empty());
 }
@@ -206,8 +218,9 @@ TEST_F(BundleSigning, AnUnsignedBundleFailsASignatureCheck) {
   REPRO_REQUIRE(HasSshKeygen(), "ssh-keygen (openssh-client)");
   MakeKey("author", "author@example.org");
   Bundle();
-  Verified verified = Verify(dir_ / "b.tar.gz", dir_.path(),
-                             {"--allowed-signers", (dir_ / "author.allowed").string(), "--identity", "author@example.org"});
+  Verified verified =
+      Verify(dir_ / "b.tar.gz", dir_.path(),
+             {"--allowed-signers", (dir_ / "author.allowed").string(), "--identity", "author@example.org"});
   EXPECT_EQ(verified.exit_code, 1) << verified.out;
   EXPECT_NE(verified.out.find("no signature: the bundle has no SHA256SUMS.sig"), std::string::npos) << verified.out;
 }

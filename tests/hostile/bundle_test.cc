@@ -2,15 +2,13 @@
 // symlink or a FIFO gets nothing else packed, and `repro verify` of an archive made by
 // anyone reads only regular members inside the bundle, never blocks, never follows a link,
 // never hashes a path SHA256SUMS names outside the bundle, and leaves nothing behind.
-#include <sys/stat.h>
-
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "harness/util/hash.h"
 #include "tests/test_util.h"
@@ -69,9 +67,12 @@ Verified Verify(const fs::path& archive, const fs::path& work) {
   fs::path tmp = work / "verify-tmp";
   fs::create_directories(tmp);
   auto start = std::chrono::steady_clock::now();
-  ProcessResult result = RunTool({REPRO_BINARY, "verify", archive.string()}, work, {{"TMPDIR", tmp.string()}, {"NO_COLOR", "1"}});
-  Verified verified{result.exit_code.value_or(-1), ReadText(work / "tool.out") + ReadText(work / "tool.err"),
-                    std::chrono::steady_clock::now() - start, {}};
+  ProcessResult result =
+      RunTool({REPRO_BINARY, "verify", archive.string()}, work, {{"TMPDIR", tmp.string()}, {"NO_COLOR", "1"}});
+  Verified verified{result.exit_code.value_or(-1),
+                    ReadText(work / "tool.out") + ReadText(work / "tool.err"),
+                    std::chrono::steady_clock::now() - start,
+                    {}};
   for (const auto& entry : fs::directory_iterator(tmp)) verified.left_in_tmp.push_back(entry.path());
   return verified;
 }
@@ -80,10 +81,13 @@ TEST(HostileBundle, ASymlinkOrFifoTheChildPlantsForItsLogsIsRefusedByName) {
   ScopedTempDir dir;
   WriteText(dir / "secret.txt", std::string(kSecret) + "\n");
   // The child's working folder is attempt-N/work: its logs are one level up.
-  WriteText(dir / "code/train.sh", "rm -f ../stderr.log ../stdout.log\n"
-                                   "ln -s " + (dir / "secret.txt").string() + " ../stderr.log\n"
-                                   "mkfifo ../stdout.log\n"
-                                   "echo acc=0.9\n");
+  WriteText(dir / "code/train.sh",
+            "rm -f ../stderr.log ../stdout.log\n"
+            "ln -s " +
+                (dir / "secret.txt").string() +
+                " ../stderr.log\n"
+                "mkfifo ../stdout.log\n"
+                "echo acc=0.9\n");
   WriteText(dir / "paper.yaml", Manifest());
   testing::CommandResult run = RunRepro({"run", "paper.yaml", "--isolation", "none"}, dir.path());
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
@@ -119,10 +123,8 @@ TEST(HostileBundle, VerifyReadsOnlyRegularFilesInsideTheBundleAndNeverBlocks) {
   WriteText(dir / "b/good.txt", "good\n");
   fs::create_symlink(outside, dir / "b/report.html");
   ASSERT_EQ(::mkfifo((dir / "b/pipe").c_str(), 0600), 0);
-  WriteText(dir / "b/SHA256SUMS", Sha256Hex("good\n") + "  good.txt\n" +
-                                      outside_hash + "  report.html\n" +
-                                      Sha256Hex("") + "  pipe\n" +
-                                      std::string(64, '0') + "  ../../../../etc/shadow\n" +
+  WriteText(dir / "b/SHA256SUMS", Sha256Hex("good\n") + "  good.txt\n" + outside_hash + "  report.html\n" +
+                                      Sha256Hex("") + "  pipe\n" + std::string(64, '0') + "  ../../../../etc/shadow\n" +
                                       outside_hash + "  " + outside.string() + "\n");
   // -P keeps "b/../outside.txt" as it is: a member that would land outside the folder.
   fs::path archive = dir / "bad.tar.gz";
@@ -134,11 +136,11 @@ TEST(HostileBundle, VerifyReadsOnlyRegularFilesInsideTheBundleAndNeverBlocks) {
   EXPECT_EQ(verified.exit_code, 1) << verified.out;
   for (const std::string& expected : std::vector<std::string>{
            "outside the bundle: b/../outside.txt (not read)\n",
-        "not a regular file: report.html (a symbolic link to " + outside.string() + ")\n",
-        std::string("not a regular file: pipe (a FIFO)\n"),
-        std::string("outside the bundle: ../../../../etc/shadow (listed in SHA256SUMS, not read)\n"),
-        "outside the bundle: " + outside.string() + " (listed in SHA256SUMS, not read)\n",
-        "bad.tar.gz: 1 of 5 files as bundled; this bundle was changed after it was made\n"}) {
+           "not a regular file: report.html (a symbolic link to " + outside.string() + ")\n",
+           std::string("not a regular file: pipe (a FIFO)\n"),
+           std::string("outside the bundle: ../../../../etc/shadow (listed in SHA256SUMS, not read)\n"),
+           "outside the bundle: " + outside.string() + " (listed in SHA256SUMS, not read)\n",
+           "bad.tar.gz: 1 of 5 files as bundled; this bundle was changed after it was made\n"}) {
     EXPECT_NE(verified.out.find(expected), std::string::npos) << "expected: " << expected << "in:\n" << verified.out;
   }
   EXPECT_TRUE(verified.left_in_tmp.empty()) << "verify unpacks nothing: " << verified.left_in_tmp.front();
@@ -159,15 +161,17 @@ TEST(HostileBundle, AFileSlippedInIsNamedWithoutChangingTheCountOfIntactFiles) {
   std::string sums = ReadText(work / "b/SHA256SUMS");
   long listed = std::count(sums.begin(), sums.end(), '\n');
   ASSERT_GT(listed, 3);
-  EXPECT_NE(clean.out.find(fmt::format("b.tar.gz: {0} of {0} files as bundled\n", listed)), std::string::npos) << clean.out;
+  EXPECT_NE(clean.out.find(fmt::format("b.tar.gz: {0} of {0} files as bundled\n", listed)), std::string::npos)
+      << clean.out;
   WriteText(work / "b/extra.txt", "slipped in\n");
   fs::path tampered = work / "tampered.tar.gz";
   ASSERT_EQ(RunTool({"tar", "-czf", tampered.string(), "b"}, work.path()).exit_code, 0);
   Verified verified = Verify(tampered, work.path());
   EXPECT_EQ(verified.exit_code, 1) << verified.out;
   EXPECT_NE(verified.out.find("not listed: extra.txt (added after bundling)\n"), std::string::npos) << verified.out;
-  EXPECT_NE(verified.out.find(fmt::format("tampered.tar.gz: {0} of {0} files as bundled; this bundle was changed", listed)),
-            std::string::npos)
+  EXPECT_NE(
+      verified.out.find(fmt::format("tampered.tar.gz: {0} of {0} files as bundled; this bundle was changed", listed)),
+      std::string::npos)
       << "every listed file is intact: " << verified.out;
   EXPECT_TRUE(verified.left_in_tmp.empty());
 }

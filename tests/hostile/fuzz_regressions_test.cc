@@ -36,8 +36,8 @@ TEST(FuzzRegressions, JsonLinesStepOutOfRangeIsNoStep) {
 // files_fuzz crash-50e7c884: a TSV step column of 40 digits.
 TEST(FuzzRegressions, CsvStepOutOfRangeIsNoStep) {
   std::vector<Observation> seen;
-  Status read = ReadCsv("step\tacc\n1888888800077777777777777777777777777777\t0.5\n-1e300\t0.25\n7\t1\n", '\t', "acc", "step",
-                        [&](Observation o) { seen.push_back(std::move(o)); });
+  Status read = ReadCsv("step\tacc\n1888888800077777777777777777777777777777\t0.5\n-1e300\t0.25\n7\t1\n", '\t', "acc",
+                        "step", [&](Observation o) { seen.push_back(std::move(o)); });
   ASSERT_TRUE(read) << read.error();
   ASSERT_EQ(seen.size(), 3u);
   EXPECT_EQ(seen[0].value, 0.5);

@@ -2,22 +2,21 @@
 // code that prints or writes anything must not add a link, a heading, markup or a LaTeX
 // command to a report, break its XML or JSON, drive the terminal, or get a file that is not
 // its own log read into a report.
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "harness/cli/progress.h"
 #include "harness/report/escape.h"
-#include "harness/util/regular_file.h"
 #include "harness/report/render.h"
 #include "harness/report/svg.h"
 #include "harness/util/hash.h"
+#include "harness/util/regular_file.h"
 #include "harness/util/text.h"
 #include "tests/test_util.h"
 
@@ -95,10 +94,19 @@ TEST(HostileText, VisibleTextShowsEveryControlAndCutsNothing) {
   EXPECT_EQ(VisibleText("a\x1b[31mred"), "a\\x1b[31mred");
   EXPECT_EQ(VisibleText("before\0after"s), "before\\x00after") << "a NUL cuts nothing";
   EXPECT_EQ(VisibleText("bell\a\r\n\t\x7f"), "bell\\x07\\x0d\\x0a\\x09\\x7f");
-  EXPECT_EQ(VisibleText("\xc2\x9b" "2J"), "\\u009b2J") << "C1 CSI as UTF-8";
-  EXPECT_EQ(VisibleText("\xff\xc0\xaf" "x"), "\\xff\\xc0\\xafx") << "not UTF-8, an overlong '/'";
+  EXPECT_EQ(VisibleText("\xc2\x9b"
+                        "2J"),
+            "\\u009b2J")
+      << "C1 CSI as UTF-8";
+  EXPECT_EQ(VisibleText("\xff\xc0\xaf"
+                        "x"),
+            "\\xff\\xc0\\xafx")
+      << "not UTF-8, an overlong '/'";
   EXPECT_EQ(VisibleText("\xed\xa0\x80"), "\\xed\\xa0\\x80") << "a surrogate is not UTF-8";
-  EXPECT_EQ(VisibleText("abc\xe2\x80\xae" "fed"), "abc\\u202efed") << "a bidi override";
+  EXPECT_EQ(VisibleText("abc\xe2\x80\xae"
+                        "fed"),
+            "abc\\u202efed")
+      << "a bidi override";
   EXPECT_EQ(VisibleText("café ± Δ 日本"), "café ± Δ 日本");
   EXPECT_EQ(VisibleText("a\nb\tc\r", Layout::kLines), "a\nb\tc\\x0d");
   EXPECT_EQ(VisibleText("a\nb\tc\r", Layout::kOneLine), "a b c ");
@@ -131,9 +139,11 @@ TEST_F(HostileReportTest, HtmlEscapesEveryStringInTextAttributesAndSvg) {
   manifest_.paper.title = "</title><script>alert(3)</script>";
   manifest_.paper.authors = {"<style>body{display:none}</style>"};
   manifest_.paper.arxiv = "1\"><script>alert(4)</script>";
-  manifest_.tables.push_back({"t\"><svg onload=alert(5)>", "<b>cap</b>", {"<i>col</i>"}, {{"<u>row</u>", {claim_.id}}}, 1});
+  manifest_.tables.push_back(
+      {"t\"><svg onload=alert(5)>", "<b>cap</b>", {"<i>col</i>"}, {{"<u>row</u>", {claim_.id}}}, 1});
   Finish("reason </p><script>alert(6)</script>");
-  evaluation_.series[claim_.id].push_back({"run <script>alert(7)</script>", "</title><script>m</script>", {{0, 1}, {1, 2}}, ""});
+  evaluation_.series[claim_.id].push_back(
+      {"run <script>alert(7)</script>", "</title><script>m</script>", {{0, 1}, {1, 2}}, ""});
   evaluation_.claims[0].runs[0].label = "seed </title><script>alert(8)</script>";
   std::string html = RenderHtml(evaluation_);
   EXPECT_EQ(html.find("<script"), std::string::npos) << html;
@@ -141,8 +151,10 @@ TEST_F(HostileReportTest, HtmlEscapesEveryStringInTextAttributesAndSvg) {
   EXPECT_EQ(html.find("<svg onload"), std::string::npos);
   EXPECT_EQ(html.find("<style>body"), std::string::npos) << "the only <style> is repro's own";
   EXPECT_EQ(html.find("<b>cap"), std::string::npos);
-  EXPECT_NE(html.find(R"(<a href="#claim-x&quot;&gt;&lt;script&gt;)"), std::string::npos) << "an attribute keeps its quotes";
-  EXPECT_NE(html.find("&lt;script&gt;alert(7)&lt;/script&gt;"), std::string::npos) << "the SVG legend shows the label as text";
+  EXPECT_NE(html.find(R"(<a href="#claim-x&quot;&gt;&lt;script&gt;)"), std::string::npos)
+      << "an attribute keeps its quotes";
+  EXPECT_NE(html.find("&lt;script&gt;alert(7)&lt;/script&gt;"), std::string::npos)
+      << "the SVG legend shows the label as text";
 }
 
 TEST_F(HostileReportTest, HtmlReadsNoLogThatIsNotARegularFile) {
@@ -173,7 +185,8 @@ TEST_F(HostileReportTest, LatexLineBreakInTitleStartsNoLiveLine) {
   Finish("r");
   size_t benign_lines = Lines(RenderLatex(evaluation_)).size();
   manifest_.paper.title = "T\n\\input{/etc/passwd}\r\\immediate\\write18{id}\n";
-  manifest_.tables[0] = {"t1\n\\input{/etc/passwd}", "cap\n\\write18{id}", {"c\n\\input{x}"}, {{"r\n\\input{y}", {claim_.id}}}, 1};
+  manifest_.tables[0] = {
+      "t1\n\\input{/etc/passwd}", "cap\n\\write18{id}", {"c\n\\input{x}"}, {{"r\n\\input{y}", {claim_.id}}}, 1};
   std::string tex = RenderLatex(evaluation_);
   EXPECT_EQ(tex.find("\\input{"), std::string::npos) << tex;
   EXPECT_EQ(tex.find("\\write18"), std::string::npos) << tex;
@@ -181,8 +194,11 @@ TEST_F(HostileReportTest, LatexLineBreakInTitleStartsNoLiveLine) {
   std::vector<std::string> lines = Lines(tex);
   EXPECT_EQ(lines.size(), benign_lines) << "a line break in an input adds no line: " << tex;
   ASSERT_FALSE(lines.empty());
-  EXPECT_EQ(lines[0], "% Reproduction of \"T \\textbackslash{}input\\{/etc/passwd\\} \\textbackslash{}immediate\\textbackslash{}write18\\{id\\} \" "
-                      "by repro " REPRO_VERSION " (manifest sha256 " + std::string(64, 'a') + ").");
+  EXPECT_EQ(lines[0],
+            "% Reproduction of \"T \\textbackslash{}input\\{/etc/passwd\\} "
+            "\\textbackslash{}immediate\\textbackslash{}write18\\{id\\} \" "
+            "by repro " REPRO_VERSION " (manifest sha256 " +
+                std::string(64, 'a') + ").");
 }
 
 TEST_F(HostileReportTest, JunitStaysWellFormedXmlWhateverTheTitleHolds) {
@@ -192,7 +208,8 @@ TEST_F(HostileReportTest, JunitStaysWellFormedXmlWhateverTheTitleHolds) {
   std::string xml = RenderJunit(evaluation_);
   EXPECT_EQ(xml.find('\x1b'), std::string::npos);
   EXPECT_EQ(xml.find('\0'), std::string::npos);
-  EXPECT_NE(xml.find("esc\\x1b[31m nul\\x00 bell\\x07 ff\\x0c bad\\xff bom\\ufffe ]]&gt; &lt;x&gt;"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("esc\\x1b[31m nul\\x00 bell\\x07 ff\\x0c bad\\xff bom\\ufffe ]]&gt; &lt;x&gt;"), std::string::npos)
+      << xml;
 
   bool has_xmllint = ::access("/usr/bin/xmllint", X_OK) == 0;
   REPRO_REQUIRE(has_xmllint, "xmllint (Debian package libxml2-utils) to check the JUnit report is well-formed XML");
@@ -215,16 +232,18 @@ TEST_F(HostileReportTest, MarkdownShowsEveryStringAsTextOnItsLine) {
   manifest_.paper.venue = "[click](javascript:alert(3))";
   manifest_.paper.doi = "10.1/x) [y](javascript:alert(4)";
   claim_.source = "row | with pipe\n## Injected too";
-  manifest_.tables.push_back({"t1", "cap\n## caption heading", {"c|d", "`code`"}, {{"![img](http://e/x.png)", {claim_.id, ""}}}, 1});
+  manifest_.tables.push_back(
+      {"t1", "cap\n## caption heading", {"c|d", "`code`"}, {{"![img](http://e/x.png)", {claim_.id, ""}}}, 1});
   Finish("reason\n# reason heading <b>");
   std::string md = RenderMarkdown(evaluation_);
   std::vector<std::string> headings;
   for (const std::string& line : Lines(md)) {
     if (line.rfind('#', 0) == 0) headings.push_back(line);
   }
-  EXPECT_EQ(headings, (std::vector<std::string>{"# Reproduction report: T # Injected heading &lt;img src=x onerror=alert(1)>",
-                                                "## Claims", "### t1: cap ## caption heading", "### Reasons", "## For reviewers",
-                                                "## Runs that did not finish", "## Environment"}))
+  EXPECT_EQ(headings,
+            (std::vector<std::string>{"# Reproduction report: T # Injected heading &lt;img src=x onerror=alert(1)>",
+                                      "## Claims", "### t1: cap ## caption heading", "### Reasons", "## For reviewers",
+                                      "## Runs that did not finish", "## Environment"}))
       << md;
   EXPECT_EQ(md.find("<img"), std::string::npos);
   EXPECT_EQ(md.find("<script"), std::string::npos);
@@ -245,7 +264,8 @@ TEST_F(HostileReportTest, JsonSurvivesBytesThatAreNotUtf8) {
   ASSERT_NO_THROW(json = RenderJson(evaluation_));
   nlohmann::json parsed = nlohmann::json::parse(json);
   EXPECT_EQ(parsed["claims"][0]["reason"], "reason \xef\xbf\xbd\xef\xbf\xbd");
-  EXPECT_EQ(parsed["unfinished_runs"][0]["message"], "log said \xef\xbf\xbd( and \x1b[2J") << "JSON escapes the ESC itself";
+  EXPECT_EQ(parsed["unfinished_runs"][0]["message"], "log said \xef\xbf\xbd( and \x1b[2J")
+      << "JSON escapes the ESC itself";
   EXPECT_EQ(json.find('\x1b'), std::string::npos);
   ASSERT_NO_THROW(ClaimJsonText(evaluation_.claims[0]));
 }
@@ -275,8 +295,10 @@ TEST(HostileProgress, StderrTailAndLabelsArePrintedVisiblyAndWhole) {
   std::string text = out.str();
   EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
   EXPECT_EQ(text.find('\0'), std::string::npos);
-  EXPECT_EQ(text, "[1/1] lr=\\x1b[31m: failed (exit 1)\n  last lines of stderr:\n    | a\\x1b[2Jb\\x00the rest\\x0d\n  logs: /r\n"
-                  "note \\x1b]0;x\\x07\n");
+  EXPECT_EQ(
+      text,
+      "[1/1] lr=\\x1b[31m: failed (exit 1)\n  last lines of stderr:\n    | a\\x1b[2Jb\\x00the rest\\x0d\n  logs: /r\n"
+      "note \\x1b]0;x\\x07\n");
   ProgressEvent event = ProgressEvent::Started("lr=\x1b[2J", "cmd");
   EXPECT_EQ(cli::ProgressPrinter::StatusLine(event), "[0/0, running 0] lr=\\x1b[2J");
 }
@@ -289,7 +311,9 @@ std::string Manifest(const std::string& value) {
          "experiments:\n"
          "  - id: e\n"
          "    command: [/bin/sh, train.sh, \"{p}\"]\n"
-         "    params: {p: [" + value + "]}\n"
+         "    params: {p: [" +
+         value +
+         "]}\n"
          "    metrics: {acc: {stdout: 'acc=(?<value>\\S+)'}}\n"
          "claims:\n"
          "  - {id: c, experiment: e, metric: acc, reported: \"0.9\"}\n";
@@ -314,8 +338,9 @@ TEST(HostileCli, PlanAndRunPrintParameterValuesVisibly) {
   ScopedTempDir dir;
   WriteText(dir / "code/train.sh", "echo acc=0.9\n");
   WriteText(dir / "paper.yaml", Manifest("\"\\u009b31mred\\u202Eevil\""));
-  for (const std::vector<std::string>& args : {std::vector<std::string>{"plan", "paper.yaml"},
-                                               std::vector<std::string>{"run", "paper.yaml", "--isolation", "none", "-v"}}) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"plan", "paper.yaml"},
+        std::vector<std::string>{"run", "paper.yaml", "--isolation", "none", "-v"}}) {
     testing::CommandResult result = RunRepro(args, dir.path());
     ASSERT_EQ(result.exit_code, 0) << result.err;
     std::string all = result.out + result.err;

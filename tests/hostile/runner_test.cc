@@ -1,13 +1,12 @@
 // Released code as an attacker writes it: what it prints, the files it leaves, the symlinks it
 // plants, the processes it hides, and the results folder it finds. The runner must survive
 // all of it, never read or write outside its folders, and never leave a process behind.
-#include <signal.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <chrono>
 #include <fstream>
@@ -50,12 +49,19 @@ std::string Manifest(const std::string& mode, const std::string& metric) {
          "source: {path: code}\n"
          "defaults: {timeout: 60s, deterministic: true}\n"
          "experiments:\n"
-         "  - id: " + mode + "\n"
-         "    command: [/bin/sh, hostile.sh, " + mode + ", \"{out}\", \"{manifest_dir}\"]\n"
+         "  - id: " +
+         mode +
+         "\n"
+         "    command: [/bin/sh, hostile.sh, " +
+         mode +
+         ", \"{out}\", \"{manifest_dir}\"]\n"
          "    seeds: [0]\n"
-         "    metrics: {" + metric + "}\n"
+         "    metrics: {" +
+         metric +
+         "}\n"
          "claims:\n"
-         "  - {id: c, experiment: " + mode + ", metric: acc, reported: \"0.9\"}\n";
+         "  - {id: c, experiment: " +
+         mode + ", metric: acc, reported: \"0.9\"}\n";
 }
 
 class HostileRunnerTest : public ::testing::Test {
@@ -65,7 +71,8 @@ class HostileRunnerTest : public ::testing::Test {
   // The flag and message of metric "name" of the latest attempt.
   std::pair<std::string, std::string> Metric(const std::string& name) const {
     SQLite::Database db((dir_ / "results/repro.db").string(), SQLite::OPEN_READONLY);
-    SQLite::Statement query(db, "SELECT flag, message FROM metric_values WHERE name = ? ORDER BY attempt_id DESC LIMIT 1");
+    SQLite::Statement query(db,
+                            "SELECT flag, message FROM metric_values WHERE name = ? ORDER BY attempt_id DESC LIMIT 1");
     query.bind(1, name);
     if (!query.executeStep()) return {"absent", ""};
     return {query.getColumn(0).getString(), query.getColumn(1).getString()};
@@ -98,14 +105,16 @@ std::optional<pid_t> WaitForPid(const std::filesystem::path& file, double second
 
 std::filesystem::path FindFile(const std::filesystem::path& root, const std::string& name) {
   std::error_code ec;
-  for (auto it = std::filesystem::recursive_directory_iterator(root, ec); it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+  for (auto it = std::filesystem::recursive_directory_iterator(root, ec);
+       it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
     if (it->path().filename() == name) return it->path();
   }
   return {};
 }
 
 TEST_F(HostileRunnerTest, HostileJsonNestedDeepOnStdoutIsAFlaggedMetricNotACrash) {
-  WriteText(dir_ / "m.yaml", Manifest("deep_stdout", "acc: {stream: stdout, jsonl: acc}, loss: {stream: stdout, jsonl: loss}"));
+  WriteText(dir_ / "m.yaml",
+            Manifest("deep_stdout", "acc: {stream: stdout, jsonl: acc}, loss: {stream: stdout, jsonl: loss}"));
   testing::CommandResult run = RunRepro({"run", "m.yaml"}, dir_.path());
   EXPECT_EQ(run.exit_code, 1) << run.err;  // the claim is missing; the runner did not crash
   EXPECT_EQ(AttemptStatus(), "completed");
@@ -131,7 +140,8 @@ TEST_F(HostileRunnerTest, HostileMetricFilesThatAreDevicesFifosOrLinksOutAreRefu
   struct Case {
     std::string mode, expected;
   };
-  for (const Case& c : {Case{"dev_zero", "leads out of"}, Case{"fifo", "is a FIFO; not read"}, Case{"outside", "leads out of"}}) {
+  for (const Case& c :
+       {Case{"dev_zero", "leads out of"}, Case{"fifo", "is a FIFO; not read"}, Case{"outside", "leads out of"}}) {
     WriteText(dir_ / "m.yaml", Manifest(c.mode, "acc: {file: \"{out}/m.json\", json: /acc}"));
     auto started = std::chrono::steady_clock::now();
     testing::CommandResult run = RunRepro({"run", "m.yaml"}, dir_.path());
@@ -142,7 +152,8 @@ TEST_F(HostileRunnerTest, HostileMetricFilesThatAreDevicesFifosOrLinksOutAreRefu
     EXPECT_EQ(flag, "missing") << c.mode;
     EXPECT_NE(message.find(c.expected), std::string::npos) << c.mode << ": " << message;
     testing::CommandResult compare = RunRepro({"compare", "m.yaml"}, dir_.path());
-    EXPECT_NE(compare.out.find(c.expected), std::string::npos) << c.mode << ": the claim's reason names it\n" << compare.out;
+    EXPECT_NE(compare.out.find(c.expected), std::string::npos) << c.mode << ": the claim's reason names it\n"
+                                                               << compare.out;
   }
 }
 
@@ -152,12 +163,15 @@ TEST_F(HostileRunnerTest, HostileMetricFileLimitIsSetPerMetricWithMaxSize) {
   WriteText(dir_ / "m.yaml", manifest);
   testing::CommandResult run = RunRepro({"run", "m.yaml"}, dir_.path());
   EXPECT_EQ(run.exit_code, 1) << run.err;
-  EXPECT_NE(Metric("acc").second.find("more than the limit of 1 KiB (a metric's max_size raises it)"), std::string::npos) << Metric("acc").second;
+  EXPECT_NE(Metric("acc").second.find("more than the limit of 1 KiB (a metric's max_size raises it)"),
+            std::string::npos)
+      << Metric("acc").second;
 
   WriteText(dir_ / "bad.yaml", Manifest("good", "acc: {stdout: 'acc=(?<value>\\S+)', max_size: 1K}"));
   testing::CommandResult bad = RunRepro({"validate", "bad.yaml"}, dir_.path());
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.err.find("'max_size' in metric 'acc' of experiment 'good' only goes with 'file'"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("'max_size' in metric 'acc' of experiment 'good' only goes with 'file'"), std::string::npos)
+      << bad.err;
 }
 
 TEST(HostileMetrics, HostileRegexLimitOnOneLineDoesNotHideTheLinesAfterIt) {
@@ -201,7 +215,8 @@ TEST(HostileMetrics, HostileMetricFileOverItsLimitIsRefusedAndStreamedFormatsAre
   lines.selector = "acc";
   lines.max_bytes = 0;
   MetricCollector collector({json, lines});
-  std::vector<MetricValue> values = collector.Finish([&](const MetricSpec& spec) { return dir / spec.file; }, dir.path());
+  std::vector<MetricValue> values =
+      collector.Finish([&](const MetricSpec& spec) { return dir / spec.file; }, dir.path());
   ASSERT_EQ(values.size(), 2u);
   EXPECT_EQ(values[0].flag, ValueFlag::kMissing);
   EXPECT_NE(values[0].message.find("more than the limit of 100 B"), std::string::npos) << values[0].message;
@@ -247,7 +262,8 @@ TEST_F(HostileRunnerTest, HostileSourceFileReplacingAReleaseSymlinkNeverWritesOu
   WriteText(dir_ / "driver.txt", "replacement");
   std::filesystem::create_symlink(dir_ / "outside.txt", dir_ / "code/config.txt");
   std::string manifest = Manifest("good", "acc: {stdout: 'final acc=(?<value>\\S+)'}");
-  manifest.replace(manifest.find("source: {path: code}"), 20, "source: {path: code, files: [{from: driver.txt, to: config.txt}]}");
+  manifest.replace(manifest.find("source: {path: code}"), 20,
+                   "source: {path: code, files: [{from: driver.txt, to: config.txt}]}");
   WriteText(dir_ / "m.yaml", manifest);
   testing::CommandResult run = RunRepro({"run", "m.yaml"}, dir_.path());
   EXPECT_EQ(run.exit_code, 0) << run.err;
@@ -263,7 +279,8 @@ TEST_F(HostileRunnerTest, HostileEscapedGrandchildDiesWithAKilledRunner) {
   std::optional<pid_t> escaped;
   for (int i = 0; i < 200 && !escaped; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (std::filesystem::path file = FindFile(dir_ / "results", "escaped.pid"); !file.empty()) escaped = WaitForPid(file, 5);
+    if (std::filesystem::path file = FindFile(dir_ / "results", "escaped.pid"); !file.empty())
+      escaped = WaitForPid(file, 5);
   }
   ASSERT_TRUE(escaped.has_value()) << ReadText(dir_ / "runner.log");
   ::kill(runner, SIGKILL);
@@ -281,7 +298,8 @@ TEST_F(HostileRunnerTest, HostileLeftoversOfADeadRunnerAreEndedByTheNextRun) {
   std::optional<pid_t> escaped;
   for (int i = 0; i < 200 && !escaped; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (std::filesystem::path file = FindFile(dir_ / "results", "escaped.pid"); !file.empty()) escaped = WaitForPid(file, 5);
+    if (std::filesystem::path file = FindFile(dir_ / "results", "escaped.pid"); !file.empty())
+      escaped = WaitForPid(file, 5);
   }
   ASSERT_TRUE(escaped.has_value()) << ReadText(dir_ / "runner.log");
   // Stop the guard first, so that only the next run can end the grandchild.
@@ -309,11 +327,13 @@ TEST_F(HostileRunnerTest, HostileEmptiedDatabaseBesideAttemptFoldersIsAnErrorAnd
   std::filesystem::path log = FindFile(dir_ / "results", "stdout.log");
   ASSERT_FALSE(log.empty());
   WriteText(log, "the old attempt's log\n");
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(dir_ / ("results/repro.db" + std::string(suffix)));
+  for (const char* suffix : {"", "-wal", "-shm"})
+    std::filesystem::remove(dir_ / ("results/repro.db" + std::string(suffix)));
   WriteText(dir_ / "results/repro.db", "");  // zero bytes
   testing::CommandResult second = RunRepro({"run", "m.yaml"}, dir_.path());
   EXPECT_EQ(second.exit_code, 3) << second.err;
-  EXPECT_NE(second.err.find("already exists, but the database has no record of that attempt"), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("already exists, but the database has no record of that attempt"), std::string::npos)
+      << second.err;
   EXPECT_EQ(ReadText(log), "the old attempt's log\n");
 }
 

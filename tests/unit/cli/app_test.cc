@@ -17,8 +17,10 @@ int Repro(std::vector<const char*> argv, const testing::StringConsole& console) 
 TEST(AppTest, AnUnknownCommandIsNamedWithTheCommands) {
   testing::StringConsole console;
   EXPECT_EQ(Repro({"valdate", "x.yaml"}, console), kExitBadInput);
-  EXPECT_EQ(console.err().rfind("repro: unknown command 'valdate' (did you mean 'validate'?); the commands are: validate, plan, run,", 0),
-            0u)
+  EXPECT_EQ(
+      console.err().rfind(
+          "repro: unknown command 'valdate' (did you mean 'validate'?); the commands are: validate, plan, run,", 0),
+      0u)
       << console.err();
 }
 

@@ -80,7 +80,9 @@ TEST_F(CompareCommandTest, PlanListsEachRunAsNewWithoutADatabase) {
   EXPECT_EQ(*end, kExitAllReproduced);
   std::string out = console_.out();
   EXPECT_EQ(out.rfind("new          ", 0), 0u) << out;
-  EXPECT_NE(out.find("\n2 runs planned, 2 to run; code: " + (dir_ / "code").string() + " (tree sha256 "), std::string::npos) << out;
+  EXPECT_NE(out.find("\n2 runs planned, 2 to run; code: " + (dir_ / "code").string() + " (tree sha256 "),
+            std::string::npos)
+      << out;
   EXPECT_FALSE(std::filesystem::exists(common_.DbPath())) << "plan never creates a database";
 }
 

@@ -18,8 +18,9 @@ class Capture {
 };
 
 ProgressEvent Finished(const std::string& label, bool failed) {
-  ProgressEvent event = ProgressEvent::Finished("[1/2] " + label + (failed ? ": failed (exit 3) in 1s" : ": completed in 1s"), label,
-                                                failed, failed ? "  command: prog\n  logs: /r" : "");
+  ProgressEvent event =
+      ProgressEvent::Finished("[1/2] " + label + (failed ? ": failed (exit 3) in 1s" : ": completed in 1s"), label,
+                              failed, failed ? "  command: prog\n  logs: /r" : "");
   event.done = 1;
   event.total = 2;
   return event;
@@ -35,7 +36,8 @@ TEST(ProgressPrinterTest, PlainLinesWhenNotOnATerminal) {
     printer(Finished("a seed=1", true));
   }
   EXPECT_EQ(capture.text(),
-            "setup step 1/1: make\n[1/2] a seed=0: completed in 1s\n[1/2] a seed=1: failed (exit 3) in 1s\n  command: prog\n  logs: /r\n");
+            "setup step 1/1: make\n[1/2] a seed=0: completed in 1s\n[1/2] a seed=1: failed (exit 3) in 1s\n  command: "
+            "prog\n  logs: /r\n");
 }
 
 TEST(ProgressPrinterTest, QuietShowsFailuresOnlyAndVerboseShowsCommands) {

@@ -23,8 +23,9 @@ const std::string kGood = std::string("paper: {title: Good}\n") + kExperiment +
                           "  - {id: mlp, experiment: mlp, metric: acc, reported: \"68.2\", tolerance: {abs: 2}}\n";
 
 // 'tolerence' on line 12, column 5.
-const std::string kMisspelt = std::string("paper: {title: Misspelt}\n") + kExperiment +
-                              "  - id: mlp\n    experiment: mlp\n    metric: acc\n    reported: \"68.2\"\n    tolerence: {abs: 2}\n";
+const std::string kMisspelt =
+    std::string("paper: {title: Misspelt}\n") + kExperiment +
+    "  - id: mlp\n    experiment: mlp\n    metric: acc\n    reported: \"68.2\"\n    tolerence: {abs: 2}\n";
 
 class ValidateCommandTest : public ::testing::Test {
  protected:

@@ -1,15 +1,17 @@
 #include "harness/compare/verdict.h"
-#include "harness/report/cells.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
 
+#include "harness/report/cells.h"
+
 namespace repro {
 namespace {
 
-Claim MakeClaim(const std::string& reported, Better better = Better::kEither, std::optional<double> abs = std::nullopt) {
+Claim MakeClaim(const std::string& reported, Better better = Better::kEither,
+                std::optional<double> abs = std::nullopt) {
   Claim claim;
   claim.id = "c";
   claim.metric = "acc";
@@ -35,8 +37,8 @@ Side Completed(std::vector<double> values, const std::string& label = "e.acc", i
 }
 
 TEST(AllowedDeviationTest, RoundingOfThePrintedValueWidenedByTheLargestTolerance) {
-  EXPECT_DOUBLE_EQ(AllowedDeviation(MakeClaim("94")), 0.5);         // "94" means [93.5, 94.5]
-  EXPECT_DOUBLE_EQ(AllowedDeviation(MakeClaim("1.88")), 0.005);     // "1.88" means [1.875, 1.885]
+  EXPECT_DOUBLE_EQ(AllowedDeviation(MakeClaim("94")), 0.5);      // "94" means [93.5, 94.5]
+  EXPECT_DOUBLE_EQ(AllowedDeviation(MakeClaim("1.88")), 0.005);  // "1.88" means [1.875, 1.885]
   EXPECT_DOUBLE_EQ(AllowedDeviation(MakeClaim("2.8e-6")), 0.05e-6);
   EXPECT_NEAR(AllowedDeviation(MakeClaim("37 ± 2 (x10^-3)")), 0.5e-3, 1e-15);
   EXPECT_DOUBLE_EQ(AllowedDeviation(MakeClaim("68", Better::kEither, 2.0)), 2.5);
@@ -52,8 +54,9 @@ TEST(AllowedDeviationTest, RoundingOfThePrintedValueWidenedByTheLargestTolerance
 TEST(JudgeValueTest, OneSeedUsesADeclaredToleranceAndSaysSo) {
   Verdict v = JudgeValue(MakeClaim("94", Better::kEither, 0.5), Completed({95.1}));
   EXPECT_EQ(v.kind, VerdictKind::kNotReproduced);
-  EXPECT_EQ(v.reason, "measured 95.10 (n=1), claimed 94: 1.1 above, allowed ±1; n=1, so no test: the declared tolerance "
-                      "decides: not-reproduced");
+  EXPECT_EQ(v.reason,
+            "measured 95.10 (n=1), claimed 94: 1.1 above, allowed ±1; n=1, so no test: the declared tolerance "
+            "decides: not-reproduced");
   EXPECT_EQ(JudgeValue(MakeClaim("94", Better::kEither, 0.5), Completed({94.9})).kind, VerdictKind::kReproduced);
   EXPECT_EQ(JudgeValue(MakeClaim("94", Better::kEither, 0.5), Completed({93.1})).kind, VerdictKind::kReproduced);
 }
@@ -65,10 +68,11 @@ TEST(JudgeValueTest, OneStochasticRunAgainstOnlyThePrintedDigitsIsInconclusive) 
   EXPECT_EQ(v.kind, VerdictKind::kInconclusive);
   EXPECT_EQ(v.test, "none (n=1)");
   EXPECT_EQ(v.lean, "the value is outside the band");
-  EXPECT_EQ(v.reason, "measured 1.8857 (n=1), claimed 1.88: 0.0057 above, allowed ±0.005; one run of code not declared "
-                      "deterministic, and the band is only the paper's printed digits, which say nothing of run-to-run "
-                      "noise: inconclusive; the value is outside the band; to decide, run several seeds, declare a "
-                      "tolerance, or declare the experiment 'deterministic: true' if it is");
+  EXPECT_EQ(v.reason,
+            "measured 1.8857 (n=1), claimed 1.88: 0.0057 above, allowed ±0.005; one run of code not declared "
+            "deterministic, and the band is only the paper's printed digits, which say nothing of run-to-run "
+            "noise: inconclusive; the value is outside the band; to decide, run several seeds, declare a "
+            "tolerance, or declare the experiment 'deterministic: true' if it is");
   EXPECT_EQ(JudgeValue(MakeClaim("1.88"), Completed({1.8817})).lean, "the value is inside the band");
   EXPECT_EQ(JudgeValue(MakeClaim("1.88"), Completed({1.8817})).kind, VerdictKind::kInconclusive);
 }
@@ -79,8 +83,9 @@ TEST(JudgeValueTest, ADeterministicExperimentIsDecidedByOneRunAgainstThePrintedD
   Verdict v = JudgeValue(claim, Completed({1.8857}));
   EXPECT_EQ(v.kind, VerdictKind::kNotReproduced);
   EXPECT_EQ(v.test, "none (deterministic)");
-  EXPECT_EQ(v.reason, "measured 1.8857 (n=1), claimed 1.88: 0.0057 above, allowed ±0.005; declared deterministic, so one run "
-                      "decides: not-reproduced");
+  EXPECT_EQ(v.reason,
+            "measured 1.8857 (n=1), claimed 1.88: 0.0057 above, allowed ±0.005; declared deterministic, so one run "
+            "decides: not-reproduced");
   EXPECT_EQ(JudgeValue(claim, Completed({1.8843})).kind, VerdictKind::kReproduced);
   claim.better = Better::kLower;
   EXPECT_EQ(JudgeValue(claim, Completed({1.8643})).kind, VerdictKind::kBetterThanClaimed);
@@ -112,9 +117,10 @@ TEST(JudgeValueTest, BitIdenticalSeedsCountAsOneRun) {
   EXPECT_EQ(v.summary->n, 1);
   EXPECT_FALSE(v.p_value.has_value()) << "no test was run, so no p-value is shown";
   EXPECT_EQ(v.seeds, (std::vector<int64_t>{0, 1, 2}));
-  EXPECT_EQ(v.reason, "measured 0.500 (n=1), claimed 0.5: 0 off, allowed ±0.06; the 3 seeds gave bit-identical values (does "
-                      "the seed reach the code?), so they count as one run; n=1, so no test: the declared tolerance "
-                      "decides: reproduced");
+  EXPECT_EQ(v.reason,
+            "measured 0.500 (n=1), claimed 0.5: 0 off, allowed ±0.06; the 3 seeds gave bit-identical values (does "
+            "the seed reach the code?), so they count as one run; n=1, so no test: the declared tolerance "
+            "decides: reproduced");
   // Without a declared tolerance that one run cannot decide.
   EXPECT_EQ(JudgeValue(MakeClaim("0.5"), Completed({0.5, 0.5, 0.5})).kind, VerdictKind::kInconclusive);
   // Values that differ in the last bit are different runs.
@@ -147,8 +153,9 @@ TEST(JudgeValueTest, APrintedSpreadWithItsCountIsTestedAsASummaryStatistic) {
   ASSERT_TRUE(v.interval90.has_value());
   EXPECT_NEAR(v.interval90->first, 0.17 - 2.131846786 * 0.004 / std::sqrt(5.0), 1e-8);
   EXPECT_EQ(v.measured, "0.17 ± 0.004 (printed, n=5)");
-  EXPECT_EQ(v.reason, "measured 0.1700 (n=1), claimed 0.17: 0 off, allowed ±0.005; the code printed ± 0.004 over n=5: 90% "
-                      "interval [0.1662, 0.1738] inside [0.165, 0.175] (TOST p=0.025): reproduced");
+  EXPECT_EQ(v.reason,
+            "measured 0.1700 (n=1), claimed 0.17: 0 off, allowed ±0.005; the code printed ± 0.004 over n=5: 90% "
+            "interval [0.1662, 0.1738] inside [0.165, 0.175] (TOST p=0.025): reproduced");
   Verdict edge = JudgeValue(MakeClaim("0.17"), WithPrintedSpread(0.173, 0.004, 5));
   EXPECT_EQ(edge.kind, VerdictKind::kInconclusive);
   EXPECT_EQ(edge.lean, "the value is inside the band");
@@ -192,14 +199,18 @@ TEST(JudgeValueTest, InRunReplicatesAreSamplesAsSeedsAre) {
   Verdict same = JudgeValue(MakeClaim("0.9"), Replicates({{0.9, 0.9, 0.9}}));
   EXPECT_EQ(same.summary->n, 1);
   EXPECT_NE(same.reason.find("the 3 samples (in-run replicates of 1 seed, taken as independent) gave bit-identical"),
-            std::string::npos) << same.reason;
+            std::string::npos)
+      << same.reason;
 }
 
 TEST(JudgeValueTest, APrintedSpreadWithoutItsCountIsIgnoredAndTheReasonSaysSo) {
   Verdict v = JudgeValue(MakeClaim("0.17"), WithPrintedSpread(0.17, 0.004, std::nullopt));
   EXPECT_EQ(v.kind, VerdictKind::kInconclusive);
-  EXPECT_NE(v.reason.find("the printed ± 0.004 is ignored: without the number of values it summarises (a regex group 'n') "
-                          "it cannot be tested"), std::string::npos) << v.reason;
+  EXPECT_NE(
+      v.reason.find("the printed ± 0.004 is ignored: without the number of values it summarises (a regex group 'n') "
+                    "it cannot be tested"),
+      std::string::npos)
+      << v.reason;
   // n = 1 is no spread either.
   EXPECT_EQ(JudgeValue(MakeClaim("0.17"), WithPrintedSpread(0.17, 0.004, 1)).kind, VerdictKind::kInconclusive);
 }
@@ -210,11 +221,13 @@ TEST(JudgeValueTest, NumbersAreShownFinerThanTheClaim) {
   claim.deterministic = true;
   Verdict near = JudgeValue(claim, Completed({911.63}));
   EXPECT_DOUBLE_EQ(near.resolution, 0.001);
-  EXPECT_EQ(near.reason.rfind("measured 911.630 (n=1), claimed 911.6: 0.03 above, allowed ±0.05;", 0), 0u) << near.reason;
+  EXPECT_EQ(near.reason.rfind("measured 911.630 (n=1), claimed 911.6: 0.03 above, allowed ±0.05;", 0), 0u)
+      << near.reason;
   Verdict far = JudgeValue(claim, Completed({912.07}));
   EXPECT_EQ(far.reason.rfind("measured 912.070 (n=1), claimed 911.6: 0.47 above, allowed ±0.05;", 0), 0u) << far.reason;
   Verdict seeds = JudgeValue(MakeClaim("911.6", Better::kEither, 0.5), Completed({911.63, 911.61, 911.66}));
-  EXPECT_NE(seeds.reason.find("90% interval [911.591, 911.676] inside [911.05, 912.15]"), std::string::npos) << seeds.reason;
+  EXPECT_NE(seeds.reason.find("90% interval [911.591, 911.676] inside [911.05, 912.15]"), std::string::npos)
+      << seeds.reason;
   EXPECT_EQ(FormatPair(911.996, 912.004, 0.01), (std::pair<std::string, std::string>{"911.996", "912.004"}));
   EXPECT_EQ(FormatPair(911.63, 912.07, 0), (std::pair<std::string, std::string>{"911.6", "912.1"}));
   EXPECT_EQ(FormatNumber(912.07, 0.01), "912.07");
@@ -231,8 +244,9 @@ TEST(JudgeValueTest, ACaptureThatIsNotANumberFailsTheClaim) {
   side.runs[1].message = "the regex /loss (?<value>\\S+)/ on stdout captured 'at', which is not a number";
   Verdict v = JudgeValue(MakeClaim("0.9"), side);
   EXPECT_EQ(v.kind, VerdictKind::kFailed);
-  EXPECT_EQ(v.reason, "the metric's extractor read text that is not a number in 1 of 2 runs (fix the manifest): e.acc "
-                      "seed=1: the regex /loss (?<value>\\S+)/ on stdout captured 'at', which is not a number");
+  EXPECT_EQ(v.reason,
+            "the metric's extractor read text that is not a number in 1 of 2 runs (fix the manifest): e.acc "
+            "seed=1: the regex /loss (?<value>\\S+)/ on stdout captured 'at', which is not a number");
 }
 
 TEST(JudgeValueTest, EquivalenceWhenTheIntervalIsInsideTheBand) {
@@ -240,21 +254,24 @@ TEST(JudgeValueTest, EquivalenceWhenTheIntervalIsInsideTheBand) {
   EXPECT_EQ(v.kind, VerdictKind::kReproduced);
   EXPECT_EQ(v.test, "TOST");
   EXPECT_LT(*v.p_value, 0.001);
-  EXPECT_EQ(v.reason, "measured 68.00 ± 0.16 (n=5), claimed 68: 0 off, allowed ±2.5; 90% interval [67.85, 68.15] inside "
-                      "[65.5, 70.5] (TOST p<0.001): reproduced");
+  EXPECT_EQ(v.reason,
+            "measured 68.00 ± 0.16 (n=5), claimed 68: 0 off, allowed ±2.5; 90% interval [67.85, 68.15] inside "
+            "[65.5, 70.5] (TOST p<0.001): reproduced");
 }
 
 TEST(JudgeValueTest, DifferenceWhenTheIntervalIsOutsideTheBand) {
   Verdict v = JudgeValue(MakeClaim("68", Better::kEither, 2.0), Completed({62, 62.5, 63}));
   EXPECT_EQ(v.kind, VerdictKind::kNotReproduced);
-  EXPECT_EQ(v.reason, "measured 62.50 ± 0.50 (n=3), claimed 68: 5.5 below, allowed ±2.5; 90% interval [61.66, 63.34] entirely "
-                      "below 65.5 (one-sided t p=0.0046): not-reproduced");
+  EXPECT_EQ(v.reason,
+            "measured 62.50 ± 0.50 (n=3), claimed 68: 5.5 below, allowed ±2.5; 90% interval [61.66, 63.34] entirely "
+            "below 65.5 (one-sided t p=0.0046): not-reproduced");
   // The same distance with more spread is not a proven difference.
   Verdict noisy = JudgeValue(MakeClaim("68", Better::kEither, 2.0), Completed({64, 65, 66}));
   EXPECT_EQ(noisy.kind, VerdictKind::kInconclusive);
-  EXPECT_EQ(noisy.reason, "measured 65.00 ± 1.00 (n=3), claimed 68: 3 below, allowed ±2.5; 90% interval [63.31, 66.69] straddles "
-                          "65.5 (TOST p=0.76): inconclusive; the mean is outside the band, and about 10 more seeds would "
-                          "likely show it is not reproduced");
+  EXPECT_EQ(noisy.reason,
+            "measured 65.00 ± 1.00 (n=3), claimed 68: 3 below, allowed ±2.5; 90% interval [63.31, 66.69] straddles "
+            "65.5 (TOST p=0.76): inconclusive; the mean is outside the band, and about 10 more seeds would "
+            "likely show it is not reproduced");
   EXPECT_EQ(noisy.lean, "the mean is outside the band");
 }
 
@@ -263,16 +280,19 @@ TEST(JudgeValueTest, InconclusiveSaysHowManyMoreSeedsWouldDecide) {
   Verdict v = JudgeValue(MakeClaim("68", Better::kEither, 1.0), Completed({66, 68, 70}));
   EXPECT_EQ(v.kind, VerdictKind::kInconclusive);
   EXPECT_EQ(v.more_seeds, 4);
-  EXPECT_EQ(v.reason, "measured 68.00 ± 2.00 (n=3), claimed 68: 0 off, allowed ±1.5; 90% interval [64.63, 71.37] is wider than "
-                      "the band [66.5, 69.5] (TOST p=0.16): inconclusive; the mean is inside the band, and about 4 more "
-                      "seeds would likely confirm it");
+  EXPECT_EQ(v.reason,
+            "measured 68.00 ± 2.00 (n=3), claimed 68: 0 off, allowed ±1.5; 90% interval [64.63, 71.37] is wider than "
+            "the band [66.5, 69.5] (TOST p=0.16): inconclusive; the mean is inside the band, and about 4 more "
+            "seeds would likely confirm it");
   Verdict straddle = JudgeValue(MakeClaim("68", Better::kEither, 1.0), Completed({66, 67, 68}));
   EXPECT_EQ(straddle.kind, VerdictKind::kInconclusive);
   EXPECT_NE(straddle.reason.find("90% interval [65.31, 68.69] straddles 66.5"), std::string::npos) << straddle.reason;
   Verdict on_edge = JudgeValue(MakeClaim("68", Better::kEither, 1.0), Completed({65.5, 66.5, 67.5}));
   EXPECT_FALSE(on_edge.more_seeds.has_value());
-  EXPECT_NE(on_edge.reason.find("the mean is inside the band, but on or near its edge: more seeds are unlikely to decide"),
-            std::string::npos) << on_edge.reason;
+  EXPECT_NE(
+      on_edge.reason.find("the mean is inside the band, but on or near its edge: more seeds are unlikely to decide"),
+      std::string::npos)
+      << on_edge.reason;
 }
 
 TEST(JudgeValueTest, DirectionMakesDoingBetterNotAFailure) {
@@ -375,8 +395,9 @@ TEST(JudgeComparisonTest, PairedBySeedWhenBothSidesRanTheSameSeeds) {
   EXPECT_EQ(v.kind, VerdictKind::kReproduced);
   EXPECT_EQ(v.test, "paired t");
   EXPECT_NEAR(*v.p_value, 0.03410942316740957 / 2, 1e-9);
-  EXPECT_EQ(v.reason, "b.m - a.m = diff 0.5 ± 0.3536 (n=5, paired), claimed > 0: 90% interval [0.1629, 0.8371] entirely "
-                      "above 0 (paired t p=0.017): reproduced");
+  EXPECT_EQ(v.reason,
+            "b.m - a.m = diff 0.5 ± 0.3536 (n=5, paired), claimed > 0: 90% interval [0.1629, 0.8371] entirely "
+            "above 0 (paired t p=0.017): reproduced");
   EXPECT_EQ(JudgeComparison(Compare("b.m > a.m + 2"), b, a).kind, VerdictKind::kNotReproduced);
   EXPECT_EQ(JudgeComparison(Compare("b.m > a.m + 0.5"), b, a).kind, VerdictKind::kInconclusive);
 }
@@ -420,10 +441,11 @@ TEST(JudgeComparisonTest, RatioFormAndSingleSeeds) {
 TEST(JudgeComparisonTest, BitIdenticalSeedsOfASideCountAsOneRun) {
   Verdict v = JudgeComparison(Compare("x.m > y.m"), Completed({3, 3, 3}, "x.m"), Completed({2, 2, 2}, "y.m"));
   EXPECT_EQ(v.test, "none (n=1)");
-  EXPECT_EQ(v.reason, "x.m - y.m = diff 1 (n=1 vs 1), claimed > 0: x.m: its 3 seeds gave bit-identical values (does the "
-                      "seed reach the code?), so they count as one run; y.m: its 3 seeds gave bit-identical values (does "
-                      "the seed reach the code?), so they count as one run; diff 1 holds; a side has n=1, so no test: "
-                      "reproduced");
+  EXPECT_EQ(v.reason,
+            "x.m - y.m = diff 1 (n=1 vs 1), claimed > 0: x.m: its 3 seeds gave bit-identical values (does the "
+            "seed reach the code?), so they count as one run; y.m: its 3 seeds gave bit-identical values (does "
+            "the seed reach the code?), so they count as one run; diff 1 holds; a side has n=1, so no test: "
+            "reproduced");
   Claim deterministic = Compare("x.m > y.m");
   deterministic.deterministic = true;
   EXPECT_EQ(JudgeComparison(deterministic, Completed({3, 3, 3}, "x.m"), Completed({2, 2, 2}, "y.m")).test, "paired t");

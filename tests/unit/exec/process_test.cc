@@ -1,10 +1,10 @@
 // The supervisor's own tests: real processes, small shell scripts.
 #include "harness/exec/process.h"
 
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cctype>
 #include <chrono>
@@ -17,8 +17,6 @@
 #include "harness/exec/subreaper.h"
 #include "harness/util/time.h"
 #include "tests/test_util.h"
-
-#include <fmt/format.h>
 
 namespace repro {
 namespace {
@@ -113,13 +111,13 @@ TEST_F(ProcessTest, ExitCodeAndSignalAreKeptApart) {
 TEST_F(ProcessTest, OutputGoesToLogsAndToTheCallbackThenEndsWithAnEmptyChunk) {
   std::string seen[2];
   int ends[2] = {0, 0};
-  ProcessResult result = RunProcess(Shell("echo out1; echo err1 >&2; printf 'no newline'"),
-                                    [&](StreamId stream, std::string_view chunk) {
-                                      int i = stream == StreamId::kStdout ? 0 : 1;
-                                      EXPECT_EQ(ends[i], 0) << "nothing after the end of a stream";
-                                      if (chunk.empty()) ++ends[i];
-                                      seen[i] += chunk;
-                                    });
+  ProcessResult result =
+      RunProcess(Shell("echo out1; echo err1 >&2; printf 'no newline'"), [&](StreamId stream, std::string_view chunk) {
+        int i = stream == StreamId::kStdout ? 0 : 1;
+        EXPECT_EQ(ends[i], 0) << "nothing after the end of a stream";
+        if (chunk.empty()) ++ends[i];
+        seen[i] += chunk;
+      });
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(ReadText(dir_ / "stdout.log"), "out1\nno newline");
   EXPECT_EQ(ReadText(dir_ / "stderr.log"), "err1\n");
@@ -130,15 +128,17 @@ TEST_F(ProcessTest, OutputGoesToLogsAndToTheCallbackThenEndsWithAnEmptyChunk) {
 }
 
 TEST_F(ProcessTest, ChildGetsNullStdinOnlyThreeFdsAndItsOwnSession) {
-  RunProcess(Shell("read x && echo got || echo eof; ls /proc/self/fd | wc -l; "
-                   "[ \"$(cut -d' ' -f6 /proc/self/stat)\" = \"$(cut -d' ' -f6 /proc/$PPID/stat)\" ] && echo same || echo own"));
+  RunProcess(Shell(
+      "read x && echo got || echo eof; ls /proc/self/fd | wc -l; "
+      "[ \"$(cut -d' ' -f6 /proc/self/stat)\" = \"$(cut -d' ' -f6 /proc/$PPID/stat)\" ] && echo same || echo own"));
   // ls sees 0, 1, 2 and the fd it opened to read the folder.
   EXPECT_EQ(ReadText(dir_ / "stdout.log"), "eof\n4\nown\n");
 }
 
 TEST_F(ProcessTest, TimeoutEndsTheWholeGroupEvenWhenItIgnoresSigterm) {
-  std::string script = "sh -c 'trap \"\" TERM; echo $$ > grandchild.pid; while :; do sleep 1; done' & "
-                       "trap '' TERM; while :; do sleep 1; done";
+  std::string script =
+      "sh -c 'trap \"\" TERM; echo $$ > grandchild.pid; while :; do sleep 1; done' & "
+      "trap '' TERM; while :; do sleep 1; done";
   auto start = std::chrono::steady_clock::now();
   ProcessResult result = RunProcess(Shell(script, /*timeout=*/1.0));
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -160,13 +160,15 @@ TEST_F(ProcessTest, BothStreamsFloodingDoNotDeadlock) {
 // for parsing at 1 MiB (memory stays bounded), the run is not failed for it, and the metric
 // after it is still found.
 TEST_F(ProcessTest, AHundredMegabyteLineIsCutForParsingAndTheNextLineStillCounts) {
-  ProcessSpec spec = Shell("head -c 100000000 /dev/zero | tr '\\0' a; printf '\\nacc=0.5\\n'; head -c 3000000 /dev/zero >&2");
+  ProcessSpec spec =
+      Shell("head -c 100000000 /dev/zero | tr '\\0' a; printf '\\nacc=0.5\\n'; head -c 3000000 /dev/zero >&2");
   spec.log_cap_bytes = 4 << 20;
   MetricSpec acc;
   acc.name = "acc";
   acc.pattern = "acc=(?<value>\\S+)";
   MetricCollector collector({acc});
-  ProcessResult result = RunProcess(spec, [&](StreamId stream, std::string_view chunk) { collector.OnOutput(stream, chunk); });
+  ProcessResult result =
+      RunProcess(spec, [&](StreamId stream, std::string_view chunk) { collector.OnOutput(stream, chunk); });
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(collector.overlong_lines(StreamId::kStdout), 1u);
   std::vector<MetricValue> values = collector.Finish([](const MetricSpec&) { return std::filesystem::path(); }, "/");
@@ -191,7 +193,8 @@ TEST_F(ProcessTest, CappedLogsKeepHeadAndTailAndTheParserSeesEverything) {
   EXPECT_EQ(log.substr(0, head), expected.substr(0, head));
   EXPECT_EQ(log.substr(log.size() - tail), expected.substr(expected.size() - tail));
   EXPECT_NE(log.find(fmt::format("[repro: {} bytes cut here; the log keeps the first {} and the last {} bytes]",
-                                 expected.size() - head - tail, head, tail)), std::string::npos);
+                                 expected.size() - head - tail, head, tail)),
+            std::string::npos);
   EXPECT_EQ(ReadText(dir_ / "stderr.log").size(), 692u) << "a stream under the cap is kept whole";
   EXPECT_NE(result.message.find("stdout log capped"), std::string::npos) << result.message;
 }
@@ -211,8 +214,9 @@ TEST_F(ProcessTest, ADaemonHoldingThePipesIsEndedWithItsAttempt) {
 }
 
 TEST_F(ProcessTest, TimeoutEndsAGrandchildThatEscapedWithSetsidAndIgnoresSigterm) {
-  std::string script = "setsid sh -c 'trap \"\" TERM; echo $$ > escaped.pid; while :; do sleep 1; done' & "
-                       "while :; do sleep 1; done";
+  std::string script =
+      "setsid sh -c 'trap \"\" TERM; echo $$ > escaped.pid; while :; do sleep 1; done' & "
+      "while :; do sleep 1; done";
   ProcessResult result = RunProcess(Shell(script, /*timeout=*/1.0));
   EXPECT_EQ(result.end, ProcessEnd::kTimedOut);
   pid_t escaped = std::stoi(ReadText(dir_ / "escaped.pid"));
@@ -297,7 +301,8 @@ TEST_F(ProcessTest, AMemoryHogEndsOutOfMemoryAtItsLimitWhileOthersGoOn) {
   const ProcessResult& ended = results[hog_handle];
   EXPECT_EQ(ended.end, ProcessEnd::kOutOfMemory) << ended.message;
   EXPECT_EQ(ended.signal, SIGKILL);
-  EXPECT_NE(ended.message.find("OOM killer ended 1 process(es) of this attempt at its memory limit of 64 MiB"), std::string::npos)
+  EXPECT_NE(ended.message.find("OOM killer ended 1 process(es) of this attempt at its memory limit of 64 MiB"),
+            std::string::npos)
       << ended.message;
   EXPECT_LT(ended.wall_seconds, 10);
   const ProcessResult& other = results[hog_handle == 1 ? 2 : 1];
@@ -314,7 +319,8 @@ TEST_F(ProcessTest, AForkBombStopsAtTheProcessLimitAndIsEndedWhole) {
   double start = MonotonicSeconds();
   ProcessResult result = RunProcess(bomb);
   EXPECT_EQ(result.end, ProcessEnd::kProcessLimit) << result.message;
-  EXPECT_NE(result.message.find("a fork failed at the limit of 64 processes and threads"), std::string::npos) << result.message;
+  EXPECT_NE(result.message.find("a fork failed at the limit of 64 processes and threads"), std::string::npos)
+      << result.message;
   EXPECT_LT(MonotonicSeconds() - start, 3 + 0.5 + 3) << "ended within its timeout and grace, the runner kept up";
   EXPECT_EQ(CountProcessesWith(marker), 0) << "nothing of the bomb is left";
 }

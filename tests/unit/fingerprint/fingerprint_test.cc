@@ -1,6 +1,7 @@
 #include "harness/fingerprint/fingerprint.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "harness/manifest/parser.h"
@@ -26,13 +27,15 @@ TEST(FingerprintTest, DescribesTheMachineTheSameWayTwice) {
 }
 
 TEST(FingerprintTest, APythonCommandBringsItsPackagesAndBlas) {
-  ManifestLoad load = LoadManifest(std::filesystem::path(REPRO_SOURCE_DIR) / "experiments/examples/sklearn-svm/repro.yaml");
+  ManifestLoad load =
+      LoadManifest(std::filesystem::path(REPRO_SOURCE_DIR) / "experiments/examples/sklearn-svm/repro.yaml");
   ASSERT_TRUE(load.ok());
   nlohmann::json machine = nlohmann::json::parse(TakeFingerprint(&load.manifest).json);
   REPRO_REQUIRE(machine["interpreters"].contains("/usr/bin/python3"), "/usr/bin/python3 (Debian package python3)");
   const nlohmann::json& python = machine["interpreters"]["/usr/bin/python3"];
   EXPECT_EQ(python["version"].get<std::string>().rfind("Python 3.", 0), 0u) << python;
-  REPRO_REQUIRE(python["probe"]["packages"].contains("numpy"), "numpy for /usr/bin/python3 (Debian package python3-numpy)");
+  REPRO_REQUIRE(python["probe"]["packages"].contains("numpy"),
+                "numpy for /usr/bin/python3 (Debian package python3-numpy)");
   EXPECT_FALSE(python["probe"]["blas"].empty()) << "numpy's BLAS is named: " << python;
   EXPECT_TRUE(python["probe"]["packages"].contains("scikit-learn")) << python;
 }
@@ -42,14 +45,17 @@ TEST(FingerprintTest, APythonCommandBringsItsPackagesAndBlas) {
 TEST(FingerprintTest, ThePackagesTheCodeImportsAreRecorded) {
   REPRO_REQUIRE(std::filesystem::exists("/usr/bin/python3"), "/usr/bin/python3 (Debian package python3)");
   testing::ScopedTempDir dir;
-  testing::WriteText(dir / "code/train.py", "import json\nimport helpers\nfrom vendored_pkg.sub import x\nimport not_installed_pkg\n");
+  testing::WriteText(dir / "code/train.py",
+                     "import json\nimport helpers\nfrom vendored_pkg.sub import x\nimport not_installed_pkg\n");
   testing::WriteText(dir / "code/helpers.py", "X = 1\n");
   testing::WriteText(dir / "code/vendor/vendored_pkg/__init__.py", "");
-  testing::WriteText(dir / "code/vendor/vendored_pkg-1.2.dist-info/METADATA", "Metadata-Version: 2.1\nName: vendored_pkg\nVersion: 1.2\n");
+  testing::WriteText(dir / "code/vendor/vendored_pkg-1.2.dist-info/METADATA",
+                     "Metadata-Version: 2.1\nName: vendored_pkg\nVersion: 1.2\n");
   testing::WriteText(dir / "code/vendor/vendored_pkg-1.2.dist-info/top_level.txt", "vendored_pkg\n");
-  std::string text = "paper: {title: t}\nsource: {path: code}\nenv: {PYTHONPATH: vendor}\nexperiments:\n"
-                     "  - {id: e, command: [/usr/bin/python3, train.py], metrics: {m: {stdout: '(?<value>\\d+)'}}}\n"
-                     "claims:\n  - {id: c, experiment: e, metric: m, reported: 1}\n";
+  std::string text =
+      "paper: {title: t}\nsource: {path: code}\nenv: {PYTHONPATH: vendor}\nexperiments:\n"
+      "  - {id: e, command: [/usr/bin/python3, train.py], metrics: {m: {stdout: '(?<value>\\d+)'}}}\n"
+      "claims:\n  - {id: c, experiment: e, metric: m, reported: 1}\n";
   ManifestLoad load = ParseManifest(text, "m.yaml", dir.path());
   ASSERT_TRUE(load.ok()) << load.errors.front().ToString();
   nlohmann::json machine = nlohmann::json::parse(TakeFingerprint(&load.manifest, dir / "code").json);
@@ -64,9 +70,10 @@ TEST(FingerprintTest, AnRCommandRecordsThePackagesItsCodeLoads) {
   REPRO_REQUIRE(std::filesystem::exists("/usr/bin/Rscript"), "/usr/bin/Rscript (Debian package r-base-core)");
   testing::ScopedTempDir dir;
   testing::WriteText(dir / "code/fit.R", "library(stats)\nx <- utils::head(1:3)\n");
-  std::string text = "paper: {title: t}\nsource: {path: code}\nexperiments:\n"
-                     "  - {id: e, command: [/usr/bin/Rscript, fit.R], metrics: {m: {stdout: '(?<value>\\d+)'}}}\n"
-                     "claims:\n  - {id: c, experiment: e, metric: m, reported: 1}\n";
+  std::string text =
+      "paper: {title: t}\nsource: {path: code}\nexperiments:\n"
+      "  - {id: e, command: [/usr/bin/Rscript, fit.R], metrics: {m: {stdout: '(?<value>\\d+)'}}}\n"
+      "claims:\n  - {id: c, experiment: e, metric: m, reported: 1}\n";
   ManifestLoad load = ParseManifest(text, "m.yaml", dir.path());
   ASSERT_TRUE(load.ok()) << load.errors.front().ToString();
   nlohmann::json machine = nlohmann::json::parse(TakeFingerprint(&load.manifest, dir / "code").json);

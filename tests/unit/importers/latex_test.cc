@@ -3,12 +3,11 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "harness/importers/draft.h"
-
 #include <cmath>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
+
+#include "harness/importers/draft.h"
 #include "harness/manifest/parser.h"
 #include "tests/test_util.h"
 
@@ -102,28 +101,36 @@ TEST(LatexImportTest, CellNumbers) {
     const char* std;
     bool percent;
   };
-  for (const Case& c : std::vector<Case>{{"93.2", "93.2", "", false}, {"-0.49 ± 0.02", "-0.49", "0.02", false},
-                                          {"71.3%", "71.3", "", true}, {"1e-3", "1e-3", "", false},
-                                          {"0.87*", "0.87", "", false}, {"12.0 +- 1.5 %", "12.0", "1.5", true},
-                                          {"19,766", "19,766", "", false}, {"0.783 (±0.186)", "0.783", "0.186", false}}) {
+  for (const Case& c : std::vector<Case>{{"93.2", "93.2", "", false},
+                                         {"-0.49 ± 0.02", "-0.49", "0.02", false},
+                                         {"71.3%", "71.3", "", true},
+                                         {"1e-3", "1e-3", "", false},
+                                         {"0.87*", "0.87", "", false},
+                                         {"12.0 +- 1.5 %", "12.0", "1.5", true},
+                                         {"19,766", "19,766", "", false},
+                                         {"0.783 (±0.186)", "0.783", "0.186", false}}) {
     std::optional<CellNumber> number = ParseCellNumber(c.cell);
     ASSERT_TRUE(number.has_value()) << c.cell;
     EXPECT_EQ(number->text, c.text) << c.cell;
     EXPECT_EQ(number->std_text, c.std) << c.cell;
     EXPECT_EQ(number->percent, c.percent) << c.cell;
   }
-  for (const char* text : {"ResNet", "--", "1,23", "93.2 / 94.1", "", "n/a", "10^6"}) EXPECT_FALSE(ParseCellNumber(text)) << text;
+  for (const char* text : {"ResNet", "--", "1,23", "93.2 / 94.1", "", "n/a", "10^6"})
+    EXPECT_FALSE(ParseCellNumber(text)) << text;
 }
 
 // A paper split into files: the table is \input from a folder of the source, and a path
 // leading out of the source's folder is refused and named.
 TEST(LatexImportTest, InputFilesStayBeneathTheSourceFolder) {
   ScopedTempDir dir;
-  WriteText(dir / "outside.tex", "\\begin{table}\\caption{stolen}\\begin{tabular}{ll}a & 1 \\\\ \\end{tabular}\\end{table}");
-  WriteText(dir / "src/main.tex", "\\documentclass{article}\n\\begin{document}\n\\input{tables/results}\n\\input{../outside}\n"
-                                  "\\input{self}\n\\end{document}\n");
-  WriteText(dir / "src/tables/results.tex", "% the results\n\\begin{table}\n\\caption{Results}\n\\begin{tabular}{lc}\n"
-                                            "Model & Acc \\\\\n\\hline\nA & 0.5 \\\\\nB & x & y \\\\\n\\end{tabular}\n\\end{table}\n");
+  WriteText(dir / "outside.tex",
+            "\\begin{table}\\caption{stolen}\\begin{tabular}{ll}a & 1 \\\\ \\end{tabular}\\end{table}");
+  WriteText(dir / "src/main.tex",
+            "\\documentclass{article}\n\\begin{document}\n\\input{tables/results}\n\\input{../outside}\n"
+            "\\input{self}\n\\end{document}\n");
+  WriteText(dir / "src/tables/results.tex",
+            "% the results\n\\begin{table}\n\\caption{Results}\n\\begin{tabular}{lc}\n"
+            "Model & Acc \\\\\n\\hline\nA & 0.5 \\\\\nB & x & y \\\\\n\\end{tabular}\n\\end{table}\n");
   WriteText(dir / "src/self.tex", "\\input{self}\n");  // endless: bounded
   Result<LatexPaper> paper = ReadLatexPaper(dir / "src");
   ASSERT_TRUE(paper.ok()) << paper.error();
@@ -141,7 +148,8 @@ TEST(LatexImportTest, InputFilesStayBeneathTheSourceFolder) {
 }
 
 TEST(LatexImportTest, MacrosThatNeverEndAreBounded) {
-  LatexPaper paper = ParseLatexPaper("\\def\\a{\\a\\a}\\begin{table}\\begin{tabular}{ll}x & \\a \\\\ y & 2 \\\\ \\end{tabular}\\end{table}", "p.tex");
+  LatexPaper paper = ParseLatexPaper(
+      "\\def\\a{\\a\\a}\\begin{table}\\begin{tabular}{ll}x & \\a \\\\ y & 2 \\\\ \\end{tabular}\\end{table}", "p.tex");
   ASSERT_EQ(paper.tables.size(), 1u);
   EXPECT_FALSE(paper.problems.empty());
 }
@@ -149,8 +157,9 @@ TEST(LatexImportTest, MacrosThatNeverEndAreBounded) {
 // A stranger's source: an unclosed group and a megabyte-long cell are read in bounded time
 // and stack (no regex runs over them).
 TEST(LatexImportTest, HostileSourcesAreBounded) {
-  std::string text = "\\newcommand{\\x}{" + std::string(1 << 20, '{') + "\\begin{table}\\begin{tabular}{ll}Name & Value \\\\ \\hline x & " +
-                     std::string(1 << 20, '9') + " \\\\ y & 2 \\\\ \\end{tabular}\\end{table}";
+  std::string text = "\\newcommand{\\x}{" + std::string(1 << 20, '{') +
+                     "\\begin{table}\\begin{tabular}{ll}Name & Value \\\\ \\hline x & " + std::string(1 << 20, '9') +
+                     " \\\\ y & 2 \\\\ \\end{tabular}\\end{table}";
   LatexPaper paper = ParseLatexPaper(text, "p.tex");
   ASSERT_EQ(paper.tables.size(), 1u);
   ASSERT_EQ(paper.tables[0].rows.size(), 2u);
@@ -166,9 +175,11 @@ TEST(LatexImportTest, TheDraftParsesBackToWhatWasRead) {
   // The user's part: the experiments the commented placeholders suggest.
   std::string experiments = "experiments:\n";
   for (const char* id : {"cnn-resnet-50", "cnn-wrn", "vit-ours", "1", "2"}) {
-    experiments += fmt::format("  - {{id: \"{}\", command: [prog], metrics: {{cifar_10: {{stdout: 'a (?<value>\\S+)'}}, "
-                               "cifar_100: {{stdout: 'b (?<value>\\S+)'}}, imagenet_top_1: {{stdout: 'c (?<value>\\S+)'}}, "
-                               "loss: {{stdout: 'd (?<value>\\S+)'}}}}}}\n", id);
+    experiments += fmt::format(
+        "  - {{id: \"{}\", command: [prog], metrics: {{cifar_10: {{stdout: 'a (?<value>\\S+)'}}, "
+        "cifar_100: {{stdout: 'b (?<value>\\S+)'}}, imagenet_top_1: {{stdout: 'c (?<value>\\S+)'}}, "
+        "loss: {{stdout: 'd (?<value>\\S+)'}}}}}}\n",
+        id);
   }
   size_t at = draft.find("experiments: []");
   ASSERT_NE(at, std::string::npos);
@@ -216,21 +227,27 @@ FixtureScore ScoreFixture(const std::string& name, const std::string& main_file)
     for (const nlohmann::json& cell : table["cells"]) {
       ++score.cells;
       std::string want = fmt::format("{} table {} row '{}' column '{}': {}", name, table["number"].get<int>(),
-                                     cell["row"].get<std::string>(), cell["column"].get<std::string>(), cell["text"].get<std::string>());
+                                     cell["row"].get<std::string>(), cell["column"].get<std::string>(),
+                                     cell["text"].get<std::string>());
       const LatexCell* got = nullptr;
       for (const LatexTable::Row& row : found != nullptr ? found->rows : kNoRows) {
         for (size_t c = 0; c < row.cells.size() && c < found->columns.size(); ++c) {
-          if (row.label == cell["row"] && found->columns[c] == cell["column"] && row.cells[c].number) got = &row.cells[c];
+          if (row.label == cell["row"] && found->columns[c] == cell["column"] && row.cells[c].number)
+            got = &row.cells[c];
         }
       }
       std::string std_text = cell.contains("std") ? fmt::format("{}", cell["std"].get<double>()) : "";
-      bool right = got != nullptr && got->number->text == cell["text"].get<std::string>() &&
-                   (std_text.empty() ? got->number->std_text.empty()
-                                     : std::fabs(std::strtod(got->number->std_text.c_str(), nullptr) - cell["std"].get<double>()) < 1e-12);
+      bool right =
+          got != nullptr && got->number->text == cell["text"].get<std::string>() &&
+          (std_text.empty()
+               ? got->number->std_text.empty()
+               : std::fabs(std::strtod(got->number->std_text.c_str(), nullptr) - cell["std"].get<double>()) < 1e-12);
       if (right) {
         ++score.right;
       } else {
-        score.wrong.push_back(want + (got ? " read as " + got->number->text + (got->number->std_text.empty() ? "" : " ± " + got->number->std_text) : " not found"));
+        score.wrong.push_back(want + (got ? " read as " + got->number->text +
+                                                (got->number->std_text.empty() ? "" : " ± " + got->number->std_text)
+                                          : " not found"));
       }
     }
   }
@@ -239,8 +256,8 @@ FixtureScore ScoreFixture(const std::string& name, const std::string& main_file)
 
 TEST(LatexImportTest, RealTablesOfPublishedPapers) {
   const std::vector<std::pair<std::string, std::string>> fixtures = {
-      {"gorder", "paper/article.tex"},  {"mae-small-scale", "article.tex"}, {"jme-fairness", "article.tex"},
-      {"faircal", "article.tex"},       {"label-free-xai", "article.tex"},  {"caption-bias", "article.tex"},
+      {"gorder", "paper/article.tex"},     {"mae-small-scale", "article.tex"}, {"jme-fairness", "article.tex"},
+      {"faircal", "article.tex"},          {"label-free-xai", "article.tex"},  {"caption-bias", "article.tex"},
       {"vit-wsss", "journal/article.tex"}, {"stylex", "journal/article.tex"}};
   int cells = 0, right = 0;
   std::vector<std::string> wrong;
@@ -251,7 +268,8 @@ TEST(LatexImportTest, RealTablesOfPublishedPapers) {
     right += score.right;
     wrong.insert(wrong.end(), score.wrong.begin(), score.wrong.end());
   }
-  std::cout << fmt::format("latex import: {} of {} numeric cells right ({:.1f}%)\n", right, cells, 100.0 * right / std::max(cells, 1));
+  std::cout << fmt::format("latex import: {} of {} numeric cells right ({:.1f}%)\n", right, cells,
+                           100.0 * right / std::max(cells, 1));
   for (size_t i = 0; i < std::min<size_t>(wrong.size(), 200); ++i) std::cout << "  " << wrong[i] << "\n";
   EXPECT_GT(cells, 500);
   // A floor at what is read today, so that no change reads fewer; the goal is every cell.

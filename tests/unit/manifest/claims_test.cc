@@ -48,7 +48,8 @@ TEST(ParseComparisonTest, DifferenceAndRatioForms) {
 }
 
 TEST(ParseComparisonTest, ErrorsSayWhatWasExpected) {
-  const std::string forms = "write A.metric > B.metric [+ number], A.metric - B.metric > number, or A.metric / B.metric > number";
+  const std::string forms =
+      "write A.metric > B.metric [+ number], A.metric - B.metric > number, or A.metric / B.metric > number";
   EXPECT_EQ(ParseComparison("cnn.acc mlp.acc").error(), "needs exactly one of > >= < <=; " + forms);
   EXPECT_EQ(ParseComparison("cnn > mlp.acc").error(), "'cnn' should be experiment.metric; " + forms);
   EXPECT_EQ(ParseComparison("cnn.acc > 3").error(), forms);
@@ -82,10 +83,11 @@ claims:
 };
 
 TEST_F(ClaimsManifestTest, ComparisonRankingAndForAllClaimsParse) {
-  EXPECT_TRUE(Errors("  - {id: a, expect: \"cnn.acc > mlp.acc + 10\", where: {lr: \"0.1\"}}\n"
-                     "  - {id: b, rank: [cnn, mlp], metric: acc, better: higher, where: {lr: \"0.01\"}}\n"
-                     "  - {id: c, experiment: cnn, metric: acc, reported: \"90 ± 1\", for_all: lr, tolerance: {sigma: 2}}\n")
-                  .empty());
+  EXPECT_TRUE(
+      Errors("  - {id: a, expect: \"cnn.acc > mlp.acc + 10\", where: {lr: \"0.1\"}}\n"
+             "  - {id: b, rank: [cnn, mlp], metric: acc, better: higher, where: {lr: \"0.01\"}}\n"
+             "  - {id: c, experiment: cnn, metric: acc, reported: \"90 ± 1\", for_all: lr, tolerance: {sigma: 2}}\n")
+          .empty());
   ASSERT_EQ(last_.claims.size(), 3u);
   EXPECT_EQ(last_.claims[0].kind, ClaimKind::kComparison);
   EXPECT_EQ(last_.claims[1].ranking, (std::vector<std::string>{"cnn", "mlp"}));
@@ -105,7 +107,8 @@ TEST_F(ClaimsManifestTest, MistakesInClaimsBeyondOneNumber) {
                 "m.yaml:13:5: claim 'b' must pick one grid point of experiment 'cnn': add 'where' with a value for lr",
                 "m.yaml:13:25: claim 'b' ranks unknown experiment 'rnn' (did you mean 'cnn'?)",
                 "m.yaml:14:78: claim 'c' gives the std twice: in 'reported' ('90 ± 1') and in 'reported_std'; keep one",
-                "m.yaml:15:76: 'sigma' in tolerance of claim 'd' needs the paper's std: write reported: \"90 +- <std>\" or add reported_std",
+                "m.yaml:15:76: 'sigma' in tolerance of claim 'd' needs the paper's std: write reported: \"90 +- "
+                "<std>\" or add reported_std",
                 "m.yaml:16:5: claim 'e' must pick one grid point of experiment 'cnn': add 'where' with a value for lr",
             }));
   EXPECT_EQ(Errors("  - {id: a, expect: \"cnn.acc > mpl.acc\", where: {lr: \"0.1\"}}\n"),

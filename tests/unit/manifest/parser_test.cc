@@ -131,16 +131,20 @@ claims:
     metric: acc
     reported: "92.3%"
 )yaml";
-  EXPECT_EQ(Errors(text), (std::vector<std::string>{
-      "x.yaml:4:11: commit 'abc 1234' in source is neither a commit hash nor a branch or tag name; pin the full 40-hex hash (git rev-parse HEAD prints it)",
-      "x.yaml:7:40: unknown placeholder '{lrr}' in experiment 'mlp' (did you mean 'lr'?); known: seed, out, manifest_dir, lr",
-      "x.yaml:10:21: invalid regex in metric 'acc' of experiment 'mlp': missing closing parenthesis at offset 20",
-      "x.yaml:15:5: duplicate key 'metric' in claim 'table1/mlp' (first at line 14)",
-      "x.yaml:17:5: unknown key 'tolerence' in claim 'table1/mlp' (did you mean 'tolerance'?)",
-      "x.yaml:19:17: claim 'table1/cnn' names unknown experiment 'cnn'",
-      "x.yaml:21:15: 'reported' in claim 'table1/cnn' must be a number as printed in the paper, such as 68.2, "
-      "\"-0.49 +- 0.02\" or \"37 ± 2 (x10^-3)\" (write the number without '%'), got '92.3%'",
-  }));
+  EXPECT_EQ(
+      Errors(text),
+      (std::vector<std::string>{
+          "x.yaml:4:11: commit 'abc 1234' in source is neither a commit hash nor a branch or tag name; pin the full "
+          "40-hex hash (git rev-parse HEAD prints it)",
+          "x.yaml:7:40: unknown placeholder '{lrr}' in experiment 'mlp' (did you mean 'lr'?); known: seed, out, "
+          "manifest_dir, lr",
+          "x.yaml:10:21: invalid regex in metric 'acc' of experiment 'mlp': missing closing parenthesis at offset 20",
+          "x.yaml:15:5: duplicate key 'metric' in claim 'table1/mlp' (first at line 14)",
+          "x.yaml:17:5: unknown key 'tolerence' in claim 'table1/mlp' (did you mean 'tolerance'?)",
+          "x.yaml:19:17: claim 'table1/cnn' names unknown experiment 'cnn'",
+          "x.yaml:21:15: 'reported' in claim 'table1/cnn' must be a number as printed in the paper, such as 68.2, "
+          "\"-0.49 +- 0.02\" or \"37 ± 2 (x10^-3)\" (write the number without '%'), got '92.3%'",
+      }));
 }
 
 TEST_F(ParserTest, MissingKeysAndWrongTypes) {
@@ -159,15 +163,19 @@ claims:
     reported: 1
     better: more
 )yaml";
-  EXPECT_EQ(Errors(text), (std::vector<std::string>{
-      "x.yaml:5:14: 'command' in experiment 'mlp' must be a non-empty list of arguments such as [python3, train.py], not 'python3 train.py'",
-      "x.yaml:6:16: seed 'x' is not a whole number >= 0",
-      "x.yaml:6:19: seed 0 is listed twice",
-      "x.yaml:7:14: 'timeout' in experiment 'mlp' must be a duration such as 90s, 30m, 2h or 1h30m, got 'soon'",
-      "x.yaml:9:21: regex in metric 'acc' of experiment 'mlp' has no named group 'value'; write (?<value>...) around the number",
-      "x.yaml:11:5: missing key 'metric' in claim 'c1'",
-      "x.yaml:14:13: 'better' in claim 'c1' must be one of higher, lower, either, got 'more'",
-  }));
+  EXPECT_EQ(
+      Errors(text),
+      (std::vector<std::string>{
+          "x.yaml:5:14: 'command' in experiment 'mlp' must be a non-empty list of arguments such as [python3, "
+          "train.py], not 'python3 train.py'",
+          "x.yaml:6:16: seed 'x' is not a whole number >= 0",
+          "x.yaml:6:19: seed 0 is listed twice",
+          "x.yaml:7:14: 'timeout' in experiment 'mlp' must be a duration such as 90s, 30m, 2h or 1h30m, got 'soon'",
+          "x.yaml:9:21: regex in metric 'acc' of experiment 'mlp' has no named group 'value'; write (?<value>...) "
+          "around the number",
+          "x.yaml:11:5: missing key 'metric' in claim 'c1'",
+          "x.yaml:14:13: 'better' in claim 'c1' must be one of higher, lower, either, got 'more'",
+      }));
 }
 
 // Found by manifest_fuzz: a whole-number key holding 2e33 was cast to int64_t, which is
@@ -185,14 +193,18 @@ experiments:
       acc: {stdout: 'acc=(?<value>[0-9.]+)', reduce: {mean_last: 1e300}}
 claims: []
 )yaml";
-  EXPECT_EQ(Errors(text), (std::vector<std::string>{
-      "x.yaml:1:27: 'year' in paper must be a whole number from 1000 to 9999, got '2e33'",
-      "x.yaml:3:30: 'cpus' in resources of defaults must be a whole number from 1 to 1048576, got '4294967297'",
-      "x.yaml:7:13: seed '2.08889e+33' is not a whole number >= 0",
-      "x.yaml:7:26: seed '-1e300' is not a whole number >= 0",
-      "x.yaml:9:66: 'mean_last' in 'reduce' in metric 'acc' of experiment 'mlp' must be a whole number of at least 1, got '1e300'",
-      "x.yaml:10:9: 'claims' must be a non-empty list of claims, each with an 'id', 'experiment', 'metric' and 'reported'",
-  }));
+  EXPECT_EQ(
+      Errors(text),
+      (std::vector<std::string>{
+          "x.yaml:1:27: 'year' in paper must be a whole number from 1000 to 9999, got '2e33'",
+          "x.yaml:3:30: 'cpus' in resources of defaults must be a whole number from 1 to 1048576, got '4294967297'",
+          "x.yaml:7:13: seed '2.08889e+33' is not a whole number >= 0",
+          "x.yaml:7:26: seed '-1e300' is not a whole number >= 0",
+          "x.yaml:9:66: 'mean_last' in 'reduce' in metric 'acc' of experiment 'mlp' must be a whole number of at least "
+          "1, got '1e300'",
+          "x.yaml:10:9: 'claims' must be a non-empty list of claims, each with an 'id', 'experiment', 'metric' and "
+          "'reported'",
+      }));
 }
 
 TEST_F(ParserTest, EveryMetricSourceReducerAndUnit) {
@@ -248,15 +260,21 @@ experiments:
 claims:
   - {id: c, experiment: e, metric: a, reported: 1}
 )yaml";
-  EXPECT_EQ(Errors(text), (std::vector<std::string>{
-      "x.yaml:7:10: in metric 'a' of experiment 'e' must only say where the values are: exactly one of 'stdout', 'stderr' (a regex), 'file' or 'stream'",
-      "x.yaml:8:10: in metric 'b' of experiment 'e' needs exactly one of 'json' (a JSON pointer), 'jsonl' (a field), 'csv' (a column), 'tensorboard' (a tag) or, with 'file', 'regex' (a pattern over its lines)",
-      "x.yaml:9:19: 'stream' in metric 'c' of experiment 'e' only reads JSON Lines ('jsonl'); use 'file' for csv",
-      "x.yaml:10:19: regex in metric 'd' of experiment 'e' has a group 'name'; put {name} in the metric name, e.g. 'd_{name}'",
-      "x.yaml:11:43: 'reduce' in metric 'e' of experiment 'e' must be last, first, min, max, mean, {mean_last: K}, {at_step: N} or {at_best: METRIC, best: max|min}, got 'median' (did you mean 'mean'?)",
-      "x.yaml:12:42: 'at_best' in experiment 'e' names unknown metric 'vall'",
-      "x.yaml:13:42: 'scale' in metric 'g' of experiment 'e' must be a non-zero number such as 100, got '0'",
-  }));
+  EXPECT_EQ(
+      Errors(text),
+      (std::vector<std::string>{
+          "x.yaml:7:10: in metric 'a' of experiment 'e' must only say where the values are: exactly one of 'stdout', "
+          "'stderr' (a regex), 'file' or 'stream'",
+          "x.yaml:8:10: in metric 'b' of experiment 'e' needs exactly one of 'json' (a JSON pointer), 'jsonl' (a "
+          "field), 'csv' (a column), 'tensorboard' (a tag) or, with 'file', 'regex' (a pattern over its lines)",
+          "x.yaml:9:19: 'stream' in metric 'c' of experiment 'e' only reads JSON Lines ('jsonl'); use 'file' for csv",
+          "x.yaml:10:19: regex in metric 'd' of experiment 'e' has a group 'name'; put {name} in the metric name, e.g. "
+          "'d_{name}'",
+          "x.yaml:11:43: 'reduce' in metric 'e' of experiment 'e' must be last, first, min, max, mean, {mean_last: K}, "
+          "{at_step: N} or {at_best: METRIC, best: max|min}, got 'median' (did you mean 'mean'?)",
+          "x.yaml:12:42: 'at_best' in experiment 'e' names unknown metric 'vall'",
+          "x.yaml:13:42: 'scale' in metric 'g' of experiment 'e' must be a non-zero number such as 100, got '0'",
+      }));
 }
 
 // Code that appends its results to a text file, prints a dict on one line, or repeats
@@ -302,14 +320,20 @@ experiments:
 claims:
   - {id: c, experiment: e, metric: a, reported: 1}
 )yaml";
-  EXPECT_EQ(Errors(mistakes), (std::vector<std::string>{
-      "x.yaml:7:45: 'regex' in metric 'a' of experiment 'e' goes with 'file' (a text file the code writes); on output, the pattern is the value of 'stdout' itself",
-      "x.yaml:8:31: regex in metric 'b' of experiment 'e' has no named group 'value'; write (?<value>...) around the number",
-      "x.yaml:9:55: 'csv' in metric 'c' of experiment 'e' does not go with 'regex': a file is read either as text under a regex or as one format",
-      "x.yaml:10:17: 'file' in metric 'd' of experiment 'e' is absolute; metric files are read from the run's own folder: write {out}/NAME or a path relative to the working copy",
-      "x.yaml:11:64: 'reduce' in metric 'f' of experiment 'e' does not go with 'replicates: true': every value is a sample (the stored value is their mean); remove 'reduce'",
-      "x.yaml:12:50: 'replicates' in metric 'g' of experiment 'e' must be one of true, false, got 'yes'",
-  }));
+  EXPECT_EQ(Errors(mistakes),
+            (std::vector<std::string>{
+                "x.yaml:7:45: 'regex' in metric 'a' of experiment 'e' goes with 'file' (a text file the code writes); "
+                "on output, the pattern is the value of 'stdout' itself",
+                "x.yaml:8:31: regex in metric 'b' of experiment 'e' has no named group 'value'; write (?<value>...) "
+                "around the number",
+                "x.yaml:9:55: 'csv' in metric 'c' of experiment 'e' does not go with 'regex': a file is read either as "
+                "text under a regex or as one format",
+                "x.yaml:10:17: 'file' in metric 'd' of experiment 'e' is absolute; metric files are read from the "
+                "run's own folder: write {out}/NAME or a path relative to the working copy",
+                "x.yaml:11:64: 'reduce' in metric 'f' of experiment 'e' does not go with 'replicates: true': every "
+                "value is a sample (the stored value is their mean); remove 'reduce'",
+                "x.yaml:12:50: 'replicates' in metric 'g' of experiment 'e' must be one of true, false, got 'yes'",
+            }));
 }
 
 TEST_F(ParserTest, ShellIsAnExplicitOptInWithBarePlaceholders) {
@@ -332,30 +356,39 @@ claims:
   - {id: x, experiment: a, metric: m, reported: 1}
 )yaml";
   EXPECT_EQ(Errors(text), (std::vector<std::string>{
-      "x.yaml:10:14: placeholder at position 7 of the shell command in experiment 'b' is inside quotes; write it bare: repro "
-      "quotes every value it substitutes",
-      "x.yaml:14:14: 'command' in experiment 'c' has shell: true, so it must be one string such as \"python train.py | tee log\"",
-  }));
+                              "x.yaml:10:14: placeholder at position 7 of the shell command in experiment 'b' is "
+                              "inside quotes; write it bare: repro "
+                              "quotes every value it substitutes",
+                              "x.yaml:14:14: 'command' in experiment 'c' has shell: true, so it must be one string "
+                              "such as \"python train.py | tee log\"",
+                          }));
 }
 
 TEST_F(ParserTest, UnknownMetricGetsADidYouMean) {
-  std::string text = std::string(kValid) + "  - {id: c3, experiment: mlp, metric: acu, reported: 1, where: {lr: 0.1}}\n";
-  EXPECT_EQ(Errors(text), (std::vector<std::string>{
-      "x.yaml:43:39: claim 'c3' names unknown metric 'acu' of experiment 'mlp' (did you mean 'acc'?)"}));
+  std::string text =
+      std::string(kValid) + "  - {id: c3, experiment: mlp, metric: acu, reported: 1, where: {lr: 0.1}}\n";
+  EXPECT_EQ(Errors(text),
+            (std::vector<std::string>{
+                "x.yaml:43:39: claim 'c3' names unknown metric 'acu' of experiment 'mlp' (did you mean 'acc'?)"}));
 }
 
 TEST_F(ParserTest, AClaimMustPickOneGridPoint) {
-  std::string text = std::string(kValid) + "  - {id: c3, experiment: mlp, metric: acc, reported: 1}\n"
-                                           "  - {id: c4, experiment: mlp, metric: acc, reported: 1, where: {lr: 0.5}}\n";
-  EXPECT_EQ(Errors(text), (std::vector<std::string>{
-      "x.yaml:43:5: claim 'c3' must pick one grid point of experiment 'mlp': add 'where' with a value for lr (or for_all: lr)",
-      "x.yaml:44:69: 'where' in claim 'c4' picks lr=0.5, which is not in the grid of experiment 'mlp' (0.1, 0.01)",
-  }));
+  std::string text = std::string(kValid) +
+                     "  - {id: c3, experiment: mlp, metric: acc, reported: 1}\n"
+                     "  - {id: c4, experiment: mlp, metric: acc, reported: 1, where: {lr: 0.5}}\n";
+  EXPECT_EQ(
+      Errors(text),
+      (std::vector<std::string>{
+          "x.yaml:43:5: claim 'c3' must pick one grid point of experiment 'mlp': add 'where' with a value for lr (or "
+          "for_all: lr)",
+          "x.yaml:44:69: 'where' in claim 'c4' picks lr=0.5, which is not in the grid of experiment 'mlp' (0.1, 0.01)",
+      }));
 }
 
 TEST_F(ParserTest, DuplicateIdsCiteTheFirstLine) {
   std::string text = std::string(kValid) + "  - {id: table1/cnn, experiment: cnn, metric: acc, reported: 1}\n";
-  EXPECT_EQ(Errors(text), (std::vector<std::string>{"x.yaml:43:5: duplicate claim id 'table1/cnn' (first at line 39)"}));
+  EXPECT_EQ(Errors(text),
+            (std::vector<std::string>{"x.yaml:43:5: duplicate claim id 'table1/cnn' (first at line 39)"}));
 }
 
 TEST_F(ParserTest, SourceProblems) {
@@ -363,11 +396,14 @@ TEST_F(ParserTest, SourceProblems) {
             (std::vector<std::string>{
                 "x.yaml:2:16: source path 'nowhere' (resolved to " + (dir_ / "nowhere").string() + ") is not a folder",
                 "x.yaml:3:14: 'experiments' must be a non-empty list of experiments, each with an 'id' and a 'command'",
-                "x.yaml:4:9: 'claims' must be a non-empty list of claims, each with an 'id', 'experiment', 'metric' and 'reported'",
+                "x.yaml:4:9: 'claims' must be a non-empty list of claims, each with an 'id', 'experiment', 'metric' "
+                "and 'reported'",
             }));
-  std::vector<std::string> errors = Errors("paper: {title: t}\nsource: {git: https://x/y, commit: ../main}\nexperiments: []\nclaims: []\n");
+  std::vector<std::string> errors =
+      Errors("paper: {title: t}\nsource: {git: https://x/y, commit: ../main}\nexperiments: []\nclaims: []\n");
   EXPECT_EQ(errors.front(),
-            "x.yaml:2:36: commit '../main' in source is neither a commit hash nor a branch or tag name; pin the full 40-hex hash (git rev-parse HEAD prints it)");
+            "x.yaml:2:36: commit '../main' in source is neither a commit hash nor a branch or tag name; pin the full "
+            "40-hex hash (git rev-parse HEAD prints it)");
 }
 
 TEST_F(ParserTest, YamlSyntaxErrorHasAPosition) {
@@ -383,7 +419,8 @@ TEST_F(ParserTest, RejectsBadBytesBeforeParsing) {
   EXPECT_EQ(Errors("paper: {title: \"caf\xe9\"}\n"),
             (std::vector<std::string>{"x.yaml:1:20: the manifest is not valid UTF-8 here; save it as UTF-8 text"}));
   EXPECT_EQ(Errors(std::string(kMaxManifestBytes + 1, '#')),
-            (std::vector<std::string>{"x.yaml:1:1: the manifest is 10000001 bytes; manifests over 10000000 bytes are refused"}));
+            (std::vector<std::string>{
+                "x.yaml:1:1: the manifest is 10000001 bytes; manifests over 10000000 bytes are refused"}));
 }
 
 TEST_F(ParserTest, AcceptsByteOrderMarkAndCrlf) {
@@ -421,9 +458,11 @@ claims:
   std::vector<bool> deterministic;
   for (const Claim& claim : load.manifest.claims) deterministic.push_back(claim.deterministic);
   EXPECT_EQ(deterministic, (std::vector<bool>{true, false, false, false}));
-  EXPECT_EQ(Errors("paper: {title: t}\nsource: {path: code}\nexperiments:\n  - {id: e, command: [p], deterministic: yes, "
-                   "metrics: {m: {stdout: '(?<value>x)'}}}\nclaims:\n  - {id: c, experiment: e, metric: m, reported: 1}\n")
-                .size(), 1u);
+  EXPECT_EQ(
+      Errors("paper: {title: t}\nsource: {path: code}\nexperiments:\n  - {id: e, command: [p], deterministic: yes, "
+             "metrics: {m: {stdout: '(?<value>x)'}}}\nclaims:\n  - {id: c, experiment: e, metric: m, reported: 1}\n")
+          .size(),
+      1u);
 }
 
 // Three seeds of code that never receives the seed are one run three times.
@@ -462,10 +501,11 @@ claims:
   std::vector<std::string> warnings;
   for (const Diagnostic& d : load.manifest.warnings) warnings.push_back(d.ToString());
   auto expected = [](const std::string& id, int line) {
-    return fmt::format("x.yaml:{}:5: experiment '{}' runs 3 seeds, but the seed reaches its code nowhere ('{{seed}}' is in no "
-                       "argument and no env value): its runs would be repetitions, not replicates; pass '{{seed}}' to the "
-                       "code, or declare 'seed_from_env: true' if it reads REPRO_SEED, or 'deterministic: true' with one seed",
-                       line, id);
+    return fmt::format(
+        "x.yaml:{}:5: experiment '{}' runs 3 seeds, but the seed reaches its code nowhere ('{{seed}}' is in no "
+        "argument and no env value): its runs would be repetitions, not replicates; pass '{{seed}}' to the "
+        "code, or declare 'seed_from_env: true' if it reads REPRO_SEED, or 'deterministic: true' with one seed",
+        line, id);
   };
   EXPECT_EQ(warnings, (std::vector<std::string>{expected("ignores", 6), expected("literal", 24)}));
 }
@@ -483,9 +523,9 @@ experiments:
 claims:
   - {id: c, experiment: e, metric: b, reported: 1}
 )yaml";
-  EXPECT_EQ(Errors(text), (std::vector<std::string>{
-      "x.yaml:7:19: regex in metric 'a' of experiment 'e' has a group 'n' but no group 'std' or 'stderr': 'n' counts the "
-      "values a printed \"± x\" summarises"}));
+  EXPECT_EQ(Errors(text), (std::vector<std::string>{"x.yaml:7:19: regex in metric 'a' of experiment 'e' has a group "
+                                                    "'n' but no group 'std' or 'stderr': 'n' counts the "
+                                                    "values a printed \"± x\" summarises"}));
 }
 
 TEST_F(ParserTest, RenderedDiagnosticShowsTheLineAndACaret) {

@@ -17,8 +17,10 @@ class PlanTest : public ::testing::Test {
  protected:
   Manifest Load(const std::string& experiment_block, const std::string& claims = "") {
     std::filesystem::create_directories(dir_ / "code");
-    std::string text = "paper: {title: t}\nsource: {path: code}\nenv: {A: \"1\"}\nexperiments:\n" + experiment_block +
-                       "claims:\n" + (claims.empty() ? "  - {id: c, experiment: e, metric: m, reported: 1, where: {lr: \"0.1\", depth: \"2\"}}\n" : claims);
+    std::string text =
+        "paper: {title: t}\nsource: {path: code}\nenv: {A: \"1\"}\nexperiments:\n" + experiment_block + "claims:\n" +
+        (claims.empty() ? "  - {id: c, experiment: e, metric: m, reported: 1, where: {lr: \"0.1\", depth: \"2\"}}\n"
+                        : claims);
     ManifestLoad load = ParseManifest(text, "m.yaml", dir_.path());
     EXPECT_TRUE(load.ok()) << (load.errors.empty() ? "" : load.errors.front().ToString());
     return load.manifest;
@@ -47,7 +49,8 @@ TEST_F(PlanTest, AnExperimentsOwnEnvAndCodeChangeOnlyItsIdentities) {
   const char* claim = "  - {id: c, experiment: e, metric: m, reported: 1}\n";
   Manifest m = Load(two, claim);
   EXPECT_EQ(m.EnvOf(m.experiments[0]), (NamedValues{{"A", "1"}}));
-  EXPECT_EQ(m.EnvOf(m.experiments[1]), (NamedValues{{"A", "2"}, {"B", "3"}})) << "the experiment's A replaces the manifest's";
+  EXPECT_EQ(m.EnvOf(m.experiments[1]), (NamedValues{{"A", "2"}, {"B", "3"}}))
+      << "the experiment's A replaces the manifest's";
   std::vector<RunSpec> plain = *PlanRuns(m, "tree:abc");
   std::vector<RunSpec> own = *PlanRuns(m, CodeIdentities{"tree:abc", {{"f", "git:other"}}});
   EXPECT_EQ(plain[0].key, own[0].key);
@@ -58,7 +61,8 @@ TEST_F(PlanTest, AnExperimentsOwnEnvAndCodeChangeOnlyItsIdentities) {
   - id: f
     command: [prog, "{seed}"]
     metrics: {m: {stdout: '(?<value>\d+)'}}
-)yaml", claim);
+)yaml",
+                              claim);
   std::vector<RunSpec> before = *PlanRuns(without_env, "tree:abc");
   EXPECT_EQ(before[0].key, plain[0].key);
   EXPECT_NE(before[1].key, plain[1].key) << "f's own env is part of its identity";
@@ -90,7 +94,8 @@ TEST_F(PlanTest, ClaimSelectsItsGridPoint) {
 }
 
 TEST_F(PlanTest, IdentityChangesWithWhatDeterminesTheRunOnly) {
-  std::string base = "  - id: e\n    command: [prog, \"{seed}\"]\n    timeout: 5m\n    metrics: {m: {stdout: '(?<value>\\d+)'}}\n";
+  std::string base =
+      "  - id: e\n    command: [prog, \"{seed}\"]\n    timeout: 5m\n    metrics: {m: {stdout: '(?<value>\\d+)'}}\n";
   std::string claims = "  - {id: c, experiment: e, metric: m, reported: 1}\n";
   std::string key = (*PlanRuns(Load(base, claims), "tree:abc"))[0].key;
   EXPECT_EQ((*PlanRuns(Load(base, claims), "tree:abc"))[0].key, key) << "stable";
@@ -105,16 +110,19 @@ TEST_F(PlanTest, IdentityChangesWithWhatDeterminesTheRunOnly) {
 
 TEST_F(PlanTest, SeedsAreDistinctRunsEvenWhenTheCommandDoesNotNameThem) {
   // The program may read REPRO_SEED from its environment instead.
-  std::string block = "  - id: e\n    command: [prog]\n    seeds: [0, 1, 2]\n    metrics: {m: {stdout: '(?<value>\\d+)'}}\n";
-  std::vector<RunSpec> runs = *PlanRuns(Load(block, "  - {id: c, experiment: e, metric: m, reported: 1}\n"), "tree:abc");
+  std::string block =
+      "  - id: e\n    command: [prog]\n    seeds: [0, 1, 2]\n    metrics: {m: {stdout: '(?<value>\\d+)'}}\n";
+  std::vector<RunSpec> runs =
+      *PlanRuns(Load(block, "  - {id: c, experiment: e, metric: m, reported: 1}\n"), "tree:abc");
   ASSERT_EQ(runs.size(), 3u);
   EXPECT_NE(runs[0].key, runs[1].key);
   EXPECT_NE(runs[1].key, runs[2].key);
 }
 
 TEST_F(PlanTest, ShellCommandsQuoteEveryValue) {
-  std::string block = "  - id: e\n    shell: true\n    command: \"prog --lr {lr} | tee {out}/log\"\n"
-                      "    params: {lr: [\"0.1; rm -rf ~\"]}\n    metrics: {m: {stdout: '(?<value>\\d+)'}}\n";
+  std::string block =
+      "  - id: e\n    shell: true\n    command: \"prog --lr {lr} | tee {out}/log\"\n"
+      "    params: {lr: [\"0.1; rm -rf ~\"]}\n    metrics: {m: {stdout: '(?<value>\\d+)'}}\n";
   Manifest manifest = Load(block, "  - {id: c, experiment: e, metric: m, reported: 1}\n");  // runs point into it
   std::vector<RunSpec> runs = *PlanRuns(manifest, "tree:abc");
   EXPECT_EQ(*ExpandCommand(runs[0], "/r/o"),
@@ -123,7 +131,8 @@ TEST_F(PlanTest, ShellCommandsQuoteEveryValue) {
 
 TEST_F(PlanTest, FilesBesideTheManifestAreIdentifiedByContent) {
   WriteText(dir_ / "driver.py", "print(1)\n");
-  std::string block = "  - id: e\n    command: [python3, \"{manifest_dir}/driver.py\"]\n    metrics: {m: {stdout: '(?<value>\\d+)'}}\n";
+  std::string block =
+      "  - id: e\n    command: [python3, \"{manifest_dir}/driver.py\"]\n    metrics: {m: {stdout: '(?<value>\\d+)'}}\n";
   std::string claims = "  - {id: c, experiment: e, metric: m, reported: 1}\n";
   std::string before = (*PlanRuns(Load(block, claims), "tree:abc"))[0].key;
   WriteText(dir_ / "driver.py", "print(2)\n");

@@ -24,7 +24,8 @@ std::map<std::string, std::string> SchemaVerdicts(const std::vector<fs::path>& f
       "    errors = list(v.iter_errors(yaml.safe_load(open(f))))\n"
       "    print(f + '\\t' + ('OK' if not errors else errors[0].message.replace('\\n', ' ')))\n";
   testing::WriteText(scratch / "check.py", script);
-  std::string command = "python3 " + (scratch / "check.py").string() + " " + REPRO_SOURCE_DIR + "/docs/manifest.schema.json";
+  std::string command =
+      "python3 " + (scratch / "check.py").string() + " " + REPRO_SOURCE_DIR + "/docs/manifest.schema.json";
   for (const fs::path& file : files) command += " '" + file.string() + "'";
   command += " > " + (scratch / "verdicts.tsv").string() + " 2>&1";
   EXPECT_EQ(std::system(command.c_str()), 0) << testing::ReadText(scratch / "verdicts.tsv");
@@ -45,7 +46,8 @@ TEST(ManifestSchemaTest, AgreesWithTheParserOnEveryShippedManifestAndFixture) {
   std::vector<fs::path> files;
   for (const char* folder : {"experiments", "tests/fixtures"}) {
     for (const auto& entry : fs::recursive_directory_iterator(fs::path(REPRO_SOURCE_DIR) / folder)) {
-      if (entry.path().extension() == ".yaml" && entry.path().parent_path().filename() != "slurm") files.push_back(entry.path());
+      if (entry.path().extension() == ".yaml" && entry.path().parent_path().filename() != "slurm")
+        files.push_back(entry.path());
     }
   }
   // Misspelt keys at each level: the parser refuses them, and so must an editor.

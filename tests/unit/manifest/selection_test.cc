@@ -74,7 +74,8 @@ TEST_F(SelectionTest, UnknownNamesAreErrorsWithASuggestion) {
   Status experiment = ApplySelection({{"aa"}, {}, {}}, manifest_, runs_);
   EXPECT_NE(experiment.error().find("(did you mean 'a'?)"), std::string::npos) << experiment.error();
   Status parameter = ApplySelection({{}, {}, {{"lrr", "1"}}}, manifest_, runs_);
-  EXPECT_NE(parameter.error().find("no experiment has a parameter 'lrr' (did you mean 'lr'?)"), std::string::npos) << parameter.error();
+  EXPECT_NE(parameter.error().find("no experiment has a parameter 'lrr' (did you mean 'lr'?)"), std::string::npos)
+      << parameter.error();
   Status nothing = ApplySelection({{"b"}, {}, {{"lr", "1"}}}, manifest_, runs_);
   EXPECT_TRUE(nothing.ok()) << "b has no lr: its run stays";
   EXPECT_FALSE(ParseWhere("lr").ok());

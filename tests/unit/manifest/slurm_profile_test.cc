@@ -1,6 +1,7 @@
+#include "harness/manifest/slurm_profile.h"
+
 #include <gtest/gtest.h>
 
-#include "harness/manifest/slurm_profile.h"
 #include "tests/test_util.h"
 
 namespace repro {
@@ -10,9 +11,10 @@ using testing::ScopedTempDir;
 
 TEST(SlurmProfileTest, EveryKeyIsRead) {
   ScopedTempDir dir;
-  testing::WriteText(dir / "p.yaml",
-                     "partition: gpu\naccount: lab\nqos: high\nsbatch: [--exclusive, --constraint=a100]\nmax_running: 4\n"
-                     "warning: 2m\npoll: {min: 0.5s, max: 1m}\nlost_after: 1h\nrecord_grace: 10s\nsettle: 2s\n");
+  testing::WriteText(
+      dir / "p.yaml",
+      "partition: gpu\naccount: lab\nqos: high\nsbatch: [--exclusive, --constraint=a100]\nmax_running: 4\n"
+      "warning: 2m\npoll: {min: 0.5s, max: 1m}\nlost_after: 1h\nrecord_grace: 10s\nsettle: 2s\n");
   SlurmProfileLoad load = LoadSlurmProfile(dir / "p.yaml");
   ASSERT_TRUE(load.errors.empty()) << load.errors.front().ToString();
   EXPECT_EQ(load.profile.partition, "gpu");
@@ -50,7 +52,8 @@ TEST(SlurmProfileTest, AMissingProfileSaysWhereProfilesLive) {
 
 TEST(SlurmProfileTest, TheShippedProfilesAreValid) {
   for (const char* name : {"default", "local"}) {
-    SlurmProfileLoad load = LoadSlurmProfile(std::filesystem::path(REPRO_SOURCE_DIR) / "configs/slurm" / (std::string(name) + ".yaml"));
+    SlurmProfileLoad load =
+        LoadSlurmProfile(std::filesystem::path(REPRO_SOURCE_DIR) / "configs/slurm" / (std::string(name) + ".yaml"));
     EXPECT_TRUE(load.errors.empty()) << name << ": " << load.errors.front().ToString();
   }
 }

@@ -17,7 +17,8 @@ namespace {
 using testing::ScopedTempDir;
 using testing::WriteText;
 
-MetricSpec Regex(const std::string& name, const std::string& pattern, ReducerSpec::Kind reduce = ReducerSpec::Kind::kLast) {
+MetricSpec Regex(const std::string& name, const std::string& pattern,
+                 ReducerSpec::Kind reduce = ReducerSpec::Kind::kLast) {
   MetricSpec spec;
   spec.name = name;
   spec.pattern = pattern;
@@ -37,7 +38,7 @@ MetricSpec FileSpec(const std::string& name, MetricSource source, const std::str
 }
 
 std::vector<MetricValue> Collect(std::vector<MetricSpec> specs, const std::vector<std::string>& lines,
-                             const std::filesystem::path& dir = "/nonexistent") {
+                                 const std::filesystem::path& dir = "/nonexistent") {
   MetricCollector collector(std::move(specs));
   for (const std::string& line : lines) collector.OnLine(StreamId::kStdout, line);
   return collector.Finish([&](const MetricSpec& spec) { return dir / spec.file; }, dir);
@@ -111,16 +112,18 @@ TEST(MetricCollectorTest, ValueAtTheStepWhereAnotherMetricIsBest) {
   MetricSpec test = Regex("test_acc", R"(epoch (?<step>\d+) .*test (?<value>\S+))");
   test.reduce = R(ReducerSpec::Kind::kAtBest);
   test.reduce.other = "val_acc";
-  std::vector<MetricValue> values = Collect({val, test}, {"epoch 1 val 0.80 test 0.79", "epoch 2 val 0.90 test 0.85",
-                                                      "epoch 3 val 0.85 test 0.88"});
+  std::vector<MetricValue> values =
+      Collect({val, test}, {"epoch 1 val 0.80 test 0.79", "epoch 2 val 0.90 test 0.85", "epoch 3 val 0.85 test 0.88"});
   EXPECT_EQ(values[1].value, 0.85) << "test accuracy at the best validation epoch, not its own best";
   test.reduce.other = "absent";
-  EXPECT_EQ(Collect({val, test}, {"epoch 1 val 0.8 test 0.7"})[1].message, "'absent' (whose best step picks the value) was not found");
+  EXPECT_EQ(Collect({val, test}, {"epoch 1 val 0.8 test 0.7"})[1].message,
+            "'absent' (whose best step picks the value) was not found");
 }
 
 TEST(MetricCollectorTest, RegexGroupsForStepsStdAndNames) {
   MetricSpec named = Regex("{name}_loss", R"(Final (?<name>train|test) loss (?<value>\S+) \+/- (?<std>\S+))");
-  std::vector<MetricValue> values = Collect({named}, {"Final train loss 0.25 +/- 0.01", "Final test loss 0.40 +/- 0.03"});
+  std::vector<MetricValue> values =
+      Collect({named}, {"Final train loss 0.25 +/- 0.01", "Final test loss 0.40 +/- 0.03"});
   ASSERT_EQ(values.size(), 2u);
   EXPECT_EQ(values[0].name, "test_loss");
   EXPECT_EQ(values[0].value, 0.40);
@@ -133,12 +136,12 @@ TEST(MetricCollectorTest, RegexGroupsForStepsStdAndNames) {
 
 // A boosting paper's script prints its spread over data splits: "RMSE 0.17 +/- 0.004 (n=5)".
 TEST(MetricCollectorTest, AGroupNCountsTheValuesAPrintedSpreadSummarises) {
-  std::vector<MetricValue> values = Collect(
-      {Regex("rmse", R"(RMSE (?<value>\S+) \+/- (?<std>\S+) \(n=(?<n>\d+)\))"),
-       Regex("mae", R"(MAE (?<value>\S+) \+/- (?<stderr>\S+) over (?<n>\d+))"),
-       Regex("r2", R"(R2 (?<value>\S+) \+/- (?<stderr>\S+))"),
-       Regex("acc", R"(acc (?<value>\S+) \+/- (?<std>\S+)(?: n=(?<n>\S+))?)")},
-      {"RMSE 0.17 +/- 0.004 (n=5)", "MAE 0.5 +/- 0.01 over 4", "R2 0.9 +/- 0.02", "acc 0.8 +/- 0.1 n=2.5"});
+  std::vector<MetricValue> values =
+      Collect({Regex("rmse", R"(RMSE (?<value>\S+) \+/- (?<std>\S+) \(n=(?<n>\d+)\))"),
+               Regex("mae", R"(MAE (?<value>\S+) \+/- (?<stderr>\S+) over (?<n>\d+))"),
+               Regex("r2", R"(R2 (?<value>\S+) \+/- (?<stderr>\S+))"),
+               Regex("acc", R"(acc (?<value>\S+) \+/- (?<std>\S+)(?: n=(?<n>\S+))?)")},
+              {"RMSE 0.17 +/- 0.004 (n=5)", "MAE 0.5 +/- 0.01 over 4", "R2 0.9 +/- 0.02", "acc 0.8 +/- 0.1 n=2.5"});
   ASSERT_EQ(values.size(), 4u);
   EXPECT_EQ(values[0].name, "rmse");
   EXPECT_EQ(values[0].std, 0.004);
@@ -154,8 +157,8 @@ TEST(MetricCollectorTest, AGroupNCountsTheValuesAPrintedSpreadSummarises) {
 
 // A regex that captured the word "at" names itself: the fix is in the manifest.
 TEST(MetricCollectorTest, ACaptureThatIsNotANumberNamesTheExtractorAndTheText) {
-  std::vector<MetricValue> values =
-      Collect({Regex("loss", R"(loss (?<value>\S+))"), Regex("nan", R"(val (?<value>\S+))")}, {"loss at step 3", "val nan"});
+  std::vector<MetricValue> values = Collect(
+      {Regex("loss", R"(loss (?<value>\S+))"), Regex("nan", R"(val (?<value>\S+))")}, {"loss at step 3", "val nan"});
   EXPECT_EQ(values[0].flag, ValueFlag::kUnparseable);
   EXPECT_EQ(values[0].message, R"(the regex /loss (?<value>\S+)/ on stdout captured 'at', which is not a number)");
   // nan is what the code printed: its own result, not the extractor's mistake.
@@ -185,7 +188,8 @@ TEST(MetricCollectorTest, EveryMatchOfALineCountsInOrder) {
 // same line cleaning, the file's glob, and the limits of any metric file.
 TEST(FileMetricsTest, ARegexOverATextFile) {
   ScopedTempDir dir;
-  WriteText(dir / "out/result.txt", "epoch 1 acc 0.5\n\x1b[1mepoch 2 acc 0.75 +/- 0.02 (n=4)\x1b[0m\n 50%|##\repoch 3 acc 0.8\n");
+  WriteText(dir / "out/result.txt",
+            "epoch 1 acc 0.5\n\x1b[1mepoch 2 acc 0.75 +/- 0.02 (n=4)\x1b[0m\n 50%|##\repoch 3 acc 0.8\n");
   WriteText(dir / "out/seed-0.log", "{'precision': 0.91, 'recall': 0.88}\n");
   WriteText(dir / "out/seed-1.log", "{'precision': 0.93, 'recall': 0.86}\n");
   MetricSpec acc = FileSpec("acc", MetricSource::kTextFile, "out/result.txt", "");
@@ -212,8 +216,9 @@ TEST(FileMetricsTest, ARegexOverATextFile) {
   MetricSpec absent = FileSpec("x", MetricSource::kTextFile, "out/absent.txt", "");
   absent.pattern = "x (?<value>\\d+)";
   EXPECT_EQ(Collect({absent}, {}, dir.path())[0].message,
-            "not found: looked in lines of " + (dir / "out/absent.txt").string() + " matching /x (?<value>\\d+)/ (no file matches " +
-                (dir / "out/absent.txt").string() + " (it was not written, or the path is wrong))");
+            "not found: looked in lines of " + (dir / "out/absent.txt").string() +
+                " matching /x (?<value>\\d+)/ (no file matches " + (dir / "out/absent.txt").string() +
+                " (it was not written, or the path is wrong))");
   // A symlink out of the attempt's folder is not followed.
   std::filesystem::create_symlink("/etc/hostname", dir / "out/link.txt");
   MetricSpec link = FileSpec("x", MetricSource::kTextFile, "out/link.txt", "");
@@ -235,8 +240,9 @@ TEST(MetricCollectorTest, ScaleAndUnit) {
 
 TEST(MetricCollectorTest, StreamsEveryObservationToTheSink) {
   std::vector<std::pair<std::string, int64_t>> seen;
-  MetricCollector collector({Regex("acc", R"(acc=(?<value>\S+))")},
-                            [&](const std::string& metric, const Observation& o) { seen.emplace_back(metric, *o.step); });
+  MetricCollector collector(
+      {Regex("acc", R"(acc=(?<value>\S+))")},
+      [&](const std::string& metric, const Observation& o) { seen.emplace_back(metric, *o.step); });
   collector.OnLine(StreamId::kStdout, "acc=1");
   collector.OnLine(StreamId::kStderr, "acc=2");  // wrong stream
   collector.OnLine(StreamId::kStdout, "acc=3");
@@ -265,7 +271,7 @@ TEST(MetricCollectorTest, JsonLinesOnAStream) {
   spec.step_field = "step";
   spec.reduce.kind = ReducerSpec::Kind::kMax;
   MetricValue value = Collect({spec}, {R"({"step": 10, "acc": 0.5})", "not json", R"({"step": 20, "loss": 1})",
-                                   R"(  {"step": 30, "acc": 0.75})"})[0];
+                                       R"(  {"step": 30, "acc": 0.75})"})[0];
   EXPECT_EQ(value.value, 0.75);
   EXPECT_EQ(value.points, 2);
 }
@@ -273,7 +279,8 @@ TEST(MetricCollectorTest, JsonLinesOnAStream) {
 TEST(FileMetricsTest, JsonJsonLinesCsvTsvAndGlobs) {
   ScopedTempDir dir;
   WriteText(dir / "out/m.json", R"({"test": {"acc": [0.5, 0.8]}, "nan": "NaN"})");
-  WriteText(dir / "out/log.jsonl", "{\"epoch\": 1, \"eval\": {\"acc\": 0.7}}\n{\"epoch\": 2, \"eval\": {\"acc\": 0.9}}\n");
+  WriteText(dir / "out/log.jsonl",
+            "{\"epoch\": 1, \"eval\": {\"acc\": 0.7}}\n{\"epoch\": 2, \"eval\": {\"acc\": 0.9}}\n");
   WriteText(dir / "out/log.csv", "epoch,\"val acc\",loss\n1,0.5,2\n2,\"0.6\",1.5\n3,,1\n");
   WriteText(dir / "out/log.tsv", "step\tacc\n5\t0.25\n");
   WriteText(dir / "out/seed-0/r.json", R"({"acc": 1})");
@@ -298,7 +305,8 @@ TEST(FileMetricsTest, JsonJsonLinesCsvTsvAndGlobs) {
   MetricSpec bad_column = FileSpec("x", MetricSource::kCsv, "out/log.csv", "val_acc");
   EXPECT_EQ(Collect({bad_column}, {}, dir.path())[0].message,
             "not found: looked in column 'val_acc' of " + (dir / "out/log.csv").string() + " (" +
-                (dir / "out/log.csv").string() + ": no column 'val_acc' in the header (columns: epoch, val acc, loss) (did you mean 'val acc'?))");
+                (dir / "out/log.csv").string() +
+                ": no column 'val_acc' in the header (columns: epoch, val acc, loss) (did you mean 'val acc'?))");
 }
 
 // ---- TensorBoard -------------------------------------------------------------------
@@ -315,7 +323,9 @@ std::string Varint(uint64_t value) {
 std::string Key(int field, int wire) { return Varint(static_cast<uint64_t>(field) << 3 | static_cast<uint64_t>(wire)); }
 std::string Bytes(int field, const std::string& payload) { return Key(field, 2) + Varint(payload.size()) + payload; }
 template <typename T>
-std::string Raw(T value) { return std::string(reinterpret_cast<const char*>(&value), sizeof(T)); }
+std::string Raw(T value) {
+  return std::string(reinterpret_cast<const char*>(&value), sizeof(T));
+}
 
 // An Event with one scalar, in the simple_value encoding or as a scalar float tensor.
 std::string ScalarEvent(int64_t step, const std::string& tag, float value, bool as_tensor) {
@@ -413,11 +423,22 @@ std::map<std::string, std::vector<std::string>> SeenBy(const std::vector<MetricS
 TEST(OutputScanTest, ChunkedScanningFindsExactlyWhatLineByLineSearchFinds) {
   // Lines that trip a whole-run search: matches that would run across a line end, two
   // matches in one line, anchors, progress bars, colours, CRLF, invalid UTF-8, empty lines.
-  const std::vector<std::string> lines = {
-      "epoch 1 acc=0.5 loss 0.9",        "loss",   "0.25 is not a loss line", "acc=0.6 val_acc=0.7",
-      " 10%|###   | 1/10\r100%|#####| acc=0.8", "\x1b[32macc=0.9\x1b[0m",      "",
-      "acc=0.1\r\n",                      "\xff\xfe acc=0.2", "acc=", "final acc=0.95 +- 0.01 at step 7",
-      "Final train loss 0.3 +/- 0.1",    "Final test loss 0.4 +/- 0.2", "loss   ", "   0.125", "acc=nan"};
+  const std::vector<std::string> lines = {"epoch 1 acc=0.5 loss 0.9",
+                                          "loss",
+                                          "0.25 is not a loss line",
+                                          "acc=0.6 val_acc=0.7",
+                                          " 10%|###   | 1/10\r100%|#####| acc=0.8",
+                                          "\x1b[32macc=0.9\x1b[0m",
+                                          "",
+                                          "acc=0.1\r\n",
+                                          "\xff\xfe acc=0.2",
+                                          "acc=",
+                                          "final acc=0.95 +- 0.01 at step 7",
+                                          "Final train loss 0.3 +/- 0.1",
+                                          "Final test loss 0.4 +/- 0.2",
+                                          "loss   ",
+                                          "   0.125",
+                                          "acc=nan"};
   std::string text;
   for (int repeat = 0; repeat < 40; ++repeat) {
     for (const std::string& line : lines) text += line + (line.ends_with("\r\n") ? "" : "\n");
@@ -442,7 +463,8 @@ TEST(OutputScanTest, ChunkedScanningFindsExactlyWhatLineByLineSearchFinds) {
   std::mt19937 rng(7);
   for (size_t chunk : {size_t{1}, size_t{3}, size_t{64}, size_t{4096}, text.size()}) {
     auto chunked = SeenBy(specs, [&](MetricCollector& c) {
-      for (size_t at = 0; at < text.size(); at += chunk) c.OnOutput(StreamId::kStdout, std::string_view(text).substr(at, chunk));
+      for (size_t at = 0; at < text.size(); at += chunk)
+        c.OnOutput(StreamId::kStdout, std::string_view(text).substr(at, chunk));
       c.OnOutput(StreamId::kStdout, {});
     });
     EXPECT_EQ(chunked, by_line) << "chunks of " << chunk;

@@ -5,7 +5,8 @@
 namespace repro {
 namespace {
 
-const char* kRunEnvironment = R"json({"cpu":{"cores":2,"model":"Xeon"},"gpus":[],"interpreters":{"/usr/bin/python3":{"path":"/usr/bin/python3",
+const char* kRunEnvironment =
+    R"json({"cpu":{"cores":2,"model":"Xeon"},"gpus":[],"interpreters":{"/usr/bin/python3":{"path":"/usr/bin/python3",
   "probe":{"blas":["/usr/lib/libopenblas.so.0"],"packages":{"numpy":"1.24.2","torch":"2.1.0"},"version":"3.11.2"}}},
   "kernel":"Linux 6.1 x86_64","memory_bytes":1,"os":"Debian GNU/Linux 12 (bookworm)","repro":"0.1.0"})json";
 
@@ -24,8 +25,9 @@ TEST(EnvironmentNotesTest, RunsOfOneClaimInDifferentEnvironmentsAreCompared) {
   other.replace(other.find("1.24.2"), 6, "1.26.0");
   std::vector<std::string> notes = EnvironmentNotes({}, {kRunEnvironment, other});
   ASSERT_EQ(notes.size(), 1u);
-  EXPECT_EQ(notes[0], "its runs ran in 2 different environments, which differ in: "
-                      "/interpreters/~1usr~1bin~1python3/probe/packages/numpy (1.24.2 vs 1.26.0)");
+  EXPECT_EQ(notes[0],
+            "its runs ran in 2 different environments, which differ in: "
+            "/interpreters/~1usr~1bin~1python3/probe/packages/numpy (1.24.2 vs 1.26.0)");
 }
 
 TEST(EnvironmentNotesTest, NothingToSayWithoutFingerprints) {

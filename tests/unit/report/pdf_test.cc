@@ -29,13 +29,16 @@ TEST(PdfTest, WithoutChromiumTheErrorNamesThePackage) {
 TEST(PdfTest, ChromiumPrintsThePageInAPrivateProfileWithoutNetwork) {
   ScopedTempDir dir;
   fs::path args = dir / "args";
-  fs::path chromium = FakeChromium(dir, "printf '%s\\n' \"$@\" > " + args.string() + "\n"
-                                        "for a in \"$@\"; do case $a in --print-to-pdf=*) printf '%%PDF-1.7 fake' > \"${a#--print-to-pdf=}\";; esac; done\n");
+  fs::path chromium = FakeChromium(dir, "printf '%s\\n' \"$@\" > " + args.string() +
+                                            "\n"
+                                            "for a in \"$@\"; do case $a in --print-to-pdf=*) printf '%%PDF-1.7 fake' "
+                                            "> \"${a#--print-to-pdf=}\";; esac; done\n");
   Result<std::string> pdf = RenderPdf("<html>report</html>", {chromium, 30});
   ASSERT_TRUE(pdf.ok()) << pdf.error();
   EXPECT_EQ(*pdf, "%PDF-1.7 fake");
   std::string argv = ReadText(args);
-  for (const char* expected : {"--headless\n", "--no-pdf-header-footer\n", "--host-resolver-rules=MAP * ~NOTFOUND\n", "--user-data-dir=/"}) {
+  for (const char* expected :
+       {"--headless\n", "--no-pdf-header-footer\n", "--host-resolver-rules=MAP * ~NOTFOUND\n", "--user-data-dir=/"}) {
     EXPECT_NE(argv.find(expected), std::string::npos) << expected << " in\n" << argv;
   }
   size_t page = argv.find("file:///");
@@ -54,7 +57,8 @@ TEST(PdfTest, AChromiumThatHangsIsEndedAtTheTimeout) {
 
 TEST(PdfTest, AChromiumThatFailsOrWritesNoPdfIsQuoted) {
   ScopedTempDir dir;
-  Result<std::string> failed = RenderPdf("<html></html>", {FakeChromium(dir, "echo 'cannot open display' >&2\nexit 21\n"), 30});
+  Result<std::string> failed =
+      RenderPdf("<html></html>", {FakeChromium(dir, "echo 'cannot open display' >&2\nexit 21\n"), 30});
   ASSERT_FALSE(failed.ok());
   EXPECT_NE(failed.error().find("exited with 21: cannot open display"), std::string::npos) << failed.error();
   Result<std::string> silent = RenderPdf("<html></html>", {FakeChromium(dir, "echo 'did nothing' >&2\n"), 30});

@@ -1,9 +1,10 @@
 #include "harness/report/render.h"
 
-#include "harness/report/escape.h"
-
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+
+#include "harness/report/escape.h"
 
 namespace repro {
 namespace {
@@ -48,13 +49,15 @@ class RenderTest : public ::testing::Test {
 };
 
 TEST_F(RenderTest, TerminalTableWithoutColour) {
-  EXPECT_EQ(RenderTerminal(evaluation_, /*color=*/false),
-            "claim       paper                                     reported  measured      95% CI          delta  verdict\n"
-            "table1/mlp  Table 1, row MLP, the one with a very l…  68        65 ± 1 (n=3)  [62.52, 67.48]  -3     not-reproduced\n"
-            "\n"
-            "table1/mlp: measured 65 ± 1 (n=3), claimed 68: 3 below, allowed ±2.5: not-reproduced\n"
-            "\n"
-            "0 of 1 claims reproduced; 1 not-reproduced\n");
+  EXPECT_EQ(
+      RenderTerminal(evaluation_, /*color=*/false),
+      "claim       paper                                     reported  measured      95% CI          delta  verdict\n"
+      "table1/mlp  Table 1, row MLP, the one with a very l…  68        65 ± 1 (n=3)  [62.52, 67.48]  -3     "
+      "not-reproduced\n"
+      "\n"
+      "table1/mlp: measured 65 ± 1 (n=3), claimed 68: 3 below, allowed ±2.5: not-reproduced\n"
+      "\n"
+      "0 of 1 claims reproduced; 1 not-reproduced\n");
 }
 
 TEST_F(RenderTest, ColourOnlyWhenAsked) {
@@ -65,10 +68,15 @@ TEST_F(RenderTest, ColourOnlyWhenAsked) {
 TEST_F(RenderTest, MarkdownEscapesCellsAndListsUnfinishedRuns) {
   std::string md = RenderMarkdown(evaluation_);
   EXPECT_NE(md.find("# Reproduction report: A \\| paper\n"), std::string::npos);
-  EXPECT_NE(md.find("| `table1/mlp` | Table 1, row MLP, the one with a very long description that goes on | 68 | 65 ± 1 (n=3) | "
-                    "\\[62.52, 67.48\\] | -3 | **not-reproduced** |"),
-            std::string::npos) << md;
-  EXPECT_NE(md.find("| mlp seed=3 | timeout (signal 15) | `/r/mlp/a1/stdout.log`, `/r/mlp/a1/stderr.log` |"), std::string::npos) << md;
+  EXPECT_NE(
+      md.find(
+          "| `table1/mlp` | Table 1, row MLP, the one with a very long description that goes on | 68 | 65 ± 1 (n=3) | "
+          "\\[62.52, 67.48\\] | -3 | **not-reproduced** |"),
+      std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| mlp seed=3 | timeout (signal 15) | `/r/mlp/a1/stdout.log`, `/r/mlp/a1/stderr.log` |"),
+            std::string::npos)
+      << md;
   EXPECT_NE(md.find("Seeds: 0, 1, 2."), std::string::npos);
 }
 
@@ -99,7 +107,8 @@ TEST_F(RenderTest, HtmlForPrintOpensEverySectionAndHeadsEachPageWithTheTitle) {
   EXPECT_EQ(print.find("<details id"), std::string::npos) << "none left collapsed";
   EXPECT_NE(print.find(R"(@top-center{content:"Reproduction report: A | paper";)"), std::string::npos);
   EXPECT_NE(print.find(R"(content:"page " counter(page) " of " counter(pages))"), std::string::npos);
-  EXPECT_NE(screen.find("<td class=\"verdict\">✗ not-reproduced</td>"), std::string::npos) << "a word and a symbol, not only a colour";
+  EXPECT_NE(screen.find("<td class=\"verdict\">✗ not-reproduced</td>"), std::string::npos)
+      << "a word and a symbol, not only a colour";
 }
 
 TEST_F(RenderTest, ATitleCannotLeaveItsCssString) {
@@ -116,13 +125,17 @@ TEST_F(RenderTest, ComputeNamesTheSumOverAttemptsAndTheElapsedTime) {
   evaluation_.compute = evaluation_.claims[0].compute;
   evaluation_.elapsed_seconds = 722;
   std::string html = RenderHtml(evaluation_);
-  EXPECT_NE(html.find("Compute: 3 attempt(s), 23m42s of attempt time (summed over attempts), 21m40s CPU, peak memory 2 MiB."),
-            std::string::npos) << html;
+  EXPECT_NE(
+      html.find("Compute: 3 attempt(s), 23m42s of attempt time (summed over attempts), 21m40s CPU, peak memory 2 MiB."),
+      std::string::npos)
+      << html;
   EXPECT_NE(html.find("Elapsed: the runs took 12m02s from the first attempt's start"), std::string::npos);
   std::string md = RenderMarkdown(evaluation_);
   EXPECT_NE(md.find("| Compute | Attempts | Attempt time (summed) |"), std::string::npos);
   EXPECT_NE(md.find("Elapsed: the runs took 12m02s"), std::string::npos);
-  EXPECT_NE(md.find("23m42s of attempt time (summed over attempts) in 12m02s elapsed from the first start to the last end"), std::string::npos)
+  EXPECT_NE(
+      md.find("23m42s of attempt time (summed over attempts) in 12m02s elapsed from the first start to the last end"),
+      std::string::npos)
       << md;
 }
 

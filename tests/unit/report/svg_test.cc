@@ -17,7 +17,8 @@ size_t Count(const std::string& text, const std::string& what) {
 std::vector<std::string> TickLabels(const std::string& svg) {
   std::vector<std::string> labels;
   static const std::regex kTick(R"re(class="tick">([^<]*)</text>)re");
-  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), kTick); it != std::sregex_iterator(); ++it) labels.push_back((*it)[1]);
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), kTick); it != std::sregex_iterator(); ++it)
+    labels.push_back((*it)[1]);
   return labels;
 }
 
@@ -52,7 +53,10 @@ TEST(DotPlot, TicksAreRoundAndTheClaimedValueSitsOnItsTick) {
   for (const std::string& tick : ticks) EXPECT_LE(tick.size(), 5u) << "a round tick: " << tick;
   std::smatch claimed, tick;
   ASSERT_TRUE(std::regex_search(svg, claimed, std::regex(R"re(class="claimed" x1="([0-9.]+)")re")));
-  ASSERT_TRUE(std::regex_search(svg, tick, std::regex(R"re(<text x="([0-9.]+)" y="[0-9.]+" font-size="11" text-anchor="middle" fill="#333" class="tick">1.88<)re")));
+  ASSERT_TRUE(std::regex_search(
+      svg, tick,
+      std::regex(
+          R"re(<text x="([0-9.]+)" y="[0-9.]+" font-size="11" text-anchor="middle" fill="#333" class="tick">1.88<)re")));
   EXPECT_EQ(claimed[1], tick[1]) << "the claimed line and the 1.88 tick at the same x";
 }
 
@@ -66,7 +70,8 @@ TEST(DotPlot, ALabelAtTheEdgeEndsInsideTheChart) {
   plot.measurements = {{"seed=0", 0.366}, {"seed=1", 0.3771}};  // the axis ends on a tick, 0.3775
   plot.mean = 0.37155;
   std::string svg = RenderDotPlot(plot);
-  static const std::regex kTick(R"re(<text x="([0-9.]+)" y="[0-9.]+" font-size="11" text-anchor="(\w+)" fill="#333" class="tick">([^<]*)<)re");
+  static const std::regex kTick(
+      R"re(<text x="([0-9.]+)" y="[0-9.]+" font-size="11" text-anchor="(\w+)" fill="#333" class="tick">([^<]*)<)re");
   int labels = 0;
   for (auto it = std::sregex_iterator(svg.begin(), svg.end(), kTick); it != std::sregex_iterator(); ++it, ++labels) {
     double x = std::stod((*it)[1]);
@@ -129,7 +134,8 @@ TEST(LineChart, AFirstStepThatDwarfsTheRestIsCutWithANote) {
   std::vector<std::string> ticks = TickLabels(svg);
   EXPECT_EQ(std::find(ticks.begin(), ticks.end(), "4"), ticks.end()) << svg;
   EXPECT_NE(std::find(ticks.begin(), ticks.end(), "1.9"), ticks.end()) << svg;
-  EXPECT_NE(svg.find("y axis cut to the values after the first tenth of the steps; the whole range is 1.875 to 4.16"), std::string::npos)
+  EXPECT_NE(svg.find("y axis cut to the values after the first tenth of the steps; the whole range is 1.875 to 4.16"),
+            std::string::npos)
       << svg;
 }
 

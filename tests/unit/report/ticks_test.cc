@@ -32,7 +32,8 @@ TEST(NiceScale, TicksAtRoundValuesAndTheAxisEndsOnTicks) {
   EXPECT_EQ(scale.ticks[2].value, 1.88) << "the tick labelled 1.88 stands at 1.88";
   EXPECT_EQ(Labels(NiceScale(0, 10).ticks), (std::vector<std::string>{"0", "2", "4", "6", "8", "10"}));
   EXPECT_EQ(Labels(NiceScale(0, 0.1).ticks), (std::vector<std::string>{"0", "0.02", "0.04", "0.06", "0.08", "0.1"}));
-  EXPECT_EQ(Labels(NiceScale(0.83, 0.94).ticks), (std::vector<std::string>{"0.825", "0.85", "0.875", "0.9", "0.925", "0.95"}));
+  EXPECT_EQ(Labels(NiceScale(0.83, 0.94).ticks),
+            (std::vector<std::string>{"0.825", "0.85", "0.875", "0.9", "0.925", "0.95"}));
   EXPECT_EQ(Labels(NiceScale(-3, 7).ticks), (std::vector<std::string>{"-4", "-2", "0", "2", "4", "6", "8"}));
 }
 

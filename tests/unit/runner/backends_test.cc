@@ -2,13 +2,12 @@
 // executor (local) and by a fake cluster behind a fake Slurm client (Slurm). Each case says
 // what an attempt of each seed does; the runner must plan, claim, start, follow and record
 // them the same way whatever executes them.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <deque>
 #include <functional>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "harness/manifest/parser.h"
 #include "harness/runner/attempt.h"
@@ -78,7 +77,8 @@ class ScriptedExecutor : public Executor {
 // record its supervisor would, as the script says; squeue then reports the tasks ended.
 class ScriptedCluster : public slurm::Client {
  public:
-  ScriptedCluster(std::filesystem::path log_dir, Script script) : Client(std::move(log_dir)), script_(std::move(script)) {}
+  ScriptedCluster(std::filesystem::path log_dir, Script script)
+      : Client(std::move(log_dir)), script_(std::move(script)) {}
   Result<std::string> SubmitHeld(const std::filesystem::path& script) override {
     std::string id = std::to_string(100 + static_cast<int>(arrays_.size()));
     arrays_[id] = script.parent_path() / kTaskFile;
@@ -235,7 +235,8 @@ TEST_P(BackendsTest, AFailedRunSaysHowItEndedAndIsRetriedAsANewAttempt) {
   EXPECT_EQ(failed.status, kStatusFailed);
   EXPECT_EQ(failed.exit_code, 3);
   bool told = false;
-  for (const ProgressEvent& event : events_) told = told || (event.failed && event.text.find("failed (exit 3)") != std::string::npos);
+  for (const ProgressEvent& event : events_)
+    told = told || (event.failed && event.text.find("failed (exit 3)") != std::string::npos);
   EXPECT_TRUE(told) << "the failure reaches the terminal";
   EXPECT_EQ(Run(Completes), 1) << "only the failed run again";
   EXPECT_EQ(Latest(1).number, 2);
@@ -259,7 +260,9 @@ TEST_P(BackendsTest, AnInterruptBeforeTheFirstStartStartsNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Executors, BackendsTest, ::testing::Values(Backend::kLocal, Backend::kSlurm),
-                         [](const ::testing::TestParamInfo<Backend>& info) { return info.param == Backend::kLocal ? "Local" : "Slurm"; });
+                         [](const ::testing::TestParamInfo<Backend>& info) {
+                           return info.param == Backend::kLocal ? "Local" : "Slurm";
+                         });
 
 }  // namespace
 }  // namespace repro

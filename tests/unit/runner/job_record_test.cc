@@ -29,7 +29,8 @@ TEST(JobRecordTest, AResultRecordReadsBackAsWritten) {
   result.attempt.finished_at = "2026-11-24T10:00:01Z";
   result.attempt.message = "a \"quoted\" note";
   result.attempt.environment = "abc";
-  result.attempt.metrics = {{"acc", 0.1 + 0.2, std::nullopt, "ok", "", "%", 7}, {"loss", std::nullopt, 0.5, "non-finite", "nan", "", 1}};
+  result.attempt.metrics = {{"acc", 0.1 + 0.2, std::nullopt, "ok", "", "%", 7},
+                            {"loss", std::nullopt, 0.5, "non-finite", "nan", "", 1}};
   result.job = "42_3";
   result.node = "node7";
   result.restart = 2;

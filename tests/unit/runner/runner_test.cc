@@ -103,8 +103,11 @@ TEST_F(RunnerTest, RunsEachSeedOnceWithinCapacityAndRecordsIt) {
   ASSERT_EQ(executor.started.size(), 3u);
   const AttemptRequest& first = executor.started[0];
   EXPECT_EQ(first.process.argv[2], "0");
-  EXPECT_EQ(first.process.argv[4], (std::filesystem::absolute(RunDirectory(options_.results_dir, manifest_, runs_[0])) / "attempt-1" / "out").string());
-  EXPECT_EQ(first.process.cwd, std::filesystem::absolute(RunDirectory(options_.results_dir, manifest_, runs_[0])) / "attempt-1" / "work")
+  EXPECT_EQ(first.process.argv[4],
+            (std::filesystem::absolute(RunDirectory(options_.results_dir, manifest_, runs_[0])) / "attempt-1" / "out")
+                .string());
+  EXPECT_EQ(first.process.cwd,
+            std::filesystem::absolute(RunDirectory(options_.results_dir, manifest_, runs_[0])) / "attempt-1" / "work")
       << "each attempt runs in its own working copy";
   for (const RunSpec& run : runs_) {
     AttemptRecord attempt = **store_->LatestAttempt(run.key);
@@ -128,7 +131,8 @@ TEST_F(RunnerTest, AnAttemptThatCannotStartSaysWhyOnTheTerminal) {
     ++failures;
     EXPECT_TRUE(event.failed);
     EXPECT_NE(event.text.find("start-failed"), std::string::npos) << event.text;
-    EXPECT_NE(event.detail.find("no-such-code"), std::string::npos) << "the reason is printed, not only stored: " << event.detail;
+    EXPECT_NE(event.detail.find("no-such-code"), std::string::npos)
+        << "the reason is printed, not only stored: " << event.detail;
     EXPECT_EQ(event.detail.find("command:"), std::string::npos) << "nothing was started: " << event.detail;
   }
   EXPECT_EQ(failures, 3);
@@ -175,7 +179,8 @@ TEST_F(RunnerTest, CompletedRunsAreNotRunAgainUnlessForced) {
 }
 
 TEST_F(RunnerTest, FailedRunsAreRetriedAsNewAttempts) {
-  FakeExecutor flaky(3, [](const AttemptRequest& r) { return r.process.argv[2] == "1" ? Exited(3, std::nullopt) : Exited(0, 0.9); });
+  FakeExecutor flaky(
+      3, [](const AttemptRequest& r) { return r.process.argv[2] == "1" ? Exited(3, std::nullopt) : Exited(0, 0.9); });
   RunSummary summary = Run(flaky);
   EXPECT_EQ(summary.completed, 2);
   EXPECT_EQ(summary.unfinished, 1);
@@ -279,8 +284,10 @@ TEST_F(RunnerTest, AFailedSetupMarksEveryPendingRunSaysWhyAndLeavesNothing) {
   EXPECT_TRUE(executor.started.empty());
   AttemptRecord attempt = **store_->LatestAttempt(runs_[0].key);
   EXPECT_EQ(attempt.status, kStatusSetupFailed);
-  EXPECT_NE(attempt.message.find("setup step 1 (/bin/sh -c mkdir -p _deps/lib; echo broken >&2; exit 4) exited with exit code 4"),
-            std::string::npos) << attempt.message;
+  EXPECT_NE(attempt.message.find(
+                "setup step 1 (/bin/sh -c mkdir -p _deps/lib; echo broken >&2; exit 4) exited with exit code 4"),
+            std::string::npos)
+      << attempt.message;
   EXPECT_NE(attempt.message.find("last lines:\n    | broken"), std::string::npos) << attempt.message;
   for (const auto& entry : std::filesystem::directory_iterator(dir_ / "cache/prepared")) {
     EXPECT_EQ(entry.path().extension(), ".lock") << "a failed setup leaves no half-made copy: " << entry.path();

@@ -28,7 +28,8 @@ slurm::JobRow Row(int task, slurm::State state, std::string job = "77") {
 class ScriptedClient : public slurm::Client {
  public:
   using Answer = std::function<Result<std::vector<slurm::JobRow>>(int poll)>;
-  ScriptedClient(std::filesystem::path log_dir, Answer answer) : Client(std::move(log_dir)), answer_(std::move(answer)) {}
+  ScriptedClient(std::filesystem::path log_dir, Answer answer)
+      : Client(std::move(log_dir)), answer_(std::move(answer)) {}
   Result<std::string> SubmitHeld(const std::filesystem::path& script) override {
     scripts.push_back(script);
     if (sbatch_fails) return Error{"sbatch --parsable --hold job.sh failed (interrupted)"};
@@ -49,7 +50,7 @@ class ScriptedClient : public slurm::Client {
   Result<std::vector<slurm::JobRow>> Query(const std::vector<std::string>&) override { return answer_(++polls); }
   std::vector<std::filesystem::path> scripts;
   std::vector<std::string> released, cancelled;
-  std::vector<std::string> names;     // asked for by FindByName
+  std::vector<std::string> names;      // asked for by FindByName
   std::vector<slurm::JobRow> by_name;  // what FindByName answers
   bool sbatch_fails = false;
   int polls = 0;
@@ -89,7 +90,8 @@ claims:
 
   // Writes the record a task's supervisor leaves: completed with acc, and one series point.
   void WriteRecord(int seed, const std::string& status) {
-    std::filesystem::path dir = std::filesystem::absolute(RunDirectory(options_.results_dir, manifest_, runs_[seed])) / "attempt-1";
+    std::filesystem::path dir =
+        std::filesystem::absolute(RunDirectory(options_.results_dir, manifest_, runs_[seed])) / "attempt-1";
     std::filesystem::create_directories(dir);
     JobResult result;
     result.attempt.run_key = runs_[seed].key;
@@ -123,8 +125,8 @@ TEST_F(SlurmRunTest, TheRecordDecidesAndSlurmSaysWhyWhenThereIsNone) {
   Result<RunSummary> summary = RunManifestOnSlurm(manifest_, runs_, source_, *store_, settings_, options_);
   ASSERT_TRUE(summary.ok()) << summary.error();
   EXPECT_EQ(StatusOf(0), kStatusCompleted);
-  EXPECT_EQ(StatusOf(1), "cancelled");          // the record says interrupted; Slurm says why
-  EXPECT_EQ(StatusOf(2), "failed-no-result");   // COMPLETED, but no record
+  EXPECT_EQ(StatusOf(1), "cancelled");         // the record says interrupted; Slurm says why
+  EXPECT_EQ(StatusOf(2), "failed-no-result");  // COMPLETED, but no record
   EXPECT_EQ((*store_->LatestAttempt(runs_[2].key))->job, "77_2");
   EXPECT_EQ(store_->Series((*store_->LatestAttempt(runs_[0].key))->id, "acc")->size(), 1u);
   ASSERT_EQ(client.scripts.size(), 1u);  // one array for the experiment
@@ -155,7 +157,9 @@ TEST_F(SlurmRunTest, AControllerThatDoesNotAnswerLosesNoJob) {
 TEST_F(SlurmRunTest, ABriefFailureBeforeARequeueIsNotTakenForTheEnd) {
   // Requeued while running: FAILED for a moment, then pending, then it runs to completion.
   ScriptedClient client(dir_ / "log", [this](int poll) -> Result<std::vector<slurm::JobRow>> {
-    slurm::State state = poll == 1 ? slurm::State::kFailed : poll < 4 ? slurm::State::kPending : slurm::State::kCompleted;
+    slurm::State state = poll == 1  ? slurm::State::kFailed
+                         : poll < 4 ? slurm::State::kPending
+                                    : slurm::State::kCompleted;
     if (poll == 4) {
       for (int seed = 0; seed < 3; ++seed) WriteRecord(seed, kStatusCompleted);
     }
@@ -169,7 +173,8 @@ TEST_F(SlurmRunTest, ABriefFailureBeforeARequeueIsNotTakenForTheEnd) {
 }
 
 TEST_F(SlurmRunTest, AnArraySbatchDidNotConfirmIsStartFailedAndLeavesNoHeldJob) {
-  ScriptedClient client(dir_ / "log", [](int) { return Result<std::vector<slurm::JobRow>>(std::vector<slurm::JobRow>{}); });
+  ScriptedClient client(dir_ / "log",
+                        [](int) { return Result<std::vector<slurm::JobRow>>(std::vector<slurm::JobRow>{}); });
   client.sbatch_fails = true;
   client.by_name = {Row(0, slurm::State::kPending)};
   settings_.client = &client;

@@ -24,7 +24,8 @@ TEST(SlurmBatchTest, ResourcesMapToOptionsAndTheTaskCommandIsQuoted) {
   job.partition = "gpu";
   job.extra = {"--constraint=a100"};
   job.log_dir = "/shared/results/slurm";
-  job.command = {"/opt/repro/bin/repro", "attempt", "--spec", "/shared/run dir/task-${SLURM_ARRAY_TASK_ID}.json", "it's"};
+  job.command = {"/opt/repro/bin/repro", "attempt", "--spec", "/shared/run dir/task-${SLURM_ARRAY_TASK_ID}.json",
+                 "it's"};
   EXPECT_EQ(RenderBatchScript(job),
             "#!/bin/sh\n"
             "#SBATCH --job-name=repro-mnist1d-cnn\n"
@@ -38,7 +39,8 @@ TEST(SlurmBatchTest, ResourcesMapToOptionsAndTheTaskCommandIsQuoted) {
             "#SBATCH --constraint=a100\n"
             "#SBATCH --output=/shared/results/slurm/slurm-%A_%a.out\n"
             "#SBATCH --requeue\n"
-            "exec '/opt/repro/bin/repro' 'attempt' '--spec' '/shared/run dir/task-'\"${SLURM_ARRAY_TASK_ID}\"'.json' 'it'\\''s'\n");
+            "exec '/opt/repro/bin/repro' 'attempt' '--spec' '/shared/run dir/task-'\"${SLURM_ARRAY_TASK_ID}\"'.json' "
+            "'it'\\''s'\n");
 }
 
 TEST(SlurmBatchTest, NothingDeclaredLeavesThePartitionDefaults) {

@@ -50,7 +50,8 @@ TEST(SlurmClientTest, WithoutAccountingSqueueAloneIsAskedAfterSacctSaysSo) {
 TEST(SlurmClientTest, SqueueKnowingNoneOfTheJobsIsAnAnswerAndAFailureIsAnError) {
   ScopedTempDir dir;
   std::filesystem::create_directories(dir / "bin");
-  testing::WriteText(dir / "bin/squeue", "#!/bin/sh\necho 'slurm_load_jobs error: Invalid job id specified' >&2\nexit 1\n", true);
+  testing::WriteText(dir / "bin/squeue",
+                     "#!/bin/sh\necho 'slurm_load_jobs error: Invalid job id specified' >&2\nexit 1\n", true);
   testing::WriteText(dir / "bin/sacct", "#!/bin/sh\necho '5_0|COMPLETED|0:0'\necho '5_0.batch|COMPLETED|0:0'\n", true);
   ScopedPath path(dir / "bin");
   Client client(dir / "log");

@@ -76,11 +76,11 @@ TEST(SourceTreeTest, InAGitWorkTreeItIsWhatGitTracksAndDoesNotIgnore) {
   WriteText(dir / ".gitignore", "result.txt\nbuild/\n");
   Git(dir.path(), {"add", "."});
   Git(dir.path(), {"commit", "--quiet", "-m", "code"});
-  fs::remove(dir / "gone.py");                 // deleted but still tracked: not there, not listed
-  WriteText(dir / "new.py", "y\n");            // untracked, not ignored: code
-  WriteText(dir / "result.txt", "5.18\n");     // ignored: a stale output of the user's own run
-  WriteText(dir / "build/lib.so", "elf");      // ignored folder
-  WriteText(dir / "results/repro.db", "db");   // repro's own, not ignored by git
+  fs::remove(dir / "gone.py");                // deleted but still tracked: not there, not listed
+  WriteText(dir / "new.py", "y\n");           // untracked, not ignored: code
+  WriteText(dir / "result.txt", "5.18\n");    // ignored: a stale output of the user's own run
+  WriteText(dir / "build/lib.so", "elf");     // ignored folder
+  WriteText(dir / "results/repro.db", "db");  // repro's own, not ignored by git
   WriteText(dir / ".reproignore", "new.py\n");
   Result<SourceTree> tree = ReadSourceTree(dir.path(), {dir / "results"});
   ASSERT_TRUE(tree.ok()) << tree.error();
@@ -98,7 +98,8 @@ TEST(SourceTreeTest, InAGitWorkTreeItIsWhatGitTracksAndDoesNotIgnore) {
 TEST(SourceTreeTest, ChangesAreNamedFileByFile) {
   std::vector<TreeFile> then = {{"a.py", "1"}, {"b.py", "2"}, {"c.py", "3"}};
   std::vector<TreeFile> now = {{"a.py", "1"}, {"b.py", "9"}, {"out.txt", "4"}};
-  EXPECT_EQ(DescribeTreeChange(then, now), "3 files differ since the runs: b.py (changed), out.txt (new), c.py (removed)");
+  EXPECT_EQ(DescribeTreeChange(then, now),
+            "3 files differ since the runs: b.py (changed), out.txt (new), c.py (removed)");
   EXPECT_EQ(DescribeTreeChange(then, then), "");
   EXPECT_EQ(DescribeTreeChange({{"a.py", "1"}}, {{"a.py", "2"}}), "1 file differs since the runs: a.py (changed)");
   EXPECT_EQ(ParseTreeFiles(TreeFilesText(now)).size(), 3u);

@@ -1,10 +1,9 @@
 #include "harness/store/store.h"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "tests/test_util.h"
 
@@ -52,8 +51,10 @@ TEST(StoreTest, AVersionOneDatabaseIsMigratedKeepingItsAttempts) {
   }
   {  // what version 1 looked like
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    db.exec("ALTER TABLE attempts DROP COLUMN environment; ALTER TABLE attempts DROP COLUMN job; DROP TABLE environments; "
-            "DROP TABLE setup_steps; DROP TABLE source_trees; ALTER TABLE metric_values DROP COLUMN count; PRAGMA user_version=1");
+    db.exec(
+        "ALTER TABLE attempts DROP COLUMN environment; ALTER TABLE attempts DROP COLUMN job; DROP TABLE environments; "
+        "DROP TABLE setup_steps; DROP TABLE source_trees; ALTER TABLE metric_values DROP COLUMN count; PRAGMA "
+        "user_version=1");
   }
   std::unique_ptr<Store> store = OpenOrDie(path);
   EXPECT_EQ(store->SchemaVersion(), Store::kSchemaVersion);
@@ -208,7 +209,8 @@ TEST(StoreTest, RefusesFilesThatAreNotItsDatabase) {
   }
   Result<std::unique_ptr<Store>> newer = Store::Open(dir / "newer.db");
   ASSERT_FALSE(newer.ok());
-  EXPECT_NE(newer.error().find("schema version 99, newer than this repro understands (5); upgrade repro"), std::string::npos)
+  EXPECT_NE(newer.error().find("schema version 99, newer than this repro understands (5); upgrade repro"),
+            std::string::npos)
       << newer.error();
 }
 

@@ -27,7 +27,8 @@ TEST(ParseDecimalTest, AcceptsPlainDecimalsOnly) {
   EXPECT_EQ(ParseDecimal("-0.49"), -0.49);
   EXPECT_EQ(ParseDecimal("2.8e-6"), 2.8e-6);
   EXPECT_EQ(ParseDecimal(".5"), 0.5);
-  for (const char* bad : {"nan", ".nan", "inf", ".inf", "1e309", "1e-400", "92.3%", "1,5", "0x10", "", "-", "1e", " 1"}) {
+  for (const char* bad :
+       {"nan", ".nan", "inf", ".inf", "1e309", "1e-400", "92.3%", "1,5", "0x10", "", "-", "1e", " 1"}) {
     EXPECT_FALSE(ParseDecimal(bad).has_value()) << bad;
   }
   EXPECT_EQ(ParseDecimal("0.0"), 0.0);  // a real zero is not an underflow
@@ -53,7 +54,8 @@ TEST(ParseDecimalTest, ShortDecimalsGiveTheCorrectlyRoundedValueOfFromChars) {
     int digits = static_cast<int>(rng() % 15) + 1, decimals = static_cast<int>(rng() % (digits + 1));
     std::string text = std::to_string(rng() % 1000000000000000ULL);
     text = text.substr(0, static_cast<size_t>(digits));
-    if (decimals > 0) text.insert(text.size() - static_cast<size_t>(std::min<int>(decimals, static_cast<int>(text.size()))), ".");
+    if (decimals > 0)
+      text.insert(text.size() - static_cast<size_t>(std::min<int>(decimals, static_cast<int>(text.size()))), ".");
     if (rng() % 4 == 0) text.insert(0, "-");
     double expected = 0;
     std::from_chars(text.data(), text.data() + text.size(), expected);
