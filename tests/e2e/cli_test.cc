@@ -315,10 +315,22 @@ TEST_F(CliTest, KillDashNineAtRandomMomentsNeverLeavesHalfWrittenRows) {
 #else
   const int rounds = 200, window_us = 300000;
 #endif
+  // One uninterrupted run into another folder times a whole run on this machine, now: every
+  // tenth round then lives for a quarter to all of it, so some rounds complete attempts however
+  // slow the machine is (a fixed window alone missed every completion under CI load).
+  auto calibration_start = std::chrono::steady_clock::now();
+  ASSERT_EQ(RunRepro({"run", "crash-loop.yaml", "-j", "2", "-q", "--results", "calibration"}, dir_.path()).exit_code,
+            0);
+  auto whole_run_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - calibration_start)
+          .count();
+  std::filesystem::remove_all(dir_ / "calibration");
   std::mt19937 rng(2026);
   for (int round = 0; round < rounds; ++round) {
     pid_t runner = SpawnRepro({"run", "crash-loop.yaml", "-j", "2", "--force", "-q"}, dir_.path());
-    std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<int>(0, window_us)(rng)));
+    auto lifetime = round % 10 == 9 ? std::uniform_int_distribution<int64_t>(whole_run_us / 4, whole_run_us)(rng)
+                                    : std::uniform_int_distribution<int64_t>(0, window_us)(rng);
+    std::this_thread::sleep_for(std::chrono::microseconds(lifetime));
     ::kill(runner, SIGKILL);
     ::waitpid(runner, nullptr, 0);
   }
