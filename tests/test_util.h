@@ -17,8 +17,15 @@
 #include "harness/exec/environment.h"
 #include "harness/exec/process.h"
 #include "harness/util/atomic_file.h"
+#include "harness/util/outcome.h"
 
 extern char** environ;
+
+namespace repro {
+// Failed expectations name statuses and flags as repro writes them, not as numbers.
+inline void PrintTo(AttemptStatus status, std::ostream* out) { *out << Name(status); }
+inline void PrintTo(ValueFlag flag, std::ostream* out) { *out << Name(flag); }
+}  // namespace repro
 
 namespace repro::testing {
 

@@ -16,7 +16,7 @@ int CompletedRuns(const std::vector<RunSpec>& runs, Store& store) {
   int completed = 0;
   for (const RunSpec& run : runs) {
     Result<std::optional<AttemptRecord>> latest = store.LatestAttempt(run.key);
-    if (latest && *latest && (*latest)->status == kStatusCompleted) ++completed;
+    if (latest && *latest && (*latest)->status == AttemptStatus::kCompleted) ++completed;
   }
   return completed;
 }

@@ -17,7 +17,7 @@ std::string StateOf(const RunSpec& run, Store* store) {
   if (store == nullptr) return "new";
   Result<std::optional<AttemptRecord>> latest = store->LatestAttempt(run.key);
   if (!latest || !*latest) return "new";
-  return (*latest)->status == kStatusCompleted ? "done" : "retry (" + (*latest)->status + ")";
+  return (*latest)->status == AttemptStatus::kCompleted ? "done" : fmt::format("retry ({})", Name((*latest)->status));
 }
 
 }  // namespace

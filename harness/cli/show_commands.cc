@@ -48,7 +48,7 @@ CliResult<FoundAttempt> FindAttempt(Store& store, const std::string& prefix, int
 }
 
 std::string DescribeMetric(const MetricRecord& metric) {
-  std::string value = metric.value ? FormatNumber(*metric.value) : metric.flag;
+  std::string value = metric.value ? FormatNumber(*metric.value) : std::string(Name(metric.flag));
   if (metric.std) value += " ± " + FormatNumber(*metric.std);
   if (!metric.unit.empty() && metric.value) value += " " + metric.unit;
   std::string line =
@@ -69,7 +69,7 @@ ExitCode PrintSeries(const Console& console, Store& store, const FoundAttempt& f
   for (const SeriesPoint& p : *points) {
     console.out << fmt::format("{}\t{}\t{}\t{}\n", p.step ? std::to_string(*p.step) : "",
                                p.value ? fmt::format("{}", *p.value) : "", p.std ? fmt::format("{}", *p.std) : "",
-                               p.flag);
+                               Name(p.flag));
   }
   return kExitAllReproduced;
 }
@@ -77,9 +77,7 @@ ExitCode PrintSeries(const Console& console, Store& store, const FoundAttempt& f
 void PrintAttempt(const Console& console, const FoundAttempt& found) {
   const RunRecord& run = found.run;
   const AttemptRecord& a = found.attempt;
-  std::string ended = a.status;
-  if (a.exit_code) ended += fmt::format(", exit code {}", *a.exit_code);
-  if (a.signal) ended += fmt::format(", signal {}", *a.signal);
+  std::string ended = Describe(a.status, a.exit_code, a.signal);
   console.out << fmt::format("run      {}  {}\nattempt  {} of run; {} in {}\nstarted  {}\nfolder   {}\n", run.key,
                              VisibleText(run.label), a.number, ended, FormatDuration(a.wall_seconds),
                              VisibleText(a.started_at), VisibleText(a.dir));

@@ -41,7 +41,8 @@ CliResult<std::vector<JobAttempt>> AttemptsOnSlurm(const Loaded& loaded, Store& 
   for (const RunSpec& run : loaded.runs) {
     Result<std::optional<AttemptRecord>> latest = store.LatestAttempt(run.key);
     if (!latest) return CliError::Harness(latest.error());
-    if (*latest && (*latest)->status == kStatusRunning && !(*latest)->job.empty()) on_slurm.push_back({&run, **latest});
+    if (*latest && (*latest)->status == AttemptStatus::kRunning && !(*latest)->job.empty())
+      on_slurm.push_back({&run, **latest});
   }
   return on_slurm;
 }
@@ -150,7 +151,7 @@ ExitCode Attempt(const Console& console, const std::filesystem::path& task_file,
   Result<JobResult> written = RunJobSideAttempt(task_file, *index);
   // Without a record the submitting repro goes by Slurm's state, which this exit code sets.
   if (!written) return CliError{kExitHarnessError, "repro attempt: " + written.error() + "\n"};
-  return written->attempt.status == kStatusCompleted ? kExitAllReproduced : kExitNotReproduced;
+  return written->attempt.status == AttemptStatus::kCompleted ? kExitAllReproduced : kExitNotReproduced;
 }
 
 ExitCode ShowStatus(const Console& console, const std::string& manifest_path, const CommonOptions& common) {
@@ -168,9 +169,9 @@ ExitCode ShowStatus(const Console& console, const std::string& manifest_path, co
     std::string state = "not run", where;
     if (latest && *latest) {
       const AttemptRecord& a = **latest;
-      state = a.status;
+      state = Name(a.status);
       if (!a.job.empty()) where = "job " + a.job;
-      if (a.status == kStatusRunning && !a.job.empty()) state = SlurmStateOf(states, a, where);
+      if (a.status == AttemptStatus::kRunning && !a.job.empty()) state = SlurmStateOf(states, a, where);
     }
     ++counts[state];
     console.out << fmt::format("{:<20} {}  {}{}\n", state, run.key.substr(0, 12), run.label,
@@ -210,7 +211,7 @@ ExitCode CancelJobs(const Console& console, const std::string& manifest_path, co
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   if (Status cancelled = client.Cancel(ids); !cancelled) return CliError::Harness(cancelled.error());
   for (JobAttempt& a : on_slurm) {
-    a.attempt.status = "cancelled";
+    a.attempt.status = AttemptStatus::kCancelled;
     a.attempt.message = fmt::format("cancelled by repro cancel (Slurm job {})", a.attempt.job);
     if (Status s = store.FinishAttempt(a.attempt); !s) return CliError::Harness(s.error());
   }

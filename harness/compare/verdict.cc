@@ -8,7 +8,7 @@
 #include <map>
 #include <set>
 
-#include "harness/util/exit_text.h"
+#include "harness/util/outcome.h"
 #include "harness/util/text.h"
 
 namespace repro {
@@ -187,8 +187,8 @@ std::string MoreSeeds(const std::optional<int>& needed, int n, bool leaning_hold
 // ---- evidence that cannot be judged ------------------------------------------
 
 std::string DescribeUnfinished(const RunEvidence& run) {
-  std::string what = StatusWithExit(run.status, run.status == "failed" ? run.exit_code : std::nullopt, run.signal);
-  return fmt::format("{} {}", run.label, what);
+  if (!run.status) return run.label + " never ran";
+  return fmt::format("{} {}", run.label, Describe(*run.status, run.exit_code, run.signal));
 }
 
 // The verdict when some run of "sides" failed, has not run, lacks the metric or has a
@@ -212,13 +212,13 @@ std::optional<Verdict> Unjudgeable(const Claim& claim, const std::vector<const S
           break;
         case RunEvidence::State::kCompleted:
           if (run.value) break;
-          if (run.flag == "unparseable") {
-            not_numbers.push_back(fmt::format("{}: {}", run.label, run.message.empty() ? run.flag : run.message));
-          } else if (run.flag == "missing" || run.flag.empty()) {
+          if (run.flag == ValueFlag::kUnparseable) {
+            not_numbers.push_back(fmt::format("{}: {}", run.label, run.message.empty() ? Name(run.flag) : run.message));
+          } else if (run.flag == ValueFlag::kMissing) {
             missing.push_back(run.label);
             if (missing_example == nullptr) missing_example = &run;
           } else {
-            not_finite.push_back(fmt::format("{} {}", run.label, run.message.empty() ? run.flag : run.message));
+            not_finite.push_back(fmt::format("{} {}", run.label, run.message.empty() ? Name(run.flag) : run.message));
           }
           break;
       }

@@ -18,6 +18,7 @@
 
 #include "harness/compare/stats.h"
 #include "harness/manifest/manifest.h"
+#include "harness/util/outcome.h"
 
 namespace repro {
 
@@ -34,12 +35,12 @@ struct RunEvidence {
   int64_t seed = 0;
   std::optional<int64_t> replicate;  // a repeat inside the run (a metric declared 'replicates'), by its index
   enum class State { kNotRun, kRunning, kCompleted, kUnfinished } state = State::kNotRun;
-  std::string status;  // the attempt status, e.g. "timeout"
+  std::optional<AttemptStatus> status;  // of its newest attempt; nullopt when it never ran
   std::optional<int> exit_code, signal;
   std::optional<double> value;   // the metric in question, when finite
   std::optional<double> std;     // the spread the code printed beside it, as a standard deviation
   std::optional<int64_t> count;  // how many values that value and std summarise (regex group "n")
-  std::string flag;              // ok, non-finite, unparseable, missing
+  ValueFlag flag = ValueFlag::kMissing;
   std::string message;
   std::string dir;          // the attempt folder, for logs
   std::string environment;  // sha256 of the environment it ran in; empty when unknown

@@ -10,20 +10,6 @@
 
 namespace repro {
 
-const char* ValueFlagName(ValueFlag flag) {
-  switch (flag) {
-    case ValueFlag::kOk:
-      return "ok";
-    case ValueFlag::kNonFinite:
-      return "non-finite";
-    case ValueFlag::kUnparseable:
-      return "unparseable";
-    case ValueFlag::kMissing:
-      return "missing";
-  }
-  return "?";
-}
-
 namespace {
 
 bool LooksNonFinite(std::string_view text) {
@@ -40,7 +26,7 @@ MetricValue Bad(const std::string& name, const Observation& o) {
   // Text that is no number at all was captured by a wrong pattern or field: the extractor names
   // itself in front of this (MetricCollector::Reduce). nan and inf are what the code printed.
   result.message = o.flag == ValueFlag::kUnparseable ? fmt::format("'{}', which is not a number", o.text)
-                                                     : fmt::format("value '{}' is {}", o.text, ValueFlagName(o.flag));
+                                                     : fmt::format("value '{}' is {}", o.text, Name(o.flag));
   return result;
 }
 

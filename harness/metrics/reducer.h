@@ -11,12 +11,9 @@
 #include <string_view>
 
 #include "harness/metrics/spec.h"
+#include "harness/util/outcome.h"
 
 namespace repro {
-
-// Why a value is not an ordinary finite number. Stored beside the value, never hidden.
-enum class ValueFlag { kOk, kNonFinite, kUnparseable, kMissing };
-const char* ValueFlagName(ValueFlag flag);
 
 struct Observation {
   std::optional<int64_t> step;

@@ -12,8 +12,8 @@
 #include "harness/report/environment.h"
 #include "harness/report/extras.h"
 #include "harness/report/render.h"
-#include "harness/util/exit_text.h"
 #include "harness/util/hash.h"
+#include "harness/util/outcome.h"
 #include "harness/util/regular_file.h"
 #include "harness/util/shell_quote.h"
 #include "harness/util/text.h"
@@ -46,13 +46,13 @@ RunEvidence EvidenceFor(const RunSpec& run, const std::optional<AttemptRecord>& 
   evidence.cpu_seconds = attempt->cpu_seconds;
   evidence.peak_rss_kib = attempt->peak_rss_kib;
   evidence.message = attempt->message;
-  if (attempt->status == kStatusRunning) {
+  if (attempt->status == AttemptStatus::kRunning) {
     evidence.state = RunEvidence::State::kRunning;
-  } else if (attempt->status != kStatusCompleted) {
+  } else if (attempt->status != AttemptStatus::kCompleted) {
     evidence.state = RunEvidence::State::kUnfinished;
   } else {
     evidence.state = RunEvidence::State::kCompleted;
-    evidence.flag = "missing";
+    evidence.flag = ValueFlag::kMissing;
     evidence.message = fmt::format("the attempt recorded no metric '{}'", metric);
     for (const MetricRecord& record : attempt->metrics) {
       if (record.name != metric) continue;
@@ -77,10 +77,10 @@ struct LatestAttempts {
 // 'replicates': each point is one sample.
 Status ReadReplicates(const Experiment& experiment, const AttemptRecord& attempt, Store& store,
                       LatestAttempts& latest) {
-  if (attempt.status != kStatusCompleted) return Status::Ok();
+  if (attempt.status != AttemptStatus::kCompleted) return Status::Ok();
   for (const MetricRecord& record : attempt.metrics) {
     const MetricSpec* spec = FindMetricSpec(experiment, record.name);
-    if (spec == nullptr || !spec->replicates || record.flag != "ok") continue;
+    if (spec == nullptr || !spec->replicates || record.flag != ValueFlag::kOk) continue;
     Result<std::vector<SeriesPoint>> series = store.Series(attempt.id, record.name);
     if (!series) return Error{series.error()};
     latest.replicates[{attempt.id, record.name}] = std::move(*series);
@@ -106,7 +106,7 @@ void AddEvidence(RunEvidence evidence, const LatestAttempts& latest, std::vector
     sample.std.reset();
     sample.count.reset();
     sample.flag = point->flag;
-    sample.message = point->flag == "ok" ? "" : fmt::format("replicate #{}: {}", index, point->flag);
+    sample.message = point->flag == ValueFlag::kOk ? "" : fmt::format("replicate #{}: {}", index, Name(point->flag));
     out.push_back(std::move(sample));
   }
 }
@@ -330,7 +330,7 @@ Status Gather(const std::vector<RunSpec>& runs, const LatestAttempts& latest, St
       evaluation.compute.Add(cost);
     }
     const std::optional<AttemptRecord>& newest = latest.at(run.key);
-    if (!newest || newest->status == kStatusRunning) continue;
+    if (!newest || newest->status == AttemptStatus::kRunning) continue;
     for (const char* name : {"stdout.log", "stderr.log", "attempt.json"}) {
       if (detail != Detail::kReport) break;
       std::filesystem::path file = std::filesystem::path(newest->dir) / name;
@@ -450,7 +450,7 @@ std::vector<ManifestFile> FilesBesideManifest(const Manifest& manifest, const st
 std::string Evaluation::SetupLine() const {
   if (setup.steps.empty()) return "";
   for (const SetupStepView& step : setup.steps) {
-    if (step.record.status == kStatusCompleted) continue;
+    if (step.record.status == AttemptStatus::kCompleted) continue;
     return fmt::format("step {} of {} {}", step.record.step, manifest->setup.size(), StepStatus(step.record));
   }
   return fmt::format("{} step(s) completed in {} ({} execution(s), {} of CPU time)", setup.steps.size(),
@@ -458,8 +458,10 @@ std::string Evaluation::SetupLine() const {
                      FormatDuration(setup.compute.cpu_seconds));
 }
 
-std::string StepStatus(const SetupStepRecord& step) {
-  return StatusWithExit(step.status, step.status != kStatusCompleted ? step.exit_code : std::nullopt, step.signal);
+std::string StepStatus(const SetupStepRecord& step) { return Describe(step.status, step.exit_code, step.signal); }
+
+std::string RunStatus(const RunEvidence& run) {
+  return run.status ? Describe(*run.status, run.exit_code, run.signal) : "not run";
 }
 
 const ClaimEvaluation* Evaluation::Find(const std::string& claim_id) const {
@@ -509,7 +511,7 @@ Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>
       if (Status read = ReadReplicates(*run.experiment, **attempt, store, latest); !read) return Error{read.error()};
     }
     latest.by_run[run.key] = *attempt;
-    if (*attempt && (*attempt)->status != kStatusCompleted && (*attempt)->status != kStatusRunning) {
+    if (*attempt && (*attempt)->status != AttemptStatus::kCompleted && (*attempt)->status != AttemptStatus::kRunning) {
       evaluation.unfinished_runs.push_back(EvidenceFor(run, *attempt, ""));
     }
   }

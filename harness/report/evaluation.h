@@ -125,6 +125,8 @@ std::vector<VerdictRecord> ToVerdictRecords(const Evaluation& evaluation);
 
 // A setup step's status with how it ended: "failed (exit 2)"; a completed step's code is left out.
 std::string StepStatus(const SetupStepRecord& step);
+// How a run's newest attempt ended ("failed (exit 3)"), or "not run".
+std::string RunStatus(const RunEvidence& run);
 
 // The ACM badge the evidence suggests ("Results Reproduced" for the authors' own code,
 // "Results Replicated" for other code, when every claim held), with the reason; a

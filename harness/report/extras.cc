@@ -20,7 +20,7 @@ std::vector<std::pair<double, double>> FinitePoints(const std::vector<SeriesPoin
 Status AddRunSeries(const RunSpec& run, Store& store, int64_t max_points, Evaluation& evaluation) {
   Result<std::optional<AttemptRecord>> attempt = store.LatestAttempt(run.key);
   if (!attempt) return Error{attempt.error()};
-  if (!*attempt || (*attempt)->status != kStatusCompleted) return Status::Ok();
+  if (!*attempt || (*attempt)->status != AttemptStatus::kCompleted) return Status::Ok();
   for (const MetricRecord& metric : (*attempt)->metrics) {
     if (metric.points < 2) continue;
     Result<std::vector<SeriesPoint>> points = store.Series((*attempt)->id, metric.name, max_points);

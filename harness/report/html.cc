@@ -10,7 +10,7 @@
 #include "harness/report/extras.h"
 #include "harness/report/render.h"
 #include "harness/report/svg.h"
-#include "harness/util/exit_text.h"
+#include "harness/util/outcome.h"
 #include "harness/util/regular_file.h"
 #include "harness/util/shell_quote.h"
 #include "harness/util/text.h"
@@ -245,7 +245,7 @@ std::string FailedRuns(const Evaluation& evaluation) {
   std::string out = fmt::format("<details id=\"failed-runs\"><summary>Runs that did not finish ({})</summary>\n",
                                 evaluation.unfinished_runs.size());
   for (const RunEvidence& run : evaluation.unfinished_runs) {
-    std::string status = StatusWithExit(run.status, run.exit_code, run.signal);
+    std::string status = RunStatus(run);
     out += fmt::format("<h4>{}: {}</h4>", E(run.label), E(status));
     if (!run.message.empty()) out += "<p>" + E(run.message) + "</p>";
     std::vector<std::string> tail = LastLinesOfRegularFile(std::filesystem::path(run.dir) / "stderr.log", 20);

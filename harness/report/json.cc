@@ -17,6 +17,7 @@ std::string Dump(const Json& json, int indent) { return json.dump(indent, ' ', f
 Json Optional(const std::optional<double>& value) { return value ? Json(*value) : Json(); }
 Json Optional(const std::optional<int>& value) { return value ? Json(*value) : Json(); }
 Json Text(const std::string& text) { return text.empty() ? Json() : Json(text); }
+Json NameOf(std::optional<AttemptStatus> status) { return status ? Json(std::string(Name(*status))) : Json(); }
 
 Json ComputeJson(const Compute& c);
 
@@ -26,11 +27,12 @@ Json RunJson(const RunEvidence& run) {
               {"seed", run.seed},
               {"replicate", run.replicate ? Json(*run.replicate) : Json()},
               {"state", kStates[static_cast<int>(run.state)]},
-              {"status", Text(run.status)},
+              {"status", NameOf(run.status)},
               {"exit_code", Optional(run.exit_code)},
               {"signal", Optional(run.signal)},
               {"value", Optional(run.value)},
-              {"flag", Text(run.flag)},
+              // A flag says something only of a completed run's value.
+              {"flag", run.state == RunEvidence::State::kCompleted ? Json(std::string(Name(run.flag))) : Json()},
               {"message", Text(run.message)},
               {"dir", Text(run.dir)}};
 }
@@ -183,7 +185,7 @@ Json SetupJson(const Evaluation& evaluation) {
     steps.push_back({{"step", step.step},
                      {"command", step.argv},
                      {"command_line", ShellCommandLine(step.argv)},
-                     {"status", step.status},
+                     {"status", NameOf(step.status)},
                      {"exit_code", Optional(step.exit_code)},
                      {"signal", Optional(step.signal)},
                      {"wall_seconds", step.wall_seconds},

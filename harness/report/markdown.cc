@@ -4,7 +4,7 @@
 #include "harness/report/environment.h"
 #include "harness/report/escape.h"
 #include "harness/report/render.h"
-#include "harness/util/exit_text.h"
+#include "harness/util/outcome.h"
 #include "harness/util/shell_quote.h"
 #include "harness/util/text.h"
 #include "harness/util/time.h"
@@ -191,8 +191,7 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
   if (!evaluation.unfinished_runs.empty()) {
     out += "\n## Runs that did not finish\n\n| Run | Status | Logs |\n|---|---|---|\n";
     for (const RunEvidence& run : evaluation.unfinished_runs) {
-      std::string status =
-          StatusWithExit(run.status, run.status == "failed" ? run.exit_code : std::nullopt, run.signal);
+      std::string status = RunStatus(run);
       if (!run.message.empty()) status += ": " + run.message;
       out += fmt::format("| {} | {} | {}, {} |\n", Cell(run.label), Cell(status), CodeCell(run.dir + "/stdout.log"),
                          CodeCell(run.dir + "/stderr.log"));

@@ -21,13 +21,22 @@ using Json = nlohmann::ordered_json;
 Json Optional(const std::optional<double>& value) { return value ? Json(*value) : Json(); }
 Json Optional(const std::optional<int>& value) { return value ? Json(*value) : Json(); }
 
+// A status or flag read back from a record by its name; a name this repro does not know makes
+// the record unreadable, never a guess.
+template <typename Enum>
+Enum NameFromJson(const Json& json, std::optional<Enum> (*parse)(std::string_view)) {
+  std::optional<Enum> value = parse(json.get<std::string>());
+  if (!value) throw Json::other_error::create(501, fmt::format("unknown name '{}'", json.get<std::string>()), &json);
+  return *value;
+}
+
 Json MetricsJson(const std::vector<MetricRecord>& metrics) {
   Json out = Json::object();
   for (const MetricRecord& metric : metrics) {
     out[metric.name] = {{"value", Optional(metric.value)},
                         {"std", Optional(metric.std)},
                         {"unit", metric.unit},
-                        {"flag", metric.flag},
+                        {"flag", Name(metric.flag)},
                         {"points", metric.points},
                         {"message", metric.message},
                         {"count", metric.count ? Json(*metric.count) : Json()}};
@@ -43,7 +52,7 @@ std::vector<MetricRecord> MetricsFromJson(const Json& json) {
     if (m.at("value").is_number()) metric.value = m.at("value").get<double>();
     if (m.at("std").is_number()) metric.std = m.at("std").get<double>();
     metric.unit = m.at("unit").get<std::string>();
-    metric.flag = m.at("flag").get<std::string>();
+    metric.flag = NameFromJson(m.at("flag"), ParseValueFlag);
     metric.points = m.at("points").get<int64_t>();
     metric.message = m.at("message").get<std::string>();
     if (m.contains("count") && m.at("count").is_number_integer()) metric.count = m.at("count").get<int64_t>();
@@ -66,19 +75,15 @@ std::optional<T> ParseNumber(std::string_view text) {
 // The end of an attempt, as attempt.json and result.json both carry it (nlohmann finds these
 // by argument-dependent lookup).
 void to_json(Json& json, const AttemptEnd& end) {
-  json = {{"status", end.status},
-          {"exit_code", Optional(end.exit_code)},
-          {"signal", Optional(end.signal)},
-          {"wall_seconds", end.wall_seconds},
-          {"cpu_seconds", end.cpu_seconds},
-          {"peak_rss_kib", end.peak_rss_kib},
-          {"finished_at", end.finished_at},
-          {"message", end.message},
+  json = {{"status", Name(end.status)},         {"exit_code", Optional(end.exit_code)},
+          {"signal", Optional(end.signal)},     {"wall_seconds", end.wall_seconds},
+          {"cpu_seconds", end.cpu_seconds},     {"peak_rss_kib", end.peak_rss_kib},
+          {"finished_at", end.finished_at},     {"message", end.message},
           {"metrics", MetricsJson(end.metrics)}};
 }
 
 void from_json(const Json& json, AttemptEnd& end) {
-  end.status = json.at("status").get<std::string>();
+  end.status = NameFromJson(json.at("status"), ParseAttemptStatus);
   if (json.at("exit_code").is_number()) end.exit_code = json.at("exit_code").get<int>();
   if (json.at("signal").is_number()) end.signal = json.at("signal").get<int>();
   end.wall_seconds = json.at("wall_seconds").get<double>();
@@ -131,7 +136,7 @@ Result<AttemptRequest> PrepareAttempt(const Manifest& manifest, const RunSpec& r
 
 void TakeOutcome(const AttemptOutcome& outcome, AttemptRecord& attempt) {
   const ProcessResult& process = outcome.process;
-  attempt.status = AttemptStatus(process);
+  attempt.status = StatusOfProcess(process);
   attempt.exit_code = process.exit_code;
   attempt.signal = process.signal;
   attempt.wall_seconds = process.wall_seconds;
@@ -150,15 +155,9 @@ std::string ParamsJson(const RunSpec& run) {
 std::vector<MetricRecord> ToRecords(const std::vector<MetricValue>& values) {
   std::vector<MetricRecord> records;
   for (const MetricValue& v : values) {
-    records.push_back({v.name, v.value, v.std, ValueFlagName(v.flag), v.message, v.unit, v.points, v.count});
+    records.push_back({v.name, v.value, v.std, v.flag, v.message, v.unit, v.points, v.count});
   }
   return records;
-}
-
-std::string DescribeEnd(const AttemptRecord& attempt) {
-  if (attempt.status == kStatusFailed && attempt.exit_code) return fmt::format("failed (exit {})", *attempt.exit_code);
-  if (attempt.signal) return fmt::format("{} (signal {})", attempt.status, *attempt.signal);
-  return attempt.status;
 }
 
 std::string DescribeFailure(const AttemptRecord& attempt, const std::vector<std::string>& argv) {
@@ -178,7 +177,7 @@ std::string DescribeMetrics(const std::vector<MetricRecord>& metrics) {
   std::vector<std::string> values;
   for (const MetricRecord& metric : metrics) {
     values.push_back(metric.value ? fmt::format("{}={:.6g}", metric.name, *metric.value)
-                                  : fmt::format("{} {}", metric.name, metric.flag));
+                                  : fmt::format("{} {}", metric.name, Name(metric.flag)));
   }
   return fmt::format("{}", fmt::join(values, ", "));
 }
@@ -208,8 +207,7 @@ void WriteAttemptRecord(const AttemptRecord& attempt, const RunSpec& run, const 
 
 void SeriesBuffer::Add(const std::string& metric, const Observation& o) {
   int64_t& seq = next_seq_[metric];
-  Add({metric, seq++, o.step, o.flag == ValueFlag::kOk ? std::optional<double>(o.value) : std::nullopt, o.std,
-       ValueFlagName(o.flag)});
+  Add({metric, seq++, o.step, o.flag == ValueFlag::kOk ? std::optional<double>(o.value) : std::nullopt, o.std, o.flag});
 }
 
 void SeriesBuffer::Add(SeriesPoint point) {
@@ -271,7 +269,7 @@ std::string SeriesLine(const std::string& metric, int64_t seq, const Observation
   if (o.flag == ValueFlag::kOk) line += fmt::format("{}", o.value);
   line += '\t';
   if (o.std) line += fmt::format("{}", *o.std);
-  return line + '\t' + ValueFlagName(o.flag) + '\n';
+  return fmt::format("{}\t{}\n", line, Name(o.flag));
 }
 
 Status ReadSeriesFile(const std::filesystem::path& path, const std::function<Status(std::vector<SeriesPoint>&)>& sink) {
@@ -291,9 +289,10 @@ Status ReadSeriesFile(const std::filesystem::path& path, const std::function<Sta
       start = tab + 1;
     }
     std::optional<int64_t> seq = fields.size() == 6 ? ParseNumber<int64_t>(fields[1]) : std::nullopt;
-    if (!seq) return Error{fmt::format("{}:{}: not a series line", path.string(), number)};
+    std::optional<ValueFlag> flag = fields.size() == 6 ? ParseValueFlag(fields[5]) : std::nullopt;
+    if (!seq || !flag) return Error{fmt::format("{}:{}: not a series line", path.string(), number)};
     batch.push_back({std::string(fields[0]), *seq, ParseNumber<int64_t>(fields[2]), ParseNumber<double>(fields[3]),
-                     ParseNumber<double>(fields[4]), std::string(fields[5])});
+                     ParseNumber<double>(fields[4]), *flag});
     if (batch.size() >= SeriesBuffer::kBatch) {
       if (Status s = sink(batch); !s) return s;
       batch.clear();

@@ -39,8 +39,6 @@ void TakeOutcome(const AttemptOutcome& outcome, AttemptRecord& attempt);
 std::string ParamsJson(const RunSpec& run);
 std::vector<MetricRecord> ToRecords(const std::vector<MetricValue>& values);
 
-// "failed (exit 3)", "killed (signal 9)", "completed".
-std::string DescribeEnd(const AttemptRecord& attempt);
 // What a person needs when an attempt fails: the command, how it ended, its last words.
 std::string DescribeFailure(const AttemptRecord& attempt, const std::vector<std::string>& argv);
 // "acc=0.97, loss non-finite"

@@ -164,7 +164,7 @@ Result<JobResult> RunJobSideAttempt(const std::filesystem::path& task_file, int 
                                        : Result<AttemptRequest>(Error{run.error()});
   SeriesFile series(dir / kJobSeriesFile);
   if (!request) {
-    attempt.status = kStatusStartFailed;
+    attempt.status = AttemptStatus::kStartFailed;
     attempt.message = request.error();
   } else {
     result.argv = request->command;
@@ -177,13 +177,13 @@ Result<JobResult> RunJobSideAttempt(const std::filesystem::path& task_file, int 
     LocalExecutor executor(1, capacity);
     executor.Start(std::move(*request));
     TakeOutcome(*executor.WaitForOne(), attempt);
-    if (attempt.status == std::string(kStatusInterrupted) && WarningSignalReceived()) {
-      attempt.status = kStatusTimeout;
+    if (attempt.status == AttemptStatus::kInterrupted && WarningSignalReceived()) {
+      attempt.status = AttemptStatus::kTimeout;
       attempt.message = "stopped at Slurm's warning signal, before the job's time limit";
     }
   }
-  if (Status closed = series.Close(dir / kJobSeriesFile); !closed && attempt.status == std::string(kStatusCompleted)) {
-    attempt.status = kStatusFailed;  // a completed attempt has its whole series
+  if (Status closed = series.Close(dir / kJobSeriesFile); !closed && attempt.status == AttemptStatus::kCompleted) {
+    attempt.status = AttemptStatus::kFailed;  // a completed attempt has its whole series
     attempt.message = closed.error();
   }
   result.series_points = series.points();

@@ -65,7 +65,7 @@ Status LocalBackend::Start(const RunSpec& run, AttemptRecord attempt, const Atte
   Result<AttemptRequest> request = PrepareAttempt(manifest_, run, dir, attempt.number, settings);
   if (!request) {
     // Told like any other end: a reason kept only in the database is lost on the user.
-    attempt.status = kStatusStartFailed;
+    attempt.status = AttemptStatus::kStartFailed;
     attempt.message = request.error();
     attempt.environment = environment_;
     ended_.push_back({&run, std::move(attempt), {}, false});

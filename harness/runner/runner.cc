@@ -57,11 +57,11 @@ Result<ManifestRun::Pending> ManifestRun::Plan(const std::vector<RunSpec>& runs)
     ++summary_.planned;
     Result<std::optional<AttemptRecord>> latest = store_.LatestAttempt(run.key);
     if (!latest) return Error{latest.error()};
-    if (!options_.force && *latest && (*latest)->status == kStatusCompleted) {
+    if (!options_.force && *latest && (*latest)->status == AttemptStatus::kCompleted) {
       ++summary_.cached;
       continue;
     }
-    if (*latest && (*latest)->status == kStatusRunning && !(*latest)->job.empty()) {
+    if (*latest && (*latest)->status == AttemptStatus::kRunning && !(*latest)->job.empty()) {
       pending.earlier.emplace_back(&run, **latest);
       continue;
     }
@@ -135,7 +135,7 @@ Status RecordSetupStep(Store& store, const std::string& key, int execution, int 
   record.execution = execution;
   record.step = step;
   record.argv = spec.argv;
-  record.status = AttemptStatus(result);
+  record.status = StatusOfProcess(result);
   record.exit_code = result.exit_code;
   record.signal = result.signal;
   record.wall_seconds = result.wall_seconds;
@@ -171,7 +171,7 @@ Status ManifestRun::RunSetup() {
     }
   }
   if (Status marked = folder->MarkCompleted(); !marked) return marked;
-  return store_.RecordSetup(key, "completed", log_dir.string());
+  return store_.RecordSetup(key, AttemptStatus::kCompleted, log_dir.string());
 }
 
 Status ManifestRun::RunSetupStep(size_t i, const std::string& key, int execution, const std::filesystem::path& cwd,
@@ -193,7 +193,7 @@ Status ManifestRun::RunSetupStep(size_t i, const std::string& key, int execution
     return Error{"interrupted during setup"};
   }
   if (result.end == ProcessEnd::kExited && result.exit_code == 0) return Status::Ok();
-  (void)store_.RecordSetup(key, "failed", log_dir.string());
+  (void)store_.RecordSetup(key, AttemptStatus::kFailed, log_dir.string());
   // Its last words, not only where its log is: the reason is usually in them.
   std::string tail;
   std::filesystem::path log = spec.stderr_path;
@@ -215,7 +215,7 @@ Result<RunSummary> ManifestRun::RecordSetupFailure(const std::deque<const RunSpe
     if (!attempt) return Error{attempt.error()};
     if (!*attempt) continue;
     AttemptRecord& record = **attempt;
-    record.status = kStatusSetupFailed;
+    record.status = AttemptStatus::kSetupFailed;
     record.message = why;
     record.environment = environment_;
     if (Status s = store_.FinishAttempt(record); !s) return Error{s.error()};
@@ -231,7 +231,7 @@ Result<std::optional<AttemptRecord>> ManifestRun::Claim(const RunSpec& run) {
   // Another runner on this database has it, or finished it since this one planned.
   ++summary_.elsewhere;
   Result<std::optional<AttemptRecord>> latest = store_.LatestAttempt(run.key);
-  if (latest && *latest && !(*latest)->job.empty() && (*latest)->status == kStatusRunning) {
+  if (latest && *latest && !(*latest)->job.empty() && (*latest)->status == AttemptStatus::kRunning) {
     Say(fmt::format(
         "{}: queued or running on Slurm as job {}; skipped (follow it with --executor slurm, or repro cancel)",
         run.label, (*latest)->job));
@@ -245,7 +245,7 @@ Status ManifestRun::Record(AttemptRecord& attempt, const RunSpec& run, const std
   if (attempt.finished_at.empty()) attempt.finished_at = NowUtcIso8601();  // one time, in the database and attempt.json
   if (Status s = store_.FinishAttempt(attempt); !s) return s;
   WriteAttemptRecord(attempt, run, argv, Sandboxed());
-  bool completed = attempt.status == std::string(kStatusCompleted);
+  bool completed = attempt.status == AttemptStatus::kCompleted;
   if (completed && !options_.keep_work) {
     // Its metrics are read and stored; what it wrote for keeps belongs in {out}.
     std::error_code ignored;
@@ -259,7 +259,8 @@ Status ManifestRun::Record(AttemptRecord& attempt, const RunSpec& run, const std
   }
   ++finished_;
   std::string values = DescribeMetrics(attempt.metrics);
-  std::string line = fmt::format("[{}/{}] {}: {} in {}{}", finished_, total_, run.label, DescribeEnd(attempt),
+  std::string line = fmt::format("[{}/{}] {}: {} in {}{}", finished_, total_, run.label,
+                                 Describe(attempt.status, attempt.exit_code, attempt.signal),
                                  FormatDuration(attempt.wall_seconds), values.empty() ? "" : " (" + values + ")");
   Report(ProgressEvent::Finished(line, run.label, !completed, completed ? "" : DescribeFailure(attempt, argv)));
   return Status::Ok();
@@ -318,7 +319,7 @@ Status ManifestRun::StartAttempt(const RunSpec& run, Backend& backend) {
   auto flight = in_flight_.insert(&run);  // before Start, whose progress event counts it
   if (Status started = backend.Start(run, attempt, Settings()); !started) {
     in_flight_.erase(flight);
-    attempt.status = kStatusStartFailed;
+    attempt.status = AttemptStatus::kStartFailed;
     attempt.message = started.error();
     attempt.environment = environment_;
     ++summary_.unfinished;
@@ -358,24 +359,24 @@ std::string ManifestFolderName(const Manifest& manifest) {
   return Slug(stem == "repro" && !folder.empty() ? folder : stem);
 }
 
-const char* AttemptStatus(const ProcessResult& result) {
+AttemptStatus StatusOfProcess(const ProcessResult& result) {
   switch (result.end) {
     case ProcessEnd::kExited:
-      return result.exit_code == 0 ? kStatusCompleted : kStatusFailed;
+      return result.exit_code == 0 ? AttemptStatus::kCompleted : AttemptStatus::kFailed;
     case ProcessEnd::kSignaled:
-      return kStatusKilled;
+      return AttemptStatus::kKilled;
     case ProcessEnd::kTimedOut:
-      return kStatusTimeout;
+      return AttemptStatus::kTimeout;
     case ProcessEnd::kInterrupted:
-      return kStatusInterrupted;
+      return AttemptStatus::kInterrupted;
     case ProcessEnd::kStartFailed:
-      return kStatusStartFailed;
+      return AttemptStatus::kStartFailed;
     case ProcessEnd::kOutOfMemory:
-      return kStatusOutOfMemory;
+      return AttemptStatus::kOutOfMemory;
     case ProcessEnd::kProcessLimit:
-      return kStatusResourceLimit;
+      return AttemptStatus::kResourceLimit;
   }
-  return kStatusFailed;
+  return AttemptStatus::kFailed;
 }
 
 Result<RunSummary> RunManifest(const Manifest& manifest, const std::vector<RunSpec>& runs, const PreparedSource& source,

@@ -96,7 +96,7 @@ std::filesystem::path RunDirectory(const std::filesystem::path& results_dir, con
                                    const RunSpec& run);
 
 // The status an attempt is recorded with, from how its process ended.
-const char* AttemptStatus(const ProcessResult& result);
+AttemptStatus StatusOfProcess(const ProcessResult& result);
 
 // How attempts go to Slurm: a profile (configs/slurm/), the client and what tasks run.
 struct SlurmSettings : SlurmProfile {

@@ -41,6 +41,31 @@ bool EndedBySlurm(slurm::State state) {
 
 }  // namespace
 
+AttemptStatus StatusWithoutRecord(slurm::State final) {
+  switch (final) {
+    case slurm::State::kCompleted:
+      return AttemptStatus::kFailedNoResult;
+    case slurm::State::kFailed:
+      return AttemptStatus::kFailed;
+    case slurm::State::kTimeout:
+      return AttemptStatus::kTimeout;
+    case slurm::State::kOutOfMemory:
+      return AttemptStatus::kOutOfMemory;
+    case slurm::State::kCancelled:
+      return AttemptStatus::kCancelled;
+    case slurm::State::kNodeFail:
+      return AttemptStatus::kNodeFailed;
+    case slurm::State::kPreempted:
+      return AttemptStatus::kPreempted;
+    case slurm::State::kBootFail:
+      return AttemptStatus::kBootFailed;
+    case slurm::State::kDeadline:
+      return AttemptStatus::kDeadline;
+    default:
+      return AttemptStatus::kLost;
+  }
+}
+
 std::optional<SubmittingJob> ParseSubmittingJob(const std::string& job) {
   size_t hash = job.rfind('#');
   if (job.rfind(kSubmitting, 0) != 0 || hash == std::string::npos) return std::nullopt;
@@ -63,7 +88,7 @@ Result<Backend::Adopted> SlurmBackend::Adopt(EarlierAttempts earlier, std::deque
       Result<std::vector<slurm::JobRow>> found = slurm_.client->FindByName(submitting->name);
       if (!found) return Error{found.error()};
       if (found->empty()) {
-        attempt.status = kStatusInterrupted;
+        attempt.status = AttemptStatus::kInterrupted;
         attempt.message = "repro stopped while submitting this attempt, before Slurm took it; submitted again";
         if (Status s = store_.FinishAttempt(attempt); !s) return Error{s.error()};
         queue.push_back(run);
@@ -164,7 +189,7 @@ Status SlurmBackend::SubmitArray(const std::vector<Held>& held) {
     }
     std::string why = fmt::format("sbatch refused the job array ({}): {}", script.string(), job_id.error());
     for (Tracked& member : members) {
-      member.attempt.status = kStatusStartFailed;
+      member.attempt.status = AttemptStatus::kStartFailed;
       member.attempt.message = why;
       ended_.push_back({member.run, std::move(member.attempt), {}, false});
     }
@@ -282,10 +307,10 @@ Result<bool> SlurmBackend::FollowRequeue(Tracked& task) {
       ended.end() = record->attempt.end();
       argv = record->argv;
     } else {
-      ended.status = kStatusInterrupted;
+      ended.status = AttemptStatus::kInterrupted;
     }
-    if (ended.status != std::string(kStatusCompleted)) {
-      ended.status = kStatusInterrupted;
+    if (ended.status != AttemptStatus::kCompleted) {
+      ended.status = AttemptStatus::kInterrupted;
       ended.message =
           fmt::format("Slurm requeued job {}; the task continues as attempt {}", task.task, ended.number + 1);
     }
@@ -311,9 +336,9 @@ Status SlurmBackend::Ingest(Tracked& task, bool lost) {
       if (Status s = store_.RecordEnvironment(r.environment, record->environment_json); !s) return s;
       attempt.environment = r.environment;
     }
-    bool stopped = attempt.status == std::string(kStatusInterrupted) || attempt.status == std::string(kStatusKilled);
+    bool stopped = attempt.status == AttemptStatus::kInterrupted || attempt.status == AttemptStatus::kKilled;
     if (stopped && EndedBySlurm(task.state)) {
-      attempt.status = slurm::AttemptStatusWithoutRecord(task.state);
+      attempt.status = StatusWithoutRecord(task.state);
       attempt.message = fmt::format("Slurm ended job {}: {}", task.task, slurm::StateName(task.state));
     }
     // A series ingest cut short by a crash of the last repro is done again, from the start.
@@ -325,13 +350,13 @@ Status SlurmBackend::Ingest(Tracked& task, bool lost) {
           return store_.AppendSeries(attempt.id, batch);
         });
     if (!series || points != record->series_points) {
-      if (attempt.status == std::string(kStatusCompleted)) attempt.status = "failed-no-result";
+      if (attempt.status == AttemptStatus::kCompleted) attempt.status = AttemptStatus::kFailedNoResult;
       attempt.message =
           series ? fmt::format("{} holds {} points, its record says {}", kJobSeriesFile, points, record->series_points)
                  : series.error();
     }
   } else if (lost) {
-    attempt.status = slurm::AttemptStatusWithoutRecord(slurm::State::kUnknown);
+    attempt.status = StatusWithoutRecord(slurm::State::kUnknown);
     attempt.message = fmt::format(
         "Slurm no longer knows job {} (not in squeue{} for {:.0f} s) and it left no result record in {}; its node may "
         "have "
@@ -339,7 +364,7 @@ Status SlurmBackend::Ingest(Tracked& task, bool lost) {
         task.task, slurm_.client->accounting() ? " nor sacct" : ", and sacct has no accounting",
         slurm_.lost_after_seconds, attempt.dir);
   } else {
-    attempt.status = slurm::AttemptStatusWithoutRecord(task.state);
+    attempt.status = StatusWithoutRecord(task.state);
     bool damaged = !record && std::filesystem::exists(std::filesystem::path(attempt.dir) / kJobResultFile);
     attempt.message =
         fmt::format("job {} ended {} {}{}", task.task, slurm::StateName(task.state),

@@ -15,6 +15,11 @@
 
 namespace repro {
 
+// The status an attempt is recorded with when its job ended in "final" and the job wrote
+// no result record (with a record, the record's status stands, but for a Slurm kill).
+// COMPLETED without a record is kFailedNoResult: success is decided by the record.
+AttemptStatus StatusWithoutRecord(slurm::State final);
+
 class SlurmBackend : public Backend {
  public:
   SlurmBackend(const Manifest& manifest, const PreparedSource& source, Store& store, const SlurmSettings& slurm,

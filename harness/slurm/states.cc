@@ -193,31 +193,6 @@ State Advance(State known, State observed) {
   return observed > known || between_running_and_suspended ? observed : known;
 }
 
-std::string AttemptStatusWithoutRecord(State final) {
-  switch (final) {
-    case State::kCompleted:
-      return "failed-no-result";
-    case State::kFailed:
-      return "failed";
-    case State::kTimeout:
-      return "timeout";
-    case State::kOutOfMemory:
-      return "out-of-memory";
-    case State::kCancelled:
-      return "cancelled";
-    case State::kNodeFail:
-      return "node-failed";
-    case State::kPreempted:
-      return "preempted";
-    case State::kBootFail:
-      return "boot-failed";
-    case State::kDeadline:
-      return "deadline";
-    default:
-      return "lost";
-  }
-}
-
 std::vector<JobRow> ParseSacct(std::string_view text) { return ParseRows(text, /*with_exit_code=*/true); }
 std::vector<JobRow> ParseSqueue(std::string_view text) { return ParseRows(text, /*with_exit_code=*/false); }
 

@@ -40,11 +40,6 @@ bool IsFinal(State state);
 // except that a requeue starts the job over: REQUEUED, or PENDING after an end.
 State Advance(State known, State observed);
 
-// The status an attempt is recorded with when its job ended in "final" and the job wrote
-// no result record (with a record, the record's status stands, but for a Slurm kill).
-// COMPLETED without a record is "failed-no-result": success is decided by the record.
-std::string AttemptStatusWithoutRecord(State final);
-
 // One line of sacct or squeue: a job or one task of an array.
 struct JobRow {
   std::string job_id;       // "4242" (the array's id for a task)

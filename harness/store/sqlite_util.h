@@ -5,8 +5,10 @@
 #include <fmt/format.h>
 
 #include <optional>
+#include <string>
 #include <string_view>
 
+#include "harness/util/outcome.h"
 #include "harness/util/result.h"
 
 namespace repro::store_internal {
@@ -18,6 +20,27 @@ inline std::optional<double> ColumnDouble(const SQLite::Column& column) {
 inline std::optional<int> ColumnInt(const SQLite::Column& column) {
   if (column.isNull()) return std::nullopt;
   return column.getInt();
+}
+
+// A status or flag name read back. A name this repro does not know (a newer repro's, or an
+// edited database's) is an error that names it, never a guess; thrown as SQLite's exception,
+// so every read's handler reports it with what was being read.
+inline AttemptStatus ColumnStatus(const SQLite::Column& column) {
+  std::string name = column.getString();
+  if (std::optional<AttemptStatus> status = ParseAttemptStatus(name)) return *status;
+  throw SQLite::Exception(fmt::format("the status '{}' is not one this repro knows (written by a newer repro?)", name));
+}
+inline ValueFlag ColumnFlag(const SQLite::Column& column) {
+  std::string name = column.getString();
+  if (std::optional<ValueFlag> flag = ParseValueFlag(name)) return *flag;
+  throw SQLite::Exception(
+      fmt::format("the value flag '{}' is not one this repro knows (written by a newer repro?)", name));
+}
+
+// Binds a status or flag by its name: the names are literals, so no copy is needed.
+template <typename Enum>
+void BindName(SQLite::Statement& statement, int index, Enum value) {
+  statement.bindNoCopy(index, Name(value).data());
 }
 
 // Resets a cached statement when the scope that used it ends, so no read snapshot stays open.

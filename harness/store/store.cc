@@ -13,8 +13,11 @@
 namespace repro {
 namespace {
 
+using store_internal::BindName;
 using store_internal::ColumnDouble;
+using store_internal::ColumnFlag;
 using store_internal::ColumnInt;
+using store_internal::ColumnStatus;
 using store_internal::DbError;
 using store_internal::StatementLease;
 
@@ -342,10 +345,10 @@ Result<std::optional<AttemptRecord>> Store::ClaimAttempt(const std::string& run_
     latest.bind(1, run_key);
     int number = 1;
     if (latest.executeStep()) {
-      std::string status = latest.getColumn(1).getString();
+      AttemptStatus status = ColumnStatus(latest.getColumn(1));
       number = latest.getColumn(3).getInt() + 1;
-      if (status == kStatusCompleted && !rerun_completed) return std::optional<AttemptRecord>();
-      if (status == kStatusRunning) {
+      if (status == AttemptStatus::kCompleted && !rerun_completed) return std::optional<AttemptRecord>();
+      if (status == AttemptStatus::kRunning) {
         // A Slurm job's attempt is alive until Slurm says otherwise, whoever submitted it.
         if (!latest.getColumn(4).isNull()) return std::optional<AttemptRecord>();
         if (ProcessLiveness(latest.getColumn(2).getString()) != Liveness::kDead) return std::optional<AttemptRecord>();
@@ -362,7 +365,7 @@ Result<std::optional<AttemptRecord>> Store::ClaimAttempt(const std::string& run_
     AttemptRecord attempt;
     attempt.run_key = run_key;
     attempt.number = number;
-    attempt.status = kStatusRunning;
+    attempt.status = AttemptStatus::kRunning;
     attempt.dir = fmt::format("{}/attempt-{}", run_dir, attempt.number);
     attempt.started_at = NowUtcIso8601();
     static constexpr const char* kInsertSql =
@@ -372,7 +375,7 @@ Result<std::optional<AttemptRecord>> Store::ClaimAttempt(const std::string& run_
     SQLite::Statement& insert = insert_lease.statement;
     insert.bind(1, run_key);
     insert.bind(2, attempt.number);
-    insert.bind(3, attempt.status);
+    BindName(insert, 3, attempt.status);
     insert.bind(4, attempt.dir);
     insert.bind(5, ThisProcessIdentity());
     insert.bind(6, attempt.started_at);
@@ -395,7 +398,7 @@ Status Store::FinishAttemptRows(const AttemptRecord& attempt) {
       "finished_at=?, cpu_seconds=?, peak_rss_kib=?, environment=NULLIF(?, '') WHERE id=?";
   StatementLease update_lease(Prepared(kUpdateSql));
   SQLite::Statement& update = update_lease.statement;
-  update.bind(1, attempt.status);
+  BindName(update, 1, attempt.status);
   BindOptional(update, 2, attempt.exit_code);
   BindOptional(update, 3, attempt.signal);
   update.bind(4, attempt.wall_seconds);
@@ -417,7 +420,7 @@ Status Store::FinishAttemptRows(const AttemptRecord& attempt) {
     value.bind(2, metric.name);
     BindOptional(value, 3, metric.value);
     BindOptional(value, 4, metric.std);
-    value.bind(5, metric.flag);
+    BindName(value, 5, metric.flag);
     value.bind(6, metric.message);
     value.bind(7, metric.unit);
     value.bind(8, metric.points);
@@ -446,7 +449,7 @@ Result<AttemptRecord> Store::ContinueAttempt(const AttemptRecord& previous, cons
   AttemptRecord attempt;
   attempt.run_key = previous.run_key;
   attempt.number = previous.number + 1;
-  attempt.status = kStatusRunning;
+  attempt.status = AttemptStatus::kRunning;
   attempt.dir = dir;
   attempt.job = previous.job;
   attempt.started_at = NowUtcIso8601();
@@ -456,7 +459,7 @@ Result<AttemptRecord> Store::ContinueAttempt(const AttemptRecord& previous, cons
         *db_, "INSERT INTO attempts(run_key, number, status, dir, runner, started_at, job) VALUES(?,?,?,?,?,?,?)");
     insert.bind(1, attempt.run_key);
     insert.bind(2, attempt.number);
-    insert.bind(3, attempt.status);
+    BindName(insert, 3, attempt.status);
     insert.bind(4, attempt.dir);
     insert.bind(5, ThisProcessIdentity());
     insert.bind(6, attempt.started_at);
@@ -499,7 +502,7 @@ Status Store::AppendSeries(int64_t attempt_id, std::span<const SeriesPoint> poin
       BindOptional(insert, 4, p.step);
       BindOptional(insert, 5, p.value);
       BindOptional(insert, 6, p.std);
-      insert.bindNoCopy(7, p.flag);
+      BindName(insert, 7, p.flag);
       insert.exec();
       insert.reset();
       if (first == 0) first = db_->getLastInsertRowid();
@@ -545,11 +548,11 @@ Result<int> Store::RecoverAbandonedAttempts(std::vector<std::string>* runners) {
   }
 }
 
-Status Store::RecordSetup(const std::string& setup_key, const std::string& status, const std::string& log_dir) {
+Status Store::RecordSetup(const std::string& setup_key, AttemptStatus status, const std::string& log_dir) {
   return Write("recording setup", [&]() -> Status {
     SQLite::Statement upsert(*db_, "INSERT OR REPLACE INTO setups(key, status, log_dir, finished_at) VALUES(?,?,?,?)");
     upsert.bind(1, setup_key);
-    upsert.bind(2, status);
+    BindName(upsert, 2, status);
     upsert.bind(3, log_dir);
     upsert.bind(4, NowUtcIso8601());
     upsert.exec();
@@ -592,7 +595,7 @@ Status Store::RecordSetupStep(const SetupStepRecord& step) {
     insert.bind(2, step.execution);
     insert.bind(3, step.step);
     insert.bind(4, nlohmann::json(step.argv).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    insert.bind(5, step.status);
+    BindName(insert, 5, step.status);
     BindOptional(insert, 6, step.exit_code);
     BindOptional(insert, 7, step.signal);
     insert.bind(8, step.wall_seconds);

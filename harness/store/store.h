@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/util/outcome.h"
 #include "harness/util/result.h"
 
 namespace SQLite {
@@ -21,19 +22,6 @@ class Statement;
 }  // namespace SQLite
 
 namespace repro {
-
-// How an attempt ended. "running" is only ever seen for an attempt in progress, or one
-// whose runner died; the next runner marks those "interrupted".
-inline constexpr const char* kStatusRunning = "running";
-inline constexpr const char* kStatusCompleted = "completed";
-inline constexpr const char* kStatusFailed = "failed";  // exited non-zero
-inline constexpr const char* kStatusKilled = "killed";  // ended by a signal
-inline constexpr const char* kStatusTimeout = "timeout";
-inline constexpr const char* kStatusOutOfMemory = "out-of-memory";     // the OOM killer struck at the memory limit
-inline constexpr const char* kStatusResourceLimit = "resource-limit";  // a fork failed at the process limit
-inline constexpr const char* kStatusInterrupted = "interrupted";
-inline constexpr const char* kStatusStartFailed = "start-failed";
-inline constexpr const char* kStatusSetupFailed = "setup-failed";
 
 struct RunRecord {
   std::string key;
@@ -45,9 +33,9 @@ struct RunRecord {
 
 struct MetricRecord {
   std::string name;
-  std::optional<double> value;  // reduced value; nullopt unless flag is "ok"
+  std::optional<double> value;  // reduced value; nullopt unless flag is kOk
   std::optional<double> std;    // the printed "± x" of the observation the value came from
-  std::string flag;             // ok, non-finite, unparseable, missing
+  ValueFlag flag = ValueFlag::kMissing;
   std::string message;
   std::string unit;
   int64_t points = 0;            // observations in the series
@@ -59,15 +47,15 @@ struct SeriesPoint {
   std::string metric;
   int64_t seq = 0;  // position in the metric's series
   std::optional<int64_t> step;
-  std::optional<double> value;  // nullopt unless flag is "ok"
+  std::optional<double> value;  // nullopt unless flag is kOk
   std::optional<double> std;
-  std::string flag;
+  ValueFlag flag = ValueFlag::kOk;
 };
 
 // How an attempt ended: one struct, carried whole from its process (or a Slurm task's
 // record) to the database, attempt.json and result.json.
 struct AttemptEnd {
-  std::string status;
+  AttemptStatus status = AttemptStatus::kRunning;
   std::optional<int> exit_code;
   std::optional<int> signal;
   double wall_seconds = 0;
@@ -98,7 +86,7 @@ struct SetupStepRecord {
   int execution = 0;  // 1 for the first time this setup ran, 2 after a failure, ...
   int step = 0;       // 1-based position in the manifest's setup list
   std::vector<std::string> argv;
-  std::string status;  // completed, failed, killed, timeout, start-failed, interrupted
+  AttemptStatus status = AttemptStatus::kRunning;  // completed, failed, killed, timeout, start-failed, interrupted
   std::optional<int> exit_code;
   std::optional<int> signal;
   double wall_seconds = 0;
@@ -196,7 +184,7 @@ class Store {
   // An environment fingerprint, kept once however many attempts ran in it.
   Status RecordEnvironment(const std::string& sha256, const std::string& json);
   Result<std::string> EnvironmentJson(const std::string& sha256);
-  Status RecordSetup(const std::string& setup_key, const std::string& status, const std::string& log_dir);
+  Status RecordSetup(const std::string& setup_key, AttemptStatus status, const std::string& log_dir);
   // The number the next execution of this setup gets (1 + the largest recorded).
   Result<int> NextSetupExecution(const std::string& setup_key);
   // One step as it ended (schema 4), appended: every execution is kept, for compute used.

@@ -11,8 +11,11 @@
 
 namespace repro {
 
+using store_internal::BindName;
 using store_internal::ColumnDouble;
+using store_internal::ColumnFlag;
 using store_internal::ColumnInt;
+using store_internal::ColumnStatus;
 using store_internal::DbError;
 using store_internal::StatementLease;
 
@@ -143,7 +146,7 @@ Result<std::vector<SeriesPoint>> Store::Series(int64_t attempt_id, const std::st
       if (!query.getColumn(1).isNull()) p.step = query.getColumn(1).getInt64();
       p.value = ColumnDouble(query.getColumn(2));
       p.std = ColumnDouble(query.getColumn(3));
-      p.flag = query.getColumn(4).getString();
+      p.flag = ColumnFlag(query.getColumn(4));
       points.push_back(std::move(p));
     }
     return points;
@@ -174,7 +177,7 @@ Result<std::optional<AttemptRecord>> Store::ReadAttempt(const std::string& run_k
     attempt.id = query.getColumn(0).getInt64();
     attempt.run_key = run_key;
     attempt.number = query.getColumn(1).getInt();
-    attempt.status = query.getColumn(2).getString();
+    attempt.status = ColumnStatus(query.getColumn(2));
     attempt.exit_code = ColumnInt(query.getColumn(3));
     attempt.signal = ColumnInt(query.getColumn(4));
     attempt.wall_seconds = query.getColumn(5).getDouble();
@@ -197,7 +200,7 @@ Result<std::optional<AttemptRecord>> Store::ReadAttempt(const std::string& run_k
       metric.name = metrics.getColumn(0).getString();
       metric.value = ColumnDouble(metrics.getColumn(1));
       metric.std = ColumnDouble(metrics.getColumn(2));
-      metric.flag = metrics.getColumn(3).getString();
+      metric.flag = ColumnFlag(metrics.getColumn(3));
       metric.message = metrics.getColumn(4).getString();
       metric.unit = metrics.getColumn(5).getString();
       metric.points = metrics.getColumn(6).getInt64();
@@ -241,7 +244,7 @@ Result<std::vector<SetupStepRecord>> Store::SetupSteps(const std::string& setup_
         for (const nlohmann::json& arg : argv)
           step.argv.push_back(arg.is_string() ? arg.get<std::string>() : arg.dump());
       }
-      step.status = query.getColumn(3).getString();
+      step.status = ColumnStatus(query.getColumn(3));
       step.exit_code = ColumnInt(query.getColumn(4));
       step.signal = ColumnInt(query.getColumn(5));
       step.wall_seconds = query.getColumn(6).getDouble();

@@ -144,7 +144,8 @@ double ReproPipeSeconds(const fs::path& path, const fs::path& dir, int64_t* poin
 std::vector<repro::SeriesPoint> MakePoints(int64_t n) {
   std::vector<repro::SeriesPoint> points;
   points.reserve(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) points.push_back({"acc", i, i, 0.5 + (i % 1000) * 1e-4, std::nullopt, "ok"});
+  for (int64_t i = 0; i < n; ++i)
+    points.push_back({"acc", i, i, 0.5 + (i % 1000) * 1e-4, std::nullopt, repro::ValueFlag::kOk});
   return points;
 }
 
@@ -168,7 +169,7 @@ double RawIngestSeconds(const std::vector<repro::SeriesPoint>& points, const fs:
       insert.bind(4, *p.step);
       insert.bind(5, *p.value);
       insert.bind(6);
-      insert.bind(7, p.flag);
+      insert.bind(7, "ok");
       insert.exec();
       insert.reset();
     }

@@ -220,7 +220,7 @@ TEST_F(CliTest, ShowAndLogsFindAnAttemptByKeyPrefix) {
   testing::CommandResult show = RunRepro({"show", key.substr(0, 10)}, dir_.path());
   EXPECT_EQ(show.exit_code, 0) << show.err;
   EXPECT_NE(show.out.find("good seed=1"), std::string::npos) << show.out;
-  EXPECT_NE(show.out.find("1 of run; completed, exit code 0"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("1 of run; completed in "), std::string::npos) << show.out;
   EXPECT_NE(show.out.find("  acc                  0.91                     1 point"), std::string::npos) << show.out;
   testing::CommandResult series = RunRepro({"show", key.substr(0, 10), "--series", "acc"}, dir_.path());
   EXPECT_EQ(series.out, "step\tvalue\tstd\tflag\n0\t0.91\t\tok\n");

@@ -64,7 +64,7 @@ class HostileReportTest : public ::testing::Test {
     RunEvidence failed;
     failed.label = "mlp seed=3";
     failed.state = RunEvidence::State::kUnfinished;
-    failed.status = "failed";
+    failed.status = AttemptStatus::kFailed;
     failed.exit_code = 1;
     failed.dir = dir;
     evaluation_.unfinished_runs.push_back(failed);

@@ -28,9 +28,9 @@ Side Completed(std::vector<double> values, const std::string& label = "e.acc", i
     run.label = label + " seed=" + std::to_string(first_seed + static_cast<int64_t>(i));
     run.seed = first_seed + static_cast<int64_t>(i);
     run.state = RunEvidence::State::kCompleted;
-    run.status = "completed";
+    run.status = AttemptStatus::kCompleted;
     run.value = values[i];
-    run.flag = "ok";
+    run.flag = ValueFlag::kOk;
     side.runs.push_back(run);
   }
   return side;
@@ -240,7 +240,7 @@ TEST(JudgeValueTest, NumbersAreShownFinerThanTheClaim) {
 TEST(JudgeValueTest, ACaptureThatIsNotANumberFailsTheClaim) {
   Side side = Completed({0.9, 0.91});
   side.runs[1].value.reset();
-  side.runs[1].flag = "unparseable";
+  side.runs[1].flag = ValueFlag::kUnparseable;
   side.runs[1].message = "the regex /loss (?<value>\\S+)/ on stdout captured 'at', which is not a number";
   Verdict v = JudgeValue(MakeClaim("0.9"), side);
   EXPECT_EQ(v.kind, VerdictKind::kFailed);
@@ -355,7 +355,7 @@ TEST(JudgeValueTest, EvidenceThatCannotBeJudged) {
   timeout.label = "e seed=2";
   timeout.seed = 2;
   timeout.state = RunEvidence::State::kUnfinished;
-  timeout.status = "timeout";
+  timeout.status = AttemptStatus::kTimeout;
   timeout.signal = 15;
   side.runs.push_back(timeout);
   EXPECT_EQ(JudgeValue(MakeClaim("90"), side).reason, "1 of 3 runs did not finish: e seed=2 timeout (signal 15)");
@@ -366,14 +366,14 @@ TEST(JudgeValueTest, EvidenceThatCannotBeJudged) {
 
   Side missing = Completed({90});
   missing.runs[0].value.reset();
-  missing.runs[0].flag = "missing";
+  missing.runs[0].flag = ValueFlag::kMissing;
   missing.runs[0].message = "not found: looked in stdout lines matching /acc=/";
   EXPECT_EQ(JudgeValue(MakeClaim("90"), missing).reason,
             "metric not found in 1 of 1 runs (e.acc seed=0): not found: looked in stdout lines matching /acc=/");
 
   Side nan = Completed({90});
   nan.runs[0].value.reset();
-  nan.runs[0].flag = "non-finite";
+  nan.runs[0].flag = ValueFlag::kNonFinite;
   nan.runs[0].message = "value 'nan' is non-finite";
   Verdict v = JudgeValue(MakeClaim("90"), nan);
   EXPECT_EQ(v.kind, VerdictKind::kNotReproduced);

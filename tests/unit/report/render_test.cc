@@ -38,7 +38,7 @@ class RenderTest : public ::testing::Test {
     RunEvidence failed;
     failed.label = "mlp seed=3";
     failed.state = RunEvidence::State::kUnfinished;
-    failed.status = "timeout";
+    failed.status = AttemptStatus::kTimeout;
     failed.signal = 15;
     failed.dir = "/r/mlp/a1";
     evaluation_.unfinished_runs.push_back(failed);

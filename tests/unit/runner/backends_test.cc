@@ -106,10 +106,10 @@ class ScriptedCluster : public slurm::Client {
       JobResult result;
       result.attempt.run_key = task.run_key;
       result.attempt.number = task.first_attempt;
-      result.attempt.status = behaviour.exit_code == 0 ? kStatusCompleted : kStatusFailed;
+      result.attempt.status = behaviour.exit_code == 0 ? AttemptStatus::kCompleted : AttemptStatus::kFailed;
       result.attempt.exit_code = behaviour.exit_code;
       if (behaviour.acc) {
-        result.attempt.metrics = {{"acc", *behaviour.acc, std::nullopt, "ok", "", "", 1}};
+        result.attempt.metrics = {{"acc", *behaviour.acc, std::nullopt, ValueFlag::kOk, "", "", 1}};
         result.series_points = 1;
         testing::WriteText(dir / kJobSeriesFile, fmt::format("acc\t0\t0\t{}\t\tok\n", *behaviour.acc));
       }
@@ -198,7 +198,7 @@ TEST_P(BackendsTest, EachSeedRunsOnceAndItsEndIsRecordedWithItsMetricsAndSeries)
   EXPECT_EQ(summary.unfinished, 0);
   for (int seed = 0; seed < 3; ++seed) {
     AttemptRecord attempt = Latest(seed);
-    EXPECT_EQ(attempt.status, kStatusCompleted);
+    EXPECT_EQ(attempt.status, AttemptStatus::kCompleted);
     EXPECT_EQ(attempt.number, 1);
     ASSERT_EQ(attempt.metrics.size(), 1u);
     EXPECT_EQ(attempt.metrics[0].value, 0.9);
@@ -232,7 +232,7 @@ TEST_P(BackendsTest, AFailedRunSaysHowItEndedAndIsRetriedAsANewAttempt) {
   EXPECT_EQ(summary.completed, 2);
   EXPECT_EQ(summary.unfinished, 1);
   AttemptRecord failed = Latest(1);
-  EXPECT_EQ(failed.status, kStatusFailed);
+  EXPECT_EQ(failed.status, AttemptStatus::kFailed);
   EXPECT_EQ(failed.exit_code, 3);
   bool told = false;
   for (const ProgressEvent& event : events_)
@@ -240,7 +240,7 @@ TEST_P(BackendsTest, AFailedRunSaysHowItEndedAndIsRetriedAsANewAttempt) {
   EXPECT_TRUE(told) << "the failure reaches the terminal";
   EXPECT_EQ(Run(Completes), 1) << "only the failed run again";
   EXPECT_EQ(Latest(1).number, 2);
-  EXPECT_EQ(Latest(1).status, kStatusCompleted);
+  EXPECT_EQ(Latest(1).status, AttemptStatus::kCompleted);
 }
 
 TEST_P(BackendsTest, AFailedSetupMarksEveryRunAndStartsNone) {
@@ -248,7 +248,7 @@ TEST_P(BackendsTest, AFailedSetupMarksEveryRunAndStartsNone) {
   RunSummary summary;
   EXPECT_EQ(Run(Completes, &summary), 0);
   EXPECT_TRUE(summary.setup_failed);
-  for (int seed = 0; seed < 3; ++seed) EXPECT_EQ(Latest(seed).status, kStatusSetupFailed);
+  for (int seed = 0; seed < 3; ++seed) EXPECT_EQ(Latest(seed).status, AttemptStatus::kSetupFailed);
 }
 
 TEST_P(BackendsTest, AnInterruptBeforeTheFirstStartStartsNothing) {

@@ -20,7 +20,7 @@ TEST(JobRecordTest, AResultRecordReadsBackAsWritten) {
   JobResult result;
   result.attempt.run_key = "k1";
   result.attempt.number = 3;
-  result.attempt.status = kStatusFailed;
+  result.attempt.status = AttemptStatus::kFailed;
   result.attempt.exit_code = 2;
   result.attempt.wall_seconds = 1.25;
   result.attempt.cpu_seconds = 0.5;
@@ -29,8 +29,8 @@ TEST(JobRecordTest, AResultRecordReadsBackAsWritten) {
   result.attempt.finished_at = "2026-11-24T10:00:01Z";
   result.attempt.message = "a \"quoted\" note";
   result.attempt.environment = "abc";
-  result.attempt.metrics = {{"acc", 0.1 + 0.2, std::nullopt, "ok", "", "%", 7},
-                            {"loss", std::nullopt, 0.5, "non-finite", "nan", "", 1}};
+  result.attempt.metrics = {{"acc", 0.1 + 0.2, std::nullopt, ValueFlag::kOk, "", "%", 7},
+                            {"loss", std::nullopt, 0.5, ValueFlag::kNonFinite, "nan", "", 1}};
   result.job = "42_3";
   result.node = "node7";
   result.restart = 2;
@@ -41,7 +41,7 @@ TEST(JobRecordTest, AResultRecordReadsBackAsWritten) {
 
   Result<JobResult> read = ReadJobResult(dir.path());
   ASSERT_TRUE(read.ok()) << read.error();
-  EXPECT_EQ(read->attempt.status, kStatusFailed);
+  EXPECT_EQ(read->attempt.status, AttemptStatus::kFailed);
   EXPECT_EQ(read->attempt.exit_code, 2);
   EXPECT_FALSE(read->attempt.signal.has_value());
   EXPECT_EQ(read->attempt.number, 3);
@@ -50,7 +50,7 @@ TEST(JobRecordTest, AResultRecordReadsBackAsWritten) {
   EXPECT_EQ(read->attempt.metrics[0].value, 0.1 + 0.2);  // bit for bit
   EXPECT_EQ(read->attempt.metrics[0].points, 7);
   EXPECT_EQ(read->attempt.metrics[1].std, 0.5);
-  EXPECT_EQ(read->attempt.metrics[1].flag, "non-finite");
+  EXPECT_EQ(read->attempt.metrics[1].flag, ValueFlag::kNonFinite);
   EXPECT_EQ(read->job, "42_3");
   EXPECT_EQ(read->restart, 2);
   EXPECT_EQ(read->argv, result.argv);
@@ -95,7 +95,7 @@ TEST(JobRecordTest, SeriesLinesReadBackExactlyInBatches) {
   EXPECT_FALSE(points[0].step.has_value());
   EXPECT_EQ(points[0].std, 0.1);
   EXPECT_FALSE(points[4].value.has_value());
-  EXPECT_EQ(points[4].flag, "non-finite");
+  EXPECT_EQ(points[4].flag, ValueFlag::kNonFinite);
   EXPECT_EQ(points[n - 1].seq, n - 1);
   EXPECT_EQ(points[n - 1].metric, "val/acc");
 }

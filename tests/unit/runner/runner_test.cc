@@ -111,7 +111,7 @@ TEST_F(RunnerTest, RunsEachSeedOnceWithinCapacityAndRecordsIt) {
       << "each attempt runs in its own working copy";
   for (const RunSpec& run : runs_) {
     AttemptRecord attempt = **store_->LatestAttempt(run.key);
-    EXPECT_EQ(attempt.status, kStatusCompleted);
+    EXPECT_EQ(attempt.status, AttemptStatus::kCompleted);
     EXPECT_EQ(attempt.metrics[0].value, 0.9);
     EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(attempt.dir) / "attempt.json"));
   }
@@ -185,7 +185,7 @@ TEST_F(RunnerTest, FailedRunsAreRetriedAsNewAttempts) {
   EXPECT_EQ(summary.completed, 2);
   EXPECT_EQ(summary.unfinished, 1);
   AttemptRecord failed = **store_->LatestAttempt(runs_[1].key);
-  EXPECT_EQ(failed.status, kStatusFailed);
+  EXPECT_EQ(failed.status, AttemptStatus::kFailed);
   EXPECT_EQ(failed.exit_code, 3);
   FakeExecutor fixed(3, [](const AttemptRequest&) { return Exited(0, 0.9); });
   Run(fixed);
@@ -202,12 +202,12 @@ ProcessResult Ended(ProcessEnd end, std::optional<int> exit_code, std::optional<
 }
 
 TEST_F(RunnerTest, StatusesKeepExitCodeAndSignalApart) {
-  EXPECT_STREQ(AttemptStatus(Ended(ProcessEnd::kExited, 0, std::nullopt)), kStatusCompleted);
-  EXPECT_STREQ(AttemptStatus(Ended(ProcessEnd::kExited, 1, std::nullopt)), kStatusFailed);
-  EXPECT_STREQ(AttemptStatus(Ended(ProcessEnd::kSignaled, std::nullopt, 9)), kStatusKilled);
-  EXPECT_STREQ(AttemptStatus(Ended(ProcessEnd::kTimedOut, std::nullopt, 15)), kStatusTimeout);
-  EXPECT_STREQ(AttemptStatus(Ended(ProcessEnd::kInterrupted, std::nullopt, 15)), kStatusInterrupted);
-  EXPECT_STREQ(AttemptStatus(Ended(ProcessEnd::kStartFailed, std::nullopt, std::nullopt)), kStatusStartFailed);
+  EXPECT_EQ(StatusOfProcess(Ended(ProcessEnd::kExited, 0, std::nullopt)), AttemptStatus::kCompleted);
+  EXPECT_EQ(StatusOfProcess(Ended(ProcessEnd::kExited, 1, std::nullopt)), AttemptStatus::kFailed);
+  EXPECT_EQ(StatusOfProcess(Ended(ProcessEnd::kSignaled, std::nullopt, 9)), AttemptStatus::kKilled);
+  EXPECT_EQ(StatusOfProcess(Ended(ProcessEnd::kTimedOut, std::nullopt, 15)), AttemptStatus::kTimeout);
+  EXPECT_EQ(StatusOfProcess(Ended(ProcessEnd::kInterrupted, std::nullopt, 15)), AttemptStatus::kInterrupted);
+  EXPECT_EQ(StatusOfProcess(Ended(ProcessEnd::kStartFailed, std::nullopt, std::nullopt)), AttemptStatus::kStartFailed);
 }
 
 TEST_F(RunnerTest, ReportsEachStartAndEndWithAnEtaFromEarlierDurations) {
@@ -283,7 +283,7 @@ TEST_F(RunnerTest, AFailedSetupMarksEveryPendingRunSaysWhyAndLeavesNothing) {
   EXPECT_TRUE(summary.setup_failed);
   EXPECT_TRUE(executor.started.empty());
   AttemptRecord attempt = **store_->LatestAttempt(runs_[0].key);
-  EXPECT_EQ(attempt.status, kStatusSetupFailed);
+  EXPECT_EQ(attempt.status, AttemptStatus::kSetupFailed);
   EXPECT_NE(attempt.message.find(
                 "setup step 1 (/bin/sh -c mkdir -p _deps/lib; echo broken >&2; exit 4) exited with exit code 4"),
             std::string::npos)

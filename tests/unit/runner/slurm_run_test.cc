@@ -8,6 +8,7 @@
 #include "harness/manifest/parser.h"
 #include "harness/runner/attempt.h"
 #include "harness/runner/runner.h"
+#include "harness/runner/slurm_backend.h"
 #include "harness/slurm/client.h"
 #include "tests/test_util.h"
 
@@ -89,7 +90,7 @@ claims:
   }
 
   // Writes the record a task's supervisor leaves: completed with acc, and one series point.
-  void WriteRecord(int seed, const std::string& status) {
+  void WriteRecord(int seed, AttemptStatus status) {
     std::filesystem::path dir =
         std::filesystem::absolute(RunDirectory(options_.results_dir, manifest_, runs_[seed])) / "attempt-1";
     std::filesystem::create_directories(dir);
@@ -97,13 +98,13 @@ claims:
     result.attempt.run_key = runs_[seed].key;
     result.attempt.number = 1;
     result.attempt.status = status;
-    result.attempt.metrics = {{"acc", 0.9, std::nullopt, "ok", "", "", 1}};
+    result.attempt.metrics = {{"acc", 0.9, std::nullopt, ValueFlag::kOk, "", "", 1}};
     result.series_points = 1;
     testing::WriteText(dir / kJobSeriesFile, "acc\t0\t\t0.9\t\tok\n");
     ASSERT_TRUE(WriteJobResult(dir, result).ok());
   }
 
-  std::string StatusOf(int seed) { return (*store_->LatestAttempt(runs_[seed].key))->status; }
+  AttemptStatus StatusOf(int seed) { return (*store_->LatestAttempt(runs_[seed].key))->status; }
 
   ScopedTempDir dir_;
   Manifest manifest_;
@@ -114,9 +115,22 @@ claims:
   SlurmSettings settings_;
 };
 
+TEST(SlurmStatusTest, AJobThatEndedWithoutARecordIsNamedForHowItEnded) {
+  using slurm::State;
+  EXPECT_EQ(StatusWithoutRecord(State::kCompleted), AttemptStatus::kFailedNoResult) << "success is the record's to say";
+  EXPECT_EQ(StatusWithoutRecord(State::kTimeout), AttemptStatus::kTimeout);
+  EXPECT_EQ(StatusWithoutRecord(State::kOutOfMemory), AttemptStatus::kOutOfMemory);
+  EXPECT_EQ(StatusWithoutRecord(State::kNodeFail), AttemptStatus::kNodeFailed);
+  EXPECT_EQ(StatusWithoutRecord(State::kPreempted), AttemptStatus::kPreempted);
+  EXPECT_EQ(StatusWithoutRecord(State::kBootFail), AttemptStatus::kBootFailed);
+  EXPECT_EQ(StatusWithoutRecord(State::kDeadline), AttemptStatus::kDeadline);
+  EXPECT_EQ(StatusWithoutRecord(State::kCancelled), AttemptStatus::kCancelled);
+  EXPECT_EQ(StatusWithoutRecord(State::kUnknown), AttemptStatus::kLost);
+}
+
 TEST_F(SlurmRunTest, TheRecordDecidesAndSlurmSaysWhyWhenThereIsNone) {
-  WriteRecord(0, kStatusCompleted);
-  WriteRecord(1, kStatusInterrupted);
+  WriteRecord(0, AttemptStatus::kCompleted);
+  WriteRecord(1, AttemptStatus::kInterrupted);
   ScriptedClient client(dir_ / "log", [](int) {
     return Result<std::vector<slurm::JobRow>>(std::vector<slurm::JobRow>{
         Row(0, slurm::State::kCompleted), Row(1, slurm::State::kCancelled), Row(2, slurm::State::kCompleted)});
@@ -124,9 +138,9 @@ TEST_F(SlurmRunTest, TheRecordDecidesAndSlurmSaysWhyWhenThereIsNone) {
   settings_.client = &client;
   Result<RunSummary> summary = RunManifestOnSlurm(manifest_, runs_, source_, *store_, settings_, options_);
   ASSERT_TRUE(summary.ok()) << summary.error();
-  EXPECT_EQ(StatusOf(0), kStatusCompleted);
-  EXPECT_EQ(StatusOf(1), "cancelled");         // the record says interrupted; Slurm says why
-  EXPECT_EQ(StatusOf(2), "failed-no-result");  // COMPLETED, but no record
+  EXPECT_EQ(StatusOf(0), AttemptStatus::kCompleted);
+  EXPECT_EQ(StatusOf(1), AttemptStatus::kCancelled);       // the record says interrupted; Slurm says why
+  EXPECT_EQ(StatusOf(2), AttemptStatus::kFailedNoResult);  // COMPLETED, but no record
   EXPECT_EQ((*store_->LatestAttempt(runs_[2].key))->job, "77_2");
   EXPECT_EQ(store_->Series((*store_->LatestAttempt(runs_[0].key))->id, "acc")->size(), 1u);
   ASSERT_EQ(client.scripts.size(), 1u);  // one array for the experiment
@@ -143,7 +157,7 @@ TEST_F(SlurmRunTest, AControllerThatDoesNotAnswerLosesNoJob) {
   ScriptedClient client(dir_ / "log", [this](int poll) -> Result<std::vector<slurm::JobRow>> {
     if (poll < 20) return Error{"squeue failed: slurm_load_jobs error: Unable to contact slurm controller"};
     if (poll == 20) {
-      for (int seed = 0; seed < 3; ++seed) WriteRecord(seed, kStatusCompleted);
+      for (int seed = 0; seed < 3; ++seed) WriteRecord(seed, AttemptStatus::kCompleted);
     }
     return std::vector<slurm::JobRow>{Row(0, slurm::State::kCompleted), Row(1, slurm::State::kCompleted),
                                       Row(2, slurm::State::kCompleted)};
@@ -151,7 +165,7 @@ TEST_F(SlurmRunTest, AControllerThatDoesNotAnswerLosesNoJob) {
   settings_.client = &client;
   Result<RunSummary> summary = RunManifestOnSlurm(manifest_, runs_, source_, *store_, settings_, options_);
   ASSERT_TRUE(summary.ok()) << summary.error();
-  for (int seed = 0; seed < 3; ++seed) EXPECT_EQ(StatusOf(seed), kStatusCompleted);
+  for (int seed = 0; seed < 3; ++seed) EXPECT_EQ(StatusOf(seed), AttemptStatus::kCompleted);
 }
 
 TEST_F(SlurmRunTest, ABriefFailureBeforeARequeueIsNotTakenForTheEnd) {
@@ -161,7 +175,7 @@ TEST_F(SlurmRunTest, ABriefFailureBeforeARequeueIsNotTakenForTheEnd) {
                          : poll < 4 ? slurm::State::kPending
                                     : slurm::State::kCompleted;
     if (poll == 4) {
-      for (int seed = 0; seed < 3; ++seed) WriteRecord(seed, kStatusCompleted);
+      for (int seed = 0; seed < 3; ++seed) WriteRecord(seed, AttemptStatus::kCompleted);
     }
     return std::vector<slurm::JobRow>{Row(0, state), Row(1, state), Row(2, state)};
   });
@@ -169,7 +183,7 @@ TEST_F(SlurmRunTest, ABriefFailureBeforeARequeueIsNotTakenForTheEnd) {
   settings_.settle_seconds = 0.05;
   Result<RunSummary> summary = RunManifestOnSlurm(manifest_, runs_, source_, *store_, settings_, options_);
   ASSERT_TRUE(summary.ok()) << summary.error();
-  for (int seed = 0; seed < 3; ++seed) EXPECT_EQ(StatusOf(seed), kStatusCompleted);
+  for (int seed = 0; seed < 3; ++seed) EXPECT_EQ(StatusOf(seed), AttemptStatus::kCompleted);
 }
 
 TEST_F(SlurmRunTest, AnArraySbatchDidNotConfirmIsStartFailedAndLeavesNoHeldJob) {
@@ -180,7 +194,7 @@ TEST_F(SlurmRunTest, AnArraySbatchDidNotConfirmIsStartFailedAndLeavesNoHeldJob) 
   settings_.client = &client;
   Result<RunSummary> summary = RunManifestOnSlurm(manifest_, runs_, source_, *store_, settings_, options_);
   ASSERT_TRUE(summary.ok()) << summary.error();
-  for (int seed = 0; seed < 3; ++seed) EXPECT_EQ(StatusOf(seed), kStatusStartFailed);
+  for (int seed = 0; seed < 3; ++seed) EXPECT_EQ(StatusOf(seed), AttemptStatus::kStartFailed);
   EXPECT_NE((*store_->LatestAttempt(runs_[0].key))->message.find("sbatch refused the job array"), std::string::npos);
   EXPECT_EQ(client.cancelled, std::vector<std::string>{"77"});
   EXPECT_EQ(client.polls, 0);
@@ -192,7 +206,7 @@ TEST_F(SlurmRunTest, AnArrayWhoseIdWasNeverStoredIsFoundByNameNotSubmittedAgain)
   ASSERT_TRUE(store_->RecordRun({runs_[1].key, "e", runs_[1].label, "{}", 1}).ok());
   AttemptRecord stranded = **store_->ClaimAttempt(runs_[1].key, run_dir, false);
   ASSERT_TRUE(store_->SetAttemptJobs({{stranded.id, "submitting:repro-m-e-0badf00d#1"}}).ok());
-  for (int seed = 0; seed < 3; ++seed) WriteRecord(seed, kStatusCompleted);
+  for (int seed = 0; seed < 3; ++seed) WriteRecord(seed, AttemptStatus::kCompleted);
   ScriptedClient client(dir_ / "log", [](int) {
     return Result<std::vector<slurm::JobRow>>(std::vector<slurm::JobRow>{
         Row(0, slurm::State::kCompleted), Row(1, slurm::State::kCompleted), Row(1, slurm::State::kCompleted, "55")});
@@ -206,11 +220,11 @@ TEST_F(SlurmRunTest, AnArrayWhoseIdWasNeverStoredIsFoundByNameNotSubmittedAgain)
   EXPECT_EQ(summary->attached, 1);
   EXPECT_EQ(summary->submitted, 2);  // seeds 0 and 2 only
   EXPECT_EQ((*store_->LatestAttempt(runs_[1].key))->job, "55_1");
-  for (int seed = 0; seed < 3; ++seed) EXPECT_EQ(StatusOf(seed), kStatusCompleted);
+  for (int seed = 0; seed < 3; ++seed) EXPECT_EQ(StatusOf(seed), AttemptStatus::kCompleted);
 }
 
 TEST_F(SlurmRunTest, ATaskNoCommandKnowsBecomesLostOnlyAfterTheDeadline) {
-  WriteRecord(0, kStatusCompleted);
+  WriteRecord(0, AttemptStatus::kCompleted);
   ScriptedClient client(dir_ / "log", [](int) {
     return Result<std::vector<slurm::JobRow>>(std::vector<slurm::JobRow>{Row(0, slurm::State::kCompleted)});
   });
@@ -218,8 +232,8 @@ TEST_F(SlurmRunTest, ATaskNoCommandKnowsBecomesLostOnlyAfterTheDeadline) {
   settings_.lost_after_seconds = 0.3;
   Result<RunSummary> summary = RunManifestOnSlurm(manifest_, runs_, source_, *store_, settings_, options_);
   ASSERT_TRUE(summary.ok()) << summary.error();
-  EXPECT_EQ(StatusOf(0), kStatusCompleted);
-  EXPECT_EQ(StatusOf(1), "lost");
+  EXPECT_EQ(StatusOf(0), AttemptStatus::kCompleted);
+  EXPECT_EQ(StatusOf(1), AttemptStatus::kLost);
   EXPECT_NE((*store_->LatestAttempt(runs_[1].key))->message.find("Slurm no longer knows job 77_1"), std::string::npos);
   EXPECT_GE(client.polls, 2);  // not at the first poll that missed it
 }

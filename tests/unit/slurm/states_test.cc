@@ -37,18 +37,6 @@ TEST(SlurmStatesTest, CompletingIsNotFinalAndNothingMovesBackwards) {
   EXPECT_EQ(Advance(State::kFailed, State::kPending), State::kPending) << "an ended job pending again was requeued";
 }
 
-TEST(SlurmStatesTest, AJobThatEndedWithoutARecordIsNamedForHowItEnded) {
-  EXPECT_EQ(AttemptStatusWithoutRecord(State::kCompleted), "failed-no-result") << "success is the record's to say";
-  EXPECT_EQ(AttemptStatusWithoutRecord(State::kTimeout), "timeout");
-  EXPECT_EQ(AttemptStatusWithoutRecord(State::kOutOfMemory), "out-of-memory");
-  EXPECT_EQ(AttemptStatusWithoutRecord(State::kNodeFail), "node-failed");
-  EXPECT_EQ(AttemptStatusWithoutRecord(State::kPreempted), "preempted");
-  EXPECT_EQ(AttemptStatusWithoutRecord(State::kBootFail), "boot-failed");
-  EXPECT_EQ(AttemptStatusWithoutRecord(State::kDeadline), "deadline");
-  EXPECT_EQ(AttemptStatusWithoutRecord(State::kCancelled), "cancelled");
-  EXPECT_EQ(AttemptStatusWithoutRecord(State::kUnknown), "lost");
-}
-
 TEST(SlurmStatesTest, SacctRowsSkipStepsExpandArraysAndKeepExitCodeAndSignalApart) {
   std::vector<JobRow> rows = ParseSacct(
       "41|COMPLETED|0:0\n41.batch|COMPLETED|0:0\n41.extern|COMPLETED|0:0\n"

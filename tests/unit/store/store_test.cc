@@ -18,7 +18,7 @@ std::unique_ptr<Store> OpenOrDie(const std::filesystem::path& path) {
   return std::move(store).value();
 }
 
-MetricRecord Metric(const std::string& name, std::optional<double> value, const std::string& flag) {
+MetricRecord Metric(const std::string& name, std::optional<double> value, ValueFlag flag) {
   return MetricRecord{name, value, std::nullopt, flag, "", "%", 1};
 }
 
@@ -46,7 +46,7 @@ TEST(StoreTest, AVersionOneDatabaseIsMigratedKeepingItsAttempts) {
     std::unique_ptr<Store> store = OpenOrDie(path);
     ASSERT_TRUE(store->RecordRun({"k1", "mlp", "mlp seed=0", "{}", 0}).ok());
     AttemptRecord attempt = *store->BeginAttempt("k1", "results/x/run");
-    attempt.status = kStatusCompleted;
+    attempt.status = AttemptStatus::kCompleted;
     ASSERT_TRUE(store->FinishAttempt(attempt).ok());
   }
   {  // what version 1 looked like
@@ -59,7 +59,7 @@ TEST(StoreTest, AVersionOneDatabaseIsMigratedKeepingItsAttempts) {
   std::unique_ptr<Store> store = OpenOrDie(path);
   EXPECT_EQ(store->SchemaVersion(), Store::kSchemaVersion);
   AttemptRecord kept = **store->LatestAttempt("k1");
-  EXPECT_EQ(kept.status, kStatusCompleted);
+  EXPECT_EQ(kept.status, AttemptStatus::kCompleted);
   EXPECT_EQ(kept.environment, "");
   ASSERT_TRUE(store->RecordEnvironment("e1", "{\"os\": \"x\"}").ok());
   kept.environment = "e1";
@@ -92,28 +92,28 @@ TEST(StoreTest, AttemptsAreNumberedAndCarryTheirMetrics) {
   AttemptRecord first = *store->BeginAttempt("k1", "results/x/run");
   EXPECT_EQ(first.number, 1);
   EXPECT_EQ(first.dir, "results/x/run/attempt-1");
-  EXPECT_EQ((*store->LatestAttempt("k1"))->status, kStatusRunning);
-  first.status = kStatusFailed;
+  EXPECT_EQ((*store->LatestAttempt("k1"))->status, AttemptStatus::kRunning);
+  first.status = AttemptStatus::kFailed;
   first.exit_code = 3;
   ASSERT_TRUE(store->FinishAttempt(first).ok());
 
   AttemptRecord second = *store->BeginAttempt("k1", "results/x/run");
   EXPECT_EQ(second.number, 2);
-  second.status = kStatusCompleted;
+  second.status = AttemptStatus::kCompleted;
   second.exit_code = 0;
-  second.metrics = {Metric("acc", 0.9, "ok"), Metric("loss", std::nullopt, "non-finite")};
+  second.metrics = {Metric("acc", 0.9, ValueFlag::kOk), Metric("loss", std::nullopt, ValueFlag::kNonFinite)};
   ASSERT_TRUE(store->FinishAttempt(second).ok());
 
   AttemptRecord latest = **store->LatestAttempt("k1");
   EXPECT_EQ(latest.number, 2);
-  EXPECT_EQ(latest.status, kStatusCompleted);
+  EXPECT_EQ(latest.status, AttemptStatus::kCompleted);
   EXPECT_EQ(latest.exit_code, 0);
   EXPECT_FALSE(latest.signal.has_value());
   ASSERT_EQ(latest.metrics.size(), 2u);
   EXPECT_EQ(latest.metrics[0].value, 0.9);
   EXPECT_EQ(latest.metrics[0].unit, "%");
   EXPECT_EQ(latest.metrics[0].points, 1);
-  EXPECT_EQ(latest.metrics[1].flag, "non-finite");
+  EXPECT_EQ(latest.metrics[1].flag, ValueFlag::kNonFinite);
   EXPECT_FALSE(latest.metrics[1].value.has_value());
 }
 
@@ -122,14 +122,14 @@ TEST(StoreTest, SeriesArriveInBatchesAndReadBackInOrder) {
   ASSERT_TRUE(store->RecordRun({"k1", "e", "e", "{}", 0}).ok());
   AttemptRecord attempt = *store->BeginAttempt("k1", "run");
   std::vector<SeriesPoint> batch;
-  for (int i = 0; i < 3; ++i) batch.push_back({"loss", i, i * 10, 1.0 / (i + 1), std::nullopt, "ok"});
-  batch.push_back({"loss", 3, 30, std::nullopt, std::nullopt, "non-finite"});
+  for (int i = 0; i < 3; ++i) batch.push_back({"loss", i, i * 10, 1.0 / (i + 1), std::nullopt, ValueFlag::kOk});
+  batch.push_back({"loss", 3, 30, std::nullopt, std::nullopt, ValueFlag::kNonFinite});
   ASSERT_TRUE(store->AppendSeries(attempt.id, {batch.begin(), batch.begin() + 2}).ok());
   ASSERT_TRUE(store->AppendSeries(attempt.id, {batch.begin() + 2, batch.end()}).ok());
   std::vector<SeriesPoint> read = *store->Series(attempt.id, "loss");
   ASSERT_EQ(read.size(), 4u);
   EXPECT_EQ(read[2].step, 20);
-  EXPECT_EQ(read[3].flag, "non-finite");
+  EXPECT_EQ(read[3].flag, ValueFlag::kNonFinite);
   EXPECT_FALSE(read[3].value.has_value()) << "NaN is never stored as a number";
   EXPECT_TRUE(store->Series(attempt.id, "acc")->empty());
 }
@@ -139,7 +139,7 @@ TEST(StoreTest, AThinnedSeriesKeepsEveryKthPointAndTheLast) {
   ASSERT_TRUE(store->RecordRun({"k1", "e", "e", "{}", 0}).ok());
   AttemptRecord attempt = *store->BeginAttempt("k1", "run");
   std::vector<SeriesPoint> points;
-  for (int i = 0; i < 1001; ++i) points.push_back({"acc", i, i, i * 0.001, std::nullopt, "ok"});
+  for (int i = 0; i < 1001; ++i) points.push_back({"acc", i, i, i * 0.001, std::nullopt, ValueFlag::kOk});
   ASSERT_TRUE(store->AppendSeries(attempt.id, points).ok());
   std::vector<SeriesPoint> thinned = *store->Series(attempt.id, "acc", 100);
   ASSERT_EQ(thinned.size(), 92u) << "stride 11: seq 0, 11, ..., 990 (91 points), and the last";
@@ -172,9 +172,9 @@ TEST(StoreTest, AttemptOfAKilledRunnerIsMarkedInterrupted) {
   int status = 0;
   ::waitpid(child, &status, 0);
   std::unique_ptr<Store> store = OpenOrDie(db);
-  EXPECT_EQ((*store->LatestAttempt("k1"))->status, kStatusRunning);
+  EXPECT_EQ((*store->LatestAttempt("k1"))->status, AttemptStatus::kRunning);
   EXPECT_EQ(*store->RecoverAbandonedAttempts(), 1);
-  EXPECT_EQ((*store->LatestAttempt("k1"))->status, kStatusInterrupted);
+  EXPECT_EQ((*store->LatestAttempt("k1"))->status, AttemptStatus::kInterrupted);
   EXPECT_EQ(*store->RecoverAbandonedAttempts(), 0);
   EXPECT_EQ(store->BeginAttempt("k1", "run")->number, 2);
 }
@@ -220,7 +220,7 @@ TEST(StoreTest, VerdictsAndSetupsAreKept) {
   ASSERT_TRUE(store->SaveVerdicts("sha", {v}).ok());
   ASSERT_TRUE(store->SaveVerdicts("sha", {v}).ok()) << "saving again replaces";
   EXPECT_FALSE(*store->SetupCompleted("s1"));
-  ASSERT_TRUE(store->RecordSetup("s1", "completed", "logs").ok());
+  ASSERT_TRUE(store->RecordSetup("s1", AttemptStatus::kCompleted, "logs").ok());
   EXPECT_TRUE(*store->SetupCompleted("s1"));
 }
 
