@@ -16,8 +16,8 @@
 
 #include "harness/exec/environment.h"
 #include "harness/exec/process.h"
-#include "harness/util/atomic_file.h"
 #include "harness/util/outcome.h"
+#include "harness/util/read_file.h"
 
 extern char** environ;
 

@@ -21,8 +21,8 @@
 
 #include "harness/bundle/signature.h"
 #include "harness/report/render.h"
-#include "harness/util/atomic_file.h"
 #include "harness/util/hash.h"
+#include "harness/util/read_file.h"
 #include "harness/util/regular_file.h"
 
 namespace repro {

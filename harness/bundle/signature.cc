@@ -9,6 +9,7 @@
 #include "harness/exec/environment.h"
 #include "harness/util/atomic_file.h"
 #include "harness/util/private_folder.h"
+#include "harness/util/read_file.h"
 
 namespace repro {
 namespace {

@@ -14,7 +14,7 @@
 #include "harness/fingerprint/fingerprint.h"
 #include "harness/runner/job_side.h"
 #include "harness/slurm/client.h"
-#include "harness/util/atomic_file.h"
+#include "harness/util/read_file.h"
 
 namespace repro::cli {
 namespace {

@@ -439,6 +439,8 @@ void JudgeOneRun(const Claim& claim, const RunEvidence& run, const std::string& 
 
 }  // namespace
 
+// Long on purpose: the decision reads top to bottom in the order docs/claims.md states it
+// (unusable runs, one run, the interval against the band), and splitting it would hide that.
 Verdict JudgeValue(const Claim& claim, const Side& side) {
   if (std::optional<Verdict> unusable = Unjudgeable(claim, {&side})) {
     unusable->allowed = AllowedDeviation(claim);
@@ -537,6 +539,8 @@ void CollapseRepetitions(const Side& side, bool deterministic, Samples& by_seed,
   by_seed.erase(std::next(by_seed.begin()), by_seed.end());
 }
 
+// Long on purpose, as JudgeValue: the pairing, the test and its notes follow docs/claims.md
+// step by step in one place.
 PairResult ComparePair(const Side& left, const Side& right, Comparison::Form form, bool want_greater, double constant,
                        bool deterministic) {
   PairResult result;

@@ -5,8 +5,8 @@
 
 #include <cstdlib>
 
-#include "harness/util/atomic_file.h"
 #include "harness/util/private_folder.h"
+#include "harness/util/read_file.h"
 
 namespace repro {
 namespace {

@@ -233,6 +233,37 @@ ProcessSet::~ProcessSet() {
   ReapOrphans();
 }
 
+// What can fail before a fork, checked first so that a failure costs no process: the
+// command, its log files, its working folder and its executable. Marks "c" failed and
+// returns nullopt on the first that fails.
+std::optional<std::filesystem::path> ProcessSet::OpenLogsAndFindExecutable(Child& c) {
+  const ProcessSpec& spec = c.spec;
+  if (spec.argv.empty()) {
+    c.Fail("empty command");
+    return std::nullopt;
+  }
+  const std::filesystem::path* log_paths[2] = {&spec.stdout_path, &spec.stderr_path};
+  for (int i = 0; i < 2; ++i) {
+    c.logs[i] = ::open(log_paths[i]->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (c.logs[i] < 0) {
+      c.Fail(fmt::format("cannot create log file {}: {}", log_paths[i]->string(), std::strerror(errno)));
+      return std::nullopt;
+    }
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_directory(spec.cwd, ec)) {
+    c.Fail(fmt::format("working folder {} does not exist", spec.cwd.string()));
+    return std::nullopt;
+  }
+  std::optional<std::filesystem::path> exe = ResolveExecutable(spec);
+  if (!exe) {
+    c.Fail(
+        fmt::format("command '{}' not found on the child's PATH ({})", spec.argv.front(), EnvValue(spec.env, "PATH")));
+    return std::nullopt;
+  }
+  return exe;
+}
+
 int ProcessSet::Start(const ProcessSpec& spec, OutputCallback on_output) {
   int handle = next_handle_++;
   auto child = std::make_unique<Child>();
@@ -242,29 +273,8 @@ int ProcessSet::Start(const ProcessSpec& spec, OutputCallback on_output) {
   c.on_output = std::move(on_output);
   c.started = MonotonicSeconds();
   for (auto& cap : c.caps) cap.emplace(spec.log_cap_bytes);
-  if (spec.argv.empty()) {
-    c.Fail("empty command");
-    return handle;
-  }
-  const std::filesystem::path* log_paths[2] = {&spec.stdout_path, &spec.stderr_path};
-  for (int i = 0; i < 2; ++i) {
-    c.logs[i] = ::open(log_paths[i]->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (c.logs[i] < 0) {
-      c.Fail(fmt::format("cannot create log file {}: {}", log_paths[i]->string(), std::strerror(errno)));
-      return handle;
-    }
-  }
-  std::error_code ec;
-  if (!std::filesystem::is_directory(spec.cwd, ec)) {
-    c.Fail(fmt::format("working folder {} does not exist", spec.cwd.string()));
-    return handle;
-  }
-  std::optional<std::filesystem::path> exe = ResolveExecutable(spec);
-  if (!exe) {
-    c.Fail(
-        fmt::format("command '{}' not found on the child's PATH ({})", spec.argv.front(), EnvValue(spec.env, "PATH")));
-    return handle;
-  }
+  std::optional<std::filesystem::path> exe = OpenLogsAndFindExecutable(c);
+  if (!exe) return handle;
   c.tree_token = NewTreeToken(handle);
   bp::environment env;
   env[kTreeVariable] = c.tree_token;
@@ -287,6 +297,7 @@ int ProcessSet::Start(const ProcessSpec& spec, OutputCallback on_output) {
   std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
   bp::pipe out_pipe, err_pipe;
   pid_t runner = ::getpid();
+  std::error_code ec;
   bp::child process(
       bp::exe = exe->string(), bp::args = args, bp::start_dir = spec.cwd.string(), env,
       bp::std_in<(spec.stdin_path.empty() ? std::string("/dev/null") : spec.stdin_path.string()), bp::std_out> out_pipe,

@@ -82,6 +82,7 @@ class ProcessSet {
 
  private:
   struct Child;
+  static std::optional<std::filesystem::path> OpenLogsAndFindExecutable(Child& c);
   void Poll();
   void ReapExited(double now);
   void EndRestOfTree(Child& child, double now);

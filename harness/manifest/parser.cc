@@ -13,8 +13,8 @@
 #include "harness/manifest/template.h"
 #include "harness/manifest/yaml_precheck.h"
 #include "harness/manifest/yaml_reader.h"
-#include "harness/util/atomic_file.h"
 #include "harness/util/hash.h"
+#include "harness/util/read_file.h"
 #include "harness/util/text.h"
 
 namespace repro {

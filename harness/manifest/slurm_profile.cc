@@ -1,7 +1,7 @@
 #include "harness/manifest/slurm_profile.h"
 
 #include "harness/manifest/yaml_reader.h"
-#include "harness/util/atomic_file.h"
+#include "harness/util/read_file.h"
 
 namespace repro {
 

@@ -57,6 +57,7 @@ std::vector<std::string> EnvironmentDifferences(const Evaluation& a, const Evalu
 
 }  // namespace
 
+// Long because it writes one table in three formats side by side, so they cannot drift apart.
 std::string RenderDiff(const Evaluation& a, const std::string& label_a, const Evaluation& b, const std::string& label_b,
                        const std::string& format) {
   std::vector<DiffRow> rows = Rows(a, b);

@@ -105,9 +105,8 @@ std::string EnvironmentSection(const Evaluation& evaluation) {
   return out;
 }
 
-}  // namespace
-
-std::string RenderMarkdown(const Evaluation& evaluation) {
+// The paper, the code, what deviated from it, and the one-line summary.
+std::string HeaderSection(const Evaluation& evaluation) {
   const Manifest& m = *evaluation.manifest;
   std::string out = fmt::format("# Reproduction report: {}\n\n", M(m.paper.title));
   out += fmt::format("- Paper: {}\n", PaperLine(m.paper));
@@ -126,7 +125,11 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
   out += fmt::format("- Generated: {} by repro {}\n", NowUtcIso8601(), REPRO_VERSION);
   if (std::string setup = evaluation.SetupLine(); !setup.empty()) out += fmt::format("- Setup: {}\n", M(setup));
   out += fmt::format("- Summary: **{}**\n\n", M(evaluation.SummaryLine()));
-  out += "## Claims\n\n";
+  return out;
+}
+
+std::string ClaimsSection(const Evaluation& evaluation) {
+  std::string out = "## Claims\n\n";
   out += "| Claim | Where in the paper | Paper | Measured (mean ± std, n) | 95% CI | Δ | Verdict |\n";
   out += "|---|---|---|---|---|---|---|\n";
   for (const ClaimEvaluation& c : evaluation.claims) {
@@ -134,7 +137,13 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
                        Cell(ReportedCell(*c.claim)), Cell(MeasuredCell(c.verdict)), Cell(IntervalCell(c.verdict)),
                        Cell(DeltaCell(c.verdict)), VerdictName(c.verdict.kind));
   }
-  for (const PaperTable& table : m.tables) {
+  return out;
+}
+
+// The paper's own tables, each cell the paper's value beside the reproduced one.
+std::string TablesSection(const Evaluation& evaluation) {
+  std::string out;
+  for (const PaperTable& table : evaluation.manifest->tables) {
     out += fmt::format("\n### {}{}\n\nEach cell: the paper's value, then the reproduced one and its verdict.\n\n| |",
                        Cell(table.id), table.caption.empty() ? "" : ": " + Cell(table.caption));
     for (const std::string& column : table.columns) out += " " + Cell(column) + " |";
@@ -150,7 +159,11 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
       out += "\n";
     }
   }
-  out += "\n### Reasons\n\n";
+  return out;
+}
+
+std::string ReasonsSection(const Evaluation& evaluation) {
+  std::string out = "\n### Reasons\n\n";
   for (const ClaimEvaluation& c : evaluation.claims) {
     std::string seeds;
     if (!c.verdict.seeds.empty()) {
@@ -162,10 +175,13 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
     for (const std::string& note : c.environment_notes) out += fmt::format("  - Environment: {}\n", Cell(note));
     for (const std::string& part : c.verdict.parts) out += fmt::format("  - {}\n", M(part));
   }
-  out += SetupSection(evaluation);
-  out += CommandsSection(evaluation);
+  return out;
+}
+
+// A suggested badge, the challenges a reviewer would raise, and the compute it all took.
+std::string ReviewersSection(const Evaluation& evaluation) {
   BadgeSuggestion badge = SuggestBadge(evaluation);
-  out += "\n## For reviewers\n\n";
+  std::string out = "\n## For reviewers\n\n";
   out += badge.badge.empty() ? fmt::format("- ACM badge: {}.\n", M(badge.reason))
                              : fmt::format("- Suggested ACM badge: **{}** — {}. A suggestion, not a decision.\n",
                                            M(badge.badge), M(badge.reason));
@@ -188,22 +204,38 @@ std::string RenderMarkdown(const Evaluation& evaluation) {
         "attempt's own wall time and is longer when attempts ran side by side.\n",
         FormatDuration(evaluation.elapsed_seconds));
   }
-  if (!evaluation.unfinished_runs.empty()) {
-    out += "\n## Runs that did not finish\n\n| Run | Status | Logs |\n|---|---|---|\n";
-    for (const RunEvidence& run : evaluation.unfinished_runs) {
-      std::string status = RunStatus(run);
-      if (!run.message.empty()) status += ": " + run.message;
-      out += fmt::format("| {} | {} | {}, {} |\n", Cell(run.label), Cell(status), CodeCell(run.dir + "/stdout.log"),
-                         CodeCell(run.dir + "/stderr.log"));
-    }
+  return out;
+}
+
+std::string UnfinishedSection(const Evaluation& evaluation) {
+  if (evaluation.unfinished_runs.empty()) return "";
+  std::string out = "\n## Runs that did not finish\n\n| Run | Status | Logs |\n|---|---|---|\n";
+  for (const RunEvidence& run : evaluation.unfinished_runs) {
+    std::string status = RunStatus(run);
+    if (!run.message.empty()) status += ": " + run.message;
+    out += fmt::format("| {} | {} | {}, {} |\n", Cell(run.label), Cell(status), CodeCell(run.dir + "/stdout.log"),
+                       CodeCell(run.dir + "/stderr.log"));
   }
-  out += EnvironmentSection(evaluation);
-  out += "\n<details><summary>Integrity: sha256 of the manifest, every log and every attempt record</summary>\n\n";
+  return out;
+}
+
+std::string IntegritySection(const Evaluation& evaluation) {
+  const Manifest& m = *evaluation.manifest;
+  std::string out =
+      "\n<details><summary>Integrity: sha256 of the manifest, every log and every attempt record</summary>\n\n";
   out += fmt::format("- manifest {}: {}\n", Code(m.path.string()), Code(m.sha256));
   for (const HashedFile& file : evaluation.integrity)
     out += fmt::format("- {}: {}\n", Code(file.path), Code(file.sha256));
-  out += "\n</details>\n";
-  return out;
+  return out + "\n</details>\n";
+}
+
+}  // namespace
+
+std::string RenderMarkdown(const Evaluation& evaluation) {
+  return HeaderSection(evaluation) + ClaimsSection(evaluation) + TablesSection(evaluation) +
+         ReasonsSection(evaluation) + SetupSection(evaluation) + CommandsSection(evaluation) +
+         ReviewersSection(evaluation) + UnfinishedSection(evaluation) + EnvironmentSection(evaluation) +
+         IntegritySection(evaluation);
 }
 
 }  // namespace repro

@@ -11,6 +11,7 @@
 #include "harness/runner/runner.h"
 #include "harness/source/source.h"
 #include "harness/util/atomic_file.h"
+#include "harness/util/read_file.h"
 #include "harness/util/regular_file.h"
 
 namespace repro {
@@ -136,12 +137,7 @@ Result<AttemptRequest> PrepareAttempt(const Manifest& manifest, const RunSpec& r
 
 void TakeOutcome(const AttemptOutcome& outcome, AttemptRecord& attempt) {
   const ProcessResult& process = outcome.process;
-  attempt.status = StatusOfProcess(process);
-  attempt.exit_code = process.exit_code;
-  attempt.signal = process.signal;
-  attempt.wall_seconds = process.wall_seconds;
-  attempt.cpu_seconds = process.cpu_seconds;
-  attempt.peak_rss_kib = process.peak_rss_kib;
+  static_cast<ProcessEndRecord&>(attempt) = EndOfProcess(process);
   attempt.message = process.message;
   attempt.metrics = ToRecords(outcome.metrics);
 }

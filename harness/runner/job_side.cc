@@ -14,6 +14,7 @@
 #include "harness/runner/runner.h"
 #include "harness/util/atomic_file.h"
 #include "harness/util/process_identity.h"
+#include "harness/util/read_file.h"
 #include "harness/util/time.h"
 
 namespace repro {

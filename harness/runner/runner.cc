@@ -135,12 +135,7 @@ Status RecordSetupStep(Store& store, const std::string& key, int execution, int 
   record.execution = execution;
   record.step = step;
   record.argv = spec.argv;
-  record.status = StatusOfProcess(result);
-  record.exit_code = result.exit_code;
-  record.signal = result.signal;
-  record.wall_seconds = result.wall_seconds;
-  record.cpu_seconds = result.cpu_seconds;
-  record.peak_rss_kib = result.peak_rss_kib;
+  static_cast<ProcessEndRecord&>(record) = EndOfProcess(result);
   record.stdout_path = spec.stdout_path.string();
   record.stderr_path = spec.stderr_path.string();
   return store.RecordSetupStep(record);
@@ -357,6 +352,17 @@ std::string ManifestFolderName(const Manifest& manifest) {
   std::string stem = manifest.path.stem().string();
   std::string folder = manifest.dir.filename().string();
   return Slug(stem == "repro" && !folder.empty() ? folder : stem);
+}
+
+ProcessEndRecord EndOfProcess(const ProcessResult& result) {
+  ProcessEndRecord end;
+  end.status = StatusOfProcess(result);
+  end.exit_code = result.exit_code;
+  end.signal = result.signal;
+  end.wall_seconds = result.wall_seconds;
+  end.cpu_seconds = result.cpu_seconds;
+  end.peak_rss_kib = result.peak_rss_kib;
+  return end;
 }
 
 AttemptStatus StatusOfProcess(const ProcessResult& result) {

@@ -97,6 +97,8 @@ std::filesystem::path RunDirectory(const std::filesystem::path& results_dir, con
 
 // The status an attempt is recorded with, from how its process ended.
 AttemptStatus StatusOfProcess(const ProcessResult& result);
+// Its status and what it cost, from how its process ended; finished_at is left to the caller.
+ProcessEndRecord EndOfProcess(const ProcessResult& result);
 
 // How attempts go to Slurm: a profile (configs/slurm/), the client and what tasks run.
 struct SlurmSettings : SlurmProfile {

@@ -130,6 +130,27 @@ Result<int> SlurmBackend::Submit() {
   return static_cast<int>(tracked_.size() - before);
 }
 
+slurm::ArrayJob SlurmBackend::ArrayJobFor(const Experiment& experiment, const std::string& name,
+                                          const std::filesystem::path& dir, const std::filesystem::path& task_file,
+                                          int tasks) const {
+  slurm::ArrayJob job;
+  job.name = name;
+  job.tasks = tasks;
+  job.max_running = slurm_.max_running;
+  job.cpus = experiment.resources.cpus;
+  job.memory_bytes = experiment.resources.memory_bytes;
+  job.gpus = experiment.resources.gpus;
+  job.timeout_seconds = experiment.timeout_seconds;
+  job.warning_seconds = slurm_.warning_seconds;
+  job.partition = slurm_.partition;
+  job.account = slurm_.account;
+  job.qos = slurm_.qos;
+  job.extra = slurm_.extra;
+  job.log_dir = dir;
+  job.command = {slurm_.repro_binary.string(), "attempt", task_file.string(), "--task", "${SLURM_ARRAY_TASK_ID}"};
+  return job;
+}
+
 Status SlurmBackend::SubmitArray(const std::vector<Held>& held) {
   const Experiment& experiment = *held.front().run->experiment;
   std::string token = RandomToken();
@@ -159,21 +180,7 @@ Status SlurmBackend::SubmitArray(const std::vector<Held>& held) {
   std::filesystem::path task_file = dir / kTaskFile;
   if (Status s = WriteArrayTasks(task_file, tasks); !s) return s;
 
-  slurm::ArrayJob job;
-  job.name = name;
-  job.tasks = static_cast<int>(members.size());
-  job.max_running = slurm_.max_running;
-  job.cpus = experiment.resources.cpus;
-  job.memory_bytes = experiment.resources.memory_bytes;
-  job.gpus = experiment.resources.gpus;
-  job.timeout_seconds = experiment.timeout_seconds;
-  job.warning_seconds = slurm_.warning_seconds;
-  job.partition = slurm_.partition;
-  job.account = slurm_.account;
-  job.qos = slurm_.qos;
-  job.extra = slurm_.extra;
-  job.log_dir = dir;
-  job.command = {slurm_.repro_binary.string(), "attempt", task_file.string(), "--task", "${SLURM_ARRAY_TASK_ID}"};
+  slurm::ArrayJob job = ArrayJobFor(experiment, name, dir, task_file, static_cast<int>(members.size()));
   std::filesystem::path script = dir / "job.sh";
   if (Status s = WriteFileAtomically(script, slurm::RenderBatchScript(job)); !s) return s;
 
@@ -244,9 +251,7 @@ Status SlurmBackend::Poll() {
   double now = Now();
   running_ = 0;
   size_t ended_before = ended_.size();
-  std::vector<bool> done(tracked_.size(), false);
-  for (size_t i = 0; i < tracked_.size(); ++i) {
-    Tracked& task = tracked_[i];
+  for (Tracked& task : tracked_) {
     auto row = by_task.find(task.task);
     if (row != by_task.end()) {
       task.last_known = now;
@@ -272,21 +277,17 @@ Status SlurmBackend::Poll() {
       double ended_for = now - task.final_since;
       if (ended_for >= slurm_.settle_seconds && (has_record || ended_for >= slurm_.record_grace_seconds)) {
         ingested = Ingest(task, /*lost=*/false);
-        done[i] = true;
       }
     } else if (row == by_task.end() && rows && has_record) {
       // Gone from squeue without accounting: the record tells how it ended.
       ingested = Ingest(task, /*lost=*/false);
-      done[i] = true;
     } else if (row == by_task.end() && rows && now - task.last_known >= slurm_.lost_after_seconds) {
       // Only when Slurm answered: a controller that does not answer loses no job.
       ingested = Ingest(task, /*lost=*/true);
-      done[i] = true;
     }
     if (!ingested) return ingested;
   }
-  size_t i = 0;
-  std::erase_if(tracked_, [&](const Tracked&) { return done[i++]; });
+  std::erase_if(tracked_, [](const Tracked& task) { return task.ingested; });
   changed = changed || ended_.size() > ended_before;
   interval_ = changed ? slurm_.poll_min_seconds : std::min(interval_ * 2, slurm_.poll_max_seconds);
   return Status::Ok();
@@ -359,8 +360,7 @@ Status SlurmBackend::Ingest(Tracked& task, bool lost) {
     attempt.status = StatusWithoutRecord(slurm::State::kUnknown);
     attempt.message = fmt::format(
         "Slurm no longer knows job {} (not in squeue{} for {:.0f} s) and it left no result record in {}; its node may "
-        "have "
-        "failed or its job record expired",
+        "have failed or its job record expired",
         task.task, slurm_.client->accounting() ? " nor sacct" : ", and sacct has no accounting",
         slurm_.lost_after_seconds, attempt.dir);
   } else {
@@ -373,6 +373,7 @@ Status SlurmBackend::Ingest(Tracked& task, bool lost) {
   }
   attempt.finished_at = NowUtcIso8601();
   ended_.push_back({task.run, std::move(attempt), std::move(argv), false});
+  task.ingested = true;
   return Status::Ok();
 }
 

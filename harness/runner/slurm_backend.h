@@ -11,6 +11,7 @@
 
 #include "harness/runner/backend.h"
 #include "harness/runner/runner.h"
+#include "harness/slurm/batch.h"
 #include "harness/slurm/states.h"
 
 namespace repro {
@@ -57,11 +58,14 @@ class SlurmBackend : public Backend {
     double last_known = 0;   // when a command last knew the task
     double final_since = 0;  // when its job was first seen ended; 0: not yet
     bool started = false;
+    bool ingested = false;  // its end is recorded: it leaves tracked_ at the end of the poll
   };
   struct Held {
     const RunSpec* run;
     AttemptRecord attempt;
   };
+  slurm::ArrayJob ArrayJobFor(const Experiment& experiment, const std::string& name, const std::filesystem::path& dir,
+                              const std::filesystem::path& task_file, int tasks) const;
   Status SubmitArray(const std::vector<Held>& members);
   // Asks Slurm once about every task and takes what ended.
   Status Poll();

@@ -7,6 +7,7 @@
 #include "harness/exec/environment.h"
 #include "harness/util/atomic_file.h"
 #include "harness/util/hash.h"
+#include "harness/util/read_file.h"
 
 namespace repro {
 namespace {

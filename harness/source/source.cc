@@ -18,9 +18,9 @@
 #include "harness/source/git.h"
 #include "harness/source/inputs.h"
 #include "harness/source/tree.h"
-#include "harness/util/atomic_file.h"
 #include "harness/util/confined_file.h"
 #include "harness/util/hash.h"
+#include "harness/util/read_file.h"
 
 namespace repro {
 namespace {

@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "harness/source/git.h"
-#include "harness/util/atomic_file.h"
 #include "harness/util/hash.h"
+#include "harness/util/read_file.h"
 
 namespace repro {
 namespace {

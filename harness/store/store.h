@@ -52,17 +52,21 @@ struct SeriesPoint {
   ValueFlag flag = ValueFlag::kOk;
 };
 
-// How an attempt ended: one struct, carried whole from its process (or a Slurm task's
-// record) to the database, attempt.json and result.json.
-struct AttemptEnd {
+// How a process ended, as recorded: an attempt's, or a setup step's.
+struct ProcessEndRecord {
   AttemptStatus status = AttemptStatus::kRunning;
   std::optional<int> exit_code;
   std::optional<int> signal;
   double wall_seconds = 0;
   double cpu_seconds = 0;
   long peak_rss_kib = 0;
-  std::string message;
   std::string finished_at;
+};
+
+// How an attempt ended: one struct, carried whole from its process (or a Slurm task's
+// record) to the database, attempt.json and result.json.
+struct AttemptEnd : ProcessEndRecord {
+  std::string message;
   std::vector<MetricRecord> metrics;  // filled by LatestAttempt
 };
 
@@ -81,19 +85,12 @@ struct AttemptRecord : AttemptEnd {
 
 // One step of a setup as it ran: setup steps build packages and fetch data, and a report
 // must show what they did and what they cost, not only that setup completed.
-struct SetupStepRecord {
+struct SetupStepRecord : ProcessEndRecord {
   std::string setup_key;
   int execution = 0;  // 1 for the first time this setup ran, 2 after a failure, ...
   int step = 0;       // 1-based position in the manifest's setup list
   std::vector<std::string> argv;
-  AttemptStatus status = AttemptStatus::kRunning;  // completed, failed, killed, timeout, start-failed, interrupted
-  std::optional<int> exit_code;
-  std::optional<int> signal;
-  double wall_seconds = 0;
-  double cpu_seconds = 0;
-  long peak_rss_kib = 0;
   std::string stdout_path, stderr_path;
-  std::string finished_at;
 };
 
 // The files of a local folder's code as runs saw them (schema 5): "files" is

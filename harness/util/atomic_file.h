@@ -4,7 +4,6 @@
 
 #include <filesystem>
 #include <string_view>
-#include <vector>
 
 #include "harness/util/result.h"
 
@@ -15,11 +14,5 @@ namespace repro {
 // "durable" false skips the two fsyncs: still all-or-nothing for readers, but the newest
 // version may be lost in a power cut (for copies of facts kept durably elsewhere).
 Status WriteFileAtomically(const std::filesystem::path& path, std::string_view content, bool durable = true);
-
-Result<std::string> ReadFile(const std::filesystem::path& path);
-
-// The last "count" lines of a text file (read from its last 64 KiB, so a huge log costs no
-// more than a small one); empty when the file is missing.
-std::vector<std::string> LastLines(const std::filesystem::path& path, size_t count);
 
 }  // namespace repro

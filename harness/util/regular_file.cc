@@ -8,8 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "harness/util/atomic_file.h"
 #include "harness/util/hash.h"
+#include "harness/util/read_file.h"
 
 namespace repro {
 namespace {

@@ -15,6 +15,7 @@
 #include "harness/runner/runner.h"
 #include "harness/slurm/client.h"
 #include "tests/test_util.h"
+#include "tests/unit/runner/toy_run.h"
 
 namespace repro {
 namespace {
@@ -129,28 +130,10 @@ class ScriptedCluster : public slurm::Client {
 
 enum class Backend { kLocal, kSlurm };
 
-class BackendsTest : public ::testing::TestWithParam<Backend> {
+class BackendsTest : public testing::ToyRunTest<::testing::TestWithParam<Backend>> {
  protected:
   void SetUp() override {
-    std::filesystem::create_directories(dir_ / "code");
-    std::string text = R"yaml(paper: {title: t}
-source: {path: code}
-experiments:
-  - id: e
-    command: [prog, "{seed}"]
-    seeds: [0, 1, 2]
-    metrics: {acc: {stdout: 'acc=(?<value>\S+)'}}
-claims:
-  - {id: c, experiment: e, metric: acc, reported: "0.9"}
-)yaml";
-    ManifestLoad load = ParseManifest(text, "m.yaml", dir_.path());
-    ASSERT_TRUE(load.ok());
-    manifest_ = load.manifest;
-    runs_ = *PlanRuns(manifest_, "tree:abc");
-    source_ = {dir_ / "code", "tree:abc", "code", {}};
-    store_ = std::move(Store::Open(":memory:")).value();
-    options_.results_dir = dir_ / "results";
-    options_.cache_dir = dir_ / "cache";
+    Load(testing::ToyManifest(R"([prog, "{seed}"])"));
     options_.progress = [this](const ProgressEvent& event) { events_.push_back(event); };
     slurm_.poll_min_seconds = slurm_.poll_max_seconds = 0.01;
     slurm_.record_grace_seconds = slurm_.settle_seconds = 0;
@@ -180,12 +163,6 @@ claims:
 
   AttemptRecord Latest(int seed) { return **store_->LatestAttempt(runs_[seed].key); }
 
-  ScopedTempDir dir_;
-  Manifest manifest_;
-  std::vector<RunSpec> runs_;
-  PreparedSource source_;
-  std::unique_ptr<Store> store_;
-  RunOptions options_;
   SlurmSettings slurm_;
   std::vector<ProgressEvent> events_;
 };

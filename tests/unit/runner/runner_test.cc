@@ -6,6 +6,7 @@
 
 #include "harness/manifest/parser.h"
 #include "tests/test_util.h"
+#include "tests/unit/runner/toy_run.h"
 
 namespace repro {
 namespace {
@@ -56,42 +57,15 @@ AttemptOutcome Exited(int code, std::optional<double> acc) {
   return outcome;
 }
 
-class RunnerTest : public ::testing::Test {
+class RunnerTest : public testing::ToyRunTest<> {
  protected:
-  void SetUp() override {
-    std::filesystem::create_directories(dir_ / "code");
-    std::string text = R"yaml(paper: {title: t}
-source: {path: code}
-experiments:
-  - id: e
-    command: [prog, --seed, "{seed}", --out, "{out}"]
-    seeds: [0, 1, 2]
-    metrics: {acc: {stdout: 'acc=(?<value>\S+)'}}
-claims:
-  - {id: c, experiment: e, metric: acc, reported: "0.9"}
-)yaml";
-    ManifestLoad load = ParseManifest(text, "m.yaml", dir_.path());
-    ASSERT_TRUE(load.ok());
-    manifest_ = load.manifest;
-    runs_ = *PlanRuns(manifest_, "tree:abc");
-    source_ = {dir_ / "code", "tree:abc", "code", {}};
-    store_ = std::move(Store::Open(":memory:")).value();
-    options_.results_dir = dir_ / "results";
-    options_.cache_dir = dir_ / "cache";
-  }
+  void SetUp() override { Load(testing::ToyManifest(R"([prog, --seed, "{seed}", --out, "{out}"])")); }
 
   RunSummary Run(FakeExecutor& executor) {
     Result<RunSummary> summary = RunManifest(manifest_, runs_, source_, *store_, executor, options_);
     EXPECT_TRUE(summary.ok()) << summary.error();
     return summary.value_or(RunSummary{});
   }
-
-  ScopedTempDir dir_;
-  Manifest manifest_;
-  std::vector<RunSpec> runs_;
-  PreparedSource source_;
-  std::unique_ptr<Store> store_;
-  RunOptions options_;
 };
 
 TEST_F(RunnerTest, RunsEachSeedOnceWithinCapacityAndRecordsIt) {
@@ -163,34 +137,6 @@ TEST_F(RunnerTest, TheChildEnvironmentIsBuiltNotInherited) {
   EXPECT_NE(std::find(env.begin(), env.end(), "REPRO_SEED=0"), env.end());
   for (const std::string& entry : env) EXPECT_EQ(entry.find("SECRET"), std::string::npos) << entry;
   ::unsetenv("REPRO_TEST_SECRET_TOKEN");
-}
-
-TEST_F(RunnerTest, CompletedRunsAreNotRunAgainUnlessForced) {
-  FakeExecutor first(3, [](const AttemptRequest&) { return Exited(0, 0.9); });
-  Run(first);
-  FakeExecutor second(3, [](const AttemptRequest&) { return Exited(0, 0.9); });
-  RunSummary summary = Run(second);
-  EXPECT_EQ(summary.cached, 3);
-  EXPECT_TRUE(second.started.empty());
-  options_.force = true;
-  FakeExecutor forced(3, [](const AttemptRequest&) { return Exited(0, 0.9); });
-  EXPECT_EQ(Run(forced).started, 3);
-  EXPECT_EQ((*store_->LatestAttempt(runs_[0].key))->number, 2);
-}
-
-TEST_F(RunnerTest, FailedRunsAreRetriedAsNewAttempts) {
-  FakeExecutor flaky(
-      3, [](const AttemptRequest& r) { return r.process.argv[2] == "1" ? Exited(3, std::nullopt) : Exited(0, 0.9); });
-  RunSummary summary = Run(flaky);
-  EXPECT_EQ(summary.completed, 2);
-  EXPECT_EQ(summary.unfinished, 1);
-  AttemptRecord failed = **store_->LatestAttempt(runs_[1].key);
-  EXPECT_EQ(failed.status, AttemptStatus::kFailed);
-  EXPECT_EQ(failed.exit_code, 3);
-  FakeExecutor fixed(3, [](const AttemptRequest&) { return Exited(0, 0.9); });
-  Run(fixed);
-  ASSERT_EQ(fixed.started.size(), 1u);
-  EXPECT_EQ((*store_->LatestAttempt(runs_[1].key))->number, 2);
 }
 
 ProcessResult Ended(ProcessEnd end, std::optional<int> exit_code, std::optional<int> signal) {

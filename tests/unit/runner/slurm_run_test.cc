@@ -11,6 +11,7 @@
 #include "harness/runner/slurm_backend.h"
 #include "harness/slurm/client.h"
 #include "tests/test_util.h"
+#include "tests/unit/runner/toy_run.h"
 
 namespace repro {
 namespace {
@@ -60,28 +61,10 @@ class ScriptedClient : public slurm::Client {
   Answer answer_;
 };
 
-class SlurmRunTest : public ::testing::Test {
+class SlurmRunTest : public testing::ToyRunTest<> {
  protected:
   void SetUp() override {
-    std::filesystem::create_directories(dir_ / "code");
-    std::string text = R"yaml(paper: {title: t}
-source: {path: code}
-experiments:
-  - id: e
-    command: [prog, "{seed}"]
-    seeds: [0, 1, 2]
-    resources: {cpus: 2, memory: 1G}
-    metrics: {acc: {stdout: 'acc=(?<value>\S+)'}}
-claims:
-  - {id: c, experiment: e, metric: acc, reported: "0.9"}
-)yaml";
-    ManifestLoad load = ParseManifest(text, "m.yaml", dir_.path());
-    ASSERT_TRUE(load.ok());
-    manifest_ = load.manifest;
-    runs_ = *PlanRuns(manifest_, "tree:abc");
-    source_ = {dir_ / "code", "tree:abc", "code", {}};
-    store_ = std::move(Store::Open(":memory:")).value();
-    options_.results_dir = dir_ / "results";
+    Load(testing::ToyManifest(R"([prog, "{seed}"])", "    resources: {cpus: 2, memory: 1G}\n"));
     settings_.poll_min_seconds = settings_.poll_max_seconds = 0.01;
     settings_.record_grace_seconds = 0;
     settings_.settle_seconds = 0;
@@ -106,12 +89,6 @@ claims:
 
   AttemptStatus StatusOf(int seed) { return (*store_->LatestAttempt(runs_[seed].key))->status; }
 
-  ScopedTempDir dir_;
-  Manifest manifest_;
-  std::vector<RunSpec> runs_;
-  PreparedSource source_;
-  std::unique_ptr<Store> store_;
-  RunOptions options_;
   SlurmSettings settings_;
 };
 

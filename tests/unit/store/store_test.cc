@@ -68,6 +68,35 @@ TEST(StoreTest, AVersionOneDatabaseIsMigratedKeepingItsAttempts) {
   EXPECT_EQ(*store->EnvironmentJson("e1"), "{\"os\": \"x\"}");
 }
 
+TEST(StoreTest, AStatusOrFlagThisRepoDoesNotKnowIsAnErrorNotAGuess) {
+  testing::ScopedTempDir dir;
+  std::string path = (dir / "edited.db").string();
+  {
+    std::unique_ptr<Store> store = OpenOrDie(path);
+    ASSERT_TRUE(store->RecordRun({"k1", "mlp", "mlp seed=0", "{}", 0}).ok());
+    AttemptRecord attempt = *store->BeginAttempt("k1", "results/x/run");
+    attempt.status = AttemptStatus::kCompleted;
+    attempt.metrics = {Metric("acc", 0.9, ValueFlag::kOk)};
+    ASSERT_TRUE(store->FinishAttempt(attempt).ok());
+  }
+  {  // a newer repro's word, or an edit
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("UPDATE metric_values SET flag = 'approximate'");
+  }
+  std::unique_ptr<Store> store = OpenOrDie(path);
+  Result<std::optional<AttemptRecord>> read = store->LatestAttempt("k1");
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.error().find("the value flag 'approximate' is not one this repro knows"), std::string::npos)
+      << read.error();
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("UPDATE metric_values SET flag = 'ok'; UPDATE attempts SET status = 'paused'");
+  }
+  read = store->LatestAttempt("k1");
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.error().find("the status 'paused' is not one this repro knows"), std::string::npos) << read.error();
+}
+
 TEST(StoreTest, AnAttemptOnSlurmIsNeitherAbandonedNorClaimedByAnotherRunner) {
   std::unique_ptr<Store> store = OpenOrDie(":memory:");
   ASSERT_TRUE(store->RecordRun({"k1", "mlp", "mlp seed=0", "{}", 0}).ok());

@@ -2,6 +2,7 @@
 
 #include "harness/util/atomic_file.h"
 #include "harness/util/hash.h"
+#include "harness/util/read_file.h"
 #include "tests/test_util.h"
 
 namespace repro {

@@ -36,7 +36,8 @@ TEST(OutcomeTest, AnEndIsWordedWithItsExitCodeOrSignal) {
   EXPECT_EQ(Describe(AttemptStatus::kFailed, 3, std::nullopt), "failed (exit 3)");
   EXPECT_EQ(Describe(AttemptStatus::kInterrupted, std::nullopt, 15), "interrupted (signal 15)");
   EXPECT_EQ(Describe(AttemptStatus::kTimeout, std::nullopt, 9), "timeout (signal 9)");
-  EXPECT_EQ(Describe(AttemptStatus::kCompleted, 0, std::nullopt), "completed") << "exit 0 of a completed run says nothing";
+  EXPECT_EQ(Describe(AttemptStatus::kCompleted, 0, std::nullopt), "completed")
+      << "exit 0 of a completed run says nothing";
   EXPECT_EQ(Describe(AttemptStatus::kFailedNoResult, 0, std::nullopt), "failed-no-result (exit 0)");
 }
 
