@@ -32,9 +32,16 @@ class ManifestRun : public RunEvents {
 
  private:
   struct Pending {
-    std::deque<const RunSpec*> queue;  // to start
-    EarlierAttempts earlier;           // running as Slurm jobs already
+    std::deque<const RunSpec*> queue;               // to start
+    EarlierAttempts earlier;                        // running as Slurm jobs already
+    std::map<const RunSpec*, double> last_seconds;  // how long each run's last completed attempt took
   };
+  // Longest first, so that the last attempts to start are short and the machine is not left
+  // waiting on one long straggler: runs whose duration is unknown (never completed) first,
+  // as they may be the longest, then by their last completed attempt's time, longest first.
+  // Equal or unknown durations keep the manifest's order.
+  static void OrderLongestFirst(std::deque<const RunSpec*>& queue,
+                                const std::map<const RunSpec*, double>& last_seconds);
   // Records the manifest and runs; sorts out which runs are done, to run, or already on Slurm.
   Result<Pending> Plan(const std::vector<RunSpec>& runs);
   void EndLeftovers(const std::vector<std::string>& dead_runners);

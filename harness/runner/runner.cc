@@ -4,8 +4,10 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <set>
 
 #include "harness/exec/environment.h"
@@ -65,12 +67,23 @@ Result<ManifestRun::Pending> ManifestRun::Plan(const std::vector<RunSpec>& runs)
       pending.earlier.emplace_back(&run, **latest);
       continue;
     }
+    if (*latest && (*latest)->status == AttemptStatus::kCompleted) pending.last_seconds[&run] = (*latest)->wall_seconds;
     pending.queue.push_back(&run);
   }
   if (summary_.cached > 0)
     Say(fmt::format("{} of {} runs already completed; not running them again (use --force to)", summary_.cached,
                     summary_.planned));
   return pending;
+}
+
+void ManifestRun::OrderLongestFirst(std::deque<const RunSpec*>& queue,
+                                    const std::map<const RunSpec*, double>& last_seconds) {
+  auto seconds = [&](const RunSpec* run) {
+    auto known = last_seconds.find(run);
+    return known == last_seconds.end() ? std::numeric_limits<double>::infinity() : known->second;
+  };
+  std::stable_sort(queue.begin(), queue.end(),
+                   [&](const RunSpec* a, const RunSpec* b) { return seconds(a) > seconds(b); });
 }
 
 void ManifestRun::Say(const std::string& line) {
@@ -266,6 +279,7 @@ Result<RunSummary> ManifestRun::Run(const std::vector<RunSpec>& runs, Backend& b
   Result<Pending> pending = Plan(runs);
   if (!pending) return Error{pending.error()};
   std::deque<const RunSpec*>& queue = pending->queue;
+  OrderLongestFirst(queue, pending->last_seconds);
   Result<Backend::Adopted> adopted = backend.Adopt(std::move(pending->earlier), queue);
   if (!adopted) return Error{adopted.error()};
   summary_.attached = adopted->followed;

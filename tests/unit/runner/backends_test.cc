@@ -22,10 +22,12 @@ namespace {
 
 using testing::ScopedTempDir;
 
-// What an attempt of a seed does: exits with "exit_code", printing "acc" when it has one.
+// What an attempt of a seed does: exits with "exit_code", printing "acc" when it has one,
+// after "seconds" (as recorded; nothing waits).
 struct Behaviour {
   int exit_code = 0;
   std::optional<double> acc;
+  double seconds = 0;
 };
 using Script = std::function<Behaviour(int64_t seed, int attempt_number)>;
 
@@ -37,7 +39,7 @@ class ScriptedExecutor : public Executor {
   ScriptedExecutor(int capacity, Script script) : capacity_(capacity), script_(std::move(script)) {}
   bool CanStart(const ResourceRequest&) const override { return static_cast<int>(running_.size()) < capacity_; }
   void Start(AttemptRequest request) override {
-    ++started;
+    started.push_back(std::stoll(request.process.argv[1]));
     running_.push_back(std::move(request));
   }
   std::optional<AttemptOutcome> WaitForOne() override {
@@ -52,6 +54,7 @@ class ScriptedExecutor : public Executor {
     outcome.attempt_id = request.attempt_id;
     outcome.process.end = ProcessEnd::kExited;
     outcome.process.exit_code = behaviour.exit_code;
+    outcome.process.wall_seconds = behaviour.seconds;
     MetricValue acc;
     acc.name = "acc";
     acc.value = behaviour.acc;
@@ -66,7 +69,7 @@ class ScriptedExecutor : public Executor {
     return outcome;
   }
   void InterruptAll() override {}
-  int started = 0;
+  std::vector<int64_t> started;  // seeds, in the order their attempts started
 
  private:
   int capacity_;
@@ -92,7 +95,7 @@ class ScriptedCluster : public slurm::Client {
   Result<std::vector<slurm::JobRow>> FindByName(const std::string&) override { return std::vector<slurm::JobRow>{}; }
   Result<std::vector<slurm::JobRow>> Query(const std::vector<std::string>&) override { return rows_; }
   Status Cancel(const std::vector<std::string>&) override { return Status::Ok(); }
-  int started = 0;
+  std::vector<int64_t> started;                // seeds, in the order of their tasks
   std::map<std::string, int64_t> seed_of_run;  // run key -> seed
 
  private:
@@ -109,6 +112,7 @@ class ScriptedCluster : public slurm::Client {
       result.attempt.number = task.first_attempt;
       result.attempt.status = behaviour.exit_code == 0 ? AttemptStatus::kCompleted : AttemptStatus::kFailed;
       result.attempt.exit_code = behaviour.exit_code;
+      result.attempt.wall_seconds = behaviour.seconds;
       if (behaviour.acc) {
         result.attempt.metrics = {{"acc", *behaviour.acc, std::nullopt, ValueFlag::kOk, "", "", 1}};
         result.series_points = 1;
@@ -120,7 +124,7 @@ class ScriptedCluster : public slurm::Client {
       row.task = static_cast<int>(index);
       row.state = behaviour.exit_code == 0 ? slurm::State::kCompleted : slurm::State::kFailed;
       rows_.push_back(row);
-      ++started;
+      started.push_back(seed_of_run.at(task.run_key));
     }
   }
   Script script_;
@@ -144,27 +148,27 @@ class BackendsTest : public testing::ToyRunTest<::testing::TestWithParam<Backend
   // Runs the manifest once through the backend under test; how many attempts it started.
   int Run(const Script& script, RunSummary* summary = nullptr) {
     Result<RunSummary> result = Error{"not run"};
-    int started = 0;
     if (GetParam() == Backend::kLocal) {
       ScriptedExecutor executor(2, script);
       result = RunManifest(manifest_, runs_, source_, *store_, executor, options_);
-      started = executor.started;
+      started_ = executor.started;
     } else {
       ScriptedCluster cluster(dir_ / "slurm-log", script);
       for (const RunSpec& run : runs_) cluster.seed_of_run[run.key] = run.seed;
       slurm_.client = &cluster;
       result = RunManifestOnSlurm(manifest_, runs_, source_, *store_, slurm_, options_);
-      started = cluster.started;
+      started_ = cluster.started;
     }
     EXPECT_TRUE(result.ok()) << result.error();
     if (summary != nullptr) *summary = result.value_or(RunSummary{});
-    return started;
+    return static_cast<int>(started_.size());
   }
 
   AttemptRecord Latest(int seed) { return **store_->LatestAttempt(runs_[seed].key); }
 
   SlurmSettings slurm_;
   std::vector<ProgressEvent> events_;
+  std::vector<int64_t> started_;  // the seeds the last Run started, in order
 };
 
 TEST_P(BackendsTest, EachSeedRunsOnceAndItsEndIsRecordedWithItsMetricsAndSeries) {
@@ -191,6 +195,20 @@ TEST_P(BackendsTest, EachSeedRunsOnceAndItsEndIsRecordedWithItsMetricsAndSeries)
     EXPECT_NE(event.text.find("completed"), std::string::npos) << event.text;
   }
   EXPECT_EQ(finished, 3);
+}
+
+TEST_P(BackendsTest, RunsWithADurationOnRecordStartLongestFirstAndUnknownOnesBeforeThem) {
+  EXPECT_EQ(Run(Completes), 3);
+  EXPECT_EQ(started_, (std::vector<int64_t>{0, 1, 2})) << "nothing known: the manifest's order";
+  options_.force = true;
+  Run([](int64_t seed, int) {
+    return seed == 2 ? Behaviour{3, std::nullopt, 50.0} : Behaviour{0, 0.9, seed == 0 ? 1.0 : 30.0};
+  });
+  EXPECT_EQ(started_, (std::vector<int64_t>{0, 1, 2})) << "the first run's durations were all 0";
+  Run(Completes);
+  // Seed 2 failed last time: how long it takes is unknown (a failure says nothing of it), so
+  // it goes first; then the longest of the others.
+  EXPECT_EQ(started_, (std::vector<int64_t>{2, 1, 0}));
 }
 
 TEST_P(BackendsTest, CompletedRunsAreNotRunAgainUnlessForced) {
