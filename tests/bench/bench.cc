@@ -21,7 +21,10 @@
 //   scale       `repro run` with nothing to do, compare and the reports over 10,000 runs x
 //               100 points, beside a plain SELECT of the same rows (scale.cc).
 //                                    goals: 0.1 s, 0.2 s, 0.5 s and < 100 MB each report
-//               `repro_bench --peers|--scale REPRO_BINARY WORK_DIR` runs one alone.
+//   makespan    eight 0.5 s attempts and one 3 s attempt listed last, -j 2: the manifest's
+//               order, then longest first, against the ideal packing (makespan.cc).
+//                                    goal: longest first <= 1.05 x ideal
+//               `repro_bench --peers|--scale|--makespan REPRO_BINARY WORK_DIR` runs one alone.
 //
 // The exit status is 1 when an extraction, ingest, memory or manifest target is missed; the
 // launch, peers and scale goals are printed, met or MISSED, and do not change it (issue #20
@@ -387,16 +390,18 @@ bool ManifestBench() {
 int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each figure as it is measured, even into a pipe
   if (argc == 2 && std::string(argv[1]) == "--manifest") return ManifestBench() ? 0 : 1;
-  if (argc == 4 && (std::string(argv[1]) == "--peers" || std::string(argv[1]) == "--scale")) {
+  if (argc == 4 && std::string(argv[1]).starts_with("--")) {
+    std::string part = argv[1];
     fs::create_directories(argv[3]);
-    std::string(argv[1]) == "--peers" ? repro_bench::PeersBench(argv[2], argv[3])
-                                      : repro_bench::ScaleBench(argv[2], argv[3]);
+    if (part == "--peers") repro_bench::PeersBench(argv[2], argv[3]);
+    if (part == "--scale") repro_bench::ScaleBench(argv[2], argv[3]);
+    if (part == "--makespan") repro_bench::MakespanBench(argv[2], argv[3]);
     return 0;
   }
   if (argc < 3) {
     std::fprintf(stderr,
                  "usage: repro_bench REPRO_BINARY WORK_DIR [LARGE_MB] [SMALL_MB]\n       repro_bench --manifest\n"
-                 "       repro_bench --peers|--scale REPRO_BINARY WORK_DIR\n");
+                 "       repro_bench --peers|--scale|--makespan REPRO_BINARY WORK_DIR\n");
     return 2;
   }
   fs::path repro = argv[1], dir = argv[2];
@@ -407,6 +412,7 @@ int main(int argc, char** argv) {
   // forked child carries what its parent holds (ManifestBench's parses leave some behind).
   repro_bench::PeersBench(repro, dir);
   repro_bench::ScaleBench(repro, dir);
+  repro_bench::MakespanBench(repro, dir);
   bool manifest_ok = ManifestBench();  // in-process and quick: before this process grows
   SlurmBench(repro, dir, 200);
   fs::path small = dir / "small.log", large = dir / "large.log";

@@ -52,6 +52,9 @@ inline const char* Verdict(bool met) { return met ? "ok" : "MISSED"; }
 // repro against xargs, GNU parallel and Snakemake on one grid (peers.cc).
 void PeersBench(const fs::path& repro, const fs::path& dir);
 
+// Longest first against the manifest's order and the ideal packing (makespan.cc).
+void MakespanBench(const fs::path& repro, const fs::path& dir);
+
 // repro's everyday commands over a store of 10,000 runs x 100 points (scale.cc).
 void ScaleBench(const fs::path& repro, const fs::path& dir);
 
