@@ -95,6 +95,9 @@ void AddFetchCommand(CLI::App& app, Invocation& invocation);
 // repro import latex: a manifest draft from the tables of a paper's LaTeX source.
 ExitCode ImportLatex(const Console& console, const std::filesystem::path& source, const std::filesystem::path& within,
                      const std::vector<std::string>& tables, const std::optional<std::filesystem::path>& output);
+// repro import model-card: a manifest draft from the scores a model card's model-index claims.
+ExitCode ImportModelCard(const Console& console, const std::filesystem::path& card,
+                         const std::optional<std::filesystem::path>& output);
 void AddImportCommand(CLI::App& app, Invocation& invocation);
 
 // An attempt of the run whose key starts with "run" (its newest, or "attempt"): how it

@@ -1,4 +1,4 @@
-// repro import latex: a manifest draft from a paper's LaTeX tables.
+// repro import latex|model-card: a manifest draft from a paper's LaTeX tables or a model card's scores.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -8,6 +8,7 @@
 #include "harness/cli/commands.h"
 #include "harness/importers/draft.h"
 #include "harness/importers/latex.h"
+#include "harness/importers/model_card.h"
 #include "harness/util/atomic_file.h"
 #include "harness/util/text.h"
 
@@ -37,6 +38,19 @@ Result<std::vector<const LatexTable*>> ChooseTables(const LatexPaper& paper, con
   return chosen;
 }
 
+// The draft on standard output, or written to "output" whole (never half a file).
+ExitCode WriteDraft(const Console& console, const std::string& draft,
+                    const std::optional<std::filesystem::path>& output) {
+  if (!output) {
+    console.out << draft;
+    return kExitAllReproduced;
+  }
+  if (Status written = WriteFileAtomically(*output, draft); !written) return CliError::Harness(written.error());
+  console.err << fmt::format("repro: wrote {}; fill in what is marked TODO, then: repro validate {}\n",
+                             output->string(), output->string());
+  return kExitAllReproduced;
+}
+
 }  // namespace
 
 ExitCode ImportLatex(const Console& console, const std::filesystem::path& source, const std::filesystem::path& within,
@@ -49,15 +63,17 @@ ExitCode ImportLatex(const Console& console, const std::filesystem::path& source
   if (paper->tables.empty()) {
     return CliError::BadInput(fmt::format("{} has no table (table, table* or a captioned longtable)", source.string()));
   }
-  std::string draft = DraftManifest(*paper, *chosen, source.string());
-  if (!output) {
-    console.out << draft;
-    return kExitAllReproduced;
+  return WriteDraft(console, DraftManifest(*paper, *chosen, source.string()), output);
+}
+
+ExitCode ImportModelCard(const Console& console, const std::filesystem::path& card_path,
+                         const std::optional<std::filesystem::path>& output) {
+  Result<ModelCard> card = ReadModelCard(card_path);
+  if (!card) return CliError::BadInput(card.error());
+  for (const std::string& problem : card->problems) {
+    console.err << "repro: import: " << VisibleText(card_path.string() + ": " + problem) << "\n";
   }
-  if (Status written = WriteFileAtomically(*output, draft); !written) return CliError::Harness(written.error());
-  console.err << fmt::format("repro: wrote {}; fill in what is marked TODO, then: repro validate {}\n",
-                             output->string(), output->string());
-  return kExitAllReproduced;
+  return WriteDraft(console, DraftManifest(*card, card_path.string()), output);
 }
 
 void AddImportCommand(CLI::App& app, Invocation& invocation) {
@@ -69,9 +85,12 @@ void AddImportCommand(CLI::App& app, Invocation& invocation) {
   auto options = std::make_shared<Options>();
   CLI::App* import = app.add_subcommand("import", "Draft a manifest's claims from where a paper publishes them");
   import->require_subcommand(1);
-  CLI::App* latex =
-      import->add_subcommand("latex", "Claims and tables from a paper's LaTeX source (a .tex file, or its folder)");
-  latex->add_option("source", options->source, "The main .tex file, or the folder of the paper's source")->required();
+  CLI::App* latex = import->add_subcommand(
+      "latex", "Claims and tables from a paper's LaTeX source (a .tex file, its folder, or an arXiv .tar.gz)");
+  latex
+      ->add_option("source", options->source,
+                   "The main .tex file, the folder of the paper's source, or its archive (.tar.gz, .tar, .gz)")
+      ->required();
   latex->add_option("--within", options->within, "The folder \\input may reach (default: the main file's folder)");
   latex->add_option("--table", options->tables,
                     "A table to import, by number (2) or label (tab:main); repeatable (default: all)");
@@ -79,6 +98,13 @@ void AddImportCommand(CLI::App& app, Invocation& invocation) {
   latex->callback([&invocation, options] {
     const Options& o = *options;
     invocation.end = ImportLatex(invocation.console, o.source, o.within, o.tables, o.output);
+  });
+  CLI::App* card = import->add_subcommand(
+      "model-card", "Claims from the model-index of a Hugging Face model card (its README.md's front matter)");
+  card->add_option("card", options->source, "The model card: a README.md with YAML front matter")->required();
+  card->add_option("-o,--output", options->output, "The draft manifest to write (default: standard output)");
+  card->callback([&invocation, options] {
+    invocation.end = ImportModelCard(invocation.console, options->source, options->output);
   });
 }
 

@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "harness/util/text.h"
+
 namespace repro {
 namespace {
 
@@ -79,7 +81,77 @@ void AddTable(const LatexTable& table, Draft& draft) {
   }
 }
 
+// "acc_norm" of "ai2_arc" "ARC-Challenge": the metric an lm-eval experiment would store it as.
+std::string CardMetricName(const CardScore& score) {
+  std::string dataset = score.dataset_type.empty() ? score.dataset : score.dataset_type;
+  if (!score.config.empty()) dataset += "_" + score.config;
+  return MetricName(dataset + "_" + score.metric);
+}
+
+std::string CardClaim(const CardScore& score, const std::string& id) {
+  std::string better = BetterOfMetric(score.metric);
+  std::string claim =
+      fmt::format("  - id: {}\n    source: {}\n    experiment: lm-eval\n    metric: {}\n    reported: {}\n", id,
+                  Quoted(fmt::format("model card, model-index: {} {}", score.dataset, score.metric)),
+                  CardMetricName(score), Quoted(score.value));
+  claim += better.empty() ? "    # better: higher or lower? (the metric type does not say)\n"
+                          : fmt::format("    better: {}\n", better);
+  std::vector<std::string> details;
+  if (!score.config.empty()) details.push_back("config " + score.config);
+  if (!score.split.empty()) details.push_back("split " + score.split);
+  if (!score.few_shot.empty()) details.push_back(score.few_shot + "-shot");
+  if (!score.source.empty()) details.push_back("reported by " + score.source);
+  if (!details.empty()) claim += fmt::format("    # {}\n", Join(details, ", "));
+  if (better == "higher" && ParseDecimal(score.value).value_or(0) > 1) {
+    claim += "    # a percentage: lm-eval writes fractions, so the metric needs 'scale: 100'\n";
+  }
+  return claim;
+}
+
+std::string CardExperiment(const ModelCard& card) {
+  std::string out = fmt::format(
+      "#  - id: lm-eval          # {}\n"
+      "#    command: [lm_eval, --model, hf, --model_args, \"pretrained=TODO\", --tasks, \"TODO\",\n"
+      "#              --output_path, \"{{out}}\", --seed, \"{{seed}}\"]\n"
+      "#    metrics:\n",
+      card.model.empty() ? "the model" : card.model);
+  std::set<std::string> written;
+  for (const CardScore& score : card.scores) {
+    std::string name = CardMetricName(score);
+    if (!written.insert(name).second) continue;
+    out += fmt::format("#      {}: {{file: \"{{out}}/*/results_*.json\", lm_eval: \"TODO-TASK/{},none\"{}}}\n", name,
+                       score.metric, ParseDecimal(score.value).value_or(0) > 1 ? ", scale: 100" : "");
+  }
+  return out;
+}
+
+std::string DraftHeader(const std::string& tool, const std::string& from, const std::string& title) {
+  return fmt::format(
+      "# A draft made by `repro import {}` from {}. What is left for you is marked TODO;\n"
+      "# `repro validate` on this file names each missing piece.\nschema: 1\npaper:\n  title: {}\n",
+      tool, from, Quoted(title));
+}
+
+constexpr const char* kSourceTodo =
+    "source: {path: .}  # TODO: the released code, as {git: URL, commit: FULL-40-HEX-HASH}\n";
+
 }  // namespace
+
+std::string DraftManifest(const ModelCard& card, const std::string& from) {
+  std::string out =
+      DraftHeader("model-card", from, card.model.empty() ? "TODO: the model's name" : "Model card of " + card.model);
+  out += kSourceTodo;
+  out += "experiments: []  # TODO: an experiment that evaluates the model, for instance:\n" + CardExperiment(card);
+  out +=
+      "# lm-eval's _stderr is read as the run's spread: the benchmark's sampling error, wider than the card's\n"
+      "# digits. Declare what counts as the same score on each claim, e.g. tolerance: {abs: 0.5}.\n";
+  out += "claims:\n";
+  std::set<std::string> used;
+  for (const CardScore& score : card.scores) {
+    out += CardClaim(score, Unique(IdSlug(score.dataset) + "/" + IdSlug(score.metric), used));
+  }
+  return out;
+}
 
 std::string IdSlug(const std::string& text) {
   std::string slug;
@@ -105,16 +177,13 @@ std::string DraftManifest(const LatexPaper& paper, const std::vector<const Latex
     for (const LatexTable& table : paper.tables) chosen.push_back(&table);
   }
   for (const LatexTable* table : chosen) AddTable(*table, draft);
-  std::string out = fmt::format(
-      "# A draft made by `repro import latex` from {}. What is left for you is marked TODO;\n"
-      "# `repro validate` on this file names each missing piece.\nschema: 1\npaper:\n  title: {}\n",
-      from, Quoted(paper.title.empty() ? "TODO: the paper's title" : paper.title));
+  std::string out = DraftHeader("latex", from, paper.title.empty() ? "TODO: the paper's title" : paper.title);
   if (!paper.authors.empty()) {
     out += "  authors: [";
     for (size_t a = 0; a < paper.authors.size(); ++a) out += (a ? ", " : "") + Quoted(paper.authors[a]);
     out += "]\n";
   }
-  out += "source: {path: .}  # TODO: the released code, as {git: URL, commit: FULL-40-HEX-HASH}\n";
+  out += kSourceTodo;
   out += "experiments: []  # TODO: one experiment per row of the tables, for instance:\n" + draft.experiments;
   out += "claims:\n" + draft.claims;
   out += "tables:\n" + draft.tables;

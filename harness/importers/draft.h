@@ -7,12 +7,17 @@
 #include <vector>
 
 #include "harness/importers/latex.h"
+#include "harness/importers/model_card.h"
 
 namespace repro {
 
 // The draft for "tables" of "paper" (all of them when empty), read from "from".
 std::string DraftManifest(const LatexPaper& paper, const std::vector<const LatexTable*>& tables,
                           const std::string& from);
+
+// The draft for the scores a model card claims, read from "from": one claim per score and a
+// commented lm-evaluation-harness experiment that would measure them.
+std::string DraftManifest(const ModelCard& card, const std::string& from);
 
 // "ResNet-50 (ours)" -> "resnet-50-ours": lowercase letters, digits and '-'.
 std::string IdSlug(const std::string& text);

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <regex>
 
+#include "harness/bundle/archive_members.h"
 #include "harness/util/confined_file.h"
 #include "harness/util/text.h"
 
@@ -129,11 +131,14 @@ Begin FindBegin(std::string_view text, const std::vector<std::string_view>& name
   return {};
 }
 
+// A file of the paper's source by its path relative to the source's top (a folder or an archive).
+using ReadSourceFile = std::function<Result<std::string>(const fs::path& relative)>;
+
 class Assembler {
  public:
   // \input names files relative to the folder LaTeX runs in, the main file's ("base").
-  Assembler(fs::path root, fs::path base, Source& source)
-      : root_(std::move(root)), base_(std::move(base)), source_(source) {}
+  Assembler(ReadSourceFile read, fs::path base, Source& source)
+      : read_(std::move(read)), base_(std::move(base)), source_(source) {}
 
   void Add(const fs::path& relative, int depth) {
     if (depth > kMaxInputDepth) {
@@ -141,7 +146,7 @@ class Assembler {
           fmt::format("{}: \\input nested deeper than {}; not followed", relative.string(), kMaxInputDepth));
       return;
     }
-    Result<std::string> read = ReadConfinedFile(root_, root_ / relative, kMaxSourceBytes);
+    Result<std::string> read = read_(relative);
     if (!read) {
       source_.problems.push_back(fmt::format("{}: {}", relative.string(), read.error()));
       return;
@@ -176,7 +181,8 @@ class Assembler {
     return std::min(FindCommand(text, "\\input", from), FindCommand(text, "\\include", from));
   }
 
-  fs::path root_, base_;
+  ReadSourceFile read_;
+  fs::path base_;
   Source& source_;
   uint64_t bytes_ = 0;
 };
@@ -759,6 +765,58 @@ LatexPaper AssembledPaper(const Source& source) {
   return paper;
 }
 
+// arXiv serves a paper's source as a .tar.gz, or a gzipped .tex when it is one file.
+bool IsArchive(const fs::path& path) {
+  std::string name = path.filename().string();
+  for (std::string_view suffix : {".tar.gz", ".tgz", ".tar", ".gz"}) {
+    if (name.size() > suffix.size() && name.ends_with(suffix)) return true;
+  }
+  return false;
+}
+
+// The archive's main file: the .tex with \documentclass nearest its top (then by name);
+// when several are, the one read is named among the problems.
+std::optional<std::string> ArchiveMainFile(const std::map<std::string, std::string>& files,
+                                           std::vector<std::string>& problems) {
+  std::vector<std::string> mains;
+  for (const auto& [name, text] : files) {
+    if (text.find("\\documentclass") != std::string::npos) mains.push_back(name);
+  }
+  if (mains.empty()) return std::nullopt;
+  auto depth = [](const std::string& name) { return std::count(name.begin(), name.end(), '/'); };
+  std::stable_sort(mains.begin(), mains.end(),
+                   [&](const std::string& a, const std::string& b) { return depth(a) < depth(b); });
+  if (mains.size() > 1) {
+    problems.push_back(
+        fmt::format("{} files have \\documentclass ({}); read {}", mains.size(), Join(mains, ", "), mains.front()));
+  }
+  return mains.front();
+}
+
+Result<LatexPaper> ReadLatexArchive(const fs::path& path) {
+  ArchiveLimits limits;
+  limits.total_bytes = limits.member_bytes = kMaxSourceBytes;
+  Result<ArchiveMembers> members = ReadArchiveMembers(
+      path, [](const std::string& name) { return name.ends_with(".tex") || name == "data"; }, limits);
+  if (!members) return Error{members.error()};
+  std::map<std::string, std::string>& files = members->files;
+  if (members->single_file && files.count("data")) {
+    files["main.tex"] = std::move(files["data"]);  // a gzipped .tex keeps no name
+  }
+  files.erase("data");
+  Source source;
+  source.problems = members->skipped;
+  std::optional<std::string> main = ArchiveMainFile(files, source.problems);
+  if (!main) return Error{fmt::format("{} holds no .tex file with \\documentclass", path.string())};
+  auto read = [&files](const fs::path& relative) -> Result<std::string> {
+    auto found = files.find(relative.lexically_normal().string());
+    if (found == files.end()) return Error{"not in the archive"};
+    return found->second;
+  };
+  Assembler(read, fs::path(*main).parent_path(), source).Add(*main, 0);
+  return AssembledPaper(source);
+}
+
 }  // namespace
 
 LatexPaper ParseLatexPaper(std::string_view text, const std::string& name) {
@@ -768,6 +826,10 @@ LatexPaper ParseLatexPaper(std::string_view text, const std::string& name) {
 }
 
 Result<LatexPaper> ReadLatexPaper(const fs::path& path, const fs::path& within) {
+  if (IsArchive(path)) {
+    if (!within.empty()) return Error{"--within goes with a folder; an archive is read whole"};
+    return ReadLatexArchive(path);
+  }
   std::error_code ec;
   fs::path root = path, main = path.filename();
   if (fs::is_directory(path, ec)) {
@@ -791,7 +853,9 @@ Result<LatexPaper> ReadLatexPaper(const fs::path& path, const fs::path& within) 
     main = relative;
   }
   Source source;
-  Assembler(fs::absolute(root), main.parent_path(), source).Add(main, 0);
+  fs::path top = fs::absolute(root);
+  auto read = [&top](const fs::path& relative) { return ReadConfinedFile(top, top / relative, kMaxSourceBytes); };
+  Assembler(read, main.parent_path(), source).Add(main, 0);
   if (source.text.empty() && !source.problems.empty()) return Error{source.problems.front()};
   return AssembledPaper(source);
 }

@@ -18,9 +18,16 @@ namespace {
 using yaml::Diagnostics;
 using yaml::MapReader;
 
-const std::vector<std::string> kMetricKeys = {"stdout", "stderr", "file",        "stream",   "json",
-                                              "jsonl",  "csv",    "tensorboard", "regex",    "step",
-                                              "reduce", "scale",  "unit",        "max_size", "replicates"};
+const std::vector<std::string> kMetricKeys = {"stdout", "stderr",      "file",     "stream",    "json", "jsonl",
+                                              "csv",    "tensorboard", "lm_eval",  "regex",     "step", "reduce",
+                                              "scale",  "unit",        "max_size", "replicates"};
+
+// The keys that each name one format of a metric file.
+const std::vector<std::pair<std::string, MetricSource>> kFileFormats = {{"json", MetricSource::kJson},
+                                                                        {"jsonl", MetricSource::kJsonLines},
+                                                                        {"csv", MetricSource::kCsv},
+                                                                        {"tensorboard", MetricSource::kTensorBoard},
+                                                                        {"lm_eval", MetricSource::kLmEval}};
 
 // A plain name, or letters, digits and '_' around one "{name}".
 bool IsMetricName(const std::string& name) {
@@ -127,7 +134,7 @@ class MetricParser {
     const char* key = reader.Find("stdout") ? "stdout" : "stderr";
     spec.source = reader.Find("stdout") ? MetricSource::kStdout : MetricSource::kStderr;
     spec.pattern = reader.String(key).value_or("");
-    for (const char* other : {"json", "jsonl", "csv", "tensorboard", "step"}) {
+    for (const char* other : {"json", "jsonl", "csv", "tensorboard", "lm_eval", "step"}) {
       if (reader.Find(other))
         d_.Add(*reader.Find(other), fmt::format("'{}' {} only goes with 'file' or 'stream'", other, context));
     }
@@ -144,7 +151,7 @@ class MetricParser {
   void ParseTextFile(const MapReader& reader, MetricSpec& spec, const std::string& context) {
     spec.source = MetricSource::kTextFile;
     spec.pattern = reader.String("regex").value_or("");
-    for (const char* other : {"json", "jsonl", "csv", "tensorboard", "step"}) {
+    for (const char* other : {"json", "jsonl", "csv", "tensorboard", "lm_eval", "step"}) {
       if (reader.Find(other)) {
         d_.Add(*reader.Find(other),
                fmt::format("'{}' {} does not go with 'regex': a file is read either as text under a regex "
@@ -175,13 +182,8 @@ class MetricParser {
   }
 
   void ParseStructured(const MapReader& reader, MetricSpec& spec, const std::string& context) {
-    static const std::vector<std::pair<std::string, MetricSource>> kFormats = {
-        {"json", MetricSource::kJson},
-        {"jsonl", MetricSource::kJsonLines},
-        {"csv", MetricSource::kCsv},
-        {"tensorboard", MetricSource::kTensorBoard}};
     int formats = 0;
-    for (const auto& [key, source] : kFormats) {
+    for (const auto& [key, source] : kFileFormats) {
       if (!reader.Find(key)) continue;
       ++formats;
       spec.source = source;
@@ -190,7 +192,8 @@ class MetricParser {
     if (formats != 1) {
       d_.Add(reader.node(),
              fmt::format("{} needs exactly one of 'json' (a JSON pointer), 'jsonl' (a field), 'csv' (a column), "
-                         "'tensorboard' (a tag) or, with 'file', 'regex' (a pattern over its lines)",
+                         "'tensorboard' (a tag), 'lm_eval' (TASK/METRIC of lm-evaluation-harness results) or, with "
+                         "'file', 'regex' (a pattern over its lines)",
                          context));
       return;
     }
@@ -209,6 +212,7 @@ class MetricParser {
                                                    context, MetricSourceName(spec.source)));
       }
     }
+    if (spec.source == MetricSource::kLmEval) CheckLmEvalSelector(*reader.Find("lm_eval"), spec.selector, context);
     if (spec.source == MetricSource::kJson && !spec.selector.empty() && spec.selector[0] != '/') {
       d_.Add(*reader.Find("json"),
              fmt::format("'json' {} must be a JSON pointer such as /test/acc, got '{}'", context, spec.selector));
@@ -219,6 +223,22 @@ class MetricParser {
         d_.Add(*step,
                fmt::format("'step' {} only goes with 'jsonl' or 'csv' (other formats carry their steps)", context));
       }
+    }
+  }
+
+  // "arc_challenge/acc_norm,none": a task of the results file and one of its metrics.
+  void CheckLmEvalSelector(const YAML::Node& at, const std::string& selector, const std::string& context) {
+    size_t slash = selector.rfind('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == selector.size()) {
+      d_.Add(at, fmt::format("'lm_eval' {} must be TASK/METRIC, such as arc_challenge/acc_norm,none (the filter after "
+                             "the comma may be left out), got '{}'",
+                             context, selector));
+    } else if (selector.find("_stderr", slash) != std::string::npos) {
+      d_.Add(at, fmt::format("'lm_eval' {} names a _stderr: name the metric itself ('{}'); its stderr is read beside "
+                             "it as the run's own spread",
+                             context,
+                             selector.substr(0, selector.find("_stderr", slash)) +
+                                 selector.substr(selector.find("_stderr", slash) + 7)));
     }
   }
 

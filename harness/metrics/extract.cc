@@ -287,6 +287,11 @@ Status MetricCollector::ReadMetricFile(size_t index, const std::filesystem::path
       if (!bytes) return Error{bytes.error()};
       return ReadJson(*bytes, spec.selector, emit);
     }
+    case MetricSource::kLmEval: {
+      Result<std::string> bytes = ReadConfinedFile(root, file, limit);
+      if (!bytes) return Error{bytes.error()};
+      return ReadLmEvalResults(*bytes, spec.selector, emit);
+    }
     case MetricSource::kTensorBoard: {
       Result<std::string> bytes = ReadConfinedFile(root, file, limit);
       if (!bytes) return Error{bytes.error()};
@@ -420,6 +425,8 @@ std::string MetricCollector::DescribeExtractor(const MetricSpec& spec) {
       return fmt::format("column '{}' of {}", spec.selector, spec.file);
     case MetricSource::kTensorBoard:
       return fmt::format("tag '{}' in {}", spec.selector, spec.file);
+    case MetricSource::kLmEval:
+      return fmt::format("lm-eval result {} in {}", spec.selector, spec.file);
     case MetricSource::kTextFile:
       return fmt::format("the regex /{}/ on {}", spec.pattern, spec.file);
   }
@@ -446,6 +453,9 @@ std::string MetricCollector::WhereLooked(const Entry& entry, const std::filesyst
       break;
     case MetricSource::kTensorBoard:
       where = fmt::format("tag '{}' in {}", spec.selector, path.string());
+      break;
+    case MetricSource::kLmEval:
+      where = fmt::format("lm-eval result {} in {}", spec.selector, path.string());
       break;
     case MetricSource::kTextFile:
       where = fmt::format("lines of {} matching /{}/", path.string(), spec.pattern);

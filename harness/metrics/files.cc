@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <glob.h>
 
+#include <cmath>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
@@ -75,7 +76,67 @@ std::vector<std::string> SplitCsvRow(std::string_view row, char delimiter) {
   return fields;
 }
 
+// The keys of a task's results that are metrics ("acc,none"), for an error naming them.
+std::string MetricKeys(const nlohmann::json& task) {
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : task.items()) {
+    if (value.is_number() && key.find("_stderr") == std::string::npos) keys.push_back(key);
+  }
+  return keys.empty() ? "none" : Join(keys, ", ");
+}
+
+std::string KeyList(const nlohmann::json& object) {
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : object.items()) keys.push_back(key);
+  return keys.empty() ? "none" : Join(keys, ", ");
+}
+
+// "acc,none" -> "acc_stderr,none"; "acc" -> "acc_stderr".
+std::string StderrKey(const std::string& metric) {
+  size_t comma = metric.find(',');
+  if (comma == std::string::npos) return metric + "_stderr";
+  return metric.substr(0, comma) + "_stderr" + metric.substr(comma);
+}
+
+// How many samples the task's scores are over: "n-samples" effective, else "sample_len".
+std::optional<int64_t> SampleCount(const nlohmann::json& file, const std::string& task, const nlohmann::json& scores) {
+  const nlohmann::json* counted = Field(file, "n-samples");
+  if (counted && counted->is_object()) counted = Field(*counted, task);
+  if (counted && counted->is_object()) counted = Field(*counted, "effective");
+  if (!counted || !counted->is_number_integer()) counted = Field(scores, "sample_len");
+  if (!counted || !counted->is_number_integer() || counted->get<int64_t>() <= 0) return std::nullopt;
+  return counted->get<int64_t>();
+}
+
 }  // namespace
+
+Status ReadLmEvalResults(std::string_view document, const std::string& selector, const EmitObservation& emit) {
+  if (NestedTooDeep(document)) return Error{TooDeepMessage()};
+  nlohmann::json file = nlohmann::json::parse(document, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json* results = file.is_object() ? Field(file, "results") : nullptr;
+  if (results == nullptr || !results->is_object()) return Error{"not lm-evaluation-harness results: no \"results\""};
+  size_t slash = selector.rfind('/');
+  std::string task = selector.substr(0, slash), metric = selector.substr(slash + 1);
+  const nlohmann::json* scores = Field(*results, task);
+  if (scores == nullptr || !scores->is_object())
+    return Error{fmt::format("no task '{}' in the results (tasks: {})", task, KeyList(*results))};
+  std::vector<std::string> keys = {metric};
+  if (metric.find(',') == std::string::npos) keys.insert(keys.begin(), metric + ",none");
+  for (const std::string& key : keys) {
+    const nlohmann::json* value = Field(*scores, key);
+    if (value == nullptr) continue;
+    Observation o = FromJson(*value);
+    const nlohmann::json* stderr_value = Field(*scores, StderrKey(key));
+    std::optional<int64_t> count = SampleCount(file, task, *scores);
+    if (stderr_value && stderr_value->is_number() && std::isfinite(stderr_value->get<double>()) && count) {
+      o.std = stderr_value->get<double>() * std::sqrt(static_cast<double>(*count));
+      o.count = count;
+    }
+    emit(std::move(o));
+    return Status::Ok();
+  }
+  return Error{fmt::format("task '{}' has no metric '{}' (its metrics: {})", task, metric, MetricKeys(*scores))};
+}
 
 std::vector<std::filesystem::path> MatchFiles(const std::filesystem::path& pattern) {
   std::vector<std::filesystem::path> matches;

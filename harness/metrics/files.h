@@ -32,6 +32,14 @@ std::string TooDeepMessage();
 // A number gives one observation, an array of numbers a series with steps 0..n-1.
 Status ReadJson(std::string_view document, const std::string& pointer, const EmitObservation& emit);
 
+// An lm-evaluation-harness results file (results_*.json): "selector" is TASK/METRIC, the
+// metric with its filter as the file keys it ("acc_norm,none"; without a comma ",none" is
+// tried, then the bare name older versions wrote). Its "METRIC_stderr" is the standard error
+// of the value over the task's samples; with their count ("n-samples" effective, or the
+// task's "sample_len") it becomes the observation's std and count, as a regex's stderr and n
+// do. A stderr of "N/A" is no spread.
+Status ReadLmEvalResults(std::string_view document, const std::string& selector, const EmitObservation& emit);
+
 // One JSON object per line; "field" is a top-level key or a JSON pointer ("/eval/acc").
 // Lines that are not JSON objects, or lack the field, are skipped; a line nested too deep
 // is skipped with an error.

@@ -20,6 +20,8 @@ const char* MetricSourceName(MetricSource source) {
       return "tensorboard";
     case MetricSource::kTextFile:
       return "text";
+    case MetricSource::kLmEval:
+      return "lm_eval";
   }
   return "?";
 }
@@ -50,6 +52,7 @@ uint64_t MetricFileLimit(const MetricSpec& spec) {
   if (spec.max_bytes > 0) return static_cast<uint64_t>(spec.max_bytes);
   switch (spec.source) {
     case MetricSource::kJson:
+    case MetricSource::kLmEval:
       return uint64_t{64} << 20;
     case MetricSource::kTensorBoard:
       return uint64_t{1} << 30;

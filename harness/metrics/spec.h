@@ -15,6 +15,7 @@ enum class MetricSource {
   kCsv,          // a CSV or TSV file, by column
   kTensorBoard,  // TensorBoard event files, by tag
   kTextFile,     // a regex over the lines of a text file the program wrote (result.txt)
+  kLmEval,       // an lm-evaluation-harness results file, by task and metric (its stderr beside it)
 };
 
 struct ReducerSpec {
@@ -31,7 +32,7 @@ struct MetricSpec {
   std::string pattern;     // regex for kStdout/kStderr/kTextFile: groups value, step, std/stderr, n, name
   std::string file;        // path template (globs allowed) for file sources
   std::string stream;      // kJsonLines without a file: "stdout" or "stderr"
-  std::string selector;    // JSON pointer, JSON Lines field, CSV column or TensorBoard tag
+  std::string selector;    // JSON pointer, JSON Lines field, CSV column, TensorBoard tag or lm-eval TASK/METRIC
   std::string step_field;  // JSON Lines field or CSV column holding the step (optional)
   ReducerSpec reduce;
   double scale = 1;       // multiplies every value (100 turns a fraction into percent)
@@ -54,6 +55,7 @@ struct MetricSpec {
 const char* MetricSourceName(MetricSource source);
 
 // The largest metric file read for "spec": its max_bytes, else 64 MiB for a JSON document
+// (lm-eval results are one)
 // (parsed whole, and a parsed document takes several times its size), 1 GiB for a
 // TensorBoard event file, 4 GiB for JSON Lines, CSV/TSV and text files (read a line at a time).
 uint64_t MetricFileLimit(const MetricSpec& spec);

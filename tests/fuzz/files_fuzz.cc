@@ -1,6 +1,6 @@
 // The metric file readers on arbitrary bytes. The first byte chooses the format (bits 0-1:
-// JSON, JSON Lines, CSV, TSV) and which field/column/pointer to read (bits 2-4); the rest
-// is the file.
+// JSON and lm-eval results, JSON Lines, CSV, TSV) and which field/column/pointer to read
+// (bits 2-4); the rest is the file.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -32,6 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 0: {
       Status read = ReadJson(in.rest, selector.field, emit);
       if (!read) fuzz::Check(!read.error().empty(), "ReadJson: an error without a message");
+      Status results = ReadLmEvalResults(in.rest, (in.selector & 4) ? "arc_challenge/acc_norm,none" : "a/acc", emit);
+      if (!results) fuzz::Check(!results.error().empty(), "ReadLmEvalResults: an error without a message");
       break;
     }
     case 1: {

@@ -266,7 +266,8 @@ claims:
           "x.yaml:7:10: in metric 'a' of experiment 'e' must only say where the values are: exactly one of 'stdout', "
           "'stderr' (a regex), 'file' or 'stream'",
           "x.yaml:8:10: in metric 'b' of experiment 'e' needs exactly one of 'json' (a JSON pointer), 'jsonl' (a "
-          "field), 'csv' (a column), 'tensorboard' (a tag) or, with 'file', 'regex' (a pattern over its lines)",
+          "field), 'csv' (a column), 'tensorboard' (a tag), 'lm_eval' (TASK/METRIC of lm-evaluation-harness "
+          "results) or, with 'file', 'regex' (a pattern over its lines)",
           "x.yaml:9:19: 'stream' in metric 'c' of experiment 'e' only reads JSON Lines ('jsonl'); use 'file' for csv",
           "x.yaml:10:19: regex in metric 'd' of experiment 'e' has a group 'name'; put {name} in the metric name, e.g. "
           "'d_{name}'",
@@ -275,6 +276,54 @@ claims:
           "x.yaml:12:42: 'at_best' in experiment 'e' names unknown metric 'vall'",
           "x.yaml:13:42: 'scale' in metric 'g' of experiment 'e' must be a non-zero number such as 100, got '0'",
       }));
+}
+
+// lm-evaluation-harness results (#16): a task and a metric of a results file the run writes.
+TEST_F(ParserTest, LmEvalResultsAndTheirMistakes) {
+  std::string text = R"yaml(paper: {title: t}
+source: {path: code}
+experiments:
+  - id: e
+    command: [prog]
+    metrics:
+      arc: {file: "{out}/*/results_*.json", lm_eval: "arc_challenge/acc_norm,none", scale: 100}
+      hella: {file: "{out}/*/results_*.json", lm_eval: hellaswag/acc}
+claims:
+  - {id: c, experiment: e, metric: arc, reported: "64.59"}
+)yaml";
+  ManifestLoad load = Parse(text);
+  ASSERT_TRUE(load.ok()) << load.errors.front().ToString();
+  const std::vector<MetricSpec>& m = load.manifest.experiments[0].metrics;
+  EXPECT_EQ(m[0].source, MetricSource::kLmEval);
+  EXPECT_EQ(m[0].selector, "arc_challenge/acc_norm,none");
+  EXPECT_EQ(m[0].scale, 100);
+  EXPECT_EQ(m[1].selector, "hellaswag/acc");
+
+  std::string mistakes = R"yaml(paper: {title: t}
+source: {path: code}
+experiments:
+  - id: e
+    command: [prog]
+    metrics:
+      a: {file: r.json, lm_eval: arc_challenge}
+      b: {file: r.json, lm_eval: "arc_challenge/acc_stderr,none"}
+      c: {stream: stdout, lm_eval: "arc_challenge/acc"}
+      d: {file: r.json, lm_eval: "arc_challenge/acc", json: /a}
+claims:
+  - {id: c, experiment: e, metric: a, reported: 1}
+)yaml";
+  std::vector<std::string> errors = Errors(mistakes);
+  ASSERT_EQ(errors.size(), 4u) << ::testing::PrintToString(errors);
+  EXPECT_EQ(errors[0],
+            "x.yaml:7:34: 'lm_eval' in metric 'a' of experiment 'e' must be TASK/METRIC, such as "
+            "arc_challenge/acc_norm,none (the filter after the comma may be left out), got 'arc_challenge'");
+  EXPECT_EQ(errors[1],
+            "x.yaml:8:34: 'lm_eval' in metric 'b' of experiment 'e' names a _stderr: name the metric itself "
+            "('arc_challenge/acc,none'); its stderr is read beside it as the run's own spread");
+  EXPECT_EQ(errors[2],
+            "x.yaml:9:19: 'stream' in metric 'c' of experiment 'e' only reads JSON Lines ('jsonl'); use 'file' for "
+            "lm_eval");
+  EXPECT_NE(errors[3].find("needs exactly one of 'json'"), std::string::npos) << errors[3];
 }
 
 // Code that appends its results to a text file, prints a dict on one line, or repeats

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <map>
 #include <random>
 
@@ -342,6 +343,65 @@ std::string ScalarEvent(int64_t step, const std::string& tag, float value, bool 
 std::string Record(const std::string& data) {
   std::string length = Raw(static_cast<uint64_t>(data.size()));
   return length + Raw(MaskedCrc32c(length)) + data + Raw(MaskedCrc32c(data));
+}
+
+// lm-evaluation-harness 0.4's results file, trimmed to the parts repro reads (the format of
+// lm_eval/loggers/evaluation_tracker.py: "results", "n-samples", ...).
+const char* kLmEvalResults = R"json({
+  "results": {
+    "arc_challenge": {"alias": "arc_challenge", "acc,none": 0.5324232081911263, "acc_stderr,none": 0.014580637569995421,
+                      "acc_norm,none": 0.5691126279863481, "acc_norm_stderr,none": 0.014471133392642473},
+    "hellaswag": {"alias": "hellaswag", "acc,none": 0.6131248755228043, "acc_stderr,none": "N/A"},
+    "old_task": {"acc": 0.25, "acc_stderr": 0.01, "sample_len": 400}
+  },
+  "higher_is_better": {"arc_challenge": {"acc": true, "acc_norm": true}},
+  "n-samples": {"arc_challenge": {"original": 1172, "effective": 1172}, "hellaswag": {"original": 10042, "effective": 10042}},
+  "config": {"model": "hf", "model_args": "pretrained=EleutherAI/pythia-160m"}
+})json";
+
+TEST(LmEvalResultsTest, ReadsATaskMetricAndItsStderrAsTheRunsSpread) {
+  std::vector<Observation> seen;
+  auto emit = [&](Observation o) { seen.push_back(std::move(o)); };
+  ASSERT_TRUE(ReadLmEvalResults(kLmEvalResults, "arc_challenge/acc_norm,none", emit));
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_DOUBLE_EQ(seen[0].value, 0.5691126279863481);
+  ASSERT_TRUE(seen[0].std && seen[0].count);
+  EXPECT_EQ(*seen[0].count, 1172) << "n-samples effective";
+  EXPECT_NEAR(*seen[0].std / std::sqrt(1172.0), 0.014471133392642473, 1e-15) << "stderr x sqrt(n)";
+
+  seen.clear();
+  ASSERT_TRUE(ReadLmEvalResults(kLmEvalResults, "arc_challenge/acc", emit)) << "the filter defaults to none";
+  EXPECT_DOUBLE_EQ(seen.at(0).value, 0.5324232081911263);
+  seen.clear();
+  ASSERT_TRUE(ReadLmEvalResults(kLmEvalResults, "hellaswag/acc", emit));
+  EXPECT_FALSE(seen.at(0).std.has_value()) << "a stderr of N/A is no spread";
+  seen.clear();
+  ASSERT_TRUE(ReadLmEvalResults(kLmEvalResults, "old_task/acc", emit)) << "older files have no filters";
+  EXPECT_EQ(seen.at(0).count, 400) << "sample_len when there is no n-samples";
+
+  Status no_task = ReadLmEvalResults(kLmEvalResults, "arc_easy/acc", emit);
+  ASSERT_FALSE(no_task);
+  EXPECT_EQ(no_task.error(), "no task 'arc_easy' in the results (tasks: arc_challenge, hellaswag, old_task)");
+  Status no_metric = ReadLmEvalResults(kLmEvalResults, "arc_challenge/f1", emit);
+  ASSERT_FALSE(no_metric);
+  EXPECT_EQ(no_metric.error(), "task 'arc_challenge' has no metric 'f1' (its metrics: acc,none, acc_norm,none)");
+  EXPECT_FALSE(ReadLmEvalResults(R"({"acc": 1})", "a/acc", emit)) << "not a results file";
+  EXPECT_FALSE(ReadLmEvalResults(std::string(100000, '['), "a/acc", emit)) << "bounded depth";
+}
+
+TEST(LmEvalResultsTest, ThroughTheCollectorFromTheFileLmEvalWrites) {
+  ScopedTempDir dir;
+  WriteText(dir.path() / "out/EleutherAI__pythia-160m/results_2026-12-02T05-10-11.json", kLmEvalResults);
+  MetricSpec spec = FileSpec("arc", MetricSource::kLmEval, "out/*/results_*.json", "arc_challenge/acc_norm,none");
+  spec.scale = 100;
+  MetricValue value = Collect({spec}, {}, dir.path())[0];
+  ASSERT_EQ(value.flag, ValueFlag::kOk) << value.message;
+  EXPECT_NEAR(*value.value, 56.91126279863481, 1e-9);
+  EXPECT_EQ(value.count, 1172);
+  MetricValue missing =
+      Collect({FileSpec("x", MetricSource::kLmEval, "out/*/results_*.json", "arc_easy/acc")}, {}, dir.path())[0];
+  EXPECT_EQ(missing.flag, ValueFlag::kMissing);
+  EXPECT_NE(missing.message.find("no task 'arc_easy'"), std::string::npos) << missing.message;
 }
 
 TEST(TensorBoardTest, Crc32cMatchesTheStandardCheckValue) { EXPECT_EQ(Crc32c("123456789"), 0xE3069283u); }
