@@ -32,8 +32,7 @@ std::string NameProblem(const std::string& name) {
   return "";
 }
 
-Status ReadData(archive* a, const std::string& name, uint64_t& total, const ArchiveLimits& limits,
-                std::string& bytes) {
+Status ReadData(archive* a, const std::string& name, uint64_t& total, const ArchiveLimits& limits, std::string& bytes) {
   const void* block = nullptr;
   size_t size = 0;
   la_int64_t offset = 0;
@@ -88,7 +87,9 @@ Result<ArchiveMembers> ReadArchiveMembers(const std::filesystem::path& path,
       break;
     }
     // A gzipped single file may carry its original name in the gzip header, or none.
-    std::string name = members.single_file ? "data" : archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
+    std::string name = members.single_file             ? "data"
+                       : archive_entry_pathname(entry) ? archive_entry_pathname(entry)
+                                                       : "";
     while (name.starts_with("./")) name.erase(0, 2);
     while (name.size() > 1 && name.back() == '/') name.pop_back();
     if (archive_entry_filetype(entry) == AE_IFDIR || !wanted(name)) continue;

@@ -148,10 +148,13 @@ Result<RunSummary> RunOnSlurm(const Console& console, const Loaded& loaded, cons
 ExitCode Attempt(const Console& console, const std::filesystem::path& task_file, int task) {
   CliResult<int> index = TaskIndex(task);
   if (!index) return index.error();
-  Result<JobResult> written = RunJobSideAttempt(task_file, *index);
+  Result<std::vector<JobResult>> written = RunJobSideTask(task_file, *index);
   // Without a record the submitting repro goes by Slurm's state, which this exit code sets.
   if (!written) return CliError{kExitHarnessError, "repro attempt: " + written.error() + "\n"};
-  return written->attempt.status == AttemptStatus::kCompleted ? kExitAllReproduced : kExitNotReproduced;
+  bool all_completed = std::all_of(written->begin(), written->end(), [](const JobResult& result) {
+    return result.attempt.status == AttemptStatus::kCompleted;
+  });
+  return all_completed ? kExitAllReproduced : kExitNotReproduced;
 }
 
 ExitCode ShowStatus(const Console& console, const std::string& manifest_path, const CommonOptions& common) {

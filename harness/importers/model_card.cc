@@ -65,8 +65,8 @@ void ReadMetrics(const json& result, CardScore base, const std::string& where, M
     if (score.metric.empty()) {
       card.problems.push_back(fmt::format("{}: no metric type (skipped)", score.where));
     } else if (!ParseDecimal(score.value)) {
-      card.problems.push_back(fmt::format("{}: the value '{}' of {} is not a number (skipped)", score.where,
-                                          score.value, score.metric));
+      card.problems.push_back(
+          fmt::format("{}: the value '{}' of {} is not a number (skipped)", score.where, score.value, score.metric));
     } else {
       card.scores.push_back(std::move(score));
     }
@@ -114,9 +114,10 @@ Result<ModelCard> ParseModelCard(std::string_view text, const std::string& name)
   if (!yaml) return Error{yaml.error()};
   const json& index = Member(*yaml, "model-index");
   if (!index.is_array() || index.empty()) {
-    return Error{fmt::format("{}: the front matter has no 'model-index' (the card claims no scores "
-                             "in a form a program can read)",
-                             name)};
+    return Error{
+        fmt::format("{}: the front matter has no 'model-index' (the card claims no scores "
+                    "in a form a program can read)",
+                    name)};
   }
   ModelCard card;
   for (size_t m = 0; m < index.size(); ++m) ReadModel(index[m], m, card);
@@ -135,8 +136,7 @@ Result<ModelCard> ReadModelCard(const std::filesystem::path& path) {
 
 std::string BetterOfMetric(const std::string& metric_type) {
   static const std::array<std::string_view, 13> kHigher = {
-      "acc", "accuracy", "acc_norm", "f1", "exact_match", "em", "bleu", "rouge", "pass@", "mc1", "mc2", "map",
-      "ndcg"};
+      "acc", "accuracy", "acc_norm", "f1", "exact_match", "em", "bleu", "rouge", "pass@", "mc1", "mc2", "map", "ndcg"};
   static const std::array<std::string_view, 6> kLower = {"perplexity", "ppl", "wer", "cer", "loss", "bits_per_byte"};
   std::string type = metric_type;
   for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -19,7 +19,7 @@ SlurmProfileLoad LoadSlurmProfile(const std::filesystem::path& path) {
     if (root.IsNull()) return load;  // an empty profile: every default
     yaml::MapReader top(root, "the Slurm profile",
                         {"partition", "account", "qos", "sbatch", "max_running", "warning", "poll", "lost_after",
-                         "record_grace", "settle"},
+                         "record_grace", "settle", "pack"},
                         diagnostics);
     if (top.is_map()) {
       profile.partition = top.String("partition").value_or("");
@@ -35,6 +35,13 @@ SlurmProfileLoad LoadSlurmProfile(const std::filesystem::path& path) {
       profile.lost_after_seconds = top.Duration("lost_after").value_or(profile.lost_after_seconds);
       profile.record_grace_seconds = top.Duration("record_grace").value_or(profile.record_grace_seconds);
       profile.settle_seconds = top.Duration("settle").value_or(profile.settle_seconds);
+      if (const YAML::Node* pack = top.Find("pack")) {
+        yaml::MapReader reader(*pack, "'pack' in the Slurm profile", {"below", "up_to"}, diagnostics);
+        if (reader.is_map()) {
+          profile.pack_below_seconds = reader.Duration("below").value_or(profile.pack_below_seconds);
+          profile.pack_seconds = reader.Duration("up_to").value_or(profile.pack_seconds);
+        }
+      }
       if (const YAML::Node* poll = top.Find("poll")) {
         yaml::MapReader reader(*poll, "'poll' in the Slurm profile", {"min", "max"}, diagnostics);
         if (reader.is_map()) {

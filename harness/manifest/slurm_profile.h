@@ -20,6 +20,11 @@ struct SlurmProfile {
   double lost_after_seconds = 600;                     // a task no command knows for this long is lost
   double record_grace_seconds = 30;                    // a result record may reach this host late (NFS)
   double settle_seconds = 3;  // a job's end must hold this long: a requeue can follow a brief FAILED
+  // Short attempts share array tasks, since Slurm's start of a task costs seconds: an attempt
+  // whose last completed run took under pack_below_seconds joins others in one task, up to
+  // pack_seconds of expected work (and half the experiment's timeout). 0: never pack.
+  double pack_below_seconds = 60;
+  double pack_seconds = 300;
 };
 
 struct SlurmProfileLoad {

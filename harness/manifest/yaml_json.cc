@@ -42,8 +42,8 @@ Result<nlohmann::json> YamlToJson(std::string_view text, const std::string& name
     int budget = kMaxYamlNodes;
     return ToJson(YAML::Load(std::string(text)), budget);
   } catch (const TooManyNodes&) {
-    return Error{fmt::format("{}: more than {} YAML nodes (aliases count each time they are used)", name,
-                             kMaxYamlNodes)};
+    return Error{
+        fmt::format("{}: more than {} YAML nodes (aliases count each time they are used)", name, kMaxYamlNodes)};
   } catch (const YAML::Exception& e) {
     if (e.mark.is_null()) return Error{fmt::format("{}: cannot read YAML: {}", name, e.msg)};
     return Error{fmt::format("{}:{}:{}: YAML syntax error: {}", name, e.mark.line + 1, e.mark.column + 1, e.msg)};

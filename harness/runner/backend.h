@@ -7,6 +7,7 @@
 #pragma once
 
 #include <deque>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -71,6 +72,9 @@ class Backend {
   // Whether durations of earlier attempts predict when this one finishes (not on a cluster,
   // whose throughput is not known here).
   virtual bool PredictsEta() const = 0;
+  // How long each run's last completed attempt took, before the first Start: a backend may
+  // group the short ones (Slurm packs them into shared array tasks).
+  virtual void ExpectDurations(const std::map<const RunSpec*, double>& last_seconds) {}
 };
 
 }  // namespace repro

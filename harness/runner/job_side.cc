@@ -99,6 +99,7 @@ Status WriteArrayTasks(const std::filesystem::path& path, const ArrayTasks& task
     json["tasks"].push_back(
         {{"run_key", task.run_key}, {"run_dir", task.run_dir.string()}, {"first_attempt", task.first_attempt}});
   }
+  if (!tasks.packs.empty()) json["packs"] = tasks.packs;
   return WriteFileAtomically(path, json.dump(1) + "\n");
 }
 
@@ -121,6 +122,13 @@ Result<ArrayTasks> ReadArrayTasks(const std::filesystem::path& path) {
       tasks.tasks.push_back({task.at("run_key").get<std::string>(), task.at("run_dir").get<std::string>(),
                              task.at("first_attempt").get<int>()});
     }
+    if (json.contains("packs")) tasks.packs = json.at("packs").get<std::vector<std::vector<int>>>();
+    for (const std::vector<int>& pack : tasks.packs) {
+      for (int entry : pack) {
+        if (entry < 0 || entry >= static_cast<int>(tasks.tasks.size()))
+          return Error{fmt::format("{}: a pack names task {} of {}", path.string(), entry, tasks.tasks.size())};
+      }
+    }
     return tasks;
   } catch (const Json::exception& e) {
     return Error{fmt::format("{} is not a task file repro can read: {}", path.string(), e.what())};
@@ -131,18 +139,23 @@ std::filesystem::path TaskAttemptDir(const ArrayTasks::Task& task, int restart) 
   return task.run_dir / fmt::format("attempt-{}", task.first_attempt + restart);
 }
 
-Result<JobResult> RunJobSideAttempt(const std::filesystem::path& task_file, int index) {
-  InstallInterruptHandlers(/*warning_signal=*/true);
-  Result<ArrayTasks> tasks = ReadArrayTasks(task_file);
-  if (!tasks) return Error{tasks.error()};
-  if (index < 0 || index >= static_cast<int>(tasks->tasks.size())) {
-    return Error{fmt::format("{} has {} tasks, not task {}", task_file.string(), tasks->tasks.size(), index)};
+namespace {
+
+// Whether an attempt of "task" ended on its own before restart "restart" (a record that
+// does not say interrupted): it is not run again, and may have been ingested already.
+bool EndedBefore(const ArrayTasks::Task& task, int restart) {
+  for (int earlier = 0; earlier < restart; ++earlier) {
+    Result<JobResult> record = ReadJobResult(TaskAttemptDir(task, earlier));
+    if (record && record->attempt.status != AttemptStatus::kInterrupted) return true;
   }
-  const ArrayTasks::Task& task = tasks->tasks[index];
+  return false;
+}
+
+Result<JobResult> RunOneAttempt(const ArrayTasks& tasks, const ArrayTasks::Task& task, int restart) {
   JobResult result;
   result.job = SlurmTask();
   result.node = HostName();
-  result.restart = EnvInt("SLURM_RESTART_COUNT", 0);
+  result.restart = restart;
   AttemptRecord& attempt = result.attempt;
   attempt.run_key = task.run_key;
   attempt.number = task.first_attempt + result.restart;
@@ -157,11 +170,11 @@ Result<JobResult> RunJobSideAttempt(const std::filesystem::path& task_file, int 
   std::filesystem::remove(dir / kJobResultFile, ec);
 
   Manifest manifest;
-  Result<RunSpec> run = FindRun(*tasks, task.run_key, manifest);
-  Fingerprint fingerprint = run ? TakeFingerprint(&manifest, tasks->settings.source_dir) : TakeFingerprint(nullptr);
+  Result<RunSpec> run = FindRun(tasks, task.run_key, manifest);
+  Fingerprint fingerprint = run ? TakeFingerprint(&manifest, tasks.settings.source_dir) : TakeFingerprint(nullptr);
   result.environment_json = fingerprint.json;
   attempt.environment = fingerprint.sha256;
-  Result<AttemptRequest> request = run ? PrepareAttempt(manifest, *run, dir, attempt.number, tasks->settings)
+  Result<AttemptRequest> request = run ? PrepareAttempt(manifest, *run, dir, attempt.number, tasks.settings)
                                        : Result<AttemptRequest>(Error{run.error()});
   SeriesFile series(dir / kJobSeriesFile);
   if (!request) {
@@ -191,6 +204,31 @@ Result<JobResult> RunJobSideAttempt(const std::filesystem::path& task_file, int 
   attempt.finished_at = NowUtcIso8601();
   if (Status written = WriteJobResult(dir, result); !written) return Error{written.error()};
   return result;
+}
+
+}  // namespace
+
+Result<std::vector<JobResult>> RunJobSideTask(const std::filesystem::path& task_file, int index) {
+  InstallInterruptHandlers(/*warning_signal=*/true);
+  Result<ArrayTasks> tasks = ReadArrayTasks(task_file);
+  if (!tasks) return Error{tasks.error()};
+  if (index < 0 || index >= tasks->ArrayTaskCount()) {
+    return Error{fmt::format("{} has {} tasks, not task {}", task_file.string(), tasks->ArrayTaskCount(), index)};
+  }
+  std::vector<int> entries = tasks->packs.empty() ? std::vector<int>{index} : tasks->packs[index];
+  int restart = EnvInt("SLURM_RESTART_COUNT", 0);
+  std::vector<JobResult> results;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const ArrayTasks::Task& task = tasks->tasks[entries[i]];
+    if (entries.size() > 1 && EndedBefore(task, restart)) continue;
+    // Stopped (the time limit's warning, a cancel, a preemption): the attempts not begun get
+    // no record, so they end as Slurm ends the task, or run after its requeue.
+    if (WarningSignalReceived() || InterruptCount() > 0) break;
+    Result<JobResult> result = RunOneAttempt(*tasks, task, restart);
+    if (!result) return Error{result.error()};
+    results.push_back(std::move(*result));
+  }
+  return results;
 }
 
 }  // namespace repro

@@ -280,6 +280,7 @@ Result<RunSummary> ManifestRun::Run(const std::vector<RunSpec>& runs, Backend& b
   if (!pending) return Error{pending.error()};
   std::deque<const RunSpec*>& queue = pending->queue;
   OrderLongestFirst(queue, pending->last_seconds);
+  backend.ExpectDurations(pending->last_seconds);
   Result<Backend::Adopted> adopted = backend.Adopt(std::move(pending->earlier), queue);
   if (!adopted) return Error{adopted.error()};
   summary_.attached = adopted->followed;

@@ -39,6 +39,12 @@ bool EndedBySlurm(slurm::State state) {
   }
 }
 
+// Whether the record in "dir" says its attempt ended by itself, not interrupted.
+bool EndedOnItsOwn(const std::string& dir) {
+  Result<JobResult> record = ReadJobResult(dir);
+  return record && record->attempt.status != AttemptStatus::kInterrupted;
+}
+
 }  // namespace
 
 AttemptStatus StatusWithoutRecord(slurm::State final) {
@@ -166,21 +172,30 @@ Status SlurmBackend::SubmitArray(const std::vector<Held>& held) {
   tasks.manifest_text = manifest_.text;
   tasks.source_identity = source_.identity;
   tasks.settings = settings_;
+  tasks.packs = Packs(held, experiment);
+  // The array task each attempt runs in.
+  std::vector<int> array_index(held.size());
+  for (size_t i = 0; i < held.size(); ++i) array_index[i] = static_cast<int>(i);
+  for (size_t p = 0; p < tasks.packs.size(); ++p) {
+    for (int entry : tasks.packs[p]) array_index[entry] = static_cast<int>(p);
+  }
   std::vector<Tracked> members;
   std::vector<std::pair<int64_t, std::string>> submitting;
-  for (const Held& one : held) {
-    submitting.emplace_back(one.attempt.id, fmt::format("{}{}#{}", kSubmitting, name, tasks.tasks.size()));
+  for (size_t i = 0; i < held.size(); ++i) {
+    const Held& one = held[i];
+    submitting.emplace_back(one.attempt.id, fmt::format("{}{}#{}", kSubmitting, name, array_index[i]));
     tasks.tasks.push_back({one.run->key, std::filesystem::path(one.attempt.dir).parent_path(), one.attempt.number});
     Tracked member;
     member.run = one.run;
     member.attempt = one.attempt;
+    member.packed = !tasks.packs.empty() && tasks.packs[array_index[i]].size() > 1;
     members.push_back(std::move(member));
   }
   if (members.empty()) return Status::Ok();
   std::filesystem::path task_file = dir / kTaskFile;
   if (Status s = WriteArrayTasks(task_file, tasks); !s) return s;
 
-  slurm::ArrayJob job = ArrayJobFor(experiment, name, dir, task_file, static_cast<int>(members.size()));
+  slurm::ArrayJob job = ArrayJobFor(experiment, name, dir, task_file, tasks.ArrayTaskCount());
   std::filesystem::path script = dir / "job.sh";
   if (Status s = WriteFileAtomically(script, slurm::RenderBatchScript(job)); !s) return s;
 
@@ -205,18 +220,47 @@ Status SlurmBackend::SubmitArray(const std::vector<Held>& held) {
   }
   std::vector<std::pair<int64_t, std::string>> ids;
   for (size_t i = 0; i < members.size(); ++i) {
-    members[i].task = fmt::format("{}_{}", *job_id, i);
+    members[i].task = fmt::format("{}_{}", *job_id, array_index[i]);
     members[i].attempt.job = members[i].task;
-    members[i].slurm_log = dir / fmt::format("slurm-{}_{}.out", *job_id, i);
+    members[i].slurm_log = dir / fmt::format("slurm-{}_{}.out", *job_id, array_index[i]);
     members[i].last_known = Now();
     ids.emplace_back(members[i].attempt.id, members[i].task);
   }
   if (Status s = store_.SetAttemptJobs(ids); !s) return s;
   if (Status s = slurm_.client->Release({*job_id}); !s) return s;
-  events_.Say(fmt::format("submitted {} attempt(s) of {} as Slurm job array {} ({})", members.size(), experiment.id,
-                          *job_id, script.string()));
+  std::string packing =
+      tasks.packs.empty() ? "" : fmt::format(" in {} tasks, short attempts sharing them", tasks.ArrayTaskCount());
+  events_.Say(fmt::format("submitted {} attempt(s) of {} as Slurm job array {}{} ({})", members.size(), experiment.id,
+                          *job_id, packing, script.string()));
   for (Tracked& member : members) tracked_.push_back(std::move(member));
   return Status::Ok();
+}
+
+std::vector<std::vector<int>> SlurmBackend::Packs(const std::vector<Held>& held, const Experiment& experiment) const {
+  // A pack must end well inside the job's time limit, which is one attempt's timeout.
+  double up_to = std::min(slurm_.pack_seconds, experiment.timeout_seconds / 2);
+  std::vector<std::vector<int>> packs;
+  std::optional<size_t> open;  // the pack short attempts are joining
+  double open_seconds = 0;
+  bool shared = false;
+  for (size_t i = 0; i < held.size(); ++i) {
+    auto known = last_seconds_.find(held[i].run);
+    bool is_short = known != last_seconds_.end() && known->second < slurm_.pack_below_seconds && known->second <= up_to;
+    if (!is_short) {
+      packs.push_back({static_cast<int>(i)});
+      continue;
+    }
+    if (open && open_seconds + known->second <= up_to) {
+      packs[*open].push_back(static_cast<int>(i));
+      open_seconds += known->second;
+      shared = true;
+      continue;
+    }
+    open = packs.size();
+    open_seconds = known->second;
+    packs.push_back({static_cast<int>(i)});
+  }
+  return shared ? packs : std::vector<std::vector<int>>{};
 }
 
 void SlurmBackend::SleepUnlessInterrupted(double seconds) const {
@@ -280,6 +324,10 @@ Status SlurmBackend::Poll() {
       }
     } else if (row == by_task.end() && rows && has_record) {
       // Gone from squeue without accounting: the record tells how it ended.
+      ingested = Ingest(task, /*lost=*/false);
+    } else if (task.packed && has_record && EndedOnItsOwn(task.attempt.dir)) {
+      // An attempt of a pack ends before its task does. One interrupted waits for the task's
+      // end: a requeue runs it again.
       ingested = Ingest(task, /*lost=*/false);
     } else if (row == by_task.end() && rows && now - task.last_known >= slurm_.lost_after_seconds) {
       // Only when Slurm answered: a controller that does not answer loses no job.

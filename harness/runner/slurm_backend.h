@@ -1,6 +1,7 @@
 // Internal to the runner: attempts as tasks of Slurm job arrays. Start holds claimed
-// attempts; Submit writes one held job array per experiment, records the job ids and
-// releases it; WaitForEnds follows every task with one batched squeue (and, for tasks squeue
+// attempts; Submit writes one held job array per experiment (attempts that history says are
+// short packed several to a task, since Slurm's start of a task costs seconds), records the
+// job ids and releases it; WaitForEnds follows every task with one batched squeue (and, for tasks squeue
 // has forgotten, sacct) call per poll, backing off while nothing changes, and ingests each
 // task's result record when its job has ended. An interrupted repro leaves the jobs running;
 // the next `repro run` adopts them.
@@ -47,6 +48,7 @@ class SlurmBackend : public Backend {
   Result<std::vector<EndedAttempt>> WaitForEnds() override;
   int Interrupt() override { return static_cast<int>(tracked_.size()); }
   bool PredictsEta() const override { return false; }
+  void ExpectDurations(const std::map<const RunSpec*, double>& last_seconds) override { last_seconds_ = last_seconds; }
 
  private:
   struct Tracked {
@@ -59,6 +61,7 @@ class SlurmBackend : public Backend {
     double final_since = 0;  // when its job was first seen ended; 0: not yet
     bool started = false;
     bool ingested = false;  // its end is recorded: it leaves tracked_ at the end of the poll
+    bool packed = false;    // its array task runs other attempts too: its record may come before the task ends
   };
   struct Held {
     const RunSpec* run;
@@ -67,6 +70,9 @@ class SlurmBackend : public Backend {
   slurm::ArrayJob ArrayJobFor(const Experiment& experiment, const std::string& name, const std::filesystem::path& dir,
                               const std::filesystem::path& task_file, int tasks) const;
   Status SubmitArray(const std::vector<Held>& members);
+  // The array tasks for "held", each a list of indices into it: an attempt alone, or short
+  // ones together up to the profile's pack size. Empty when no task would hold two.
+  std::vector<std::vector<int>> Packs(const std::vector<Held>& held, const Experiment& experiment) const;
   // Asks Slurm once about every task and takes what ended.
   Status Poll();
   // Moves to the attempt a requeued task continues as; true when it did.
@@ -84,6 +90,7 @@ class SlurmBackend : public Backend {
   std::function<bool()> interrupted_;
   AttemptSettings settings_;                       // what the held attempts run with
   std::map<std::string, std::vector<Held>> held_;  // by experiment: one array each
+  std::map<const RunSpec*, double> last_seconds_;  // how long each run last took, when it completed before
   std::vector<Tracked> tracked_;
   std::vector<EndedAttempt> ended_;  // seen to end, not yet handed to the runner
   double interval_;                  // between polls: grows while nothing changes

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <set>
 #include <thread>
 
 #include "harness/runner/attempt.h"
@@ -164,6 +165,48 @@ TEST_F(SlurmTest, AGridRunsAsOneArrayPerExperimentAndIsJudgedAsLocally) {
                         std::filesystem::copy_options::recursive);
   testing::CommandResult here = RunRepro({"run", "grid.yaml"}, local.path());
   EXPECT_EQ(Verdicts(here.out), on_slurm) << here.out;
+}
+
+// Short attempts share array tasks once their durations are known (#20): Slurm's start of a
+// task costs more than they do. Each keeps its own attempt, folder, record and verdict.
+TEST_F(SlurmTest, ShortAttemptsOfAKnownDurationArePackedIntoSharedTasks) {
+  testing::WriteText(dir_ / "quick.yaml", R"yaml(paper: {title: "Quick"}
+source: {path: code}
+defaults: {deterministic: true, timeout: 60s}
+experiments:
+  - id: quick
+    command: [/bin/sh, -c, "echo final acc=0.{seed}"]
+    seeds: [1, 2, 3, 4, 5, 6]
+    metrics: {acc: {stdout: 'final acc=(?<value>\S+)'}}
+claims:
+  - {id: quick, experiment: quick, metric: acc, reported: "0.35", tolerance: {abs: 0.3}}
+)yaml");
+  testing::CommandResult first = RunRepro(RunArgs("quick.yaml"), dir_.path());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(first.err.find("short attempts sharing them"), std::string::npos) << "no durations known yet\n"
+                                                                              << first.err;
+  testing::CommandResult again =
+      RunRepro({"run", "quick.yaml", "--executor", "slurm", "--slurm-profile", profile_, "--force"}, dir_.path());
+  ASSERT_EQ(again.exit_code, 0) << again.err << SlurmOutputs();
+  EXPECT_NE(again.err.find("submitted 6 attempt(s) of quick as Slurm job array"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("in 1 tasks, short attempts sharing them"), std::string::npos) << again.err;
+  std::vector<std::string> attempts = Attempts(true);
+  ASSERT_EQ(attempts.size(), 12u);
+  std::set<std::string> second_tasks;
+  for (const std::string& attempt : attempts) {
+    if (attempt.find(" #2 ") == std::string::npos) continue;
+    EXPECT_NE(attempt.find("completed exit=0"), std::string::npos) << attempt;
+    second_tasks.insert(attempt.substr(attempt.find('@')));
+  }
+  EXPECT_EQ(second_tasks.size(), 1u) << "six attempts, one Slurm task";
+  SQLite::Database db((dir_ / "results/repro.db").string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT count(DISTINCT dir) FROM attempts WHERE number = 2").getInt(), 6)
+      << "each attempt its own folder";
+  EXPECT_EQ(db.execAndGet("SELECT group_concat(value, ' ') FROM (SELECT v.value FROM metric_values v JOIN attempts a "
+                          "ON a.id = v.attempt_id WHERE a.number = 2 ORDER BY v.value)")
+                .getString(),
+            "0.1 0.2 0.3 0.4 0.5 0.6");
+  EXPECT_EQ(Verdicts(again.out)["quick"], "reproduced") << again.out;
 }
 
 TEST_F(SlurmTest, ScancelOfARunningTaskIsRecordedAsCancelled) {

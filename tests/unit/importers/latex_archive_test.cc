@@ -64,7 +64,8 @@ std::string PyString(const std::string& text) {
 TEST(LatexArchiveTest, ATarGzFromArxivIsReadInPlace) {
   REPRO_REQUIRE(std::filesystem::exists("/usr/bin/python3"), "/usr/bin/python3 (Debian package python3)");
   ScopedTempDir dir;
-  WriteText(dir.path() / "secret.tex", "\\begin{table}\\caption{Stolen}\\begin{tabular}{lc}a & 1 \\\\ \\end{tabular}\\end{table}");
+  WriteText(dir.path() / "secret.tex",
+            "\\begin{table}\\caption{Stolen}\\begin{tabular}{lc}a & 1 \\\\ \\end{tabular}\\end{table}");
   MakeArchive(dir.path(), "2501.00001.tar.gz",
               fmt::format("('main.tex', 'file', {}), ('tables/results.tex', 'file', {}), "
                           "('../secret.tex', 'file', 'x'), ('tables/link.tex', 'link', '/etc/passwd'), "
@@ -104,8 +105,8 @@ TEST(LatexArchiveTest, AnInputThatLeavesTheArchiveIsNotFollowed) {
 TEST(LatexArchiveTest, AGzippedSingleTexFileAndWhatIsNoArchive) {
   REPRO_REQUIRE(std::filesystem::exists("/usr/bin/gzip"), "gzip");
   ScopedTempDir dir;
-  WriteText(dir.path() / "2501.00002", std::string(kMain).replace(std::string(kMain).find("\\input{tables/results}"),
-                                                                  22, kTable));
+  WriteText(dir.path() / "2501.00002",
+            std::string(kMain).replace(std::string(kMain).find("\\input{tables/results}"), 22, kTable));
   ProcessSpec gzip;
   gzip.argv = {"/usr/bin/gzip", "-S", ".gz", (dir.path() / "2501.00002").string()};
   gzip.cwd = dir.path();

@@ -77,10 +77,10 @@ TEST(ModelCardTest, ReadsEveryScoreOfTheModelIndexAsWritten) {
   EXPECT_EQ(arc.task, "Text Generation");
   EXPECT_EQ(card->scores[1].value, "7.50") << "digits kept as written, so the rounding band is right";
   EXPECT_EQ(card->scores[1].where, "model-index[0].results[1].metrics[0]");
-  EXPECT_EQ(card->problems, (std::vector<std::string>{
-                                "model-index[0].results[1].metrics[1]: the value 'N/A' of bits_per_byte is not a "
-                                "number (skipped)",
-                                "model-index[0].results[2]: no metrics (skipped)"}));
+  EXPECT_EQ(card->problems,
+            (std::vector<std::string>{"model-index[0].results[1].metrics[1]: the value 'N/A' of bits_per_byte is not a "
+                                      "number (skipped)",
+                                      "model-index[0].results[2]: no metrics (skipped)"}));
 }
 
 TEST(ModelCardTest, WhatIsNotAModelCardIsNamed) {
@@ -92,7 +92,8 @@ TEST(ModelCardTest, WhatIsNotAModelCardIsNamed) {
   EXPECT_EQ(error("---\nlicense: mit\n---\n"),
             "README.md: the front matter has no 'model-index' (the card claims no scores in a form a program can "
             "read)");
-  EXPECT_EQ(error("---\nlicense: mit\nmodel-index: [\n---\n"), "README.md:4:1: YAML syntax error: end of sequence flow not found")
+  EXPECT_EQ(error("---\nlicense: mit\nmodel-index: [\n---\n"),
+            "README.md:4:1: YAML syntax error: end of sequence flow not found")
       << "the line is the file's, not the front matter's";
   EXPECT_EQ(error("---\nmodel-index:\n- name: m\n  results:\n  - dataset: {name: d}\n---\n"),
             "README.md: model-index[0].results[0]: no metrics (skipped)");

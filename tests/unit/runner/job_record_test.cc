@@ -9,6 +9,7 @@
 #include "harness/runner/attempt.h"
 #include "harness/runner/job_side.h"
 #include "tests/test_util.h"
+#include "tests/unit/runner/toy_run.h"
 
 namespace repro {
 namespace {
@@ -116,6 +117,7 @@ TEST(JobRecordTest, ATaskFileKeepsTheManifestAsSubmitted) {
   tasks.source_identity = "git:abc";
   tasks.settings = {"/cache/src", true, 2.5, 1 << 20};
   tasks.tasks = {{"k1", "/r/run-a", 1}, {"k2", "/r/run-b", 4}};
+  tasks.packs = {{1, 0}};
   ASSERT_TRUE(WriteArrayTasks(dir / kTaskFile, tasks).ok());
   Result<ArrayTasks> read = ReadArrayTasks(dir / kTaskFile);
   ASSERT_TRUE(read.ok()) << read.error();
@@ -125,11 +127,67 @@ TEST(JobRecordTest, ATaskFileKeepsTheManifestAsSubmitted) {
   ASSERT_EQ(read->tasks.size(), 2u);
   EXPECT_EQ(TaskAttemptDir(read->tasks[1], 0), "/r/run-b/attempt-4");
   EXPECT_EQ(TaskAttemptDir(read->tasks[1], 2), "/r/run-b/attempt-6");  // requeued twice
+  EXPECT_EQ(read->packs, (std::vector<std::vector<int>>{{1, 0}}));
+  EXPECT_EQ(read->ArrayTaskCount(), 1) << "one array task runs the pack of two";
+
+  tasks.packs = {{0, 2}};
+  ASSERT_TRUE(WriteArrayTasks(dir / kTaskFile, tasks).ok());
+  Result<ArrayTasks> bad = ReadArrayTasks(dir / kTaskFile);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().find("a pack names task 2 of 2"), std::string::npos) << bad.error();
+}
+
+// A pack of short attempts run as one Slurm array task would run it (without Slurm): each
+// attempt in turn, each with its own folder and record; after a requeue, only the attempts
+// that left no record run again.
+class PackedTaskTest : public testing::ToyRunTest<> {
+ protected:
+  void TearDown() override { ::unsetenv("SLURM_RESTART_COUNT"); }
+
+  std::filesystem::path WriteTasks() {
+    ArrayTasks tasks;
+    tasks.manifest_path = dir_ / "m.yaml";
+    tasks.manifest_text = manifest_.text;
+    tasks.source_identity = "tree:abc";
+    tasks.settings.source_dir = dir_ / "code";
+    for (const RunSpec& run : runs_) tasks.tasks.push_back({run.key, dir_ / "results" / run.key.substr(0, 12), 1});
+    tasks.packs = {{2, 0, 1}};
+    EXPECT_TRUE(WriteArrayTasks(dir_ / kTaskFile, tasks).ok());
+    task_dirs_.clear();
+    for (const ArrayTasks::Task& task : tasks.tasks) task_dirs_.push_back(task.run_dir);
+    return dir_ / kTaskFile;
+  }
+  std::vector<std::filesystem::path> task_dirs_;
+};
+
+TEST_F(PackedTaskTest, EachAttemptOfAPackHasItsOwnRecordAndARequeueRunsOnlyWhatLeftNone) {
+  Load(testing::ToyManifest(R"([/bin/sh, -c, "echo acc=0.{seed}"])"));
+  std::filesystem::path file = WriteTasks();
+  Result<std::vector<JobResult>> first = RunJobSideTask(file, 0);
+  ASSERT_TRUE(first.ok()) << first.error();
+  ASSERT_EQ(first->size(), 3u);
+  for (const JobResult& result : *first) EXPECT_EQ(result.attempt.status, AttemptStatus::kCompleted);
+  EXPECT_EQ((*first)[0].attempt.run_key, runs_[2].key) << "in the pack's order";
+  for (const std::filesystem::path& run_dir : task_dirs_) {
+    EXPECT_TRUE(std::filesystem::exists(run_dir / "attempt-1" / kJobResultFile)) << run_dir;
+  }
+  EXPECT_FALSE(RunJobSideTask(file, 1).ok()) << "one array task, not two";
+
+  // Requeued after the pack's second attempt: the third left no record and runs again.
+  std::filesystem::remove(task_dirs_[1] / "attempt-1" / kJobResultFile);
+  ::setenv("SLURM_RESTART_COUNT", "1", 1);
+  Result<std::vector<JobResult>> again = RunJobSideTask(file, 0);
+  ASSERT_TRUE(again.ok()) << again.error();
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].attempt.run_key, runs_[1].key);
+  EXPECT_EQ((*again)[0].attempt.number, 2);
+  EXPECT_TRUE(std::filesystem::exists(task_dirs_[1] / "attempt-2" / kJobResultFile));
+  EXPECT_FALSE(std::filesystem::exists(task_dirs_[0] / "attempt-2")) << "an attempt that ended is not run again";
 }
 
 TEST(JobRecordTest, AJobSideAttemptOfAnUnknownTaskWritesNothingAndSaysWhy) {
   ScopedTempDir dir;
-  Result<JobResult> result = RunJobSideAttempt(dir / "missing.json", 0);
+  Result<std::vector<JobResult>> result = RunJobSideTask(dir / "missing.json", 0);
   ASSERT_FALSE(result.ok());
   EXPECT_NE(result.error().find("cannot read " + (dir / "missing.json").string()), std::string::npos) << result.error();
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
