@@ -449,10 +449,11 @@ struct RawRow {
 // Leading rules and colour commands of a row; whether one was a rule that ends a header.
 size_t SkipRowPrefix(std::string_view row, bool& rule) {
   static const std::vector<std::pair<std::string, int>> kPrefixes = {
-      {"\\toprule", 0},  {"\\midrule", 0},      {"\\bottomrule", 0},    {"\\hline", 0},       {"\\cline", 1},
-      {"\\cmidrule", 1}, {"\\addlinespace", 0}, {"\\morecmidrules", 0}, {"\\specialrule", 3}, {"\\rowcolor", 1},
-      {"\\hhline", 1},   {"\\endfirsthead", 0}, {"\\endhead", 0},       {"\\endfoot", 0},     {"\\endlastfoot", 0},
-      {"\\noalign", 1},  {"\\caption", 1},      {"\\label", 1}};  // a longtable's caption is its first "row"
+      {"\\toprule", 0},       {"\\midrule", 0},      {"\\bottomrule", 0},    {"\\hline", 0},       {"\\cline", 1},
+      {"\\cmidrule", 1},      {"\\addlinespace", 0}, {"\\morecmidrules", 0}, {"\\specialrule", 3}, {"\\rowcolor", 1},
+      {"\\hhline", 1},        {"\\endfirsthead", 0}, {"\\endhead", 0},       {"\\endfoot", 0},     {"\\endlastfoot", 0},
+      {"\\noalign", 1},       {"\\caption", 1},      {"\\label", 1},  // a longtable's caption is its first "row"
+      {"\\arrayrulecolor", 1}};                                       // colortbl: the colour of the next rule
   size_t at = SkipSpaces(row, 0);
   for (bool found = true; found;) {
     found = false;
@@ -584,6 +585,7 @@ class TableBuilder {
     for (auto& cells : grid) cells.resize(width);
     size_t header_end = HeaderEnd(rows, grid);
     CarryMultirowLabels(grid, header_end);
+    CarryGroupLabels(grid, header_end, TextColumns(grid, header_end));
     size_t labels = LabelColumns(grid, header_end);
     for (size_t c = labels; c < width; ++c) AddColumn(ColumnName(grid, header_end, c));
     table_.label_column = labels > 0 ? ColumnName(grid, header_end, 0) : "";
@@ -684,14 +686,35 @@ class TableBuilder {
     return text_columns;
   }
 
-  // Leading columns with no number below the header: the row labels.
-  static size_t LabelColumns(const std::vector<std::vector<LatexCell>>& grid, size_t header_end) {
-    size_t width = grid.empty() ? 0 : grid[0].size(), labels = 0;
-    for (; labels < width; ++labels) {
+  // Leading columns with no number below the header.
+  static size_t TextColumns(const std::vector<std::vector<LatexCell>>& grid, size_t header_end) {
+    size_t width = grid.empty() ? 0 : grid[0].size(), columns = 0;
+    for (; columns < width; ++columns) {
       bool numbers = std::any_of(grid.begin() + static_cast<long>(header_end), grid.end(),
-                                 [&](const auto& cells) { return cells[labels].number.has_value(); });
+                                 [&](const auto& cells) { return cells[columns].number.has_value(); });
       if (numbers) break;
     }
+    return columns;
+  }
+
+  // A group label written once above blank cells, without \multirow, names the rows of results
+  // below it that are labelled only in a later text column ("Negative" over "Predicted" and
+  // "Target"), as a reader reads the table.
+  static void CarryGroupLabels(std::vector<std::vector<LatexCell>>& grid, size_t header_end, size_t text_columns) {
+    size_t groups = std::min(text_columns, kMaxNamingColumns + 1);
+    for (size_t c = 0; c + 1 < groups; ++c) {
+      for (size_t r = header_end + 1; r < grid.size(); ++r) {
+        bool labelled_later =
+            std::any_of(grid[r].begin() + static_cast<long>(c) + 1, grid[r].begin() + static_cast<long>(groups),
+                        [](const LatexCell& cell) { return !cell.text.empty(); });
+        if (grid[r][c].text.empty() && labelled_later && HasNumber(grid[r])) grid[r][c].text = grid[r - 1][c].text;
+      }
+    }
+  }
+
+  // Leading columns with no number below the header: the row labels.
+  static size_t LabelColumns(const std::vector<std::vector<LatexCell>>& grid, size_t header_end) {
+    size_t width = grid.empty() ? 0 : grid[0].size(), labels = TextColumns(grid, header_end);
     if (labels == width) return std::min<size_t>(1, width);
     // A first column of whole numbers (epochs, sizes, k) names its rows; it is no result.
     bool whole = labels == 0 && width > 1 &&

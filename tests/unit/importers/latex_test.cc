@@ -178,8 +178,8 @@ A & Y & 2.5 \\
 \end{tabular}\end{table}
 \begin{table}\begin{tabular}{llc}
  & & AUC \\ \hline
-Negative & Predicted & 53.1 \\
- & Target & 55.0 \\
+ & Mean & 53.1 \\
+Ours & Mean & 55.0 \\
 \end{tabular}\end{table})tex",
                                      "p.tex");
   ASSERT_EQ(paper.tables.size(), 3u);
@@ -193,10 +193,42 @@ Negative & Predicted & 53.1 \\
   EXPECT_EQ(named.columns, (std::vector<std::string>{"Acc"})) << "'A' alone names two rows";
   ASSERT_EQ(named.rows.size(), 2u);
   EXPECT_EQ(named.rows[1].label, "A / Y");
-  const LatexTable& grouped = paper.tables[2];
-  ASSERT_EQ(grouped.rows.size(), 2u);
-  EXPECT_EQ(grouped.rows[0].label, "Negative / Predicted") << "'Target' is named only by the second column";
-  EXPECT_EQ(grouped.rows[1].label, "Target");
+  const LatexTable& later = paper.tables[2];
+  ASSERT_EQ(later.rows.size(), 2u);
+  EXPECT_EQ(later.rows[0].label, "Mean") << "a row labelled only in the second column needs it";
+  EXPECT_EQ(later.rows[1].label, "Ours / Mean");
+}
+
+// A group label written once above blank cells (no \multirow) names the rows below it that
+// are labelled in a later column.
+TEST(LatexImportTest, AGroupLabelWrittenOnceNamesTheRowsBelowIt) {
+  LatexPaper paper = ParseLatexPaper(R"tex(\begin{table}\begin{tabular}{llc}
+ & & AUC \\ \hline
+Negative & Predicted & 53.1 \\
+ & Target & 55.0 \\
+Positive & Predicted & 20.1 \\
+ & Target & 16.4 \\
+\end{tabular}\end{table})tex",
+                                     "p.tex");
+  ASSERT_EQ(paper.tables.size(), 1u);
+  const LatexTable& table = paper.tables[0];
+  ASSERT_EQ(table.rows.size(), 4u);
+  EXPECT_EQ(table.rows[1].label, "Negative / Target");
+  EXPECT_EQ(table.rows[3].label, "Positive / Target");
+}
+
+// colortbl's \arrayrulecolor before a rule is no text of the row after it.
+TEST(LatexImportTest, ARuleColourIsNoText) {
+  LatexPaper paper = ParseLatexPaper(R"tex(\begin{table}\begin{tabular}{lc}
+Model & Acc \\ \arrayrulecolor{gray}\hline
+A & 1.5 \\
+\arrayrulecolor{black}\hline
+\end{tabular}\end{table})tex",
+                                     "p.tex");
+  ASSERT_EQ(paper.tables.size(), 1u);
+  ASSERT_EQ(paper.tables[0].rows.size(), 1u);
+  EXPECT_EQ(paper.tables[0].rows[0].label, "A");
+  EXPECT_EQ(paper.tables[0].columns, (std::vector<std::string>{"Acc"}));
 }
 
 // A tabular with no number of its own that holds tabulars in its cells lays out sub-tables
