@@ -832,7 +832,7 @@ std::vector<TabularBody> FindTabularBodies(std::string_view text, size_t from) {
   std::vector<TabularBody> bodies;
   const std::vector<std::string_view> kinds = {"tabular", "tabular*", "tabularx", "tabulary", "longtable"};
   for (Begin tabular = FindBegin(text, kinds, from);
-       tabular.at != std::string_view::npos && bodies.size() < kMaxTabularsPerTable;
+       tabular.at != std::string_view::npos && bodies.size() <= kMaxTabularsPerTable;  // one more: "too many"
        tabular = FindBegin(text, kinds, bodies.back().end)) {
     bodies.push_back(FindTabularBody(text, tabular));
   }
@@ -909,12 +909,19 @@ struct TabularReader {
   bool longtable;
   int budget = kMaxExpansions;
   int merged = 0;
+  bool too_many = false;  // named once
 
   // Reads "bodies" into "table". A tabular with no number of its own whose cells hold tabulars
   // only lays them out side by side (two sub-tables in one row): the tabulars inside are read.
   void Read(const std::vector<TabularBody>& bodies, int depth, LatexTable& table) {
     for (const TabularBody& body : bodies) {
-      if (merged >= static_cast<int>(kMaxTabularsPerTable)) return;
+      if (merged >= static_cast<int>(kMaxTabularsPerTable)) {
+        if (!too_many)
+          table.problems.push_back(fmt::format("{}: table {} has more than {} tabulars; the rest are not read",
+                                               table.where, table.number, kMaxTabularsPerTable));
+        too_many = true;
+        return;
+      }
       LatexTable part;
       part.where = table.where;
       ReadTabular(source, macros, region_begin, text, body, longtable, budget, part);

@@ -323,6 +323,18 @@ TEST(LatexImportTest, HostileSourcesAreBounded) {
   EXPECT_EQ(paper.tables[0].rows[1].cells[0].number->text, "2");
 }
 
+// A float of a stranger's source with thousands of tabulars: 64 are read, and the rest are
+// named as not read.
+TEST(LatexImportTest, TabularsOfOneFloatAreBounded) {
+  std::string text = "\\begin{table}";
+  for (int t = 0; t < 1000; ++t) text += "\\begin{tabular}{lc} Model & Acc \\\\ \\hline A & 1.5 \\\\ \\end{tabular}";
+  LatexPaper paper = ParseLatexPaper(text + "\\end{table}", "p.tex");
+  ASSERT_EQ(paper.tables.size(), 1u);
+  EXPECT_EQ(paper.tables[0].rows.size(), 64u);
+  ASSERT_EQ(paper.problems.size(), 1u);
+  EXPECT_NE(paper.problems[0].find("more than 64 tabulars"), std::string::npos) << paper.problems[0];
+}
+
 // import -> write -> parse gives the same claims and tables the importer read.
 TEST(LatexImportTest, TheDraftParsesBackToWhatWasRead) {
   ScopedTempDir dir;
