@@ -138,6 +138,7 @@ Y & 0.5 \\
                                      "p.tex");
   ASSERT_EQ(paper.tables.size(), 1u);
   ASSERT_EQ(paper.tables[0].rows.size(), 2u);
+  EXPECT_EQ(paper.tables[0].rows[0].cells[0].text, "a: 1 b: 2") << "the inner tabular's spec is no text";
   EXPECT_EQ(paper.tables[0].rows[1].label, "Y");
   EXPECT_EQ(paper.tables[0].rows[1].cells[0].number->text, "0.5");
 }
