@@ -46,8 +46,15 @@ void AddTable(const LatexTable& table, Draft& draft) {
   draft.tables += fmt::format("  - id: {}\n    caption: {}\n    columns: [", table_id, Quoted(table.caption));
   for (size_t c = 0; c < table.columns.size(); ++c) draft.tables += (c ? ", " : "") + Quoted(table.columns[c]);
   draft.tables += "]\n    rows:\n";
+  // Rows of different subtables may share a label ("Original" over two datasets): those get
+  // their subtable's letter, as the paper prints it under each, "(a)", "(b)".
+  std::map<std::string, std::set<int>> tabulars_of;
+  for (const LatexTable::Row& row : table.rows) tabulars_of[row.label].insert(row.tabular);
   for (const LatexTable::Row& row : table.rows) {
-    std::string experiment = IdSlug(row.label);
+    bool repeated = tabulars_of[row.label].size() > 1;
+    std::string part = repeated ? std::string(1, static_cast<char>('a' + (row.tabular - 1) % 26)) : "";
+    std::string experiment = IdSlug(row.label) + (repeated ? "-" + part : "");
+    std::string row_place = repeated ? fmt::format("{} ({})", place, part) : place;
     std::vector<std::string> cells;
     for (size_t c = 0; c < row.cells.size() && c < table.columns.size(); ++c) {
       const LatexCell& cell = row.cells[c];
@@ -60,8 +67,8 @@ void AddTable(const LatexTable& table, Draft& draft) {
       const std::string& better = table.better[c];
       draft.claims +=
           fmt::format("  - id: {}\n    source: {}\n    experiment: {}\n    metric: {}\n    reported: {}\n", id,
-                      Quoted(fmt::format("{}, row '{}', column '{}'", place, row.label, table.columns[c])), experiment,
-                      MetricName(table.columns[c]), Quoted(cell.number->text));
+                      Quoted(fmt::format("{}, row '{}', column '{}'", row_place, row.label, table.columns[c])),
+                      experiment, MetricName(table.columns[c]), Quoted(cell.number->text));
       if (!cell.number->std_text.empty()) draft.claims += fmt::format("    reported_std: {}\n", cell.number->std_text);
       draft.claims += better.empty() ? "    # better: higher or lower? (the header does not say)\n"
                                      : fmt::format("    better: {}\n", better);
@@ -73,7 +80,7 @@ void AddTable(const LatexTable& table, Draft& draft) {
       draft.experiments += fmt::format(
           "#  - id: {}          # {}, row '{}'\n#    command: [python, TODO.py, --seed, \"{{seed}}\"]\n"
           "#    metrics:\n",
-          experiment, place, row.label);
+          experiment, row_place, row.label);
       for (const std::string& column : table.columns) {
         draft.experiments += fmt::format("#      {}: {{stdout: 'TODO (?<value>[-0-9.eE]+)'}}\n", MetricName(column));
       }

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <regex>
+#include <set>
 
 #include "harness/bundle/archive_members.h"
 #include "harness/util/confined_file.h"
@@ -22,6 +23,9 @@ constexpr uint64_t kMaxSourceBytes = 32 << 20;
 constexpr int kMaxExpansions = 100000;
 constexpr int kMaxMacroDepth = 32;
 constexpr size_t kMaxGroupBytes = 4 << 20;
+constexpr size_t kMaxTabularsPerTable = 64;  // subtables of one float
+constexpr size_t kMaxNamingColumns = 8;      // label columns tried for names that tell rows apart
+constexpr int kMaxLayoutDepth = 3;           // tabulars that lay out tabulars, one inside another
 
 // The assembled source with, for each stretch, the file and line it came from.
 struct Source {
@@ -129,6 +133,25 @@ Begin FindBegin(std::string_view text, const std::vector<std::string_view>& name
     if (name && std::find(names.begin(), names.end(), *name) != names.end()) return {at, end, std::string(*name)};
   }
   return {};
+}
+
+// The \end{name} closing an environment whose body starts at "from", past any nested one of
+// the same name (a tabular inside a cell); npos when it does not close.
+size_t EnvironmentEnd(std::string_view text, const std::string& name, size_t from) {
+  const std::string opening = "\\begin{" + name + "}", closing = "\\end{" + name + "}";
+  int depth = 1;
+  size_t open = text.find(opening, from), close = text.find(closing, from);
+  while (close != std::string_view::npos) {  // each step moves "open" or "close" forward
+    if (open < close) {
+      ++depth;
+      open = text.find(opening, open + opening.size());
+    } else if (--depth == 0) {
+      return close;
+    } else {
+      close = text.find(closing, close + closing.size());
+    }
+  }
+  return close;
 }
 
 // A file of the paper's source by its path relative to the source's top (a folder or an archive).
@@ -303,6 +326,16 @@ struct Cleaned {
   bool bold = false;
 };
 
+// Past the {name} of a \begin or \end in a cell (a tabular of two lines in one cell), and past
+// a tabular's position and column spec: layout, not text of the cell.
+void SkipEnvironmentName(std::string_view raw, bool begin, size_t& i) {
+  std::optional<std::string_view> name = Argument(raw, i, i);
+  if (!begin || !name || !name->starts_with("tabular")) return;
+  if (*name != "tabular") Argument(raw, i, i);  // the width of tabular*, tabularx
+  i = SkipOptional(raw, i);
+  Argument(raw, i, i);
+}
+
 void CleanInto(std::string_view raw, Cleaned& out) {
   for (size_t i = 0; i < raw.size();) {
     char c = raw[i];
@@ -322,6 +355,8 @@ void CleanInto(std::string_view raw, Cleaned& out) {
       } else if (auto drop = kDropArguments.find(name); drop != kDropArguments.end()) {
         i = SkipOptional(raw, i);
         for (int a = 0; a < drop->second; ++a) Argument(raw, i, i);
+      } else if (name == "begin" || name == "end") {
+        SkipEnvironmentName(raw, name == "begin", i);
       } else if (name == "textcolor" || name == "parbox" || name == "pbox" || name == "makebox" || name == "raisebox") {
         i = SkipOptional(raw, i);
         Argument(raw, i, i);  // the colour; the text that follows is kept
@@ -420,10 +455,11 @@ struct RawRow {
 // Leading rules and colour commands of a row; whether one was a rule that ends a header.
 size_t SkipRowPrefix(std::string_view row, bool& rule) {
   static const std::vector<std::pair<std::string, int>> kPrefixes = {
-      {"\\toprule", 0},  {"\\midrule", 0},      {"\\bottomrule", 0},    {"\\hline", 0},       {"\\cline", 1},
-      {"\\cmidrule", 1}, {"\\addlinespace", 0}, {"\\morecmidrules", 0}, {"\\specialrule", 3}, {"\\rowcolor", 1},
-      {"\\hhline", 1},   {"\\endfirsthead", 0}, {"\\endhead", 0},       {"\\endfoot", 0},     {"\\endlastfoot", 0},
-      {"\\noalign", 1},  {"\\caption", 1},      {"\\label", 1}};  // a longtable's caption is its first "row"
+      {"\\toprule", 0},       {"\\midrule", 0},      {"\\bottomrule", 0},    {"\\hline", 0},       {"\\cline", 1},
+      {"\\cmidrule", 1},      {"\\addlinespace", 0}, {"\\morecmidrules", 0}, {"\\specialrule", 3}, {"\\rowcolor", 1},
+      {"\\hhline", 1},        {"\\endfirsthead", 0}, {"\\endhead", 0},       {"\\endfoot", 0},     {"\\endlastfoot", 0},
+      {"\\noalign", 1},       {"\\caption", 1},      {"\\label", 1},  // a longtable's caption is its first "row"
+      {"\\arrayrulecolor", 1}};                                       // colortbl: the colour of the next rule
   size_t at = SkipSpaces(row, 0);
   for (bool found = true; found;) {
     found = false;
@@ -446,10 +482,18 @@ size_t SkipRowPrefix(std::string_view row, bool& rule) {
   return at;
 }
 
+// How an environment nested in a cell (two lines of a tabular in one cell) changes the nesting
+// at "at": its \\ and & belong to it, not to the table around it.
+int EnvironmentStep(std::string_view text, size_t at) {
+  if (text.substr(at).starts_with("\\begin{")) return 1;
+  if (text.substr(at).starts_with("\\end{")) return -1;
+  return 0;
+}
+
 std::vector<RawRow> SplitRows(std::string_view body, size_t base) {
   std::vector<RawRow> rows;
   size_t start = 0;
-  int depth = 0;
+  int depth = 0, environments = 0;
   bool rule = false;
   auto finish = [&](size_t end) {
     std::string_view row = body.substr(start, end - start);
@@ -465,8 +509,9 @@ std::vector<RawRow> SplitRows(std::string_view body, size_t base) {
     if (c == '{') ++depth;
     if (c == '}') --depth;
     if (c != '\\' || i + 1 >= body.size()) continue;
+    environments = std::max(0, environments + EnvironmentStep(body, i));
     bool newline = body[i + 1] == '\\' || body.substr(i).starts_with("\\tabularnewline");
-    if (!newline || depth != 0) {
+    if (!newline || depth != 0 || environments != 0) {
       ++i;
       continue;
     }
@@ -484,15 +529,16 @@ std::vector<RawRow> SplitRows(std::string_view body, size_t base) {
 std::vector<std::string_view> SplitCells(std::string_view row) {
   std::vector<std::string_view> cells;
   size_t start = 0;
-  int depth = 0;
+  int depth = 0, environments = 0;
   for (size_t i = 0; i < row.size(); ++i) {
     if (row[i] == '\\') {
+      environments = std::max(0, environments + EnvironmentStep(row, i));
       ++i;
     } else if (row[i] == '{') {
       ++depth;
     } else if (row[i] == '}') {
       --depth;
-    } else if (row[i] == '&' && depth == 0) {
+    } else if (row[i] == '&' && depth == 0 && environments == 0) {
       cells.push_back(row.substr(start, i - start));
       start = i + 1;
     }
@@ -538,19 +584,14 @@ class TableBuilder {
       table_.problems.push_back(fmt::format("{}: the table has no rows", table_.where));
       return;
     }
-    size_t header_end = 1;
-    for (size_t r = 1; r < rows.size(); ++r) {
-      if (rows[r].rule_before) {
-        header_end = r;
-        break;
-      }
-    }
     std::vector<std::vector<LatexCell>> grid;
     for (const RawRow& row : rows) grid.push_back(ExpandRow(row));
     size_t width = 0;
     for (const auto& cells : grid) width = std::max(width, cells.size());
     for (auto& cells : grid) cells.resize(width);
+    size_t header_end = HeaderEnd(rows, grid);
     CarryMultirowLabels(grid, header_end);
+    CarryGroupLabels(grid, header_end, TextColumns(grid, header_end));
     size_t labels = LabelColumns(grid, header_end);
     for (size_t c = labels; c < width; ++c) AddColumn(ColumnName(grid, header_end, c));
     table_.label_column = labels > 0 ? ColumnName(grid, header_end, 0) : "";
@@ -602,14 +643,84 @@ class TableBuilder {
     }
   }
 
-  // Leading columns with no number below the header: the row labels.
-  static size_t LabelColumns(const std::vector<std::vector<LatexCell>>& grid, size_t header_end) {
-    size_t width = grid.empty() ? 0 : grid[0].size(), labels = 0;
-    for (; labels < width; ++labels) {
+  static bool HasNumber(const std::vector<LatexCell>& cells) {
+    return std::any_of(cells.begin(), cells.end(), [](const LatexCell& cell) { return cell.number.has_value(); });
+  }
+
+  // One cell across the whole row: the title of a group of rows ("ImageNet"), not a header.
+  static bool IsSectionTitle(const std::vector<LatexCell>& cells) {
+    return !cells.empty() && cells[0].span > 1 && static_cast<size_t>(cells[0].span) >= cells.size();
+  }
+
+  // The header ends at the first rule after the first row. A table without rules has as its
+  // header the leading rows that hold no number (a header wrapped onto a row of citations),
+  // up to the title of a group of rows.
+  static size_t HeaderEnd(const std::vector<RawRow>& rows, const std::vector<std::vector<LatexCell>>& grid) {
+    for (size_t r = 1; r < rows.size(); ++r) {
+      if (rows[r].rule_before) return r;
+    }
+    size_t end = 1;
+    while (end < grid.size() && !HasNumber(grid[end]) && !IsSectionTitle(grid[end])) ++end;
+    return end < grid.size() ? end : 1;  // no number anywhere: the first row alone is the header
+  }
+
+  // Whether the first "columns" of the "text_columns" label cells, joined, name every row below
+  // the header apart. A row with no label at all clashes with none; a row whose label stands
+  // only in a later column ("Predicted" under a group named once above) is not named by fewer.
+  static bool NameRowsApart(const std::vector<std::vector<LatexCell>>& grid, size_t header_end, size_t columns,
+                            size_t text_columns) {
+    std::set<std::string> names;
+    for (size_t r = header_end; r < grid.size(); ++r) {
+      std::string name;
+      for (size_t c = 0; c < columns; ++c) name += grid[r][c].text + "\x1f";  // a separator no cell holds
+      bool unnamed = name.size() == columns;
+      bool labelled = std::any_of(grid[r].begin(), grid[r].begin() + static_cast<long>(text_columns),
+                                  [](const LatexCell& cell) { return !cell.text.empty(); });
+      if (unnamed && labelled) return false;
+      if (!unnamed && !names.insert(name).second) return false;
+    }
+    return true;
+  }
+
+  // Of the leading text columns, the fewest that name each row apart. A text column after
+  // them ("Based on" after "Dataset") describes the row rather than names it; several are
+  // names only together ("BFW / FaceNet / Mean"). None apart within the first few: all of them.
+  static size_t NamingColumns(const std::vector<std::vector<LatexCell>>& grid, size_t header_end, size_t text_columns) {
+    for (size_t n = 1; n < text_columns && n <= kMaxNamingColumns; ++n) {
+      if (NameRowsApart(grid, header_end, n, text_columns)) return n;
+    }
+    return text_columns;
+  }
+
+  // Leading columns with no number below the header.
+  static size_t TextColumns(const std::vector<std::vector<LatexCell>>& grid, size_t header_end) {
+    size_t width = grid.empty() ? 0 : grid[0].size(), columns = 0;
+    for (; columns < width; ++columns) {
       bool numbers = std::any_of(grid.begin() + static_cast<long>(header_end), grid.end(),
-                                 [&](const auto& cells) { return cells[labels].number.has_value(); });
+                                 [&](const auto& cells) { return cells[columns].number.has_value(); });
       if (numbers) break;
     }
+    return columns;
+  }
+
+  // A group label written once above blank cells, without \multirow, names the rows of results
+  // below it that are labelled only in a later text column ("Negative" over "Predicted" and
+  // "Target"), as a reader reads the table.
+  static void CarryGroupLabels(std::vector<std::vector<LatexCell>>& grid, size_t header_end, size_t text_columns) {
+    size_t groups = std::min(text_columns, kMaxNamingColumns + 1);
+    for (size_t c = 0; c + 1 < groups; ++c) {
+      for (size_t r = header_end + 1; r < grid.size(); ++r) {
+        bool labelled_later =
+            std::any_of(grid[r].begin() + static_cast<long>(c) + 1, grid[r].begin() + static_cast<long>(groups),
+                        [](const LatexCell& cell) { return !cell.text.empty(); });
+        if (grid[r][c].text.empty() && labelled_later && HasNumber(grid[r])) grid[r][c].text = grid[r - 1][c].text;
+      }
+    }
+  }
+
+  // Leading columns with no number below the header: the row labels.
+  static size_t LabelColumns(const std::vector<std::vector<LatexCell>>& grid, size_t header_end) {
+    size_t width = grid.empty() ? 0 : grid[0].size(), labels = TextColumns(grid, header_end);
     if (labels == width) return std::min<size_t>(1, width);
     // A first column of whole numbers (epochs, sizes, k) names its rows; it is no result.
     bool whole = labels == 0 && width > 1 &&
@@ -617,7 +728,7 @@ class TableBuilder {
                    return cells[0].number && cells[0].number->std_text.empty() && !cells[0].number->percent &&
                           cells[0].number->text.find_first_of(".eE") == std::string::npos;
                  });
-    return whole ? 1 : labels;
+    return whole ? 1 : NamingColumns(grid, header_end, labels);
   }
 
   // The header without its arrows, which say which way is better.
@@ -667,54 +778,187 @@ std::vector<TableRegion> FindTables(std::string_view text) {
   return regions;
 }
 
-void ReadTable(const Source& source, const std::map<std::string, Macro>& macros, const TableRegion& region,
-               LatexTable& table) {
-  std::string_view text = std::string_view(source.text).substr(region.begin, region.end - region.begin);
-  table.where = source.Where(region.begin);
-  int budget = kMaxExpansions;
+// Spans [begin, end) of the region's subtables, whose captions and labels name one part.
+std::vector<std::pair<size_t, size_t>> Subtables(std::string_view text) {
+  std::vector<std::pair<size_t, size_t>> spans;
+  for (Begin sub = FindBegin(text, {"subtable"}, 0);
+       sub.at != std::string_view::npos && spans.size() < kMaxTabularsPerTable;
+       sub = FindBegin(text, {"subtable"}, spans.back().second)) {
+    size_t end = EnvironmentEnd(text, sub.name, sub.end);
+    spans.emplace_back(sub.at, end == std::string_view::npos ? text.size() : end);
+  }
+  return spans;
+}
+
+// The float's own \caption or \label: the first outside its subtables, else the first at all.
+size_t FindOutsideSubtables(std::string_view text, std::string_view command,
+                            const std::vector<std::pair<size_t, size_t>>& subtables) {
+  size_t first = FindCommand(text, command, 0);
+  for (size_t at = first; at != std::string_view::npos; at = FindCommand(text, command, at + 1)) {
+    bool inside = std::any_of(subtables.begin(), subtables.end(),
+                              [at](const auto& span) { return at >= span.first && at < span.second; });
+    if (!inside) return at;
+  }
+  return first;
+}
+
+void ReadCaptionAndLabel(std::string_view text, const std::map<std::string, Macro>& macros, int& budget,
+                         LatexTable& table) {
+  std::vector<std::pair<size_t, size_t>> subtables = Subtables(text);
   size_t end = 0;
-  if (size_t at = text.find("\\caption"); at != std::string_view::npos) {
+  if (size_t at = FindOutsideSubtables(text, "\\caption", subtables); at != std::string_view::npos) {
     end = SkipOptional(text, at + 8);
     if (std::optional<std::string_view> caption = Argument(text, end, end))
       table.caption = Clean(Expand(*caption, macros, budget)).text;
   }
-  if (size_t at = text.find("\\label"); at != std::string_view::npos) {
+  if (size_t at = FindOutsideSubtables(text, "\\label", subtables); at != std::string_view::npos) {
     if (std::optional<std::string_view> label = Argument(text, at + 6, end)) table.label = std::string(*label);
   }
-  size_t body_begin = 0, body_end = text.size();
-  Begin tabular = FindBegin(text, {"tabular", "tabular*", "tabularx", "tabulary", "longtable"}, 0);
-  if (region.longtable) {
-    body_begin = SkipOptional(text, text.find('}') + 1);
-    Argument(text, body_begin, body_begin);
-  } else if (tabular.at != std::string_view::npos) {
-    std::string kind = tabular.name;
-    body_begin = tabular.end;
-    if (kind == "tabular*" || kind == "tabularx" || kind == "tabulary")
-      Argument(text, body_begin, body_begin);  // the width
-    body_begin = SkipOptional(text, body_begin);
-    Argument(text, body_begin, body_begin);  // the column spec
-    body_end = text.find("\\end{" + kind + "}", body_begin);
-    if (body_end == std::string_view::npos) body_end = text.size();
-  } else {
-    table.problems.push_back(
-        fmt::format("{}: table {} has no tabular, tabularx or longtable; not read", table.where, table.number));
-    return;
+}
+
+// The rows of one tabular: [begin, end) in the region's text.
+struct TabularBody {
+  size_t begin, end;
+};
+
+// The rows of the tabular opening at "tabular": past its width and column spec, up to its own \end.
+TabularBody FindTabularBody(std::string_view text, const Begin& tabular) {
+  size_t begin = tabular.end;
+  if (tabular.name == "tabular*" || tabular.name == "tabularx" || tabular.name == "tabulary")
+    Argument(text, begin, begin);  // the width
+  begin = SkipOptional(text, begin);
+  Argument(text, begin, begin);  // the column spec
+  size_t end = EnvironmentEnd(text, tabular.name, begin);
+  return {begin, end == std::string_view::npos ? text.size() : end};
+}
+
+// Every tabular in "text" from "from" in order (a float of subtables holds several); a tabular
+// nested in another's cell is part of that cell.
+std::vector<TabularBody> FindTabularBodies(std::string_view text, size_t from) {
+  std::vector<TabularBody> bodies;
+  const std::vector<std::string_view> kinds = {"tabular", "tabular*", "tabularx", "tabulary", "longtable"};
+  for (Begin tabular = FindBegin(text, kinds, from);
+       tabular.at != std::string_view::npos && bodies.size() <= kMaxTabularsPerTable;  // one more: "too many"
+       tabular = FindBegin(text, kinds, bodies.back().end)) {
+    bodies.push_back(FindTabularBody(text, tabular));
   }
-  std::string body(text.substr(body_begin, body_end - body_begin));
-  if (region.longtable) {  // the continuation head repeats the first head
+  return bodies;
+}
+
+// A longtable is its own one body.
+TabularBody LongtableBody(std::string_view text) {
+  size_t begin = SkipOptional(text, text.find('}') + 1);
+  Argument(text, begin, begin);
+  return {begin, text.size()};
+}
+
+// A float of several tabulars is one table: each tabular's columns are found by name among
+// those read before it (the subtables of one table usually repeat them) or added after them;
+// each row says which tabular it is in, since subtables often repeat their row labels too.
+void MergeTabular(LatexTable& table, LatexTable part, int tabular) {
+  if (table.label_column.empty()) table.label_column = part.label_column;
+  std::multimap<std::string, size_t> unmatched;  // columns read before, not yet matched by this tabular
+  for (size_t c = 0; c < table.columns.size(); ++c) unmatched.emplace(table.columns[c], c);
+  std::vector<size_t> placed(part.columns.size());
+  for (size_t c = 0; c < part.columns.size(); ++c) {
+    auto same = unmatched.find(part.columns[c]);
+    if (same != unmatched.end()) {
+      placed[c] = same->second;
+      unmatched.erase(same);
+      continue;
+    }
+    placed[c] = table.columns.size();
+    table.columns.push_back(part.columns[c]);
+    table.better.push_back(part.better[c]);
+  }
+  for (LatexTable::Row& row : table.rows) row.cells.resize(table.columns.size());
+  for (LatexTable::Row& row : part.rows) {
+    LatexTable::Row merged{std::move(row.label), std::move(row.where), {}, tabular};
+    merged.cells.resize(table.columns.size());
+    for (size_t c = 0; c < row.cells.size() && c < placed.size(); ++c)
+      merged.cells[placed[c]] = std::move(row.cells[c]);
+    table.rows.push_back(std::move(merged));
+  }
+  table.problems.insert(table.problems.end(), part.problems.begin(), part.problems.end());
+}
+
+// One tabular's rows, macros expanded, read into "part".
+void ReadTabular(const Source& source, const std::map<std::string, Macro>& macros, size_t region_begin,
+                 std::string_view text, TabularBody tabular, bool longtable, int& budget, LatexTable& part) {
+  std::string body(text.substr(tabular.begin, tabular.end - tabular.begin));
+  if (longtable) {  // the continuation head repeats the first head
     size_t first = body.find("\\endfirsthead"), head = body.find("\\endhead");
     if (first != std::string::npos && head != std::string::npos && head > first)
       body.erase(first + 13, head - first - 13);
   }
   body = Expand(body, macros, budget);
-  if (budget <= 0)
-    table.problems.push_back(fmt::format("{}: macros expand without end; expansion stopped", table.where));
   // Expansion moved the text: lines are counted from the body's start.
-  std::string body_where = source.Where(region.begin + body_begin);
+  std::string body_where = source.Where(region_begin + tabular.begin);
   Source local;
   local.Append(body, body_where.substr(0, body_where.rfind(':')),
                std::atoi(body_where.substr(body_where.rfind(':') + 1).c_str()));
-  TableBuilder(local, table).Build(local.text, 0);
+  TableBuilder(local, part).Build(local.text, 0);
+}
+
+bool HasNumbers(const LatexTable& table) {
+  return std::any_of(table.rows.begin(), table.rows.end(), [](const LatexTable::Row& row) {
+    return std::any_of(row.cells.begin(), row.cells.end(), [](const LatexCell& cell) { return cell.number; });
+  });
+}
+
+// Reads the tabulars of one float: its text, the macro expansions left and the tabulars merged.
+struct TabularReader {
+  const Source& source;
+  const std::map<std::string, Macro>& macros;
+  size_t region_begin;
+  std::string_view text;
+  bool longtable;
+  int budget = kMaxExpansions;
+  int merged = 0;
+  bool too_many = false;  // named once
+
+  // Reads "bodies" into "table". A tabular with no number of its own whose cells hold tabulars
+  // only lays them out side by side (two sub-tables in one row): the tabulars inside are read.
+  void Read(const std::vector<TabularBody>& bodies, int depth, LatexTable& table) {
+    for (const TabularBody& body : bodies) {
+      if (merged >= static_cast<int>(kMaxTabularsPerTable)) {
+        if (!too_many)
+          table.problems.push_back(fmt::format("{}: table {} has more than {} tabulars; the rest are not read",
+                                               table.where, table.number, kMaxTabularsPerTable));
+        too_many = true;
+        return;
+      }
+      LatexTable part;
+      part.where = table.where;
+      ReadTabular(source, macros, region_begin, text, body, longtable, budget, part);
+      std::vector<TabularBody> inside;
+      if (depth < kMaxLayoutDepth && !HasNumbers(part))
+        inside = FindTabularBodies(text.substr(0, body.end), body.begin);
+      if (!inside.empty()) {
+        Read(inside, depth + 1, table);
+        continue;
+      }
+      MergeTabular(table, std::move(part), ++merged);
+    }
+  }
+};
+
+void ReadTable(const Source& source, const std::map<std::string, Macro>& macros, const TableRegion& region,
+               LatexTable& table) {
+  std::string_view text = std::string_view(source.text).substr(region.begin, region.end - region.begin);
+  table.where = source.Where(region.begin);
+  TabularReader reader{source, macros, region.begin, text, region.longtable};
+  ReadCaptionAndLabel(text, macros, reader.budget, table);
+  std::vector<TabularBody> bodies =
+      region.longtable ? std::vector<TabularBody>{LongtableBody(text)} : FindTabularBodies(text, 0);
+  if (bodies.empty()) {
+    table.problems.push_back(
+        fmt::format("{}: table {} has no tabular, tabularx or longtable; not read", table.where, table.number));
+    return;
+  }
+  reader.Read(bodies, 0, table);
+  if (reader.budget <= 0)
+    table.problems.push_back(fmt::format("{}: macros expand without end; expansion stopped", table.where));
 }
 
 std::vector<std::string> Authors(std::string_view text) {

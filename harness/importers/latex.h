@@ -42,6 +42,7 @@ struct LatexTable {
     std::string label;  // its label cells joined with " / " (a \multirow label carried down)
     std::string where;
     std::vector<LatexCell> cells;  // one per column of "columns"
+    int tabular = 1;               // which tabular of its float it is in (a float of subtables has several)
   };
   std::vector<Row> rows;
   std::vector<std::string> problems;  // "paper.tex:131: a row of 5 cells in a table of 4 columns"
