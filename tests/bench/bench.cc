@@ -298,8 +298,15 @@ std::string CaptureOutput(const std::string& command) {
   return out;
 }
 
-// Submitting and ingesting "count" trivial attempts on Slurm against running them here:
-// wall times and the Slurm calls repro made ("slurm: N sbatch, M squeue, K sacct").
+// "slurm: N sbatch, M squeue, K sacct" from repro's output.
+std::string SlurmCalls(const std::string& out) {
+  size_t at = out.find("slurm: ");
+  return at == std::string::npos ? "(no call counts printed)" : out.substr(at, out.find('\n', at) - at);
+}
+
+// Submitting and ingesting "count" trivial attempts on Slurm against running them here: wall
+// times and the Slurm calls repro made. Twice on Slurm: first with no durations known (a task
+// per attempt), then again (--force) with their durations known, so they share tasks.
 void SlurmBench(const fs::path& repro, const fs::path& dir, int count) {
   if (std::getenv("SLURM_CONF") == nullptr) {
     std::printf("slurm       skipped: no SLURM_CONF (scripts/bench starts a local cluster)\n");
@@ -319,14 +326,19 @@ void SlurmBench(const fs::path& repro, const fs::path& dir, int count) {
   double start = repro::MonotonicSeconds();
   CaptureOutput(fmt::format("'{}' run '{}' -q --results '{}'", repro.string(), manifest, (work / "local").string()));
   double local = repro::MonotonicSeconds() - start;
+  std::string on_slurm = fmt::format("'{}' run '{}' -q --results '{}' --executor slurm --slurm-profile local",
+                                     repro.string(), manifest, (work / "slurm").string());
   start = repro::MonotonicSeconds();
-  std::string out = CaptureOutput(fmt::format("'{}' run '{}' -q --results '{}' --executor slurm --slurm-profile local",
-                                              repro.string(), manifest, (work / "slurm").string()));
+  std::string out = CaptureOutput(on_slurm);
   double slurm = repro::MonotonicSeconds() - start;
-  size_t at = out.find("slurm: ");
-  std::string calls = at == std::string::npos ? "(no call counts printed)" : out.substr(at, out.find('\n', at) - at);
-  std::printf("slurm       %d trivial attempts: local %.1f s, Slurm %.1f s (ratio %.2f); %s\n", count, local, slurm,
-              slurm / local, calls.c_str());
+  start = repro::MonotonicSeconds();
+  std::string packed_out = CaptureOutput(on_slurm + " --force");
+  double packed = repro::MonotonicSeconds() - start;
+  std::printf(
+      "slurm       %d trivial attempts: local %.1f s; Slurm, a task each %.1f s (ratio %.2f; %s); durations known, "
+      "short ones sharing tasks %.1f s (ratio %.2f, goal 5; %s)\n",
+      count, local, slurm, slurm / local, SlurmCalls(out).c_str(), packed, packed / local,
+      SlurmCalls(packed_out).c_str());
   fs::remove_all(work);
 }
 
@@ -396,12 +408,13 @@ int main(int argc, char** argv) {
     if (part == "--peers") repro_bench::PeersBench(argv[2], argv[3]);
     if (part == "--scale") repro_bench::ScaleBench(argv[2], argv[3]);
     if (part == "--makespan") repro_bench::MakespanBench(argv[2], argv[3]);
+    if (part == "--slurm") SlurmBench(argv[2], argv[3], 200);
     return 0;
   }
   if (argc < 3) {
     std::fprintf(stderr,
                  "usage: repro_bench REPRO_BINARY WORK_DIR [LARGE_MB] [SMALL_MB]\n       repro_bench --manifest\n"
-                 "       repro_bench --peers|--scale|--makespan REPRO_BINARY WORK_DIR\n");
+                 "       repro_bench --peers|--scale|--makespan|--slurm REPRO_BINARY WORK_DIR\n");
     return 2;
   }
   fs::path repro = argv[1], dir = argv[2];
