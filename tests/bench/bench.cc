@@ -242,6 +242,40 @@ long ReproRunPeakKiB(const fs::path& repro, const fs::path& log, const fs::path&
   return usage.ru_maxrss;
 }
 
+// Wall seconds of a shell command; an exit code over 1 (repro's "not reproduced") is reported.
+double ShellSeconds(const std::string& command) {
+  double start = repro::MonotonicSeconds();
+  int status = std::system(command.c_str());
+  if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) > 1)
+    std::fprintf(stderr, "failed (%d): %s\n", status, command.c_str());
+  return repro::MonotonicSeconds() - start;
+}
+
+// The whole of `repro run` on a child printing "log" (one regex metric, every point stored),
+// against the child writing to a file and `cat file | cat`: what a user waits for.
+void DrainBench(const fs::path& repro, const fs::path& dir) {
+  fs::path work = dir / "drain";
+  fs::remove_all(work);
+  fs::create_directories(work / "code");
+  fs::path log = work / "drain.log";
+  WriteSyntheticLog(log, 300 * 1000 * 1000);
+  std::ofstream(work / "m.yaml") << fmt::format(
+      "paper: {{title: bench}}\nsource: {{path: code}}\nexperiments:\n  - id: cat\n    command: [cat, \"{}\"]\n"
+      "    metrics: {{acc: {{stdout: '{}'}}}}\nclaims:\n  - {{id: c, experiment: cat, metric: acc, reported: "
+      "\"0.5\"}}\n",
+      log.string(), kPattern);
+  double to_file = ShellSeconds(fmt::format("cat '{}' > '{}'", log.string(), (work / "copy").string()));
+  fs::remove(work / "copy");
+  double piped = ShellSeconds(fmt::format("cat '{}' | cat > /dev/null", log.string()));
+  double run = ShellSeconds(fmt::format("'{}' run -q '{}' --results '{}' > /dev/null", repro.string(),
+                                        (work / "m.yaml").string(), (work / "results").string()));
+  std::printf(
+      "drain       a child printing %.0f MB, one regex metric: repro run %.1f s; the child writing to a file %.1f s "
+      "(ratio %.2f, goal 2); cat | cat %.1f s (ratio %.2f)\n",
+      static_cast<double>(fs::file_size(log)) / 1e6, run, to_file, run / to_file, piped, run / piped);
+  fs::remove_all(work);
+}
+
 // Seconds for "count" sequential posix_spawn + waitpid of /bin/true; CPU of those children.
 double RawLaunchSeconds(int count, double* child_cpu) {
   struct rusage before {
@@ -409,12 +443,13 @@ int main(int argc, char** argv) {
     if (part == "--scale") repro_bench::ScaleBench(argv[2], argv[3]);
     if (part == "--makespan") repro_bench::MakespanBench(argv[2], argv[3]);
     if (part == "--slurm") SlurmBench(argv[2], argv[3], 200);
+    if (part == "--drain") DrainBench(argv[2], argv[3]);
     return 0;
   }
   if (argc < 3) {
     std::fprintf(stderr,
                  "usage: repro_bench REPRO_BINARY WORK_DIR [LARGE_MB] [SMALL_MB]\n       repro_bench --manifest\n"
-                 "       repro_bench --peers|--scale|--makespan|--slurm REPRO_BINARY WORK_DIR\n");
+                 "       repro_bench --peers|--scale|--makespan|--slurm|--drain REPRO_BINARY WORK_DIR\n");
     return 2;
   }
   fs::path repro = argv[1], dir = argv[2];
@@ -438,6 +473,7 @@ int main(int argc, char** argv) {
   // its parent's peak RSS into its own, so a large bench would inflate the reading.
   long small_rss = ReproRunPeakKiB(repro, small, dir), large_rss = ReproRunPeakKiB(repro, large, dir);
   double memory = static_cast<double>(large_rss) / static_cast<double>(small_rss);
+  DrainBench(repro, dir);
 
   const int launches = 500;
   double raw_cpu = 0, repro_cpu = 0;
