@@ -14,19 +14,29 @@ namespace {
 // How many of "runs" have a completed attempt in the store.
 int CompletedRuns(const std::vector<RunSpec>& runs, Store& store) {
   int completed = 0;
-  for (const RunSpec& run : runs) {
-    Result<std::optional<AttemptRecord>> latest = store.LatestAttempt(run.key);
-    if (latest && *latest && (*latest)->status == AttemptStatus::kCompleted) ++completed;
-  }
+  (void)store.ReadTogether([&] {
+    for (const RunSpec& run : runs) {
+      Result<std::optional<AttemptRecord>> latest = store.LatestAttempt(run.key);
+      if (latest && *latest && (*latest)->status == AttemptStatus::kCompleted) ++completed;
+    }
+    return Status::Ok();
+  });
   return completed;
 }
 
 bool SomeRunNeverRan(const std::vector<RunSpec>& runs, Store& store) {
-  for (const RunSpec& run : runs) {
-    Result<std::optional<AttemptRecord>> latest = store.LatestAttempt(run.key);
-    if (latest && !*latest) return true;
-  }
-  return false;
+  bool never_ran = false;
+  (void)store.ReadTogether([&] {
+    for (const RunSpec& run : runs) {
+      Result<std::optional<AttemptRecord>> latest = store.LatestAttempt(run.key);
+      if (latest && !*latest) {
+        never_ran = true;
+        break;
+      }
+    }
+    return Status::Ok();
+  });
+  return never_ran;
 }
 
 }  // namespace

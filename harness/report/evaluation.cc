@@ -497,9 +497,11 @@ std::string Evaluation::SummaryLine() const {
   return line;
 }
 
-Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>& runs,
-                            const std::string& source_description, Store& store, Detail detail,
-                            const std::string& setup_key) {
+namespace {
+
+Result<Evaluation> EvaluateInOneRead(const Manifest& manifest, const std::vector<RunSpec>& runs,
+                                     const std::string& source_description, Store& store, Detail detail,
+                                     const std::string& setup_key) {
   Evaluation evaluation;
   evaluation.manifest = &manifest;
   evaluation.source_description = source_description;
@@ -544,6 +546,20 @@ Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>
   for (const ManifestFile& file : evaluation.manifest_files)
     evaluation.deviations.push_back(ManifestFileDeviation(file));
   return evaluation;
+}
+
+}  // namespace
+
+Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>& runs,
+                            const std::string& source_description, Store& store, Detail detail,
+                            const std::string& setup_key) {
+  std::optional<Result<Evaluation>> evaluation;
+  Status read = store.ReadTogether([&] {
+    evaluation = EvaluateInOneRead(manifest, runs, source_description, store, detail, setup_key);
+    return Status::Ok();
+  });
+  if (!read) return Error{read.error()};
+  return std::move(*evaluation);
 }
 
 std::vector<VerdictRecord> ToVerdictRecords(const Evaluation& evaluation) {

@@ -55,21 +55,26 @@ Result<ManifestRun::Pending> ManifestRun::Plan(const std::vector<RunSpec>& runs)
     records.push_back({run.key, run.experiment->id, run.label, ParamsJson(run), run.seed});
   if (Status s = store_.RecordRuns(records); !s) return Error{s.error()};
   Pending pending;
-  for (const RunSpec& run : runs) {
-    ++summary_.planned;
-    Result<std::optional<AttemptRecord>> latest = store_.LatestAttempt(run.key);
-    if (!latest) return Error{latest.error()};
-    if (!options_.force && *latest && (*latest)->status == AttemptStatus::kCompleted) {
-      ++summary_.cached;
-      continue;
+  Status read = store_.ReadTogether([&]() -> Status {
+    for (const RunSpec& run : runs) {
+      ++summary_.planned;
+      Result<std::optional<AttemptRecord>> latest = store_.LatestAttempt(run.key);
+      if (!latest) return Error{latest.error()};
+      if (!options_.force && *latest && (*latest)->status == AttemptStatus::kCompleted) {
+        ++summary_.cached;
+        continue;
+      }
+      if (*latest && (*latest)->status == AttemptStatus::kRunning && !(*latest)->job.empty()) {
+        pending.earlier.emplace_back(&run, **latest);
+        continue;
+      }
+      if (*latest && (*latest)->status == AttemptStatus::kCompleted)
+        pending.last_seconds[&run] = (*latest)->wall_seconds;
+      pending.queue.push_back(&run);
     }
-    if (*latest && (*latest)->status == AttemptStatus::kRunning && !(*latest)->job.empty()) {
-      pending.earlier.emplace_back(&run, **latest);
-      continue;
-    }
-    if (*latest && (*latest)->status == AttemptStatus::kCompleted) pending.last_seconds[&run] = (*latest)->wall_seconds;
-    pending.queue.push_back(&run);
-  }
+    return Status::Ok();
+  });
+  if (!read) return Error{read.error()};
   if (summary_.cached > 0)
     Say(fmt::format("{} of {} runs already completed; not running them again (use --force to)", summary_.cached,
                     summary_.planned));

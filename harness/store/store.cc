@@ -188,6 +188,10 @@ SQLite::Statement& Store::Prepared(const char* sql) {
   return *statement;
 }
 
+// SQLite's page cache, 32 MiB at most (the default is 2 MiB): reading every run of a lab's
+// store (10,000 runs, 1 M points in 40 MB) otherwise reads the same pages again and again.
+constexpr const char* kCacheSizePragma = "PRAGMA cache_size=-32768";
+
 Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& path) {
   try {
     auto db = std::make_unique<SQLite::Database>(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
@@ -200,6 +204,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& path) {
     db->exec("PRAGMA journal_mode=WAL");
     db->exec("PRAGMA synchronous=NORMAL");
     db->exec("PRAGMA foreign_keys=ON");
+    db->exec(kCacheSizePragma);
     std::unique_ptr<Store> store(new Store(std::move(db)));
     if (Status migrated = store->Migrate(); !migrated) return Error{migrated.error()};
     return store;
@@ -232,6 +237,7 @@ Result<std::unique_ptr<Store>> Store::OpenReadOnly(const std::filesystem::path& 
       return Error{
           fmt::format("{} is damaged (quick_check failed); restore it from a backup or move it aside", path.string())};
     }
+    db->exec(kCacheSizePragma);
     std::unique_ptr<Store> store(new Store(std::move(db)));
     int version = store->SchemaVersion();
     if (version == 0)

@@ -2,6 +2,7 @@
 // manifest's runs into a database of their own. The schema and the writes are in store.cc.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -152,6 +153,18 @@ Result<std::vector<SeriesPoint>> Store::Series(int64_t attempt_id, const std::st
     return points;
   } catch (const SQLite::Exception& e) {
     return DbError("reading a series", e);
+  }
+}
+
+Status Store::ReadTogether(const std::function<Status()>& body) {
+  if (sqlite3_get_autocommit(db_->getHandle()) == 0) return body();
+  try {
+    SQLite::Transaction snapshot(*db_, SQLite::TransactionBehavior::DEFERRED);
+    Status status = body();
+    snapshot.commit();
+    return status;
+  } catch (const SQLite::Exception& e) {
+    return DbError("read", e);
   }
 }
 
