@@ -493,6 +493,21 @@ TEST(ExamplesTest, MnistOneDManifestValidates) {
   EXPECT_EQ(result.out, "experiments/mnist1d.yaml: ok (4 experiments, 24 runs, 8 claims)\n");
 }
 
+// The ledger of real papers: each manifest in experiments/ validates as it is committed.
+TEST(ExamplesTest, EveryPaperManifestValidates) {
+  int manifests = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::filesystem::path(REPRO_SOURCE_DIR) / "experiments")) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++manifests;
+    std::string relative = "experiments/" + entry.path().filename().string();
+    testing::CommandResult result = RunRepro({"validate", relative}, REPRO_SOURCE_DIR);
+    EXPECT_EQ(result.exit_code, 0) << relative << ":\n" << result.err;
+    EXPECT_EQ(result.out.rfind(relative + ": ok (", 0), 0u) << result.out;
+  }
+  EXPECT_GE(manifests, 1);
+}
+
 TEST(ExamplesTest, SklearnExampleReproducesBothClaims) {
   bool has_sklearn = RunProcess({{"/usr/bin/python3", "-c", "import sklearn"},
                                  "/",
