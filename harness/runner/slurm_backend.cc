@@ -303,8 +303,11 @@ Status SlurmBackend::Poll() {
       changed = changed || next != task.state;
       task.state = next;
     }
-    if (task.state == slurm::State::kRunning) ++running_;
-    if (task.state == slurm::State::kRunning && !task.started) {
+    // A pack's attempts run one after another: one has begun when its log exists.
+    bool running = task.state == slurm::State::kRunning &&
+                   (!task.packed || std::filesystem::exists(std::filesystem::path(task.attempt.dir) / "stdout.log"));
+    if (running) ++running_;
+    if (running && !task.started) {
       task.started = true;
       events_.Started(*task.run, "Slurm task " + task.task);
     }
