@@ -92,6 +92,9 @@ struct Experiment {
   std::vector<MetricSpec> metrics;
   std::vector<int64_t> seeds;  // defaults applied; never empty
   double timeout_seconds = 0;  // defaults applied
+  // How long an attempt takes, as the manifest's author expects it (0: not said): before any
+  // run completed, it orders the longest first and lets Slurm pack short attempts.
+  double typical_seconds = 0;
   Resources resources;
   // The computation gives the same number every time (an exact fit, a fixed evaluation of
   // released weights): the printed digits are then the band, and one run decides.

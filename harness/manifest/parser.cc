@@ -406,8 +406,8 @@ class Parser {
     std::string id = IdOf(item, "experiment", false);
     std::string context = id.empty() ? "in an experiment" : fmt::format("in experiment '{}'", yaml::Brief(id));
     MapReader reader(item, context,
-                     {"id", "command", "shell", "params", "seeds", "timeout", "resources", "deterministic",
-                      "seed_from_env", "metrics", "source", "env"},
+                     {"id", "command", "shell", "params", "seeds", "timeout", "typical_duration", "resources",
+                      "deterministic", "seed_from_env", "metrics", "source", "env"},
                      d_);
     if (!reader.is_map()) return false;
     reader.String("id", /*required=*/true);
@@ -416,6 +416,12 @@ class Parser {
     e.column = item.Mark().is_null() ? 0 : item.Mark().column + 1;
     e.seeds = ParseSeeds(reader).value_or(defaults_.seeds);
     e.timeout_seconds = reader.Duration("timeout").value_or(defaults_.timeout_seconds);
+    e.typical_seconds = reader.Duration("typical_duration").value_or(0);
+    if (e.typical_seconds > e.timeout_seconds) {
+      d_.Add(*reader.Find("typical_duration"),
+             fmt::format("'typical_duration' {} is longer than its timeout ({} s): every attempt would time out",
+                         context, e.timeout_seconds));
+    }
     e.resources = defaults_.resources;
     e.deterministic =
         reader.Choice("deterministic", {"true", "false"}).value_or(defaults_.deterministic ? "true" : "false") ==

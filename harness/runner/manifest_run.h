@@ -32,9 +32,10 @@ class ManifestRun : public RunEvents {
 
  private:
   struct Pending {
-    std::deque<const RunSpec*> queue;               // to start
-    EarlierAttempts earlier;                        // running as Slurm jobs already
-    std::map<const RunSpec*, double> last_seconds;  // how long each run's last completed attempt took
+    std::deque<const RunSpec*> queue;  // to start
+    EarlierAttempts earlier;           // running as Slurm jobs already
+    // How long each run's last completed attempt took, else its experiment's typical_duration.
+    std::map<const RunSpec*, double> last_seconds;
   };
   // Longest first, so that the last attempts to start are short and the machine is not left
   // waiting on one long straggler: runs whose duration is unknown (never completed) first,

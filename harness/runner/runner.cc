@@ -68,8 +68,11 @@ Result<ManifestRun::Pending> ManifestRun::Plan(const std::vector<RunSpec>& runs)
         pending.earlier.emplace_back(&run, **latest);
         continue;
       }
-      if (*latest && (*latest)->status == AttemptStatus::kCompleted)
+      if (*latest && (*latest)->status == AttemptStatus::kCompleted) {
         pending.last_seconds[&run] = (*latest)->wall_seconds;
+      } else if (run.experiment->typical_seconds > 0) {
+        pending.last_seconds[&run] = run.experiment->typical_seconds;  // the author's word until a run says
+      }
       pending.queue.push_back(&run);
     }
     return Status::Ok();

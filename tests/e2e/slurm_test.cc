@@ -207,6 +207,15 @@ claims:
                 .getString(),
             "0.1 0.2 0.3 0.4 0.5 0.6");
   EXPECT_EQ(Verdicts(again.out)["quick"], "reproduced") << again.out;
+
+  // The author's typical_duration stands for the history a first run lacks.
+  std::string hinted = testing::ReadText(dir_ / "quick.yaml");
+  hinted.replace(hinted.find("    seeds:"), 0, "    typical_duration: 1s\n");
+  hinted.replace(hinted.find("echo final"), 4, "echo  ");  // another command: new runs
+  testing::WriteText(dir_ / "hinted.yaml", hinted);
+  testing::CommandResult first_hinted = RunRepro(RunArgs("hinted.yaml"), dir_.path());
+  ASSERT_EQ(first_hinted.exit_code, 0) << first_hinted.err;
+  EXPECT_NE(first_hinted.err.find("in 1 tasks, short attempts sharing them"), std::string::npos) << first_hinted.err;
 }
 
 TEST_F(SlurmTest, ScancelOfARunningTaskIsRecordedAsCancelled) {

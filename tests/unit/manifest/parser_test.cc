@@ -278,6 +278,27 @@ claims:
       }));
 }
 
+// How long an attempt takes, as its author expects (#20): a duration within the timeout.
+TEST_F(ParserTest, TypicalDuration) {
+  std::string text = R"yaml(paper: {title: t}
+source: {path: code}
+defaults: {timeout: 10m}
+experiments:
+  - {id: e, command: [prog], typical_duration: 30s, metrics: {m: {stdout: 'm (?<value>\S+)'}}}
+  - {id: f, command: [prog], typical_duration: 1h, metrics: {m: {stdout: 'm (?<value>\S+)'}}}
+  - {id: g, command: [prog], metrics: {m: {stdout: 'm (?<value>\S+)'}}}
+claims:
+  - {id: c, experiment: e, metric: m, reported: 1}
+)yaml";
+  EXPECT_EQ(Errors(text), (std::vector<std::string>{"x.yaml:6:48: 'typical_duration' in experiment 'f' is longer "
+                                                    "than its timeout (600 s): every attempt would time out"}));
+  text.replace(text.find("typical_duration: 1h"), 20, "typical_duration: 5m");
+  ManifestLoad load = Parse(text);
+  ASSERT_TRUE(load.ok()) << load.errors.front().ToString();
+  EXPECT_EQ(load.manifest.experiments[0].typical_seconds, 30);
+  EXPECT_EQ(load.manifest.experiments[2].typical_seconds, 0) << "not said";
+}
+
 // lm-evaluation-harness results (#16): a task and a metric of a results file the run writes.
 TEST_F(ParserTest, LmEvalResultsAndTheirMistakes) {
   std::string text = R"yaml(paper: {title: t}
