@@ -70,6 +70,10 @@ void AddCompareCommand(CLI::App& app, Invocation& invocation);
 
 ExitCode Report(const Console& console, const std::string& manifest, const CommonOptions& common,
                 const std::string& format, const std::optional<std::filesystem::path>& output);
+// A ledger of several manifests (report/ledger.h): Markdown to "output" or stdout, or HTML
+// as a folder "output" with index.html and each manifest's report.
+ExitCode ReportIndex(const Console& console, const std::vector<std::string>& manifests, const CommonOptions& common,
+                     const std::string& format, const std::optional<std::filesystem::path>& output);
 void AddReportCommand(CLI::App& app, Invocation& invocation);
 
 // Prints this machine's environment fingerprint (with the interpreters of a manifest's commands).

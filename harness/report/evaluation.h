@@ -97,6 +97,7 @@ struct Evaluation {
   // compute.wall_seconds, their sum.
   std::map<std::string, std::vector<SeriesOfRun>> experiment_series;
   double elapsed_seconds = 0;
+  std::string last_finished_at;  // the newest attempt end, as stored ("2026-12-02T07:49:52Z"); empty: none
 
   int Count(VerdictKind kind) const;
   const ClaimEvaluation* Find(const std::string& claim_id) const;

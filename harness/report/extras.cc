@@ -71,7 +71,10 @@ Status GatherReportExtras(const std::vector<RunSpec>& runs, Store& store, int64_
     for (const AttemptRecord& attempt : *attempts) {
       std::optional<double> start = ParseUtcTimestamp(attempt.started_at), end = ParseUtcTimestamp(attempt.finished_at);
       if (start) first_start = std::min(first_start.value_or(*start), *start);
-      if (end) last_end = std::max(last_end.value_or(*end), *end);
+      if (end && (!last_end || *end > *last_end)) {
+        last_end = *end;
+        evaluation.last_finished_at = attempt.finished_at;
+      }
     }
     if (std::find(claimed.begin(), claimed.end(), run.experiment->id) == claimed.end()) continue;
     if (Status added = AddRunSeries(run, store, max_points, evaluation); !added) return added;

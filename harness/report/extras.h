@@ -16,7 +16,8 @@ std::vector<std::string> ClaimedExperiments(const Manifest& manifest);
 
 // Fills evaluation.experiment_series (every metric of the newest completed attempt of each
 // run of a claimed experiment that stored two points or more, thinned to "max_points") and
-// evaluation.elapsed_seconds (first attempt start to last attempt end, every attempt).
+// evaluation.elapsed_seconds (first attempt start to last attempt end, every attempt) and
+// evaluation.last_finished_at.
 Status GatherReportExtras(const std::vector<RunSpec>& runs, Store& store, int64_t max_points, Evaluation& evaluation);
 
 // Seconds since the epoch of a Store timestamp ("2026-11-24T14:23:32Z"); nullopt otherwise.
