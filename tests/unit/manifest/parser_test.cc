@@ -676,7 +676,7 @@ claims:
           "x.yaml:20:18: '2x' in 'parameters' in experiment 'names' is not a Python variable name (letters, digits "
           "and '_', not starting with a digit)",
           "x.yaml:20:29: unknown placeholder '{nope}' in experiment 'names'; known: seed, out, manifest_dir",
-          "x.yaml:20:44: parameter 'list' of the notebook in experiment 'names' must be a single value, not a list",
+          "x.yaml:20:45: parameter 'list' of the notebook in experiment 'names' must be a single value, not a list",
           "x.yaml:21:13: 'kernel' in experiment 'names' must be a Jupyter kernel name such as python3, got 'a kernel'",
       }));
 }
