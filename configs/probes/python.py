@@ -59,8 +59,22 @@ def torch_blas(packages):
                       ("BLAS_INFO", "LAPACK_INFO", "USE_CUDA", "USE_CUDNN", "USE_MKLDNN", "USE_OPENMP", "TORCH_VERSION")]
     return found
 
+def notebook_code(text):
+    """The code cells of a Jupyter notebook as one module; IPython's magics (%, !) left out."""
+    cells = json.loads(text).get("cells", [])
+    lines = []
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        for line in source.splitlines():
+            lines.append("" if line.lstrip().startswith(("%", "!")) else line)
+        lines.append("")
+    return "\n".join(lines)
+
 def code_imports(code, paths):
-    """Top-level modules the code's .py files import, beyond the standard library and the code's
+    """Top-level modules the code's .py files (and notebooks' code cells) import, beyond the standard library and the code's
     own modules: the packages a claim depends on, whatever this list above names. "paths" (the
     code's PYTHONPATH, where inputs and setup put packages) are searched too. Files are parsed,
     never run."""
@@ -71,12 +85,15 @@ def code_imports(code, paths):
     for root, dirs, files in os.walk(code):
         dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
         for name in files:
-            if not name.endswith(".py") or scanned >= 5000:
+            if not name.endswith((".py", ".ipynb")) or scanned >= 5000:
                 continue
             scanned += 1
             try:
                 with open(os.path.join(root, name), "rb") as source:
-                    tree = ast.parse(source.read(), name)
+                    text = source.read()
+                if name.endswith(".ipynb"):
+                    text = notebook_code(text)
+                tree = ast.parse(text, name)
             except Exception:
                 continue
             for node in ast.walk(tree):

@@ -128,21 +128,6 @@ Json DescribeInterpreter(const fs::path& exe, const std::string& kind, const std
 
 }  // namespace
 
-fs::path ConfigDir() {
-  if (const char* dir = std::getenv("REPRO_CONFIG_DIR"); dir != nullptr && dir[0] != '\0') return dir;
-  // Relative to the binary first, so an installed or copied repro finds its own data, not
-  // that of a source tree that may be gone or newer.
-  std::error_code ec;
-  fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    for (const fs::path& candidate : {self.parent_path().parent_path() / "share" / "repro",  // <prefix>/bin/repro
-                                      self.parent_path().parent_path() / "configs"}) {       // <source>/build/repro
-      if (fs::is_directory(candidate / "probes", ec)) return candidate;
-    }
-  }
-  return REPRO_CONFIG_DIR_DEFAULT;  // the source tree it was built from
-}
-
 Fingerprint TakeFingerprint(const Manifest* manifest, const fs::path& code_dir) {
   Json machine;
   struct utsname names {};

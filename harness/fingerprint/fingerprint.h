@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/manifest/manifest.h"
+#include "harness/util/config_dir.h"  // ConfigDir(): where the probes are
 
 namespace repro {
 
@@ -16,11 +17,6 @@ struct Fingerprint {
   std::string json;    // a JSON object with sorted keys; the same machine gives the same text
   std::string sha256;  // of "json": the environment's identity
 };
-
-// Where repro's data (probes/, slurm/) is: $REPRO_CONFIG_DIR; else, beside the binary,
-// <prefix>/share/repro (installed) or <binary>/../configs (a build folder inside the source
-// tree); else the configs/ folder of the source tree it was built from.
-std::filesystem::path ConfigDir();
 
 // This machine, with the interpreters the manifest's commands start (none without one).
 // With "code_dir", the Python and R probes also record the versions of the packages the code

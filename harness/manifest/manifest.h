@@ -87,7 +87,11 @@ struct SourceOverride {
 struct Experiment {
   std::string id;
   std::vector<std::string> command;  // argv template; placeholders checked against params
-  bool shell = false;                // command[0] is one string for /bin/sh -c (explicit opt-in)
+  // A notebook experiment (`notebook: PATH.ipynb`, a template relative to the code's root):
+  // "command" is then repro's notebook runner with the notebook, its parameters and kernel
+  // (kNotebookRunnerPlaceholder below). Empty for a command experiment.
+  std::string notebook;
+  bool shell = false;  // command[0] is one string for /bin/sh -c (explicit opt-in)
   std::vector<Param> params;
   std::vector<MetricSpec> metrics;
   std::vector<int64_t> seeds;  // defaults applied; never empty
@@ -106,6 +110,10 @@ struct Experiment {
   int line = 0;
   int column = 0;
 };
+
+// The placeholder a notebook experiment's command names repro's runner by
+// (configs/notebook/run_notebook.py): bound when runs are planned, never written by a manifest.
+inline constexpr const char* kNotebookRunnerPlaceholder = "notebook_runner";
 
 // Whether the seed reaches the code: "{seed}" or REPRO_SEED in an argument (or the shell
 // string), "{seed}" in an env value, or seed_from_env. Seeds that do not reach it are not

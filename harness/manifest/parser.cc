@@ -405,10 +405,11 @@ class Parser {
   bool ParseExperiment(const YAML::Node& item, Experiment& e) {
     std::string id = IdOf(item, "experiment", false);
     std::string context = id.empty() ? "in an experiment" : fmt::format("in experiment '{}'", yaml::Brief(id));
-    MapReader reader(item, context,
-                     {"id", "command", "shell", "params", "seeds", "timeout", "typical_duration", "resources",
-                      "deterministic", "seed_from_env", "metrics", "source", "env"},
-                     d_);
+    MapReader reader(
+        item, context,
+        {"id", "command", "notebook", "parameters", "kernel", "python", "shell", "params", "seeds", "timeout",
+         "typical_duration", "resources", "deterministic", "seed_from_env", "metrics", "source", "env"},
+        d_);
     if (!reader.is_map()) return false;
     reader.String("id", /*required=*/true);
     e.id = id;
@@ -441,7 +442,30 @@ class Parser {
       placeholders.known.insert(param.name);
     }
     e.shell = reader.Choice("shell", {"true", "false"}).value_or("false") == "true";
-    if (const YAML::Node* command = reader.Require("command")) {
+    const YAML::Node* command = reader.Find("command");
+    if (const YAML::Node* notebook = reader.Find("notebook")) {
+      if (command != nullptr) {
+        d_.Add(*notebook, fmt::format("both 'command' and 'notebook' {}; keep one: 'command' runs a program, "
+                                      "'notebook' executes a .ipynb file of the code",
+                                      context));
+      } else {
+        ParseNotebook(reader, *notebook, context, placeholders, e);
+      }
+    } else {
+      if (command == nullptr) {
+        d_.Add(item, fmt::format("missing key 'command' or 'notebook' {}: 'command' is an argv list such as "
+                                 "[python3, train.py], 'notebook' a .ipynb file of the code such as "
+                                 "notebooks/train.ipynb",
+                                 context));
+      }
+      for (const char* key : {"parameters", "kernel", "python"}) {
+        if (const YAML::Node* stray = reader.Find(key)) {
+          d_.Add(*stray, fmt::format("'{}' {} goes with 'notebook', and the experiment has none{}", key, context,
+                                     std::string(key) == "parameters" ? "; a command's grid is 'params'" : ""));
+        }
+      }
+    }
+    if (command != nullptr) {
       if (e.shell) {
         ParseShellCommand(*command, context, placeholders, e);
       } else if (auto argv = yaml::Argv(*command, reader.Describe("command"), d_)) {
@@ -456,6 +480,71 @@ class Parser {
     if (const YAML::Node* metrics = reader.Require("metrics")) ParseMetrics(*metrics, e, placeholders, d_);
     WarnIfSeedsAreRepetitions(e);
     return !id.empty();
+  }
+
+  // `notebook: PATH.ipynb` becomes a command: repro's runner (configs/notebook/run_notebook.py,
+  // bound at plan time) started by `python` (default python3), which executes the notebook
+  // with a kernel and injects each of `parameters` as "--parameter NAME=VALUE" (one argument
+  // each, so a value needs no quoting; the runner types it).
+  void ParseNotebook(const MapReader& reader, const YAML::Node& node, const std::string& context,
+                     const Placeholders& placeholders, Experiment& e) {
+    if (e.shell) d_.Add(*reader.Find("shell"), fmt::format("'shell' {} does not go with 'notebook'", context));
+    std::optional<std::string> notebook = yaml::ScalarText(node, reader.Describe("notebook"), d_);
+    if (!notebook) return;
+    if (notebook->size() < 7 || notebook->compare(notebook->size() - 6, 6, ".ipynb") != 0) {
+      d_.Add(node, fmt::format("'notebook' {} must name a .ipynb file relative to the code's root, like "
+                               "notebooks/train.ipynb, got '{}'; a script goes in 'command'",
+                               context, yaml::Brief(*notebook)));
+    } else if (CheckInsidePath(*notebook, node, "'notebook' " + context)) {
+      CheckPlaceholders(*notebook, node, placeholders, context, d_);
+      CheckControlCharacters(*notebook, node, "'notebook' " + context);
+    }
+    std::string python = reader.String("python").value_or("python3");
+    std::string kernel = reader.String("kernel").value_or("python3");
+    if (python.empty() || python.find_first_of("{}") != std::string::npos) {
+      d_.Add(
+          *reader.Find("python"),
+          fmt::format("'python' {} must be an interpreter with nbclient, like python3 or /usr/bin/python3", context));
+    }
+    if (!IsValidId(kernel, false)) {
+      d_.Add(*reader.Find("kernel"), fmt::format("'kernel' {} must be a Jupyter kernel name such as python3, got '{}'",
+                                                 context, yaml::Brief(kernel)));
+    }
+    e.notebook = *notebook;
+    e.command = {python,       fmt::format("{{{}}}", kNotebookRunnerPlaceholder),
+                 "--notebook", *notebook,
+                 "--out",      "{out}",
+                 "--kernel",   kernel};
+    const YAML::Node* parameters = reader.Find("parameters");
+    if (parameters == nullptr) return;
+    if (!parameters->IsMap()) {
+      d_.Add(*parameters, fmt::format("'parameters' {} must map names to values, like {{seed: \"{{seed}}\", epochs: "
+                                      "10}}",
+                                      context));
+      return;
+    }
+    std::set<std::string> seen;
+    for (auto it = parameters->begin(); it != parameters->end(); ++it) {
+      std::optional<std::string> name = yaml::ScalarText(it->first, "a name in 'parameters' " + context, d_);
+      if (!name) continue;
+      if (!IsIdentifier(*name)) {
+        d_.Add(it->first, fmt::format("'{}' in 'parameters' {} is not a Python variable name (letters, digits and "
+                                      "'_', not starting with a digit)",
+                                      yaml::Brief(*name), context));
+        continue;
+      }
+      if (!seen.insert(*name).second) {
+        d_.Add(it->first, fmt::format("duplicate key '{}' in 'parameters' {}", *name, context));
+        continue;
+      }
+      YAML::Node value = it->second;  // a copy: yaml-cpp's iterator yields temporaries
+      std::string what = fmt::format("parameter '{}' of the notebook {}", *name, context);
+      std::optional<std::string> text = yaml::ScalarText(value, what, d_);
+      if (!text) continue;
+      CheckPlaceholders(*text, value, placeholders, context, d_);
+      CheckControlCharacters(*text, value, "the value of " + what);
+      e.command.insert(e.command.end(), {"--parameter", *name + "=" + *text});
+    }
   }
 
   // An experiment may run the manifest's repository at another full commit, or with other

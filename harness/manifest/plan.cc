@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "harness/util/config_dir.h"
 #include "harness/util/hash.h"
 #include "harness/util/shell_quote.h"
 
@@ -194,6 +195,7 @@ Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const CodeIdenti
   std::vector<RunSpec> runs;
   runs.reserve(static_cast<size_t>(*count));
   FileDigests digests;
+  const std::string runner = NotebookRunnerPath().string();
   for (const Experiment& experiment : manifest.experiments) {
     for (const NamedValues& point : GridPoints(experiment.params)) {
       for (int64_t seed : experiment.seeds) {
@@ -204,6 +206,7 @@ Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const CodeIdenti
         for (const auto& [name, value] : point) run.bindings[name] = value;
         run.bindings["seed"] = std::to_string(seed);
         run.bindings["manifest_dir"] = manifest.dir.string();
+        if (!experiment.notebook.empty()) run.bindings[kNotebookRunnerPlaceholder] = runner;
         // The attempt folder is not known yet and must not change the identity.
         Result<std::vector<std::string>> argv = ExpandCommand(run, "{out}");
         if (!argv) return Error{fmt::format("experiment '{}': {}", experiment.id, argv.error())};
@@ -216,6 +219,8 @@ Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const CodeIdenti
           std::string portable = arg;
           if (portable.rfind(manifest.dir.string(), 0) == 0)
             portable.replace(0, manifest.dir.string().size(), "{manifest_dir}");
+          // Where repro is installed is not part of what runs.
+          if (!experiment.notebook.empty() && arg == runner) portable = "{notebook_runner}";
           identity.Add("argv", portable);
         }
         AddManifestScopedFiles(manifest, *argv, identity, digests);

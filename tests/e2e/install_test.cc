@@ -46,9 +46,9 @@ class InstallTest : public ::testing::Test {
 
   // The installed binary finds its data under "prefix"/share/repro and runs a paper.
   void CheckInstalled(const fs::path& prefix) {
-    for (const char* file :
-         {"bin/repro", "share/repro/probes/python.py", "share/repro/probes/R.R", "share/repro/slurm/default.yaml",
-          "share/bash-completion/completions/repro", "share/man/man1/repro.1"}) {
+    for (const char* file : {"bin/repro", "share/repro/probes/python.py", "share/repro/probes/R.R",
+                             "share/repro/slurm/default.yaml", "share/repro/notebook/run_notebook.py",
+                             "share/bash-completion/completions/repro", "share/man/man1/repro.1"}) {
       EXPECT_TRUE(fs::exists(prefix / file)) << file;
     }
     fs::path repro = prefix / "bin/repro";

@@ -598,6 +598,89 @@ claims:
                                                     "values a printed \"± x\" summarises"}));
 }
 
+// `notebook:` stands instead of `command:`; it becomes repro's runner with the notebook, the
+// kernel and each parameter as one argument (templated, typed by the runner).
+TEST_F(ParserTest, ANotebookBecomesTheRunnersCommand) {
+  std::string text = R"yaml(paper: {title: t}
+source: {path: code}
+experiments:
+  - id: nb
+    notebook: "notebooks/{variant}.ipynb"
+    parameters: {seed: "{seed}", lr: 0.01, name: "a b", flag: true}
+    params: {variant: [train, eval]}
+    seeds: [0, 1]
+    metrics: {acc: {stdout: 'acc=(?<value>\S+)'}}
+  - id: other
+    notebook: run.ipynb
+    kernel: ir
+    python: /usr/bin/python3
+    metrics: {acc: {stdout: 'acc=(?<value>\S+)'}}
+claims:
+  - {id: x, experiment: other, metric: acc, reported: 1}
+)yaml";
+  ManifestLoad load = Parse(text);
+  ASSERT_TRUE(load.ok()) << load.errors.front().ToString();
+  EXPECT_TRUE(load.manifest.warnings.empty()) << load.manifest.warnings.front().ToString();
+  const Experiment& nb = load.manifest.experiments[0];
+  EXPECT_EQ(nb.notebook, "notebooks/{variant}.ipynb");
+  EXPECT_EQ(nb.command, (std::vector<std::string>{"python3", "{notebook_runner}", "--notebook",
+                                                  "notebooks/{variant}.ipynb", "--out", "{out}", "--kernel", "python3",
+                                                  "--parameter", "seed={seed}", "--parameter", "lr=0.01", "--parameter",
+                                                  "name=a b", "--parameter", "flag=true"}));
+  const Experiment& other = load.manifest.experiments[1];
+  EXPECT_EQ(other.command, (std::vector<std::string>{"/usr/bin/python3", "{notebook_runner}", "--notebook", "run.ipynb",
+                                                     "--out", "{out}", "--kernel", "ir"}));
+  EXPECT_TRUE(load.manifest.experiments[0].shell == false);
+}
+
+TEST_F(ParserTest, NotebookMisuses) {
+  std::string text = R"yaml(paper: {title: t}
+source: {path: code}
+experiments:
+  - id: both
+    command: [python3, train.py]
+    notebook: train.ipynb
+    metrics: {acc: {stdout: 'acc=(?<value>\S+)'}}
+  - id: neither
+    metrics: {acc: {stdout: 'acc=(?<value>\S+)'}}
+  - id: script
+    notebook: train.py
+    metrics: {acc: {stdout: 'acc=(?<value>\S+)'}}
+  - id: stray
+    command: [python3, train.py]
+    parameters: {seed: "{seed}"}
+    kernel: python3
+    metrics: {acc: {stdout: 'acc=(?<value>\S+)'}}
+  - id: names
+    notebook: ../up.ipynb
+    parameters: {2x: 1, ok: "{nope}", list: [1, 2]}
+    kernel: "a kernel"
+    metrics: {acc: {stdout: 'acc=(?<value>\S+)'}}
+claims:
+  - {id: x, experiment: both, metric: acc, reported: 1}
+)yaml";
+  EXPECT_EQ(
+      Errors(text),
+      (std::vector<std::string>{
+          "x.yaml:6:15: both 'command' and 'notebook' in experiment 'both'; keep one: 'command' runs a program, "
+          "'notebook' executes a .ipynb file of the code",
+          "x.yaml:8:5: missing key 'command' or 'notebook' in experiment 'neither': 'command' is an argv list such as "
+          "[python3, train.py], 'notebook' a .ipynb file of the code such as notebooks/train.ipynb",
+          "x.yaml:11:15: 'notebook' in experiment 'script' must name a .ipynb file relative to the code's root, like "
+          "notebooks/train.ipynb, got 'train.py'; a script goes in 'command'",
+          "x.yaml:15:17: 'parameters' in experiment 'stray' goes with 'notebook', and the experiment has none; a "
+          "command's grid is 'params'",
+          "x.yaml:16:13: 'kernel' in experiment 'stray' goes with 'notebook', and the experiment has none",
+          "x.yaml:19:15: 'notebook' in experiment 'names' '../up.ipynb' has a '..' component; it must be a path "
+          "inside the code's folder, like data/train.csv",
+          "x.yaml:20:18: '2x' in 'parameters' in experiment 'names' is not a Python variable name (letters, digits "
+          "and '_', not starting with a digit)",
+          "x.yaml:20:29: unknown placeholder '{nope}' in experiment 'names'; known: seed, out, manifest_dir",
+          "x.yaml:20:45: parameter 'list' of the notebook in experiment 'names' must be a single value, not a list",
+          "x.yaml:21:13: 'kernel' in experiment 'names' must be a Jupyter kernel name such as python3, got 'a kernel'",
+      }));
+}
+
 TEST_F(ParserTest, RenderedDiagnosticShowsTheLineAndACaret) {
   Diagnostic d{"x.yaml", 2, 3, "bad"};
   EXPECT_EQ(RenderDiagnostic(d, "a: 1\nb: 2\r\n"), "x.yaml:2:3: bad\n  b: 2\n    ^");

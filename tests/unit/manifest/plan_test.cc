@@ -139,5 +139,26 @@ TEST_F(PlanTest, FilesBesideTheManifestAreIdentifiedByContent) {
   EXPECT_NE((*PlanRuns(Load(block, claims), "tree:abc"))[0].key, before);
 }
 
+// A notebook runs through repro's runner, found where repro's data is; where that is does not
+// change the runs' identity (an installed repro and a build tree plan the same runs).
+TEST_F(PlanTest, NotebooksRunThroughTheRunnerWhereverReproIsInstalled) {
+  std::string block =
+      "  - id: e\n    notebook: nb/train.ipynb\n    parameters: {seed: \"{seed}\", lr: \"{lr}\"}\n"
+      "    params: {lr: [\"0.1\"]}\n    metrics: {m: {stdout: '(?<value>\\d+)'}}\n";
+  std::string claims = "  - {id: c, experiment: e, metric: m, reported: 1}\n";
+  Manifest manifest = Load(block, claims);
+  ::setenv("REPRO_CONFIG_DIR", "/opt/a", 1);
+  std::vector<RunSpec> runs = *PlanRuns(manifest, "tree:abc");
+  ::setenv("REPRO_CONFIG_DIR", "/usr/share/repro", 1);
+  std::vector<RunSpec> elsewhere = *PlanRuns(manifest, "tree:abc");
+  ::unsetenv("REPRO_CONFIG_DIR");
+  EXPECT_EQ(
+      *ExpandCommand(runs[0], "/r/o"),
+      (std::vector<std::string>{"python3", "/opt/a/notebook/run_notebook.py", "--notebook", "nb/train.ipynb", "--out",
+                                "/r/o", "--kernel", "python3", "--parameter", "seed=0", "--parameter", "lr=0.1"}));
+  EXPECT_EQ(ExpandCommand(elsewhere[0], "/r/o")->at(1), "/usr/share/repro/notebook/run_notebook.py");
+  EXPECT_EQ(runs[0].key, elsewhere[0].key);
+}
+
 }  // namespace
 }  // namespace repro

@@ -1,0 +1,17 @@
+// Where repro's own data is: the fingerprint probes, the Slurm profiles and the notebook
+// runner (configs/ in the source tree, <prefix>/share/repro when installed).
+#pragma once
+
+#include <filesystem>
+
+namespace repro {
+
+// $REPRO_CONFIG_DIR; else, beside the binary, <prefix>/share/repro (installed) or
+// <binary>/../configs (a build folder inside the source tree); else the configs/ folder of the
+// source tree it was built from.
+std::filesystem::path ConfigDir();
+
+// The script that runs a notebook experiment: ConfigDir()/notebook/run_notebook.py.
+std::filesystem::path NotebookRunnerPath();
+
+}  // namespace repro
