@@ -6,6 +6,7 @@
 
 #include "harness/report/environment.h"
 #include "harness/report/escape.h"
+#include "harness/report/extras.h"
 #include "harness/util/text.h"
 #include "harness/util/time.h"
 #include "harness/util/units.h"
@@ -13,10 +14,9 @@
 namespace repro {
 namespace {
 
-constexpr VerdictKind kAllKinds[] = {VerdictKind::kReproduced,   VerdictKind::kBetterThanClaimed,
-                                     VerdictKind::kNotReproduced, VerdictKind::kInconclusive,
-                                     VerdictKind::kFailed,        VerdictKind::kMissing,
-                                     VerdictKind::kPending};
+constexpr VerdictKind kAllKinds[] = {
+    VerdictKind::kReproduced, VerdictKind::kBetterThanClaimed, VerdictKind::kNotReproduced, VerdictKind::kInconclusive,
+    VerdictKind::kFailed,     VerdictKind::kMissing,           VerdictKind::kPending};
 
 // The distinct values of one row of the environments table ("CPU", "repro"), joined.
 std::string EnvironmentValues(const Evaluation& evaluation, const std::string& row_name) {
@@ -51,18 +51,19 @@ std::string TotalLine(const std::vector<LedgerEntry>& entries) {
     if (!entry.evaluation) continue;
     ++papers;
     claims += static_cast<int>(entry.evaluation->claims.size());
-    elapsed += entry.evaluation->elapsed_seconds;
+    elapsed += entry.evaluation->elapsed_seconds.value_or(0);
     cpu += entry.evaluation->compute.cpu_seconds;
   }
-  return fmt::format("{} manifest(s) with results, {} claims: {}; {} elapsed and {} of CPU time in all", papers,
-                     claims, counts.empty() ? "none judged" : Join(counts, ", "), FormatDuration(elapsed),
-                     FormatDuration(cpu));
+  return fmt::format("{} manifest(s) with results, {} claims: {}; {} elapsed and {} of CPU time in all", papers, claims,
+                     counts.empty() ? "none judged" : Join(counts, ", "), FormatElapsed(elapsed), FormatDuration(cpu));
 }
 
-std::string Generated() { return fmt::format("Generated {} by repro {} from the stored results", NowUtcIso8601(), REPRO_VERSION); }
+std::string Generated() {
+  return fmt::format("Generated {} by repro {} from the stored results", NowUtcIso8601(), REPRO_VERSION);
+}
 
-constexpr const char* kColumns[] = {"Paper", "Claims", "Verdicts", "Elapsed", "Attempt time", "CPU time",
-                                    "Last run", "repro", "CPU"};
+constexpr const char* kColumns[] = {"Paper",    "Claims",   "Verdicts", "Elapsed", "Attempt time",
+                                    "CPU time", "Last run", "repro",    "CPU"};
 
 }  // namespace
 
@@ -80,7 +81,7 @@ LedgerRow RowOf(const LedgerEntry& entry) {
   row.claims = static_cast<int>(e->claims.size());
   row.verdicts = e->SummaryLine();
   if (e->compute.attempts > 0) {
-    row.elapsed = FormatDuration(e->elapsed_seconds);
+    row.elapsed = e->elapsed_seconds ? FormatElapsed(*e->elapsed_seconds) : "";
     row.attempts_wall = FormatDuration(e->compute.wall_seconds);
     row.cpu = FormatDuration(e->compute.cpu_seconds);
   }
@@ -92,7 +93,8 @@ LedgerRow RowOf(const LedgerEntry& entry) {
 
 std::string RenderLedgerMarkdown(const std::vector<LedgerEntry>& entries) {
   auto m = [](const std::string& text) { return MarkdownText(text); };
-  std::string out = fmt::format("| {} |\n|", Join(std::vector<std::string>(std::begin(kColumns), std::end(kColumns)), " | "));
+  std::string out =
+      fmt::format("| {} |\n|", Join(std::vector<std::string>(std::begin(kColumns), std::end(kColumns)), " | "));
   for (size_t i = 0; i < std::size(kColumns); ++i) out += i == 1 ? "---:|" : "---|";
   out += "\n";
   for (const LedgerEntry& entry : entries) {
@@ -102,8 +104,9 @@ std::string RenderLedgerMarkdown(const std::vector<LedgerEntry>& entries) {
     out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", paper, row.claims, m(row.verdicts),
                        row.elapsed, row.attempts_wall, row.cpu, row.last_run, m(row.repro_version), m(row.cpu_model));
   }
-  out += fmt::format("\n{}.\n\n{}; elapsed is the first attempt's start to the last one's end, attempt time their sum.\n",
-                     m(TotalLine(entries)), m(Generated()));
+  out +=
+      fmt::format("\n{}.\n\n{}; elapsed is the first attempt's start to the last one's end, attempt time their sum.\n",
+                  m(TotalLine(entries)), m(Generated()));
   return out;
 }
 
@@ -114,13 +117,14 @@ std::string RenderLedgerHtml(const std::vector<LedgerEntry>& entries) {
       "body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}"
       "table{border-collapse:collapse;width:100%;font-size:.92em}th,td{border:1px solid #ddd;padding:.35em .5em;"
       "text-align:left;vertical-align:top}th{background:#f6f6f6}td.n{text-align:right}"
-      "@media print{a{color:inherit}tr{break-inside:avoid}}</style></head><body>\n<h1>Reproductions</h1>\n<table>\n<tr>";
+      "@media "
+      "print{a{color:inherit}tr{break-inside:avoid}}</style></head><body>\n<h1>Reproductions</h1>\n<table>\n<tr>";
   for (const char* column : kColumns) out += fmt::format("<th>{}</th>", column);
   out += "<th>Report</th></tr>\n";
   for (const LedgerEntry& entry : entries) {
     LedgerRow row = RowOf(entry);
-    std::string paper = row.paper_link.empty() ? h(row.paper)
-                                               : fmt::format("<a href=\"{}\">{}</a>", h(row.paper_link), h(row.paper));
+    std::string paper =
+        row.paper_link.empty() ? h(row.paper) : fmt::format("<a href=\"{}\">{}</a>", h(row.paper_link), h(row.paper));
     std::string report = entry.report.empty() ? "" : fmt::format("<a href=\"{0}\">{0}</a>", h(entry.report));
     out += fmt::format(
         "<tr><td>{} <small><code>{}</code></small></td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td>"
@@ -128,9 +132,10 @@ std::string RenderLedgerHtml(const std::vector<LedgerEntry>& entries) {
         paper, h(entry.manifest), row.claims, h(row.verdicts), row.elapsed, row.attempts_wall, row.cpu, row.last_run,
         h(row.repro_version), h(row.cpu_model), report);
   }
-  out += fmt::format("</table>\n<p>{}.</p>\n<p><small>{}; elapsed is the first attempt's start to the last one's end, "
-                     "attempt time their sum.</small></p>\n</body></html>\n",
-                     h(TotalLine(entries)), h(Generated()));
+  out += fmt::format(
+      "</table>\n<p>{}.</p>\n<p><small>{}; elapsed is the first attempt's start to the last one's end, "
+      "attempt time their sum.</small></p>\n</body></html>\n",
+      h(TotalLine(entries)), h(Generated()));
   return out;
 }
 

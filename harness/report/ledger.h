@@ -19,13 +19,13 @@ struct LedgerEntry {
 
 // What a row says, apart from the format it is written in.
 struct LedgerRow {
-  std::string paper;                  // the paper's title, else the manifest's name
-  std::string paper_link;             // a web link to the paper (its url, else arXiv, else DOI); may be empty
+  std::string paper;       // the paper's title, else the manifest's name
+  std::string paper_link;  // a web link to the paper (its url, else arXiv, else DOI); may be empty
   int claims = 0;
-  std::string verdicts;               // "3 reproduced, 1 not reproduced"; the problem when it has no results
-  std::string elapsed, attempts_wall; // first start to last end; the sum over attempts ("" when none ran)
+  std::string verdicts;                // "3 reproduced, 1 not reproduced"; the problem when it has no results
+  std::string elapsed, attempts_wall;  // first start to last end; the sum over attempts ("" when none ran)
   std::string cpu;
-  std::string last_run;               // date of the last attempt's end, "2026-12-02"
+  std::string last_run;                  // date of the last attempt's end, "2026-12-02"
   std::string repro_version, cpu_model;  // from the environments recorded with the attempts
 };
 LedgerRow RowOf(const LedgerEntry& entry);
