@@ -141,7 +141,8 @@ class PrintTest : public ::testing::TestWithParam<Paper> {
     nlohmann::json report = nlohmann::json::parse(Report("json", dir_ / "report.json"));
     std::vector<ClaimText> claims;
     for (const nlohmann::json& claim : report["claims"])
-      claims.push_back({claim["id"], claim["reason"], claim["verdict"], claim.value("source", "")});
+      claims.push_back({claim["id"], claim["reason"], claim["verdict"],
+                        claim["source"].is_string() ? claim["source"].get<std::string>() : ""});
     return claims;
   }
 
