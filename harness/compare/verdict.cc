@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "harness/util/outcome.h"
 #include "harness/util/text.h"
@@ -140,6 +141,14 @@ namespace {
 
 std::string Interval90(const std::pair<double, double>& interval, double resolution = 0) {
   auto [lo, hi] = FormatPair(interval.first, interval.second, resolution);
+  return fmt::format("90% interval [{}, {}]", lo, hi);
+}
+
+// The same with exactly the decimals of a row's "resolution", as its measured cell shows them.
+std::string AlignedInterval90(const std::pair<double, double>& interval, double resolution) {
+  std::string lo = FormatAligned(interval.first, resolution), hi = FormatAligned(interval.second, resolution);
+  if (lo == hi && interval.first != interval.second)
+    std::tie(lo, hi) = FormatPair(interval.first, interval.second, resolution);
   return fmt::format("90% interval [{}, {}]", lo, hi);
 }
 
@@ -473,9 +482,10 @@ Verdict JudgeValue(const Claim& claim, const Side& side) {
   double reported = claim.reported.value;
   verdict.delta = s.mean - reported;
   std::string direction = *verdict.delta > 0 ? "above" : *verdict.delta < 0 ? "below" : "off";
-  std::string head =
-      fmt::format("measured {}, claimed {}: {} {}, allowed ±{}", verdict.measured, claim.reported.text,
-                  FormatNumber(std::fabs(*verdict.delta), res), direction, FormatNumber(verdict.allowed, res));
+  // The distance with the row's digits, as the Δ cell shows it ("0.40 below" beside "-0.40").
+  std::string head = fmt::format("measured {}, claimed {}: {} {}, allowed ±{}", verdict.measured, claim.reported.text,
+                                 FormatAligned(std::fabs(*verdict.delta), verdict.resolution), direction,
+                                 FormatNumber(verdict.allowed, res));
   if (s.n < 2) {
     const RunEvidence* first = nullptr;
     for (const RunEvidence& run : side.runs) {
@@ -519,6 +529,7 @@ struct PairResult {
   std::optional<double> p;
   std::optional<std::pair<double, double>> interval;
   std::optional<SeedSummary> paired_summary;
+  double resolution = 0;  // the row's digits (RowResolution of the spread)
   std::optional<int> more_seeds;
   std::string lean;
   std::string why;  // "90% interval [10.2, 13.8] entirely above 10 (paired t p<0.001)"
@@ -568,7 +579,9 @@ PairResult ComparePair(const Side& left, const Side& right, Comparison::Form for
     result.paired_summary = s;
     e = MeanOf(s);
     result.test = "paired t";
-    result.measured = fmt::format("{} {} ± {} (n={}, paired)", what, FormatNumber(s.mean), FormatNumber(s.std), s.n);
+    result.resolution = RowResolution(0, s.std);
+    result.measured = fmt::format("{} {} ± {} (n={}, paired)", what, FormatAligned(s.mean, result.resolution),
+                                  FormatAligned(s.std, result.resolution), s.n);
     sd_for_seeds = s.std;
     n = s.n;
   } else {
@@ -589,8 +602,9 @@ PairResult ComparePair(const Side& left, const Side& right, Comparison::Form for
     }
     e = ratio ? RatioOfMeans(sa, sb) : WelchDifference(sa, sb);
     result.test = "Welch t";
-    result.measured =
-        fmt::format("{} {} ± {} (n={} vs {})", what, FormatNumber(e.value), FormatNumber(e.se), sa.n, sb.n);
+    result.resolution = RowResolution(0, e.se);
+    result.measured = fmt::format("{} {} ± {} (n={} vs {})", what, FormatAligned(e.value, result.resolution),
+                                  FormatAligned(e.se, result.resolution), sa.n, sb.n);
     n = std::min(sa.n, sb.n);
     // Seeds per side needed: the standard error shrinks like sqrt((sa² + sb²) / n).
     sd_for_seeds = ratio ? e.se * std::sqrt(static_cast<double>(n)) : std::sqrt(sa.std * sa.std + sb.std * sb.std);
@@ -603,12 +617,12 @@ PairResult ComparePair(const Side& left, const Side& right, Comparison::Form for
   if (want_greater ? lo > constant : hi < constant) {
     result.kind = VerdictKind::kReproduced;
     result.p = p_holds;
-    result.why = fmt::format("{}{} entirely {} {} ({} {})", noted, Interval90({lo, hi}),
+    result.why = fmt::format("{}{} entirely {} {} ({} {})", noted, AlignedInterval90({lo, hi}, result.resolution),
                              want_greater ? "above" : "below", c, result.test, FormatP(p_holds));
   } else if (want_greater ? hi < constant : lo > constant) {
     result.kind = VerdictKind::kNotReproduced;
     result.p = p_fails;
-    result.why = fmt::format("{}{} entirely {} {} ({} {})", noted, Interval90({lo, hi}),
+    result.why = fmt::format("{}{} entirely {} {} ({} {})", noted, AlignedInterval90({lo, hi}, result.resolution),
                              want_greater ? "below" : "above", c, result.test, FormatP(p_fails));
   } else {
     result.kind = VerdictKind::kInconclusive;
@@ -617,8 +631,8 @@ PairResult ComparePair(const Side& left, const Side& right, Comparison::Form for
     result.more_seeds = needed ? std::optional<int>(std::max(1, *needed - n)) : std::nullopt;
     bool leaning = want_greater ? e.value > constant : e.value < constant;
     result.lean = fmt::format("the estimate is on the {} side", leaning ? "claimed" : "other");
-    result.why = fmt::format("{}{} straddles {} ({} {}); {}{}", noted, Interval90({lo, hi}), c, result.test,
-                             FormatP(p_holds), result.lean, MoreSeeds(needed, n, leaning));
+    result.why = fmt::format("{}{} straddles {} ({} {}); {}{}", noted, AlignedInterval90({lo, hi}, result.resolution),
+                             c, result.test, FormatP(p_holds), result.lean, MoreSeeds(needed, n, leaning));
   }
   return result;
 }
@@ -630,6 +644,7 @@ void Apply(const PairResult& pair, Verdict& verdict) {
   verdict.p_value = pair.p;
   verdict.interval90 = pair.interval;
   verdict.summary = pair.paired_summary;
+  verdict.resolution = pair.resolution;
   verdict.more_seeds = pair.more_seeds;
   verdict.lean = pair.lean;
 }

@@ -427,9 +427,9 @@ std::vector<std::pair<std::string, std::string>> ChallengeSummary(const Evaluati
                        ? fmt::format(" and {} setup step(s)", evaluation.setup.compute.attempts)
                        : "",
                    FormatDuration(cost.wall_seconds),
-                   evaluation.elapsed_seconds > 0 ? fmt::format(" in {} elapsed from the first start to the last end",
-                                                                FormatDuration(evaluation.elapsed_seconds))
-                                                  : "",
+                   evaluation.elapsed_seconds ? fmt::format(" in {} elapsed from the first start to the last end",
+                                                            FormatElapsed(*evaluation.elapsed_seconds))
+                                              : "",
                    FormatDuration(cost.cpu_seconds), FormatDuration(cost.gpu_seconds),
                    FormatBytes(cost.peak_rss_kib * 1024),
                    evaluation.setup.compute.attempts > 0 ? "attempt or step" : "attempt")},

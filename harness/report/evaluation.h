@@ -96,7 +96,9 @@ struct Evaluation {
   // attempt's start to the last one's end, which attempts side by side make shorter than
   // compute.wall_seconds, their sum.
   std::map<std::string, std::vector<SeriesOfRun>> experiment_series;
-  double elapsed_seconds = 0;
+  // Whole seconds, as the Store's timestamps have them (FormatElapsed); none when no attempt
+  // has both a start and an end.
+  std::optional<double> elapsed_seconds;
   std::string last_finished_at;  // the newest attempt end, as stored ("2026-12-02T07:49:52Z"); empty: none
 
   int Count(VerdictKind kind) const;

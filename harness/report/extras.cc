@@ -1,9 +1,13 @@
 #include "harness/report/extras.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <set>
+
+#include "harness/util/units.h"
 
 namespace repro {
 namespace {
@@ -49,6 +53,12 @@ std::vector<std::string> ClaimedExperiments(const Manifest& manifest) {
   return ordered;
 }
 
+std::string FormatElapsed(double elapsed_seconds) {
+  if (elapsed_seconds < 1) return "under 1s";
+  if (elapsed_seconds < 60) return fmt::format("{:.0f}s", elapsed_seconds);
+  return FormatDuration(elapsed_seconds);
+}
+
 std::optional<double> ParseUtcTimestamp(const std::string& text) {
   std::tm tm{};
   char zone = 0;
@@ -79,7 +89,7 @@ Status GatherReportExtras(const std::vector<RunSpec>& runs, Store& store, int64_
     if (std::find(claimed.begin(), claimed.end(), run.experiment->id) == claimed.end()) continue;
     if (Status added = AddRunSeries(run, store, max_points, evaluation); !added) return added;
   }
-  if (first_start && last_end && *last_end > *first_start) evaluation.elapsed_seconds = *last_end - *first_start;
+  if (first_start && last_end) evaluation.elapsed_seconds = std::max(0.0, *last_end - *first_start);
   return Status::Ok();
 }
 

@@ -20,6 +20,11 @@ std::vector<std::string> ClaimedExperiments(const Manifest& manifest);
 // evaluation.last_finished_at.
 Status GatherReportExtras(const std::vector<RunSpec>& runs, Store& store, int64_t max_points, Evaluation& evaluation);
 
+// "elapsed_seconds" at the resolution it has: the Store's timestamps are whole seconds, so
+// 0 is "under 1s" and 5 is "5s", never a falsely precise "5.0s"; a minute or more as
+// FormatDuration writes it ("12m02s").
+std::string FormatElapsed(double elapsed_seconds);
+
 // Seconds since the epoch of a Store timestamp ("2026-11-24T14:23:32Z"); nullopt otherwise.
 std::optional<double> ParseUtcTimestamp(const std::string& text);
 

@@ -48,7 +48,9 @@ details::details-content{content-visibility:visible;display:contents}
 summary{list-style:none}summary::-webkit-details-marker{display:none}
 .claim,figure,tr,div.chart{break-inside:avoid}h2,h3,h4,summary{break-after:avoid}
 #claims{font-size:8.5pt}pre{white-space:pre-wrap;word-break:break-all}
+dt{break-after:avoid}dd{break-inside:avoid}
 #integrity table{font-size:7pt}#integrity td{padding:.1em .3em;word-break:break-all}
+#integrity td:last-child code{font-size:6pt;white-space:nowrap;word-break:normal}
 }
 )css";
 
@@ -171,6 +173,13 @@ std::string MetricTitle(const Manifest& manifest, const std::string& experiment_
   return metric;
 }
 
+// The side a claim's band is open toward: its better side, since a claim with one reads one
+// edge only (compare/verdict.cc: non-inferiority, or a one-sided t that finds it better than
+// claimed or not reproduced); a two-sided TOST reads both edges.
+Better OpenSide(const ClaimEvaluation& c) {
+  return c.verdict.test.rfind("TOST", 0) == 0 ? Better::kEither : c.claim->better;
+}
+
 // The claim on a number line: what the paper printed, its band, each run and the interval the
 // verdict read (its 90% interval, the one-sided tests at 5%, not the table's 95% CI).
 std::string ClaimDotPlot(const Evaluation& evaluation, const ClaimEvaluation& c) {
@@ -180,6 +189,7 @@ std::string ClaimDotPlot(const Evaluation& evaluation, const ClaimEvaluation& c)
   plot.reported_text = c.claim->reported.text;
   plot.allowed = c.verdict.allowed;
   plot.resolution = c.verdict.resolution;
+  plot.better = OpenSide(c);
   for (const RunEvidence& run : c.runs) {
     if (run.value) plot.measurements.emplace_back(run.label, *run.value);
   }
@@ -199,6 +209,7 @@ std::string ClaimCurves(const Evaluation& evaluation, const ClaimEvaluation& c) 
   chart.reported_text = c.claim->reported.text;
   chart.allowed = c.verdict.allowed;
   chart.resolution = c.verdict.resolution;
+  chart.better = OpenSide(c);
   return "<figure>" + RenderLineChart(chart) + "<figcaption>" + E(series->second.front().metric) +
          " over steps, one line per run, with the claimed value and its band</figcaption></figure>";
 }
@@ -231,7 +242,9 @@ std::string SeriesSections(const Evaluation& evaluation) {
         R"(<details class="series" id="series-{}"><summary>Experiment <code>{}</code>: {} series of {} metric(s)</summary>)",
         E(experiment), E(experiment), found->second.size(), by_metric.size());
     for (auto& [metric, curves] : by_metric) {
-      LineChart chart{MetricTitle(*evaluation.manifest, experiment, metric), std::move(curves), std::nullopt, 0, "", 0};
+      LineChart chart;
+      chart.metric = MetricTitle(*evaluation.manifest, experiment, metric);
+      chart.curves = std::move(curves);
       out += "<div class=\"chart\"><h4><code>" + E(metric) + "</code></h4><figure>" + RenderLineChart(chart) +
              "</figure></div>";
     }
@@ -312,12 +325,12 @@ std::string ComputeTable(const Evaluation& evaluation) {
                                                    : "<strong>Total, retries included</strong>",
              evaluation.compute);
   out += "</table>\n";
-  if (evaluation.elapsed_seconds > 0) {
+  if (evaluation.elapsed_seconds) {
     out += fmt::format(
         "<p id=\"elapsed\">Elapsed: the runs took {} from the first attempt's start to the last one's end; attempt "
         "time "
         "adds up each attempt's own wall time, {} in all, and is longer when attempts ran side by side.</p>\n",
-        FormatDuration(evaluation.elapsed_seconds), FormatDuration(evaluation.compute.wall_seconds));
+        FormatElapsed(*evaluation.elapsed_seconds), FormatDuration(evaluation.compute.wall_seconds));
   }
   return out;
 }

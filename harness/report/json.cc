@@ -1,3 +1,4 @@
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "harness/report/cells.h"
@@ -162,11 +163,13 @@ Json ReviewJson(const Evaluation& evaluation) {
   for (const std::string& environment : evaluation.environments) {
     environments.push_back(Json::parse(environment, nullptr, /*allow_exceptions=*/false));
   }
-  return Json{{"badge", {{"suggested", Text(badge.badge)}, {"reason", badge.reason}}},
-              {"summary", summary},
-              {"compute_total", ComputeJson(evaluation.compute)},
-              {"integrity", integrity},
-              {"environments", environments}};
+  return Json{
+      {"badge", {{"suggested", Text(badge.badge)}, {"reason", badge.reason}}},
+      {"summary", summary},
+      {"compute_total", ComputeJson(evaluation.compute)},
+      {"elapsed_seconds", evaluation.elapsed_seconds ? Json(std::llround(*evaluation.elapsed_seconds)) : Json()},
+      {"integrity", integrity},
+      {"environments", environments}};
 }
 
 Json ManifestFilesJson(const Evaluation& evaluation) {

@@ -6,6 +6,7 @@
 
 #include "harness/report/environment.h"
 #include "harness/report/escape.h"
+#include "harness/report/extras.h"
 #include "harness/util/text.h"
 #include "harness/util/time.h"
 #include "harness/util/units.h"
@@ -50,11 +51,11 @@ std::string TotalLine(const std::vector<LedgerEntry>& entries) {
     if (!entry.evaluation) continue;
     ++papers;
     claims += static_cast<int>(entry.evaluation->claims.size());
-    elapsed += entry.evaluation->elapsed_seconds;
+    elapsed += entry.evaluation->elapsed_seconds.value_or(0);
     cpu += entry.evaluation->compute.cpu_seconds;
   }
   return fmt::format("{} manifest(s) with results, {} claims: {}; {} elapsed and {} of CPU time in all", papers, claims,
-                     counts.empty() ? "none judged" : Join(counts, ", "), FormatDuration(elapsed), FormatDuration(cpu));
+                     counts.empty() ? "none judged" : Join(counts, ", "), FormatElapsed(elapsed), FormatDuration(cpu));
 }
 
 std::string Generated() {
@@ -80,7 +81,7 @@ LedgerRow RowOf(const LedgerEntry& entry) {
   row.claims = static_cast<int>(e->claims.size());
   row.verdicts = e->SummaryLine();
   if (e->compute.attempts > 0) {
-    row.elapsed = FormatDuration(e->elapsed_seconds);
+    row.elapsed = e->elapsed_seconds ? FormatElapsed(*e->elapsed_seconds) : "";
     row.attempts_wall = FormatDuration(e->compute.wall_seconds);
     row.cpu = FormatDuration(e->compute.cpu_seconds);
   }

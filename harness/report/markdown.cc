@@ -3,6 +3,7 @@
 #include "harness/report/cells.h"
 #include "harness/report/environment.h"
 #include "harness/report/escape.h"
+#include "harness/report/extras.h"
 #include "harness/report/render.h"
 #include "harness/util/outcome.h"
 #include "harness/util/shell_quote.h"
@@ -198,11 +199,11 @@ std::string ReviewersSection(const Evaluation& evaluation) {
   out += compute_row(
       evaluation.setup.compute.attempts > 0 ? "**total, retries and setup included**" : "**total, retries included**",
       evaluation.compute);
-  if (evaluation.elapsed_seconds > 0) {
+  if (evaluation.elapsed_seconds) {
     out += fmt::format(
         "\nElapsed: the runs took {} from the first attempt's start to the last one's end; attempt time adds up each "
         "attempt's own wall time and is longer when attempts ran side by side.\n",
-        FormatDuration(evaluation.elapsed_seconds));
+        FormatElapsed(*evaluation.elapsed_seconds));
   }
   return out;
 }

@@ -15,6 +15,8 @@ namespace {
 constexpr double kWidth = 640, kLeft = 64, kRight = 16;
 constexpr const char* kPalette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                                     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+// A dash per run as well as a colour, for black-and-white print; none is the claimed line's "5 3".
+constexpr const char* kDashes[] = {"", "8 3", "2 2", "8 3 2 3", "1 3", "12 3 3 3"};
 constexpr const char* kClaimColor = "#2ca02c";
 constexpr const char* kInk = "#333";
 
@@ -40,7 +42,12 @@ struct LegendItem {
   enum class Mark { kBand, kLine, kDashedLine, kDot, kSquare, kBar, kNone } mark;
   std::string color;
   std::string text;
+  std::string dash = "";  // kLine: the run's stroke-dasharray, as drawn
 };
+
+std::string DashAttribute(const std::string& dash) {
+  return dash.empty() ? "" : fmt::format(R"( stroke-dasharray="{}")", dash);
+}
 
 std::string LegendMark(const LegendItem& item, double x, double y) {
   switch (item.mark) {
@@ -52,7 +59,7 @@ std::string LegendMark(const LegendItem& item, double x, double y) {
     case LegendItem::Mark::kDashedLine:
       return fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="2"{}/>)", x,
                          y - 4, x + 18, y - 4, item.color,
-                         item.mark == LegendItem::Mark::kDashedLine ? R"( stroke-dasharray="5 3")" : "");
+                         DashAttribute(item.mark == LegendItem::Mark::kDashedLine ? "5 3" : item.dash));
     case LegendItem::Mark::kDot:
       return fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="4.5" fill="{}" fill-opacity="0.8"/>)", x + 9, y - 4,
                          item.color);
@@ -135,15 +142,33 @@ std::string Claimed(const std::string& reported_text, double reported) {
   return "claimed " + (reported_text.empty() ? FormatNumber(reported) : reported_text);
 }
 
-std::string BandText(double reported, double allowed, double resolution) {
+// A one-sided claim's band has one edge: "allowed: at least 53.5 (higher is better)".
+std::string BandText(double reported, double allowed, double resolution, Better better) {
   auto [low, high] = FormatPair(reported - allowed, reported + allowed, resolution);
+  switch (better) {
+    case Better::kHigher:
+      return fmt::format("allowed: at least {} (higher is better)", low);
+    case Better::kLower:
+      return fmt::format("allowed: at most {} (lower is better)", high);
+    case Better::kEither:
+      break;
+  }
   return fmt::format("allowed band {} to {}", low, high);
+}
+
+// The band's ends as drawn along an axis from "from" to "to" (page coordinates of the axis's
+// low and high ends): a one-sided band runs on to the end of its better side.
+std::pair<double, double> BandEnds(const Axis& axis, double reported, double allowed, Better better, double from,
+                                   double to) {
+  double low = better == Better::kLower ? from : axis.To(reported - allowed, from, to);
+  double high = better == Better::kHigher ? to : axis.To(reported + allowed, from, to);
+  return {low, high};
 }
 
 std::vector<LegendItem> DotPlotLegend(const DotPlot& plot) {
   std::vector<LegendItem> items = {
       {LegendItem::Mark::kLine, kClaimColor, Claimed(plot.reported_text, plot.reported)},
-      {LegendItem::Mark::kBand, kClaimColor, BandText(plot.reported, plot.allowed, plot.resolution)},
+      {LegendItem::Mark::kBand, kClaimColor, BandText(plot.reported, plot.allowed, plot.resolution, plot.better)},
       {LegendItem::Mark::kDot, kPalette[0], "one run (seed)"}};
   if (plot.mean) items.push_back({LegendItem::Mark::kSquare, kInk, "mean"});
   if (plot.interval) items.push_back({LegendItem::Mark::kBar, kInk, plot.interval_label});
@@ -153,12 +178,18 @@ std::vector<LegendItem> DotPlotLegend(const DotPlot& plot) {
 // The marks of a dot plot between "top" and "bottom": band, claimed line, dots, mean, interval.
 std::string DotPlotMarks(const DotPlot& plot, const Axis& axis, double top, double bottom) {
   auto x = [&](double value) { return axis.To(value, kLeft, kWidth - kRight); };
-  double low = plot.reported - plot.allowed, high = plot.reported + plot.allowed;
+  auto [low, high] = BandEnds(axis, plot.reported, plot.allowed, plot.better, kLeft, kWidth - kRight);
   double seeds_y = top + (bottom - top) * 0.33, mean_y = top + (bottom - top) * 0.72;
   std::string out = fmt::format(
       R"(<rect class="band" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="{}" fill-opacity="0.15"><title>{}</title></rect>)",
-      x(low), top, std::max(1.0, x(high) - x(low)), bottom - top, kClaimColor,
-      HtmlText(BandText(plot.reported, plot.allowed, plot.resolution)));
+      low, top, std::max(1.0, high - low), bottom - top, kClaimColor,
+      HtmlText(BandText(plot.reported, plot.allowed, plot.resolution, plot.better)));
+  if (plot.better != Better::kEither) {
+    // An arrow at the open end: the band goes on past the chart's edge.
+    bool right = plot.better == Better::kHigher;
+    out += Text(right ? kWidth - kRight - 3 : kLeft + 3, top + 12, right ? "→" : "←", right ? "end" : "start",
+                R"( class="open-band")");
+  }
   out += fmt::format(
       R"(<line class="claimed" x1="{0:.1f}" y1="{1:.1f}" x2="{0:.1f}" y2="{2:.1f}" stroke="{3}" stroke-width="2"><title>{4}</title></line>)",
       x(plot.reported), top, bottom, kClaimColor, HtmlText(Claimed(plot.reported_text, plot.reported)));
@@ -239,10 +270,40 @@ std::pair<double, double> LaterRange(const LineChart& chart, const Bounds& b) {
   return {low, high};
 }
 
+// With a claim: its band, and each curve's values from its first one within a few band widths
+// of the band (a curve that never comes so near: its last half of the steps). What a reader
+// compares with the claim, however far below it the curves started.
+std::pair<double, double> NearClaimRange(const LineChart& chart, const Bounds& b) {
+  constexpr double kBandWidths = 3;
+  double band_low = *chart.reported - chart.allowed, band_high = *chart.reported + chart.allowed;
+  double width = band_high - band_low > 0 ? band_high - band_low : (b.y_high - b.y_low) / 20;
+  double near_low = band_low - kBandWidths * width, near_high = band_high + kBandWidths * width;
+  double low = band_low, high = band_high, middle = (b.x_low + b.x_high) / 2;
+  for (const Curve& curve : chart.curves) {
+    auto near = std::find_if(curve.points.begin(), curve.points.end(),
+                             [&](const auto& point) { return point.second >= near_low && point.second <= near_high; });
+    for (auto point = curve.points.begin(); point != curve.points.end(); ++point) {
+      bool shown = near != curve.points.end() ? point >= near : point->first >= middle;
+      if (shown) low = std::min(low, point->second), high = std::max(high, point->second);
+    }
+  }
+  return {low, high};
+}
+
 YScale ChooseYScale(const LineChart& chart, const Bounds& b) {
   double low = b.y_low, high = b.y_high;
   if (chart.reported)
     low = std::min(low, *chart.reported - chart.allowed), high = std::max(high, *chart.reported + chart.allowed);
+  if (chart.reported) {
+    auto [near_low, near_high] = NearClaimRange(chart, b);
+    if (near_high > near_low && (high - low) > 1.5 * (near_high - near_low)) {
+      LinearScale scale = NiceScale(near_low, near_high);
+      return {{scale.low, scale.high},
+              scale.ticks,
+              fmt::format("y axis cut to the claimed band and the values near it; the whole range is {} to {}",
+                          FormatNumber(low), FormatNumber(high))};
+    }
+  }
   if (low > 0 && high / low > 10) {
     return {{low, high, true}, LogTicks(low, high), ""};  // more than a decade: the log axis shows every part
   }
@@ -266,14 +327,16 @@ std::vector<LegendItem> LineLegend(const LineChart& chart) {
   constexpr size_t kMostNamed = 12;
   std::vector<LegendItem> items;
   for (size_t i = 0; i < chart.curves.size() && i < kMostNamed; ++i) {
-    items.push_back({LegendItem::Mark::kLine, kPalette[i % std::size(kPalette)], chart.curves[i].label});
+    items.push_back({LegendItem::Mark::kLine, kPalette[i % std::size(kPalette)], chart.curves[i].label,
+                     kDashes[i % std::size(kDashes)]});
   }
   if (chart.curves.size() > kMostNamed) {
     items.push_back({LegendItem::Mark::kNone, kInk, fmt::format("and {} more runs", chart.curves.size() - kMostNamed)});
   }
   if (chart.reported) {
     items.push_back({LegendItem::Mark::kDashedLine, kClaimColor, Claimed(chart.reported_text, *chart.reported)});
-    items.push_back({LegendItem::Mark::kBand, kClaimColor, BandText(*chart.reported, chart.allowed, chart.resolution)});
+    items.push_back({LegendItem::Mark::kBand, kClaimColor,
+                     BandText(*chart.reported, chart.allowed, chart.resolution, chart.better)});
   }
   return items;
 }
@@ -286,8 +349,8 @@ std::string LineMarks(const LineChart& chart, const Axis& xs, const Axis& ys, do
       fmt::format(R"(<svg x="{}" y="{:.1f}" width="{}" height="{:.1f}" viewBox="0 0 {} {:.1f}" overflow="hidden">)",
                   kLeft, top, width, height, width, height);
   if (chart.reported) {
-    double y_high = ys.To(*chart.reported + chart.allowed, height, 0),
-           y_low = ys.To(*chart.reported - chart.allowed, height, 0);
+    // Page y runs down: y_low, where the band's low value is drawn, is below y_high.
+    auto [y_low, y_high] = BandEnds(ys, *chart.reported, chart.allowed, chart.better, height, 0);
     out +=
         fmt::format(R"(<rect class="band" x="0" y="{:.1f}" width="{}" height="{:.1f}" fill="{}" fill-opacity="0.15"/>)",
                     y_high, width, std::max(1.0, y_low - y_high), kClaimColor);
@@ -300,9 +363,10 @@ std::string LineMarks(const LineChart& chart, const Axis& xs, const Axis& ys, do
     for (const auto& [step, value] : chart.curves[i].points) {
       points += fmt::format("{:.1f},{:.1f} ", xs.To(step, 0, width), ys.To(value, height, 0));
     }
-    out +=
-        fmt::format(R"(<polyline fill="none" stroke="{}" stroke-width="1.5" points="{}"><title>{}</title></polyline>)",
-                    kPalette[i % std::size(kPalette)], points, HtmlText(chart.curves[i].label));
+    out += fmt::format(
+        R"(<polyline fill="none" stroke="{}" stroke-width="1.5"{} points="{}"><title>{}</title></polyline>)",
+        kPalette[i % std::size(kPalette)], DashAttribute(kDashes[i % std::size(kDashes)]), points,
+        HtmlText(chart.curves[i].label));
   }
   return out + "</svg>";
 }

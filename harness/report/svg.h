@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "harness/manifest/manifest.h"
+
 namespace repro {
 
 // One claim on a number line: the reported value with its allowed band, each seed's
@@ -23,6 +25,9 @@ struct DotPlot {
   std::optional<std::pair<double, double>> interval;
   std::string interval_label = "90% interval of the mean (what the verdict reads)";
   double resolution = 0;  // numbers shown down to this unit, as the verdict shows them (0: 4 digits)
+  // The claim's better side when its verdict reads one edge only (a non-inferiority test):
+  // the band is then open toward that side, drawn to the chart's edge. kEither: two edges.
+  Better better = Better::kEither;
 };
 std::string RenderDotPlot(const DotPlot& plot);
 
@@ -40,10 +45,15 @@ struct LineChart {
   double allowed = 0;
   std::string reported_text;
   double resolution = 0;
+  Better better = Better::kEither;  // as DotPlot::better
 };
-// The x axis runs from the first step to the last; a metric whose values span more than a
-// decade (all positive) gets a log y axis, and one whose first steps dwarf the rest (a loss
-// from 4.16 down to 1.9) an axis cut to the rest, with a note saying where it was cut.
+// The x axis runs from the first step to the last. With a claim, the y axis is fitted to its
+// band and to the values from where the curves come within a few band widths of it (a test
+// accuracy rising from 10 to 94 is shown from about 80), with a note naming the whole range.
+// Otherwise a metric whose values span more than a decade (all positive) gets a log y axis,
+// and one whose first steps dwarf the rest (a loss from 4.16 down to 1.9) an axis cut to the
+// rest, with a note saying where it was cut. Each run has its colour and its dash, so that
+// the curves part in black and white too.
 std::string RenderLineChart(const LineChart& chart);
 
 }  // namespace repro

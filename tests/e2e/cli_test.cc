@@ -80,15 +80,16 @@ TEST_F(CliTest, RunStoresEveryOutcomeAndJudgesEveryClaim) {
                                                                    {"good-beats-wrong", "reproduced"},
                                                                    {"order", "reproduced"}}))
       << run.out;
-  EXPECT_NE(
-      run.out.find("good: measured 0.9100 ± 0.0100 (n=3), claimed 0.91: 0 off, allowed ±0.025; 90% interval [0.8931, "
-                   "0.9269] inside [0.885, 0.935] (TOST p=0.025): reproduced"),
-      std::string::npos)
+  EXPECT_NE(run.out.find(
+                "good: measured 0.9100 ± 0.0100 (n=3), claimed 0.91: 0.0000 off, allowed ±0.025; 90% interval [0.8931, "
+                "0.9269] inside [0.885, 0.935] (TOST p=0.025): reproduced"),
+            std::string::npos)
       << run.out;
   EXPECT_NE(
-      run.out.find("json-tight: measured 0.80500 ± 0.00707 (n=2), claimed 0.805: 0 off, allowed ±0.0105; 90% interval "
-                   "[0.77343, 0.83657] is wider than the band [0.7945, 0.8155] (TOST p=0.14): inconclusive; the mean "
-                   "is inside the band, and about 2 more seeds would likely confirm it"),
+      run.out.find(
+          "json-tight: measured 0.80500 ± 0.00707 (n=2), claimed 0.805: 0.00000 off, allowed ±0.0105; 90% interval "
+          "[0.77343, 0.83657] is wider than the band [0.7945, 0.8155] (TOST p=0.14): inconclusive; the mean "
+          "is inside the band, and about 2 more seeds would likely confirm it"),
       std::string::npos)
       << run.out;
   EXPECT_NE(run.out.find("hang: 1 of 1 runs did not finish: hang seed=0 timeout (signal 15)"), std::string::npos)

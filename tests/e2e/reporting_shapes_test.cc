@@ -76,7 +76,7 @@ TEST_F(ReportingShapesTest, ATextFileADictLineAndInRunRepeats) {
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   std::map<std::string, std::string> reasons = Reasons(run.out);
   EXPECT_EQ(reasons["rmse"],
-            "measured 0.3700 (n=1), claimed 0.37: 0 off, allowed ±0.005; declared deterministic, so one run "
+            "measured 0.3700 (n=1), claimed 0.37: 0.0000 off, allowed ±0.005; declared deterministic, so one run "
             "decides: reproduced")
       << run.out;
   EXPECT_NE(reasons["recall"].find("measured 0.8800 (n=1)"), std::string::npos) << run.out;

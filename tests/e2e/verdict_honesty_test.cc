@@ -100,12 +100,12 @@ TEST_F(VerdictHonestyTest, EachVerdictSaysWhatTheEvidenceCanCarry) {
       << run.out;
   // 0.95 against "1.0" is on the band's edge, which is inside.
   EXPECT_EQ(reasons["on-the-edge"],
-            "measured 0.950 (n=1), claimed 1.0: 0.05 below, allowed ±0.05; declared deterministic, so "
+            "measured 0.950 (n=1), claimed 1.0: 0.050 below, allowed ±0.05; declared deterministic, so "
             "one run decides: reproduced")
       << run.out;
   // Three seeds that never reached the code are one run, not a spread of 0 over n=3.
   EXPECT_EQ(reasons["repetitions"],
-            "measured 0.500 (n=1), claimed 0.5: 0 off, allowed ±0.06; the 3 seeds gave bit-identical "
+            "measured 0.500 (n=1), claimed 0.5: 0.000 off, allowed ±0.06; the 3 seeds gave bit-identical "
             "values (does the seed reach the code?), so they count as one run; n=1, so no test: "
             "the declared tolerance decides: reproduced")
       << run.out;

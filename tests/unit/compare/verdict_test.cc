@@ -55,7 +55,7 @@ TEST(JudgeValueTest, OneSeedUsesADeclaredToleranceAndSaysSo) {
   Verdict v = JudgeValue(MakeClaim("94", Better::kEither, 0.5), Completed({95.1}));
   EXPECT_EQ(v.kind, VerdictKind::kNotReproduced);
   EXPECT_EQ(v.reason,
-            "measured 95.10 (n=1), claimed 94: 1.1 above, allowed ±1; n=1, so no test: the declared tolerance "
+            "measured 95.10 (n=1), claimed 94: 1.10 above, allowed ±1; n=1, so no test: the declared tolerance "
             "decides: not-reproduced");
   EXPECT_EQ(JudgeValue(MakeClaim("94", Better::kEither, 0.5), Completed({94.9})).kind, VerdictKind::kReproduced);
   EXPECT_EQ(JudgeValue(MakeClaim("94", Better::kEither, 0.5), Completed({93.1})).kind, VerdictKind::kReproduced);
@@ -118,7 +118,7 @@ TEST(JudgeValueTest, BitIdenticalSeedsCountAsOneRun) {
   EXPECT_FALSE(v.p_value.has_value()) << "no test was run, so no p-value is shown";
   EXPECT_EQ(v.seeds, (std::vector<int64_t>{0, 1, 2}));
   EXPECT_EQ(v.reason,
-            "measured 0.500 (n=1), claimed 0.5: 0 off, allowed ±0.06; the 3 seeds gave bit-identical values (does "
+            "measured 0.500 (n=1), claimed 0.5: 0.000 off, allowed ±0.06; the 3 seeds gave bit-identical values (does "
             "the seed reach the code?), so they count as one run; n=1, so no test: the declared tolerance "
             "decides: reproduced");
   // Without a declared tolerance that one run cannot decide.
@@ -154,7 +154,7 @@ TEST(JudgeValueTest, APrintedSpreadWithItsCountIsTestedAsASummaryStatistic) {
   EXPECT_NEAR(v.interval90->first, 0.17 - 2.131846786 * 0.004 / std::sqrt(5.0), 1e-8);
   EXPECT_EQ(v.measured, "0.17 ± 0.004 (printed, n=5)");
   EXPECT_EQ(v.reason,
-            "measured 0.1700 (n=1), claimed 0.17: 0 off, allowed ±0.005; the code printed ± 0.004 over n=5: 90% "
+            "measured 0.1700 (n=1), claimed 0.17: 0.0000 off, allowed ±0.005; the code printed ± 0.004 over n=5: 90% "
             "interval [0.1662, 0.1738] inside [0.165, 0.175] (TOST p=0.025): reproduced");
   Verdict edge = JudgeValue(MakeClaim("0.17"), WithPrintedSpread(0.173, 0.004, 5));
   EXPECT_EQ(edge.kind, VerdictKind::kInconclusive);
@@ -221,10 +221,11 @@ TEST(JudgeValueTest, NumbersAreShownFinerThanTheClaim) {
   claim.deterministic = true;
   Verdict near = JudgeValue(claim, Completed({911.63}));
   EXPECT_DOUBLE_EQ(near.resolution, 0.001);
-  EXPECT_EQ(near.reason.rfind("measured 911.630 (n=1), claimed 911.6: 0.03 above, allowed ±0.05;", 0), 0u)
+  EXPECT_EQ(near.reason.rfind("measured 911.630 (n=1), claimed 911.6: 0.030 above, allowed ±0.05;", 0), 0u)
       << near.reason;
   Verdict far = JudgeValue(claim, Completed({912.07}));
-  EXPECT_EQ(far.reason.rfind("measured 912.070 (n=1), claimed 911.6: 0.47 above, allowed ±0.05;", 0), 0u) << far.reason;
+  EXPECT_EQ(far.reason.rfind("measured 912.070 (n=1), claimed 911.6: 0.470 above, allowed ±0.05;", 0), 0u)
+      << far.reason;
   Verdict seeds = JudgeValue(MakeClaim("911.6", Better::kEither, 0.5), Completed({911.63, 911.61, 911.66}));
   EXPECT_NE(seeds.reason.find("90% interval [911.591, 911.676] inside [911.05, 912.15]"), std::string::npos)
       << seeds.reason;
@@ -255,21 +256,31 @@ TEST(JudgeValueTest, EquivalenceWhenTheIntervalIsInsideTheBand) {
   EXPECT_EQ(v.test, "TOST");
   EXPECT_LT(*v.p_value, 0.001);
   EXPECT_EQ(v.reason,
-            "measured 68.00 ± 0.16 (n=5), claimed 68: 0 off, allowed ±2.5; 90% interval [67.85, 68.15] inside "
+            "measured 68.00 ± 0.16 (n=5), claimed 68: 0.00 off, allowed ±2.5; 90% interval [67.85, 68.15] inside "
             "[65.5, 70.5] (TOST p<0.001): reproduced");
+}
+
+// #18: the reason said "0.4 below" beside the row's Δ "-0.40", and "0 off" beside "+0.0000".
+TEST(JudgeValueTest, TheReasonGivesTheDistanceWithTheRowsDigits) {
+  Verdict v = JudgeValue(MakeClaim("68", Better::kEither, 2.0), Completed({67.4, 67.6, 67.8}));
+  EXPECT_EQ(DeltaCell(v), "-0.40");
+  EXPECT_NE(v.reason.find("claimed 68: 0.40 below, allowed ±2.5"), std::string::npos) << v.reason;
+  Verdict on = JudgeValue(MakeClaim("0.9"), Completed({0.8984, 0.9, 0.9016}));
+  EXPECT_EQ(DeltaCell(on), "+0.0000");
+  EXPECT_NE(on.reason.find("claimed 0.9: 0.0000 off,"), std::string::npos) << on.reason;
 }
 
 TEST(JudgeValueTest, DifferenceWhenTheIntervalIsOutsideTheBand) {
   Verdict v = JudgeValue(MakeClaim("68", Better::kEither, 2.0), Completed({62, 62.5, 63}));
   EXPECT_EQ(v.kind, VerdictKind::kNotReproduced);
   EXPECT_EQ(v.reason,
-            "measured 62.50 ± 0.50 (n=3), claimed 68: 5.5 below, allowed ±2.5; 90% interval [61.66, 63.34] entirely "
+            "measured 62.50 ± 0.50 (n=3), claimed 68: 5.50 below, allowed ±2.5; 90% interval [61.66, 63.34] entirely "
             "below 65.5 (one-sided t p=0.0046): not-reproduced");
   // The same distance with more spread is not a proven difference.
   Verdict noisy = JudgeValue(MakeClaim("68", Better::kEither, 2.0), Completed({64, 65, 66}));
   EXPECT_EQ(noisy.kind, VerdictKind::kInconclusive);
   EXPECT_EQ(noisy.reason,
-            "measured 65.00 ± 1.00 (n=3), claimed 68: 3 below, allowed ±2.5; 90% interval [63.31, 66.69] straddles "
+            "measured 65.00 ± 1.00 (n=3), claimed 68: 3.00 below, allowed ±2.5; 90% interval [63.31, 66.69] straddles "
             "65.5 (TOST p=0.76): inconclusive; the mean is outside the band, and about 10 more seeds would "
             "likely show it is not reproduced");
   EXPECT_EQ(noisy.lean, "the mean is outside the band");
@@ -280,10 +291,11 @@ TEST(JudgeValueTest, InconclusiveSaysHowManyMoreSeedsWouldDecide) {
   Verdict v = JudgeValue(MakeClaim("68", Better::kEither, 1.0), Completed({66, 68, 70}));
   EXPECT_EQ(v.kind, VerdictKind::kInconclusive);
   EXPECT_EQ(v.more_seeds, 4);
-  EXPECT_EQ(v.reason,
-            "measured 68.00 ± 2.00 (n=3), claimed 68: 0 off, allowed ±1.5; 90% interval [64.63, 71.37] is wider than "
-            "the band [66.5, 69.5] (TOST p=0.16): inconclusive; the mean is inside the band, and about 4 more "
-            "seeds would likely confirm it");
+  EXPECT_EQ(
+      v.reason,
+      "measured 68.00 ± 2.00 (n=3), claimed 68: 0.00 off, allowed ±1.5; 90% interval [64.63, 71.37] is wider than "
+      "the band [66.5, 69.5] (TOST p=0.16): inconclusive; the mean is inside the band, and about 4 more "
+      "seeds would likely confirm it");
   Verdict straddle = JudgeValue(MakeClaim("68", Better::kEither, 1.0), Completed({66, 67, 68}));
   EXPECT_EQ(straddle.kind, VerdictKind::kInconclusive);
   EXPECT_NE(straddle.reason.find("90% interval [65.31, 68.69] straddles 66.5"), std::string::npos) << straddle.reason;
@@ -396,10 +408,23 @@ TEST(JudgeComparisonTest, PairedBySeedWhenBothSidesRanTheSameSeeds) {
   EXPECT_EQ(v.test, "paired t");
   EXPECT_NEAR(*v.p_value, 0.03410942316740957 / 2, 1e-9);
   EXPECT_EQ(v.reason,
-            "b.m - a.m = diff 0.5 ± 0.3536 (n=5, paired), claimed > 0: 90% interval [0.1629, 0.8371] entirely "
+            "b.m - a.m = diff 0.50 ± 0.35 (n=5, paired), claimed > 0: 90% interval [0.16, 0.84] entirely "
             "above 0 (paired t p=0.017): reproduced");
   EXPECT_EQ(JudgeComparison(Compare("b.m > a.m + 2"), b, a).kind, VerdictKind::kNotReproduced);
   EXPECT_EQ(JudgeComparison(Compare("b.m > a.m + 0.5"), b, a).kind, VerdictKind::kInconclusive);
+}
+
+// #18: "diff 0.105 ± 0.007638 ... [0.08672, 0.1233]": a comparison's numbers share the digits
+// of its spread, as a value claim's row does.
+TEST(JudgeComparisonTest, TheDifferenceAndItsIntervalShareTheSpreadsDigits) {
+  Side a = Completed({0.80, 0.81, 0.82, 0.80, 0.81}, "a.m"), b = Completed({0.90, 0.92, 0.92, 0.91, 0.92}, "b.m");
+  Verdict v = JudgeComparison(Compare("b.m > a.m"), b, a);
+  EXPECT_EQ(v.measured, "diff 0.1060 ± 0.0055 (n=5, paired)");
+  EXPECT_NE(v.reason.find("90% interval [0.1008, 0.1112] entirely above 0"), std::string::npos) << v.reason;
+  Side c = Completed({0.90, 0.92, 0.93}, "c.m", 10);
+  Verdict welch = JudgeComparison(Compare("c.m > a.m"), c, a);
+  EXPECT_EQ(welch.test, "Welch t");
+  EXPECT_EQ(welch.measured, "diff 0.1087 ± 0.0096 (n=3 vs 5)");
 }
 
 TEST(JudgeComparisonTest, ReplicatesPairBySeedAndRepeat) {

@@ -106,6 +106,10 @@ TEST_F(PlanTest, IdentityChangesWithWhatDeterminesTheRunOnly) {
   std::string other_timeout = base;
   other_timeout.replace(other_timeout.find("5m"), 2, "9m");
   EXPECT_EQ((*PlanRuns(Load(other_timeout, claims), "tree:abc"))[0].key, key) << "a limit is not identity";
+  // A unit is how the report titles an axis (experiments/mnist1d.yaml's "%" keeps its results).
+  std::string with_unit = base;
+  with_unit.replace(with_unit.find("'}}"), 3, "', unit: \"%\"}}");
+  EXPECT_EQ((*PlanRuns(Load(with_unit, claims), "tree:abc"))[0].key, key) << "a unit is not identity";
 }
 
 TEST_F(PlanTest, SeedsAreDistinctRunsEvenWhenTheCommandDoesNotNameThem) {

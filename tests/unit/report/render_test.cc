@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/report/escape.h"
+#include "harness/report/extras.h"
 
 namespace repro {
 namespace {
@@ -118,6 +119,29 @@ TEST_F(RenderTest, ATitleCannotLeaveItsCssString) {
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("</style><script"), std::string::npos);
   EXPECT_EQ(html.find("</style>"), html.rfind("</style>")) << "one style sheet, closed once";
+}
+
+// #18: the Store's timestamps are whole seconds: runs within one second left the Elapsed line
+// out, and one second read "1.0s". Elapsed is printed whenever attempts ran, at its resolution.
+TEST_F(RenderTest, ElapsedIsAlwaysPrintedInWholeSeconds) {
+  EXPECT_EQ(FormatElapsed(0), "under 1s");
+  EXPECT_EQ(FormatElapsed(1), "1s");
+  EXPECT_EQ(FormatElapsed(59), "59s");
+  EXPECT_EQ(FormatElapsed(722), "12m02s");
+  evaluation_.claims[0].compute = {2, 0.4, 0.3, 0, 2048};
+  evaluation_.compute = evaluation_.claims[0].compute;
+  evaluation_.elapsed_seconds = 0;
+  EXPECT_NE(RenderHtml(evaluation_).find("Elapsed: the runs took under 1s from the first attempt's start"),
+            std::string::npos);
+  EXPECT_NE(RenderMarkdown(evaluation_).find("Elapsed: the runs took under 1s"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(RenderJson(evaluation_))["review"]["elapsed_seconds"], 0);
+  evaluation_.elapsed_seconds = 1;
+  std::string html = RenderHtml(evaluation_);
+  EXPECT_NE(html.find("Elapsed: the runs took 1s from"), std::string::npos) << html;
+  EXPECT_EQ(html.find("1.0s"), std::string::npos);
+  evaluation_.elapsed_seconds.reset();
+  EXPECT_EQ(RenderHtml(evaluation_).find("Elapsed:"), std::string::npos);
+  EXPECT_TRUE(nlohmann::json::parse(RenderJson(evaluation_))["review"]["elapsed_seconds"].is_null());
 }
 
 TEST_F(RenderTest, ComputeNamesTheSumOverAttemptsAndTheElapsedTime) {

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <regex>
+#include <set>
 
 namespace repro {
 namespace {
@@ -134,9 +135,119 @@ TEST(LineChart, AFirstStepThatDwarfsTheRestIsCutWithANote) {
   std::vector<std::string> ticks = TickLabels(svg);
   EXPECT_EQ(std::find(ticks.begin(), ticks.end(), "4"), ticks.end()) << svg;
   EXPECT_NE(std::find(ticks.begin(), ticks.end(), "1.9"), ticks.end()) << svg;
-  EXPECT_NE(svg.find("y axis cut to the values after the first tenth of the steps; the whole range is 1.875 to 4.16"),
+  EXPECT_NE(svg.find("y axis cut to the claimed band and the values near it; the whole range is 1.875 to 4.16"),
             std::string::npos)
       << svg;
+}
+
+// The band's rectangle in a curve chart, as a share of the plot's height.
+double BandShare(const std::string& svg) {
+  std::smatch plot, band;
+  EXPECT_TRUE(std::regex_search(svg, plot,
+                                std::regex(R"re(<svg x="[0-9.]+" y="[0-9.]+" width="[0-9.]+" height="([0-9.]+)")re")));
+  EXPECT_TRUE(std::regex_search(
+      svg, band, std::regex(R"re(<rect class="band" x="0" y="[-0-9.]+" width="[0-9.]+" height="([0-9.]+)")re")));
+  if (plot.empty() || band.empty()) return 0;
+  return std::stod(band[1]) / std::stod(plot[1]);
+}
+
+// #18: best-step/cnn of the MNIST-1D replay, a test accuracy rising from 10 to 94 on a 0-100
+// axis, drew its 92.45-96.55 band as a thin strip.
+TEST(LineChart, TheClaimsBandIsFittedNotSquashedFlat) {
+  LineChart chart;
+  chart.metric = "test_acc_curve (%)";
+  for (int run = 0; run < 3; ++run) {
+    chart.curves.push_back({"cnn seed=" + std::to_string(run), {}});
+    for (int step = 0; step <= 2000; step += 100)
+      chart.curves.back().points.emplace_back(step, 94 - run * 0.5 - 84 * std::exp(-step / 300.0));
+  }
+  chart.reported = 94.5;
+  chart.reported_text = "94.5";
+  chart.allowed = 2.05;
+  std::string svg = RenderLineChart(chart);
+  EXPECT_GE(BandShare(svg), 0.15) << svg;
+  EXPECT_NE(svg.find("the whole range is 9 to 96.55"), std::string::npos) << svg;
+  std::vector<std::string> ticks = TickLabels(svg);
+  EXPECT_EQ(std::find(ticks.begin(), ticks.end(), "20"), ticks.end()) << "the climb from 10 is cut";
+}
+
+// A claim far from every curve (not reproduced): the curves' last half, and the band, are shown.
+TEST(LineChart, CurvesThatNeverComeNearTheClaimShowTheirLastHalf) {
+  LineChart chart;
+  chart.metric = "acc";
+  chart.curves = {{"run", {{0, 10}, {500, 50}, {1000, 58}, {1500, 59}, {2000, 60}}}};
+  chart.reported = 94;
+  chart.allowed = 1;
+  std::string svg = RenderLineChart(chart);
+  std::vector<std::string> ticks = TickLabels(svg);
+  EXPECT_EQ(std::find(ticks.begin(), ticks.end(), "10"), ticks.end()) << svg;
+  EXPECT_NE(svg.find("the whole range is 10 to 95"), std::string::npos) << svg;
+}
+
+// #18: a claim decided by non-inferiority drew a two-sided band, so a run past its upper edge
+// read as a contradiction of "reproduced".
+TEST(DotPlot, AOneSidedClaimsBandIsOpenTowardItsBetterSide) {
+  DotPlot plot;
+  plot.metric = "test_acc";
+  plot.reported = 55.5;
+  plot.reported_text = "55.5";
+  plot.allowed = 2;
+  plot.measurements = {{"seed=0", 56}, {"seed=1", 58.5}};
+  plot.better = Better::kHigher;
+  std::string svg = RenderDotPlot(plot);
+  EXPECT_NE(svg.find(">allowed: at least 53.5 (higher is better)<"), std::string::npos) << svg;
+  EXPECT_EQ(svg.find("allowed band"), std::string::npos);
+  std::smatch band;
+  ASSERT_TRUE(std::regex_search(svg, band,
+                                std::regex(R"re(<rect class="band" x="([0-9.]+)" y="[0-9.]+" width="([0-9.]+)")re")));
+  EXPECT_NEAR(std::stod(band[1]) + std::stod(band[2]), 624, 0.2) << "drawn to the chart's right edge";
+  EXPECT_NE(svg.find(R"(class="open-band">→<)"), std::string::npos);
+
+  plot.better = Better::kLower;
+  plot.measurements = {{"seed=0", 55}, {"seed=1", 52}};
+  svg = RenderDotPlot(plot);
+  EXPECT_NE(svg.find(">allowed: at most 57.5 (lower is better)<"), std::string::npos) << svg;
+  ASSERT_TRUE(std::regex_search(svg, band, std::regex(R"re(<rect class="band" x="([0-9.]+)")re")));
+  EXPECT_EQ(band[1], "64.0") << "drawn from the chart's left edge";
+
+  plot.better = Better::kEither;
+  svg = RenderDotPlot(plot);
+  EXPECT_NE(svg.find(">allowed band 53.5 to 57.5<"), std::string::npos) << svg;
+  EXPECT_EQ(svg.find("open-band"), std::string::npos);
+}
+
+TEST(LineChart, AOneSidedClaimsBandRunsToThePlotsEdge) {
+  LineChart chart;
+  chart.metric = "acc";
+  chart.curves = {{"run", {{0, 50}, {1000, 55}, {2000, 56}}}};
+  chart.reported = 55.5;
+  chart.allowed = 2;
+  chart.better = Better::kHigher;
+  std::string svg = RenderLineChart(chart);
+  EXPECT_NE(svg.find(R"(<rect class="band" x="0" y="0.0")"), std::string::npos) << "open to the top\n" << svg;
+  EXPECT_NE(svg.find(">allowed: at least 53.5 (higher is better)<"), std::string::npos);
+}
+
+// Printed in black and white, runs part by their dashes: each curve's dash is its legend's.
+TEST(LineChart, EachRunHasADashAndItsLegendEntryTheSame) {
+  LineChart chart;
+  chart.metric = "loss";
+  for (int i = 0; i < 4; ++i) chart.curves.push_back({"run " + std::to_string(i), {{0, 1.0 + i}, {10, 2.0 + i}}});
+  std::string svg = RenderLineChart(chart);
+  std::vector<std::string> drawn, legend;
+  static const std::regex kPolyline(
+      R"re(<polyline fill="none" stroke="[^"]+" stroke-width="1.5"(?: stroke-dasharray="([^"]+)")? points)re");
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), kPolyline); it != std::sregex_iterator(); ++it)
+    drawn.push_back((*it)[1]);
+  std::string legend_part = svg.substr(svg.find(R"(<g class="legend">)"));
+  legend_part = legend_part.substr(0, legend_part.find("</g>"));
+  static const std::regex kLegendLine(R"re(<line [^>]*stroke-width="2"(?: stroke-dasharray="([^"]+)")?/>)re");
+  for (auto it = std::sregex_iterator(legend_part.begin(), legend_part.end(), kLegendLine);
+       it != std::sregex_iterator(); ++it)
+    legend.push_back((*it)[1]);
+  ASSERT_EQ(drawn.size(), 4u) << svg;
+  EXPECT_EQ(drawn, legend);
+  EXPECT_EQ(std::set<std::string>(drawn.begin(), drawn.end()).size(), 4u) << "four runs, four dashes";
 }
 
 TEST(LineChart, ALegendNamesADozenRunsAndCountsTheRest) {
