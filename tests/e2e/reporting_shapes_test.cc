@@ -41,7 +41,7 @@ experiments:
     command: [/bin/sh, paper.sh, append, "{seed}"]
     deterministic: true
     metrics:
-      rmse: {file: results/result.txt, regex: 'Test RMSE: (?<value>\S+)'}
+      rmse: {file: results/result.txt, regex: 'Test RMSE: (?<value>\S+)', reduce: first}
   - id: dict
     command: [/bin/sh, paper.sh, dict, "{seed}"]
     deterministic: true
@@ -64,14 +64,17 @@ class ReportingShapesTest : public ::testing::Test {
  protected:
   void SetUp() override {
     WriteText(dir_ / "code/paper.sh", kPaper, /*executable=*/true);
+    // The result the authors got, shipped with the code: the run appends below it.
+    WriteText(dir_ / "code/results/result.txt", "Test RMSE: 0.99\n");
     WriteText(dir_ / "paper.yaml", kManifest);
   }
   ScopedTempDir dir_;
 };
 
 TEST_F(ReportingShapesTest, ATextFileADictLineAndInRunRepeats) {
-  // A stale result file in the code must not be what is read: each attempt appends to the
-  // copy in its own working copy, so only its own line is there.
+  // A stale result file in the code ("Test RMSE: 0.99") must not be what is read: each attempt
+  // appends to the copy in its own working copy, and what that copy held before the run is
+  // skipped, so 'reduce: first' takes the attempt's own line.
   testing::CommandResult run = RunRepro({"run", "paper.yaml"}, dir_.path());
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   std::map<std::string, std::string> reasons = Reasons(run.out);
