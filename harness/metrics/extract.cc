@@ -546,17 +546,24 @@ MetricValue MetricCollector::Reduce(const std::string& name, const Series& serie
     value.message = fmt::format("{} captured {}", DescribeExtractor(spec), value.message);
   std::string notes = Notes(entries_[series.entry], /*with_problem=*/false);
   if (value.flag == ValueFlag::kOk && !notes.empty()) value.message = "note: " + notes;
+  // What 'repro show' prints beside the value: it is no measurement of one repeat.
+  if (value.flag == ValueFlag::kOk && spec.replicates) {
+    std::string mean = fmt::format("the mean of {} replicate{}", value.points, value.points == 1 ? "" : "s");
+    value.message = value.message.empty() ? mean : mean + "; " + value.message;
+  }
   return value;
 }
 
 std::vector<MetricValue> MetricCollector::Finish(const std::function<std::filesystem::path(const MetricSpec&)>& resolve,
-                                                 const std::filesystem::path& root) {
+                                                 const std::filesystem::path& root, const FilesBefore& before) {
+  before_ = &before;
   std::vector<std::filesystem::path> paths(entries_.size());
   for (size_t i = 0; i < entries_.size(); ++i) {
     if (entries_[i].spec.FromStream()) continue;
     paths[i] = resolve(entries_[i].spec);
     ReadFiles(i, paths[i], root);
   }
+  before_ = nullptr;
   std::vector<MetricValue> values;
   for (size_t i = 0; i < entries_.size(); ++i) {
     const MetricSpec& spec = entries_[i].spec;

@@ -88,6 +88,15 @@ Status ReadReplicates(const Experiment& experiment, const AttemptRecord& attempt
   return Status::Ok();
 }
 
+// The run a piece of evidence is of: a replicate's label without its " #INDEX".
+std::string RunLabelOf(const RunEvidence& run) {
+  if (!run.replicate) return run.label;
+  std::string suffix = fmt::format(" #{}", *run.replicate);
+  bool tagged = run.label.size() >= suffix.size() &&
+                run.label.compare(run.label.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return tagged ? run.label.substr(0, run.label.size() - suffix.size()) : run.label;
+}
+
 // One run's evidence, or one per replicate (by index; a repeated index keeps its last value)
 // when its metric is declared 'replicates'.
 void AddEvidence(RunEvidence evidence, const LatestAttempts& latest, std::vector<RunEvidence>& out) {
@@ -341,13 +350,18 @@ Status Gather(const std::vector<RunSpec>& runs, const LatestAttempts& latest, St
     }
   }
   for (ClaimEvaluation& claim : evaluation.claims) {
+    // A run's replicates are samples of one attempt: its cost counts once, its curve is drawn
+    // once and named as the run.
+    std::set<int64_t> costed;
+    std::set<std::pair<int64_t, std::string>> drawn;
     for (const RunEvidence& run : claim.runs) {
-      claim.compute.Add(run);
+      if (run.attempt_id == 0 || costed.insert(run.attempt_id).second) claim.compute.Add(run);
       if (detail != Detail::kReport || run.attempt_id == 0 || run.metric.empty()) continue;
+      if (!drawn.insert({run.attempt_id, run.metric}).second) continue;
       Result<std::vector<SeriesPoint>> points = store.Series(run.attempt_id, run.metric, kCurvePoints);
       if (!points || points->size() < 2) continue;
       evaluation.series[claim.claim->id].push_back(
-          {run.label, run.metric, Finite(*points), /*unit: the chart finds it by claim*/ ""});
+          {RunLabelOf(run), run.metric, Finite(*points), /*unit: the chart finds it by claim*/ ""});
     }
   }
   return Status::Ok();
@@ -404,7 +418,7 @@ std::vector<std::pair<std::string, std::string>> ChallengeSummary(const Evaluati
   }
   std::set<std::string> labels;
   for (const ClaimEvaluation& c : evaluation.claims) {
-    for (const RunEvidence& run : c.runs) labels.insert(run.label);
+    for (const RunEvidence& run : c.runs) labels.insert(RunLabelOf(run));  // replicates are of one run
   }
   size_t runs = labels.size();
   const Compute& cost = evaluation.compute;
