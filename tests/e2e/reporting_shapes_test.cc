@@ -193,11 +193,14 @@ claims:
   for (const char* error :
        {"m.yaml:6:22: 'commit' in 'source' in experiment 'a' needs the manifest's source to be a git "
         "repository ('git' and 'commit')",
-        "m.yaml:10:23: patch 'missing.patch' (resolved to ", "m.yaml:11:11: '1BAD' in env is not a valid variable name",
+        "m.yaml:10:23: patch 'missing.patch' (resolved to ",
+        "m.yaml:11:11: '1BAD' in env in experiment 'b' is not a valid variable name",
         "m.yaml:15:13: 'source' in experiment 'c' must set 'commit' (a full hash) or 'patches' (a list, [] "
         "for none)"}) {
     EXPECT_NE(validate.err.find(error), std::string::npos) << error << "\n" << validate.err;
   }
+  // A commit that is refused is not also missing.
+  EXPECT_EQ(validate.err.find("'source' in experiment 'a' must set"), std::string::npos) << validate.err;
 }
 
 }  // namespace
