@@ -755,22 +755,45 @@ Verdict JudgeRanking(const Claim& claim, const std::vector<Side>& entries) {
   return verdict;
 }
 
-Verdict CombineForAll(const Claim& claim, const std::vector<std::pair<std::string, Verdict>>& per_value) {
-  Verdict verdict;
+namespace {
+
+// Parts judged alone, each a line "LABEL: reason"; the whole is as bad as its worst part.
+// Returns how many parts hold.
+int CombineParts(const Claim& claim, const std::vector<std::pair<std::string, Verdict>>& parts, Verdict& verdict) {
   verdict.claim_id = claim.id;
   verdict.allowed = AllowedDeviation(claim);
   VerdictKind worst = VerdictKind::kBetterThanClaimed;
   int holding = 0;
-  for (const auto& [label, part] : per_value) {
+  for (const auto& [label, part] : parts) {
     holding += IsSuccess(part.kind) ? 1 : 0;
     if (Severity(part.kind) > Severity(worst)) worst = part.kind;
     verdict.parts.push_back(fmt::format("{}: {}", label, part.reason));
   }
   verdict.kind = worst;
+  return holding;
+}
+
+}  // namespace
+
+Verdict CombineForAll(const Claim& claim, const std::vector<std::pair<std::string, Verdict>>& per_value) {
+  Verdict verdict;
+  int holding = CombineParts(claim, per_value, verdict);
   verdict.test = "at every value";
   verdict.measured = fmt::format("holds at {} of {}", holding, per_value.size());
-  verdict.reason =
-      fmt::format("holds at {} of {} values of {}: {}", holding, per_value.size(), claim.for_all, VerdictName(worst));
+  verdict.reason = fmt::format("holds at {} of {} values of {}: {}", holding, per_value.size(), claim.for_all,
+                               VerdictName(verdict.kind));
+  return verdict;
+}
+
+Verdict CombineExperiments(const Claim& claim, const std::vector<std::pair<std::string, Verdict>>& per_experiment) {
+  Verdict verdict;
+  int holding = CombineParts(claim, per_experiment, verdict);
+  std::vector<std::string> labels;
+  for (const auto& [label, part] : per_experiment) labels.push_back(label);
+  verdict.test = "in every experiment";
+  verdict.measured = fmt::format("holds in {} of {}", holding, per_experiment.size());
+  verdict.reason = fmt::format("holds in {} of {} experiments ({}): {}", holding, per_experiment.size(),
+                               Join(labels, ", "), VerdictName(verdict.kind));
   return verdict;
 }
 

@@ -518,7 +518,7 @@ class Parser {
     std::vector<std::string> ids;
     switch (claim.kind) {
       case ClaimKind::kValue:
-        ids = {claim.experiment};
+        ids = claim.ValueExperiments();
         break;
       case ClaimKind::kComparison:
         if (claim.comparison) ids = {claim.comparison->left.experiment, claim.comparison->right.experiment};

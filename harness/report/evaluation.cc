@@ -22,16 +22,11 @@
 namespace repro {
 namespace {
 
-// Which code a number comes from, when its experiment runs its own: " @<commit>".
-std::string OwnCode(const Experiment& experiment) {
-  if (!experiment.source) return "";
-  if (!experiment.source->commit.empty()) return " @" + experiment.source->commit.substr(0, 12);
-  return " (its own patches)";
-}
-
-RunEvidence EvidenceFor(const RunSpec& run, const std::optional<AttemptRecord>& attempt, const std::string& metric) {
+RunEvidence EvidenceFor(const Manifest& manifest, const RunSpec& run, const std::optional<AttemptRecord>& attempt,
+                        const std::string& metric) {
   RunEvidence evidence;
-  evidence.label = run.label + OwnCode(*run.experiment);
+  evidence.label = run.label + OwnCodeSuffix(*run.experiment);
+  evidence.commit = manifest.SourceOf(*run.experiment).commit;
   evidence.seed = run.seed;
   evidence.metric = metric;
   evidence.gpus = run.experiment->resources.gpus;
@@ -120,11 +115,11 @@ void AddEvidence(RunEvidence evidence, const LatestAttempts& latest, std::vector
   }
 }
 
-Side MakeSide(const std::vector<RunSpec>& runs, const LatestAttempts& latest, const std::string& experiment,
-              const std::string& metric, const NamedValues& where) {
+Side MakeSide(const Manifest& manifest, const std::vector<RunSpec>& runs, const LatestAttempts& latest,
+              const std::string& experiment, const std::string& metric, const NamedValues& where) {
   Side side{experiment + "." + metric, {}};
   for (const RunSpec* run : RunsFor(runs, experiment, where)) {
-    AddEvidence(EvidenceFor(*run, latest.at(run->key), metric), latest, side.runs);
+    AddEvidence(EvidenceFor(manifest, *run, latest.at(run->key), metric), latest, side.runs);
   }
   return side;
 }
@@ -142,12 +137,34 @@ Verdict EvaluateForAll(const Manifest& manifest, const Claim& claim, const std::
     for (const std::string& value : param.values) {
       NamedValues where = claim.where;
       where.emplace_back(param.name, value);
-      Side side = MakeSide(runs, latest, claim.experiment, claim.metric, where);
+      Side side = MakeSide(manifest, runs, latest, claim.experiment, claim.metric, where);
       AddRuns(side, entry);
       per_value.emplace_back(param.name + "=" + value, JudgeValue(claim, side));
     }
   }
   return CombineForAll(claim, per_value);
+}
+
+// An experiment with the code its runs used, for a part's label: "as-written @0123456789ab".
+std::string ExperimentWithCode(const Manifest& manifest, const std::string& id) {
+  const Experiment* experiment = manifest.FindExperiment(id);
+  if (experiment == nullptr) return id;
+  std::string commit = manifest.SourceOf(*experiment).commit;
+  if (commit.empty()) return id + OwnCodeSuffix(*experiment);
+  return id + " @" + commit.substr(0, 12) +
+         (experiment->source && experiment->source->patches ? " with its own patches" : "");
+}
+
+// A value claim naming several experiments: judged against each as a part, side by side.
+Verdict EvaluateSideBySide(const Manifest& manifest, const Claim& claim, const std::vector<RunSpec>& runs,
+                           const LatestAttempts& latest, ClaimEvaluation& entry) {
+  std::vector<std::pair<std::string, Verdict>> per_experiment;
+  for (const std::string& id : claim.experiments) {
+    Side side = MakeSide(manifest, runs, latest, id, claim.metric, claim.where);
+    AddRuns(side, entry);
+    per_experiment.emplace_back(ExperimentWithCode(manifest, id), JudgeValue(claim, side));
+  }
+  return CombineExperiments(claim, per_experiment);
 }
 
 ClaimEvaluation EvaluateClaim(const Manifest& manifest, const Claim& claim, const std::vector<RunSpec>& runs,
@@ -156,19 +173,23 @@ ClaimEvaluation EvaluateClaim(const Manifest& manifest, const Claim& claim, cons
   entry.claim = &claim;
   switch (claim.kind) {
     case ClaimKind::kValue: {
+      if (!claim.experiments.empty()) {
+        entry.verdict = EvaluateSideBySide(manifest, claim, runs, latest, entry);
+        break;
+      }
       if (!claim.for_all.empty()) {
         entry.verdict = EvaluateForAll(manifest, claim, runs, latest, entry);
         break;
       }
-      Side side = MakeSide(runs, latest, claim.experiment, claim.metric, claim.where);
+      Side side = MakeSide(manifest, runs, latest, claim.experiment, claim.metric, claim.where);
       AddRuns(side, entry);
       entry.verdict = JudgeValue(claim, side);
       break;
     }
     case ClaimKind::kComparison: {
       const Comparison& c = *claim.comparison;
-      Side left = MakeSide(runs, latest, c.left.experiment, c.left.metric, claim.where);
-      Side right = MakeSide(runs, latest, c.right.experiment, c.right.metric, claim.where);
+      Side left = MakeSide(manifest, runs, latest, c.left.experiment, c.left.metric, claim.where);
+      Side right = MakeSide(manifest, runs, latest, c.right.experiment, c.right.metric, claim.where);
       AddRuns(left, entry);
       AddRuns(right, entry);
       entry.verdict = JudgeComparison(claim, left, right);
@@ -177,7 +198,7 @@ ClaimEvaluation EvaluateClaim(const Manifest& manifest, const Claim& claim, cons
     case ClaimKind::kRanking: {
       std::vector<Side> sides;
       for (const std::string& experiment : claim.ranking) {
-        sides.push_back(MakeSide(runs, latest, experiment, claim.metric, claim.where));
+        sides.push_back(MakeSide(manifest, runs, latest, experiment, claim.metric, claim.where));
         AddRuns(sides.back(), entry);
       }
       entry.verdict = JudgeRanking(claim, sides);
@@ -284,8 +305,8 @@ std::vector<RunCommand> Commands(const std::vector<RunSpec>& runs, const LatestA
     const std::optional<AttemptRecord>& attempt = latest.at(run.key);
     std::string out = attempt ? (std::filesystem::path(attempt->dir) / "out").string() : "{out}";
     Result<std::vector<std::string>> argv = ExpandCommand(run, out);
-    commands.push_back(
-        {run.label + OwnCode(*run.experiment), argv ? *argv : std::vector<std::string>{"(" + argv.error() + ")"}});
+    commands.push_back({run.label + OwnCodeSuffix(*run.experiment),
+                        argv ? *argv : std::vector<std::string>{"(" + argv.error() + ")"}});
   }
   return commands;
 }
@@ -528,7 +549,7 @@ Result<Evaluation> EvaluateInOneRead(const Manifest& manifest, const std::vector
     }
     latest.by_run[run.key] = *attempt;
     if (*attempt && (*attempt)->status != AttemptStatus::kCompleted && (*attempt)->status != AttemptStatus::kRunning) {
-      evaluation.unfinished_runs.push_back(EvidenceFor(run, *attempt, ""));
+      evaluation.unfinished_runs.push_back(EvidenceFor(manifest, run, *attempt, ""));
     }
   }
   std::map<std::string, std::string> fingerprints;  // sha256 -> JSON, read once
