@@ -503,9 +503,9 @@ claims:
                 "x.yaml:6:22: 'commit' in 'source' in experiment 'a' must be a full 40-hex commit (git rev-parse "
                 "abc123 prints it), got 'abc123'",
                 "x.yaml:10:11: '1BAD' in env in experiment 'b' is not a valid variable name",
-                "x.yaml:10:30: duplicate key 'OK' in env in experiment 'b'",
+                "x.yaml:10:31: duplicate key 'OK' in env in experiment 'b'",
                 "x.yaml:14:10: 'env' in experiment 'c' must be a mapping of variable names to values, not a list",
-                "x.yaml:16:37: 'regex' in metric 'acc' of experiment 'c' reads a 'file' as text; it does not go with "
+                "x.yaml:16:36: 'regex' in metric 'acc' of experiment 'c' reads a 'file' as text; it does not go with "
                 "'stream' (write the pattern as 'stdout: PATTERN')",
             }));
   // The manifest's own env is named as before.
@@ -557,9 +557,9 @@ claims:
                 "x.yaml:7:30: claim 'c1' names unknown experiment 'lates'",
                 "x.yaml:8:30: claim 'c2' names experiment 'a' twice",
                 "x.yaml:9:26: 'experiment' in claim 'c3' must name an experiment, or a list of them",
-                "x.yaml:10:40: claim 'c4' names unknown metric 'acc' of experiment 'b' (did you mean 'loss'?)",
-                "x.yaml:11:40: claim 'c5' names unknown metric 'acc' of experiment 'b' (did you mean 'loss'?)",
-                "x.yaml:11:71: 'for_all' in claim 'c5' does not go with several experiments: write one claim per "
+                "x.yaml:10:42: claim 'c4' names unknown metric 'acc' of experiment 'b'",
+                "x.yaml:11:42: claim 'c5' names unknown metric 'acc' of experiment 'b'",
+                "x.yaml:11:69: 'for_all' in claim 'c5' does not go with several experiments: write one claim per "
                 "experiment",
             }));
 }
