@@ -225,7 +225,8 @@ TEST(ExperimentSourceTest, TwoCommitsOfOneRepositorySideBySide) {
   // In the JSON, each run names its commit in full; the plan labels runs as reports do.
   ASSERT_EQ(json.exit_code, 0) << json.err;
   std::map<std::string, std::string> commit_of;  // label -> commit, over the runs of the side-by-side claim
-  for (const nlohmann::json& claim : nlohmann::json::parse(json.out)["claims"]) {
+  nlohmann::json parsed = nlohmann::json::parse(json.out);
+  for (const nlohmann::json& claim : parsed["claims"]) {
     if (claim["id"] != "readme") continue;
     EXPECT_EQ(claim["experiments"], nlohmann::json::array({"latest", "as-written"}));
     EXPECT_EQ(claim["parts"].size(), 2u);
