@@ -11,6 +11,20 @@
 namespace repro::cli {
 namespace {
 
+// Why --source cannot stand for the manifest's code: an experiment pins a commit of its own,
+// which a checkout cannot be. A usage error, not repro's.
+std::optional<std::string> SourceFlagConflict(const Manifest& manifest) {
+  for (const Experiment& experiment : manifest.experiments) {
+    if (experiment.source && !experiment.source->commit.empty()) {
+      return fmt::format(
+          "experiment '{}' pins its own commit {}; --source replaces only the manifest's code: run without "
+          "--source, or remove the experiment's 'commit'",
+          experiment.id, experiment.source->commit);
+    }
+  }
+  return std::nullopt;
+}
+
 // Names the code the runs use: a --source checkout replaces the manifest's source (keeping
 // its files and patches); a ref is resolved, fetching first when "update" (repro run).
 Status BindSource(const Console& console, Loaded& loaded, const CommonOptions& common, bool update) {
@@ -19,14 +33,6 @@ Status BindSource(const Console& console, Loaded& loaded, const CommonOptions& c
   // A manifest kept inside its code describes the code; editing a claim must not make new runs.
   source.outputs.push_back(loaded.manifest.dir / loaded.manifest.path.filename());
   if (common.source) {
-    for (const Experiment& experiment : loaded.manifest.experiments) {
-      if (experiment.source && !experiment.source->commit.empty()) {
-        return Error{
-            fmt::format("experiment '{}' pins its own commit {}; --source replaces only the manifest's code: run "
-                        "without --source, or remove the experiment's 'commit'",
-                        experiment.id, experiment.source->commit)};
-      }
-    }
     std::string pinned = source.commit;
     source.path = std::filesystem::absolute(*common.source).lexically_normal();
     source.git.clear();
@@ -138,6 +144,10 @@ CliResult<Loaded> LoadAndPlan(const Console& console, const std::string& path, c
     return CliError{kExitBadInput, missing};
   Loaded loaded{std::move(*manifest), {}, {}, {}, {}};
   if (common != nullptr) {
+    if (common->source) {
+      if (std::optional<std::string> conflict = SourceFlagConflict(loaded.manifest))
+        return CliError::BadInput(*conflict);
+    }
     if (Status bound = BindSource(console, loaded, *common, update); !bound) return CliError::Harness(bound.error());
   } else {
     loaded.manifest.source.outputs = ReproOutputs(CommonOptions{});  // validate: the default places

@@ -34,7 +34,9 @@ ExitCode PrintPlan(const Console& console, const Loaded& l, const CommonOptions&
     std::string state = StateOf(run, store.get());
     bool runs = force || state != "done";
     to_run += runs ? 1 : 0;
-    console.out << fmt::format("{:<12} {}  {}\n", VisibleText(state), run.key.substr(0, 12), VisibleText(run.label));
+    // The label as reports show it: an experiment's own commit is named on each of its runs.
+    console.out << fmt::format("{:<12} {}  {}\n", VisibleText(state), run.key.substr(0, 12),
+                               VisibleText(run.label + OwnCodeSuffix(*run.experiment)));
     Result<std::vector<std::string>> argv = ExpandCommand(run, "<attempt>/out");
     if (commands && runs && argv) console.out << "             " << VisibleText(ShellCommandLine(*argv)) << "\n";
   }

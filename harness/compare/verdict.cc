@@ -179,6 +179,42 @@ bool BitIdentical(const Samples& by_seed) {
   return true;
 }
 
+// Whether several seeds each gave the same replicates, index for index and bit for bit: the
+// seed never reached the code, and each run repeated the same in-run samples.
+bool SeedsRepeatReplicates(const Samples& samples) {
+  if (!HasReplicates(samples)) return false;
+  std::map<int64_t, std::vector<std::pair<int64_t, uint64_t>>> by_seed;
+  for (const auto& [key, value] : samples) by_seed[key.first].emplace_back(key.second, std::bit_cast<uint64_t>(value));
+  if (by_seed.size() < 2) return false;
+  return std::all_of(by_seed.begin(), by_seed.end(),
+                     [&](const auto& seed) { return seed.second == by_seed.begin()->second; });
+}
+
+// Keeps the samples of the first seed only; returns how many seeds there were.
+size_t KeepFirstSeed(Samples& samples) {
+  std::set<int64_t> all;
+  for (const auto& [key, value] : samples) all.insert(key.first);
+  size_t seeds = all.size();
+  int64_t first = samples.begin()->first.first;
+  std::erase_if(samples, [&](const auto& sample) { return sample.first.first != first; });
+  return seeds;
+}
+
+// How many samples one more seed adds: its replicates (the fewest any seed gave), else 1.
+int SamplesPerSeed(const Samples& samples) {
+  std::map<int64_t, int> per_seed;
+  for (const auto& [key, value] : samples) ++per_seed[key.first];
+  int fewest = 0;
+  for (const auto& [seed, count] : per_seed) fewest = fewest == 0 ? count : std::min(fewest, count);
+  return std::max(1, fewest);
+}
+
+// Seeds that would bring "n" samples up to "needed", each seed giving "per_seed" of them.
+int MoreSeedsFor(int needed, int n, int per_seed) { return std::max(1, (needed - n + per_seed - 1) / per_seed); }
+
+// " (5 replicates each)", when a seed gives more than one sample.
+std::string EachGives(int per_seed) { return per_seed > 1 ? fmt::format(" ({} replicates each)", per_seed) : ""; }
+
 // Band edges are decided as printed, in decimal: 1.0 - 0.05 is 0.95 exactly, though binary
 // floating point makes it 0.95000000000000007. A value within a relative 1e-12 of an edge (far
 // below any printed precision, far above the rounding of a few operations) is on the edge,
@@ -186,10 +222,10 @@ bool BitIdentical(const Samples& by_seed) {
 double EdgeSlack(double low, double high) { return 1e-12 * std::max({std::fabs(low), std::fabs(high), high - low}); }
 
 // For a comparison: ", and about 3 more seeds would likely confirm it".
-std::string MoreSeeds(const std::optional<int>& needed, int n, bool leaning_holds) {
+std::string MoreSeeds(const std::optional<int>& needed, int n, int per_seed, bool leaning_holds) {
   if (!needed) return ", but more seeds are unlikely to decide (the estimate sits on the boundary)";
-  int more = std::max(1, *needed - n);
-  return fmt::format(", and about {} more seed{} would likely {}", more, more == 1 ? "" : "s",
+  int more = MoreSeedsFor(*needed, n, per_seed);
+  return fmt::format(", and about {} more seed{}{} would likely {}", more, more == 1 ? "" : "s", EachGives(per_seed),
                      leaning_holds ? "confirm it" : "refute it");
 }
 
@@ -371,9 +407,11 @@ std::string LeanText(VerdictKind position, const std::string& what) {
 }
 
 // "; the mean is inside the band, and about 4 more seeds would likely confirm it".
-std::string LeaningMoreSeeds(VerdictKind position, const std::string& lean, const std::optional<int>& more) {
+std::string LeaningMoreSeeds(VerdictKind position, const std::string& lean, const std::optional<int>& more,
+                             int per_seed) {
   if (!more) return fmt::format("; {}, but on or near its edge: more seeds are unlikely to decide", lean);
-  return fmt::format("; {}, and about {} more seed{} would likely {}", lean, *more, *more == 1 ? "" : "s",
+  return fmt::format("; {}, and about {} more seed{}{} would likely {}", lean, *more, *more == 1 ? "" : "s",
+                     EachGives(per_seed),
                      position == VerdictKind::kNotReproduced ? "show it is not reproduced" : "confirm it");
 }
 
@@ -472,6 +510,15 @@ Verdict JudgeValue(const Claim& claim, const Side& side) {
                     "one run",
                     SamplesText(by_seed)));
     values.resize(1);
+  } else if (SeedsRepeatReplicates(by_seed) && !claim.deterministic) {
+    // The same, one level up: each seed repeated the same replicates. Counting every seed's
+    // copy would multiply n without adding evidence.
+    size_t seeds = KeepFirstSeed(by_seed);
+    values = Values(by_seed);
+    notes.push_back(
+        fmt::format("the {} seeds gave bit-identical replicates (does the seed reach the code?), so they count as "
+                    "one seed: n counts {}",
+                    seeds, SamplesText(by_seed)));
   } else if (HasReplicates(by_seed)) {
     notes.push_back("n counts " + SamplesText(by_seed));
   }
@@ -509,11 +556,13 @@ Verdict JudgeValue(const Claim& claim, const Side& side) {
   verdict.reason = fmt::format("{}; {} {} ({} {}): {}", head, Interval90(*verdict.interval90, res), decision.relation,
                                decision.test, FormatP(decision.p), VerdictName(decision.kind));
   if (decision.kind == VerdictKind::kInconclusive) {
+    // The estimate counts samples; a seed with replicates gives several of them at once.
+    int per_seed = SamplesPerSeed(by_seed);
     std::optional<int> needed = SeedsToResolve(s.std, decision.gap);
-    if (needed) verdict.more_seeds = std::max(1, *needed - s.n);
+    if (needed) verdict.more_seeds = MoreSeedsFor(*needed, s.n, per_seed);
     VerdictKind position = Position(claim.better, s.mean, low, high);
     verdict.lean = LeanText(position, "mean");
-    verdict.reason += LeaningMoreSeeds(position, verdict.lean, verdict.more_seeds);
+    verdict.reason += LeaningMoreSeeds(position, verdict.lean, verdict.more_seeds, per_seed);
   }
   return verdict;
 }
@@ -539,6 +588,14 @@ struct PairResult {
 // Seeds of one side that gave bit-identical values count as one run (unless declared
 // deterministic); the note says so.
 void CollapseRepetitions(const Side& side, bool deterministic, Samples& by_seed, std::vector<std::string>& notes) {
+  if (!deterministic && !BitIdentical(by_seed) && SeedsRepeatReplicates(by_seed)) {
+    size_t seeds = KeepFirstSeed(by_seed);
+    notes.push_back(
+        fmt::format("{}: its {} seeds gave bit-identical replicates (does the seed reach the code?), so they count "
+                    "as one seed: n counts {}",
+                    side.label, seeds, SamplesText(by_seed)));
+    return;
+  }
   if (deterministic || !BitIdentical(by_seed)) {
     if (HasReplicates(by_seed)) notes.push_back(fmt::format("{}: n counts {}", side.label, SamplesText(by_seed)));
     return;
@@ -566,6 +623,7 @@ PairResult ComparePair(const Side& left, const Side& right, Comparison::Form for
   Estimate e;
   double sd_for_seeds = 0;
   int n = 0;
+  int per_seed = std::min(SamplesPerSeed(a), SamplesPerSeed(b));  // samples one more seed adds to each side
   if (paired) {
     std::vector<double> per_seed;
     for (const auto& [seed, value] : a) {
@@ -628,11 +686,11 @@ PairResult ComparePair(const Side& left, const Side& right, Comparison::Form for
     result.kind = VerdictKind::kInconclusive;
     result.p = p_holds;
     std::optional<int> needed = SeedsToResolve(sd_for_seeds, std::fabs(e.value - constant));
-    result.more_seeds = needed ? std::optional<int>(std::max(1, *needed - n)) : std::nullopt;
+    result.more_seeds = needed ? std::optional<int>(MoreSeedsFor(*needed, n, per_seed)) : std::nullopt;
     bool leaning = want_greater ? e.value > constant : e.value < constant;
     result.lean = fmt::format("the estimate is on the {} side", leaning ? "claimed" : "other");
     result.why = fmt::format("{}{} straddles {} ({} {}); {}{}", noted, AlignedInterval90({lo, hi}, result.resolution),
-                             c, result.test, FormatP(p_holds), result.lean, MoreSeeds(needed, n, leaning));
+                             c, result.test, FormatP(p_holds), result.lean, MoreSeeds(needed, n, per_seed, leaning));
   }
   return result;
 }
@@ -712,22 +770,45 @@ Verdict JudgeRanking(const Claim& claim, const std::vector<Side>& entries) {
   return verdict;
 }
 
-Verdict CombineForAll(const Claim& claim, const std::vector<std::pair<std::string, Verdict>>& per_value) {
-  Verdict verdict;
+namespace {
+
+// Parts judged alone, each a line "LABEL: reason"; the whole is as bad as its worst part.
+// Returns how many parts hold.
+int CombineParts(const Claim& claim, const std::vector<std::pair<std::string, Verdict>>& parts, Verdict& verdict) {
   verdict.claim_id = claim.id;
   verdict.allowed = AllowedDeviation(claim);
   VerdictKind worst = VerdictKind::kBetterThanClaimed;
   int holding = 0;
-  for (const auto& [label, part] : per_value) {
+  for (const auto& [label, part] : parts) {
     holding += IsSuccess(part.kind) ? 1 : 0;
     if (Severity(part.kind) > Severity(worst)) worst = part.kind;
     verdict.parts.push_back(fmt::format("{}: {}", label, part.reason));
   }
   verdict.kind = worst;
+  return holding;
+}
+
+}  // namespace
+
+Verdict CombineForAll(const Claim& claim, const std::vector<std::pair<std::string, Verdict>>& per_value) {
+  Verdict verdict;
+  int holding = CombineParts(claim, per_value, verdict);
   verdict.test = "at every value";
   verdict.measured = fmt::format("holds at {} of {}", holding, per_value.size());
-  verdict.reason =
-      fmt::format("holds at {} of {} values of {}: {}", holding, per_value.size(), claim.for_all, VerdictName(worst));
+  verdict.reason = fmt::format("holds at {} of {} values of {}: {}", holding, per_value.size(), claim.for_all,
+                               VerdictName(verdict.kind));
+  return verdict;
+}
+
+Verdict CombineExperiments(const Claim& claim, const std::vector<std::pair<std::string, Verdict>>& per_experiment) {
+  Verdict verdict;
+  int holding = CombineParts(claim, per_experiment, verdict);
+  std::vector<std::string> labels;
+  for (const auto& [label, part] : per_experiment) labels.push_back(label);
+  verdict.test = "in every experiment";
+  verdict.measured = fmt::format("holds in {} of {}", holding, per_experiment.size());
+  verdict.reason = fmt::format("holds in {} of {} experiments ({}): {}", holding, per_experiment.size(),
+                               Join(labels, ", "), VerdictName(verdict.kind));
   return verdict;
 }
 

@@ -42,6 +42,7 @@ struct RunEvidence {
   std::optional<int64_t> count;  // how many values that value and std summarise (regex group "n")
   ValueFlag flag = ValueFlag::kMissing;
   std::string message;
+  std::string commit;       // the commit of the code its run used; empty for a local folder or a --source checkout
   std::string dir;          // the attempt folder, for logs
   std::string environment;  // sha256 of the environment it ran in; empty when unknown
   int64_t attempt_id = 0;   // for its series; 0 when it never ran
@@ -72,7 +73,8 @@ struct Verdict {
   std::optional<int> more_seeds;                        // inconclusive: about how many more seeds would decide
   std::string lean;       // inconclusive: where the estimate sits, "the mean is inside the band"
   double resolution = 0;  // value claims: the row's numbers are shown to this unit (DisplayResolution, RowResolution)
-  std::vector<std::string> parts;  // ranking: one line per adjacent pair; for_all: one per value
+  std::vector<std::string> parts;  // ranking: one line per adjacent pair; for_all: one per value; several
+                                   // experiments: one per experiment
   std::string reason;
 };
 
@@ -85,6 +87,9 @@ Verdict JudgeComparison(const Claim& claim, const Side& left, const Side& right)
 Verdict JudgeRanking(const Claim& claim, const std::vector<Side>& entries);  // entries best first
 // A for_all claim: the verdict at every value of the parameter, labelled "lr=0.1".
 Verdict CombineForAll(const Claim& claim, const std::vector<std::pair<std::string, Verdict>>& per_value);
+// A value claim naming several experiments: the verdict in each, labelled with the experiment
+// and the code it ran ("as-written @0123456789ab"); the claim holds where every part holds.
+Verdict CombineExperiments(const Claim& claim, const std::vector<std::pair<std::string, Verdict>>& per_experiment);
 
 // A number for people: up to 4 significant digits, no exponent for ordinary magnitudes.
 std::string FormatNumber(double value);

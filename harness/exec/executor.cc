@@ -77,7 +77,8 @@ std::optional<AttemptOutcome> LocalExecutor::WaitForOne() {
   AttemptOutcome outcome;
   outcome.attempt_id = running->request.attempt_id;
   outcome.process = std::move(done->second);
-  outcome.metrics = running->collector.Finish(running->request.metric_file, running->request.metric_root);
+  outcome.metrics = running->collector.Finish(running->request.metric_file, running->request.metric_root,
+                                              running->request.files_before);
   for (const std::string& note : running->collector.AttemptNotes()) {
     std::string& message = outcome.process.message;
     message += (message.empty() ? "" : "; ") + note;

@@ -29,6 +29,9 @@ struct AttemptRequest {
   std::function<std::filesystem::path(const MetricSpec&)> metric_file;
   // The folder metric files must lie beneath (the attempt's own): nothing outside is read.
   std::filesystem::path metric_root;
+  // What the text metric files held in the prepared working copy before the run: not read
+  // as this run's results.
+  FilesBefore files_before;
   // Receives every series point as it is extracted.
   SeriesSink series;
 };

@@ -137,23 +137,68 @@ class ClaimParser {
   // ---- value claims ------------------------------------------------------
 
   void ParseValueClaim(const YAML::Node& item, const MapReader& reader, Claim& c) {
-    c.experiment = reader.String("experiment", /*required=*/true).value_or("");
+    const YAML::Node* named = reader.Find("experiment");
+    std::vector<const ExperimentIndex*> involved;
+    if (named != nullptr && named->IsSequence()) {
+      involved = ParseExperimentList(*named, c);
+    } else {
+      c.experiment = reader.String("experiment", /*required=*/true).value_or("");
+      if (const ExperimentIndex* experiment = FindExperiment(reader, "experiment", c.experiment, c.id))
+        involved.push_back(experiment);
+    }
     c.metric = reader.String("metric", /*required=*/true).value_or("");
     ReadReported(reader, c);
     ParseTolerance(reader, c);
     if (auto better = reader.Choice("better", {"higher", "lower", "either"})) c.better = ParseBetter(*better);
-    const ExperimentIndex* experiment = FindExperiment(reader, "experiment", c.experiment, c.id);
-    if (experiment != nullptr) CheckMetric(reader, "metric", *experiment, c.metric, c.id);
-    std::vector<const ExperimentIndex*> involved;
-    if (experiment != nullptr) involved.push_back(experiment);
+    for (const ExperimentIndex* experiment : involved) CheckMetric(reader, "metric", *experiment, c.metric, c.id);
     bool where_ok = ParseWhere(reader, involved, c);
     if (auto for_all = reader.String("for_all")) {
       c.for_all = *for_all;
-      if (experiment != nullptr && !CheckForAll(*reader.Find("for_all"), *experiment, c)) where_ok = false;
+      if (!c.experiments.empty()) {
+        d_.Add(*reader.Find("for_all"),
+               fmt::format("'for_all' in claim '{}' does not go with several experiments: write one claim per "
+                           "experiment",
+                           yaml::Brief(c.id)));
+        where_ok = false;
+      } else if (involved.size() == 1 && !CheckForAll(*reader.Find("for_all"), *involved.front(), c)) {
+        where_ok = false;
+      }
     }
     if (where_ok) {
       for (const ExperimentIndex* e : involved) CheckGridPinned(item, *e, c);
     }
+  }
+
+  // 'experiment: [latest, as-written]': the claim is judged against each, side by side (an
+  // experiment's own commit against the manifest's, say). Each must be known and named once.
+  std::vector<const ExperimentIndex*> ParseExperimentList(const YAML::Node& list, Claim& c) {
+    std::vector<const ExperimentIndex*> involved;
+    if (list.size() == 0) {
+      d_.Add(list,
+             fmt::format("'experiment' in claim '{}' must name an experiment, or a list of them", yaml::Brief(c.id)));
+      return involved;
+    }
+    std::vector<std::string> ids;
+    for (const YAML::Node& entry : list) {
+      std::optional<std::string> id =
+          yaml::ScalarText(entry, fmt::format("an experiment id in claim '{}'", yaml::Brief(c.id)), d_);
+      if (!id) continue;
+      if (std::find(ids.begin(), ids.end(), *id) != ids.end()) {
+        d_.Add(entry, fmt::format("claim '{}' names experiment '{}' twice", yaml::Brief(c.id), yaml::Brief(*id)));
+        continue;
+      }
+      ids.push_back(*id);
+      const ExperimentIndex* experiment = Lookup(*id);
+      if (experiment == nullptr) {
+        d_.Add(entry, fmt::format("claim '{}' names unknown experiment '{}'{}", yaml::Brief(c.id), *id,
+                                  d_.DidYouMean(*id, experiment_ids_)));
+        continue;
+      }
+      involved.push_back(experiment);
+    }
+    if (!ids.empty()) c.experiment = ids.front();
+    if (ids.size() > 1) c.experiments = std::move(ids);
+    return involved;
   }
 
   void ReadReported(const MapReader& reader, Claim& c) {

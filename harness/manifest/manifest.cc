@@ -76,4 +76,10 @@ const Claim* Manifest::FindClaim(const std::string& id) const {
   return nullptr;
 }
 
+std::string OwnCodeSuffix(const Experiment& experiment) {
+  if (!experiment.source) return "";
+  if (!experiment.source->commit.empty()) return " @" + experiment.source->commit.substr(0, 12);
+  return " (its own patches)";
+}
+
 }  // namespace repro

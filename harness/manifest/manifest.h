@@ -131,7 +131,10 @@ struct Claim {
   std::string id;
   std::string source;  // where in the paper, e.g. "Table 1, row MLP"
   ClaimKind kind = ClaimKind::kValue;
-  std::string experiment;  // value claims: an experiment id of this manifest
+  std::string experiment;  // value claims: an experiment id of this manifest (the first, when several)
+  // Value claims naming several experiments ('experiment: [latest, as-written]'): each is
+  // judged as a part, side by side. Empty when one is named.
+  std::vector<std::string> experiments;
   std::string metric;      // value and ranking claims: a metric of the experiment(s)
   ReportedValue reported;  // value claims
   std::optional<double> tolerance_abs;
@@ -145,6 +148,11 @@ struct Claim {
   std::vector<std::string> ranking;      // ranking claims: experiment ids, best first
   bool deterministic = false;            // every experiment the claim reads is declared deterministic
   int line = 0;
+
+  // Value claims: the experiments it is judged against, in order ('experiment', or its list).
+  std::vector<std::string> ValueExperiments() const {
+    return experiments.empty() ? std::vector<std::string>{experiment} : experiments;
+  }
 };
 
 // One of the paper's tables, rebuilt in every report with the reproduced values beside
@@ -187,5 +195,9 @@ struct Manifest {
   NamedValues EnvOf(const Experiment& experiment) const;
   const Claim* FindClaim(const std::string& id) const;
 };
+
+// Which code an experiment's runs use when it names its own, for their labels in plans and
+// reports: " @<first 12 hex of its commit>", " (its own patches)", or "" for the manifest's.
+std::string OwnCodeSuffix(const Experiment& experiment);
 
 }  // namespace repro

@@ -189,6 +189,15 @@ class MetricParser {
       spec.source = source;
       spec.selector = reader.String(key).value_or("");
     }
+    // Before the count: a regex on a stream is a pattern written in the wrong place, and the
+    // generic "needs exactly one of" would hide what to write instead.
+    if (const YAML::Node* regex = reader.Find("regex")) {
+      d_.Add(*regex,
+             fmt::format("'regex' {} reads a 'file' as text; it does not go with 'stream' (write the pattern as "
+                         "'stdout: PATTERN')",
+                         context));
+      if (formats == 0) return;
+    }
     if (formats != 1) {
       d_.Add(reader.node(),
              fmt::format("{} needs exactly one of 'json' (a JSON pointer), 'jsonl' (a field), 'csv' (a column), "
@@ -196,12 +205,6 @@ class MetricParser {
                          "'file', 'regex' (a pattern over its lines)",
                          context));
       return;
-    }
-    if (const YAML::Node* regex = reader.Find("regex")) {
-      d_.Add(*regex,
-             fmt::format("'regex' {} reads a 'file' as text; it does not go with 'stream' (write the pattern as "
-                         "'stdout: PATTERN')",
-                         context));
     }
     if (reader.Find("file")) {
       ParseFile(reader, spec, context);

@@ -57,7 +57,7 @@ class Parser {
     if (const YAML::Node* source = top.Require("source")) ParseSource(*source);
     if (const YAML::Node* inputs = top.Find("inputs")) ParseInputs(*inputs);
     if (const YAML::Node* setup = top.Find("setup")) ParseSetup(*setup);
-    if (const YAML::Node* env = top.Find("env")) ParseEnv(*env, m_.env);
+    if (const YAML::Node* env = top.Find("env")) ParseEnv(*env, "", m_.env);
     m_.sandbox = top.Choice("isolation", {"none", "sandbox"}).value_or("none") == "sandbox";
     if (const YAML::Node* defaults = top.Find("defaults")) ParseDefaults(*defaults);
     if (const YAML::Node* experiments = top.Require("experiments")) ParseExperiments(*experiments);
@@ -318,23 +318,27 @@ class Parser {
     }
   }
 
-  void ParseEnv(const YAML::Node& node, NamedValues& env) {
+  // The manifest's env ("context" empty) or an experiment's ("in experiment 'x'"), which its
+  // errors name.
+  void ParseEnv(const YAML::Node& node, const std::string& context, NamedValues& env) {
+    std::string in = context.empty() ? "" : " " + context;
     if (!node.IsMap()) {
-      d_.Add(node, fmt::format("'env' must be a mapping of variable names to values, not {}", yaml::KindName(node)));
+      d_.Add(node,
+             fmt::format("'env'{} must be a mapping of variable names to values, not {}", in, yaml::KindName(node)));
       return;
     }
     std::set<std::string> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
-      std::optional<std::string> name = yaml::ScalarText(it->first, "a variable name in env", d_);
+      std::optional<std::string> name = yaml::ScalarText(it->first, "a variable name in env" + in, d_);
       std::optional<std::string> value =
-          yaml::ScalarText(it->second, fmt::format("env variable '{}'", name.value_or("?")), d_);
+          yaml::ScalarText(it->second, fmt::format("env variable '{}'{}", name.value_or("?"), in), d_);
       if (!name || !value) continue;
       if (!IsIdentifier(*name)) {
-        d_.Add(it->first, fmt::format("'{}' in env is not a valid variable name", *name));
+        d_.Add(it->first, fmt::format("'{}' in env{} is not a valid variable name", *name, in));
       } else if (!seen.insert(*name).second) {
-        d_.Add(it->first, fmt::format("duplicate key '{}' in env", *name));
+        d_.Add(it->first, fmt::format("duplicate key '{}' in env{}", *name, in));
       } else {
-        CheckControlCharacters(*value, it->second, fmt::format("env variable '{}'", *name));
+        CheckControlCharacters(*value, it->second, fmt::format("env variable '{}'{}", *name, in));
         env.emplace_back(*name, *value);
       }
     }
@@ -435,7 +439,7 @@ class Parser {
     }
     if (const YAML::Node* params = reader.Find("params")) ParseParams(*params, context, e);
     if (const YAML::Node* source = reader.Find("source")) ParseExperimentSource(*source, context, e);
-    if (const YAML::Node* env = reader.Find("env")) ParseEnv(*env, e.env);
+    if (const YAML::Node* env = reader.Find("env")) ParseEnv(*env, context, e.env);
     Placeholders placeholders{kBuiltinPlaceholders, {kBuiltinPlaceholders.begin(), kBuiltinPlaceholders.end()}};
     for (const Param& param : e.params) {
       placeholders.names.push_back(param.name);
@@ -575,7 +579,8 @@ class Parser {
           own.patches->push_back(*file);
       }
     }
-    if (own.commit.empty() && !own.patches) {
+    // Asked of the keys, not of what was kept: a commit that was refused above has its error.
+    if (!reader.Find("commit") && !own.patches) {
       d_.Add(node,
              fmt::format("'source' {} must set 'commit' (a full hash) or 'patches' (a list, [] for none)", context));
       return;
@@ -602,7 +607,7 @@ class Parser {
     std::vector<std::string> ids;
     switch (claim.kind) {
       case ClaimKind::kValue:
-        ids = {claim.experiment};
+        ids = claim.ValueExperiments();
         break;
       case ClaimKind::kComparison:
         if (claim.comparison) ids = {claim.comparison->left.experiment, claim.comparison->right.experiment};

@@ -133,7 +133,7 @@ Result<std::pair<std::string, std::string>> ParseWhere(const std::string& text) 
 std::vector<std::string> ClaimExperiments(const Claim& claim) {
   switch (claim.kind) {
     case ClaimKind::kValue:
-      return {claim.experiment};
+      return claim.ValueExperiments();
     case ClaimKind::kComparison:
       return claim.comparison
                  ? std::vector<std::string>{claim.comparison->left.experiment, claim.comparison->right.experiment}

@@ -8,6 +8,7 @@
 #include "harness/metrics/files.h"
 #include "harness/metrics/tensorboard.h"
 #include "harness/util/confined_file.h"
+#include "harness/util/hash.h"
 #include "harness/util/text.h"
 
 namespace repro {
@@ -39,6 +40,28 @@ bool IsTensorBoardFile(const std::filesystem::path& path) {
 }
 
 }  // namespace
+
+FilesBefore RecordFilesBefore(const std::vector<MetricSpec>& specs,
+                              const std::function<std::filesystem::path(const MetricSpec&)>& resolve,
+                              const std::filesystem::path& root) {
+  FilesBefore files;
+  for (const MetricSpec& spec : specs) {
+    if (spec.source != MetricSource::kTextFile) continue;
+    for (const std::filesystem::path& path : MatchFiles(resolve(spec))) {
+      FileBefore file;
+      Sha256 digest;
+      // What cannot be read now (a folder, a symlink out, too large) is refused when read later.
+      if (!ReadConfined(root, path, MetricFileLimit(spec), [&](std::string_view chunk) {
+            digest.Update(chunk);
+            file.size += chunk.size();
+          }))
+        continue;
+      file.sha256 = digest.HexDigest();
+      files[path.lexically_normal()] = std::move(file);
+    }
+  }
+  return files;
+}
 
 MetricCollector::MetricCollector(std::vector<MetricSpec> specs, SeriesSink sink) : sink_(std::move(sink)) {
   for (MetricSpec& spec : specs) {
@@ -277,7 +300,7 @@ class FileLines {
 // One metric file, read under the limits of a file released code wrote (confined beneath
 // "root", regular, capped); the line formats are streamed.
 Status MetricCollector::ReadMetricFile(size_t index, const std::filesystem::path& root,
-                                       const std::filesystem::path& file) {
+                                       const std::filesystem::path& file, std::string& note) {
   const MetricSpec& spec = entries_[index].spec;
   auto emit = [&](Observation o) { Record(index, spec.name, o); };
   uint64_t limit = MetricFileLimit(spec);
@@ -310,17 +333,8 @@ Status MetricCollector::ReadMetricFile(size_t index, const std::filesystem::path
       if (lines.overlong() > 0) return Error{fmt::format("{} line(s) longer than 16 MiB skipped", lines.overlong())};
       return read;
     }
-    case MetricSource::kTextFile: {
-      // The lines a regex sees on stdout: colours removed, '\r' progress bars reduced, long
-      // lines cut at 1 MiB; memory stays one line.
-      Regex::Match match;
-      LineSplitter lines([&](std::string_view line) { SearchLine(index, line, match); });
-      Status read = ReadConfined(root, file, limit, [&](std::string_view chunk) { lines.Feed(chunk); });
-      lines.Finish();
-      if (read && lines.overlong_lines() > 0)
-        return Error{fmt::format("{} line(s) longer than 1 MiB cut", lines.overlong_lines())};
-      return read;
-    }
+    case MetricSource::kTextFile:
+      return ReadTextFile(index, root, file, note);
     case MetricSource::kCsv: {
       char delimiter = file.extension() == ".tsv" || file.extension() == ".tab" ? '\t' : ',';
       CsvReader reader(delimiter, spec.selector, spec.step_field, emit);
@@ -340,6 +354,51 @@ Status MetricCollector::ReadMetricFile(size_t index, const std::filesystem::path
   }
 }
 
+// A text file under a regex, as a regex sees stdout: colours removed, '\r' progress bars
+// reduced, long lines cut at 1 MiB; memory stays one line. Bytes the file held before the run
+// are skipped while it still begins with them (the code appended); else it is read whole.
+Status MetricCollector::ReadTextFile(size_t index, const std::filesystem::path& root, const std::filesystem::path& file,
+                                     std::string& note) {
+  Regex::Match match;
+  LineSplitter lines([&](std::string_view line) { SearchLine(index, line, match); });
+  uint64_t limit = MetricFileLimit(entries_[index].spec);
+  const FileBefore* before = nullptr;
+  if (before_ != nullptr) {
+    auto it = before_->find(file.lexically_normal());
+    if (it != before_->end() && it->second.size > 0) before = &it->second;
+  }
+  enum class Phase { kBefore, kAfter, kRewritten } phase = before != nullptr ? Phase::kBefore : Phase::kAfter;
+  uint64_t seen = 0;
+  Sha256 prefix;
+  Status read = ReadConfined(root, file, limit, [&](std::string_view chunk) {
+    if (phase == Phase::kBefore) {
+      size_t take = static_cast<size_t>(std::min<uint64_t>(chunk.size(), before->size - seen));
+      prefix.Update(chunk.substr(0, take));
+      seen += take;
+      chunk.remove_prefix(take);
+      if (seen < before->size) return;
+      phase = prefix.HexDigest() == before->sha256 ? Phase::kAfter : Phase::kRewritten;
+    }
+    if (phase == Phase::kAfter && !chunk.empty()) lines.Feed(chunk);
+  });
+  if (read && before != nullptr) {
+    if (phase == Phase::kAfter) {
+      note = fmt::format("{}: {} bytes present before the run were skipped", file.string(), before->size);
+    } else {
+      // Shorter than before, or its first bytes changed: the code rewrote it, so all of it is
+      // this run's.
+      note =
+          fmt::format("{}: rewritten during the run (it no longer begins with the {} bytes present before), read whole",
+                      file.string(), before->size);
+      read = ReadConfined(root, file, limit, [&](std::string_view chunk) { lines.Feed(chunk); });
+    }
+  }
+  lines.Finish();
+  if (read && lines.overlong_lines() > 0)
+    return Error{fmt::format("{} line(s) longer than 1 MiB cut", lines.overlong_lines())};
+  return read;
+}
+
 void MetricCollector::ReadFiles(size_t index, const std::filesystem::path& pattern, const std::filesystem::path& root) {
   Entry& entry = entries_[index];
   std::vector<std::filesystem::path> paths = MatchFiles(pattern);
@@ -347,7 +406,7 @@ void MetricCollector::ReadFiles(size_t index, const std::filesystem::path& patte
     entry.problem = fmt::format("no file matches {} (it was not written, or the path is wrong)", pattern.string());
     return;
   }
-  std::vector<std::string> warnings;
+  std::vector<std::string> warnings, notes;
   for (const std::filesystem::path& path : paths) {
     std::vector<std::filesystem::path> files = {path};
     std::error_code ec;
@@ -366,7 +425,10 @@ void MetricCollector::ReadFiles(size_t index, const std::filesystem::path& patte
       if (files.empty()) warnings.push_back(fmt::format("{} has no event files", path.string()));
     }
     for (const std::filesystem::path& file : files) {
-      if (Status status = ReadMetricFile(index, root, file); !status) {
+      std::string note;
+      Status status = ReadMetricFile(index, root, file, note);
+      if (!note.empty()) notes.push_back(std::move(note));
+      if (!status) {
         std::string message = status.error();
         // Errors from the confined read name the file already.
         warnings.push_back(
@@ -374,7 +436,8 @@ void MetricCollector::ReadFiles(size_t index, const std::filesystem::path& patte
       }
     }
   }
-  entry.warning = Join(warnings, "; ");
+  notes.insert(notes.end(), warnings.begin(), warnings.end());
+  entry.warning = Join(notes, "; ");
 }
 
 std::string MetricCollector::Notes(const Entry& entry, bool with_problem) {
@@ -483,17 +546,24 @@ MetricValue MetricCollector::Reduce(const std::string& name, const Series& serie
     value.message = fmt::format("{} captured {}", DescribeExtractor(spec), value.message);
   std::string notes = Notes(entries_[series.entry], /*with_problem=*/false);
   if (value.flag == ValueFlag::kOk && !notes.empty()) value.message = "note: " + notes;
+  // What 'repro show' prints beside the value: it is no measurement of one repeat.
+  if (value.flag == ValueFlag::kOk && spec.replicates) {
+    std::string mean = fmt::format("the mean of {} replicate{}", value.points, value.points == 1 ? "" : "s");
+    value.message = value.message.empty() ? mean : mean + "; " + value.message;
+  }
   return value;
 }
 
 std::vector<MetricValue> MetricCollector::Finish(const std::function<std::filesystem::path(const MetricSpec&)>& resolve,
-                                                 const std::filesystem::path& root) {
+                                                 const std::filesystem::path& root, const FilesBefore& before) {
+  before_ = &before;
   std::vector<std::filesystem::path> paths(entries_.size());
   for (size_t i = 0; i < entries_.size(); ++i) {
     if (entries_[i].spec.FromStream()) continue;
     paths[i] = resolve(entries_[i].spec);
     ReadFiles(i, paths[i], root);
   }
+  before_ = nullptr;
   std::vector<MetricValue> values;
   for (size_t i = 0; i < entries_.size(); ++i) {
     const MetricSpec& spec = entries_[i].spec;

@@ -23,6 +23,22 @@ namespace repro {
 
 enum class StreamId { kStdout, kStderr };
 
+// What a text metric file held before the run began: a result file shipped with the code,
+// which the run may append to. Its bytes are no measurement of this run.
+struct FileBefore {
+  uint64_t size = 0;
+  std::string sha256;  // of those "size" bytes
+};
+// By path (lexically normal), as the metric's path pattern expands.
+using FilesBefore = std::map<std::filesystem::path, FileBefore>;
+
+// Records FileBefore for every file that a text-file metric of "specs" (regex over a file)
+// matches now, beneath "root", within MetricFileLimit: called on the prepared working copy
+// before the run starts. "resolve" is as for MetricCollector::Finish.
+FilesBefore RecordFilesBefore(const std::vector<MetricSpec>& specs,
+                              const std::function<std::filesystem::path(const MetricSpec&)>& resolve,
+                              const std::filesystem::path& root);
+
 // Called with each observation (scale applied, step assigned) of each metric.
 using SeriesSink = std::function<void(const std::string& metric, const Observation& observation)>;
 
@@ -48,9 +64,12 @@ class MetricCollector {
   // being relative to the working directory) and reduces every series. A spec whose name
   // has "{name}" yields one value per name captured, or one missing value. Files are read
   // only if they are regular files beneath "root" (the attempt's folder), within
-  // MetricFileLimit; what is refused is named in the metric's message.
+  // MetricFileLimit; what is refused is named in the metric's message. A text file named in
+  // "before" is read from where it ended before the run, so that a result shipped with the
+  // code is not taken for this run's; if it no longer begins with those bytes (shorter, or
+  // changed: the code rewrote it) it is read whole. Either is noted in the metric's message.
   std::vector<MetricValue> Finish(const std::function<std::filesystem::path(const MetricSpec&)>& resolve,
-                                  const std::filesystem::path& root);
+                                  const std::filesystem::path& root, const FilesBefore& before = {});
   // What the attempt's record should say about extraction: lines cut, lines a regex gave up
   // on, JSON nested too deep.
   std::vector<std::string> AttemptNotes() const;
@@ -78,7 +97,10 @@ class MetricCollector {
   void Take(size_t entry, const Regex::Match& match);
   void Record(size_t entry, std::string_view name, Observation& observation);
   void ReadFiles(size_t entry, const std::filesystem::path& pattern, const std::filesystem::path& root);
-  Status ReadMetricFile(size_t entry, const std::filesystem::path& root, const std::filesystem::path& file);
+  Status ReadMetricFile(size_t entry, const std::filesystem::path& root, const std::filesystem::path& file,
+                        std::string& note);
+  Status ReadTextFile(size_t entry, const std::filesystem::path& root, const std::filesystem::path& file,
+                      std::string& note);
   // What to add to a metric's message: why nothing was found ("with_problem"), and notes.
   static std::string Notes(const Entry& entry, bool with_problem = true);
   static std::string DescribeExtractor(const MetricSpec& spec);
@@ -88,6 +110,7 @@ class MetricCollector {
   std::vector<Entry> entries_;
   std::map<std::string, Series> series_;
   SeriesSink sink_;
+  const FilesBefore* before_ = nullptr;         // during Finish
   std::unique_ptr<LineSplitter> splitters_[2];  // carry a partial line from one chunk to the next
   bool read_[2] = {false, false};               // some metric reads the stream
   bool whole_runs_[2] = {true, true};           // every pattern of the stream may search many lines at once

@@ -22,16 +22,11 @@
 namespace repro {
 namespace {
 
-// Which code a number comes from, when its experiment runs its own: " @<commit>".
-std::string OwnCode(const Experiment& experiment) {
-  if (!experiment.source) return "";
-  if (!experiment.source->commit.empty()) return " @" + experiment.source->commit.substr(0, 12);
-  return " (its own patches)";
-}
-
-RunEvidence EvidenceFor(const RunSpec& run, const std::optional<AttemptRecord>& attempt, const std::string& metric) {
+RunEvidence EvidenceFor(const Manifest& manifest, const RunSpec& run, const std::optional<AttemptRecord>& attempt,
+                        const std::string& metric) {
   RunEvidence evidence;
-  evidence.label = run.label + OwnCode(*run.experiment);
+  evidence.label = run.label + OwnCodeSuffix(*run.experiment);
+  evidence.commit = manifest.SourceOf(*run.experiment).commit;
   evidence.seed = run.seed;
   evidence.metric = metric;
   evidence.gpus = run.experiment->resources.gpus;
@@ -88,6 +83,15 @@ Status ReadReplicates(const Experiment& experiment, const AttemptRecord& attempt
   return Status::Ok();
 }
 
+// The run a piece of evidence is of: a replicate's label without its " #INDEX".
+std::string RunLabelOf(const RunEvidence& run) {
+  if (!run.replicate) return run.label;
+  std::string suffix = fmt::format(" #{}", *run.replicate);
+  bool tagged = run.label.size() >= suffix.size() &&
+                run.label.compare(run.label.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return tagged ? run.label.substr(0, run.label.size() - suffix.size()) : run.label;
+}
+
 // One run's evidence, or one per replicate (by index; a repeated index keeps its last value)
 // when its metric is declared 'replicates'.
 void AddEvidence(RunEvidence evidence, const LatestAttempts& latest, std::vector<RunEvidence>& out) {
@@ -111,11 +115,11 @@ void AddEvidence(RunEvidence evidence, const LatestAttempts& latest, std::vector
   }
 }
 
-Side MakeSide(const std::vector<RunSpec>& runs, const LatestAttempts& latest, const std::string& experiment,
-              const std::string& metric, const NamedValues& where) {
+Side MakeSide(const Manifest& manifest, const std::vector<RunSpec>& runs, const LatestAttempts& latest,
+              const std::string& experiment, const std::string& metric, const NamedValues& where) {
   Side side{experiment + "." + metric, {}};
   for (const RunSpec* run : RunsFor(runs, experiment, where)) {
-    AddEvidence(EvidenceFor(*run, latest.at(run->key), metric), latest, side.runs);
+    AddEvidence(EvidenceFor(manifest, *run, latest.at(run->key), metric), latest, side.runs);
   }
   return side;
 }
@@ -133,12 +137,34 @@ Verdict EvaluateForAll(const Manifest& manifest, const Claim& claim, const std::
     for (const std::string& value : param.values) {
       NamedValues where = claim.where;
       where.emplace_back(param.name, value);
-      Side side = MakeSide(runs, latest, claim.experiment, claim.metric, where);
+      Side side = MakeSide(manifest, runs, latest, claim.experiment, claim.metric, where);
       AddRuns(side, entry);
       per_value.emplace_back(param.name + "=" + value, JudgeValue(claim, side));
     }
   }
   return CombineForAll(claim, per_value);
+}
+
+// An experiment with the code its runs used, for a part's label: "as-written @0123456789ab".
+std::string ExperimentWithCode(const Manifest& manifest, const std::string& id) {
+  const Experiment* experiment = manifest.FindExperiment(id);
+  if (experiment == nullptr) return id;
+  std::string commit = manifest.SourceOf(*experiment).commit;
+  if (commit.empty()) return id + OwnCodeSuffix(*experiment);
+  return id + " @" + commit.substr(0, 12) +
+         (experiment->source && experiment->source->patches ? " with its own patches" : "");
+}
+
+// A value claim naming several experiments: judged against each as a part, side by side.
+Verdict EvaluateSideBySide(const Manifest& manifest, const Claim& claim, const std::vector<RunSpec>& runs,
+                           const LatestAttempts& latest, ClaimEvaluation& entry) {
+  std::vector<std::pair<std::string, Verdict>> per_experiment;
+  for (const std::string& id : claim.experiments) {
+    Side side = MakeSide(manifest, runs, latest, id, claim.metric, claim.where);
+    AddRuns(side, entry);
+    per_experiment.emplace_back(ExperimentWithCode(manifest, id), JudgeValue(claim, side));
+  }
+  return CombineExperiments(claim, per_experiment);
 }
 
 ClaimEvaluation EvaluateClaim(const Manifest& manifest, const Claim& claim, const std::vector<RunSpec>& runs,
@@ -147,19 +173,23 @@ ClaimEvaluation EvaluateClaim(const Manifest& manifest, const Claim& claim, cons
   entry.claim = &claim;
   switch (claim.kind) {
     case ClaimKind::kValue: {
+      if (!claim.experiments.empty()) {
+        entry.verdict = EvaluateSideBySide(manifest, claim, runs, latest, entry);
+        break;
+      }
       if (!claim.for_all.empty()) {
         entry.verdict = EvaluateForAll(manifest, claim, runs, latest, entry);
         break;
       }
-      Side side = MakeSide(runs, latest, claim.experiment, claim.metric, claim.where);
+      Side side = MakeSide(manifest, runs, latest, claim.experiment, claim.metric, claim.where);
       AddRuns(side, entry);
       entry.verdict = JudgeValue(claim, side);
       break;
     }
     case ClaimKind::kComparison: {
       const Comparison& c = *claim.comparison;
-      Side left = MakeSide(runs, latest, c.left.experiment, c.left.metric, claim.where);
-      Side right = MakeSide(runs, latest, c.right.experiment, c.right.metric, claim.where);
+      Side left = MakeSide(manifest, runs, latest, c.left.experiment, c.left.metric, claim.where);
+      Side right = MakeSide(manifest, runs, latest, c.right.experiment, c.right.metric, claim.where);
       AddRuns(left, entry);
       AddRuns(right, entry);
       entry.verdict = JudgeComparison(claim, left, right);
@@ -168,7 +198,7 @@ ClaimEvaluation EvaluateClaim(const Manifest& manifest, const Claim& claim, cons
     case ClaimKind::kRanking: {
       std::vector<Side> sides;
       for (const std::string& experiment : claim.ranking) {
-        sides.push_back(MakeSide(runs, latest, experiment, claim.metric, claim.where));
+        sides.push_back(MakeSide(manifest, runs, latest, experiment, claim.metric, claim.where));
         AddRuns(sides.back(), entry);
       }
       entry.verdict = JudgeRanking(claim, sides);
@@ -275,8 +305,8 @@ std::vector<RunCommand> Commands(const std::vector<RunSpec>& runs, const LatestA
     const std::optional<AttemptRecord>& attempt = latest.at(run.key);
     std::string out = attempt ? (std::filesystem::path(attempt->dir) / "out").string() : "{out}";
     Result<std::vector<std::string>> argv = ExpandCommand(run, out);
-    commands.push_back(
-        {run.label + OwnCode(*run.experiment), argv ? *argv : std::vector<std::string>{"(" + argv.error() + ")"}});
+    commands.push_back({run.label + OwnCodeSuffix(*run.experiment),
+                        argv ? *argv : std::vector<std::string>{"(" + argv.error() + ")"}});
   }
   return commands;
 }
@@ -341,13 +371,18 @@ Status Gather(const std::vector<RunSpec>& runs, const LatestAttempts& latest, St
     }
   }
   for (ClaimEvaluation& claim : evaluation.claims) {
+    // A run's replicates are samples of one attempt: its cost counts once, its curve is drawn
+    // once and named as the run.
+    std::set<int64_t> costed;
+    std::set<std::pair<int64_t, std::string>> drawn;
     for (const RunEvidence& run : claim.runs) {
-      claim.compute.Add(run);
+      if (run.attempt_id == 0 || costed.insert(run.attempt_id).second) claim.compute.Add(run);
       if (detail != Detail::kReport || run.attempt_id == 0 || run.metric.empty()) continue;
+      if (!drawn.insert({run.attempt_id, run.metric}).second) continue;
       Result<std::vector<SeriesPoint>> points = store.Series(run.attempt_id, run.metric, kCurvePoints);
       if (!points || points->size() < 2) continue;
       evaluation.series[claim.claim->id].push_back(
-          {run.label, run.metric, Finite(*points), /*unit: the chart finds it by claim*/ ""});
+          {RunLabelOf(run), run.metric, Finite(*points), /*unit: the chart finds it by claim*/ ""});
     }
   }
   return Status::Ok();
@@ -404,7 +439,7 @@ std::vector<std::pair<std::string, std::string>> ChallengeSummary(const Evaluati
   }
   std::set<std::string> labels;
   for (const ClaimEvaluation& c : evaluation.claims) {
-    for (const RunEvidence& run : c.runs) labels.insert(run.label);
+    for (const RunEvidence& run : c.runs) labels.insert(RunLabelOf(run));  // replicates are of one run
   }
   size_t runs = labels.size();
   const Compute& cost = evaluation.compute;
@@ -514,7 +549,7 @@ Result<Evaluation> EvaluateInOneRead(const Manifest& manifest, const std::vector
     }
     latest.by_run[run.key] = *attempt;
     if (*attempt && (*attempt)->status != AttemptStatus::kCompleted && (*attempt)->status != AttemptStatus::kRunning) {
-      evaluation.unfinished_runs.push_back(EvidenceFor(run, *attempt, ""));
+      evaluation.unfinished_runs.push_back(EvidenceFor(manifest, run, *attempt, ""));
     }
   }
   std::map<std::string, std::string> fingerprints;  // sha256 -> JSON, read once

@@ -43,6 +43,7 @@ std::vector<std::string> ClaimedExperiments(const Manifest& manifest) {
   std::set<std::string> named;
   for (const Claim& claim : manifest.claims) {
     if (!claim.experiment.empty()) named.insert(claim.experiment);
+    named.insert(claim.experiments.begin(), claim.experiments.end());
     if (claim.comparison) named.insert({claim.comparison->left.experiment, claim.comparison->right.experiment});
     named.insert(claim.ranking.begin(), claim.ranking.end());
   }

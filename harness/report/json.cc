@@ -27,6 +27,7 @@ Json RunJson(const RunEvidence& run) {
   return Json{{"label", run.label},
               {"seed", run.seed},
               {"replicate", run.replicate ? Json(*run.replicate) : Json()},
+              {"commit", Text(run.commit)},
               {"state", kStates[static_cast<int>(run.state)]},
               {"status", NameOf(run.status)},
               {"exit_code", Optional(run.exit_code)},
@@ -73,6 +74,7 @@ Json ClaimJson(const ClaimEvaluation& c) {
   switch (claim.kind) {
     case ClaimKind::kValue:
       json["experiment"] = claim.experiment;
+      json["experiments"] = claim.ValueExperiments();
       json["metric"] = claim.metric;
       json["for_all"] = Text(claim.for_all);
       json["reported"] = {

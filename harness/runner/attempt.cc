@@ -131,6 +131,10 @@ Result<AttemptRequest> PrepareAttempt(const Manifest& manifest, const RunSpec& r
     return work / (path ? *path : spec.file);
   };
   request.metric_root = dir;
+  // A result file shipped with the code (results/result.txt) that the run appends to: what it
+  // holds now is no result of this attempt. Recorded here, where the copy is made, so that a
+  // Slurm task, which prepares its attempt on the node, skips it as a local run does.
+  request.files_before = RecordFilesBefore(request.metrics, request.metric_file, dir);
   request.command = std::move(argv).value();
   return request;
 }

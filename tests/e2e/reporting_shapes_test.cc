@@ -41,7 +41,7 @@ experiments:
     command: [/bin/sh, paper.sh, append, "{seed}"]
     deterministic: true
     metrics:
-      rmse: {file: results/result.txt, regex: 'Test RMSE: (?<value>\S+)'}
+      rmse: {file: results/result.txt, regex: 'Test RMSE: (?<value>\S+)', reduce: first}
   - id: dict
     command: [/bin/sh, paper.sh, dict, "{seed}"]
     deterministic: true
@@ -64,14 +64,17 @@ class ReportingShapesTest : public ::testing::Test {
  protected:
   void SetUp() override {
     WriteText(dir_ / "code/paper.sh", kPaper, /*executable=*/true);
+    // The result the authors got, shipped with the code: the run appends below it.
+    WriteText(dir_ / "code/results/result.txt", "Test RMSE: 0.99\n");
     WriteText(dir_ / "paper.yaml", kManifest);
   }
   ScopedTempDir dir_;
 };
 
 TEST_F(ReportingShapesTest, ATextFileADictLineAndInRunRepeats) {
-  // A stale result file in the code must not be what is read: each attempt appends to the
-  // copy in its own working copy, so only its own line is there.
+  // A stale result file in the code ("Test RMSE: 0.99") must not be what is read: each attempt
+  // appends to the copy in its own working copy, and what that copy held before the run is
+  // skipped, so 'reduce: first' takes the attempt's own line.
   testing::CommandResult run = RunRepro({"run", "paper.yaml"}, dir_.path());
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   std::map<std::string, std::string> reasons = Reasons(run.out);
@@ -99,9 +102,60 @@ TEST_F(ReportingShapesTest, ATextFileADictLineAndInRunRepeats) {
     for (const nlohmann::json& sample : claim["runs"]) {
       replicates.push_back(sample["replicate"].get<int64_t>());
       EXPECT_EQ(sample["seed"], 0);
+      EXPECT_TRUE(sample["commit"].is_null()) << "a local folder has no commit";
     }
   }
   EXPECT_EQ(replicates, (std::vector<int64_t>{0, 1, 2, 3, 4}));
+}
+
+// Replicates are samples of one attempt each: reports count runs and attempts, not samples,
+// and draw one curve per run named as the run; 'repro show' says the stored value is a mean.
+TEST(ReplicatesTest, ReportsCountRunsAndAttemptsNotSamples) {
+  ScopedTempDir dir;
+  WriteText(dir / "code/repeats.sh",
+            "i=0\nfor acc in 0.89 0.90 0.91 0.90 0.89; do echo \"repeat $i: acc ${acc}$1\"; i=$((i + 1)); done\n");
+  WriteText(dir / "m.yaml", R"yaml(schema: 1
+paper: {title: Replicates}
+source: {path: code}
+experiments:
+  - id: repeats
+    command: [/bin/sh, repeats.sh, "{seed}"]
+    seeds: [1, 2]
+    metrics:
+      acc: {stdout: 'repeat (?<step>\d+): acc (?<value>\S+)', replicates: true}
+claims:
+  - {id: acc, experiment: repeats, metric: acc, reported: "0.90"}
+)yaml");
+  testing::CommandResult run = RunRepro({"run", "m.yaml"}, dir.path());
+  ASSERT_NE(run.out.find("(n=10)"), std::string::npos) << run.out << run.err;
+
+  testing::CommandResult json = RunRepro({"report", "m.yaml", "--format", "json"}, dir.path());
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  nlohmann::json report = nlohmann::json::parse(json.out);
+  ASSERT_EQ(report["claims"].size(), 1u);
+  EXPECT_EQ(report["claims"][0]["runs"].size(), 10u) << "each replicate is a sample";
+  EXPECT_EQ(report["claims"][0]["compute"]["attempts"], 2) << "two attempts ran, not ten";
+  std::string what_was_run = report["review"]["summary"]["What was run"].get<std::string>();
+  EXPECT_NE(what_was_run.find("2 run(s) over 2 seed value(s)"), std::string::npos) << what_was_run;
+
+  // The claim's chart: one curve per run, named as the run.
+  testing::CommandResult html = RunRepro({"report", "m.yaml", "--format", "html"}, dir.path());
+  ASSERT_EQ(html.exit_code, 0) << html.err;
+  size_t caption = html.out.find("acc over steps, one line per run");
+  ASSERT_NE(caption, std::string::npos) << html.out;
+  size_t figure = html.out.rfind("<figure>", caption);
+  std::string chart = html.out.substr(figure, caption - figure);
+  EXPECT_NE(chart.find("repeats seed=1"), std::string::npos) << chart;
+  EXPECT_NE(chart.find("repeats seed=2"), std::string::npos) << chart;
+  EXPECT_EQ(chart.find(" #"), std::string::npos) << "a replicate's label on a curve\n" << chart;
+
+  testing::CommandResult plan = RunRepro({"plan", "m.yaml"}, dir.path());
+  size_t at = plan.out.find("done");
+  ASSERT_NE(at, std::string::npos) << plan.out;
+  std::string key = plan.out.substr(plan.out.find_first_not_of(' ', at + 4), 12);
+  testing::CommandResult show = RunRepro({"show", key}, dir.path());
+  EXPECT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_NE(show.out.find("5 points  (the mean of 5 replicates)"), std::string::npos) << show.out;
 }
 
 // A README claim true at the commit it was written for and false at the latest (a later
@@ -131,8 +185,7 @@ TEST(ExperimentSourceTest, TwoCommitsOfOneRepositorySideBySide) {
                 "}\n    env: {SCALE: '2'}\n"
                 "    metrics: {acc: {stdout: 'acc (?<value>\\S+)'}, scale: {stdout: 'scale (?<value>\\S+)'}}\n"
                 "claims:\n"
-                "  - {id: readme-latest, experiment: latest, metric: acc, reported: \"0.90\"}\n"
-                "  - {id: readme-as-written, experiment: as-written, metric: acc, reported: \"0.90\"}\n"
+                "  - {id: readme, experiment: [latest, as-written], metric: acc, reported: \"0.90\"}\n"
                 "  - {id: scale-latest, experiment: latest, metric: scale, reported: \"1\"}\n"
                 "  - {id: scale-as-written, experiment: as-written, metric: scale, reported: \"2\"}\n");
   const char* old_home = std::getenv("HOME");
@@ -141,13 +194,21 @@ TEST(ExperimentSourceTest, TwoCommitsOfOneRepositorySideBySide) {
   testing::CommandResult run = RunRepro({"run", "m.yaml"}, dir.path());
   testing::CommandResult report = RunRepro({"report", "m.yaml", "--format", "md"}, dir.path());
   testing::CommandResult validate = RunRepro({"validate", "m.yaml"}, dir.path());
+  testing::CommandResult json = RunRepro({"report", "m.yaml", "--format", "json"}, dir.path());
+  testing::CommandResult plan = RunRepro({"plan", "m.yaml"}, dir.path());
   ::setenv("HOME", saved.c_str(), 1);
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;  // the latest commit does not reproduce the README
   std::map<std::string, std::string> reasons = Reasons(run.out);
-  EXPECT_NE(reasons["readme-latest"].find("measured 0.8500 (n=1)"), std::string::npos) << run.out;
-  EXPECT_NE(reasons["readme-latest"].find("not-reproduced"), std::string::npos) << run.out;
-  EXPECT_NE(reasons["readme-as-written"].find("measured 0.9000 (n=1)"), std::string::npos) << run.out;
-  EXPECT_NE(reasons["readme-as-written"].find(": reproduced"), std::string::npos) << run.out;
+  // One claim, judged against both commits side by side, each part naming its code.
+  std::string latest = "latest @" + commits[1].substr(0, 12), as_written = "as-written @" + commits[0].substr(0, 12);
+  EXPECT_EQ(reasons["readme"], "holds in 1 of 2 experiments (" + latest + ", " + as_written + "): not-reproduced")
+      << run.out;
+  EXPECT_NE(run.out.find("  " + latest + ": measured 0.8500 (n=1), claimed 0.90"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("  " + as_written +
+                         ": measured 0.9000 (n=1), claimed 0.90: 0 off, allowed ±0.005; declared "
+                         "deterministic, so one run decides: reproduced"),
+            std::string::npos)
+      << run.out;
   EXPECT_NE(reasons["scale-latest"].find(": reproduced"), std::string::npos) << run.out;
   EXPECT_NE(reasons["scale-as-written"].find(": reproduced"), std::string::npos) << "the experiment's own env\n"
                                                                                  << run.out;
@@ -161,6 +222,21 @@ TEST(ExperimentSourceTest, TwoCommitsOfOneRepositorySideBySide) {
       << report.out;
   EXPECT_NE(report.out.find("as-written seed=0 @" + commits[0].substr(0, 12)), std::string::npos) << report.out;
   EXPECT_EQ(validate.exit_code, 0) << validate.err;
+  // In the JSON, each run names its commit in full; the plan labels runs as reports do.
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  std::map<std::string, std::string> commit_of;  // label -> commit, over the runs of the side-by-side claim
+  nlohmann::json parsed = nlohmann::json::parse(json.out);
+  for (const nlohmann::json& claim : parsed["claims"]) {
+    if (claim["id"] != "readme") continue;
+    EXPECT_EQ(claim["experiments"], nlohmann::json::array({"latest", "as-written"}));
+    EXPECT_EQ(claim["parts"].size(), 2u);
+    for (const nlohmann::json& r : claim["runs"]) commit_of[r["label"]] = r["commit"].get<std::string>();
+  }
+  EXPECT_EQ(commit_of,
+            (std::map<std::string, std::string>{{"latest seed=0", commits[1]},
+                                                {"as-written seed=0 @" + commits[0].substr(0, 12), commits[0]}}));
+  EXPECT_NE(plan.out.find("as-written seed=0 @" + commits[0].substr(0, 12)), std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find("latest seed=0\n"), std::string::npos) << plan.out;
 }
 
 TEST(ExperimentSourceTest, MisusedOverridesAreErrorsAtTheirLines) {
@@ -190,11 +266,14 @@ claims:
   for (const char* error :
        {"m.yaml:6:22: 'commit' in 'source' in experiment 'a' needs the manifest's source to be a git "
         "repository ('git' and 'commit')",
-        "m.yaml:10:23: patch 'missing.patch' (resolved to ", "m.yaml:11:11: '1BAD' in env is not a valid variable name",
+        "m.yaml:10:23: patch 'missing.patch' (resolved to ",
+        "m.yaml:11:11: '1BAD' in env in experiment 'b' is not a valid variable name",
         "m.yaml:15:13: 'source' in experiment 'c' must set 'commit' (a full hash) or 'patches' (a list, [] "
         "for none)"}) {
     EXPECT_NE(validate.err.find(error), std::string::npos) << error << "\n" << validate.err;
   }
+  // A commit that is refused is not also missing.
+  EXPECT_EQ(validate.err.find("'source' in experiment 'a' must set"), std::string::npos) << validate.err;
 }
 
 }  // namespace

@@ -46,5 +46,27 @@ TEST(AppTest, ACommandsErrorIsItsExitCodeAndItsText) {
   EXPECT_EQ(console.out(), "");
 }
 
+// --source stands for the manifest's code; an experiment pinning its own commit cannot follow
+// it. That is a usage error (2), said before anything is cloned or run.
+TEST(AppTest, SourceFlagIsRefusedWhileAnExperimentPinsItsOwnCommit) {
+  repro::testing::ScopedTempDir dir;
+  std::filesystem::create_directories(dir / "checkout");
+  std::string c0(40, 'a'), c1(40, 'b');
+  repro::testing::WriteText(dir / "m.yaml", "paper: {title: t}\nsource: {git: https://example.org/x, commit: " + c0 +
+                                                "}\nexperiments:\n"
+                                                "  - {id: old, command: [p], source: {commit: " +
+                                                c1 +
+                                                "}, metrics: {m: {stdout: '(?<value>\\d+)'}}}\n"
+                                                "claims:\n  - {id: c, experiment: old, metric: m, reported: 1}\n");
+  std::string manifest = (dir / "m.yaml").string(), checkout = (dir / "checkout").string();
+  std::string results = (dir / "results").string();
+  testing::StringConsole console;
+  EXPECT_EQ(Repro({"plan", manifest.c_str(), "--source", checkout.c_str(), "--results", results.c_str()}, console),
+            kExitBadInput);
+  EXPECT_EQ(console.err(), "repro: experiment 'old' pins its own commit " + c1 +
+                               "; --source replaces only the manifest's code: run without --source, or remove the "
+                               "experiment's 'commit'\n");
+}
+
 }  // namespace
 }  // namespace repro::cli

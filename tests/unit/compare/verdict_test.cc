@@ -166,6 +166,14 @@ TEST(JudgeValueTest, APrintedSpreadWithItsCountIsTestedAsASummaryStatistic) {
 
 // Repeats inside one run ("--repeats 5") are samples as seeds are; with several seeds each
 // repeat of each seed is one sample, and pairs match by seed and repeat.
+Claim Compare(const std::string& expect) {
+  Claim claim;
+  claim.id = "cmp";
+  claim.kind = ClaimKind::kComparison;
+  claim.comparison = *ParseComparison(expect);
+  return claim;
+}
+
 Side Replicates(const std::vector<std::vector<double>>& per_seed, const std::string& label = "e.acc") {
   Side side{label, {}};
   for (size_t seed = 0; seed < per_seed.size(); ++seed) {
@@ -201,6 +209,46 @@ TEST(JudgeValueTest, InRunReplicatesAreSamplesAsSeedsAre) {
   EXPECT_NE(same.reason.find("the 3 samples (in-run replicates of 1 seed, taken as independent) gave bit-identical"),
             std::string::npos)
       << same.reason;
+  // Seeds that each printed the same repeats never reached the code: one seed's replicates.
+  std::vector<double> repeats = {0.90, 0.91, 0.89, 0.905, 0.895};
+  Verdict copies = JudgeValue(MakeClaim("0.9"), Replicates({repeats, repeats}));
+  EXPECT_EQ(copies.summary->n, 5) << copies.reason;
+  EXPECT_EQ(copies.interval90, v.interval90);
+  EXPECT_NE(copies.reason.find("the 2 seeds gave bit-identical replicates (does the seed reach the code?), so they "
+                               "count as one seed: n counts 5 samples (in-run replicates of 1 seed, taken as "
+                               "independent)"),
+            std::string::npos)
+      << copies.reason;
+  // The same values at other indices, or declared deterministic, are samples of each seed.
+  std::vector<double> reordered = {0.91, 0.90, 0.89, 0.905, 0.895};
+  EXPECT_EQ(JudgeValue(MakeClaim("0.9"), Replicates({repeats, reordered})).summary->n, 10);
+  Claim deterministic = MakeClaim("0.9");
+  deterministic.deterministic = true;
+  EXPECT_EQ(JudgeValue(deterministic, Replicates({repeats, repeats})).summary->n, 10);
+  // A comparison collapses such a side the same way, and says so.
+  Verdict compared = JudgeComparison(Compare("b.m > a.m"), Replicates({{1.5, 1.6, 1.7}, {1.5, 1.6, 1.7}}, "b.m"),
+                                     Replicates({{1.0, 1.1, 1.2}, {1.05, 1.1, 1.15}}, "a.m"));
+  EXPECT_EQ(compared.test, "Welch t") << "three samples of one seed against six: no pairing";
+  EXPECT_NE(compared.reason.find("b.m: its 2 seeds gave bit-identical replicates (does the seed reach the code?), so "
+                                 "they count as one seed: n counts 3 samples"),
+            std::string::npos)
+      << compared.reason;
+  EXPECT_NE(compared.measured.find("(n=3 vs 6)"), std::string::npos) << compared.measured;
+}
+
+// The estimate of how many more samples would decide is turned into seeds: each seed gives
+// its replicates at once.
+TEST(JudgeValueTest, MoreSeedsCountSeedsNotReplicates) {
+  // As 3 seeds, {66, 68, 70} need 7 samples: 4 more seeds. As 3 replicates of one seed, the
+  // same 4 samples are 2 more seeds (rounded up).
+  Verdict v = JudgeValue(MakeClaim("68", Better::kEither, 1.0), Replicates({{66, 68, 70}}));
+  EXPECT_EQ(v.kind, VerdictKind::kInconclusive);
+  EXPECT_EQ(v.more_seeds, 2);
+  EXPECT_NE(v.reason.find("the mean is inside the band, and about 2 more seeds (3 replicates each) would likely "
+                          "confirm it"),
+            std::string::npos)
+      << v.reason;
+  EXPECT_EQ(JudgeValue(MakeClaim("68", Better::kEither, 1.0), Completed({66, 68, 70})).more_seeds, 4);
 }
 
 TEST(JudgeValueTest, APrintedSpreadWithoutItsCountIsIgnoredAndTheReasonSaysSo) {
@@ -390,14 +438,6 @@ TEST(JudgeValueTest, EvidenceThatCannotBeJudged) {
   Verdict v = JudgeValue(MakeClaim("90"), nan);
   EXPECT_EQ(v.kind, VerdictKind::kNotReproduced);
   EXPECT_EQ(v.reason, "not a finite number in 1 of 1 runs: e.acc seed=0 value 'nan' is non-finite");
-}
-
-Claim Compare(const std::string& expect) {
-  Claim claim;
-  claim.id = "cmp";
-  claim.kind = ClaimKind::kComparison;
-  claim.comparison = *ParseComparison(expect);
-  return claim;
 }
 
 TEST(JudgeComparisonTest, PairedBySeedWhenBothSidesRanTheSameSeeds) {

@@ -476,6 +476,94 @@ TEST_F(ParserTest, SourceProblems) {
             "40-hex hash (git rev-parse HEAD prints it)");
 }
 
+// An experiment's own source and env: each mistake is said once, at its place, naming the
+// experiment; a regex on a stream gets the error that says where the pattern goes.
+TEST_F(ParserTest, ExperimentOverrideAndStreamMistakes) {
+  std::string text = R"yaml(paper: {title: t}
+source: {git: https://example.org/x, commit: 0123456789abcdef0123456789abcdef01234567}
+experiments:
+  - id: a
+    command: [prog]
+    source: {commit: abc123}
+    metrics: {acc: {stdout: 'acc (?<value>\S+)'}}
+  - id: b
+    command: [prog]
+    env: {"1BAD": x, OK: "1", OK: "2"}
+    metrics: {acc: {stdout: 'acc (?<value>\S+)'}}
+  - id: c
+    command: [prog]
+    env: [A]
+    metrics:
+      acc: {stream: stdout, regex: 'acc (?<value>\S+)'}
+claims:
+  - {id: c, experiment: a, metric: acc, reported: 1}
+)yaml";
+  EXPECT_EQ(Errors(text),
+            (std::vector<std::string>{
+                "x.yaml:6:22: 'commit' in 'source' in experiment 'a' must be a full 40-hex commit (git rev-parse "
+                "abc123 prints it), got 'abc123'",
+                "x.yaml:10:11: '1BAD' in env in experiment 'b' is not a valid variable name",
+                "x.yaml:10:31: duplicate key 'OK' in env in experiment 'b'",
+                "x.yaml:14:10: 'env' in experiment 'c' must be a mapping of variable names to values, not a list",
+                "x.yaml:16:36: 'regex' in metric 'acc' of experiment 'c' reads a 'file' as text; it does not go with "
+                "'stream' (write the pattern as 'stdout: PATTERN')",
+            }));
+  // The manifest's own env is named as before.
+  EXPECT_EQ(Errors("paper: {title: t}\nsource: {path: code}\nenv: {\"1BAD\": x}\nexperiments:\n"
+                   "  - {id: e, command: [p], metrics: {m: {stdout: '(?<value>\\d+)'}}}\n"
+                   "claims:\n  - {id: c, experiment: e, metric: m, reported: 1}\n"),
+            (std::vector<std::string>{"x.yaml:3:7: '1BAD' in env is not a valid variable name"}));
+}
+
+// A value claim may name several experiments, judged side by side: each must exist, have the
+// metric and be named once; 'for_all' does not go with them.
+TEST_F(ParserTest, AValueClaimMayNameSeveralExperiments) {
+  std::string text = R"yaml(paper: {title: t}
+source: {path: code}
+experiments:
+  - {id: latest, command: [p], deterministic: true, metrics: {acc: {stdout: 'acc (?<value>\S+)'}}}
+  - {id: as-written, command: [p], deterministic: true, metrics: {acc: {stdout: 'acc (?<value>\S+)'}}}
+  - {id: other, command: [p], metrics: {acc: {stdout: 'acc (?<value>\S+)'}}}
+claims:
+  - {id: both, experiment: [latest, as-written], metric: acc, reported: "0.9"}
+  - {id: one, experiment: [latest], metric: acc, reported: "0.9"}
+  - {id: mixed, experiment: [latest, other], metric: acc, reported: "0.9"}
+)yaml";
+  ManifestLoad load = Parse(text);
+  ASSERT_TRUE(load.ok()) << load.errors.front().ToString();
+  const std::vector<Claim>& claims = load.manifest.claims;
+  EXPECT_EQ(claims[0].experiment, "latest");
+  EXPECT_EQ(claims[0].experiments, (std::vector<std::string>{"latest", "as-written"}));
+  EXPECT_EQ(claims[0].ValueExperiments(), claims[0].experiments);
+  EXPECT_TRUE(claims[0].deterministic) << "both are declared deterministic";
+  EXPECT_EQ(claims[1].experiment, "latest");
+  EXPECT_TRUE(claims[1].experiments.empty()) << "a list of one is one experiment";
+  EXPECT_FALSE(claims[2].deterministic) << "'other' is not declared deterministic";
+
+  std::string mistakes = R"yaml(paper: {title: t}
+source: {path: code}
+experiments:
+  - {id: a, command: [p], params: {lr: [1, 2]}, metrics: {acc: {stdout: 'acc (?<value>\S+)'}}}
+  - {id: b, command: [p], metrics: {loss: {stdout: 'loss (?<value>\S+)'}}}
+claims:
+  - {id: c1, experiment: [a, lates], metric: acc, reported: 1, where: {lr: 1}}
+  - {id: c2, experiment: [a, a], metric: acc, reported: 1, where: {lr: 1}}
+  - {id: c3, experiment: [], metric: acc, reported: 1}
+  - {id: c4, experiment: [a, b], metric: acc, reported: 1, where: {lr: 1}}
+  - {id: c5, experiment: [a, b], metric: acc, reported: 1, for_all: lr}
+)yaml";
+  EXPECT_EQ(Errors(mistakes),
+            (std::vector<std::string>{
+                "x.yaml:7:30: claim 'c1' names unknown experiment 'lates'",
+                "x.yaml:8:30: claim 'c2' names experiment 'a' twice",
+                "x.yaml:9:26: 'experiment' in claim 'c3' must name an experiment, or a list of them",
+                "x.yaml:10:42: claim 'c4' names unknown metric 'acc' of experiment 'b'",
+                "x.yaml:11:42: claim 'c5' names unknown metric 'acc' of experiment 'b'",
+                "x.yaml:11:69: 'for_all' in claim 'c5' does not go with several experiments: write one claim per "
+                "experiment",
+            }));
+}
+
 TEST_F(ParserTest, YamlSyntaxErrorHasAPosition) {
   std::vector<std::string> errors = Errors("paper: {title: t\nsource: [\n");
   ASSERT_EQ(errors.size(), 1u);

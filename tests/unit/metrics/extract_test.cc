@@ -229,6 +229,64 @@ TEST(FileMetricsTest, ARegexOverATextFile) {
   EXPECT_NE(refused.message.find("link.txt"), std::string::npos) << refused.message;
 }
 
+// A result file shipped with the code ("Test RMSE: 0.99") that the run appends to: the bytes
+// there before the run are skipped while the file still begins with them; a file the run
+// rewrote (shorter, or changed at its start) is read whole; a file that was not there, or that
+// matched no pattern before, is read whole with no note.
+TEST(FileMetricsTest, ATextFileIsReadFromWhereItEndedBeforeTheRun) {
+  ScopedTempDir dir;
+  const std::string stale = "Test RMSE: 0.99\n";
+  MetricSpec rmse = FileSpec("rmse", MetricSource::kTextFile, "work/results/*.txt", "");
+  rmse.pattern = R"(Test RMSE: (?<value>\S+))";
+  rmse.reduce.kind = ReducerSpec::Kind::kFirst;
+  auto resolve = [&](const MetricSpec& spec) { return dir / spec.file; };
+  auto collect = [&](const FilesBefore& before) {
+    MetricCollector collector({rmse});
+    return collector.Finish(resolve, dir.path(), before)[0];
+  };
+
+  WriteText(dir / "work/results/appended.txt", stale);
+  WriteText(dir / "work/results/rewritten.txt", stale);
+  WriteText(dir / "work/results/truncated.txt", stale + stale);
+  FilesBefore before = RecordFilesBefore({rmse}, resolve, dir.path());
+  ASSERT_EQ(before.size(), 3u);
+  EXPECT_EQ(before[(dir / "work/results/appended.txt").lexically_normal()].size, stale.size());
+
+  // Appended: only the run's own line.
+  std::filesystem::path appended = dir / "work/results/appended.txt";
+  std::filesystem::remove(dir / "work/results/rewritten.txt");
+  std::filesystem::remove(dir / "work/results/truncated.txt");
+  WriteText(appended, stale + "Test RMSE: 0.37\n");
+  MetricValue value = collect(before);
+  EXPECT_EQ(value.value, 0.37);
+  EXPECT_EQ(value.points, 1);
+  EXPECT_EQ(value.message, "note: " + appended.string() + ": 16 bytes present before the run were skipped");
+  // Without the record, the stale line is the first.
+  EXPECT_EQ(collect({}).value, 0.99);
+  // Nothing appended: nothing measured, and the message says why.
+  WriteText(appended, stale);
+  value = collect(before);
+  EXPECT_EQ(value.flag, ValueFlag::kMissing);
+  EXPECT_NE(value.message.find("16 bytes present before the run were skipped"), std::string::npos) << value.message;
+  std::filesystem::remove(appended);
+
+  // Rewritten with as many bytes or more, but other ones ("w" mode): read whole.
+  std::filesystem::path rewritten = dir / "work/results/rewritten.txt";
+  WriteText(rewritten, "Test RMSE: 0.41\nTest RMSE: 0.42\n");
+  value = collect(before);
+  EXPECT_EQ(value.value, 0.41);
+  EXPECT_EQ(value.message, "note: " + rewritten.string() +
+                               ": rewritten during the run (it no longer begins with the 16 bytes present before), "
+                               "read whole");
+  std::filesystem::remove(rewritten);
+
+  // Truncated to fewer bytes than it held: read whole.
+  WriteText(dir / "work/results/truncated.txt", "Test RMSE: 0.5\n");
+  value = collect(before);
+  EXPECT_EQ(value.value, 0.5);
+  EXPECT_NE(value.message.find("rewritten during the run"), std::string::npos) << value.message;
+}
+
 TEST(MetricCollectorTest, ScaleAndUnit) {
   MetricSpec acc = Regex("acc", R"(acc=(?<value>\S+) \+- (?<std>\S+))");
   acc.scale = 100;
