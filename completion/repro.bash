@@ -58,23 +58,24 @@ _repro() {
   fi
   local flags
   case $command in
-    validate) flags="--max-runs $help" ;;
-    plan) flags="$common $select" ;;
+    validate) flags="--max-runs -q --quiet $help" ;;
+    plan) flags="$common $select -q --quiet" ;;
     run) flags="$common $select -j --jobs --force --dry-run --isolation --keep-work --kill-grace --log-cap --executor --slurm-profile -q --quiet -v --verbose" ;;
     compare) flags="$common $select --json -q --quiet" ;;
-    report) flags="$common $select --index --format -o --output" ;;
+    report) flags="$common $select --index --format -o --output -q --quiet" ;;
     import)
       case $subcommand in
-        latex) flags="--within --table -o --output $help" ;;
-        *) flags="-o --output $help" ;;
+        latex) flags="--within --table -o --output -q --quiet $help" ;;
+        *) flags="-o --output -q --quiet $help" ;;
       esac ;;
     diff) flags="$common --manifest --format -o --output" ;;
-    bundle) flags="$common -o --output --sign" ;;
+    bundle) flags="$common -o --output --sign -q --quiet" ;;
     verify) flags="--digest --allowed-signers --identity $help" ;;
     show) flags="$common --attempt --series" ;;
     logs) flags="$common --attempt --stderr" ;;
     attempt) flags="--task $help" ;;
-    fetch|status|cancel) flags="$common" ;;
+    fetch) flags="$common -q --quiet" ;;
+    status|cancel) flags="$common" ;;
     fingerprint) flags="$help" ;;
   esac
   if [[ $cur == -* ]]; then

@@ -1,9 +1,11 @@
 #include "harness/fingerprint/fingerprint.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -128,19 +130,62 @@ Json DescribeInterpreter(const fs::path& exe, const std::string& kind, const std
 
 }  // namespace
 
-fs::path ConfigDir() {
-  if (const char* dir = std::getenv("REPRO_CONFIG_DIR"); dir != nullptr && dir[0] != '\0') return dir;
-  // Relative to the binary first, so an installed or copied repro finds its own data, not
-  // that of a source tree that may be gone or newer.
+namespace {
+
+// Where ConfigDir() looks when REPRO_CONFIG_DIR is not set, in order: relative to the binary
+// first, so an installed or copied repro finds its own data, not that of a source tree that
+// may be gone or newer; then the source tree it was built from.
+std::vector<fs::path> ConfigDirCandidates() {
+  std::vector<fs::path> candidates;
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    for (const fs::path& candidate : {self.parent_path().parent_path() / "share" / "repro",  // <prefix>/bin/repro
-                                      self.parent_path().parent_path() / "configs"}) {       // <source>/build/repro
-      if (fs::is_directory(candidate / "probes", ec)) return candidate;
-    }
+    candidates.push_back(self.parent_path().parent_path() / "share" / "repro");  // <prefix>/bin/repro
+    candidates.push_back(self.parent_path().parent_path() / "configs");          // <source>/build/repro
   }
-  return REPRO_CONFIG_DIR_DEFAULT;  // the source tree it was built from
+  candidates.push_back(REPRO_CONFIG_DIR_DEFAULT);
+  return candidates;
+}
+
+const char* ConfigDirVariable() {
+  const char* dir = std::getenv("REPRO_CONFIG_DIR");
+  return dir != nullptr && dir[0] != '\0' ? dir : nullptr;
+}
+
+}  // namespace
+
+fs::path ConfigDir() {
+  if (const char* dir = ConfigDirVariable()) return dir;
+  std::vector<fs::path> candidates = ConfigDirCandidates();
+  for (const fs::path& candidate : candidates) {
+    std::error_code ec;
+    if (fs::is_directory(candidate / "probes", ec)) return candidate;
+  }
+  return candidates.back();  // the source tree it was built from
+}
+
+std::optional<std::string> MissingProbes(const Manifest* manifest) {
+  std::error_code ec;
+  if (fs::is_directory(ConfigDir() / "probes", ec)) return std::nullopt;
+  if (manifest != nullptr &&
+      std::none_of(manifest->experiments.begin(), manifest->experiments.end(), [](const Experiment& experiment) {
+        if (experiment.shell || experiment.command.empty()) return false;
+        std::string kind = InterpreterKind(fs::path(experiment.command.front()).filename());
+        return kind == "python" || kind == "r";
+      })) {
+    return std::nullopt;  // no probe would run
+  }
+  std::string looked;
+  if (const char* dir = ConfigDirVariable()) {
+    looked = fmt::format("REPRO_CONFIG_DIR={} holds no probes/ folder", dir);
+  } else {
+    std::vector<std::string> places;
+    for (const fs::path& candidate : ConfigDirCandidates()) places.push_back((candidate / "probes").string());
+    looked = fmt::format("repro's probes are in none of {} (REPRO_CONFIG_DIR is not set)", fmt::join(places, ", "));
+  }
+  return looked +
+         ": environments are recorded without package versions or BLAS. Set REPRO_CONFIG_DIR to the folder that "
+         "holds probes/ and slurm/ (share/repro of an installation, configs/ of repro's source tree)";
 }
 
 Fingerprint TakeFingerprint(const Manifest* manifest, const fs::path& code_dir) {
