@@ -121,12 +121,13 @@ TEST_F(LayoutTest, RedirectsAndOtherResultsFoldersInsideTheTreeAreNotCode) {
     EXPECT_EQ(same.err.find("changed"), std::string::npos) << same.err;
   }
 
+  // The shell makes the files and hands them to repro as its fd 1 and 2, as a user's does.
   ProcessSpec spec;
-  spec.argv = {REPRO_BINARY, "compare", "repro.yaml"};
+  spec.argv = {"/bin/sh", "-c", "exec \"$0\" compare repro.yaml > out.txt 2> err.txt", REPRO_BINARY};
   spec.cwd = repo;
   spec.env = BuildChildEnvironment({{"NO_COLOR", "1"}}, {});
-  spec.stdout_path = repo / "out.txt";
-  spec.stderr_path = repo / "err.txt";
+  spec.stdout_path = dir_ / "sh.out";
+  spec.stderr_path = dir_ / "sh.err";
   spec.timeout_seconds = 120;
   ProcessResult redirected = RunProcess(spec);
   std::string out = testing::ReadText(repo / "out.txt"), err = testing::ReadText(repo / "err.txt");
