@@ -219,7 +219,7 @@ bool ReproIgnores(const std::vector<std::string>& patterns, const std::string& r
 Result<SourceTree> ReadSourceTree(const fs::path& dir, const std::vector<fs::path>& outputs) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return Error{fmt::format("cannot list {}: not a folder", dir.string())};
-  Exclusions exclusions{Normal(dir), {}, ReadPatterns(dir)};
+  Exclusions exclusions{Normal(dir), {}, ReadPatterns(dir), {}};
   for (const fs::path& output : outputs) exclusions.outputs.push_back(Normal(output));
   SourceTree tree;
   tree.dir = dir;
