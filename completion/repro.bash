@@ -16,52 +16,73 @@ _repro_run_keys() {
 
 _repro() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local commands="validate plan run diff bundle verify fingerprint fetch compare report show logs attempt status cancel"
-  local common="--results --db --cache --source --max-runs -h --help"
+  # The commands and report's formats as `repro --help` and `repro report --help` list them
+  # (tests/e2e/completion_test.cc keeps them in step).
+  local commands="validate plan run diff bundle verify fingerprint fetch compare report import show logs attempt status cancel"
+  local help="-h --help"
+  local common="--results --db --cache --source --max-runs $help"
   local select="--experiment --claim --where"
-  local command="" i
+  local command="" subcommand="" i
   for ((i = 1; i < COMP_CWORD; i++)); do
-    [[ ${COMP_WORDS[i]} != -* ]] && { command=${COMP_WORDS[i]}; break; }
+    if [[ ${COMP_WORDS[i]} != -* ]]; then
+      if [[ -z $command ]]; then
+        command=${COMP_WORDS[i]}
+        [[ $command == import ]] || break
+      else
+        subcommand=${COMP_WORDS[i]}
+        break
+      fi
+    fi
   done
   if [[ -z $command ]]; then
     mapfile -t COMPREPLY < <(compgen -W "$commands --help --version" -- "$cur")
     return
   fi
   case $prev in
-    --results|--cache|--source) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
+    --results|--cache|--source|--within) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
     --db|-o|--output|--sign|--allowed-signers) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
     --format)
       case $command in
         diff) mapfile -t COMPREPLY < <(compgen -W "text md html" -- "$cur") ;;
-        *) mapfile -t COMPREPLY < <(compgen -W "md html json latex junit" -- "$cur") ;;
+        *) mapfile -t COMPREPLY < <(compgen -W "md html pdf json latex junit" -- "$cur") ;;
       esac
       return ;;
     --isolation) mapfile -t COMPREPLY < <(compgen -W "none sandbox" -- "$cur"); return ;;
     --executor) mapfile -t COMPREPLY < <(compgen -W "local slurm" -- "$cur"); return ;;
-    -j|--jobs|--kill-grace|--log-cap|--max-runs|--attempt|--task|--experiment|--claim|--where|--digest|--identity|--series|--slurm-profile|--manifest)
+    -j|--jobs|--kill-grace|--log-cap|--max-runs|--attempt|--task|--experiment|--claim|--where|--digest|--identity|--series|--slurm-profile|--manifest|--table)
       return ;;
   esac
+  if [[ $command == import && -z $subcommand ]]; then
+    mapfile -t COMPREPLY < <(compgen -W "latex model-card $help" -- "$cur")
+    return
+  fi
   local flags
   case $command in
-    validate) flags="--max-runs" ;;
-    plan) flags="$common $select" ;;
+    validate) flags="--max-runs -q --quiet $help" ;;
+    plan) flags="$common $select -q --quiet" ;;
     run) flags="$common $select -j --jobs --force --dry-run --isolation --keep-work --kill-grace --log-cap --executor --slurm-profile -q --quiet -v --verbose" ;;
     compare) flags="$common $select --json -q --quiet" ;;
-    report) flags="$common $select --format -o --output" ;;
+    report) flags="$common $select --index --format -o --output -q --quiet" ;;
+    import)
+      case $subcommand in
+        latex) flags="--within --table -o --output -q --quiet $help" ;;
+        *) flags="-o --output -q --quiet $help" ;;
+      esac ;;
     diff) flags="$common --manifest --format -o --output" ;;
-    bundle) flags="$common -o --output --sign" ;;
-    verify) flags="--digest --allowed-signers --identity" ;;
+    bundle) flags="$common -o --output --sign -q --quiet" ;;
+    verify) flags="--digest --allowed-signers --identity $help" ;;
     show) flags="$common --attempt --series" ;;
     logs) flags="$common --attempt --stderr" ;;
-    attempt) flags="--task" ;;
-    fetch|status|cancel) flags="$common" ;;
-    fingerprint) flags="" ;;
+    attempt) flags="--task $help" ;;
+    fetch) flags="$common -q --quiet" ;;
+    status|cancel) flags="$common" ;;
+    fingerprint) flags="$help" ;;
   esac
   if [[ $cur == -* ]]; then
     mapfile -t COMPREPLY < <(compgen -W "$flags" -- "$cur")
   elif [[ $command == show || $command == logs ]]; then
     mapfile -t COMPREPLY < <(compgen -W "$(_repro_run_keys)" -- "$cur")
-  elif [[ $command == verify || $command == attempt ]]; then
+  elif [[ $command == verify || $command == attempt || $command == import ]]; then
     mapfile -t COMPREPLY < <(compgen -f -- "$cur")
   else  # a manifest (or, for diff, a database): folders to walk into, and YAML files
     mapfile -t COMPREPLY < <(compgen -d -S / -- "$cur"; compgen -f -X '!*.yaml' -- "$cur"; compgen -f -X '!*.yml' -- "$cur"; compgen -f -X '!*.db' -- "$cur")

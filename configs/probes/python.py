@@ -116,8 +116,32 @@ def code_imports(code, paths):
             try:
                 found[dist.lower()] = metadata.version(dist)
             except Exception:
-                unversioned.append(module)
+                version = source_version(module)
+                if version is None:
+                    unversioned.append(module)
+                else:
+                    found[module.lower()] = version
     return found, sorted(set(unversioned))
+
+def source_version(module):
+    """The string a module without package metadata (copied or built onto the PYTHONPATH by a
+    setup step) assigns to __version__ at its top level, read from its source, never run."""
+    import ast
+    import importlib.util
+    try:
+        spec = importlib.util.find_spec(module)
+        if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+            return None
+        with open(spec.origin, "rb") as source:
+            tree = ast.parse(source.read(), spec.origin)
+    except Exception:
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__version__" for t in node.targets):
+            value = getattr(node.value, "value", None)
+            if isinstance(value, str):
+                return value
+    return None
 
 packages = versions()
 unversioned = []

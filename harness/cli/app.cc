@@ -26,6 +26,84 @@ bool ReportUnknownCommand(const Console& console, CLI::App& app, int argc, const
   return true;
 }
 
+// The commands "command" takes, as --help lists them: one a line with what it does.
+std::string CommandList(CLI::App& command) {
+  std::string list;
+  for (const CLI::App* sub : command.get_subcommands([](CLI::App*) { return true; }))
+    list += fmt::format("  {:<12} {}\n", sub->get_name(), sub->get_description());
+  return list;
+}
+
+// The command the parse reached ("repro", "repro compare", "repro import latex").
+CLI::App& ParsedCommand(CLI::App& app, std::string& name) {
+  CLI::App* command = &app;
+  name = "repro";
+  while (!command->get_subcommands().empty()) {
+    command = command->get_subcommands().front();
+    name += " " + command->get_name();
+  }
+  return *command;
+}
+
+// The flags "command" takes: "-q" and "--quiet".
+std::vector<std::string> FlagsOf(const CLI::App& command) {
+  std::vector<std::string> flags;
+  for (const CLI::Option* option : command.get_options()) {
+    if (option->get_positional()) continue;
+    for (const std::string& name : option->get_snames()) flags.push_back("-" + name);
+    for (const std::string& name : option->get_lnames()) flags.push_back("--" + name);
+  }
+  return flags;
+}
+
+// For a flag "command" does not take: the closest one it does take ("--resuts": --results),
+// else the commands that take it ("-j": repro run). A one-letter flag is close to every other
+// one, so only long flags get a did-you-mean.
+std::string HintFor(const std::string& flag, CLI::App& app, const CLI::App& command) {
+  if (flag.rfind("--", 0) == 0) {
+    std::vector<std::string> longs;
+    for (const std::string& known : FlagsOf(command)) {
+      if (known.rfind("--", 0) == 0) longs.push_back(known);
+    }
+    if (std::string hint = DidYouMean(flag, longs); !hint.empty()) return hint;
+  }
+  std::vector<std::string> takers;
+  for (const CLI::App* other : app.get_subcommands([](CLI::App*) { return true; })) {
+    std::vector<std::string> flags = FlagsOf(*other);
+    if (std::find(flags.begin(), flags.end(), flag) != flags.end()) takers.push_back("repro " + other->get_name());
+  }
+  if (takers.empty() || takers.size() > 3) return "";
+  return fmt::format(" (taken by {})", fmt::join(takers, ", "));
+}
+
+// What the parse left over, "command" being the one it reached: the flags it does not take,
+// each with a hint, else the words it has no place for. Empty when nothing was left.
+std::string Unexpected(CLI::App& app, const CLI::App& command) {
+  std::vector<std::string> flags, words;
+  for (const std::string& word : app.remaining(/*recurse=*/true)) {
+    if (word.size() > 1 && word[0] == '-') {
+      std::string flag = word.substr(0, word.find('='));
+      flags.push_back(fmt::format("'{}'{}", VisibleText(flag), HintFor(flag, app, command)));
+    } else {
+      words.push_back(fmt::format("'{}'", VisibleText(word)));
+    }
+  }
+  if (!flags.empty()) return fmt::format("unknown option{} {}", flags.size() == 1 ? "" : "s", fmt::join(flags, ", "));
+  if (!words.empty())
+    return fmt::format("unexpected argument{} {}", words.size() == 1 ? "" : "s", fmt::join(words, ", "));
+  return "";
+}
+
+// A command that needs a command after it ("repro", "repro import") got none: the commands
+// it takes, like --help lists them, and any flag it does not know.
+void ReportMissingCommand(const Console& console, CLI::App& app, CLI::App& command, const std::string& name) {
+  std::string unexpected = Unexpected(app, command);
+  console.err << fmt::format(
+      "{}: {}a command is required: {} COMMAND [options]. The commands:\n{}({} COMMAND --help "
+      "says what each takes)\n",
+      name, unexpected.empty() ? "" : unexpected + "; ", name, CommandList(command), name);
+}
+
 // In the order `repro --help` lists them.
 void AddCommands(CLI::App& app, Invocation& invocation) {
   AddValidateCommand(app, invocation);
@@ -57,6 +135,19 @@ int RunCommandLine(int argc, const char* const* argv, const Console& console) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    std::string name;
+    CLI::App& command = ParsedCommand(app, name);
+    bool needs_command = !command.get_subcommands([](CLI::App*) { return true; }).empty();
+    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr && needs_command) {
+      ReportMissingCommand(console, app, command, name);
+      return kExitBadInput;
+    }
+    if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+      if (std::string unexpected = Unexpected(app, command); !unexpected.empty()) {
+        console.err << fmt::format("{}: {}; {} --help lists what it takes\n", name, unexpected, name);
+        return kExitBadInput;
+      }
+    }
     int code = app.exit(e, console.out, console.err);
     return code == 0 ? 0 : kExitBadInput;
   }

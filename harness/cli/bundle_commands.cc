@@ -37,12 +37,15 @@ ExitCode Bundle(const Console& console, const std::string& manifest_path, const 
   const Evaluated& e = **evaluated;
   Result<BundleWritten> written = WriteBundle(e.evaluation, e.loaded.runs, *e.store, output, options);
   if (!written) return CliError::Harness(written.error());
-  for (const std::string& refused : written->refused) console.Say("warning: not bundled: " + refused);
-  console.out << fmt::format("{}: manifest, reports, logs and database of {} runs{}\n", output.string(),
-                             e.loaded.runs.size(), written->is_signed ? ", SHA256SUMS signed (SHA256SUMS.sig)" : "");
+  for (const std::string& refused : written->refused) console.notes() << ReproLine("warning: not bundled: " + refused);
+  if (!console.quiet) {
+    console.out << fmt::format("{}: manifest, reports, logs and database of {} runs{}\n", output.string(),
+                               e.loaded.runs.size(), written->is_signed ? ", SHA256SUMS signed (SHA256SUMS.sig)" : "");
+  }
   // The one value to publish with the review: it names SHA256SUMS, which names every file.
   console.out << fmt::format("root digest: {}\n", written->root_digest);
-  console.out << fmt::format("check it with: repro verify {} --digest {}\n", output.string(), written->root_digest);
+  if (!console.quiet)
+    console.out << fmt::format("check it with: repro verify {} --digest {}\n", output.string(), written->root_digest);
   return kExitAllReproduced;
 }
 
@@ -67,6 +70,7 @@ void AddBundleCommand(CLI::App& app, Invocation& invocation) {
     std::filesystem::path output;
     BundleOptions bundle;
     CommonOptions common;
+    bool quiet = false;
   };
   auto options = std::make_shared<Options>();
   CLI::App* bundle = app.add_subcommand(
@@ -80,9 +84,11 @@ void AddBundleCommand(CLI::App& app, Invocation& invocation) {
           "Sign SHA256SUMS with this SSH private key (ssh-keygen -Y sign, namespace repro-bundle; with ssh-agent, "
           "its .pub); the signature is the member SHA256SUMS.sig")
       ->check(CLI::ExistingFile);
+  AddQuiet(*bundle, options->quiet, "the root digest");
   AddCommonOptions(*bundle, options->common);
   bundle->callback([&invocation, options] {
-    invocation.end = Bundle(invocation.console, options->manifest, options->common, options->output, options->bundle);
+    invocation.end = Bundle(Quieted(invocation.console, options->quiet), options->manifest, options->common,
+                            options->output, options->bundle);
   });
 }
 

@@ -2,6 +2,7 @@
 // were made (a file edited, or one written into the folder after the run), so its identity
 // and every run key changed with it. Said in words, instead of a table of `pending`.
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include "harness/cli/loading.h"
 #include "harness/source/source.h"
@@ -46,6 +47,14 @@ std::vector<std::filesystem::path> ReproOutputs(const CommonOptions& common) {
   std::vector<std::filesystem::path> outputs = {std::filesystem::absolute(common.results_dir), db};
   for (const char* suffix : {"-wal", "-shm", "-journal"}) outputs.push_back(db.string() + suffix);
   outputs.push_back(std::filesystem::absolute(common.cache ? *common.cache : DefaultCacheDir()));
+  // `repro compare repro.yaml > out.txt`: the shell made out.txt before repro started, and
+  // what repro is about to print into it is not the code either.
+  for (int fd : {1, 2}) {
+    struct stat status {};
+    std::error_code ec;
+    std::filesystem::path target = std::filesystem::read_symlink(fmt::format("/proc/self/fd/{}", fd), ec);
+    if (!ec && ::fstat(fd, &status) == 0 && S_ISREG(status.st_mode) && target.is_absolute()) outputs.push_back(target);
+  }
   return outputs;
 }
 
@@ -70,9 +79,24 @@ std::optional<std::string> ExplainOtherCode(const Loaded& loaded, Store& store, 
   return std::nullopt;
 }
 
-void SayIfCodeChanged(const Console& console, const Loaded& loaded, Store& store, int64_t max_runs) {
-  if (std::optional<std::string> change = ExplainOtherCode(loaded, store, max_runs)) {
-    console.err << "repro: the code changed since the runs: " << VisibleText(*change) << "\n";
+bool SayIfCodeChanged(const Console& console, const Loaded& loaded, Store& store, int64_t max_runs) {
+  std::optional<std::string> change = ExplainOtherCode(loaded, store, max_runs);
+  if (change) console.notes() << "repro: the code changed since the runs: " << VisibleText(*change) << "\n";
+  return change.has_value();
+}
+
+void PointPendingAtOtherCode(Evaluation& evaluation) {
+  for (ClaimEvaluation& claim : evaluation.claims) {
+    if (claim.verdict.kind != VerdictKind::kPending) continue;
+    size_t not_run = 0, running = 0;
+    for (const RunEvidence& run : claim.runs) {
+      not_run += run.state == RunEvidence::State::kNotRun;
+      running += run.state == RunEvidence::State::kRunning;
+    }
+    if (not_run == 0 || running > 0) continue;
+    claim.verdict.reason = fmt::format(
+        "{} of {} runs not run on the code as it is now; runs stored for other code of this folder; see above", not_run,
+        claim.runs.size());
   }
 }
 

@@ -25,7 +25,7 @@ ExitCode JudgeAndPrint(const Console& console, const Loaded& loaded, Store& stor
       !saved) {
     return CliError::Harness(saved.error());
   }
-  SayIfCodeChanged(console, loaded, store, kDefaultMaxRuns);
+  if (SayIfCodeChanged(console, loaded, store, kDefaultMaxRuns)) PointPendingAtOtherCode(*evaluation);
   std::string text = json ? RenderJson(*evaluation) : RenderTerminal(*evaluation, console.out_in_color);
   console.out << (quiet && !json ? LastLine(std::move(text)) : text);
   return evaluation->AllSucceeded() ? kExitAllReproduced : kExitNotReproduced;
@@ -51,11 +51,12 @@ void AddCompareCommand(CLI::App& app, Invocation& invocation) {
   CLI::App* compare = app.add_subcommand("compare", "Judge every claim from what is stored; runs nothing");
   compare->add_option("manifest", options->manifest, "Manifest file")->required();
   compare->add_flag("--json", options->json, "Print the verdicts as JSON (the report's JSON format)");
-  compare->add_flag("-q,--quiet", options->quiet, "Print only the last line (how many claims reproduced) and errors");
+  AddQuiet(*compare, options->quiet, "the last line (how many claims reproduced)");
   AddCommonOptions(*compare, options->common);
   AddSelection(*compare, options->common);
   compare->callback([&invocation, options] {
-    invocation.end = Compare(invocation.console, options->manifest, options->common, options->json, options->quiet);
+    invocation.end = Compare(Quieted(invocation.console, options->quiet), options->manifest, options->common,
+                             options->json, options->quiet);
   });
 }
 

@@ -15,6 +15,11 @@ std::string ReproLine(std::string_view message) { return "repro: " + VisibleText
 
 void Console::Say(std::string_view message) const { err << ReproLine(message); }
 
+std::ostream& Console::notes() const {
+  static std::ostream discard(nullptr);  // no buffer: every write is dropped
+  return quiet ? discard : err;
+}
+
 Console StandardConsole() {
   return {std::cout,
           std::cerr,

@@ -16,9 +16,13 @@ struct Console {
   // What stderr is: a terminal that can overprint a status line, and its fd (for its width).
   bool err_is_smart = false;
   int err_terminal_fd = -1;
+  // -q: a command says only its errors and its essential result (flags.h, AddQuiet).
+  bool quiet = false;
 
-  // "repro: MESSAGE" on err, control characters shown (cli_error.h, ReproLine).
+  // "repro: MESSAGE" on err, control characters shown (cli_error.h, ReproLine): an error.
   void Say(std::string_view message) const;
+  // Where notes, warnings and progress go: err, or nowhere when quiet.
+  std::ostream& notes() const;
 };
 
 // The process's own stdout and stderr.

@@ -18,21 +18,22 @@ ExitCode Fetch(const Console& console, const std::string& manifest_path, const C
   int failed = 0;  // every input is tried, so one run names all that fail
   for (const Input& input : manifest->inputs) {
     Result<std::filesystem::path> cached = FetchInput(input, cache);
-    if (cached) {
-      console.out << fmt::format("{}: ok (sha256 {}) {}\n", input.path, input.sha256.substr(0, 12), cached->string());
-    } else {
+    if (!cached) {
       console.Say(cached.error());
       ++failed;
+    } else if (!console.quiet) {
+      console.out << fmt::format("{}: ok (sha256 {}) {}\n", input.path, input.sha256.substr(0, 12), cached->string());
     }
   }
-  if (manifest->inputs.empty()) console.out << manifest_path << ": no inputs to fetch\n";
+  if (manifest->inputs.empty() && !console.quiet) console.out << manifest_path << ": no inputs to fetch\n";
   if (failed > 0) return CliError::AlreadySaid(kExitHarnessError);
   return kExitAllReproduced;
 }
 
 void AddFetchCommand(CLI::App& app, Invocation& invocation) {
   AddManifestCommand(app, invocation, "fetch",
-                     "Copy or download a manifest's inputs into the cache and verify their sha256", Fetch);
+                     "Copy or download a manifest's inputs into the cache and verify their sha256", Fetch,
+                     /*with_selection=*/false, "");
 }
 
 }  // namespace repro::cli

@@ -15,6 +15,8 @@ ExitCode PrintFingerprint(const Console& console, const std::optional<std::strin
     if (!loaded) return loaded.error();
     manifest = std::move(*loaded);
   }
+  if (std::optional<std::string> missing = MissingProbes(manifest ? &*manifest : nullptr))
+    console.notes() << "repro: warning: " << *missing << "\n";
   // A local folder's code is scanned for the packages it imports, as repro run does.
   Fingerprint fingerprint =
       TakeFingerprint(manifest ? &*manifest : nullptr,

@@ -23,6 +23,18 @@ CLI::Validator AtLeast(double min, bool fraction) {
       fraction ? "NUMBER" : "N");
 }
 
+void AddQuiet(CLI::App& command, bool& quiet, std::string_view result) {
+  command.add_flag(
+      "-q,--quiet", quiet,
+      fmt::format("Print only errors{}{}; no progress, notes or warnings", result.empty() ? "" : " and ", result));
+}
+
+Console Quieted(const Console& console, bool quiet) {
+  Console quieted = console;
+  quieted.quiet = console.quiet || quiet;
+  return quieted;
+}
+
 void AddMaxRuns(CLI::App& command, int64_t& max_runs) {
   command
       .add_option("--max-runs", max_runs,
@@ -52,18 +64,20 @@ void AddSelection(CLI::App& command, CommonOptions& common) {
 }
 
 void AddManifestCommand(CLI::App& app, Invocation& invocation, const std::string& name, const std::string& description,
-                        ManifestCommand command, bool with_selection) {
+                        ManifestCommand command, bool with_selection, std::optional<std::string_view> quiet_result) {
   struct Options {
     std::string manifest;
     CommonOptions common;
+    bool quiet = false;
   };
   auto options = std::make_shared<Options>();
   CLI::App* subcommand = app.add_subcommand(name, description);
   subcommand->add_option("manifest", options->manifest, "Manifest file")->required();
+  if (quiet_result) AddQuiet(*subcommand, options->quiet, *quiet_result);
   AddCommonOptions(*subcommand, options->common);
   if (with_selection) AddSelection(*subcommand, options->common);
   subcommand->callback([&invocation, options, command] {
-    invocation.end = command(invocation.console, options->manifest, options->common);
+    invocation.end = command(Quieted(invocation.console, options->quiet), options->manifest, options->common);
   });
 }
 

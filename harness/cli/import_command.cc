@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/flags.h"
 #include "harness/importers/draft.h"
 #include "harness/importers/latex.h"
 #include "harness/importers/model_card.h"
@@ -46,8 +47,8 @@ ExitCode WriteDraft(const Console& console, const std::string& draft,
     return kExitAllReproduced;
   }
   if (Status written = WriteFileAtomically(*output, draft); !written) return CliError::Harness(written.error());
-  console.err << fmt::format("repro: wrote {}; fill in what is marked TODO, then: repro validate {}\n",
-                             output->string(), output->string());
+  console.notes() << fmt::format("repro: wrote {}; fill in what is marked TODO, then: repro validate {}\n",
+                                 output->string(), output->string());
   return kExitAllReproduced;
 }
 
@@ -57,7 +58,8 @@ ExitCode ImportLatex(const Console& console, const std::filesystem::path& source
                      const std::vector<std::string>& tables, const std::optional<std::filesystem::path>& output) {
   Result<LatexPaper> paper = ReadLatexPaper(source, within);
   if (!paper) return CliError::BadInput(paper.error());
-  for (const std::string& problem : paper->problems) console.err << "repro: import: " << VisibleText(problem) << "\n";
+  for (const std::string& problem : paper->problems)
+    console.notes() << "repro: import: " << VisibleText(problem) << "\n";
   Result<std::vector<const LatexTable*>> chosen = ChooseTables(*paper, tables);
   if (!chosen) return CliError::BadInput(chosen.error());
   if (paper->tables.empty()) {
@@ -71,7 +73,7 @@ ExitCode ImportModelCard(const Console& console, const std::filesystem::path& ca
   Result<ModelCard> card = ReadModelCard(card_path);
   if (!card) return CliError::BadInput(card.error());
   for (const std::string& problem : card->problems) {
-    console.err << "repro: import: " << VisibleText(card_path.string() + ": " + problem) << "\n";
+    console.notes() << "repro: import: " << VisibleText(card_path.string() + ": " + problem) << "\n";
   }
   return WriteDraft(console, DraftManifest(*card, card_path.string()), output);
 }
@@ -81,6 +83,7 @@ void AddImportCommand(CLI::App& app, Invocation& invocation) {
     std::filesystem::path source, within;
     std::vector<std::string> tables;
     std::optional<std::filesystem::path> output;
+    bool quiet = false;
   };
   auto options = std::make_shared<Options>();
   CLI::App* import = app.add_subcommand("import", "Draft a manifest's claims from where a paper publishes them");
@@ -95,16 +98,18 @@ void AddImportCommand(CLI::App& app, Invocation& invocation) {
   latex->add_option("--table", options->tables,
                     "A table to import, by number (2) or label (tab:main); repeatable (default: all)");
   latex->add_option("-o,--output", options->output, "The draft manifest to write (default: standard output)");
+  AddQuiet(*latex, options->quiet, "the draft");
   latex->callback([&invocation, options] {
     const Options& o = *options;
-    invocation.end = ImportLatex(invocation.console, o.source, o.within, o.tables, o.output);
+    invocation.end = ImportLatex(Quieted(invocation.console, o.quiet), o.source, o.within, o.tables, o.output);
   });
   CLI::App* card = import->add_subcommand(
       "model-card", "Claims from the model-index of a Hugging Face model card (its README.md's front matter)");
   card->add_option("card", options->source, "The model card: a README.md with YAML front matter")->required();
   card->add_option("-o,--output", options->output, "The draft manifest to write (default: standard output)");
+  AddQuiet(*card, options->quiet, "the draft");
   card->callback([&invocation, options] {
-    invocation.end = ImportModelCard(invocation.console, options->source, options->output);
+    invocation.end = ImportModelCard(Quieted(invocation.console, options->quiet), options->source, options->output);
   });
 }
 

@@ -48,7 +48,7 @@ Status BindSource(const Console& console, Loaded& loaded, const CommonOptions& c
     if (!commit) return Error{commit.error()};
     source.commit = *commit;
     if (update) {
-      console.err << fmt::format(
+      console.notes() << fmt::format(
           "repro: warning: source commit '{}' resolved to {}; a branch, tag or short hash can move: pin "
           "'commit: {}' to run exactly this code again\n",
           source.ref, *commit, *commit);
@@ -131,8 +131,8 @@ CliResult<Manifest> LoadValidManifest(const std::string& path) {
 
 void PrintWarnings(const Console& console, const std::string& path, const Manifest& manifest) {
   for (const Diagnostic& warning : manifest.warnings) {
-    console.err << fmt::format("{}:{}:{}: warning: {}\n", path, warning.line, warning.column,
-                               VisibleText(warning.message));
+    console.notes() << fmt::format("{}:{}:{}: warning: {}\n", path, warning.line, warning.column,
+                                   VisibleText(warning.message));
   }
 }
 

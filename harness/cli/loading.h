@@ -81,14 +81,18 @@ Result<RunSummary> RunOnSlurm(const Console& console, const Loaded& loaded, cons
                               const PreparedSource& source, Store& store, const RunOptions& options,
                               const SlurmProfile& profile);
 
-// What repro itself writes (results folder, database and its journals, cache), absolute:
-// never part of a local folder's code (code_change.cc).
+// What repro itself writes (results folder, database and its journals, cache, and the regular
+// files its stdout and stderr are redirected to), absolute: never part of a local folder's
+// code (code_change.cc).
 std::vector<std::filesystem::path> ReproOutputs(const CommonOptions& common);
 
 // When runs of this manifest's code never ran but runs of the same folder's code as it was
 // earlier are stored: which files differ since, for a note beside the pending claims.
 std::optional<std::string> ExplainOtherCode(const Loaded& loaded, Store& store, int64_t max_runs);
-// That note on the console, when there is one (compare, report).
-void SayIfCodeChanged(const Console& console, const Loaded& loaded, Store& store, int64_t max_runs);
+// That note on the console, when there is one (compare, report); whether there was.
+bool SayIfCodeChanged(const Console& console, const Loaded& loaded, Store& store, int64_t max_runs);
+// After that note: each pending claim none of whose runs is running says that its runs are
+// stored for other code, rather than "not finished yet".
+void PointPendingAtOtherCode(Evaluation& evaluation);
 
 }  // namespace repro::cli

@@ -34,15 +34,17 @@ ExitCode PrintPlan(const Console& console, const Loaded& l, const CommonOptions&
     std::string state = StateOf(run, store.get());
     bool runs = force || state != "done";
     to_run += runs ? 1 : 0;
+    if (console.quiet) continue;  // the last line only
     // The label as reports show it: an experiment's own commit is named on each of its runs.
-    console.out << fmt::format("{:<12} {}  {}\n", VisibleText(state), run.key.substr(0, 12),
+    console.out << fmt::format("{:<12} {}  {}
+", VisibleText(state), run.key.substr(0, 12),
                                VisibleText(run.label + OwnCodeSuffix(*run.experiment)));
     Result<std::vector<std::string>> argv = ExpandCommand(run, "<attempt>/out");
     if (commands && runs && argv) console.out << "             " << VisibleText(ShellCommandLine(*argv)) << "\n";
   }
-  console.out << fmt::format("\n{} runs planned, {} to run; code: {}\n", l.runs.size(), to_run,
-                             DescribeSource(l.manifest, l.source_identity));
-  if (commands && to_run > 0 && !l.manifest.setup.empty()) {
+  console.out << fmt::format("{}{} runs planned, {} to run; code: {}\n", console.quiet ? "" : "\n", l.runs.size(),
+                             to_run, DescribeSource(l.manifest, l.source_identity));
+  if (commands && to_run > 0 && !l.manifest.setup.empty() && !console.quiet) {
     console.out << fmt::format("setup: {} step(s) run first, unless this code's setup completed\n",
                                l.manifest.setup.size());
   }
@@ -57,7 +59,7 @@ ExitCode Plan(const Console& console, const std::string& manifest_path, const Co
 
 void AddPlanCommand(CLI::App& app, Invocation& invocation) {
   AddManifestCommand(app, invocation, "plan", "List the runs a manifest expands to and which already completed", Plan,
-                     /*with_selection=*/true);
+                     /*with_selection=*/true, "the last line (how many runs are planned, how many to run)");
 }
 
 }  // namespace repro::cli

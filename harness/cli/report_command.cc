@@ -115,7 +115,7 @@ ExitCode ReportIndex(const Console& console, const std::vector<std::string>& man
     return kExitAllReproduced;
   }
   if (Status written = WriteFileAtomically(written_to, text); !written) return CliError::Harness(written.error());
-  console.err << fmt::format("ledger of {} manifest(s) written to {}\n", manifests.size(), written_to.string());
+  console.notes() << fmt::format("ledger of {} manifest(s) written to {}\n", manifests.size(), written_to.string());
   return kExitAllReproduced;
 }
 
@@ -135,7 +135,7 @@ ExitCode Report(const Console& console, const std::string& manifest_path, const 
     return kExitAllReproduced;
   }
   if (Status written = WriteFileAtomically(*output, *text); !written) return CliError::Harness(written.error());
-  console.err << fmt::format("report written to {}\n", output->string());
+  console.notes() << fmt::format("report written to {}\n", output->string());
   return kExitAllReproduced;
 }
 
@@ -146,6 +146,7 @@ void AddReportCommand(CLI::App& app, Invocation& invocation) {
     std::string format = "md";
     std::optional<std::filesystem::path> output;
     bool index = false;
+    bool quiet = false;
   };
   auto options = std::make_shared<Options>();
   CLI::App* report = app.add_subcommand("report", "Write a reproduction report");
@@ -161,20 +162,20 @@ void AddReportCommand(CLI::App& app, Invocation& invocation) {
       ->check(CLI::IsMember({"md", "html", "pdf", "json", "latex", "junit"}))
       ->capture_default_str();
   report->add_option("-o,--output", options->output, "Output file (default: standard output)");
+  AddQuiet(*report, options->quiet, "the report");
   AddCommonOptions(*report, options->common);
   AddSelection(*report, options->common);
   report->callback([&invocation, options] {
+    Console console = Quieted(invocation.console, options->quiet);
     if (options->index) {
-      invocation.end =
-          ReportIndex(invocation.console, options->manifests, options->common, options->format, options->output);
+      invocation.end = ReportIndex(console, options->manifests, options->common, options->format, options->output);
       return;
     }
     if (options->manifests.size() > 1) {
       invocation.end = CliError::BadInput("report takes one manifest; give --index for a ledger of several");
       return;
     }
-    invocation.end =
-        Report(invocation.console, options->manifests.front(), options->common, options->format, options->output);
+    invocation.end = Report(console, options->manifests.front(), options->common, options->format, options->output);
   });
 }
 

@@ -13,7 +13,9 @@
 #include "harness/cli/flags.h"
 #include "harness/cli/loading.h"
 #include "harness/exec/executor.h"
+#include "harness/fingerprint/fingerprint.h"
 #include "harness/source/source.h"
+#include "harness/source/tree.h"
 #include "harness/util/text.h"
 #include "harness/util/units.h"
 
@@ -122,7 +124,8 @@ void PrintCodeOf(const RunContext& run, const Loaded& l, const CodeGroup& group,
         console.err << "  deviation: " << VisibleText(deviation) << "\n";
     }
   }
-  for (const std::string& warning : source.warnings) console.err << "repro: warning: " << VisibleText(warning) << "\n";
+  for (const std::string& warning : source.warnings)
+    console.notes() << "repro: warning: " << VisibleText(warning) << "\n";
   if (!quiet) PrintLeftOut(console, l.manifest, source);
 }
 
@@ -171,7 +174,7 @@ ExitCode JudgeUnlessStopped(const RunContext& run, const Loaded& l, Store& store
     return CliError{kExitInterrupted,
                     "repro: interrupted; completed runs are kept, run the same command again to continue\n"};
   }
-  run.console.err << "\n";
+  run.console.notes() << "\n";
   return JudgeAndPrint(run.console, l, store, /*json=*/false, /*save=*/true);
 }
 
@@ -191,6 +194,9 @@ ExitCode Run(const Console& console, const std::string& manifest_path, const Com
   CliResult<Loaded> loaded = LoadAndPlan(console, manifest_path, &common, /*update=*/true);
   if (!loaded) return loaded.error();
   PrintWarnings(console, manifest_path, loaded->manifest);
+  // Once, before any group's environment is taken: a repro copied without its data.
+  if (std::optional<std::string> missing = MissingProbes(&loaded->manifest))
+    console.notes() << "repro: warning: " << *missing << "\n";
   RunContext run{console, manifest_path, flags, common.cache ? *common.cache : DefaultCacheDir(), std::nullopt, {}};
   if (flags.executor == "slurm") {
     CliResult<SlurmProfile> profile = ReadSlurmProfile(flags.slurm_profile);
@@ -199,6 +205,8 @@ ExitCode Run(const Console& console, const std::string& manifest_path, const Com
   }
   CliResult<std::unique_ptr<Store>> store = OpenStore(common);
   if (!store) return store.error();
+  // A results folder inside a manifest's code, of this or another --results, is never code.
+  if (Status marked = MarkResultsFolder(common.results_dir); !marked) return CliError::Harness(marked.error());
   InstallInterruptHandlers();
   CliResult<RunOptions> options = OptionsFor(common, flags);
   if (!options) return options.error();
@@ -251,14 +259,14 @@ void AddRunCommand(CLI::App& app, Invocation& invocation) {
   CLI::App* run = app.add_subcommand("run", "Run what is not yet run, then judge every claim");
   run->add_option("manifest", options->manifest, "Manifest file")->required();
   AddRunFlags(*run, options->flags);
-  run->add_flag("-q,--quiet", options->quiet, "Show only failures and the verdicts");
+  AddQuiet(*run, options->quiet, "failed attempts and the verdicts");
   run->add_flag("-v,--verbose", options->verbose, "Also show each command as it starts");
   AddCommonOptions(*run, options->common);
   AddSelection(*run, options->common);
   run->callback([&invocation, options] {
     Options& o = *options;
     o.flags.verbosity = o.quiet ? Verbosity::kQuiet : o.verbose ? Verbosity::kVerbose : Verbosity::kNormal;
-    invocation.end = Run(invocation.console, o.manifest, o.common, o.flags);
+    invocation.end = Run(Quieted(invocation.console, o.quiet), o.manifest, o.common, o.flags);
   });
 }
 

@@ -140,14 +140,17 @@ Result<RunSummary> RunOnSlurm(const Console& console, const Loaded& loaded, cons
   settings.repro_binary = ThisBinary();
   Result<RunSummary> summary = RunManifestOnSlurm(loaded.manifest, runs, source, store, settings, options);
   const slurm::CallCounts& calls = client.counts();
-  console.err << fmt::format("slurm: {} sbatch, {} squeue, {} sacct call(s)\n", calls.sbatch, calls.squeue,
-                             calls.sacct);
+  console.notes() << fmt::format("slurm: {} sbatch, {} squeue, {} sacct call(s)\n", calls.sbatch, calls.squeue,
+                                 calls.sacct);
   return summary;
 }
 
 ExitCode Attempt(const Console& console, const std::filesystem::path& task_file, int task) {
   CliResult<int> index = TaskIndex(task);
   if (!index) return index.error();
+  // Into the task's Slurm log: a node whose repro lacks its data records no package versions.
+  if (std::optional<std::string> missing = MissingProbes(nullptr))
+    console.notes() << "repro: warning: " << *missing << "\n";
   Result<std::vector<JobResult>> written = RunJobSideTask(task_file, *index);
   // Without a record the submitting repro goes by Slurm's state, which this exit code sets.
   if (!written) return CliError{kExitHarnessError, "repro attempt: " + written.error() + "\n"};

@@ -27,11 +27,13 @@ ExitCode Validate(const Console& console, const std::vector<std::string>& manife
       continue;
     }
     const Manifest& manifest = loaded->manifest;
-    console.out << fmt::format("{}: ok ({}, {}, {})\n", path, Plural(manifest.experiments.size(), "experiment"),
-                               Plural(loaded->runs.size(), "run"), Plural(manifest.claims.size(), "claim"));
+    if (!console.quiet) {
+      console.out << fmt::format("{}: ok ({}, {}, {})\n", path, Plural(manifest.experiments.size(), "experiment"),
+                                 Plural(loaded->runs.size(), "run"), Plural(manifest.claims.size(), "claim"));
+    }
     PrintWarnings(console, path, manifest);
     if (!manifest.source.ref.empty()) {
-      console.err << fmt::format(
+      console.notes() << fmt::format(
           "{}: warning: source commit '{}' is a branch, tag or short hash; repro run resolves it and the "
           "code can move between runs: pin the full 40-hex hash\n",
           path, manifest.source.ref);
@@ -45,13 +47,16 @@ void AddValidateCommand(CLI::App& app, Invocation& invocation) {
   struct Options {
     std::vector<std::string> manifests;
     int64_t max_runs = kDefaultMaxRuns;
+    bool quiet = false;
   };
   auto options = std::make_shared<Options>();
   CLI::App* validate = app.add_subcommand("validate", "Check manifests and report every problem with its position");
   validate->add_option("manifest", options->manifests, "Manifest files")->required();
+  AddQuiet(*validate, options->quiet, "");
   AddMaxRuns(*validate, options->max_runs);
-  validate->callback(
-      [&invocation, options] { invocation.end = Validate(invocation.console, options->manifests, options->max_runs); });
+  validate->callback([&invocation, options] {
+    invocation.end = Validate(Quieted(invocation.console, options->quiet), options->manifests, options->max_runs);
+  });
 }
 
 }  // namespace repro::cli

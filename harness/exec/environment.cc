@@ -49,6 +49,24 @@ std::vector<std::string> BuildToolEnvironment(const EnvPairs& vars) {
   return Entries(env);
 }
 
+const std::vector<std::string>& SetupOnlyVariables() {
+  static const std::vector<std::string> names = {"REQUESTS_CA_BUNDLE", "PIP_CERT", "PIP_INDEX_URL",
+                                                 "PIP_EXTRA_INDEX_URL", "PIP_TRUSTED_HOST"};
+  return names;
+}
+
+std::vector<std::string> BuildSetupEnvironment(const EnvPairs& manifest_env) {
+  std::vector<std::string> names;
+  for (const std::string& name : ToolVariables()) {
+    if (name != "SSH_AUTH_SOCK") names.push_back(name);
+  }
+  names.insert(names.end(), SetupOnlyVariables().begin(), SetupOnlyVariables().end());
+  EnvPairs env;
+  for (const auto& [name, value] : Inherited(names)) env.emplace_back(name, value);
+  env.insert(env.end(), manifest_env.begin(), manifest_env.end());  // the manifest's word is last
+  return BuildChildEnvironment(env, {});
+}
+
 std::vector<std::string> BuildChildEnvironment(const EnvPairs& manifest_env, const EnvPairs& repro_vars) {
   std::map<std::string, std::string> env = Inherited(InheritedVariables());
   if (env.find("PATH") == env.end()) env["PATH"] = "/usr/local/bin:/usr/bin:/bin";

@@ -26,4 +26,11 @@ std::vector<std::string> BuildChildEnvironment(const EnvPairs& manifest_env, con
 // The environment of repro's own helper tools (git, curl): the child's, plus ToolVariables().
 std::vector<std::string> BuildToolEnvironment(const EnvPairs& vars);
 
+// The environment of a manifest's setup steps, which fetch and install (`git clone`, `pip
+// install`) as repro's own tools do: the child's, plus ToolVariables() but the ssh agent's
+// socket (a setup step is the manifest's code), plus the variables that point pip at its
+// index and CA bundle (SetupOnlyVariables()), then "manifest_env". Never an experiment's runs.
+std::vector<std::string> BuildSetupEnvironment(const EnvPairs& manifest_env);
+const std::vector<std::string>& SetupOnlyVariables();
+
 }  // namespace repro

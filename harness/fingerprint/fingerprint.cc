@@ -1,9 +1,11 @@
 #include "harness/fingerprint/fingerprint.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -127,6 +129,30 @@ Json DescribeInterpreter(const fs::path& exe, const std::string& kind, const std
 }
 
 }  // namespace
+
+std::optional<std::string> MissingProbes(const Manifest* manifest) {
+  std::error_code ec;
+  if (fs::is_directory(ConfigDir() / "probes", ec)) return std::nullopt;
+  if (manifest != nullptr &&
+      std::none_of(manifest->experiments.begin(), manifest->experiments.end(), [](const Experiment& experiment) {
+        if (experiment.shell || experiment.command.empty()) return false;
+        std::string kind = InterpreterKind(fs::path(experiment.command.front()).filename());
+        return kind == "python" || kind == "r";
+      })) {
+    return std::nullopt;  // no probe would run
+  }
+  std::string looked;
+  if (const char* dir = ConfigDirVariable()) {
+    looked = fmt::format("REPRO_CONFIG_DIR={} holds no probes/ folder", dir);
+  } else {
+    std::vector<std::string> places;
+    for (const fs::path& candidate : ConfigDirCandidates()) places.push_back((candidate / "probes").string());
+    looked = fmt::format("repro's probes are in none of {} (REPRO_CONFIG_DIR is not set)", fmt::join(places, ", "));
+  }
+  return looked +
+         ": environments are recorded without package versions or BLAS. Set REPRO_CONFIG_DIR to the folder that "
+         "holds probes/ and slurm/ (share/repro of an installation, configs/ of repro's source tree)";
+}
 
 Fingerprint TakeFingerprint(const Manifest* manifest, const fs::path& code_dir) {
   Json machine;

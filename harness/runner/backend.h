@@ -49,9 +49,14 @@ class Backend {
   // Takes over "earlier" attempts (Slurm jobs of an interrupted run) it can follow; one that
   // never reached its executor goes back on "queue" to start afresh.
   virtual Result<Adopted> Adopt(EarlierAttempts earlier, std::deque<const RunSpec*>& queue) = 0;
-  // Before setup and the first start; returns the digest of the environment attempts run in,
-  // when it is known here ("" when each attempt records its own).
-  virtual Result<std::string> Prepare() = 0;
+  // Before setup: what must hold for any attempt to start (the sandbox), so that a long setup
+  // is not run for nothing.
+  virtual Status Prepare() = 0;
+  // After setup and before the first start, with the code attempts copy ("code_dir": the
+  // set-up copy, or the prepared code when setup failed or there is none), so that what setup
+  // installed is seen; returns the digest of the environment attempts run in, when it is
+  // known here ("" when each attempt records its own).
+  virtual Result<std::string> RecordEnvironment(const std::filesystem::path& code_dir) = 0;
   // Whether "run" may start now.
   virtual bool CanStart(const RunSpec& run) const = 0;
   // Starts a claimed attempt in a copy of settings.source_dir (the code, after setup), or

@@ -42,14 +42,17 @@ Result<Backend::Adopted> LocalBackend::Adopt(EarlierAttempts earlier, std::deque
   return Adopted{0, static_cast<int>(earlier.size())};
 }
 
-Result<std::string> LocalBackend::Prepare() {
-  Fingerprint fingerprint = TakeFingerprint(&manifest_, source_dir_);
+Status LocalBackend::Prepare() {
+  if (!sandboxed_) return Status::Ok();
+  if (Status sandbox = CheckSandbox(); !sandbox) return sandbox;
+  events_.Say("isolation: sandbox (bubblewrap: own PID namespace, no network, only the attempt's folder writable)");
+  return Status::Ok();
+}
+
+Result<std::string> LocalBackend::RecordEnvironment(const std::filesystem::path& code_dir) {
+  Fingerprint fingerprint = TakeFingerprint(&manifest_, code_dir);
   if (Status s = store_.RecordEnvironment(fingerprint.sha256, fingerprint.json); !s) return Error{s.error()};
   environment_ = fingerprint.sha256;
-  if (sandboxed_) {
-    if (Status sandbox = CheckSandbox(); !sandbox) return Error{sandbox.error()};
-    events_.Say("isolation: sandbox (bubblewrap: own PID namespace, no network, only the attempt's folder writable)");
-  }
   return environment_;
 }
 

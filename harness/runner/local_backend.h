@@ -14,20 +14,16 @@ namespace repro {
 
 class LocalBackend : public Backend {
  public:
-  LocalBackend(const Manifest& manifest, const std::filesystem::path& source_dir, Store& store, Executor& executor,
-               RunEvents& events, bool sandboxed)
-      : manifest_(manifest),
-        source_dir_(source_dir),
-        store_(store),
-        executor_(executor),
-        events_(events),
-        sandboxed_(sandboxed) {}
+  LocalBackend(const Manifest& manifest, Store& store, Executor& executor, RunEvents& events, bool sandboxed)
+      : manifest_(manifest), store_(store), executor_(executor), events_(events), sandboxed_(sandboxed) {}
 
   // Slurm jobs are followed only by `repro run --executor slurm`: here they are skipped.
   Result<Adopted> Adopt(EarlierAttempts earlier, std::deque<const RunSpec*>& queue) override;
-  // Fingerprints this machine once per run (with the packages the code imports) and checks
-  // the sandbox when attempts use it.
-  Result<std::string> Prepare() override;
+  // Checks the sandbox when attempts use it.
+  Status Prepare() override;
+  // Fingerprints this machine once per run, with the packages the code in "code_dir" imports
+  // (after setup installed them).
+  Result<std::string> RecordEnvironment(const std::filesystem::path& code_dir) override;
   bool CanStart(const RunSpec& run) const override;
   // Makes the attempt's folder and working copy and starts its process.
   Status Start(const RunSpec& run, AttemptRecord attempt, const AttemptSettings& settings) override;
@@ -46,7 +42,6 @@ class LocalBackend : public Backend {
     std::shared_ptr<SeriesBuffer> series;
   };
   const Manifest& manifest_;
-  std::filesystem::path source_dir_;
   Store& store_;
   Executor& executor_;
   RunEvents& events_;

@@ -196,7 +196,7 @@ Status ManifestRun::RunSetupStep(size_t i, const std::string& key, int execution
   ProcessSpec spec;
   spec.argv = manifest_.setup[i];
   spec.cwd = cwd;
-  spec.env = BuildChildEnvironment(manifest_.env, {});
+  spec.env = BuildSetupEnvironment(manifest_.env);  // git and pip behind the user's proxy, as repro's own git
   spec.stdout_path = log_dir / fmt::format("step-{}.stdout.log", i + 1);
   spec.stderr_path = log_dir / fmt::format("step-{}.stderr.log", i + 1);
   spec.timeout_seconds = kDefaultSetupTimeoutSeconds;
@@ -294,11 +294,15 @@ Result<RunSummary> ManifestRun::Run(const std::vector<RunSpec>& runs, Backend& b
   summary_.attached = adopted->followed;
   summary_.elsewhere += adopted->skipped;
   if (!queue.empty()) {
-    Result<std::string> environment = backend.Prepare();
+    if (Status prepared = backend.Prepare(); !prepared) return Error{prepared.error()};
+    Status setup = RunSetup();
+    if (!setup && summary_.interrupted) return summary_;  // not the setup's fault: nothing to record
+    // After setup, on the copy attempts start from: packages a step installed are recorded.
+    // A failed setup left no copy, so its runs name the environment of the plain code.
+    Result<std::string> environment = backend.RecordEnvironment(setup ? code_dir_ : source_.dir);
     if (!environment) return Error{environment.error()};
     environment_ = *environment;
-    if (Status setup = RunSetup(); !setup) {
-      if (summary_.interrupted) return summary_;  // not the setup's fault: nothing to record
+    if (!setup) {
       summary_.setup_failed = true;
       return RecordSetupFailure(queue, setup.error());
     }
@@ -411,7 +415,7 @@ AttemptStatus StatusOfProcess(const ProcessResult& result) {
 Result<RunSummary> RunManifest(const Manifest& manifest, const std::vector<RunSpec>& runs, const PreparedSource& source,
                                Store& store, Executor& executor, const RunOptions& options) {
   ManifestRun run(manifest, source, store, options);
-  LocalBackend backend(manifest, source.dir, store, executor, run, run.Sandboxed());
+  LocalBackend backend(manifest, store, executor, run, run.Sandboxed());
   return run.Run(runs, backend);
 }
 

@@ -39,7 +39,9 @@ class SlurmBackend : public Backend {
   // started afresh.
   Result<Adopted> Adopt(EarlierAttempts earlier, std::deque<const RunSpec*>& queue) override;
   // Each task fingerprints its own node.
-  Result<std::string> Prepare() override { return std::string(); }
+  Status Prepare() override { return Status::Ok(); }
+  // Each task fingerprints the node it runs on (job_side.cc), on the set-up copy.
+  Result<std::string> RecordEnvironment(const std::filesystem::path&) override { return std::string(); }
   bool CanStart(const RunSpec&) const override { return true; }  // the cluster queues
   Status Start(const RunSpec& run, AttemptRecord attempt, const AttemptSettings& settings) override;
   Result<int> Submit() override;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "harness/source/git.h"
+#include "harness/util/atomic_file.h"
 #include "harness/util/hash.h"
 #include "harness/util/read_file.h"
 
@@ -47,10 +48,26 @@ bool IsBeneath(const std::string& path, const std::vector<std::string>& roots) {
 
 // What is left out of a folder: repro's outputs and .reproignore's patterns.
 struct Exclusions {
-  std::string dir;                    // Normal(dir)
-  std::vector<std::string> outputs;   // Normal(output)
-  std::vector<std::string> patterns;  // .reproignore
-  bool Output(const std::string& relative) const { return IsBeneath(dir + "/" + relative, outputs); }
+  std::string dir;                                      // Normal(dir)
+  std::vector<std::string> outputs;                     // Normal(output)
+  std::vector<std::string> patterns;                    // .reproignore
+  mutable std::map<std::string, bool> results_folders;  // by relative path, as found
+
+  // Whether the folder "relative" (never the top itself: a manifest may keep its database
+  // there) is a results folder of any repro invocation, not only this one's.
+  bool ResultsFolder(const std::string& relative) const {
+    auto [it, inserted] = results_folders.try_emplace(relative, false);
+    if (inserted) it->second = IsResultsFolder(fs::path(dir) / relative);
+    return it->second;
+  }
+  // Whether "relative" is one of this invocation's outputs or lies in a results folder.
+  bool Output(const std::string& relative) const {
+    if (IsBeneath(dir + "/" + relative, outputs)) return true;
+    for (size_t end = relative.find('/'); end != std::string::npos; end = relative.find('/', end + 1)) {
+      if (ResultsFolder(relative.substr(0, end))) return true;
+    }
+    return false;
+  }
 };
 
 // Adds "relative" (a file or symlink) with its own digest, and feeds the folder's digest
@@ -93,7 +110,8 @@ Status Walk(const fs::path& dir, const std::string& base, const Exclusions& excl
     std::string name = it->path().filename().string();
     std::string relative = it->path().lexically_relative(dir).generic_string();
     bool is_dir = it->is_directory(ec) && !it->is_symlink(ec);
-    bool skipped = (!name.empty() && name[0] == '.') || name == "__pycache__" || exclusions.Output(relative);
+    bool skipped = (!name.empty() && name[0] == '.') || name == "__pycache__" || exclusions.Output(relative) ||
+                   (is_dir && exclusions.ResultsFolder(relative));
     if (!skipped && ReproIgnores(exclusions.patterns, relative, is_dir)) {
       left_out.push_back(relative + (is_dir ? "/" : ""));
       skipped = true;
@@ -145,8 +163,9 @@ Status ListWithGit(const fs::path& dir, const Exclusions& exclusions, std::vecto
           {"-c", "core.quotePath=off", "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"},
           dir, &ignored)) {
     for (std::string& relative : SplitNul(ignored)) {
-      std::string bare = relative.back() == '/' ? relative.substr(0, relative.size() - 1) : relative;
-      if (!exclusions.Output(bare)) left_out.push_back(relative);
+      bool is_dir = relative.back() == '/';
+      std::string bare = is_dir ? relative.substr(0, relative.size() - 1) : relative;
+      if (!exclusions.Output(bare) && !(is_dir && exclusions.ResultsFolder(bare))) left_out.push_back(relative);
     }
   }
   return Status::Ok();
@@ -158,6 +177,21 @@ bool InsideGitWorkTree(const fs::path& dir) {
 }
 
 }  // namespace
+
+bool IsResultsFolder(const fs::path& dir) {
+  std::error_code ec;
+  return fs::is_regular_file(dir / kResultsMarkerFile, ec) || fs::is_regular_file(dir / "repro.db", ec);
+}
+
+Status MarkResultsFolder(const fs::path& dir) {
+  if (IsResultsFolder(dir)) return Status::Ok();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Error{fmt::format("cannot create {}: {}", dir.string(), ec.message())};
+  return WriteFileAtomically(dir / kResultsMarkerFile,
+                             "This folder holds repro's results (attempt folders, logs, a database). repro leaves it\n"
+                             "out of the code of any folder it lies in, so that its runs keep their identity.\n");
+}
 
 bool ReproIgnores(const std::vector<std::string>& patterns, const std::string& relative, bool is_dir) {
   for (std::string pattern : patterns) {
@@ -185,7 +219,7 @@ bool ReproIgnores(const std::vector<std::string>& patterns, const std::string& r
 Result<SourceTree> ReadSourceTree(const fs::path& dir, const std::vector<fs::path>& outputs) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return Error{fmt::format("cannot list {}: not a folder", dir.string())};
-  Exclusions exclusions{Normal(dir), {}, ReadPatterns(dir)};
+  Exclusions exclusions{Normal(dir), {}, ReadPatterns(dir), {}};
   for (const fs::path& output : outputs) exclusions.outputs.push_back(Normal(output));
   SourceTree tree;
   tree.dir = dir;

@@ -1,7 +1,8 @@
 // A local folder's code, file by file, as repro identifies and copies it. In a git work tree
 // it is what git tracks plus the untracked files git does not ignore; elsewhere every file but
 // hidden entries and __pycache__. Never a path `.reproignore` names, and never repro's own
-// outputs (results folder, database, cache) when they lie inside the folder: code that
+// outputs when they lie inside the folder (this invocation's results folder, database and
+// cache, and any other results folder, known by its marker file or its repro.db): code that
 // changes whenever repro writes a log could never be run twice under one identity.
 #pragma once
 
@@ -28,6 +29,15 @@ struct SourceTree {
 
 // The file of ignore patterns a folder may hold at its top, gitignore-style.
 inline constexpr const char* kReproIgnoreFile = ".reproignore";
+
+// The file repro writes into each results folder it runs into, so that the folder is never
+// taken for code (a second --results inside a manifest's own folder).
+inline constexpr const char* kResultsMarkerFile = ".repro-results";
+
+// Whether "dir" is a results folder of repro: it holds the marker or a repro.db.
+bool IsResultsFolder(const std::filesystem::path& dir);
+// Creates "dir" if need be and marks it as a results folder.
+Status MarkResultsFolder(const std::filesystem::path& dir);
 
 // Lists and hashes the code in "dir". "outputs" are absolute paths of what repro writes
 // (folders or files); whatever lies at or beneath one is not code.

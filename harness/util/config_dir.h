@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <vector>
 
 namespace repro {
 
@@ -10,6 +11,11 @@ namespace repro {
 // <binary>/../configs (a build folder inside the source tree); else the configs/ folder of the
 // source tree it was built from.
 std::filesystem::path ConfigDir();
+
+// Where ConfigDir() looks when REPRO_CONFIG_DIR is not set, in that order.
+std::vector<std::filesystem::path> ConfigDirCandidates();
+// REPRO_CONFIG_DIR when it is set and not empty, else nullptr.
+const char* ConfigDirVariable();
 
 // The script that runs a notebook experiment: ConfigDir()/notebook/run_notebook.py.
 std::filesystem::path NotebookRunnerPath();

@@ -89,6 +89,9 @@ TEST_F(LayoutTest, AManifestAtTheTopOfItsRepositoryRunsWithResultsInsideTheTree)
   EXPECT_EQ(changed.exit_code, 1);
   EXPECT_NE(changed.err.find("1 file differs since the runs: notes.txt (new)"), std::string::npos) << changed.err;
   EXPECT_NE(changed.err.find("1 of 1 run(s) are stored for the code as it was then"), std::string::npos) << changed.err;
+  EXPECT_EQ(testing::ReasonsByClaim(changed.out)["acc"],
+            "1 of 1 runs not run on the code as it is now; runs stored for other code of this folder; see above")
+      << changed.out;
 
   // .reproignore leaves it out, and the runs count again.
   WriteText(repo / ".reproignore", "notes.txt\n");
@@ -96,6 +99,41 @@ TEST_F(LayoutTest, AManifestAtTheTopOfItsRepositoryRunsWithResultsInsideTheTree)
   EXPECT_EQ(ignored.exit_code, 0) << ignored.out << ignored.err;
   testing::CommandResult plan = RunRepro({"plan", "repro.yaml"}, repo);
   EXPECT_NE(plan.out.find("1 runs planned, 0 to run"), std::string::npos) << plan.out;
+}
+
+// `repro compare repro.yaml > out.txt 2> err.txt` at the top of the code: the shell made both
+// files before repro started. A second results folder inside the tree (another --results, or
+// one whose database is kept elsewhere with --db) is not code either.
+TEST_F(LayoutTest, RedirectsAndOtherResultsFoldersInsideTheTreeAreNotCode) {
+  REPRO_REQUIRE(HasGit(), "git");
+  fs::path repo = MakePaper(Manifest("{path: .}"));
+  testing::CommandResult run = RunRepro({"run", "repro.yaml"}, repo);
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  testing::CommandResult second = RunRepro({"run", "repro.yaml", "--results", "results2"}, repo);
+  EXPECT_EQ(second.exit_code, 0) << second.out << second.err;
+  testing::CommandResult third =
+      RunRepro({"run", "repro.yaml", "--results", "results3", "--db", (dir_ / "elsewhere.db").string()}, repo);
+  EXPECT_EQ(third.exit_code, 0) << third.out << third.err;
+  EXPECT_FALSE(fs::exists(repo / "results3/repro.db"));
+  for (const char* results : {"results", "results2"}) {
+    testing::CommandResult same = RunRepro({"compare", "repro.yaml", "--results", results}, repo);
+    EXPECT_EQ(same.exit_code, 0) << results << ": " << same.out << same.err;
+    EXPECT_EQ(same.err.find("changed"), std::string::npos) << same.err;
+  }
+
+  // The shell makes the files and hands them to repro as its fd 1 and 2, as a user's does.
+  ProcessSpec spec;
+  spec.argv = {"/bin/sh", "-c", "exec \"$0\" compare repro.yaml > out.txt 2> err.txt", REPRO_BINARY};
+  spec.cwd = repo;
+  spec.env = BuildChildEnvironment({{"NO_COLOR", "1"}}, {});
+  spec.stdout_path = dir_ / "sh.out";
+  spec.stderr_path = dir_ / "sh.err";
+  spec.timeout_seconds = 120;
+  ProcessResult redirected = RunProcess(spec);
+  std::string out = testing::ReadText(repo / "out.txt"), err = testing::ReadText(repo / "err.txt");
+  EXPECT_EQ(redirected.exit_code, 0) << out << err;
+  EXPECT_NE(out.find("1 of 1 claims reproduced"), std::string::npos) << out << err;
+  EXPECT_EQ(err.find("pending"), std::string::npos) << err;
 }
 
 TEST_F(LayoutTest, ACheckoutGivenWithSourceLeavesOutWhatGitIgnoresAndSaysSo) {

@@ -68,5 +68,18 @@ TEST(AppTest, SourceFlagIsRefusedWhileAnExperimentPinsItsOwnCommit) {
                                "experiment's 'commit'\n");
 }
 
+// A repro whose data folder is missing warns once, naming the folder and REPRO_CONFIG_DIR.
+TEST(AppTest, FingerprintWarnsWhenItsProbesAreMissing) {
+  repro::testing::ScopedTempDir empty;
+  ::setenv("REPRO_CONFIG_DIR", empty.path().c_str(), 1);
+  testing::StringConsole console;
+  int code = Repro({"fingerprint"}, console);
+  ::unsetenv("REPRO_CONFIG_DIR");
+  EXPECT_EQ(code, 0) << console.err();
+  std::string warning = "repro: warning: REPRO_CONFIG_DIR=" + empty.path().string() + " holds no probes/ folder";
+  EXPECT_EQ(console.err().rfind(warning, 0), 0u) << console.err();
+  EXPECT_EQ(console.err().find(warning, 1), std::string::npos) << "once: " << console.err();
+}
+
 }  // namespace
 }  // namespace repro::cli

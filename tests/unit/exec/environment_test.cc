@@ -44,6 +44,26 @@ TEST(ChildEnvironmentTest, ProxiesAndGitConfigReachReprosToolsButNotTheCode) {
   EXPECT_TRUE(Has(tool, "GIT_CONFIG_GLOBAL=/etc/some.gitconfig"));
 }
 
+// A setup step fetches and installs like repro's own git: through the proxy, with the CA
+// bundle, git's config and pip's index; never with the ssh agent's socket.
+TEST(ChildEnvironmentTest, SetupStepsGetTheToolVariablesButNoAgentSocket) {
+  ScopedVariable proxy("https_proxy", "http://proxy.example:3128");
+  ScopedVariable config("GIT_CONFIG_GLOBAL", "/etc/some.gitconfig");
+  ScopedVariable ca("SSL_CERT_FILE", "/etc/ssl/corp.pem");
+  ScopedVariable index("PIP_INDEX_URL", "https://pypi.corp.example/simple");
+  ScopedVariable agent("SSH_AUTH_SOCK", "/tmp/agent.sock");
+  std::vector<std::string> setup = BuildSetupEnvironment({{"PIP_INDEX_URL", "https://mirror.example/simple"}});
+  EXPECT_TRUE(Has(setup, "https_proxy=http://proxy.example:3128"));
+  EXPECT_TRUE(Has(setup, "GIT_CONFIG_GLOBAL=/etc/some.gitconfig"));
+  EXPECT_TRUE(Has(setup, "SSL_CERT_FILE=/etc/ssl/corp.pem"));
+  EXPECT_TRUE(Has(setup, "PIP_INDEX_URL=https://mirror.example/simple")) << "the manifest's env has the last word";
+  EXPECT_TRUE(Has(setup, "PYTHONUNBUFFERED=1"));
+  EXPECT_FALSE(Has(setup, "SSH_AUTH_SOCK=/tmp/agent.sock"));
+  std::vector<std::string> run = BuildChildEnvironment({}, {});
+  EXPECT_FALSE(Has(run, "https_proxy=http://proxy.example:3128")) << "never the experiments' runs";
+  EXPECT_FALSE(Has(run, "PIP_INDEX_URL=https://pypi.corp.example/simple"));
+}
+
 TEST(ChildEnvironmentTest, GitReadsTheConfigGitConfigGlobalNames) {
   REPRO_REQUIRE(RunGitQuietly({"--version"}, "/").ok(), "git");
   ScopedTempDir dir;

@@ -66,6 +66,35 @@ TEST(FingerprintTest, ThePackagesTheCodeImportsAreRecorded) {
   EXPECT_FALSE(probe["packages"].contains("helpers")) << probe;
 }
 
+// A repro copied without its data, or pointed at the wrong folder, says so once rather than
+// storing the probe's error in every fingerprint.
+TEST(FingerprintTest, MissingProbesAreNamedWithWhereReproLookedAndTheVariable) {
+  EXPECT_EQ(MissingProbes(nullptr), std::nullopt) << "the build tree's configs/ has them";
+  testing::ScopedTempDir empty;
+  ::setenv("REPRO_CONFIG_DIR", empty.path().c_str(), 1);
+  std::optional<std::string> missing = MissingProbes(nullptr);
+  ManifestLoad python = ParseManifest(
+      "paper: {title: t}\nsource: {path: .}\nexperiments:\n"
+      "  - {id: e, command: [python3, train.py], metrics: {m: {stdout: '(?<value>\\d+)'}}}\n"
+      "claims:\n  - {id: c, experiment: e, metric: m, reported: 1}\n",
+      "m.yaml", empty.path());
+  ManifestLoad shell = ParseManifest(
+      "paper: {title: t}\nsource: {path: .}\nexperiments:\n"
+      "  - {id: e, command: [/bin/sh, train.sh], metrics: {m: {stdout: '(?<value>\\d+)'}}}\n"
+      "claims:\n  - {id: c, experiment: e, metric: m, reported: 1}\n",
+      "m.yaml", empty.path());
+  ASSERT_TRUE(python.ok() && shell.ok());
+  std::optional<std::string> for_python = MissingProbes(&python.manifest);
+  std::optional<std::string> for_shell = MissingProbes(&shell.manifest);
+  ::unsetenv("REPRO_CONFIG_DIR");
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_EQ(missing->rfind("REPRO_CONFIG_DIR=" + empty.path().string() + " holds no probes/ folder", 0), 0u)
+      << *missing;
+  EXPECT_NE(missing->find("without package versions"), std::string::npos) << *missing;
+  EXPECT_TRUE(for_python.has_value());
+  EXPECT_EQ(for_shell, std::nullopt) << "no probe would run: nothing to warn about";
+}
+
 TEST(FingerprintTest, AnRCommandRecordsThePackagesItsCodeLoads) {
   REPRO_REQUIRE(std::filesystem::exists("/usr/bin/Rscript"), "/usr/bin/Rscript (Debian package r-base-core)");
   testing::ScopedTempDir dir;

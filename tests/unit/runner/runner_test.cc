@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <nlohmann/json.hpp>
 
 #include "harness/manifest/parser.h"
 #include "tests/test_util.h"
@@ -241,6 +242,56 @@ TEST_F(RunnerTest, AFailedSetupMarksEveryPendingRunSaysWhyAndLeavesNothing) {
   manifest_.setup = {{"/bin/sh", "-c", "mkdir _deps"}};  // fixed: starts from clean code
   options_.force = true;
   EXPECT_FALSE(Run(executor).setup_failed);
+}
+
+// A documented `git clone` or `pip install` setup step works behind a proxy: the step gets
+// the variables repro's own git gets; the experiment's runs do not.
+TEST_F(RunnerTest, SetupStepsReachTheNetworkAsReprosGitDoesButRunsDoNot) {
+  ::setenv("https_proxy", "http://proxy.example:3128", 1);
+  std::string seen = (dir_ / "setup-env").string();
+  manifest_.setup = {{"/bin/sh", "-c", "env > " + seen}};
+  FakeExecutor executor(3, [](const AttemptRequest&) { return Exited(0, 0.9); });
+  RunSummary summary = Run(executor);
+  ::unsetenv("https_proxy");
+  ASSERT_FALSE(summary.setup_failed);
+  EXPECT_NE(testing::ReadText(seen).find("https_proxy=http://proxy.example:3128\n"), std::string::npos)
+      << testing::ReadText(seen);
+  ASSERT_FALSE(executor.started.empty());
+  const std::vector<std::string>& env = executor.started.front().process.env;
+  EXPECT_EQ(std::find(env.begin(), env.end(), "https_proxy=http://proxy.example:3128"), env.end());
+}
+
+// docs/manifest.md's recipe for a dependency that is not packaged: a setup step builds it
+// onto the code's PYTHONPATH. The environment is taken after setup, on the set-up copy, so
+// the package the code imports is recorded with its version (its __version__: it has no
+// package metadata).
+TEST_F(RunnerTest, ThePackagesSetupInstalledAreInTheFingerprint) {
+  REPRO_REQUIRE(std::filesystem::exists("/usr/bin/python3"), "/usr/bin/python3 (Debian package python3)");
+  Load(testing::ToyManifest("[/usr/bin/python3, train.py, \"{seed}\"]") +
+       "setup:\n  - [/bin/sh, -c, 'mkdir -p _deps/site/tinypkg && echo \"__version__ = \\\"0.3.1\\\"\" > "
+       "_deps/site/tinypkg/__init__.py']\nenv: {PYTHONPATH: _deps/site}\n");
+  testing::WriteText(dir_ / "code/train.py", "import tinypkg\nprint('acc=0.9')\n");
+  FakeExecutor executor(3, [](const AttemptRequest&) { return Exited(0, 0.9); });
+  RunSummary summary = Run(executor);
+  ASSERT_FALSE(summary.setup_failed);
+  AttemptRecord attempt = **store_->LatestAttempt(runs_[0].key);
+  ASSERT_FALSE(attempt.environment.empty());
+  nlohmann::json machine = nlohmann::json::parse(store_->EnvironmentJson(attempt.environment).value_or("{}"));
+  const nlohmann::json& probe = machine["interpreters"]["/usr/bin/python3"]["probe"];
+  ASSERT_TRUE(probe.contains("packages")) << machine;
+  EXPECT_EQ(probe["packages"].value("tinypkg", ""), "0.3.1") << probe;
+  EXPECT_FALSE(probe.contains("imports_without_version")) << probe;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "code/_deps")) << "setup never writes into the code it was given";
+}
+
+// A failed setup left no copy: its runs still name the environment, of the plain code.
+TEST_F(RunnerTest, AFailedSetupStillRecordsTheEnvironment) {
+  manifest_.setup = {{"/bin/sh", "-c", "exit 3"}};
+  FakeExecutor executor(3, [](const AttemptRequest&) { return Exited(0, 0.9); });
+  EXPECT_TRUE(Run(executor).setup_failed);
+  AttemptRecord attempt = **store_->LatestAttempt(runs_[0].key);
+  ASSERT_FALSE(attempt.environment.empty());
+  EXPECT_TRUE(store_->EnvironmentJson(attempt.environment).ok());
 }
 
 }  // namespace

@@ -95,6 +95,35 @@ TEST(SourceTreeTest, InAGitWorkTreeItIsWhatGitTracksAndDoesNotIgnore) {
   EXPECT_NE(with_new->digest, tree->digest);
 }
 
+// A results folder of another invocation (another --results, a --db kept elsewhere) is known
+// by the marker repro writes into it, or by its repro.db, inside git or not; the top of the
+// folder itself may hold a database and stays code.
+TEST(SourceTreeTest, AnyResultsFolderInsideIsLeftOutWhoeverMadeIt) {
+  for (bool in_git : {false, true}) {
+    if (in_git) REPRO_REQUIRE(HasGit(), "git");
+    ScopedTempDir dir;
+    if (in_git) Git(dir.path(), {"init", "--quiet"});
+    WriteText(dir / "train.py", "print(1)\n");
+    Result<SourceTree> before = ReadSourceTree(dir.path(), {});
+    ASSERT_TRUE(before.ok()) << before.error();
+    ASSERT_TRUE(MarkResultsFolder(dir / "results2").ok());
+    EXPECT_TRUE(IsResultsFolder(dir / "results2"));
+    WriteText(dir / "results2/m/e/seed-0/attempt-1/stdout.log", "acc=1\n");
+    WriteText(dir / "old-results/repro.db", "db");  // made before repro wrote markers
+    WriteText(dir / "old-results/m/e/attempt.json", "{}");
+    WriteText(dir / "runs/repro.db", "db");
+    WriteText(dir / "repro.db", "a database at the top");
+    Result<SourceTree> after = ReadSourceTree(dir.path(), {dir / "repro.db"});
+    ASSERT_TRUE(after.ok()) << after.error();
+    EXPECT_EQ(Paths(*after), (std::vector<std::string>{"train.py"})) << "in git: " << in_git;
+    EXPECT_EQ(after->digest, before->digest);
+    EXPECT_TRUE(after->left_out.empty()) << after->left_out.front();
+    WriteText(dir / "data/notes.txt", "a folder that is no results folder stays code\n");
+    EXPECT_EQ(Paths(*ReadSourceTree(dir.path(), {dir / "repro.db"})),
+              (std::vector<std::string>{"data/notes.txt", "train.py"}));
+  }
+}
+
 TEST(SourceTreeTest, ChangesAreNamedFileByFile) {
   std::vector<TreeFile> then = {{"a.py", "1"}, {"b.py", "2"}, {"c.py", "3"}};
   std::vector<TreeFile> now = {{"a.py", "1"}, {"b.py", "9"}, {"out.txt", "4"}};
