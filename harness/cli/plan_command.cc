@@ -36,8 +36,7 @@ ExitCode PrintPlan(const Console& console, const Loaded& l, const CommonOptions&
     to_run += runs ? 1 : 0;
     if (console.quiet) continue;  // the last line only
     // The label as reports show it: an experiment's own commit is named on each of its runs.
-    console.out << fmt::format("{:<12} {}  {}
-", VisibleText(state), run.key.substr(0, 12),
+    console.out << fmt::format("{:<12} {}  {}\n", VisibleText(state), run.key.substr(0, 12),
                                VisibleText(run.label + OwnCodeSuffix(*run.experiment)));
     Result<std::vector<std::string>> argv = ExpandCommand(run, "<attempt>/out");
     if (commands && runs && argv) console.out << "             " << VisibleText(ShellCommandLine(*argv)) << "\n";

@@ -81,9 +81,9 @@ TEST_F(LedgerTest, ALedgerWrittenToAFileLinksManifestsFromItsFolder) {
 
 TEST_F(LedgerTest, MisusesAreBadInput) {
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-           {"report", "toy.yaml", "second.yaml"},                               // several without --index
-           {"report", "--index", "toy.yaml", "--format", "json"},               // a ledger is md or html
-           {"report", "--index", "toy.yaml", "--format", "html"},               // html needs a folder
+           {"report", "toy.yaml", "second.yaml"},                  // several without --index
+           {"report", "--index", "toy.yaml", "--format", "json"},  // a ledger is md or html
+           {"report", "--index", "toy.yaml", "--format", "html"},  // html needs a folder
        }) {
     testing::CommandResult result = RunRepro(args, dir_->path());
     EXPECT_EQ(result.exit_code, 2) << args.back() << ": " << result.err;

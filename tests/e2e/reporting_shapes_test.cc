@@ -205,7 +205,7 @@ TEST(ExperimentSourceTest, TwoCommitsOfOneRepositorySideBySide) {
       << run.out;
   EXPECT_NE(run.out.find("  " + latest + ": measured 0.8500 (n=1), claimed 0.90"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("  " + as_written +
-                         ": measured 0.9000 (n=1), claimed 0.90: 0 off, allowed ±0.005; declared "
+                         ": measured 0.9000 (n=1), claimed 0.90: 0.0000 off, allowed ±0.005; declared "
                          "deterministic, so one run decides: reproduced"),
             std::string::npos)
       << run.out;
