@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include "harness/cli/loading.h"
 #include "harness/source/source.h"
 #include "harness/source/tree.h"
@@ -12,32 +14,13 @@
 namespace repro::cli {
 namespace {
 
-// How many of "runs" have a completed attempt in the store.
+// How many of "runs" have a completed attempt in the store (none when it cannot be read).
 int CompletedRuns(const std::vector<RunSpec>& runs, Store& store) {
-  int completed = 0;
-  (void)store.ReadTogether([&] {
-    for (const RunSpec& run : runs) {
-      Result<std::optional<AttemptRecord>> latest = store.LatestAttempt(run.key);
-      if (latest && *latest && (*latest)->status == AttemptStatus::kCompleted) ++completed;
-    }
-    return Status::Ok();
-  });
-  return completed;
-}
-
-bool SomeRunNeverRan(const std::vector<RunSpec>& runs, Store& store) {
-  bool never_ran = false;
-  (void)store.ReadTogether([&] {
-    for (const RunSpec& run : runs) {
-      Result<std::optional<AttemptRecord>> latest = store.LatestAttempt(run.key);
-      if (latest && !*latest) {
-        never_ran = true;
-        break;
-      }
-    }
-    return Status::Ok();
-  });
-  return never_ran;
+  Result<std::vector<std::optional<AttemptRecord>>> newest = store.LatestAttempts(RunKeys(runs));
+  if (!newest) return 0;
+  return static_cast<int>(std::count_if(newest->begin(), newest->end(), [](const std::optional<AttemptRecord>& a) {
+    return a && a->status == AttemptStatus::kCompleted;
+  }));
 }
 
 }  // namespace
@@ -58,9 +41,10 @@ std::vector<std::filesystem::path> ReproOutputs(const CommonOptions& common) {
   return outputs;
 }
 
-std::optional<std::string> ExplainOtherCode(const Loaded& loaded, Store& store, int64_t max_runs) {
+std::optional<std::string> ExplainOtherCode(const Loaded& loaded, const Evaluation& evaluation, Store& store,
+                                            int64_t max_runs) {
   const Source& source = loaded.manifest.source;
-  if (source.is_git() || !SomeRunNeverRan(loaded.runs, store)) return std::nullopt;
+  if (source.is_git() || evaluation.runs_never_run == 0) return std::nullopt;
   Result<std::vector<SourceTreeRecord>> trees = store.SourceTrees(source.path.string());
   if (!trees) return std::nullopt;
   for (const SourceTreeRecord& then : *trees) {
@@ -79,8 +63,9 @@ std::optional<std::string> ExplainOtherCode(const Loaded& loaded, Store& store, 
   return std::nullopt;
 }
 
-bool SayIfCodeChanged(const Console& console, const Loaded& loaded, Store& store, int64_t max_runs) {
-  std::optional<std::string> change = ExplainOtherCode(loaded, store, max_runs);
+bool SayIfCodeChanged(const Console& console, const Loaded& loaded, const Evaluation& evaluation, Store& store,
+                      int64_t max_runs) {
+  std::optional<std::string> change = ExplainOtherCode(loaded, evaluation, store, max_runs);
   if (change) console.notes() << "repro: the code changed since the runs: " << VisibleText(*change) << "\n";
   return change.has_value();
 }

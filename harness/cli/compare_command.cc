@@ -25,7 +25,7 @@ ExitCode JudgeAndPrint(const Console& console, const Loaded& loaded, Store& stor
       !saved) {
     return CliError::Harness(saved.error());
   }
-  if (SayIfCodeChanged(console, loaded, store, kDefaultMaxRuns)) PointPendingAtOtherCode(*evaluation);
+  if (SayIfCodeChanged(console, loaded, *evaluation, store, kDefaultMaxRuns)) PointPendingAtOtherCode(*evaluation);
   std::string text = json ? RenderJson(*evaluation) : RenderTerminal(*evaluation, console.out_in_color);
   console.out << (quiet && !json ? LastLine(std::move(text)) : text);
   return evaluation->AllSucceeded() ? kExitAllReproduced : kExitNotReproduced;

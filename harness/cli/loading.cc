@@ -193,7 +193,7 @@ Result<Evaluation> EvaluateLoaded(const Loaded& loaded, Store& store, Detail det
 }
 
 CliResult<std::unique_ptr<Evaluated>> LoadAndEvaluate(const Console& console, const std::string& manifest_path,
-                                                      const CommonOptions& common) {
+                                                      const CommonOptions& common, Detail detail) {
   CliResult<Loaded> loaded = LoadAndPlan(console, manifest_path, &common);
   if (!loaded) return loaded.error();
   CliResult<std::unique_ptr<Store>> store = OpenStore(common, StoreAccess::kReadOnly);
@@ -201,7 +201,7 @@ CliResult<std::unique_ptr<Evaluated>> LoadAndEvaluate(const Console& console, co
   auto evaluated = std::make_unique<Evaluated>();
   evaluated->loaded = std::move(*loaded);
   evaluated->store = std::move(*store);
-  Result<Evaluation> evaluation = EvaluateLoaded(evaluated->loaded, *evaluated->store, Detail::kReport);
+  Result<Evaluation> evaluation = EvaluateLoaded(evaluated->loaded, *evaluated->store, detail);
   if (!evaluation) return CliError::Harness(evaluation.error());
   evaluated->evaluation = std::move(evaluation).value();
   return evaluated;

@@ -52,15 +52,15 @@ std::string DescribeSource(const Manifest& manifest, const std::string& identity
 // The manifest's claims judged from the store, with the checkout's deviations first.
 Result<Evaluation> EvaluateLoaded(const Loaded& loaded, Store& store, Detail detail = Detail::kVerdicts);
 
-// A manifest judged against a store: what report, bundle and diff start from. On the heap,
-// because the evaluation points into the manifest.
+// A manifest judged against a store, with the "detail" a report needs: what report, bundle
+// and diff start from. On the heap, because the evaluation points into the manifest.
 struct Evaluated {
   Loaded loaded;
   std::unique_ptr<Store> store;
   Evaluation evaluation;
 };
 CliResult<std::unique_ptr<Evaluated>> LoadAndEvaluate(const Console& console, const std::string& manifest_path,
-                                                      const CommonOptions& common);
+                                                      const CommonOptions& common, Detail detail = Detail::kReport);
 
 // Judges every claim from the Store and prints the table; with "save" (after a run) the
 // verdicts are stored too, while compare only reads; "quiet": only the table's last line
@@ -86,11 +86,14 @@ Result<RunSummary> RunOnSlurm(const Console& console, const Loaded& loaded, cons
 // code (code_change.cc).
 std::vector<std::filesystem::path> ReproOutputs(const CommonOptions& common);
 
-// When runs of this manifest's code never ran but runs of the same folder's code as it was
-// earlier are stored: which files differ since, for a note beside the pending claims.
-std::optional<std::string> ExplainOtherCode(const Loaded& loaded, Store& store, int64_t max_runs);
+// When runs of this manifest's code never ran ("evaluation" of them says) but runs of the
+// same folder's code as it was earlier are stored: which files differ since, for a note
+// beside the pending claims.
+std::optional<std::string> ExplainOtherCode(const Loaded& loaded, const Evaluation& evaluation, Store& store,
+                                            int64_t max_runs);
 // That note on the console, when there is one (compare, report); whether there was.
-bool SayIfCodeChanged(const Console& console, const Loaded& loaded, Store& store, int64_t max_runs);
+bool SayIfCodeChanged(const Console& console, const Loaded& loaded, const Evaluation& evaluation, Store& store,
+                      int64_t max_runs);
 // After that note: each pending claim none of whose runs is running says that its runs are
 // stored for other code, rather than "not finished yet".
 void PointPendingAtOtherCode(Evaluation& evaluation);

@@ -96,7 +96,7 @@ ExitCode ReportIndex(const Console& console, const std::vector<std::string>& man
       continue;
     }
     auto one = std::make_unique<Evaluated>(Evaluated{std::move(*loaded), std::move(*store), {}});
-    Result<Evaluation> evaluation = EvaluateLoaded(one->loaded, *one->store, Detail::kReport);
+    Result<Evaluation> evaluation = EvaluateLoaded(one->loaded, *one->store, html ? Detail::kCharts : Detail::kReport);
     if (!evaluation) return CliError::Harness(evaluation.error());
     one->evaluation = std::move(evaluation).value();
     entry.evaluation = &one->evaluation;
@@ -121,13 +121,15 @@ ExitCode ReportIndex(const Console& console, const std::vector<std::string>& man
 
 ExitCode Report(const Console& console, const std::string& manifest_path, const CommonOptions& common,
                 const std::string& format, const std::optional<std::filesystem::path>& output) {
-  CliResult<std::unique_ptr<Evaluated>> evaluated = LoadAndEvaluate(console, manifest_path, common);
+  bool charts = format == "html" || format == "pdf";
+  CliResult<std::unique_ptr<Evaluated>> evaluated =
+      LoadAndEvaluate(console, manifest_path, common, charts ? Detail::kCharts : Detail::kReport);
   if (!evaluated) return evaluated.error();
   const Evaluated& e = **evaluated;
   bool to_stdout = !output || output->string() == "-";
   if (format == "pdf" && to_stdout && console.out_is_terminal)
     return CliError::BadInput("a PDF is not for a terminal: give -o FILE.pdf");
-  SayIfCodeChanged(console, e.loaded, *e.store, common.max_runs);
+  SayIfCodeChanged(console, e.loaded, e.evaluation, *e.store, common.max_runs);
   Result<std::string> text = Render(e.evaluation, format);
   if (!text) return CliError::Harness(text.error());
   if (to_stdout) {

@@ -239,6 +239,13 @@ Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const CodeIdenti
   return runs;
 }
 
+std::vector<std::string> RunKeys(const std::vector<RunSpec>& runs) {
+  std::vector<std::string> keys;
+  keys.reserve(runs.size());
+  for (const RunSpec& run : runs) keys.push_back(run.key);
+  return keys;
+}
+
 std::vector<const RunSpec*> RunsFor(const std::vector<RunSpec>& runs, const std::string& experiment,
                                     const NamedValues& where) {
   std::vector<const RunSpec*> selected;

@@ -53,6 +53,9 @@ inline Result<std::vector<RunSpec>> PlanRuns(const Manifest& manifest, const std
   return PlanRuns(manifest, CodeIdentities{source_identity, {}}, max_runs);
 }
 
+// The keys of "runs", in order (Store::LatestAttempts reads them together).
+std::vector<std::string> RunKeys(const std::vector<RunSpec>& runs);
+
 // The runs of "experiment" at the grid point "where" picks; picks of parameters the
 // experiment does not have are ignored (a comparison's 'where' covers both sides).
 std::vector<const RunSpec*> RunsFor(const std::vector<RunSpec>& runs, const std::string& experiment,

@@ -83,15 +83,6 @@ Status ReadReplicates(const Experiment& experiment, const AttemptRecord& attempt
   return Status::Ok();
 }
 
-// The run a piece of evidence is of: a replicate's label without its " #INDEX".
-std::string RunLabelOf(const RunEvidence& run) {
-  if (!run.replicate) return run.label;
-  std::string suffix = fmt::format(" #{}", *run.replicate);
-  bool tagged = run.label.size() >= suffix.size() &&
-                run.label.compare(run.label.size() - suffix.size(), suffix.size(), suffix) == 0;
-  return tagged ? run.label.substr(0, run.label.size() - suffix.size()) : run.label;
-}
-
 // One run's evidence, or one per replicate (by index; a repeated index keeps its last value)
 // when its metric is declared 'replicates'.
 void AddEvidence(RunEvidence evidence, const LatestAttempts& latest, std::vector<RunEvidence>& out) {
@@ -208,17 +199,6 @@ ClaimEvaluation EvaluateClaim(const Manifest& manifest, const Claim& claim, cons
   return entry;
 }
 
-// Points per curve in a report: the shape, not the raw series (read thinned by the store).
-constexpr int64_t kCurvePoints = 400;
-
-std::vector<std::pair<double, double>> Finite(const std::vector<SeriesPoint>& points) {
-  std::vector<std::pair<double, double>> finite;
-  for (const SeriesPoint& p : points) {
-    if (p.value) finite.emplace_back(static_cast<double>(p.step.value_or(p.seq)), *p.value);
-  }
-  return finite;
-}
-
 // Where a path that starts inside "text" at "at" ends: at a space, a quote, a shell operator
 // or a list separator, so "--config=<dir>/a.yaml" and "'<dir>'/a.sh; ..." name just the file.
 size_t PathEnd(const std::string& text, size_t at) {
@@ -333,7 +313,7 @@ Status GatherSetup(const std::string& key, Store& store, Detail detail, Evaluati
   for (const SetupStepRecord& step : *steps) {
     if (step.execution != setup.executions) continue;
     SetupStepView view{step, {}, {}};
-    if (detail == Detail::kReport) {
+    if (detail != Detail::kVerdicts) {
       view.stdout_tail = LastLinesOfRegularFile(step.stdout_path, 10);
       view.stderr_tail = LastLinesOfRegularFile(step.stderr_path, 10);
       for (const std::string& log : {step.stdout_path, step.stderr_path})
@@ -344,12 +324,37 @@ Status GatherSetup(const std::string& key, Store& store, Detail detail, Evaluati
   return Status::Ok();
 }
 
-// Everything a report adds to the verdicts: compute used, file hashes, environments, curves.
+// The time from the first attempt's start to the last one's end, and when that end was.
+struct Span {
+  std::optional<double> first_start, last_end;
+  std::string last_end_text;
+  void Add(const AttemptRecord& attempt) {
+    std::optional<double> start = ParseUtcTimestamp(attempt.started_at), end = ParseUtcTimestamp(attempt.finished_at);
+    if (start) first_start = std::min(first_start.value_or(*start), *start);
+    if (end && (!last_end || *end > *last_end)) {
+      last_end = end;
+      last_end_text = attempt.finished_at;
+    }
+  }
+};
+
+// Every attempt of a run, oldest first. Numbers start at 1, so a newest attempt numbered 1 is
+// the only one: most runs of a lab's store need no second read.
+Result<std::vector<AttemptRecord>> EveryAttempt(const std::string& run_key, const std::optional<AttemptRecord>& newest,
+                                                Store& store) {
+  if (!newest) return std::vector<AttemptRecord>{};
+  if (newest->number == 1) return std::vector<AttemptRecord>{*newest};
+  return store.Attempts(run_key);
+}
+
+// Everything a report adds to the verdicts: compute used and elapsed, file hashes, environments.
 Status Gather(const std::vector<RunSpec>& runs, const LatestAttempts& latest, Store& store, Detail detail,
               Evaluation& evaluation) {
   std::set<std::string> environments;
+  Span span;
   for (const RunSpec& run : runs) {
-    Result<std::vector<AttemptRecord>> attempts = store.Attempts(run.key);
+    const std::optional<AttemptRecord>& newest = latest.at(run.key);
+    Result<std::vector<AttemptRecord>> attempts = EveryAttempt(run.key, newest, store);
     if (!attempts) return Error{attempts.error()};
     for (const AttemptRecord& attempt : *attempts) {
       RunEvidence cost;
@@ -358,11 +363,11 @@ Status Gather(const std::vector<RunSpec>& runs, const LatestAttempts& latest, St
       cost.peak_rss_kib = attempt.peak_rss_kib;
       cost.gpus = run.experiment->resources.gpus;
       evaluation.compute.Add(cost);
+      span.Add(attempt);
     }
-    const std::optional<AttemptRecord>& newest = latest.at(run.key);
     if (!newest || newest->status == AttemptStatus::kRunning) continue;
     for (const char* name : {"stdout.log", "stderr.log", "attempt.json"}) {
-      if (detail != Detail::kReport) break;
+      if (detail == Detail::kVerdicts) break;
       std::filesystem::path file = std::filesystem::path(newest->dir) / name;
       evaluation.integrity.push_back({file.string(), HashOfRegularFile(file)});
     }
@@ -370,25 +375,28 @@ Status Gather(const std::vector<RunSpec>& runs, const LatestAttempts& latest, St
       evaluation.environments.push_back(store.EnvironmentJson(newest->environment).value_or("{}"));
     }
   }
+  if (span.first_start && span.last_end) evaluation.elapsed_seconds = std::max(0.0, *span.last_end - *span.first_start);
+  evaluation.last_finished_at = span.last_end_text;
   for (ClaimEvaluation& claim : evaluation.claims) {
-    // A run's replicates are samples of one attempt: its cost counts once, its curve is drawn
-    // once and named as the run.
+    // A run's replicates are samples of one attempt: its cost counts once.
     std::set<int64_t> costed;
-    std::set<std::pair<int64_t, std::string>> drawn;
     for (const RunEvidence& run : claim.runs) {
       if (run.attempt_id == 0 || costed.insert(run.attempt_id).second) claim.compute.Add(run);
-      if (detail != Detail::kReport || run.attempt_id == 0 || run.metric.empty()) continue;
-      if (!drawn.insert({run.attempt_id, run.metric}).second) continue;
-      Result<std::vector<SeriesPoint>> points = store.Series(run.attempt_id, run.metric, kCurvePoints);
-      if (!points || points->size() < 2) continue;
-      evaluation.series[claim.claim->id].push_back(
-          {RunLabelOf(run), run.metric, Finite(*points), /*unit: the chart finds it by claim*/ ""});
     }
   }
   return Status::Ok();
 }
 
 }  // namespace
+
+// The run a piece of evidence is of: a replicate's label without its " #INDEX".
+std::string RunLabelOf(const RunEvidence& run) {
+  if (!run.replicate) return run.label;
+  std::string suffix = fmt::format(" #{}", *run.replicate);
+  bool tagged = run.label.size() >= suffix.size() &&
+                run.label.compare(run.label.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return tagged ? run.label.substr(0, run.label.size() - suffix.size()) : run.label;
+}
 
 void Compute::Add(const RunEvidence& run) {
   if (run.attempt_id == 0 && run.wall_seconds == 0) return;
@@ -541,16 +549,19 @@ Result<Evaluation> EvaluateInOneRead(const Manifest& manifest, const std::vector
   evaluation.manifest = &manifest;
   evaluation.source_description = source_description;
   LatestAttempts latest;
-  for (const RunSpec& run : runs) {
-    Result<std::optional<AttemptRecord>> attempt = store.LatestAttempt(run.key);
-    if (!attempt) return Error{attempt.error()};
-    if (*attempt) {
-      if (Status read = ReadReplicates(*run.experiment, **attempt, store, latest); !read) return Error{read.error()};
+  Result<std::vector<std::optional<AttemptRecord>>> newest = store.LatestAttempts(RunKeys(runs));
+  if (!newest) return Error{newest.error()};
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const RunSpec& run = runs[i];
+    std::optional<AttemptRecord>& attempt = (*newest)[i];
+    if (attempt) {
+      if (Status read = ReadReplicates(*run.experiment, *attempt, store, latest); !read) return Error{read.error()};
     }
-    latest.by_run[run.key] = *attempt;
-    if (*attempt && (*attempt)->status != AttemptStatus::kCompleted && (*attempt)->status != AttemptStatus::kRunning) {
-      evaluation.unfinished_runs.push_back(EvidenceFor(manifest, run, *attempt, ""));
+    if (attempt && attempt->status != AttemptStatus::kCompleted && attempt->status != AttemptStatus::kRunning) {
+      evaluation.unfinished_runs.push_back(EvidenceFor(manifest, run, attempt, ""));
     }
+    if (!attempt) ++evaluation.runs_never_run;
+    latest.by_run[run.key] = std::move(attempt);
   }
   std::map<std::string, std::string> fingerprints;  // sha256 -> JSON, read once
   for (const Claim& claim : manifest.claims) {
@@ -569,8 +580,8 @@ Result<Evaluation> EvaluateInOneRead(const Manifest& manifest, const std::vector
     evaluation.claims.push_back(std::move(entry));
   }
   if (Status gathered = Gather(runs, latest, store, detail, evaluation); !gathered) return Error{gathered.error()};
-  if (detail == Detail::kReport) {
-    if (Status gathered = GatherReportExtras(runs, store, kCurvePoints, evaluation); !gathered)
+  if (detail == Detail::kCharts) {
+    if (Status gathered = GatherCurves(runs, latest.by_run, store, evaluation); !gathered)
       return Error{gathered.error()};
   }
   if (!setup_key.empty() && !manifest.setup.empty()) {

@@ -87,17 +87,20 @@ struct Evaluation {
   SetupReport setup;
   std::vector<ClaimEvaluation> claims;
   std::vector<RunEvidence> unfinished_runs;  // every planned run whose newest attempt did not complete
+  int runs_never_run = 0;                    // planned runs without any attempt
   Compute compute;                           // every attempt of every planned run, retries included, and setup's time
   std::vector<HashedFile> integrity;         // logs and attempt.json of the newest attempts, setup logs
   std::vector<std::string> environments;     // JSON of each distinct environment of the newest attempts
-  std::map<std::string, std::vector<SeriesOfRun>> series;  // claim id -> curves (value claims with series)
-  // Report files only (report/extras.h): experiment id -> every stored series of its runs'
-  // newest attempts, for each experiment a claim reads; and the time from the first
-  // attempt's start to the last one's end, which attempts side by side make shorter than
-  // compute.wall_seconds, their sum.
+  // Charts only (Detail::kCharts, report/extras.h): claim id -> curves of its runs; and
+  // experiment id -> every stored series of its runs' newest attempts, for each experiment a
+  // claim reads. Each chart draws kMaxCurvesPerChart runs at most; the runs left out are counted.
+  std::map<std::string, std::vector<SeriesOfRun>> series;
+  std::map<std::string, int> curves_left_out;  // claim id -> runs not drawn
   std::map<std::string, std::vector<SeriesOfRun>> experiment_series;
-  // Whole seconds, as the Store's timestamps have them (FormatElapsed); none when no attempt
-  // has both a start and an end.
+  std::map<std::pair<std::string, std::string>, int> experiment_curves_left_out;  // (experiment, metric) -> runs
+  // From the first attempt's start to the last one's end, which attempts side by side make
+  // shorter than compute.wall_seconds, their sum. Whole seconds, as the Store's timestamps
+  // have them (FormatElapsed); none when no attempt has both a start and an end.
   std::optional<double> elapsed_seconds;
   std::string last_finished_at;  // the newest attempt end, as stored ("2026-12-02T07:49:52Z"); empty: none
 
@@ -111,9 +114,17 @@ struct Evaluation {
   std::string SetupLine() const;
 };
 
-// What a caller needs: the verdicts (with compute and environments), or everything a
-// report file shows besides (file hashes, thinned metric curves), which costs reading logs.
-enum class Detail { kVerdicts, kReport };
+// What a caller needs: the verdicts (with compute and environments); or everything a report
+// file shows besides (file hashes, setup logs), which costs reading logs; or that and the
+// thinned metric curves a report draws (HTML, PDF), which costs reading series.
+enum class Detail { kVerdicts, kReport, kCharts };
+
+// Runs drawn in one chart at most: past a dozen or two, curves are a blot, and reading
+// 10,000 series would take a lab's report from a second to many. A note counts the rest.
+constexpr size_t kMaxCurvesPerChart = 20;
+
+// The run a piece of evidence is of: a replicate's label without its " #INDEX".
+std::string RunLabelOf(const RunEvidence& run);
 
 // "setup_key" (source/SetupIdentity) finds the recorded setup steps; empty: none shown.
 Result<Evaluation> Evaluate(const Manifest& manifest, const std::vector<RunSpec>& runs,

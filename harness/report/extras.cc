@@ -12,6 +12,9 @@
 namespace repro {
 namespace {
 
+// Points per curve: the shape, not the raw series (the store reads it thinned).
+constexpr int64_t kCurvePoints = 400;
+
 std::vector<std::pair<double, double>> FinitePoints(const std::vector<SeriesPoint>& points) {
   std::vector<std::pair<double, double>> finite;
   for (const SeriesPoint& p : points) {
@@ -20,19 +23,62 @@ std::vector<std::pair<double, double>> FinitePoints(const std::vector<SeriesPoin
   return finite;
 }
 
-// The series of one run's newest completed attempt, one per metric with two points or more.
-Status AddRunSeries(const RunSpec& run, Store& store, int64_t max_points, Evaluation& evaluation) {
-  Result<std::optional<AttemptRecord>> attempt = store.LatestAttempt(run.key);
-  if (!attempt) return Error{attempt.error()};
-  if (!*attempt || (*attempt)->status != AttemptStatus::kCompleted) return Status::Ok();
-  for (const MetricRecord& metric : (*attempt)->metrics) {
-    if (metric.points < 2) continue;
-    Result<std::vector<SeriesPoint>> points = store.Series((*attempt)->id, metric.name, max_points);
-    if (!points) return Error{points.error()};
-    std::vector<std::pair<double, double>> finite = FinitePoints(*points);
-    if (finite.size() < 2) continue;
-    evaluation.experiment_series[run.experiment->id].push_back(
-        {run.label, metric.name, std::move(finite), metric.unit});
+// The curve of one metric of one attempt, when it has two finite points or more.
+Result<std::optional<SeriesOfRun>> ReadCurve(Store& store, int64_t attempt_id, const std::string& label,
+                                             const std::string& metric, const std::string& unit) {
+  Result<std::vector<SeriesPoint>> points = store.Series(attempt_id, metric, kCurvePoints);
+  if (!points) return Error{points.error()};
+  std::vector<std::pair<double, double>> finite = FinitePoints(*points);
+  if (finite.size() < 2) return std::optional<SeriesOfRun>();
+  return std::optional<SeriesOfRun>(SeriesOfRun{label, metric, std::move(finite), unit});
+}
+
+// The curves of each value claim's runs, kMaxCurvesPerChart at most. A run's replicates
+// are samples of one attempt: its curve is drawn once and named as the run.
+Status GatherClaimCurves(Store& store, Evaluation& evaluation) {
+  for (ClaimEvaluation& claim : evaluation.claims) {
+    std::set<std::pair<int64_t, std::string>> seen;
+    for (const RunEvidence& run : claim.runs) {
+      if (run.attempt_id == 0 || run.metric.empty() || !seen.insert({run.attempt_id, run.metric}).second) continue;
+      std::vector<SeriesOfRun>& drawn = evaluation.series[claim.claim->id];
+      if (drawn.size() >= kMaxCurvesPerChart) {
+        ++evaluation.curves_left_out[claim.claim->id];
+        continue;
+      }
+      Result<std::optional<SeriesOfRun>> curve =
+          ReadCurve(store, run.attempt_id, RunLabelOf(run), run.metric, /*unit: the chart finds it by claim*/ "");
+      if (!curve) return Error{curve.error()};
+      if (*curve) drawn.push_back(std::move(**curve));
+    }
+    if (evaluation.series[claim.claim->id].empty()) evaluation.series.erase(claim.claim->id);
+  }
+  return Status::Ok();
+}
+
+// Every metric with two points or more of the newest completed attempt of each run of a
+// claimed experiment, kMaxCurvesPerChart runs per metric at most.
+Status GatherExperimentCurves(const std::vector<RunSpec>& runs, const NewestAttempts& newest, Store& store,
+                              Evaluation& evaluation) {
+  std::vector<std::string> claimed = ClaimedExperiments(*evaluation.manifest);
+  std::map<std::pair<std::string, std::string>, size_t> drawn;  // (experiment, metric) -> curves
+  for (const RunSpec& run : runs) {
+    const std::string& experiment = run.experiment->id;
+    if (std::find(claimed.begin(), claimed.end(), experiment) == claimed.end()) continue;
+    const std::optional<AttemptRecord>& attempt = newest.at(run.key);
+    if (!attempt || attempt->status != AttemptStatus::kCompleted) continue;
+    for (const MetricRecord& metric : attempt->metrics) {
+      if (metric.points < 2) continue;
+      size_t& count = drawn[{experiment, metric.name}];
+      if (count >= kMaxCurvesPerChart) {
+        ++evaluation.experiment_curves_left_out[{experiment, metric.name}];
+        continue;
+      }
+      Result<std::optional<SeriesOfRun>> curve = ReadCurve(store, attempt->id, run.label, metric.name, metric.unit);
+      if (!curve) return Error{curve.error()};
+      if (!*curve) continue;
+      ++count;
+      evaluation.experiment_series[experiment].push_back(std::move(**curve));
+    }
   }
   return Status::Ok();
 }
@@ -73,25 +119,10 @@ std::optional<double> ParseUtcTimestamp(const std::string& text) {
   return static_cast<double>(timegm(&tm));
 }
 
-Status GatherReportExtras(const std::vector<RunSpec>& runs, Store& store, int64_t max_points, Evaluation& evaluation) {
-  std::vector<std::string> claimed = ClaimedExperiments(*evaluation.manifest);
-  std::optional<double> first_start, last_end;
-  for (const RunSpec& run : runs) {
-    Result<std::vector<AttemptRecord>> attempts = store.Attempts(run.key);
-    if (!attempts) return Error{attempts.error()};
-    for (const AttemptRecord& attempt : *attempts) {
-      std::optional<double> start = ParseUtcTimestamp(attempt.started_at), end = ParseUtcTimestamp(attempt.finished_at);
-      if (start) first_start = std::min(first_start.value_or(*start), *start);
-      if (end && (!last_end || *end > *last_end)) {
-        last_end = *end;
-        evaluation.last_finished_at = attempt.finished_at;
-      }
-    }
-    if (std::find(claimed.begin(), claimed.end(), run.experiment->id) == claimed.end()) continue;
-    if (Status added = AddRunSeries(run, store, max_points, evaluation); !added) return added;
-  }
-  if (first_start && last_end) evaluation.elapsed_seconds = std::max(0.0, *last_end - *first_start);
-  return Status::Ok();
+Status GatherCurves(const std::vector<RunSpec>& runs, const NewestAttempts& newest, Store& store,
+                    Evaluation& evaluation) {
+  if (Status claims = GatherClaimCurves(store, evaluation); !claims) return claims;
+  return GatherExperimentCurves(runs, newest, store, evaluation);
 }
 
 }  // namespace repro

@@ -1,9 +1,11 @@
-// What a report file adds from the Store beyond the verdicts, gathered apart from
-// Evaluate's claim loop: every stored series of the experiments the claims read (the
-// "best step" curve that decides a final-versus-best question is one), and how long the
-// runs took from the first start to the last end.
+// What a report that draws charts adds from the Store beyond the verdicts, gathered after
+// Evaluate's claim loop: the curves of each value claim's runs, and every stored series of
+// the experiments the claims read (the "best step" curve that decides a final-versus-best
+// question is one). Also the small helpers the report formats share.
 #pragma once
 
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,11 +16,15 @@ namespace repro {
 // The experiments "manifest"'s claims read (value, comparison and ranking), in manifest order.
 std::vector<std::string> ClaimedExperiments(const Manifest& manifest);
 
-// Fills evaluation.experiment_series (every metric of the newest completed attempt of each
-// run of a claimed experiment that stored two points or more, thinned to "max_points") and
-// evaluation.elapsed_seconds (first attempt start to last attempt end, every attempt) and
-// evaluation.last_finished_at.
-Status GatherReportExtras(const std::vector<RunSpec>& runs, Store& store, int64_t max_points, Evaluation& evaluation);
+// The newest attempt of each planned run by its key; nullopt when it never ran.
+using NewestAttempts = std::map<std::string, std::optional<AttemptRecord>>;
+
+// Fills evaluation.series (each value claim's runs) and evaluation.experiment_series (every
+// metric of the newest completed attempt of each run of a claimed experiment that stored two
+// points or more), each series thinned, kMaxCurvesPerChart runs per chart, and the counts of
+// the runs left out. Needs evaluation.claims.
+Status GatherCurves(const std::vector<RunSpec>& runs, const NewestAttempts& newest, Store& store,
+                    Evaluation& evaluation);
 
 // "elapsed_seconds" at the resolution it has: the Store's timestamps are whole seconds, so
 // 0 is "under 1s" and 5 is "5s", never a falsely precise "5.0s"; a minute or more as

@@ -4,6 +4,8 @@
 // alike; the only <style> block is the constant below, and links are web links only.
 #include <fmt/format.h>
 
+#include <type_traits>
+
 #include "harness/report/cells.h"
 #include "harness/report/environment.h"
 #include "harness/report/escape.h"
@@ -199,6 +201,18 @@ std::string ClaimDotPlot(const Evaluation& evaluation, const ClaimEvaluation& c)
   return "<figure>" + RenderDotPlot(plot) + "</figure>";
 }
 
+template <typename Key>
+int FoundOr(const std::map<Key, int>& counts, const std::type_identity_t<Key>& key) {
+  auto found = counts.find(key);
+  return found == counts.end() ? 0 : found->second;
+}
+
+// "; the first 20 runs in plan order, 80 more not drawn", or nothing when every run is drawn.
+std::string LeftOutNote(size_t drawn, int left_out) {
+  if (left_out == 0) return "";
+  return fmt::format("; the first {} runs in plan order, {} more not drawn", drawn, left_out);
+}
+
 std::string ClaimCurves(const Evaluation& evaluation, const ClaimEvaluation& c) {
   auto series = evaluation.series.find(c.claim->id);
   if (series == evaluation.series.end()) return "";
@@ -211,7 +225,9 @@ std::string ClaimCurves(const Evaluation& evaluation, const ClaimEvaluation& c) 
   chart.resolution = c.verdict.resolution;
   chart.better = OpenSide(c);
   return "<figure>" + RenderLineChart(chart) + "<figcaption>" + E(series->second.front().metric) +
-         " over steps, one line per run, with the claimed value and its band</figcaption></figure>";
+         " over steps, one line per run, with the claimed value and its band" +
+         LeftOutNote(series->second.size(), FoundOr(evaluation.curves_left_out, c.claim->id)) +
+         "</figcaption></figure>";
 }
 
 std::string ClaimSection(const Evaluation& evaluation, const ClaimEvaluation& c) {
@@ -238,15 +254,20 @@ std::string SeriesSections(const Evaluation& evaluation) {
     if (found == evaluation.experiment_series.end()) continue;
     std::map<std::string, std::vector<Curve>> by_metric;
     for (const SeriesOfRun& run : found->second) by_metric[run.metric].push_back({run.label, run.points});
+    size_t count = found->second.size();
+    for (const auto& [metric, curves] : by_metric)
+      count += FoundOr(evaluation.experiment_curves_left_out, {experiment, metric});
     out += fmt::format(
         R"(<details class="series" id="series-{}"><summary>Experiment <code>{}</code>: {} series of {} metric(s)</summary>)",
-        E(experiment), E(experiment), found->second.size(), by_metric.size());
+        E(experiment), E(experiment), count, by_metric.size());
     for (auto& [metric, curves] : by_metric) {
       LineChart chart;
       chart.metric = MetricTitle(*evaluation.manifest, experiment, metric);
+      std::string note =
+          LeftOutNote(curves.size(), FoundOr(evaluation.experiment_curves_left_out, {experiment, metric}));
       chart.curves = std::move(curves);
       out += "<div class=\"chart\"><h4><code>" + E(metric) + "</code></h4><figure>" + RenderLineChart(chart) +
-             "</figure></div>";
+             (note.empty() ? "" : "<figcaption>One line per run" + note + "</figcaption>") + "</figure></div>";
     }
     out += "</details>\n";
   }

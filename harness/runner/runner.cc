@@ -56,20 +56,22 @@ Result<ManifestRun::Pending> ManifestRun::Plan(const std::vector<RunSpec>& runs)
   if (Status s = store_.RecordRuns(records); !s) return Error{s.error()};
   Pending pending;
   Status read = store_.ReadTogether([&]() -> Status {
-    for (const RunSpec& run : runs) {
+    Result<std::vector<std::optional<AttemptRecord>>> newest = store_.LatestAttempts(RunKeys(runs));
+    if (!newest) return Error{newest.error()};
+    for (size_t i = 0; i < runs.size(); ++i) {
+      const RunSpec& run = runs[i];
+      const std::optional<AttemptRecord>& latest = (*newest)[i];
       ++summary_.planned;
-      Result<std::optional<AttemptRecord>> latest = store_.LatestAttempt(run.key);
-      if (!latest) return Error{latest.error()};
-      if (!options_.force && *latest && (*latest)->status == AttemptStatus::kCompleted) {
+      if (!options_.force && latest && latest->status == AttemptStatus::kCompleted) {
         ++summary_.cached;
         continue;
       }
-      if (*latest && (*latest)->status == AttemptStatus::kRunning && !(*latest)->job.empty()) {
-        pending.earlier.emplace_back(&run, **latest);
+      if (latest && latest->status == AttemptStatus::kRunning && !latest->job.empty()) {
+        pending.earlier.emplace_back(&run, *latest);
         continue;
       }
-      if (*latest && (*latest)->status == AttemptStatus::kCompleted) {
-        pending.last_seconds[&run] = (*latest)->wall_seconds;
+      if (latest && latest->status == AttemptStatus::kCompleted) {
+        pending.last_seconds[&run] = latest->wall_seconds;
       } else if (run.experiment->typical_seconds > 0) {
         pending.last_seconds[&run] = run.experiment->typical_seconds;  // the author's word until a run says
       }

@@ -3,6 +3,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 #include <optional>
 #include <string>
@@ -56,8 +57,18 @@ struct StatementLease {
   SQLite::Statement& statement;
 };
 
+// A damaged file is found where a read meets the damage (the Store does not read every page
+// at open: on a lab's store that alone took longer than the whole of `repro compare`); this
+// says so and what to do, or is empty for other errors.
+inline std::string_view DamageHint(const std::exception& e) {
+  const auto* sqlite = dynamic_cast<const SQLite::Exception*>(&e);
+  int code = sqlite ? (sqlite->getErrorCode() & 0xff) : SQLITE_OK;
+  if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB) return "";
+  return ": the database is damaged; restore it from a backup or move it aside";
+}
+
 inline Error DbError(std::string_view what, const std::exception& e) {
-  return Error{fmt::format("database error while {}: {}", what, e.what())};
+  return Error{fmt::format("database error while {}: {}{}", what, e.what(), DamageHint(e))};
 }
 
 }  // namespace repro::store_internal

@@ -174,6 +174,9 @@ class Store {
 
   // The newest attempt of the run with its metrics, or nullopt if it never ran.
   Result<std::optional<AttemptRecord>> LatestAttempt(const std::string& run_key);
+  // LatestAttempt of each of "run_keys", in their order, read together: a lab's 10,000 runs
+  // in two statements rather than 20,000.
+  Result<std::vector<std::optional<AttemptRecord>>> LatestAttempts(const std::vector<std::string>& run_keys);
   // Runs "body" (reads only) in one read transaction: every read sees one snapshot, and
   // SQLite takes its file locks once rather than per statement (for 10,000 runs, 100,000
   // fcntl calls fewer). Inside a transaction already, "body" just runs.

@@ -5,7 +5,9 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "harness/store/sqlite_util.h"
 #include "harness/store/store.h"
@@ -172,55 +174,116 @@ Result<std::optional<AttemptRecord>> Store::LatestAttempt(const std::string& run
   return ReadAttempt(run_key, 0);
 }
 
+namespace {
+
+// The columns an attempt is read from, in the order AttemptFromRow reads them.
+constexpr const char* kAttemptColumns =
+    "a.id, a.number, a.status, a.exit_code, a.signal, COALESCE(a.wall_seconds, 0), a.dir, a.message, "
+    "a.started_at, COALESCE(a.finished_at, ''), COALESCE(a.cpu_seconds, 0), COALESCE(a.peak_rss_kib, 0), "
+    "COALESCE(a.environment, ''), COALESCE(a.job, '')";
+
+AttemptRecord AttemptFromRow(SQLite::Statement& query, std::string run_key) {
+  AttemptRecord attempt;
+  attempt.id = query.getColumn(0).getInt64();
+  attempt.run_key = std::move(run_key);
+  attempt.number = query.getColumn(1).getInt();
+  attempt.status = ColumnStatus(query.getColumn(2));
+  attempt.exit_code = ColumnInt(query.getColumn(3));
+  attempt.signal = ColumnInt(query.getColumn(4));
+  attempt.wall_seconds = query.getColumn(5).getDouble();
+  attempt.dir = query.getColumn(6).getString();
+  attempt.message = query.getColumn(7).getString();
+  attempt.started_at = query.getColumn(8).getString();
+  attempt.finished_at = query.getColumn(9).getString();
+  attempt.cpu_seconds = query.getColumn(10).getDouble();
+  attempt.peak_rss_kib = static_cast<long>(query.getColumn(11).getInt64());
+  attempt.environment = query.getColumn(12).getString();
+  attempt.job = query.getColumn(13).getString();
+  return attempt;
+}
+
+// The columns a metric is read from, after its attempt's id, in the order MetricFromRow reads them.
+constexpr const char* kMetricColumns = "attempt_id, name, value, std, flag, message, unit, points, count";
+
+MetricRecord MetricFromRow(SQLite::Statement& metrics) {
+  MetricRecord metric;
+  metric.name = metrics.getColumn(1).getString();
+  metric.value = ColumnDouble(metrics.getColumn(2));
+  metric.std = ColumnDouble(metrics.getColumn(3));
+  metric.flag = ColumnFlag(metrics.getColumn(4));
+  metric.message = metrics.getColumn(5).getString();
+  metric.unit = metrics.getColumn(6).getString();
+  metric.points = metrics.getColumn(7).getInt64();
+  if (!metrics.getColumn(8).isNull()) metric.count = metrics.getColumn(8).getInt64();
+  return metric;
+}
+
+}  // namespace
+
 Result<std::optional<AttemptRecord>> Store::ReadAttempt(const std::string& run_key, int number) {
   try {
-    static constexpr const char* kQuerySql =
-        "SELECT id, number, status, exit_code, signal, COALESCE(wall_seconds, 0), dir, message, "
-        "started_at, COALESCE(finished_at, ''), COALESCE(cpu_seconds, 0), COALESCE(peak_rss_kib, 0), "
-        "COALESCE(environment, ''), COALESCE(job, '') "
-        "FROM attempts WHERE run_key = ? AND (? = 0 OR number = ?) "
-        "ORDER BY number DESC LIMIT 1";
-    StatementLease query_lease(Prepared(kQuerySql));
+    static const std::string kQuerySql = fmt::format(
+        "SELECT {} FROM attempts a WHERE a.run_key = ? AND (? = 0 OR a.number = ?) ORDER BY a.number DESC LIMIT 1",
+        kAttemptColumns);
+    StatementLease query_lease(Prepared(kQuerySql.c_str()));
     SQLite::Statement& query = query_lease.statement;
     query.bind(1, run_key);
     query.bind(2, number);
     query.bind(3, number);
     if (!query.executeStep()) return std::optional<AttemptRecord>();
-    AttemptRecord attempt;
-    attempt.id = query.getColumn(0).getInt64();
-    attempt.run_key = run_key;
-    attempt.number = query.getColumn(1).getInt();
-    attempt.status = ColumnStatus(query.getColumn(2));
-    attempt.exit_code = ColumnInt(query.getColumn(3));
-    attempt.signal = ColumnInt(query.getColumn(4));
-    attempt.wall_seconds = query.getColumn(5).getDouble();
-    attempt.dir = query.getColumn(6).getString();
-    attempt.message = query.getColumn(7).getString();
-    attempt.started_at = query.getColumn(8).getString();
-    attempt.finished_at = query.getColumn(9).getString();
-    attempt.cpu_seconds = query.getColumn(10).getDouble();
-    attempt.peak_rss_kib = static_cast<long>(query.getColumn(11).getInt64());
-    attempt.environment = query.getColumn(12).getString();
-    attempt.job = query.getColumn(13).getString();
-    static constexpr const char* kMetricsSql =
-        "SELECT name, value, std, flag, message, unit, points, count FROM metric_values "
-        "WHERE attempt_id = ? ORDER BY name";
-    StatementLease metrics_lease(Prepared(kMetricsSql));
+    AttemptRecord attempt = AttemptFromRow(query, run_key);
+    static const std::string kMetricsSql =
+        fmt::format("SELECT {} FROM metric_values WHERE attempt_id = ? ORDER BY name", kMetricColumns);
+    StatementLease metrics_lease(Prepared(kMetricsSql.c_str()));
     SQLite::Statement& metrics = metrics_lease.statement;
     metrics.bind(1, static_cast<int64_t>(attempt.id));
-    while (metrics.executeStep()) {
-      MetricRecord metric;
-      metric.name = metrics.getColumn(0).getString();
-      metric.value = ColumnDouble(metrics.getColumn(1));
-      metric.std = ColumnDouble(metrics.getColumn(2));
-      metric.flag = ColumnFlag(metrics.getColumn(3));
-      metric.message = metrics.getColumn(4).getString();
-      metric.unit = metrics.getColumn(5).getString();
-      metric.points = metrics.getColumn(6).getInt64();
-      if (!metrics.getColumn(7).isNull()) metric.count = metrics.getColumn(7).getInt64();
-      attempt.metrics.push_back(std::move(metric));
-    }
+    while (metrics.executeStep()) attempt.metrics.push_back(MetricFromRow(metrics));
     return std::optional<AttemptRecord>(std::move(attempt));
+  } catch (const SQLite::Exception& e) {
+    return DbError("reading attempts", e);
+  }
+}
+
+Result<std::vector<std::optional<AttemptRecord>>> Store::LatestAttempts(const std::vector<std::string>& run_keys) {
+  try {
+    // Two statements for all the runs, not two per run: the keys travel as one JSON array
+    // (json_each), and each is still found through the (run_key, number) index.
+    std::unordered_map<std::string, size_t> position;
+    for (size_t i = 0; i < run_keys.size(); ++i) position.emplace(run_keys[i], i);
+    std::vector<std::optional<AttemptRecord>> latest(run_keys.size());
+    static const std::string kQuerySql = fmt::format(
+        "SELECT {}, k.value FROM json_each(?) k JOIN attempts a ON a.run_key = k.value "
+        "AND a.number = (SELECT max(number) FROM attempts WHERE run_key = k.value)",
+        kAttemptColumns);
+    StatementLease query_lease(Prepared(kQuerySql.c_str()));
+    SQLite::Statement& query = query_lease.statement;
+    query.bind(1, nlohmann::json(run_keys).dump());
+    std::unordered_map<int64_t, AttemptRecord*> by_id;
+    while (query.executeStep()) {
+      std::string key = query.getColumn(14).getString();
+      auto found = position.find(key);
+      if (found == position.end()) continue;
+      latest[found->second] = AttemptFromRow(query, key);
+      by_id[latest[found->second]->id] = &*latest[found->second];
+    }
+    std::vector<int64_t> ids;
+    for (const auto& [id, attempt] : by_id) ids.push_back(id);
+    static const std::string kMetricsSql = fmt::format(
+        "SELECT {} FROM metric_values WHERE attempt_id IN (SELECT value FROM json_each(?)) ORDER BY attempt_id, name",
+        kMetricColumns);
+    StatementLease metrics_lease(Prepared(kMetricsSql.c_str()));
+    SQLite::Statement& metrics = metrics_lease.statement;
+    metrics.bind(1, nlohmann::json(ids).dump());
+    while (metrics.executeStep()) {
+      auto attempt = by_id.find(metrics.getColumn(0).getInt64());
+      if (attempt != by_id.end()) attempt->second->metrics.push_back(MetricFromRow(metrics));
+    }
+    // Experiments that differ only in name share their runs' keys, and so their attempts.
+    for (size_t i = 0; i < run_keys.size(); ++i) {
+      size_t first = position.at(run_keys[i]);
+      if (first != i) latest[i] = latest[first];
+    }
+    return latest;
   } catch (const SQLite::Exception& e) {
     return DbError("reading attempts", e);
   }
