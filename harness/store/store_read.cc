@@ -164,6 +164,9 @@ Status Store::ReadTogether(const std::function<Status()>& body) {
     SQLite::Transaction snapshot(*db_, SQLite::TransactionBehavior::DEFERRED);
     Status status = body();
     snapshot.commit();
+    // What was read is the caller's now: the pages cached for it (up to kCacheSizePragma's
+    // 32 MiB) go back to the heap before the caller renders a report with it.
+    sqlite3_db_release_memory(db_->getHandle());
     return status;
   } catch (const SQLite::Exception& e) {
     return DbError("read", e);
