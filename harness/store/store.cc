@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "harness/store/series_chunk.h"
 #include "harness/store/sqlite_util.h"
 #include "harness/util/process_identity.h"
 #include "harness/util/time.h"
@@ -72,6 +73,32 @@ CREATE TABLE source_trees(
   recorded_at TEXT NOT NULL);
 )sql";
 
+// Version 6: series as chunks of many points (series_chunk.h), not one row per point: one
+// row per point made storing a long series cost four times the run's own time (issue #20).
+// WITHOUT ROWID on the primary key keeps an attempt's chunks of one metric together and in
+// order, so a read is one range of the table and no second index is maintained while
+// storing. MoveSeriesIntoChunks converts the rows of metric_series before it is dropped;
+// the rowid range columns that found those rows go with it.
+constexpr const char* kMigrationToV6 = R"sql(
+CREATE TABLE series_chunks(
+  attempt_id INTEGER NOT NULL REFERENCES attempts(id),
+  name TEXT NOT NULL,
+  first_seq INTEGER NOT NULL,
+  points INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY(attempt_id, name, first_seq)) WITHOUT ROWID;
+)sql";
+constexpr const char* kDropSeriesRows = R"sql(
+DROP TABLE metric_series;
+ALTER TABLE attempts DROP COLUMN series_first;
+ALTER TABLE attempts DROP COLUMN series_last;
+)sql";
+
+constexpr const char* kInsertChunkSql =
+    "INSERT INTO series_chunks(attempt_id, name, first_seq, points, data) VALUES(?,?,?,?,?)";
+
+// Version 1 as it was; later versions change it through the migrations above (version 6
+// replaced metric_series and the rowid range columns).
 constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE manifests(
   sha256 TEXT PRIMARY KEY,
@@ -282,6 +309,11 @@ Status Store::Migrate() {
     if (version <= 2) db_->exec(kMigrationToV3);
     if (version <= 3) db_->exec(kMigrationToV4);
     if (version <= 4) db_->exec(kMigrationToV5);
+    if (version <= 5) {
+      db_->exec(kMigrationToV6);
+      MoveSeriesIntoChunks();
+      db_->exec(kDropSeriesRows);
+    }
     db_->exec(fmt::format("PRAGMA user_version={}", kSchemaVersion));
     return Status::Ok();
   });
@@ -479,51 +511,65 @@ Result<AttemptRecord> Store::ContinueAttempt(const AttemptRecord& previous, cons
   return attempt;
 }
 
+void Store::MoveSeriesIntoChunks() {
+  // The rows readers saw (the attempt's rowid range), in order, a batch at a time: a series of
+  // millions of points is never held whole.
+  SQLite::Statement rows(*db_,
+                         "SELECT s.attempt_id, s.name, s.seq, s.step, s.value, s.std, s.flag FROM metric_series s "
+                         "JOIN attempts a ON a.id = s.attempt_id AND s.rowid BETWEEN a.series_first AND a.series_last "
+                         "ORDER BY s.attempt_id, s.name, s.seq");
+  std::vector<SeriesPoint> batch;
+  int64_t batch_attempt = 0;
+  auto flush = [&]() {
+    if (Status stored = InsertSeriesChunks(batch_attempt, batch); !stored) throw SQLite::Exception(stored.error());
+    batch.clear();
+  };
+  while (rows.executeStep()) {
+    int64_t attempt_id = rows.getColumn(0).getInt64();
+    if (!batch.empty() &&
+        (attempt_id != batch_attempt || batch.size() >= static_cast<size_t>(series_chunk::kMaxPoints)))
+      flush();
+    batch_attempt = attempt_id;
+    SeriesPoint& point = batch.emplace_back();
+    point.metric = rows.getColumn(1).getString();
+    point.seq = rows.getColumn(2).getInt64();
+    if (!rows.getColumn(3).isNull()) point.step = rows.getColumn(3).getInt64();
+    point.value = ColumnDouble(rows.getColumn(4));
+    point.std = ColumnDouble(rows.getColumn(5));
+    point.flag = ColumnFlag(rows.getColumn(6));
+  }
+  if (!batch.empty()) flush();
+}
+
 Status Store::DiscardSeries(int64_t attempt_id) {
   return Write("discarding a partial series", [&]() -> Status {
-    SQLite::Statement remove(
-        *db_,
-        "DELETE FROM metric_series WHERE attempt_id = ?1 AND rowid BETWEEN "
-        "(SELECT series_first FROM attempts WHERE id = ?1) AND (SELECT series_last FROM attempts WHERE id = ?1)");
+    SQLite::Statement remove(*db_, "DELETE FROM series_chunks WHERE attempt_id = ?");
     remove.bind(1, attempt_id);
     remove.exec();
-    SQLite::Statement reset(*db_, "UPDATE attempts SET series_first = NULL, series_last = NULL WHERE id = ?");
-    reset.bind(1, attempt_id);
-    reset.exec();
     return Status::Ok();
   });
 }
 
 Status Store::AppendSeries(int64_t attempt_id, std::span<const SeriesPoint> points) {
   if (points.empty()) return Status::Ok();
-  return Write("storing metric series", [&]() -> Status {
-    static constexpr const char* kInsertSql =
-        "INSERT INTO metric_series(attempt_id, name, seq, step, value, std, flag) VALUES(?,?,?,?,?,?,?)";
-    StatementLease insert_lease(Prepared(kInsertSql));
-    SQLite::Statement& insert = insert_lease.statement;
-    int64_t first = 0;
-    for (const SeriesPoint& p : points) {
-      insert.bind(1, attempt_id);
-      insert.bindNoCopy(2, p.metric);  // the strings outlive exec(): no copy per row
-      insert.bind(3, p.seq);
-      BindOptional(insert, 4, p.step);
-      BindOptional(insert, 5, p.value);
-      BindOptional(insert, 6, p.std);
-      BindName(insert, 7, p.flag);
-      insert.exec();
-      insert.reset();
-      if (first == 0) first = db_->getLastInsertRowid();
-    }
-    static constexpr const char* kRangeSql =
-        "UPDATE attempts SET series_first = COALESCE(series_first, ?), series_last = ? WHERE id = ?";
-    StatementLease range_lease(Prepared(kRangeSql));
-    SQLite::Statement& range = range_lease.statement;
-    range.bind(1, first);
-    range.bind(2, db_->getLastInsertRowid());
-    range.bind(3, attempt_id);
-    range.exec();
-    return Status::Ok();
-  });
+  return Write("storing metric series", [&]() { return InsertSeriesChunks(attempt_id, points); });
+}
+
+Status Store::InsertSeriesChunks(int64_t attempt_id, std::span<const SeriesPoint> points) {
+  Result<std::vector<series_chunk::EncodedChunk>> chunks = series_chunk::EncodeBatch(points);
+  if (!chunks) return Error{fmt::format("attempt {}: {}", attempt_id, chunks.error())};
+  StatementLease insert_lease(Prepared(kInsertChunkSql));
+  SQLite::Statement& insert = insert_lease.statement;
+  for (const series_chunk::EncodedChunk& chunk : *chunks) {
+    insert.bind(1, attempt_id);
+    insert.bind(2, std::string(chunk.metric));
+    insert.bind(3, chunk.first_seq);
+    insert.bind(4, chunk.points);
+    insert.bindNoCopy(5, chunk.data.data(), static_cast<int>(chunk.data.size()));  // outlives exec()
+    insert.exec();
+    insert.reset();
+  }
+  return Status::Ok();
 }
 
 Result<int> Store::RecoverAbandonedAttempts(std::vector<std::string>* runners) {

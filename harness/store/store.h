@@ -122,7 +122,7 @@ class Store {
   static Result<std::unique_ptr<Store>> OpenReadOnly(const std::filesystem::path& path);
   ~Store();
 
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
   Status RecordManifest(const std::string& sha256, const std::string& path, const std::string& text);
   Status RecordRun(const RunRecord& run);
@@ -214,6 +214,12 @@ class Store {
  private:
   explicit Store(std::unique_ptr<SQLite::Database> db);
   Status Migrate();
+  // Version 6's conversion of metric_series rows into series chunks, inside Migrate's transaction.
+  void MoveSeriesIntoChunks();
+  // Stores "points" as chunks of the attempt's series, inside the caller's transaction.
+  Status InsertSeriesChunks(int64_t attempt_id, std::span<const SeriesPoint> points);
+  // "<db> is damaged: series chunk ...": a chunk that does not decode.
+  Error DamagedChunk(int64_t attempt_id, const std::string& metric, int64_t first_seq, const std::string& problem);
   // FinishAttempt's writes, inside the caller's transaction.
   Status FinishAttemptRows(const AttemptRecord& attempt);
   // Attempt "number" of the run (0: the newest) with its metrics.

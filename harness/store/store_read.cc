@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "harness/store/series_chunk.h"
 #include "harness/store/sqlite_util.h"
 #include "harness/store/store.h"
 
@@ -48,10 +49,10 @@ Status Store::ExportRuns(const std::vector<std::string>& run_keys, const std::st
     out.exec(
         "INSERT INTO main.metric_values SELECT * FROM source.metric_values WHERE attempt_id IN (SELECT id FROM "
         "main.attempts)");
-    // Rowids kept: attempts find their series through a rowid range.
+    // Chunks are copied as stored, not decoded: a damaged one is reported where it is read.
     out.exec(
-        "INSERT INTO main.metric_series(rowid, attempt_id, name, seq, step, value, std, flag) "
-        "SELECT rowid, attempt_id, name, seq, step, value, std, flag FROM source.metric_series "
+        "INSERT INTO main.series_chunks(attempt_id, name, first_seq, points, data) "
+        "SELECT attempt_id, name, first_seq, points, data FROM source.series_chunks "
         "WHERE attempt_id IN (SELECT id FROM main.attempts)");
     out.exec(
         "INSERT INTO main.environments SELECT * FROM source.environments "
@@ -119,38 +120,57 @@ Result<std::vector<AttemptRecord>> Store::Attempts(const std::string& run_key) {
   }
 }
 
+Error Store::DamagedChunk(int64_t attempt_id, const std::string& metric, int64_t first_seq,
+                          const std::string& problem) {
+  return Error{
+      fmt::format("{} is damaged: series chunk of attempt {} metric {} at position {}: {}; restore it or re-run",
+                  db_->getFilename(), attempt_id, metric, first_seq, problem)};
+}
+
 Result<std::vector<SeriesPoint>> Store::Series(int64_t attempt_id, const std::string& metric, int64_t max_points) {
-  static constexpr const char* kRange =
-      "rowid BETWEEN (SELECT series_first FROM attempts WHERE id = ?1) AND "
-      "(SELECT series_last FROM attempts WHERE id = ?1) AND attempt_id = ?1 AND name = ?2";
+  // Reads only the chunks' counts, not their data.
+  static constexpr const char* kExtentSql =
+      "SELECT coalesce(sum(points), 0), max(first_seq) FROM series_chunks WHERE attempt_id = ?1 AND name = ?2";
+  // The chunks holding a wanted point: all of them with stride (?3) 1; else the last one (?4)
+  // and those with a position that is a multiple of the stride. The test reads first_seq and
+  // points only, so the data of a chunk left out is never read; a chunk with no points is
+  // read, to be reported as damaged.
+  static constexpr const char* kChunksSql =
+      "SELECT first_seq, points, data FROM series_chunks WHERE attempt_id = ?1 AND name = ?2 "
+      "AND (?3 = 1 OR first_seq = ?4 OR points < 1 OR (first_seq + ?3 - 1) / ?3 * ?3 < first_seq + points) "
+      "ORDER BY first_seq";
   try {
-    int64_t stride = 1, count = 0;
+    series_chunk::Selection selection;
+    int64_t last_chunk = -1;
     if (max_points > 0) {
-      SQLite::Statement counted(*db_, fmt::format("SELECT count(*) FROM metric_series WHERE {}", kRange));
-      counted.bind(1, attempt_id);
-      counted.bind(2, metric);
-      counted.executeStep();
-      count = counted.getColumn(0).getInt64();
-      stride = std::max<int64_t>(1, (count + max_points - 1) / max_points);
+      StatementLease extent_lease(Prepared(kExtentSql));
+      SQLite::Statement& extent = extent_lease.statement;
+      extent.bind(1, attempt_id);
+      extent.bind(2, metric);
+      extent.executeStep();
+      int64_t count = extent.getColumn(0).getInt64();
+      if (extent.getColumn(1).isNull()) return std::vector<SeriesPoint>();
+      last_chunk = extent.getColumn(1).getInt64();
+      // Every stride-th point, and the last: a curve's shape without the whole series in memory.
+      selection.stride = std::max<int64_t>(1, count / max_points + (count % max_points != 0 ? 1 : 0));
     }
-    // Every stride-th point, and the last: a curve's shape without the whole series in memory.
-    SQLite::Statement query(*db_, fmt::format("SELECT seq, step, value, std, flag FROM metric_series WHERE {} "
-                                              "AND (seq % ?3 = 0 OR seq = ?4) ORDER BY seq",
-                                              kRange));
-    query.bind(1, attempt_id);
-    query.bind(2, metric);
-    query.bind(3, stride);
-    query.bind(4, count - 1);
+    StatementLease chunks_lease(Prepared(kChunksSql));
+    SQLite::Statement& chunks = chunks_lease.statement;
+    chunks.bind(1, attempt_id);
+    chunks.bind(2, metric);
+    chunks.bind(3, selection.stride);
+    chunks.bind(4, last_chunk);
     std::vector<SeriesPoint> points;
-    while (query.executeStep()) {
-      SeriesPoint p;
-      p.metric = metric;
-      p.seq = query.getColumn(0).getInt64();
-      if (!query.getColumn(1).isNull()) p.step = query.getColumn(1).getInt64();
-      p.value = ColumnDouble(query.getColumn(2));
-      p.std = ColumnDouble(query.getColumn(3));
-      p.flag = ColumnFlag(query.getColumn(4));
-      points.push_back(std::move(p));
+    while (chunks.executeStep()) {
+      series_chunk::StoredChunk chunk;
+      chunk.first_seq = chunks.getColumn(0).getInt64();
+      chunk.points = chunks.getColumn(1).getInt64();
+      SQLite::Column data = chunks.getColumn(2);
+      const void* bytes = data.getBlob();  // before getBytes(), as SQLite asks
+      chunk.data = std::string_view(static_cast<const char*>(bytes), static_cast<size_t>(data.getBytes()));
+      selection.keep_last = chunk.first_seq == last_chunk;
+      if (Status decoded = series_chunk::DecodeChunk(chunk, metric, selection, points); !decoded)
+        return DamagedChunk(attempt_id, metric, chunk.first_seq, decoded.error());
     }
     return points;
   } catch (const SQLite::Exception& e) {

@@ -97,7 +97,15 @@ double SelectSeconds(const fs::path& db_path, const char* sql, int64_t* rows) {
 constexpr const char* kRunRows =
     "SELECT r.key, r.label, r.params_json, a.id, a.status, a.dir, a.wall_seconds, m.name, m.value, m.flag "
     "FROM runs r JOIN attempts a ON a.run_key = r.key JOIN metric_values m ON m.attempt_id = a.id";
-constexpr const char* kSeriesRows = "SELECT attempt_id, name, seq, step, value, flag FROM metric_series";
+// Every chunk of every series, its data read whole (schema 6 keeps many points per row).
+constexpr const char* kSeriesChunks = "SELECT attempt_id, name, first_seq, points, data FROM series_chunks";
+constexpr const char* kSeriesPoints = "SELECT coalesce(sum(points), 0) FROM series_chunks";
+
+// The points the series chunks hold.
+int64_t SeriesPoints(const fs::path& db_path) {
+  SQLite::Database db(db_path.string(), SQLite::OPEN_READONLY);
+  return db.execAndGet(kSeriesPoints).getInt64();
+}
 
 // Makes the store with `repro run`; false (having said why) when it did not complete.
 bool FillStore(const fs::path& repro, const fs::path& work) {
@@ -107,7 +115,7 @@ bool FillStore(const fs::path& repro, const fs::path& work) {
   int64_t runs = 0, points = 0;
   if (fs::exists(work / "results/repro.db")) {
     SelectSeconds(work / "results/repro.db", kRunRows, &runs);
-    SelectSeconds(work / "results/repro.db", kSeriesRows, &points);
+    points = SeriesPoints(work / "results/repro.db");
   }
   std::printf(
       "scale       %lld runs x %lld points made by `repro run -j 2` in %.1f s (%.1f ms/attempt), store %.0f MB\n",
@@ -151,19 +159,19 @@ void ScaleBench(const fs::path& repro, const fs::path& dir) {
   if (!FillStore(repro, work)) return;
   std::vector<Command> commands = Commands(repro);
   std::vector<double> run_rows, series_rows;
-  int64_t rows = 0, points = 0;
+  int64_t rows = 0, chunks = 0, points = SeriesPoints(work / "results/repro.db");
   for (int i = 0; i < kRepetitions; ++i) {  // interleaved, so drift hits all alike
     for (Command& command : commands) TimeOnce(command, work);
     run_rows.push_back(SelectSeconds(work / "results/repro.db", kRunRows, &rows));
-    series_rows.push_back(SelectSeconds(work / "results/repro.db", kSeriesRows, &points));
+    series_rows.push_back(SelectSeconds(work / "results/repro.db", kSeriesChunks, &chunks));
   }
   if (commands[0].failed) return;  // no repro to time at all
   double start = Median(commands[0].times), select = Median(run_rows), series = Median(series_rows);
   std::printf(
       "            baselines (median of %d): repro --version %.3f s, peak RSS %.1f MB; SELECT of the %lld runs' "
-      "attempts and metric values %.3f s; of the %lld series points %.3f s\n",
+      "attempts and metric values %.3f s; of the %lld series points (%lld chunks) %.3f s\n",
       kRepetitions, start, static_cast<double>(commands[0].peak_kib) / 1024, static_cast<long long>(rows), select,
-      static_cast<long long>(points), series);
+      static_cast<long long>(points), static_cast<long long>(chunks), series);
   for (size_t i = 1; i < commands.size(); ++i) {
     if (commands[i].memory_goal)
       PrintCommand(commands[i], select + series, "SELECT of them with every point");

@@ -151,7 +151,7 @@ TEST_F(SlurmTest, AGridRunsAsOneArrayPerExperimentAndIsJudgedAsLocally) {
                 "grid {\"lr\":\"2\"} seed=2 #1 completed exit=0", "hang seed=0 #1 timeout"}));
   SQLite::Database db((dir_ / "results/repro.db").string(), SQLite::OPEN_READONLY);
   // Every point of every series came through the task's series file.
-  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM metric_series").getInt(), 6);
+  EXPECT_EQ(db.execAndGet("SELECT sum(points) FROM series_chunks").getInt(), 6);
   EXPECT_EQ(db.execAndGet("SELECT group_concat(value, ' ') FROM (SELECT v.value FROM metric_values v ORDER BY v.value)")
                 .getString(),
             "0.1 0.11 0.12 0.5 0.51 0.52");
