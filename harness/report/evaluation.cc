@@ -63,7 +63,7 @@ RunEvidence EvidenceFor(const Manifest& manifest, const RunSpec& run, const std:
 
 // The newest attempt of each run, and the series of the metrics declared 'replicates' in them.
 struct LatestAttempts {
-  std::map<std::string, std::optional<AttemptRecord>> by_run;
+  NewestAttempts by_run;
   std::map<std::pair<int64_t, std::string>, std::vector<SeriesPoint>> replicates;  // (attempt, metric) -> series
   const std::optional<AttemptRecord>& at(const std::string& run_key) const { return by_run.at(run_key); }
 };

@@ -4,9 +4,9 @@
 // question is one). Also the small helpers the report formats share.
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "harness/report/evaluation.h"
@@ -17,7 +17,7 @@ namespace repro {
 std::vector<std::string> ClaimedExperiments(const Manifest& manifest);
 
 // The newest attempt of each planned run by its key; nullopt when it never ran.
-using NewestAttempts = std::map<std::string, std::optional<AttemptRecord>>;
+using NewestAttempts = std::unordered_map<std::string, std::optional<AttemptRecord>>;
 
 // Fills evaluation.series (each value claim's runs) and evaluation.experiment_series (every
 // metric of the newest completed attempt of each run of a claimed experiment that stored two

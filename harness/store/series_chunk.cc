@@ -57,8 +57,8 @@ Status DecodePoint(const StoredChunk& chunk, int64_t index, const std::string& m
 
 void AppendPoint(const SeriesPoint& point, std::string& data) {
   data.push_back(static_cast<char>(FlagCode(point.flag)));
-  data.push_back(static_cast<char>((point.step ? kHasStep : 0) | (point.value ? kHasValue : 0) |
-                                   (point.std ? kHasStd : 0)));
+  data.push_back(
+      static_cast<char>((point.step ? kHasStep : 0) | (point.value ? kHasValue : 0) | (point.std ? kHasStd : 0)));
   AppendUint64(static_cast<uint64_t>(point.step.value_or(0)), data);
   AppendUint64(std::bit_cast<uint64_t>(point.value.value_or(0.0)), data);
   AppendUint64(std::bit_cast<uint64_t>(point.std.value_or(0.0)), data);
@@ -95,7 +95,8 @@ Status CheckChunk(const StoredChunk& chunk) {
   if (chunk.first_seq > std::numeric_limits<int64_t>::max() - chunk.points)
     return Error{fmt::format("its {} points from position {} overflow", chunk.points, chunk.first_seq)};
   if (chunk.data.size() % kPointBytes != 0 || chunk.data.size() / kPointBytes != static_cast<uint64_t>(chunk.points))
-    return Error{fmt::format("it claims {} points in {} bytes ({} each)", chunk.points, chunk.data.size(), kPointBytes)};
+    return Error{
+        fmt::format("it claims {} points in {} bytes ({} each)", chunk.points, chunk.data.size(), kPointBytes)};
   return Status::Ok();
 }
 

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 
@@ -58,10 +59,23 @@ RegularFile::~RegularFile() {
 
 std::filesystem::path RegularFile::Path() const { return fmt::format("/proc/self/fd/{}", fd_); }
 
+Result<std::string> RegularFile::Sha256Hex() const {
+  Sha256 digest;
+  std::array<char, 1 << 16> buffer;  // uninitialised: filled by pread before use
+  for (off_t offset = 0;;) {
+    ssize_t got = ::pread(fd_, buffer.data(), buffer.size(), offset);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return Error{fmt::format("unreadable ({})", std::strerror(errno))};
+    if (got == 0) return digest.HexDigest();
+    digest.Update(std::string_view(buffer.data(), static_cast<size_t>(got)));
+    offset += got;
+  }
+}
+
 std::string HashOfRegularFile(const std::filesystem::path& path) {
   Result<RegularFile> file = RegularFile::Open(path);
   if (!file) return file.IsNotFound() ? "missing" : "unreadable";
-  Result<std::string> hash = Sha256File(file->Path());
+  Result<std::string> hash = file->Sha256Hex();
   return hash ? *hash : "unreadable";
 }
 

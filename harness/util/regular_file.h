@@ -27,6 +27,9 @@ class RegularFile {
   // A path naming the file this object opened (/proc/self/fd/N), for readers that take a
   // path: it reaches the file that was checked, whatever is at the original path by now.
   std::filesystem::path Path() const;
+  // The sha256 of the file's bytes, read through this descriptor (no second open: a report
+  // hashes tens of thousands of logs).
+  Result<std::string> Sha256Hex() const;
 
  private:
   explicit RegularFile(int fd) : fd_(fd) {}
