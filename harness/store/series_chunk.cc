@@ -24,8 +24,8 @@ uint8_t FlagCode(ValueFlag flag) {
   return 0;  // unreachable: every ValueFlag has a code
 }
 
-void AppendUint64(uint64_t bits, std::string& data) {
-  for (int byte = 0; byte < 8; ++byte) data.push_back(static_cast<char>((bits >> (8 * byte)) & 0xff));
+void PutUint64(uint64_t bits, char* at) {
+  for (int byte = 0; byte < 8; ++byte) at[byte] = static_cast<char>((bits >> (8 * byte)) & 0xff);
 }
 
 uint64_t ReadUint64(const char* at) {
@@ -56,12 +56,14 @@ Status DecodePoint(const StoredChunk& chunk, int64_t index, const std::string& m
 }  // namespace
 
 void AppendPoint(const SeriesPoint& point, std::string& data) {
-  data.push_back(static_cast<char>(FlagCode(point.flag)));
-  data.push_back(
-      static_cast<char>((point.step ? kHasStep : 0) | (point.value ? kHasValue : 0) | (point.std ? kHasStd : 0)));
-  AppendUint64(static_cast<uint64_t>(point.step.value_or(0)), data);
-  AppendUint64(std::bit_cast<uint64_t>(point.value.value_or(0.0)), data);
-  AppendUint64(std::bit_cast<uint64_t>(point.std.value_or(0.0)), data);
+  // Filled in place and appended once: byte by byte, encoding was half the cost of storing.
+  std::array<char, kPointBytes> bytes;
+  bytes[0] = static_cast<char>(FlagCode(point.flag));
+  bytes[1] = static_cast<char>((point.step ? kHasStep : 0) | (point.value ? kHasValue : 0) | (point.std ? kHasStd : 0));
+  PutUint64(static_cast<uint64_t>(point.step.value_or(0)), &bytes[2]);
+  PutUint64(std::bit_cast<uint64_t>(point.value.value_or(0.0)), &bytes[10]);
+  PutUint64(std::bit_cast<uint64_t>(point.std.value_or(0.0)), &bytes[18]);
+  data.append(bytes.data(), bytes.size());
 }
 
 Result<std::vector<EncodedChunk>> EncodeBatch(std::span<const SeriesPoint> points) {
