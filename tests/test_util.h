@@ -113,6 +113,20 @@ inline std::string RunGit(const std::filesystem::path& cwd, const std::vector<st
   return out;
 }
 
+// Whether Debian's Python (/usr/bin/python3, not a pyenv shim on PATH) can import "modules"
+// ("nbclient, nbformat"): what tests of released Python code need before REPRO_REQUIRE.
+inline bool DebianPythonImports(const std::string& modules) {
+  ProcessSpec spec;
+  spec.argv = {"/usr/bin/python3", "-c", "import " + modules};
+  spec.cwd = "/";
+  spec.env = BuildChildEnvironment({}, {});
+  spec.stdout_path = "/dev/null";
+  spec.stderr_path = "/dev/null";
+  spec.timeout_seconds = 60;
+  spec.kill_grace_seconds = 1;
+  return RunProcess(spec).exit_code == 0;
+}
+
 // Starts the repro binary under test in the background, with this process's environment;
 // its stdout and stderr go to <cwd>/runner.log.
 inline pid_t SpawnRepro(const std::vector<std::string>& args, const std::filesystem::path& cwd) {

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -552,7 +553,11 @@ Status Store::DiscardSeries(int64_t attempt_id) {
 
 Status Store::AppendSeries(int64_t attempt_id, std::span<const SeriesPoint> points) {
   if (points.empty()) return Status::Ok();
-  return Write("storing metric series", [&]() { return InsertSeriesChunks(attempt_id, points); });
+  Status stored = Write("storing metric series", [&]() { return InsertSeriesChunks(attempt_id, points); });
+  // A series is written once and not read back while the run goes on: without this its pages
+  // filled the 32 MiB page cache, and a run's memory grew with its log up to that cap.
+  sqlite3_db_release_memory(db_->getHandle());
+  return stored;
 }
 
 Status Store::InsertSeriesChunks(int64_t attempt_id, std::span<const SeriesPoint> points) {

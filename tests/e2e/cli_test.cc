@@ -510,14 +510,7 @@ TEST(ExamplesTest, EveryPaperManifestValidates) {
 }
 
 TEST(ExamplesTest, SklearnExampleReproducesBothClaims) {
-  bool has_sklearn = RunProcess({{"/usr/bin/python3", "-c", "import sklearn"},
-                                 "/",
-                                 BuildChildEnvironment({}, {}),
-                                 "/dev/null",
-                                 "/dev/null",
-                                 60,
-                                 1})
-                         .exit_code == 0;
+  bool has_sklearn = testing::DebianPythonImports("sklearn");
   REPRO_REQUIRE(has_sklearn, "/usr/bin/python3 with scikit-learn (Debian package python3-sklearn)");
   ScopedTempDir results;
   std::string manifest =

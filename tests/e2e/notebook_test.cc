@@ -18,16 +18,7 @@ using testing::ReadText;
 using testing::RunRepro;
 using testing::ScopedTempDir;
 
-bool HasNbclient() {
-  return RunProcess({{"/usr/bin/python3", "-c", "import nbclient, nbformat, ipykernel"},
-                     "/",
-                     BuildChildEnvironment({}, {}),
-                     "/dev/null",
-                     "/dev/null",
-                     60,
-                     1})
-             .exit_code == 0;
-}
+bool HasNbclient() { return testing::DebianPythonImports("nbclient, nbformat, ipykernel"); }
 
 // The executed notebooks an experiment's attempts left, found beneath its results folder.
 std::vector<fs::path> ExecutedNotebooks(const fs::path& folder) {
