@@ -360,7 +360,8 @@ void SlurmBench(const fs::path& repro, const fs::path& dir, int count) {
   double start = repro::MonotonicSeconds();
   CaptureOutput(fmt::format("'{}' run '{}' -q --results '{}'", repro.string(), manifest, (work / "local").string()));
   double local = repro::MonotonicSeconds() - start;
-  std::string on_slurm = fmt::format("'{}' run '{}' -q --results '{}' --executor slurm --slurm-profile local",
+  // Not -q: that silences the note with the Slurm call counts.
+  std::string on_slurm = fmt::format("'{}' run '{}' --results '{}' --executor slurm --slurm-profile local",
                                      repro.string(), manifest, (work / "slurm").string());
   start = repro::MonotonicSeconds();
   std::string out = CaptureOutput(on_slurm);
