@@ -201,16 +201,11 @@ std::string ClaimDotPlot(const Evaluation& evaluation, const ClaimEvaluation& c)
   return "<figure>" + RenderDotPlot(plot) + "</figure>";
 }
 
+// The count under "key", 0 when there is none.
 template <typename Key>
 int FoundOr(const std::map<Key, int>& counts, const std::type_identity_t<Key>& key) {
   auto found = counts.find(key);
   return found == counts.end() ? 0 : found->second;
-}
-
-// "; the first 20 runs in plan order, 80 more not drawn", or nothing when every run is drawn.
-std::string LeftOutNote(size_t drawn, int left_out) {
-  if (left_out == 0) return "";
-  return fmt::format("; the first {} runs in plan order, {} more not drawn", drawn, left_out);
 }
 
 std::string ClaimCurves(const Evaluation& evaluation, const ClaimEvaluation& c) {
@@ -224,10 +219,9 @@ std::string ClaimCurves(const Evaluation& evaluation, const ClaimEvaluation& c) 
   chart.allowed = c.verdict.allowed;
   chart.resolution = c.verdict.resolution;
   chart.better = OpenSide(c);
+  chart.runs_not_drawn = FoundOr(evaluation.curves_left_out, c.claim->id);
   return "<figure>" + RenderLineChart(chart) + "<figcaption>" + E(series->second.front().metric) +
-         " over steps, one line per run, with the claimed value and its band" +
-         LeftOutNote(series->second.size(), FoundOr(evaluation.curves_left_out, c.claim->id)) +
-         "</figcaption></figure>";
+         " over steps, one line per run, with the claimed value and its band</figcaption></figure>";
 }
 
 std::string ClaimSection(const Evaluation& evaluation, const ClaimEvaluation& c) {
@@ -263,11 +257,10 @@ std::string SeriesSections(const Evaluation& evaluation) {
     for (auto& [metric, curves] : by_metric) {
       LineChart chart;
       chart.metric = MetricTitle(*evaluation.manifest, experiment, metric);
-      std::string note =
-          LeftOutNote(curves.size(), FoundOr(evaluation.experiment_curves_left_out, {experiment, metric}));
       chart.curves = std::move(curves);
+      chart.runs_not_drawn = FoundOr(evaluation.experiment_curves_left_out, {experiment, metric});
       out += "<div class=\"chart\"><h4><code>" + E(metric) + "</code></h4><figure>" + RenderLineChart(chart) +
-             (note.empty() ? "" : "<figcaption>One line per run" + note + "</figcaption>") + "</figure></div>";
+             "</figure></div>";
     }
     out += "</details>\n";
   }

@@ -330,8 +330,12 @@ std::vector<LegendItem> LineLegend(const LineChart& chart) {
     items.push_back({LegendItem::Mark::kLine, kPalette[i % std::size(kPalette)], chart.curves[i].label,
                      kDashes[i % std::size(kDashes)]});
   }
-  if (chart.curves.size() > kMostNamed) {
-    items.push_back({LegendItem::Mark::kNone, kInk, fmt::format("and {} more runs", chart.curves.size() - kMostNamed)});
+  size_t unnamed = chart.curves.size() > kMostNamed ? chart.curves.size() - kMostNamed : 0;
+  if (unnamed + chart.runs_not_drawn > 0) {
+    std::string not_drawn =
+        chart.runs_not_drawn > 0 ? fmt::format(" ({} not drawn)", chart.runs_not_drawn) : std::string();
+    items.push_back(
+        {LegendItem::Mark::kNone, kInk, fmt::format("and {} more runs{}", unnamed + chart.runs_not_drawn, not_drawn)});
   }
   if (chart.reported) {
     items.push_back({LegendItem::Mark::kDashedLine, kClaimColor, Claimed(chart.reported_text, *chart.reported)});

@@ -46,6 +46,7 @@ struct LineChart {
   std::string reported_text;
   double resolution = 0;
   Better better = Better::kEither;  // as DotPlot::better
+  size_t runs_not_drawn = 0;        // runs left out before the chart (too many to draw): counted in the legend
 };
 // The x axis runs from the first step to the last. With a claim, the y axis is fitted to its
 // band and to the values from where the curves come within a few band widths of it (a test

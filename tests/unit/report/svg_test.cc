@@ -259,6 +259,10 @@ TEST(LineChart, ALegendNamesADozenRunsAndCountsTheRest) {
   EXPECT_EQ(svg.find(R"(fill="#333">run 12</text>)"), std::string::npos) << "named on hover only";
   EXPECT_NE(svg.find("<title>run 29</title>"), std::string::npos);
   EXPECT_NE(svg.find(">and 18 more runs<"), std::string::npos);
+
+  chart.runs_not_drawn = 5;  // left out before the chart: counted with the unnamed, and said apart
+  svg = RenderLineChart(chart);
+  EXPECT_NE(svg.find(">and 23 more runs (5 not drawn)<"), std::string::npos) << svg;
 }
 
 TEST(Charts, TextFromTheStoreAddsNoMarkup) {
